@@ -1,0 +1,71 @@
+import path from 'node:path'
+import { z } from 'zod'
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .refine(v => v.startsWith('postgres://') || v.startsWith('postgresql://') || v.startsWith('sqlite:'), {
+      message: 'must start with postgres://, postgresql:// or sqlite:',
+    })
+    .optional(),
+  SQLITE_FILE: z.string().default(path.join('data', 'keywork.sqlite')),
+  SESSION_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
+  SECURE_COOKIES: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform(v => (v === undefined ? undefined : v === 'true')),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NOTIFY_API_KEY: z.string().optional(),
+})
+
+export type Config = {
+  env: 'development' | 'production' | 'test'
+  port: number
+  host: string
+  database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; schema?: string }
+  sessionSecret: string
+  sessionIdleMinutes: number
+  secureCookies: boolean
+  logLevel: string
+  version: string
+}
+
+export const VERSION = '0.1.0'
+
+/** Parses the environment once; throws an error naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map(i => `  ${i.path.join('.')}: ${i.message}`)
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`)
+  }
+  const e = parsed.data
+  if (e.NODE_ENV === 'production' && !e.SESSION_SECRET) {
+    throw new Error('Invalid configuration:\n  SESSION_SECRET: required in production')
+  }
+  const url = e.DATABASE_URL
+  const database: Config['database'] =
+    url && !url.startsWith('sqlite:')
+      ? { kind: 'postgres', url }
+      : { kind: 'sqlite', file: url ? url.slice('sqlite:'.length) : e.SQLITE_FILE }
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    database,
+    sessionSecret: e.SESSION_SECRET ?? 'keywork-development-secret-not-for-production',
+    sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+    secureCookies: e.SECURE_COOKIES ?? e.NODE_ENV === 'production',
+    logLevel: e.LOG_LEVEL,
+    version: VERSION,
+  }
+}

@@ -1,0 +1,46 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import SQLite from 'better-sqlite3'
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
+import pg from 'pg'
+import type { Config } from '../config'
+import type { Database } from './types'
+
+export type Dialect = 'sqlite' | 'postgres'
+
+export interface Db {
+  db: Kysely<Database>
+  dialect: Dialect
+  close(): Promise<void>
+  /** SQLite only: the underlying connection, for the online backup API. */
+  sqlite?: SQLite.Database
+}
+
+// PostgreSQL returns int8 (count(*)) and numeric as strings by default; the application only
+// ever counts rows well below 2^53, so parse them as numbers to keep one code path.
+pg.types.setTypeParser(20, v => Number(v))
+pg.types.setTypeParser(1700, v => Number(v))
+
+export function openDatabase(database: Config['database']): Db {
+  if (database.kind === 'sqlite') {
+    if (database.file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(database.file)), { recursive: true })
+    const conn = new SQLite(database.file)
+    conn.pragma('journal_mode = WAL')
+    conn.pragma('foreign_keys = ON')
+    conn.pragma('synchronous = NORMAL')
+    conn.pragma('busy_timeout = 5000')
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: conn }) })
+    return { db, dialect: 'sqlite', sqlite: conn, close: () => db.destroy() }
+  }
+  const pool = new pg.Pool({
+    connectionString: database.url,
+    max: 10,
+    ...(database.schema ? { options: `-c search_path=${database.schema}` } : {}),
+  })
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  return { db, dialect: 'postgres', close: () => db.destroy() }
+}
+
+export async function ping(db: Kysely<Database>): Promise<void> {
+  await sql`select 1`.execute(db)
+}

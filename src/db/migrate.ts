@@ -1,0 +1,19 @@
+import { type Migration, type MigrationProvider, Migrator } from 'kysely'
+import type { Db } from './database'
+import * as m001 from './migrations/001_foundation'
+
+const migrations = { '001_foundation': m001 }
+
+/** Brings the schema up to date on either engine; safe to run at every start. */
+export async function migrateToLatest({ db, dialect }: Db): Promise<string[]> {
+  const provider: MigrationProvider = {
+    async getMigrations() {
+      const out: Record<string, Migration> = {}
+      for (const [name, m] of Object.entries(migrations)) out[name] = { up: d => m.up(d, dialect) }
+      return out
+    },
+  }
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest()
+  if (error) throw error instanceof Error ? error : new Error(String(error))
+  return (results ?? []).filter(r => r.status === 'Success').map(r => r.migrationName)
+}

@@ -1,0 +1,159 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely'
+
+// Dates are ISO 8601 text ('YYYY-MM-DD'), timestamps ISO text with time zone 'Z', booleans 0/1:
+// one representation on both engines, so every query behaves the same on SQLite and PostgreSQL.
+
+export interface NationalPolicyTable {
+  id: number
+  ratio_default: number
+  ratio_min: number
+  ratio_max: number
+  frequency_weeks_default: number
+  frequency_weeks_min: number
+  frequency_weeks_max: number
+  session_minutes_default: number
+  session_minutes_min: number
+  session_minutes_max: number
+  updated_at: string
+}
+
+export interface EstablishmentTable {
+  id: Generated<number>
+  code: string
+  name: string
+  category: string
+  region: string
+  enabled: number
+  ratio: number | null
+  frequency_weeks: number | null
+  session_minutes: number | null
+  created_at: string
+  updated_at: string
+}
+
+export interface ResidentialUnitTable {
+  id: Generated<number>
+  establishment_id: number
+  code: string
+  name: string
+  parent_id: number | null
+  capacity: number
+  created_at: string
+  updated_at: string
+}
+
+export interface StaffTable {
+  id: Generated<number>
+  establishment_id: number
+  staff_number: string
+  first_name: string
+  last_name: string
+  grade: string
+  email: string | null
+  working_pattern: string
+  weekly_hours: number
+  started_in_post: string | null
+  languages: string
+  status: string
+  status_return_date: string | null
+  home_unit_id: number | null
+  user_id: number | null
+  created_at: string
+  updated_at: string
+}
+
+export interface PrisonerTable {
+  id: Generated<number>
+  prison_number: string
+  first_name: string
+  last_name: string
+  date_of_birth: string
+  establishment_id: number
+  unit_id: number | null
+  cell: string | null
+  reception_date: string
+  release_date: string | null
+  status: string
+  complexity: string
+  first_language: string
+  interpreter_needed: number
+  nationality: string
+  created_at: string
+  updated_at: string
+}
+
+export interface UserTable {
+  id: Generated<number>
+  username: string
+  display_name: string
+  email: string | null
+  password_hash: string | null
+  enabled: number
+  created_at: string
+  last_sign_in_at: string | null
+}
+
+export interface UserRoleTable {
+  id: Generated<number>
+  user_id: number
+  establishment_id: number | null
+  role: string
+}
+
+export interface WebSessionTable {
+  sid: string
+  data: string
+  expires_at: string
+}
+
+export interface SignInAttemptTable {
+  key: string
+  failures: number
+  first_failure_at: string
+  locked_until: string | null
+}
+
+export interface AuditEventTable {
+  id: Generated<number>
+  at: string
+  user_id: number | null
+  username: string | null
+  establishment_id: number | null
+  action: string
+  entity: string
+  entity_id: string | null
+  changes: string | null
+  prev_hash: string
+  hash: string
+}
+
+export interface AuditHeadTable {
+  id: number
+  last_id: number
+  hash: string
+}
+
+export interface Database {
+  national_policy: NationalPolicyTable
+  establishments: EstablishmentTable
+  residential_units: ResidentialUnitTable
+  staff: StaffTable
+  prisoners: PrisonerTable
+  users: UserTable
+  user_roles: UserRoleTable
+  web_sessions: WebSessionTable
+  sign_in_attempts: SignInAttemptTable
+  audit_events: AuditEventTable
+  audit_head: AuditHeadTable
+}
+
+export type Establishment = Selectable<EstablishmentTable>
+export type ResidentialUnit = Selectable<ResidentialUnitTable>
+export type Staff = Selectable<StaffTable>
+export type NewStaff = Insertable<StaffTable>
+export type StaffUpdate = Updateable<StaffTable>
+export type Prisoner = Selectable<PrisonerTable>
+export type NewPrisoner = Insertable<PrisonerTable>
+export type User = Selectable<UserTable>
+export type NationalPolicy = Selectable<NationalPolicyTable>
+export type AuditEvent = Selectable<AuditEventTable>

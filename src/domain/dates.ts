@@ -1,0 +1,59 @@
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
+const UK_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/
+
+/** Parses 'YYYY-MM-DD' or 'DD/MM/YYYY' to 'YYYY-MM-DD'; null if it is not a real calendar date. */
+export function parseDate(value: string): string | null {
+  const v = value.trim()
+  let y: number, m: number, d: number
+  const iso = ISO_DATE.exec(v)
+  const uk = UK_DATE.exec(v)
+  if (iso) [y, m, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])]
+  else if (uk) [d, m, y] = [Number(uk[1]), Number(uk[2]), Number(uk[3])]
+  else return null
+  return isoFromParts(y, m, d)
+}
+
+export function isoFromParts(y: number, m: number, d: number): string | null {
+  if (!Number.isInteger(y) || !Number.isInteger(m) || !Number.isInteger(d)) return null
+  if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1) return null
+  const date = new Date(Date.UTC(y, m - 1, d))
+  if (date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return null
+  return date.toISOString().slice(0, 10)
+}
+
+export function todayIso(now: Date = new Date()): string {
+  return now.toISOString().slice(0, 10)
+}
+
+export function addDays(iso: string, days: number): string {
+  const d = new Date(`${iso}T00:00:00Z`)
+  d.setUTCDate(d.getUTCDate() + days)
+  return d.toISOString().slice(0, 10)
+}
+
+export function daysBetween(fromIso: string, toIso: string): number {
+  return Math.round((Date.parse(`${toIso}T00:00:00Z`) - Date.parse(`${fromIso}T00:00:00Z`)) / 86_400_000)
+}
+
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+]
+
+/** GOV.UK style: 4 June 2026 */
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return ''
+  const m = ISO_DATE.exec(iso.slice(0, 10))
+  if (!m) return iso
+  return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1]} ${m[1]}`
+}

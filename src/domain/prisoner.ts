@@ -1,0 +1,43 @@
+export const PRISON_NUMBER = /^[A-Z]\d{4}[A-Z]{2}$/
+
+export function normalisePrisonNumber(value: string): string {
+  return value.trim().toUpperCase()
+}
+
+export function isPrisonNumber(value: string): boolean {
+  return PRISON_NUMBER.test(value)
+}
+
+export const PRISONER_STATUSES = ['in', 'released', 'transferred'] as const
+export type PrisonerStatus = (typeof PRISONER_STATUSES)[number]
+export const PRISONER_STATUS_NAMES: Record<PrisonerStatus, string> = {
+  in: 'In prison',
+  released: 'Released',
+  transferred: 'Transferred',
+}
+
+export const COMPLEXITIES = ['low', 'medium', 'high'] as const
+export type Complexity = (typeof COMPLEXITIES)[number]
+export const COMPLEXITY_NAMES: Record<Complexity, string> = { low: 'Low', medium: 'Medium', high: 'High' }
+
+export const STAFF_STATUSES = [
+  'active',
+  'annual_leave',
+  'long_term_absence',
+  'no_prisoner_contact',
+  'inactive',
+] as const
+export type StaffStatus = (typeof STAFF_STATUSES)[number]
+export const STAFF_STATUS_NAMES: Record<StaffStatus, string> = {
+  active: 'Active',
+  annual_leave: 'Annual leave',
+  long_term_absence: 'Long-term absence',
+  no_prisoner_contact: 'No prisoner contact',
+  inactive: 'Inactive',
+}
+
+export const WORKING_PATTERNS = ['full_time', 'part_time'] as const
+export type WorkingPattern = (typeof WORKING_PATTERNS)[number]
+export const WORKING_PATTERN_NAMES: Record<WorkingPattern, string> = { full_time: 'Full time', part_time: 'Part time' }
+
+export const FULL_TIME_HOURS = 37

@@ -1,0 +1,86 @@
+import type { Request } from 'express'
+import { z } from 'zod'
+import type { Services } from '../../services'
+import { actorOf, ctxOf } from '../../web/context'
+import { flash, parseForm, redirectWithErrors, takeForm } from '../../web/forms'
+import { type RouteDef, get, post } from '../../web/routing'
+
+const signInSchema = z.object({
+  username: z.string().trim().min(1, 'Enter your username').max(100),
+  password: z.string().min(1, 'Enter your password').max(1000),
+})
+
+const passwordSchema = z
+  .object({
+    currentPassword: z.string().max(1000).default(''),
+    newPassword: z.string().min(1, 'Enter a new password').max(1000),
+    confirmPassword: z.string().max(1000).default(''),
+  })
+  .refine(v => v.newPassword === v.confirmPassword, {
+    message: 'The passwords do not match',
+    path: ['confirmPassword'],
+  })
+
+function regenerate(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.regenerate(err => (err ? reject(err) : resolve())))
+}
+
+export function authRoutes(s: Services): RouteDef[] {
+  return [
+    get('/sign-in', 'public', (req, res) => {
+      if (res.locals.ctx) return res.redirect('/')
+      res.render('auth/views/sign-in', takeForm(req, { username: '' }))
+    }),
+
+    post('/sign-in', 'public', async (req, res) => {
+      const form = parseForm(signInSchema, req.body)
+      if (!form.ok) return redirectWithErrors(req, res, form.errors)
+      const result = await s.users.signIn(form.data.username, form.data.password, req.ip ?? 'unknown')
+      if (!result.ok) {
+        const message =
+          result.reason === 'locked'
+            ? 'Too many failed attempts to sign in. Wait 15 minutes and try again.'
+            : 'The username or password is incorrect'
+        return redirectWithErrors(req, res, { username: message })
+      }
+      const returnTo = req.session.returnTo
+      // a new session id at sign-in defeats session fixation
+      await regenerate(req)
+      req.session.userId = result.user.id
+      const first = result.grants.find(g => g.establishmentId !== null)
+      if (first?.establishmentId) req.session.establishmentId = first.establishmentId
+      res.redirect(303, returnTo && returnTo.startsWith('/') && !returnTo.startsWith('//') ? returnTo : '/')
+    }),
+
+    post('/sign-out', 'signed-in', async (req, res) => {
+      await s.audit.recordAlone(actorOf(res), { action: 'sign-out', entity: 'user', entityId: ctxOf(res).userId })
+      await new Promise<void>(resolve => req.session.destroy(() => resolve()))
+      res.clearCookie('keywork.sid')
+      res.redirect(303, '/sign-in')
+    }),
+
+    get('/account/password', 'signed-in', (req, res) => {
+      res.render('auth/views/password', takeForm(req, {}))
+    }),
+
+    post('/account/password', 'signed-in', async (req, res) => {
+      const form = parseForm(passwordSchema, req.body)
+      if (!form.ok) return redirectWithErrors(req, res, form.errors)
+      const ctx = ctxOf(res)
+      const r = await s.users.changePassword(actorOf(res), ctx.userId, form.data.currentPassword, form.data.newPassword)
+      if (!r.ok) return redirectWithErrors(req, res, r.errors)
+      flash(req, 'Your password has been changed')
+      res.redirect(303, '/')
+    }),
+
+    post('/establishment/switch', 'signed-in', (req, res) => {
+      const ctx = ctxOf(res)
+      const code = String((req.body as Record<string, unknown>).establishment ?? '')
+      const target = ctx.establishments.find(e => e.code === code)
+      if (!target) return redirectWithErrors(req, res, { establishment: 'Select an establishment you work in' }, '/')
+      req.session.establishmentId = target.id
+      flash(req, `You are now working in ${target.name}`)
+      res.redirect(303, '/')
+    }),
+  ]
+}

@@ -1,0 +1,140 @@
+import type { Kysely, Updateable } from 'kysely'
+import type { Database, NewPrisoner, PrisonerTable } from '../../db/types'
+import { isPrisonNumber, normalisePrisonNumber } from '../../domain/prisoner'
+
+export interface PrisonerSearch {
+  establishmentId: number
+  query?: string
+  unitId?: number
+  status?: string
+  interpreter?: boolean
+  limit: number
+  offset: number
+}
+
+export function prisonersRepository(db: Kysely<Database>) {
+  function searchQuery(s: PrisonerSearch) {
+    let q = db
+      .selectFrom('prisoners')
+      .leftJoin('residential_units', 'residential_units.id', 'prisoners.unit_id')
+      .where('prisoners.establishment_id', '=', s.establishmentId)
+    if (s.status) q = q.where('prisoners.status', '=', s.status)
+    if (s.unitId) q = q.where('prisoners.unit_id', '=', s.unitId)
+    if (s.interpreter) q = q.where('prisoners.interpreter_needed', '=', 1)
+    const text = s.query?.trim()
+    if (text) {
+      const number = normalisePrisonNumber(text)
+      if (isPrisonNumber(number)) q = q.where('prisoners.prison_number', '=', number)
+      else {
+        // every word must start the first or last name: "smi jo" finds John Smith
+        for (const word of text
+          .toLowerCase()
+          .split(/[\s,]+/)
+          .filter(Boolean)
+          .slice(0, 4)) {
+          const like = `${word.replace(/[%_\\]/g, '')}%`
+          q = q.where(eb =>
+            eb.or([
+              eb(eb.fn('lower', ['prisoners.last_name']), 'like', like),
+              eb(eb.fn('lower', ['prisoners.first_name']), 'like', like),
+              eb('prisoners.prison_number', 'like', like.toUpperCase()),
+            ]),
+          )
+        }
+      }
+    }
+    return q
+  }
+
+  return {
+    async search(s: PrisonerSearch) {
+      const base = searchQuery(s)
+      const [rows, total] = await Promise.all([
+        base
+          .select([
+            'prisoners.id',
+            'prisoners.prison_number',
+            'prisoners.first_name',
+            'prisoners.last_name',
+            'prisoners.cell',
+            'prisoners.status',
+            'prisoners.complexity',
+            'prisoners.interpreter_needed',
+            'prisoners.first_language',
+            'prisoners.reception_date',
+            'residential_units.name as unit_name',
+          ])
+          .orderBy('prisoners.last_name')
+          .orderBy('prisoners.first_name')
+          .orderBy('prisoners.prison_number')
+          .limit(s.limit)
+          .offset(s.offset)
+          .execute(),
+        base.select(eb => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+      ])
+      return { rows, total: Number(total.n) }
+    },
+
+    /** Scoped to an establishment: another establishment's prisoner is simply not found. */
+    byPrisonNumber(establishmentId: number, prisonNumber: string) {
+      return db
+        .selectFrom('prisoners')
+        .leftJoin('residential_units', 'residential_units.id', 'prisoners.unit_id')
+        .selectAll('prisoners')
+        .select(['residential_units.name as unit_name', 'residential_units.code as unit_code'])
+        .where('prisoners.establishment_id', '=', establishmentId)
+        .where('prisoners.prison_number', '=', prisonNumber)
+        .executeTakeFirst()
+    },
+
+    /** Any establishment: for upserts by prison number (a transfer in moves the record). */
+    anyByPrisonNumber(trx: Kysely<Database>, prisonNumber: string) {
+      return trx.selectFrom('prisoners').selectAll().where('prison_number', '=', prisonNumber).executeTakeFirst()
+    },
+
+    async insert(trx: Kysely<Database>, values: NewPrisoner) {
+      const r = await trx.insertInto('prisoners').values(values).returning('id').executeTakeFirstOrThrow()
+      return r.id
+    },
+
+    async update(trx: Kysely<Database>, id: number, values: Updateable<PrisonerTable>) {
+      await trx.updateTable('prisoners').set(values).where('id', '=', id).execute()
+    },
+
+    inEstablishment(trx: Kysely<Database>, establishmentId: number) {
+      return trx
+        .selectFrom('prisoners')
+        .select(['id', 'prison_number', 'status'])
+        .where('establishment_id', '=', establishmentId)
+        .where('status', '=', 'in')
+        .execute()
+    },
+
+    async summary(establishmentId: number) {
+      const r = await db
+        .selectFrom('prisoners')
+        .select(eb => [
+          eb.fn.countAll<number>().as('prisoners'),
+          eb.fn.sum<number>(eb.case().when('complexity', '!=', 'high').then(1).else(0).end()).as('eligible'),
+          eb.fn.sum<number>('interpreter_needed').as('interpreter'),
+        ])
+        .where('establishment_id', '=', establishmentId)
+        .where('status', '=', 'in')
+        .executeTakeFirstOrThrow()
+      const staff = await db
+        .selectFrom('staff')
+        .select(eb => eb.fn.countAll<number>().as('n'))
+        .where('establishment_id', '=', establishmentId)
+        .where('status', '=', 'active')
+        .executeTakeFirstOrThrow()
+      return {
+        prisoners: Number(r.prisoners),
+        eligible: Number(r.eligible ?? 0),
+        interpreter: Number(r.interpreter ?? 0),
+        activeStaff: Number(staff.n),
+      }
+    },
+  }
+}
+
+export type PrisonersRepository = ReturnType<typeof prisonersRepository>

@@ -1,0 +1,160 @@
+import type { Request } from 'express'
+import type { Services } from '../../services'
+import { COMPLEXITY_NAMES, PRISONER_STATUS_NAMES, normalisePrisonNumber } from '../../domain/prisoner'
+import { LANGUAGE_OPTIONS } from '../../domain/languages'
+import { actorOf, establishmentOf, hasRole } from '../../web/context'
+import { HttpError } from '../../web/errors'
+import { joinDateInputs, splitDate } from '../../web/fields'
+import { flash, parseForm, redirectWithErrors, takeForm } from '../../web/forms'
+import { type RouteDef, get, param, post } from '../../web/routing'
+import { pagination } from '../../web/pagination'
+import { PAGE_SIZE } from './service'
+import { prisonerRecordSchema } from './schema'
+
+const READERS = ['KEY_WORKER', 'SUPERVISING_OFFICER', 'ESTABLISHMENT_ADMIN', 'NATIONAL_POLICY'] as const
+const EDITORS = ['ESTABLISHMENT_ADMIN'] as const
+const DATE_FIELDS = ['dateOfBirth', 'receptionDate', 'releaseDate']
+
+function formBody(req: Request) {
+  return joinDateInputs(req.body as Record<string, unknown>, DATE_FIELDS)
+}
+
+function queryString(req: Request, name: string): string {
+  const v = req.query[name]
+  return typeof v === 'string' ? v.slice(0, 100) : ''
+}
+
+export function prisonerRoutes(s: Services): RouteDef[] {
+  const formOptions = async (establishmentId: number) => ({
+    units: await s.prisoners.units(establishmentId),
+    languages: LANGUAGE_OPTIONS,
+    complexities: COMPLEXITY_NAMES,
+    statuses: PRISONER_STATUS_NAMES,
+  })
+
+  return [
+    get('/prisoners', READERS, async (req, res) => {
+      const est = establishmentOf(res)
+      const q = queryString(req, 'q')
+      const unit = Number(queryString(req, 'unit')) || undefined
+      const status = queryString(req, 'status') || 'in'
+      const interpreter = queryString(req, 'interpreter') === 'yes'
+      const page = Math.max(1, Math.min(10_000, Number(queryString(req, 'page')) || 1))
+      const { rows, total } = await s.prisoners.search({
+        establishmentId: est.id,
+        query: q,
+        unitId: unit,
+        status: status === 'all' ? undefined : status,
+        interpreter,
+        limit: PAGE_SIZE,
+        offset: (page - 1) * PAGE_SIZE,
+      })
+      const pages = Math.max(1, Math.ceil(total / PAGE_SIZE))
+      const link = (p: number) => {
+        const params = new URLSearchParams({ q, status, page: String(p) })
+        if (unit) params.set('unit', String(unit))
+        if (interpreter) params.set('interpreter', 'yes')
+        return `/prisoners?${params}`
+      }
+      res.render('prisoners/views/list', {
+        pageTitle: 'Prisoners',
+        rows,
+        total,
+        page,
+        pages,
+        pagination: pagination(page, pages, link),
+        filters: { q, unit, status, interpreter },
+        units: await s.prisoners.units(est.id),
+        statuses: PRISONER_STATUS_NAMES,
+        canEdit: hasRole(res, ...EDITORS),
+      })
+    }),
+
+    get('/prisoners/new', EDITORS, async (req, res) => {
+      const est = establishmentOf(res)
+      res.render('prisoners/views/edit', {
+        pageTitle: 'Add a prisoner',
+        ...(await formOptions(est.id)),
+        ...takeForm(req, {
+          status: 'in',
+          complexity: 'low',
+          firstLanguage: 'en',
+          interpreterNeeded: 'no',
+          nationality: 'British',
+        }),
+        isNew: true,
+      })
+    }),
+
+    post('/prisoners/new', EDITORS, async (req, res) => {
+      const form = parseForm(prisonerRecordSchema, formBody(req))
+      if (!form.ok) return redirectWithErrors(req, res, form.errors)
+      const r = await s.prisoners.create(actorOf(res), establishmentOf(res).id, form.data)
+      if (!r.ok) return redirectWithErrors(req, res, r.errors)
+      flash(req, `${form.data.firstName} ${form.data.lastName} (${form.data.prisonNumber}) has been added`)
+      res.redirect(303, `/prisoners/${form.data.prisonNumber}`)
+    }),
+
+    get('/prisoners/:prisonNumber', READERS, async (req, res) => {
+      const est = establishmentOf(res)
+      const prisoner = await s.prisoners.view(actorOf(res), est.id, normalisePrisonNumber(param(req, 'prisonNumber')))
+      if (!prisoner) throw new HttpError(404)
+      res.render('prisoners/views/show', {
+        pageTitle: `${prisoner.first_name} ${prisoner.last_name}`,
+        prisoner,
+        complexities: COMPLEXITY_NAMES,
+        statuses: PRISONER_STATUS_NAMES,
+        canEdit: hasRole(res, ...EDITORS),
+      })
+    }),
+
+    get('/prisoners/:prisonNumber/edit', EDITORS, async (req, res) => {
+      const est = establishmentOf(res)
+      const p = await s.prisoners.get(est.id, normalisePrisonNumber(param(req, 'prisonNumber')))
+      if (!p) throw new HttpError(404)
+      const dob = splitDate(p.date_of_birth)
+      const rec = splitDate(p.reception_date)
+      const rel = splitDate(p.release_date)
+      const defaults = {
+        prisonNumber: p.prison_number,
+        firstName: p.first_name,
+        lastName: p.last_name,
+        'dateOfBirth-day': dob.day,
+        'dateOfBirth-month': dob.month,
+        'dateOfBirth-year': dob.year,
+        unit: p.unit_code ?? '',
+        cell: p.cell ?? '',
+        'receptionDate-day': rec.day,
+        'receptionDate-month': rec.month,
+        'receptionDate-year': rec.year,
+        'releaseDate-day': rel.day,
+        'releaseDate-month': rel.month,
+        'releaseDate-year': rel.year,
+        status: p.status,
+        complexity: p.complexity,
+        firstLanguage: p.first_language,
+        interpreterNeeded: p.interpreter_needed ? 'yes' : 'no',
+        nationality: p.nationality,
+      }
+      res.render('prisoners/views/edit', {
+        pageTitle: `Edit ${p.first_name} ${p.last_name}`,
+        ...(await formOptions(est.id)),
+        ...takeForm(req, defaults),
+        prisoner: p,
+        isNew: false,
+      })
+    }),
+
+    post('/prisoners/:prisonNumber/edit', EDITORS, async (req, res) => {
+      const prisonNumber = normalisePrisonNumber(param(req, 'prisonNumber'))
+      const est = establishmentOf(res)
+      if (!(await s.prisoners.get(est.id, prisonNumber))) throw new HttpError(404)
+      const form = parseForm(prisonerRecordSchema, { ...formBody(req), prisonNumber })
+      if (!form.ok) return redirectWithErrors(req, res, form.errors)
+      const r = await s.prisoners.update(actorOf(res), est.id, prisonNumber, form.data)
+      if (!r.ok) return redirectWithErrors(req, res, r.errors)
+      flash(req, 'Prisoner details saved')
+      res.redirect(303, `/prisoners/${prisonNumber}`)
+    }),
+  ]
+}

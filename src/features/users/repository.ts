@@ -1,0 +1,63 @@
+import type { Kysely } from 'kysely'
+import type { Database } from '../../db/types'
+import type { Role, RoleGrant } from '../../domain/roles'
+
+export function usersRepository(db: Kysely<Database>) {
+  return {
+    byUsername(username: string) {
+      return db.selectFrom('users').selectAll().where('username', '=', username.toLowerCase()).executeTakeFirst()
+    },
+    byId(id: number) {
+      return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst()
+    },
+    async grants(userId: number): Promise<RoleGrant[]> {
+      const rows = await db
+        .selectFrom('user_roles')
+        .select(['role', 'establishment_id'])
+        .where('user_id', '=', userId)
+        .execute()
+      return rows.map(r => ({ role: r.role as Role, establishmentId: r.establishment_id }))
+    },
+    /** Users with any role in the establishment (or every user when establishmentId is null). */
+    list(establishmentId: number | null, search: string | undefined, limit: number) {
+      let q = db.selectFrom('users').selectAll('users').orderBy('users.username').limit(limit)
+      if (establishmentId !== null) {
+        q = q.where(eb =>
+          eb.exists(
+            eb
+              .selectFrom('user_roles')
+              .select('user_roles.id')
+              .whereRef('user_roles.user_id', '=', 'users.id')
+              .where('user_roles.establishment_id', '=', establishmentId),
+          ),
+        )
+      }
+      if (search) {
+        const like = `%${search.toLowerCase()}%`
+        q = q.where(eb =>
+          eb.or([eb('users.username', 'like', like), eb(eb.fn('lower', ['users.display_name']), 'like', like)]),
+        )
+      }
+      return q.execute()
+    },
+    rolesForUsers(userIds: number[]) {
+      if (userIds.length === 0) return Promise.resolve([])
+      return db
+        .selectFrom('user_roles')
+        .leftJoin('establishments', 'establishments.id', 'user_roles.establishment_id')
+        .select([
+          'user_roles.id',
+          'user_roles.user_id',
+          'user_roles.role',
+          'user_roles.establishment_id',
+          'establishments.code',
+          'establishments.name',
+        ])
+        .where('user_roles.user_id', 'in', userIds)
+        .orderBy('establishments.code')
+        .execute()
+    },
+  }
+}
+
+export type UsersRepository = ReturnType<typeof usersRepository>

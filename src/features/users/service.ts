@@ -1,0 +1,209 @@
+import type { Kysely } from 'kysely'
+import type { Database, User } from '../../db/types'
+import { type Role, type RoleGrant, isNational } from '../../domain/roles'
+import type { Actor, AuditService } from '../audit/service'
+import { hashPassword, passwordProblem, verifyPassword } from '../auth/passwords'
+import { ACCOUNT_RULE, ADDRESS_RULE, signInThrottle } from '../auth/throttle'
+import { type Result, fail, ok } from '../../domain/result'
+import { usersRepository } from './repository'
+
+export type SignInResult =
+  { ok: true; user: User; grants: RoleGrant[] } | { ok: false; reason: 'invalid' | 'locked'; lockedUntil?: Date }
+
+export interface NewUserInput {
+  username: string
+  displayName: string
+  email: string | null
+  password: string | null
+  roles: { role: Role; establishmentId: number | null }[]
+}
+
+// A hash to verify against when the account does not exist, so timing does not reveal which usernames exist.
+let decoyHash: Promise<string> | undefined
+
+export function usersService(db: Kysely<Database>, audit: AuditService) {
+  const repo = usersRepository(db)
+  const throttle = signInThrottle(db)
+
+  return {
+    byId: (id: number) => repo.byId(id),
+    grants: (userId: number) => repo.grants(userId),
+
+    async signIn(username: string, password: string, address: string): Promise<SignInResult> {
+      const name = username.trim().toLowerCase()
+      const keys = [`account:${name}`, `address:${address}`]
+      const lockedUntil = await throttle.lockedUntil(keys)
+      if (lockedUntil) return { ok: false, reason: 'locked', lockedUntil }
+      const user = await repo.byUsername(name)
+      decoyHash ??= hashPassword('decoy password that never matches')
+      const valid = await verifyPassword(user?.password_hash ?? (await decoyHash), password)
+      if (!user || !valid || user.enabled !== 1) {
+        await throttle.fail(keys[0]!, ACCOUNT_RULE)
+        await throttle.fail(keys[1]!, ADDRESS_RULE)
+        await audit.recordAlone(
+          { userId: user?.id ?? null, username: name, establishmentId: null },
+          { action: 'sign-in-failed', entity: 'user', entityId: user?.id ?? null, changes: { address } },
+        )
+        return { ok: false, reason: 'invalid' }
+      }
+      await throttle.clear(keys[0]!)
+      await db.transaction().execute(async trx => {
+        await trx
+          .updateTable('users')
+          .set({ last_sign_in_at: new Date().toISOString() })
+          .where('id', '=', user.id)
+          .execute()
+        await audit.record(
+          trx,
+          { userId: user.id, username: user.username, establishmentId: null },
+          {
+            action: 'sign-in',
+            entity: 'user',
+            entityId: user.id,
+            changes: { address },
+          },
+        )
+      })
+      return { ok: true, user, grants: await repo.grants(user.id) }
+    },
+
+    async changePassword(actor: Actor, userId: number, current: string, next: string): Promise<Result> {
+      const user = await repo.byId(userId)
+      if (!user) return fail({ currentPassword: 'Account not found' })
+      if (user.password_hash && !(await verifyPassword(user.password_hash, current))) {
+        return fail({ currentPassword: 'Current password is incorrect' })
+      }
+      const problem = passwordProblem(next)
+      if (problem) return fail({ newPassword: problem })
+      const password_hash = await hashPassword(next)
+      await db.transaction().execute(async trx => {
+        await trx.updateTable('users').set({ password_hash }).where('id', '=', userId).execute()
+        await audit.record(trx, actor, {
+          action: 'update',
+          entity: 'user',
+          entityId: userId,
+          changes: { password: 'changed' },
+        })
+      })
+      return ok()
+    },
+
+    async create(actor: Actor, input: NewUserInput): Promise<Result<number>> {
+      const username = input.username.trim().toLowerCase()
+      if (input.password !== null) {
+        const problem = passwordProblem(input.password)
+        if (problem) return fail({ password: problem })
+      }
+      const password_hash = input.password === null ? null : await hashPassword(input.password)
+      return db.transaction().execute(async trx => {
+        const existing = await trx.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst()
+        if (existing) return fail({ username: `The username ${username} is already taken` })
+        const values = {
+          username,
+          display_name: input.displayName.trim(),
+          email: input.email,
+          password_hash,
+          enabled: 1,
+          created_at: new Date().toISOString(),
+          last_sign_in_at: null,
+        }
+        const { id } = await trx.insertInto('users').values(values).returning('id').executeTakeFirstOrThrow()
+        for (const r of input.roles) {
+          await trx
+            .insertInto('user_roles')
+            .values({ user_id: id, role: r.role, establishment_id: r.establishmentId })
+            .execute()
+        }
+        await audit.record(trx, actor, {
+          action: 'create',
+          entity: 'user',
+          entityId: id,
+          changes: { username, display_name: values.display_name, email: values.email, roles: input.roles },
+        })
+        return ok(id)
+      })
+    },
+
+    /** Replaces the user's roles in one establishment (national roles only by national users). */
+    async setRoles(
+      actor: Actor,
+      actorGrants: RoleGrant[],
+      userId: number,
+      establishmentId: number,
+      roles: Role[],
+    ): Promise<Result> {
+      if (roles.includes('NATIONAL_POLICY') && !isNational(actorGrants)) {
+        return fail({ roles: 'Only the national policy team can give the national policy role' })
+      }
+      return db.transaction().execute(async trx => {
+        const before = await trx
+          .selectFrom('user_roles')
+          .select('role')
+          .where('user_id', '=', userId)
+          .where('establishment_id', '=', establishmentId)
+          .execute()
+        await trx
+          .deleteFrom('user_roles')
+          .where('user_id', '=', userId)
+          .where('establishment_id', '=', establishmentId)
+          .execute()
+        const local = roles.filter(r => r !== 'NATIONAL_POLICY')
+        for (const role of local) {
+          await trx
+            .insertInto('user_roles')
+            .values({ user_id: userId, role, establishment_id: establishmentId })
+            .execute()
+        }
+        if (isNational(actorGrants)) {
+          await trx
+            .deleteFrom('user_roles')
+            .where('user_id', '=', userId)
+            .where('establishment_id', 'is', null)
+            .execute()
+          if (roles.includes('NATIONAL_POLICY')) {
+            await trx
+              .insertInto('user_roles')
+              .values({ user_id: userId, role: 'NATIONAL_POLICY', establishment_id: null })
+              .execute()
+          }
+        }
+        await audit.record(trx, actor, {
+          action: 'update',
+          entity: 'user_roles',
+          entityId: userId,
+          establishmentId,
+          changes: { roles: { from: before.map(b => b.role), to: roles } },
+        })
+        return ok()
+      })
+    },
+
+    async setEnabled(actor: Actor, userId: number, enabled: boolean) {
+      await db.transaction().execute(async trx => {
+        await trx
+          .updateTable('users')
+          .set({ enabled: enabled ? 1 : 0 })
+          .where('id', '=', userId)
+          .execute()
+        await audit.record(trx, actor, { action: 'update', entity: 'user', entityId: userId, changes: { enabled } })
+      })
+    },
+
+    async list(establishmentId: number | null, search?: string) {
+      const users = await repo.list(establishmentId, search, 500)
+      const roles = await repo.rolesForUsers(users.map(u => u.id))
+      return users.map(u => ({ ...u, roles: roles.filter(r => r.user_id === u.id) }))
+    },
+
+    /** A user is visible to an establishment if they hold a role there (national users see everyone). */
+    async visible(userId: number, establishmentId: number | null) {
+      const user = await repo.byId(userId)
+      if (!user) return undefined
+      const roles = await repo.rolesForUsers([userId])
+      if (establishmentId !== null && !roles.some(r => r.establishment_id === establishmentId)) return undefined
+      return { ...user, roles }
+    },
+  }
+}
+
+export type UsersService = ReturnType<typeof usersService>

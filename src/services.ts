@@ -1,0 +1,35 @@
+import pino from 'pino'
+import type { Config } from './config'
+import { type Db, openDatabase } from './db/database'
+import { migrateToLatest } from './db/migrate'
+import { auditService } from './features/audit/service'
+import { establishmentsService } from './features/establishments/service'
+import { prisonersService } from './features/prisoners/service'
+import { usersService } from './features/users/service'
+
+/** Composition root: every repository and service, built once over one database. No DI container. */
+export function buildServices(config: Config, db: Db = openDatabase(config.database)) {
+  const logger = pino({ level: config.logLevel, base: { service: 'keywork' } })
+  const audit = auditService(db.db)
+  return {
+    config,
+    logger,
+    db,
+    audit,
+    establishments: establishmentsService(db.db, audit),
+    users: usersService(db.db, audit),
+    prisoners: prisonersService(db.db, audit),
+    async close() {
+      await db.close()
+    },
+  }
+}
+
+export type Services = ReturnType<typeof buildServices>
+
+/** Opens the database, brings the schema up to date, and builds the services. */
+export async function startServices(config: Config): Promise<Services> {
+  const services = buildServices(config)
+  await migrateToLatest(services.db)
+  return services
+}

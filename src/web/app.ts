@@ -1,0 +1,222 @@
+import crypto from 'node:crypto'
+import path from 'node:path'
+import express, { type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express'
+import session from 'express-session'
+import helmet from 'helmet'
+import multer from 'multer'
+import { pinoHttp } from 'pino-http'
+import { csrfSync } from 'csrf-sync'
+import { rolesIn } from '../domain/roles'
+import { DatabaseSessionStore } from '../features/auth/sessionStore'
+import type { Services } from '../services'
+import { routes as allRoutes } from './routes'
+import type { RequestContext } from './context'
+import { HttpError } from './errors'
+import { govukDir, mojDir, setUpNunjucks, srcDir } from './nunjucks'
+import { type RouteDef, authorise } from './routing'
+import { ping } from '../db/database'
+
+export const UPLOAD_LIMIT_BYTES = 10 * 1024 * 1024
+
+export function createApp(services: Services) {
+  const { config, logger } = services
+  const app = express()
+  app.set('trust proxy', 'loopback')
+  app.disable('x-powered-by')
+
+  // 1. health, before sessions so load balancers cost nothing
+  app.get('/ping', (_req, res) => void res.json({ status: 'UP' }))
+  app.get('/health', async (_req, res) => {
+    try {
+      await ping(services.db.db)
+      res.json({ status: 'UP', version: config.version, database: services.db.dialect })
+    } catch {
+      res.status(503).json({ status: 'DOWN', version: config.version, database: services.db.dialect })
+    }
+  })
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const id = (req.headers['x-request-id'] as string | undefined) ?? crypto.randomUUID()
+        res.setHeader('x-request-id', id)
+        return id
+      },
+      autoLogging: config.env !== 'test',
+    }),
+  )
+
+  // 2. security headers with a per-request CSP nonce
+  app.use((_req, res, next) => {
+    res.locals.cspNonce = crypto.randomBytes(16).toString('base64')
+    next()
+  })
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'", (_req, res) => `'nonce-${(res as Response).locals.cspNonce}'`],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          formAction: ["'self'"],
+          upgradeInsecureRequests: config.secureCookies ? [] : null,
+        },
+      },
+      strictTransportSecurity: config.secureCookies,
+    }),
+  )
+
+  // 3. sessions in the database
+  app.use(
+    session({
+      name: 'keywork.sid',
+      secret: config.sessionSecret,
+      store: new DatabaseSessionStore(services.db.db, config.sessionIdleMinutes * 60_000),
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: config.secureCookies,
+        maxAge: config.sessionIdleMinutes * 60_000,
+      },
+    }),
+  )
+
+  // 4. body parsing, with small limits: larger bodies get a 413
+  app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }))
+  app.use(express.json({ limit: '200kb' }))
+
+  // 5. static assets
+  const cache = { maxAge: config.env === 'production' ? '7d' : 0 }
+  app.use('/assets', express.static(path.join(govukDir, 'dist', 'govuk', 'assets'), cache))
+  app.use('/assets/moj', express.static(path.join(mojDir, 'moj', 'assets'), cache))
+  app.use('/static/govuk', express.static(path.join(govukDir, 'dist', 'govuk'), { ...cache, index: false }))
+  app.use('/static/moj', express.static(path.join(mojDir, 'moj'), { ...cache, index: false }))
+  app.use('/static/app', express.static(path.join(srcDir, 'web', 'public'), cache))
+
+  // 6. views
+  setUpNunjucks(app, config.env === 'production')
+
+  // 7-8. authentication, current user and establishment
+  app.use(async (req: Request, res: Response, next: NextFunction) => {
+    res.locals.currentPath = req.path
+    const userId = req.session.userId
+    if (!userId) return next()
+    const user = await services.users.byId(userId)
+    if (!user || user.enabled !== 1) {
+      delete req.session.userId
+      return next()
+    }
+    const grants = await services.users.grants(userId)
+    const establishments = await services.establishments.available(grants)
+    let establishment = establishments.find(e => e.id === req.session.establishmentId) ?? establishments[0] ?? null
+    if (establishment && req.session.establishmentId !== establishment.id)
+      req.session.establishmentId = establishment.id
+    if (!establishment) establishment = null
+    const ctx: RequestContext = {
+      userId,
+      username: user.username,
+      displayName: user.display_name,
+      grants,
+      national: grants.some(g => g.role === 'NATIONAL_POLICY'),
+      roles: rolesIn(grants, establishment?.id ?? null),
+      establishments,
+      establishment,
+    }
+    res.locals.ctx = ctx
+    if (req.session.flash) {
+      res.locals.flash = req.session.flash
+      delete req.session.flash
+    }
+    next()
+  })
+
+  // Anyone not signed in goes to sign-in, and comes back afterwards (to the form's page for a POST).
+  const publicPaths = new Set(['/sign-in'])
+  app.use((req, res, next) => {
+    if (res.locals.ctx || publicPaths.has(req.path)) return next()
+    if (req.method === 'GET') req.session.returnTo = req.originalUrl
+    else {
+      const referer = req.get('referer')
+      const back = referer ? safeLocalPath(referer, req) : null
+      if (back) req.session.returnTo = back
+    }
+    res.redirect(303, '/sign-in')
+  })
+
+  // 9. CSRF on every form; uploads are checked after the file is parsed, in their own route
+  const csrf = csrfSync({ getTokenFromRequest: req => (req.body as Record<string, string> | undefined)?._csrf })
+  app.use((req, res, next) => {
+    res.locals.csrfToken = csrf.generateToken(req)
+    if (req.is('multipart/form-data')) return next()
+    csrf.csrfSynchronisedProtection(req, res, next)
+  })
+
+  // 10. routes, each with its access rule
+  const upload = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: UPLOAD_LIMIT_BYTES, files: 1, fields: 20 },
+  })
+  const defs = allRoutes(services)
+  for (const def of defs) {
+    const chain = [authorise(def.access)]
+    if (def.upload) {
+      chain.push(upload.single(def.upload), (req, res, next) => {
+        if (!csrf.isRequestValid(req)) return next(csrf.invalidCsrfTokenError)
+        next()
+      })
+    }
+    app[def.method](def.path, ...chain, def.handler)
+  }
+  app.locals.routeDefs = defs
+
+  // 11. not found, and errors
+  app.use((_req, _res, next) => next(new HttpError(404)))
+  app.use(errorHandler(services))
+  return app
+}
+
+function safeLocalPath(url: string, req: Request): string | null {
+  try {
+    const u = new URL(url)
+    return u.host === req.get('host') && u.pathname !== '/sign-in' ? u.pathname + u.search : null
+  } catch {
+    return null
+  }
+}
+
+export function routeDefsOf(app: express.Express): RouteDef[] {
+  return app.locals.routeDefs as RouteDef[]
+}
+
+function errorHandler(services: Services): ErrorRequestHandler {
+  return (err: unknown, req, res, _next) => {
+    const e = err as { status?: number; statusCode?: number; code?: string; type?: string }
+    let status = err instanceof HttpError ? err.status : (e.status ?? e.statusCode ?? 500)
+    if (e.code === 'LIMIT_FILE_SIZE' || e.type === 'entity.too.large') status = 413
+    else if (typeof e.code === 'string' && e.code.startsWith('LIMIT_')) status = 400
+    if (status === 401) return res.redirect(303, '/sign-in')
+    if (status >= 500) services.logger.error({ err, url: req.originalUrl }, 'request failed')
+    const csrfFailed = e.code === 'EBADCSRFTOKEN'
+    const view =
+      status === 404
+        ? 'errors/404'
+        : status === 403
+          ? 'errors/403'
+          : status === 413
+            ? 'errors/413'
+            : status < 500
+              ? 'errors/400'
+              : 'errors/500'
+    if (res.headersSent) return
+    res.status(status)
+    if (req.accepts(['html', 'json']) === 'json')
+      return void res.json({ status, error: csrfFailed ? 'csrf' : undefined })
+    res.render(view, { status, csrfFailed, uploadLimitMb: UPLOAD_LIMIT_BYTES / 1024 / 1024 })
+  }
+}

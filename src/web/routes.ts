@@ -1,0 +1,11 @@
+import { authRoutes } from '../features/auth/routes'
+import { establishmentRoutes } from '../features/establishments/routes'
+import { homeRoutes } from '../features/home/routes'
+import { prisonerRoutes } from '../features/prisoners/routes'
+import type { Services } from '../services'
+import type { RouteDef } from './routing'
+
+/** Every route of the application, each with its access rule. The access-matrix test walks this list. */
+export function routes(s: Services): RouteDef[] {
+  return [...authRoutes(s), ...homeRoutes(s), ...establishmentRoutes(s), ...prisonerRoutes(s)]
+}

@@ -1,0 +1,58 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express'
+import type { Role } from '../domain/roles'
+import { HttpError } from './errors'
+
+/**
+ * Who may use a route, declared where it is mounted:
+ * - 'public': anyone, signed in or not;
+ * - 'signed-in': any signed-in user;
+ * - a list of roles: a signed-in user holding one of them in the establishment they are acting in
+ *   (national roles count in every establishment). Queries are then scoped to that establishment.
+ */
+export type Access = 'public' | 'signed-in' | readonly Role[]
+
+export interface RouteDef {
+  method: 'get' | 'post'
+  path: string
+  access: Access
+  handler: RequestHandler
+  /** multipart/form-data upload field name: the file is parsed before the CSRF check */
+  upload?: string
+}
+
+export const get = (path: string, access: Access, handler: RequestHandler): RouteDef => ({
+  method: 'get',
+  path,
+  access,
+  handler,
+})
+export const post = (path: string, access: Access, handler: RequestHandler, upload?: string): RouteDef => ({
+  method: 'post',
+  path,
+  access,
+  handler,
+  ...(upload ? { upload } : {}),
+})
+
+export function authorise(access: Access): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (access === 'public') return next()
+    const ctx = res.locals.ctx
+    if (!ctx) return next(new HttpError(401))
+    if (access === 'signed-in') return next()
+    if (!ctx.establishment || !access.some(r => ctx.roles.includes(r))) return next(new HttpError(403))
+    next()
+  }
+}
+
+/** Express 5 passes rejected promises to the error handler; this only narrows route params. */
+export function param(req: Request, name: string): string {
+  const v = req.params[name]
+  return typeof v === 'string' ? v : ''
+}
+
+export function intParam(req: Request, name: string): number {
+  const v = Number(param(req, name))
+  if (!Number.isSafeInteger(v) || v <= 0) throw new HttpError(404)
+  return v
+}
