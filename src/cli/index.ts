@@ -3,18 +3,11 @@ import { loadConfig } from '../config'
 import { migrateToLatest } from '../db/migrate'
 import { type Services, startServices } from '../services'
 import { createApp } from '../web/app'
+import { registerOperations } from './operations'
+import { withServices } from './withServices'
 
 const program = new Command()
 program.name('keywork').description('Key Work in prisons: allocate, deliver, record, quality-assure and improve')
-
-async function withServices<T>(fn: (s: Services) => Promise<T>): Promise<T> {
-  const services = await startServices(loadConfig())
-  try {
-    return await fn(services)
-  } finally {
-    await services.close()
-  }
-}
 
 async function serve(services: Services) {
   const { config, logger } = services
@@ -53,6 +46,8 @@ program
       console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date')
     }),
   )
+
+registerOperations(program)
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err)

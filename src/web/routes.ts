@@ -1,3 +1,4 @@
+import { auditRoutes } from '../features/audit/routes'
 import { authRoutes } from '../features/auth/routes'
 import { establishmentRoutes } from '../features/establishments/routes'
 import { homeRoutes } from '../features/home/routes'
@@ -7,5 +8,5 @@ import type { RouteDef } from './routing'
 
 /** Every route of the application, each with its access rule. The access-matrix test walks this list. */
 export function routes(s: Services): RouteDef[] {
-  return [...authRoutes(s), ...homeRoutes(s), ...establishmentRoutes(s), ...prisonerRoutes(s)]
+  return [...authRoutes(s), ...homeRoutes(s), ...establishmentRoutes(s), ...prisonerRoutes(s), ...auditRoutes(s)]
 }

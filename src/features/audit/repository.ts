@@ -38,9 +38,16 @@ export function auditRepository() {
         .limit(limit)
         .execute()
     },
-    recent(db: Executor, establishmentId: number | null, limit: number) {
+    recent(
+      db: Executor,
+      f: { establishmentId: number | null; entity?: string; entityId?: string; username?: string },
+      limit: number,
+    ) {
       let q = db.selectFrom('audit_events').selectAll().orderBy('id', 'desc').limit(limit)
-      if (establishmentId !== null) q = q.where('establishment_id', '=', establishmentId)
+      if (f.establishmentId !== null) q = q.where('establishment_id', '=', f.establishmentId)
+      if (f.entity) q = q.where('entity', '=', f.entity)
+      if (f.entityId) q = q.where('entity_id', '=', f.entityId)
+      if (f.username) q = q.where('username', '=', f.username.toLowerCase())
       return q.execute()
     },
   }

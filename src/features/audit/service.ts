@@ -69,7 +69,7 @@ export function auditService(db: Kysely<Database>) {
     },
 
     forEntity: (entity: string, entityId: string, limit?: number) => repo.forEntity(db, entity, entityId, limit),
-    recent: (establishmentId: number | null, limit = 100) => repo.recent(db, establishmentId, limit),
+    recent: (filter: Parameters<typeof repo.recent>[1], limit = 200) => repo.recent(db, filter, limit),
   }
 }
 
