@@ -3,22 +3,34 @@ import type { Config } from './config'
 import { type Db, openDatabase } from './db/database'
 import { migrateToLatest } from './db/migrate'
 import { auditService } from './features/audit/service'
+import { demoService } from './features/demo/service'
 import { establishmentsService } from './features/establishments/service'
+import { importService } from './features/import/service'
 import { prisonersService } from './features/prisoners/service'
+import { staffService } from './features/staff/service'
+import { unitsService } from './features/units/service'
 import { usersService } from './features/users/service'
 
 /** Composition root: every repository and service, built once over one database. No DI container. */
 export function buildServices(config: Config, db: Db = openDatabase(config.database)) {
   const logger = pino({ level: config.logLevel, base: { service: 'keywork' } })
   const audit = auditService(db.db)
+  const users = usersService(db.db, audit)
+  const prisoners = prisonersService(db.db, audit)
+  const units = unitsService(db.db, audit)
+  const staff = staffService(db.db, audit)
   return {
     config,
     logger,
     db,
     audit,
     establishments: establishmentsService(db.db, audit),
-    users: usersService(db.db, audit),
-    prisoners: prisonersService(db.db, audit),
+    users,
+    prisoners,
+    units,
+    staff,
+    imports: importService(db.db, { audit, prisoners, units, staff }),
+    demo: demoService(db, { audit, users }),
     async close() {
       await db.close()
     },

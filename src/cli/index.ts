@@ -3,6 +3,8 @@ import { loadConfig } from '../config'
 import { migrateToLatest } from '../db/migrate'
 import { type Services, startServices } from '../services'
 import { createApp } from '../web/app'
+import { type ImportCommandOptions, importCommand } from '../features/import/cli'
+import { registerDemo } from './demo'
 import { registerOperations } from './operations'
 import { withServices } from './withServices'
 
@@ -48,6 +50,25 @@ program
   )
 
 registerOperations(program)
+registerDemo(program, serve)
+
+program
+  .command('import')
+  .description('import prisoners, staff or residential units from a CSV file (see docs/CSV.md)')
+  .argument('<kind>', 'prisoners, staff or units')
+  .argument('<file>', 'a CSV file saved as UTF-8, 10 MB at most')
+  .requiredOption('--establishment <code>', 'the establishment to import into, like MDI')
+  .option(
+    '--skip-invalid',
+    'import the valid rows and report the rest (default: a file with any bad row imports nothing)',
+  )
+  .option('--full-roll', 'prisoners only: the file is the full roll, so mark prisoners not in it as released')
+  .option('--json', 'print the outcome as JSON')
+  .action((kind: string, file: string, opts: ImportCommandOptions) =>
+    withServices(async s => {
+      process.exitCode = await importCommand(s, kind, file, opts)
+    }),
+  )
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err)

@@ -1,4 +1,4 @@
-import { type Migration, type MigrationProvider, Migrator } from 'kysely'
+import { type Migration, type MigrationProvider, Migrator, sql } from 'kysely'
 import type { Db } from './database'
 import * as m001 from './migrations/001_foundation'
 
@@ -13,7 +13,13 @@ export async function migrateToLatest({ db, dialect }: Db): Promise<string[]> {
       return out
     },
   }
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest()
+  // PostgreSQL: Kysely looks for its migration tables in every schema unless told which one, so another schema's
+  // tables (a test running alongside, or one left by a crashed run) would be taken for ours.
+  const migrationTableSchema =
+    dialect === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+      : undefined
+  const { error, results } = await new Migrator({ db, provider, migrationTableSchema }).migrateToLatest()
   if (error) throw error instanceof Error ? error : new Error(String(error))
   return (results ?? []).filter(r => r.status === 'Success').map(r => r.migrationName)
 }

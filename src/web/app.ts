@@ -86,6 +86,17 @@ export function createApp(services: Services) {
       },
     }),
   )
+  // express-session sends the response headers before its save has finished, so a browser can follow a redirect
+  // before the session (a sign-in, form errors, a flash message) is stored: save it first, then redirect.
+  app.use((req, res, next) => {
+    const redirect = res.redirect.bind(res) as (status: number, url: string) => void
+    res.redirect = ((...args: [number, string] | [string]) => {
+      const [status, url] = args.length === 1 ? [302, args[0]] : args
+      if (!req.session) return redirect(status, url)
+      req.session.save(err => (err ? next(err) : redirect(status, url)))
+    }) as typeof res.redirect
+    next()
+  })
 
   // 4. body parsing, with small limits: larger bodies get a 413
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }))

@@ -128,13 +128,14 @@ export function prisonersService(db: Kysely<Database>, audit: AuditService) {
     /**
      * Saves validated records inside the caller's transaction (imports are all-or-nothing).
      * With fullRoll, prisoners of the establishment missing from the records are marked released; nobody is deleted.
+     * Prison numbers in keep are never released (an import's skipped rows: the prisoner is in the roll).
      */
     async saveMany(
       trx: Kysely<Database>,
       actor: Actor,
       establishmentId: number,
       records: { record: PrisonerRecord; unitId: number | null }[],
-      opts: { fullRoll: boolean },
+      opts: { fullRoll: boolean; keep?: ReadonlySet<string> },
     ): Promise<SaveOutcome> {
       const outcome: SaveOutcome = { created: 0, updated: 0, unchanged: 0, released: 0 }
       for (const { record, unitId } of records) outcome[await upsert(trx, actor, establishmentId, record, unitId)]++
@@ -142,7 +143,7 @@ export function prisonersService(db: Kysely<Database>, audit: AuditService) {
         const present = new Set(records.map(r => r.record.prisonNumber))
         const now = new Date().toISOString()
         for (const p of await repo.inEstablishment(trx, establishmentId)) {
-          if (present.has(p.prison_number)) continue
+          if (present.has(p.prison_number) || opts.keep?.has(p.prison_number)) continue
           await repo.update(trx, p.id, { status: 'released', updated_at: now })
           await audit.record(trx, actor, {
             action: 'update',

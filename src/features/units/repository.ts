@@ -40,6 +40,24 @@ export function unitsRepository(db: Kysely<Database>) {
         .where('code', '=', code)
         .executeTakeFirst()
     },
+    /** One unit of the establishment, read inside a transaction. */
+    byIdIn(trx: Kysely<Database>, establishmentId: number, id: number) {
+      return trx
+        .selectFrom('residential_units')
+        .selectAll()
+        .where('establishment_id', '=', establishmentId)
+        .where('id', '=', id)
+        .executeTakeFirst()
+    },
+    /** The establishment's units read inside a transaction, for checks and imports that change them. */
+    listIn(trx: Kysely<Database>, establishmentId: number) {
+      return trx
+        .selectFrom('residential_units')
+        .selectAll()
+        .where('establishment_id', '=', establishmentId)
+        .orderBy('code')
+        .execute()
+    },
     async insert(trx: Kysely<Database>, values: Omit<ResidentialUnitTable, 'id'>) {
       const r = await trx.insertInto('residential_units').values(values).returning('id').executeTakeFirstOrThrow()
       return r.id

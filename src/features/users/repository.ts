@@ -40,6 +40,43 @@ export function usersRepository(db: Kysely<Database>) {
       }
       return q.execute()
     },
+    /** A page of users with any role in the establishment (every user when establishmentId is null), and the total. */
+    async search(s: { establishmentId: number | null; query?: string; limit: number; offset: number }) {
+      let q = db.selectFrom('users')
+      if (s.establishmentId !== null) {
+        const establishmentId = s.establishmentId
+        q = q.where(eb =>
+          eb.exists(
+            eb
+              .selectFrom('user_roles')
+              .select('user_roles.id')
+              .whereRef('user_roles.user_id', '=', 'users.id')
+              .where('user_roles.establishment_id', '=', establishmentId),
+          ),
+        )
+      }
+      for (const word of (s.query ?? '').trim().toLowerCase().split(/\s+/).filter(Boolean).slice(0, 4)) {
+        const like = `%${word.replace(/[%_\\]/g, '')}%`
+        q = q.where(eb =>
+          eb.or([
+            eb('users.username', 'like', like),
+            eb(eb.fn('lower', ['users.display_name']), 'like', like),
+            eb(eb.fn('lower', ['users.email']), 'like', like),
+          ]),
+        )
+      }
+      const [rows, total] = await Promise.all([
+        q
+          .selectAll('users')
+          .orderBy('users.display_name')
+          .orderBy('users.username')
+          .limit(s.limit)
+          .offset(s.offset)
+          .execute(),
+        q.select(eb => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+      ])
+      return { rows, total: Number(total.n) }
+    },
     rolesForUsers(userIds: number[]) {
       if (userIds.length === 0) return Promise.resolve([])
       return db

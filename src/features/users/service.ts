@@ -195,6 +195,13 @@ export function usersService(db: Kysely<Database>, audit: AuditService) {
       return users.map(u => ({ ...u, roles: roles.filter(r => r.user_id === u.id) }))
     },
 
+    /** A page of users with a role in the establishment (every user when null), each with all their roles. */
+    async search(establishmentId: number | null, query: string, limit: number, offset: number) {
+      const { rows, total } = await repo.search({ establishmentId, query, limit, offset })
+      const roles = await repo.rolesForUsers(rows.map(u => u.id))
+      return { rows: rows.map(u => ({ ...u, roles: roles.filter(r => r.user_id === u.id) })), total }
+    },
+
     /** A user is visible to an establishment if they hold a role there (national users see everyone). */
     async visible(userId: number, establishmentId: number | null) {
       const user = await repo.byId(userId)

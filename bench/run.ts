@@ -1,0 +1,25 @@
+// npm run bench -- <name> [--json] [options]: runs one benchmark. Each prints a table for people and, with
+// --json, one JSON object per result line for machines. Add a benchmark by adding it to BENCHMARKS.
+
+export const BENCHMARKS: Record<string, { about: string; run: (args: string[]) => Promise<void> }> = {
+  pages: {
+    about:
+      'prisoner search and prisoner page under load, side by side with a bare node:http server [--json] ' +
+      '[--duration S] [--connections N] [--engines sqlite,postgres] [--establishments N] [--prisoners-per N]',
+    run: async args => (await import('./pages')).run(args),
+  },
+}
+
+const [name, ...args] = process.argv.slice(2)
+const bench = name ? BENCHMARKS[name] : undefined
+if (!bench) {
+  console.error(`Usage: npm run bench -- <name> [--json] [options]\n\nBenchmarks:`)
+  for (const [n, b] of Object.entries(BENCHMARKS)) console.error(`  ${n}  ${b.about}`)
+  process.exit(name ? 1 : 0)
+}
+try {
+  await bench.run(args)
+} catch (err) {
+  console.error(err instanceof Error ? err.message : err)
+  process.exitCode = 1
+}

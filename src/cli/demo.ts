@@ -1,0 +1,125 @@
+import cliProgress from 'cli-progress'
+import { type Command, InvalidArgumentError } from 'commander'
+import { loadConfig } from '../config'
+import { PRISONS } from '../domain/demo/prisons'
+import { DEFAULT_DEMO, type DemoLoadOptions, type DemoSignIn } from '../features/demo/service'
+import { type Services, startServices } from '../services'
+import { withServices } from './withServices'
+
+function integer(min: number, max: number) {
+  return (value: string) => {
+    const n = Number(value)
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`give a whole number from ${min} to ${max.toLocaleString('en-GB')}`)
+    return n
+  }
+}
+
+/** The sign-ins as a plain text table, for the terminal. */
+export function signInTable(signIns: DemoSignIn[]): string {
+  const head = ['Username', 'Password', 'Role', 'Establishments']
+  const rows = signIns.map(s => [s.username, s.password, s.role, s.establishments])
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map(r => r[i]!.length)))
+  const line = (cells: string[]) => `  ${cells.map((c, i) => c.padEnd(widths[i]!)).join('   ')}`.trimEnd()
+  return [line(head), line(widths.map(w => '-'.repeat(w))), ...rows.map(line)].join('\n')
+}
+
+/** Loads the demo with a progress bar on a terminal; returns false (having said why) when it refused. */
+async function loadDemo(s: Services, opts: Omit<DemoLoadOptions, 'onProgress'>): Promise<boolean> {
+  const bar = new cliProgress.SingleBar(
+    {
+      format: 'Demo data |{bar}| {value}/{total} establishments | {establishment}',
+      hideCursor: true,
+      clearOnComplete: true,
+    },
+    cliProgress.Presets.shades_classic,
+  )
+  const started = performance.now()
+  let barStarted = false
+  const r = await s.demo
+    .load({
+      ...opts,
+      onProgress: p => {
+        if (!barStarted) {
+          bar.start(p.total, 0, { establishment: '' })
+          barStarted = true
+        }
+        bar.update(p.done, { establishment: p.establishment })
+      },
+    })
+    .finally(() => barStarted && bar.stop())
+  if (!r.ok) {
+    console.error(Object.values(r.errors).join('\n'))
+    return false
+  }
+  const seconds = ((performance.now() - started) / 1000).toFixed(1)
+  const n = (x: number) => x.toLocaleString('en-GB')
+  const v = r.value
+  if (v.wiped.length) console.log(`Deleted all data from ${v.wiped.length} tables.`)
+  console.log(
+    `Loaded the demo in ${seconds} s: ${n(v.establishments)} establishments, ${n(v.units)} residential units, ` +
+      `${n(v.staff)} staff and ${n(v.prisoners)} prisoners (seed ${opts.seed}).`,
+  )
+  console.log(`\nDemo sign-ins (demo data only; one per role):\n\n${signInTable(v.signIns)}\n`)
+  return true
+}
+
+/** `keywork demo` and `keywork start`. */
+export function registerDemo(program: Command, serve: (s: Services) => Promise<void>) {
+  program
+    .command('demo')
+    .description('fill an empty database with deterministic, realistic demo data and one user per role')
+    .option('--seed <n>', 'random seed: the same seed gives the same data', integer(0, 2 ** 32 - 1), DEFAULT_DEMO.seed)
+    .option(
+      '--establishments <n>',
+      `how many establishments: the real ones first (${PRISONS.length}), then invented ones`,
+      integer(1, 1000),
+      DEFAULT_DEMO.establishments,
+    )
+    .option(
+      '--prisoners-per <n>',
+      'average men in custody per establishment, each scaled by its real size (default: the real sizes)',
+      integer(1, 5000),
+    )
+    .option('--reset', 'delete ALL data first (establishments, staff, prisoners, users and the audit trail)')
+    .addHelpText(
+      'after',
+      '\nThe first establishment is Leeds, a Category B local of about 1,200 men; the national scale is\n' +
+        '--establishments 120 --prisoners-per 733 (about 88,000 men and 22,000 staff).',
+    )
+    .action((opts: { seed: number; establishments: number; prisonersPer?: number; reset?: boolean }) =>
+      withServices(async s => {
+        const loaded = await loadDemo(s, {
+          seed: opts.seed,
+          establishments: opts.establishments,
+          prisonersPer: opts.prisonersPer,
+          reset: opts.reset === true,
+        })
+        if (!loaded) process.exitCode = 1
+      }),
+    )
+
+  program
+    .command('start')
+    .description(
+      'migrate, load the demo into an empty database and print its sign-ins, then serve (what npm start runs)',
+    )
+    .action(async () => {
+      const services = await startServices(loadConfig())
+      if (await services.demo.isEmpty()) {
+        if (services.config.env === 'production') {
+          console.log('The database is empty. Not loading demo data in production: create users with keywork users.')
+        } else {
+          console.log('The database is empty: loading the demo data (Leeds and two smaller establishments).')
+          if (!(await loadDemo(services, { ...DEFAULT_DEMO, reset: false }))) process.exitCode = 1
+        }
+      } else {
+        const signIns = await services.demo.signIns()
+        if (signIns.length > 0)
+          console.log(
+            `\nDemo sign-ins (the password is the demo's unless it has been changed):\n\n${signInTable(signIns)}\n`,
+          )
+      }
+      await serve(services)
+    })
+}

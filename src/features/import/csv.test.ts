@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import path from 'node:path'
+import { describe, it } from 'node:test'
+import { FileProblem, NOT_UTF8, decodeUtf8, mapColumns, normaliseHeader, parseCsv } from './csv'
+import { KIND_SPECS, type KindSpec, prisonerKind } from './kinds'
+import { validateRows } from './validate'
+
+const problemOf = (fn: () => unknown): string => {
+  try {
+    fn()
+  } catch (err) {
+    assert.ok(err instanceof FileProblem, String(err))
+    return err.messages.join('\n')
+  }
+  return assert.fail('expected a FileProblem')
+}
+
+const prisonerMap = (headers: string[]) =>
+  mapColumns(headers, prisonerKind.aliases, prisonerKind.required, prisonerKind.labels)
+
+describe('reading CSV files', () => {
+  it('numbers rows as a spreadsheet does: blank rows count, a quoted line break does not start a row', () => {
+    const t = parseCsv('a,b\n1,"two\nlines"\n\n3,x\n , \n5,y')
+    assert.deepEqual(t.headers, ['a', 'b'])
+    assert.deepEqual(
+      t.rows.map(r => [r.row, r.cells[1]]),
+      [
+        [2, 'two\nlines'],
+        [4, 'x'],
+        [6, 'y'],
+      ],
+    )
+  })
+
+  it('drops a UTF-8 byte order mark and refuses what is not UTF-8', () => {
+    assert.equal(decodeUtf8(Buffer.from('\uFEFFPrison number', 'utf8')), 'Prison number')
+    assert.equal(decodeUtf8(Buffer.from('Zoë Martínez', 'utf8')), 'Zoë Martínez')
+    assert.equal(
+      problemOf(() => decodeUtf8(Buffer.from('Zo\xe9', 'latin1'))),
+      NOT_UTF8,
+    )
+    assert.equal(
+      problemOf(() => decodeUtf8(Buffer.from('\uFEFFa,b', 'utf16le'))),
+      NOT_UTF8,
+    )
+  })
+
+  it('explains an unclosed quote, a file without commas, and blank rows above the headings', () => {
+    assert.match(
+      problemOf(() => parseCsv('a,b\n1,"2\n3,4\n')),
+      /quotation mark \("\) that is never closed/,
+    )
+    assert.match(
+      problemOf(() => parseCsv('a;b;c\n1;2;3\n')),
+      /separated by commas/,
+    )
+    assert.match(
+      problemOf(() => parseCsv('\na,b\n1,2\n')),
+      /first row of the file must be the column headings/,
+    )
+  })
+})
+
+describe('matching column headings', () => {
+  it('ignores case, spaces, underscores and hyphens', () => {
+    assert.equal(normaliseHeader(' Prison_Number '), 'prisonnumber')
+    assert.equal(normaliseHeader('PRISON-NUMBER'), 'prisonnumber')
+    assert.equal(normaliseHeader('prison number'), 'prisonnumber')
+  })
+
+  it('knows the usual other names of each column', () => {
+    const cases: [string, string][] = [
+      ['prison_number', 'prisonNumber'],
+      ['Prisoner number', 'prisonNumber'],
+      ['NOMS number', 'prisonNumber'],
+      ['noms_id', 'prisonNumber'],
+      ['Surname', 'lastName'],
+      ['Forename', 'firstName'],
+      ['DOB', 'dateOfBirth'],
+      ['Houseblock', 'unit'],
+      ['wing', 'unit'],
+      ['Location', 'unit'],
+      ['unit', 'unit'],
+      ['Received', 'receptionDate'],
+      ['Expected release date', 'releaseDate'],
+      ['Language', 'firstLanguage'],
+      ['Interpreter', 'interpreterNeeded'],
+    ]
+    for (const [heading, field] of cases) {
+      const map = mapColumns([heading], prisonerKind.aliases, [], prisonerKind.labels)
+      assert.equal(map.columns.get(field as never), 0, heading)
+    }
+  })
+
+  it('names every missing required column, and lists unknown ones as ignored', () => {
+    assert.equal(
+      problemOf(() => prisonerMap(['Prison number', 'Notes'])),
+      'The file is missing required columns: "First name", "Last name", "Date of birth", "Reception date"',
+    )
+    const map = prisonerMap(['NOMS id', 'Forename', 'Surname', 'DOB', 'Received', 'Notes', ''])
+    assert.deepEqual(map.ignored, ['Notes', 'column 7 (no heading)'])
+  })
+
+  it('refuses two columns for the same field', () => {
+    assert.match(
+      problemOf(() => prisonerMap(['NOMS id', 'Prison number', 'Forename', 'Surname', 'DOB', 'Received'])),
+      /The columns "NOMS id" and "Prison number" both give the prison number/,
+    )
+  })
+})
+
+describe('validating rows', () => {
+  it('reports a row with more values than headings, at the first extra column', () => {
+    const table = parseCsv(
+      'Prison number,First name,Last name,Date of birth,Reception date\nA1234BC,A,B,1990-01-01,2024-01-01,extra\n',
+    )
+    const v = validateRows(table, prisonerMap(table.headers), prisonerKind, [])
+    assert.deepEqual(v.errors, [
+      {
+        row: 2,
+        column: 'Column 6 (no heading)',
+        reason: 'The row has 6 values but there are only 5 column headings',
+      },
+    ])
+  })
+
+  it('requires exactly the columns each record schema cannot do without', () => {
+    for (const spec of Object.values(KIND_SPECS) as KindSpec<Record<string, unknown>, string>[]) {
+      const blank = Object.fromEntries(Object.keys(spec.labels).map(f => [f, '']))
+      const r = spec.schema.safeParse(blank)
+      assert.equal(r.success, false)
+      const failing = new Set(r.error?.issues.map(i => String(i.path[0])))
+      assert.deepEqual(
+        Object.keys(spec.labels).filter(f => failing.has(f)),
+        [...spec.required],
+        spec.kind,
+      )
+    }
+  })
+
+  it('docs/CSV.md documents every column and every other name of each kind', () => {
+    const doc = fs.readFileSync(path.resolve(import.meta.dirname, '../../../docs/CSV.md'), 'utf8')
+    for (const spec of Object.values(KIND_SPECS) as KindSpec<Record<string, unknown>, string>[]) {
+      for (const field of Object.keys(spec.labels)) {
+        assert.ok(doc.includes(spec.labels[field]!), `${spec.kind}: ${spec.labels[field]}`)
+        for (const alias of spec.aliases[field] ?? []) assert.ok(doc.includes(alias), `${spec.kind}: ${alias}`)
+      }
+    }
+  })
+})

@@ -1,0 +1,124 @@
+import { z } from 'zod'
+import { STAFF_STATUSES, WORKING_PATTERNS } from '../../domain/prisoner'
+import {
+  STAFF_GRADES,
+  STAFF_NUMBER,
+  WEEKLY_HOURS_MAX,
+  WEEKLY_HOURS_MIN,
+  defaultWeeklyHours,
+  returnDateRule,
+  staffGrade,
+} from '../../domain/staff'
+import { todayIso } from '../../domain/dates'
+import { languageList, oneOf, optionalDate, optionalText, text } from '../../web/fields'
+
+// Deliberately simple: one @, something on each side, a dot in the domain, no spaces. Mail systems decide the rest.
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+
+const grade = z
+  .string({ error: 'Enter the grade' })
+  .trim()
+  .min(1, 'Enter the grade')
+  .transform((v, ctx) => {
+    const g = staffGrade(v)
+    if (!g) {
+      ctx.addIssue({ code: 'custom', message: `Grade must be one of: ${STAFF_GRADES.join(', ')}` })
+      return z.NEVER
+    }
+    return g
+  })
+
+const email = optionalText('email address', 254).transform((v, ctx) => {
+  if (v === null) return null
+  if (!EMAIL.test(v)) {
+    ctx.addIssue({ code: 'custom', message: 'Enter an email address in the correct format, like name@justice.gov.uk' })
+    return z.NEVER
+  }
+  return v.toLowerCase()
+})
+
+/** Blank means "the standard for the working pattern": resolved with the pattern below. */
+const weeklyHours = z
+  .union([z.string(), z.number()])
+  .optional()
+  .transform((v, ctx) => {
+    const s = v === undefined ? '' : String(v).trim()
+    if (!s) return null
+    const n = /^\d{1,2}(\.\d{1,2})?$/.test(s) ? Number(s) : NaN
+    if (Number.isNaN(n)) {
+      ctx.addIssue({ code: 'custom', message: 'Weekly hours must be a number, like 37 or 22.5' })
+      return z.NEVER
+    }
+    if (n < WEEKLY_HOURS_MIN || n > WEEKLY_HOURS_MAX) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `Weekly hours must be between ${WEEKLY_HOURS_MIN} and ${WEEKLY_HOURS_MAX}`,
+      })
+      return z.NEVER
+    }
+    return n
+  })
+
+/** Form checkboxes or a CSV cell: a list arrives as an array or as "Polish; Welsh". */
+const languages = z.preprocess(v => (Array.isArray(v) ? v.join(',') : v), languageList('languages spoken'))
+
+/** One member of staff as typed in a form or read from a CSV row: all text, validated and normalised. */
+export const staffRecordSchema = z
+  .object({
+    staffNumber: z
+      .string({ error: 'Enter a staff number' })
+      .trim()
+      .toUpperCase()
+      .min(1, 'Enter a staff number')
+      .regex(STAFF_NUMBER, 'Staff number must be up to 20 letters and digits, like SN12345'),
+    firstName: text('first name', 60),
+    lastName: text('last name', 60),
+    grade,
+    email,
+    workingPattern: oneOf('working pattern', WORKING_PATTERNS, 'full_time'),
+    weeklyHours,
+    startedInPost: optionalDate('date started in post'),
+    languages,
+    status: oneOf('status', STAFF_STATUSES, 'active'),
+    statusReturnDate: optionalDate('return date'),
+    homeUnit: optionalText('home residential unit', 20).transform(v => (v ? v.toUpperCase() : null)),
+  })
+  .superRefine((v, ctx) => {
+    if (v.startedInPost && v.startedInPost > todayIso())
+      ctx.addIssue({
+        code: 'custom',
+        path: ['startedInPost'],
+        message: 'Date started in post must be today or in the past',
+      })
+    if (v.weeklyHours === null && defaultWeeklyHours(v.workingPattern) === null)
+      ctx.addIssue({ code: 'custom', path: ['weeklyHours'], message: 'Enter weekly hours for part-time staff' })
+    if (returnDateRule(v.status) === 'required' && !v.statusReturnDate)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['statusReturnDate'],
+        message: 'Enter the date they return from annual leave',
+      })
+  })
+  .transform(v => ({
+    ...v,
+    weeklyHours: v.weeklyHours ?? defaultWeeklyHours(v.workingPattern) ?? 0,
+    // a return date only means something while away; one left over from an earlier absence is dropped
+    statusReturnDate: returnDateRule(v.status) === 'none' ? null : v.statusReturnDate,
+  }))
+
+export type StaffRecord = z.infer<typeof staffRecordSchema>
+
+export const STAFF_FIELD_LABELS: Record<keyof StaffRecord, string> = {
+  staffNumber: 'Staff number',
+  firstName: 'First name',
+  lastName: 'Last name',
+  grade: 'Grade',
+  email: 'Email address',
+  workingPattern: 'Working pattern',
+  weeklyHours: 'Weekly hours',
+  startedInPost: 'Date started in post',
+  languages: 'Languages spoken',
+  status: 'Status',
+  statusReturnDate: 'Return date',
+  homeUnit: 'Home residential unit',
+}

@@ -1,0 +1,182 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import type { Response } from 'supertest'
+import { ROLES, type Role } from '../src/domain/roles'
+import { routeDefsOf } from '../src/web/app'
+import type { Access, RouteDef } from '../src/web/routing'
+import { Browser } from './harness'
+import { hasParams, resolvePath, seededWorld, usernameFor } from './fixtures'
+
+// The route x role access matrix. Every route registered on the app must carry an access rule (a RouteDef), and
+// every rule must hold: for each role, acting in its own establishment (MDI), and with the route's parameters
+// pointing at MDI's records and at another establishment's (LEI's) records.
+
+/** Mounted outside the RouteDef list on purpose: load balancers call them without a session. */
+const PUBLIC_BY_DESIGN = new Set(['GET /ping', 'GET /health'])
+
+const world = await seededWorld()
+after(() => world.close())
+const app = world.app
+const defs = routeDefsOf(app)
+const own = world.seeded.MDI
+const other = world.seeded.LEI
+
+const label = (d: { method: string; path: string }) => `${d.method.toUpperCase()} ${d.path}`
+
+interface Layer {
+  route?: { path: string; methods: Record<string, boolean> }
+  handle?: { stack?: unknown }
+  name?: string
+}
+
+describe('every route has an access rule', () => {
+  const stack = (app as unknown as { router: { stack: Layer[] } }).router.stack
+
+  it('mounts routes only on the app itself, never in a nested router the matrix cannot see', () => {
+    const routers = stack.filter(l => !l.route && Array.isArray(l.handle?.stack))
+    assert.deepEqual(
+      routers.map(l => l.name),
+      [],
+      'mount every route as a RouteDef in src/web/routes.ts, not through express.Router()',
+    )
+  })
+
+  it('has a RouteDef for every route Express will answer', () => {
+    const registered = stack.flatMap(l =>
+      l.route ? Object.keys(l.route.methods).map(m => `${m.toUpperCase()} ${l.route!.path}`) : [],
+    )
+    const declared = new Set(defs.map(label))
+    const missing = registered.filter(r => !declared.has(r) && !PUBLIC_BY_DESIGN.has(r))
+    assert.deepEqual(missing, [], `routes without a RouteDef (add them to src/web/routes.ts with an access rule)`)
+    for (const d of defs) assert.ok(registered.includes(label(d)), `${label(d)} is declared but not mounted`)
+  })
+
+  it('declares each method and path once, so no rule is shadowed by another', () => {
+    const seen = new Map<string, number>()
+    for (const d of defs) seen.set(label(d), (seen.get(label(d)) ?? 0) + 1)
+    assert.deepEqual(
+      [...seen].filter(([, n]) => n > 1).map(([k]) => k),
+      [],
+    )
+  })
+
+  it('gives every route a rule that someone can pass', () => {
+    for (const d of defs) {
+      const a: Access = d.access
+      if (a === 'public' || a === 'signed-in') continue
+      assert.ok(Array.isArray(a) && a.length > 0, `${label(d)} allows no role`)
+      for (const r of a) assert.ok((ROLES as readonly string[]).includes(r), `${label(d)}: unknown role ${r}`)
+    }
+  })
+
+  it('can fill in every route parameter (extend test/fixtures.ts PARAM_VALUES for new ones)', () => {
+    for (const d of defs) assert.doesNotThrow(() => resolvePath(d.path, own), label(d))
+  })
+})
+
+function allows(access: Access, role: Role | null): boolean {
+  if (access === 'public') return true
+  if (role === null) return false
+  if (access === 'signed-in') return true
+  return access.includes(role)
+}
+
+/** A signed-in (or signed-out) browser, acting in MDI, that signs in again if a route signs it out. */
+class Actor {
+  browser = new Browser(app)
+  private token: string | undefined
+
+  constructor(readonly role: Role | null) {}
+
+  async start() {
+    this.browser = new Browser(app)
+    this.token = undefined
+    if (!this.role) return
+    const res = await this.browser.signIn(usernameFor(this.role))
+    assert.equal(res.status, 303, `sign-in as ${usernameFor(this.role)}`)
+    assert.notEqual(res.headers.location, '/sign-in', `sign-in as ${usernameFor(this.role)}`)
+    if (this.role === 'NATIONAL_POLICY') {
+      // national users act in whichever establishment is active: make it MDI
+      const sw = await this.browser.post('/establishment/switch', { establishment: 'MDI' }, '/')
+      assert.equal(sw.status, 303)
+    }
+    const home = await this.browser.get('/')
+    assert.equal(home.status, 200)
+    assert.match(home.text, /Moorland \(HMP\) \(MDI\)/, `${this.role} should be acting in MDI`)
+  }
+
+  async csrf(): Promise<string> {
+    this.token ??= await this.browser.csrf(this.role ? '/' : '/sign-in')
+    return this.token
+  }
+
+  /** GET, or POST an empty form (multipart with no file for uploads) with a valid CSRF token. */
+  async send(def: RouteDef, path: string): Promise<Response> {
+    const agent = this.browser.agent
+    if (def.method === 'get') return agent.get(path).set('Accept', 'text/html')
+    const _csrf = await this.csrf()
+    if (def.upload) return agent.post(path).set('Accept', 'text/html').field('_csrf', _csrf)
+    return agent.post(path).set('Accept', 'text/html').type('form').send({ _csrf })
+  }
+}
+
+const where = (res: Response) => `${res.status}${res.headers.location ? ` → ${res.headers.location}` : ''}`
+
+for (const role of [null, ...ROLES] as const) {
+  describe(`access as ${role ?? 'signed out'}`, () => {
+    const actor = new Actor(role)
+    before(() => actor.start())
+
+    for (const def of defs) {
+      const allowed = allows(def.access, role)
+      const ownPath = resolvePath(def.path, own)
+      const expect = !role && !allowed ? 'sign-in' : allowed ? 'allowed' : '403'
+
+      it(`${label(def)}: ${expect}`, async () => {
+        const res = await actor.send(def, ownPath)
+        const what = `${label(def)} as ${role ?? 'signed out'} gave ${where(res)}`
+
+        if (!role && !allowed) {
+          assert.equal(res.status, 303, what)
+          assert.equal(res.headers.location, '/sign-in', what)
+        } else if (!allowed) {
+          assert.equal(res.status, 403, what)
+        } else if (def.method === 'get') {
+          assert.ok(res.status === 200 || res.status === 303 || res.status === 302, what)
+          if (role && res.status !== 200)
+            assert.notEqual(res.headers.location, '/sign-in', `${what}: signed in, but sent to sign in`)
+        } else if (def.upload && res.status === 422) {
+          // a file cannot survive a redirect, so upload forms may show their errors in place
+          assert.match(res.text, /There is a problem/, `${what}: the form should show its error summary`)
+        } else {
+          // an empty form: redirected back with errors (or, for forms with nothing to fill in, done)
+          assert.equal(res.status, 303, what)
+          const location = String(res.headers.location ?? '')
+          assert.ok(location.startsWith('/') && !location.startsWith('//'), `${what}: redirect to a local page`)
+          if (role && location === '/sign-in' && def.path !== '/sign-in' && def.path !== '/sign-out')
+            assert.fail(`${what}: signed in, but sent to sign in`)
+          if (role && def.path === '/sign-out') return actor.start()
+          const next = await actor.browser.get(location).set('Accept', 'text/html')
+          assert.ok(next.status < 400, `${what}, then GET ${location} gave ${where(next)}`)
+          if (location === ownPath && next.status === 200)
+            assert.match(next.text, /There is a problem/, `${what}: the form should show its error summary`)
+        }
+      })
+
+      if (hasParams(def.path) && role) {
+        const otherPath = resolvePath(def.path, other)
+        it(`${label(def)} with another establishment’s record: ${allowed ? '404' : '403'}`, async () => {
+          const res = await actor.send(def, otherPath)
+          assert.equal(res.status, allowed ? 404 : 403, `${def.method.toUpperCase()} ${otherPath} gave ${where(res)}`)
+        })
+      }
+      if (hasParams(def.path) && !role && !allowed) {
+        it(`${label(def)} with another establishment’s record: sign-in`, async () => {
+          const res = await actor.send(def, resolvePath(def.path, other))
+          assert.equal(res.status, 303)
+          assert.equal(res.headers.location, '/sign-in')
+        })
+      }
+    }
+  })
+}

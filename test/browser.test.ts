@@ -1,0 +1,304 @@
+import assert from 'node:assert/strict'
+import { existsSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import { after, before, describe, it } from 'node:test'
+import { AxeBuilder } from '@axe-core/playwright'
+import type { Result as AxeResult } from 'axe-core'
+import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core'
+import { ROLES, type Role } from '../src/domain/roles'
+import { routeDefsOf } from '../src/web/app'
+import type { Access } from '../src/web/routing'
+import { PASSWORD } from './harness'
+import { resolvePath, seededWorld, usernameFor } from './fixtures'
+
+// Real Chromium over the real app on a loopback port: every page each role may open passes axe (WCAG 2.1 A and
+// AA) with no violations, the main journeys work with the keyboard alone, and the pages work without JavaScript.
+
+const CHROMIUM = '/usr/bin/chromium'
+const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
+
+const world = await seededWorld()
+const defs = routeDefsOf(world.app)
+const own = world.seeded.MDI
+const other = world.seeded.LEI
+const ownPrisoner = await world.services.prisoners.get(own.establishmentId, own.prisonNumber)
+if (!ownPrisoner) throw new Error('fixture prisoner missing')
+
+const server = world.app.listen(0, '127.0.0.1')
+await new Promise<void>(resolve => server.once('listening', resolve))
+const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+
+let browser: Browser | undefined
+const missingChromium =
+  `Chromium is not installed at ${CHROMIUM}, so the browser and accessibility tests cannot run. ` +
+  `Install it with "apt-get update && apt-get install -y chromium" (.ci/run does this).`
+
+// A test of its own, so a missing browser counts as a failure in the summary, not only as cancelled tests.
+it('Chromium is installed', () => assert.ok(existsSync(CHROMIUM), missingChromium))
+
+before(async () => {
+  assert.ok(existsSync(CHROMIUM), missingChromium)
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  })
+})
+
+after(async () => {
+  await browser?.close()
+  server.closeAllConnections()
+  await new Promise(resolve => server.close(resolve))
+  await world.close()
+})
+
+function allows(access: Access, role: Role | null): boolean {
+  if (access === 'public') return true
+  if (role === null) return false
+  return access === 'signed-in' || access.includes(role)
+}
+
+async function newContext(options: { javaScriptEnabled?: boolean } = {}): Promise<BrowserContext> {
+  assert.ok(browser, 'Chromium did not start')
+  return browser.newContext({ baseURL: base, ...options })
+}
+
+/** One line per failing element, so a failure says what to fix and where. */
+function describeViolations(violations: AxeResult[]): string {
+  return violations
+    .map(v => {
+      const nodes = v.nodes
+        .slice(0, 5)
+        .map(
+          n =>
+            `      at ${n.target.join(' ')}\n        ${n.html.slice(0, 200)}\n        ${(n.failureSummary ?? '').replaceAll('\n', '\n        ')}`,
+        )
+        .join('\n')
+      return `  - ${v.id} (${v.impact}): ${v.help}\n    ${v.helpUrl}\n${nodes}`
+    })
+    .join('\n')
+}
+
+async function expectAccessible(page: Page, what: string) {
+  const results = await new AxeBuilder({ page }).withTags(WCAG).analyze()
+  assert.equal(
+    results.violations.length,
+    0,
+    `${what} (${page.url()}) has ${results.violations.length} accessibility violation(s):\n${describeViolations(results.violations)}`,
+  )
+  assert.equal(await page.locator('h1').count(), 1, `${what} should have exactly one h1`)
+}
+
+async function signInThroughForm(page: Page, username: string) {
+  await page.goto('/sign-in')
+  await page.getByLabel('Username').fill(username)
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.waitForURL(url => url.pathname === '/')
+}
+
+async function actInMdi(page: Page) {
+  await page.selectOption('#switch-establishment', 'MDI')
+  await page.getByRole('button', { name: 'Change establishment' }).click()
+  await page.waitForURL(url => url.pathname === '/')
+}
+
+const contextBar = (page: Page) => page.locator('.app-context-bar__establishment').textContent()
+
+describe('accessibility: signed out', () => {
+  let context: BrowserContext
+  let page: Page
+  before(async () => {
+    context = await newContext()
+    page = await context.newPage()
+  })
+  after(() => context?.close())
+
+  it('axe really looks: an unlabelled field is reported', async () => {
+    await page.setContent('<!doctype html><html lang="en"><title>t</title><main><h1>t</h1><input id="x"></main></html>')
+    const results = await new AxeBuilder({ page }).withTags(WCAG).analyze()
+    assert.ok(
+      results.violations.some(v => v.id === 'label'),
+      describeViolations(results.violations) || 'no violations found',
+    )
+  })
+
+  it('the sign-in page', async () => {
+    const res = await page.goto('/sign-in')
+    assert.equal(res?.status(), 200)
+    await expectAccessible(page, 'sign-in page')
+  })
+
+  it('the sign-in page showing its error summary', async () => {
+    await page.goto('/sign-in')
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.locator('.govuk-error-summary').waitFor()
+    await expectAccessible(page, 'sign-in page with errors')
+  })
+})
+
+for (const role of ROLES) {
+  describe(`accessibility: every page a ${role} may use`, () => {
+    let context: BrowserContext
+    let page: Page
+    before(async () => {
+      context = await newContext()
+      page = await context.newPage()
+      await signInThroughForm(page, usernameFor(role))
+      if (role === 'NATIONAL_POLICY') await actInMdi(page)
+      assert.match((await contextBar(page)) ?? '', /MDI/)
+    })
+    after(() => context?.close())
+
+    const pages = defs.filter(d => d.method === 'get' && d.path !== '/sign-in' && allows(d.access, role))
+    for (const def of pages) {
+      const path = resolvePath(def.path, own)
+      it(`GET ${def.path}`, async () => {
+        const res = await page.goto(path)
+        assert.equal(res?.status(), 200, `GET ${path} as ${role}`)
+        await expectAccessible(page, `GET ${path} as ${role}`)
+      })
+
+      // Each form on the page, submitted with its text fields cleared, shows the error summary accessibly.
+      const formHere = defs.some(d => d.method === 'post' && d.path === def.path && allows(d.access, role))
+      if (formHere) {
+        it(`GET ${def.path} after an invalid submit`, async () => {
+          await page.goto(path)
+          const form = page.locator('main form[method="post"]').first()
+          if ((await form.count()) === 0) return assert.fail(`GET ${path} has no form for POST ${def.path}`)
+          const fields = form.locator(
+            'input[type="text"], input:not([type]), input[type="email"], input[type="password"], input[type="number"], input[type="tel"], textarea',
+          )
+          for (let i = 0; i < (await fields.count()); i++) await fields.nth(i).fill('')
+          await form.locator('button[type="submit"], button:not([type])').first().click()
+          await page
+            .locator('.govuk-error-summary')
+            .waitFor({ timeout: 10_000 })
+            .catch(() => assert.fail(`POST ${def.path} with cleared fields should show the error summary`))
+          await expectAccessible(page, `${path} showing its errors, as ${role}`)
+        })
+      }
+    }
+
+    it('the page not found page (another establishment’s prisoner)', async () => {
+      const res = await page.goto(`/prisoners/${other.prisonNumber}`)
+      assert.equal(res?.status(), 404)
+      await expectAccessible(page, `404 page as ${role}`)
+    })
+
+    const forbidden = defs.find(d => d.method === 'get' && !allows(d.access, role))
+    if (forbidden) {
+      it(`the forbidden page (GET ${forbidden.path})`, async () => {
+        const res = await page.goto(resolvePath(forbidden.path, own))
+        assert.equal(res?.status(), 403)
+        await expectAccessible(page, `403 page as ${role}`)
+      })
+    }
+  })
+}
+
+describe('keyboard only', () => {
+  let context: BrowserContext
+  let page: Page
+  before(async () => {
+    context = await newContext()
+    page = await context.newPage()
+  })
+  after(() => context?.close())
+
+  const focused = () => page.evaluate('document.activeElement ? document.activeElement.id : ""') as Promise<string>
+  const focusedHref = () =>
+    page.evaluate('document.activeElement ? document.activeElement.getAttribute("href") || "" : ""') as Promise<string>
+
+  /** Presses Tab until the check passes; fails if it never does, as a keyboard user would be stuck. */
+  async function tabUntil(check: () => Promise<boolean>, what: string, max = 60) {
+    for (let i = 0; i < max; i++) {
+      await page.keyboard.press('Tab')
+      if (await check()) return
+    }
+    assert.fail(`could not reach ${what} with the Tab key`)
+  }
+
+  it('signs in with Tab, typing and Enter', async () => {
+    await page.goto('/sign-in')
+    await tabUntil(async () => (await focused()) === 'username', 'the username field')
+    await page.keyboard.type(usernameFor('KEY_WORKER'))
+    await tabUntil(async () => (await focused()) === 'password', 'the password field')
+    await page.keyboard.type(PASSWORD)
+    await Promise.all([page.waitForURL(url => url.pathname === '/'), page.keyboard.press('Enter')])
+    assert.match((await page.locator('h1').textContent()) ?? '', /Key Work in Moorland/)
+  })
+
+  it('searches for a prisoner by prison number and opens their page', async () => {
+    await tabUntil(async () => (await focusedHref()) === '/prisoners', 'the link to prisoners')
+    await Promise.all([page.waitForURL(url => url.pathname === '/prisoners'), page.keyboard.press('Enter')])
+    await tabUntil(async () => (await focused()) === 'q', 'the search field')
+    await page.keyboard.type(own.prisonNumber.toLowerCase())
+    await Promise.all([page.waitForURL(url => url.searchParams.has('q')), page.keyboard.press('Enter')])
+    await tabUntil(async () => (await focusedHref()) === `/prisoners/${own.prisonNumber}`, 'the prisoner’s link')
+    await Promise.all([
+      page.waitForURL(url => url.pathname === `/prisoners/${own.prisonNumber}`),
+      page.keyboard.press('Enter'),
+    ])
+    assert.equal(await page.locator('h1').textContent(), `${ownPrisoner.first_name} ${ownPrisoner.last_name}`)
+  })
+
+  it('switches establishment as a national user', async () => {
+    const national = await newContext()
+    const p = await national.newPage()
+    page = p
+    try {
+      await signInThroughForm(p, usernameFor('NATIONAL_POLICY'))
+      await actInMdi(p)
+      assert.match((await contextBar(p)) ?? '', /MDI/)
+      await tabUntil(async () => (await focused()) === 'switch-establishment', 'the establishment switcher')
+      // typing on a focused select picks the matching option, as it does for keyboard users
+      await p.keyboard.type('Leeds')
+      assert.equal(await p.locator('#switch-establishment').inputValue(), 'LEI')
+      await tabUntil(
+        async () =>
+          (await p.evaluate('document.activeElement ? document.activeElement.textContent.trim() : ""')) ===
+          'Change establishment',
+        'the change establishment button',
+      )
+      await Promise.all([p.waitForLoadState('load'), p.keyboard.press('Enter')])
+      await p.waitForFunction('document.querySelector(".app-context-bar__establishment")?.textContent.includes("LEI")')
+      assert.match((await contextBar(p)) ?? '', /Leeds \(HMP\) \(LEI\)/)
+      assert.match((await p.locator('.govuk-notification-banner').textContent()) ?? '', /You are now working in Leeds/)
+    } finally {
+      await national.close()
+    }
+  })
+})
+
+describe('without JavaScript', () => {
+  it('signs in, searches and opens a prisoner’s page', async () => {
+    const context = await newContext({ javaScriptEnabled: false })
+    try {
+      const page = await context.newPage()
+      await signInThroughForm(page, usernameFor('SUPERVISING_OFFICER'))
+      await page.goto('/prisoners')
+      await page.getByLabel('Name or prison number').fill(ownPrisoner.last_name)
+      await page.getByRole('button', { name: 'Search' }).click()
+      await page.waitForURL(url => url.searchParams.get('q') === ownPrisoner.last_name)
+      const link = page.getByRole('link', { name: `${ownPrisoner.last_name}, ${ownPrisoner.first_name}` })
+      assert.equal(await link.count(), 1)
+      await link.click()
+      await page.waitForURL(url => url.pathname === `/prisoners/${own.prisonNumber}`)
+      assert.equal(await page.locator('h1').textContent(), `${ownPrisoner.first_name} ${ownPrisoner.last_name}`)
+      // and signs out again
+      await page.getByRole('button', { name: 'Sign out' }).click()
+      await page.waitForURL(url => url.pathname === '/sign-in')
+    } finally {
+      await context.close()
+    }
+  })
+})
