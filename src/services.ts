@@ -14,7 +14,7 @@ import { usersService } from './features/users/service'
 /** Composition root: every repository and service, built once over one database. No DI container. */
 export function buildServices(config: Config, db: Db = openDatabase(config.database)) {
   const logger = pino({ level: config.logLevel, base: { service: 'keywork' } })
-  const audit = auditService(db.db)
+  const audit = auditService(db.db, db.dialect)
   const users = usersService(db.db, audit)
   const prisoners = prisonersService(db.db, audit)
   const units = unitsService(db.db, audit)

@@ -29,7 +29,7 @@ export function openDatabase(database: Config['database']): Db {
     conn.pragma('foreign_keys = ON')
     conn.pragma('synchronous = NORMAL')
     conn.pragma('busy_timeout = 5000')
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: conn }) })
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(conn) }) })
     return { db, dialect: 'sqlite', sqlite: conn, close: () => db.destroy() }
   }
   const pool = new pg.Pool({
@@ -43,4 +43,25 @@ export function openDatabase(database: Config['database']): Db {
 
 export async function ping(db: Kysely<Database>): Promise<void> {
   await sql`select 1`.execute(db)
+}
+
+/**
+ * Kysely prepares every statement afresh; preparing costs about ten times running a small query. Reusing
+ * prepared statements by SQL text (the same few hundred shapes recur) keeps the hot pages cheap. Safe because
+ * better-sqlite3 runs each statement to completion before the next one starts.
+ */
+function withStatementCache(conn: SQLite.Database, max = 500) {
+  const cache = new Map<string, SQLite.Statement>()
+  return {
+    close: () => conn.close(),
+    prepare(sqlText: string) {
+      let stmt = cache.get(sqlText)
+      if (!stmt) {
+        stmt = conn.prepare(sqlText)
+        if (cache.size >= max) cache.delete(cache.keys().next().value as string)
+        cache.set(sqlText, stmt)
+      }
+      return stmt
+    },
+  }
 }

@@ -23,6 +23,8 @@ export function createApp(services: Services) {
   const app = express()
   app.set('trust proxy', 'loopback')
   app.disable('x-powered-by')
+  // every page carries a fresh CSP nonce, so an ETag would never match: don't hash each body for one
+  app.set('etag', false)
 
   // 1. health, before sessions so load balancers cost nothing
   app.get('/ping', (_req, res) => void res.json({ status: 'UP' }))
@@ -35,17 +37,19 @@ export function createApp(services: Services) {
     }
   })
 
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req, res) => {
-        const id = (req.headers['x-request-id'] as string | undefined) ?? crypto.randomUUID()
-        res.setHeader('x-request-id', id)
-        return id
-      },
-      autoLogging: config.env !== 'test',
-    }),
-  )
+  if (config.logLevel !== 'silent') {
+    app.use(
+      pinoHttp({
+        logger,
+        genReqId: (req, res) => {
+          const id = (req.headers['x-request-id'] as string | undefined) ?? crypto.randomUUID()
+          res.setHeader('x-request-id', id)
+          return id
+        },
+        autoLogging: config.env !== 'test',
+      }),
+    )
+  }
 
   // 2. security headers with a per-request CSP nonce
   app.use((_req, res, next) => {
@@ -93,6 +97,7 @@ export function createApp(services: Services) {
     res.redirect = ((...args: [number, string] | [string]) => {
       const [status, url] = args.length === 1 ? [302, args[0]] : args
       if (!req.session) return redirect(status, url)
+      // the router's next() carries on from the route that redirected, so a failed save reaches the error handler
       req.session.save(err => (err ? next(err) : redirect(status, url)))
     }) as typeof res.redirect
     next()
@@ -118,12 +123,11 @@ export function createApp(services: Services) {
     res.locals.currentPath = req.path
     const userId = req.session.userId
     if (!userId) return next()
-    const user = await services.users.byId(userId)
+    const { user, grants } = await services.users.access(userId)
     if (!user || user.enabled !== 1) {
       delete req.session.userId
       return next()
     }
-    const grants = await services.users.grants(userId)
     const establishments = await services.establishments.available(grants)
     let establishment = establishments.find(e => e.id === req.session.establishmentId) ?? establishments[0] ?? null
     if (establishment && req.session.establishmentId !== establishment.id)

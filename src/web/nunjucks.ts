@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import path from 'node:path'
 import { createRequire } from 'node:module'
 import type express from 'express'
@@ -23,5 +24,31 @@ export function setUpNunjucks(app: express.Express, production: boolean) {
   env.addFilter('yesNo', (v: unknown) => (v ? 'Yes' : 'No'))
   env.addFilter('number', (v: number) => (typeof v === 'number' ? v.toLocaleString('en-GB') : v))
   env.addGlobal('serviceName', 'Key Work')
+  registerGovukMacros(env)
+  // The header and footer are the same on every page: render them once.
+  env.addGlobal('govukHeaderHtml', new nunjucks.runtime.SafeString(env.renderString('{{ govukHeader({ homepageUrl: "/" }) }}', {})))
+  env.addGlobal(
+    'govukFooterHtml',
+    new nunjucks.runtime.SafeString(env.renderString('{{ govukFooter({ meta: { items: [{ href: "/ping", text: "Service status" }] } }) }}', {})),
+  )
   return env
+}
+
+/**
+ * Makes every GOV.UK Frontend macro (govukInput, govukTable, …) a global, loaded once at start-up.
+ * A `{% from … import %}` in a template re-runs the macro file on every render, which cost most of a page's
+ * render time; globals cost nothing per request.
+ */
+function registerGovukMacros(env: nunjucks.Environment) {
+  const componentsDir = path.join(govukDir, 'dist', 'govuk', 'components')
+  for (const dir of fs.readdirSync(componentsDir)) {
+    if (!fs.existsSync(path.join(componentsDir, dir, 'macro.njk'))) continue
+    const template = env.getTemplate(`govuk/components/${dir}/macro.njk`, true) as nunjucks.Template & {
+      getExported(cb: (err: Error | null, exported: Record<string, unknown>) => void): void
+    }
+    template.getExported((err: Error | null, exported: Record<string, unknown>) => {
+      if (err) throw err
+      for (const [name, macro] of Object.entries(exported)) env.addGlobal(name, macro)
+    })
+  }
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import type { Database } from '../../db/types'
 import { GENESIS_HASH, eventHash, verifyChain } from '../../domain/audit'
 import { auditRepository } from './repository'
@@ -19,8 +19,8 @@ export interface AuditInput {
   establishmentId?: number | null
 }
 
-export function auditService(db: Kysely<Database>) {
-  const repo = auditRepository()
+export function auditService(db: Kysely<Database>, dialect: 'sqlite' | 'postgres' = 'sqlite') {
+  const repo = auditRepository(dialect)
   return {
     /** Writes one event; call it with the transaction that makes the change, so both land or neither does. */
     async record(trx: Kysely<Database>, actor: Actor, input: AuditInput): Promise<void> {
@@ -43,7 +43,13 @@ export function auditService(db: Kysely<Database>) {
 
     /** For changes that are only an audit event (a view, a sign-in): its own small transaction. */
     recordAlone(actor: Actor, input: AuditInput): Promise<void> {
-      return db.transaction().execute(trx => this.record(trx, actor, input))
+      return db.transaction().execute(async trx => {
+        // A view changes nothing, so its event need not wait for the disk: on PostgreSQL a crash could lose the
+        // last fraction of a second of view events, never a change, and never break the chain.
+        if (dialect === 'postgres' && input.action === 'view')
+          await sql`set local synchronous_commit = off`.execute(trx)
+        await this.record(trx, actor, input)
+      })
     },
 
     /** Re-computes every hash in id order, in pages, and checks the head still points at the last event. */

@@ -7,6 +7,8 @@ type Callback = (err?: unknown, data?: session.SessionData | null) => void
 /** express-session store in our own database, so sessions survive a restart on either engine. */
 export class DatabaseSessionStore extends session.Store {
   private lastSweep = 0
+  /** when each session's expiry was last written, so touches within a minute cost nothing */
+  private readonly written = new Map<string, number>()
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -34,6 +36,7 @@ export class DatabaseSessionStore extends session.Store {
 
   override set(sid: string, sess: session.SessionData, cb?: (err?: unknown) => void): void {
     const row = { sid, data: JSON.stringify(sess), expires_at: this.expiry(sess) }
+    this.remember(sid)
     this.db
       .insertInto('web_sessions')
       .values(row)
@@ -44,6 +47,11 @@ export class DatabaseSessionStore extends session.Store {
   }
 
   override touch(sid: string, sess: session.SessionData, cb?: (err?: unknown) => void): void {
+    // rolling sessions touch on every request; extending the expiry once a minute is enough for an idle timeout
+    // measured in minutes, and spares a database write per page view
+    const last = this.written.get(sid)
+    if (last !== undefined && Date.now() - last < 60_000) return void cb?.()
+    this.remember(sid)
     this.db
       .updateTable('web_sessions')
       .set({ expires_at: this.expiry(sess) })
@@ -53,11 +61,17 @@ export class DatabaseSessionStore extends session.Store {
   }
 
   override destroy(sid: string, cb?: (err?: unknown) => void): void {
+    this.written.delete(sid)
     this.db
       .deleteFrom('web_sessions')
       .where('sid', '=', sid)
       .execute()
       .then(() => cb?.(), cb)
+  }
+
+  private remember(sid: string) {
+    if (this.written.size > 100_000) this.written.clear()
+    this.written.set(sid, Date.now())
   }
 
   /** Removes expired sessions at most once a minute, piggy-backed on writes. */

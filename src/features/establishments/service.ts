@@ -11,6 +11,7 @@ import {
 import { type Result, fail, ok } from '../../domain/result'
 import { type RoleGrant, isNational } from '../../domain/roles'
 import type { Actor, AuditService } from '../audit/service'
+import { ttlCache } from '../../domain/ttlCache'
 import { establishmentsRepository } from './repository'
 
 export function toBounds(p: NationalPolicy): PolicyBounds {
@@ -29,8 +30,15 @@ export type { Result } from '../../domain/result'
 
 export function establishmentsService(db: Kysely<Database>, audit: AuditService) {
   const repo = establishmentsRepository(db)
+  // Every request lists the establishments a user may act in; cleared by every write below.
+  const list = ttlCache<'all', Establishment[]>(5000)
+  const all = () => list.get('all', () => repo.all())
+  const changed = <T>(value: T): T => {
+    list.clear()
+    return value
+  }
   return {
-    all: () => repo.all(),
+    all,
     byId: (id: number) => repo.byId(id),
     byCode: (code: string) => repo.byCode(code),
     counts: () => repo.counts(),
@@ -38,9 +46,10 @@ export function establishmentsService(db: Kysely<Database>, audit: AuditService)
 
     /** The establishments a user may act in: all enabled ones for national users, otherwise those they hold a role in. */
     async available(grants: RoleGrant[]): Promise<Establishment[]> {
-      if (isNational(grants)) return (await repo.all()).filter(e => e.enabled === 1)
-      const ids = [...new Set(grants.map(g => g.establishmentId).filter((id): id is number => id !== null))]
-      return (await repo.byIds(ids)).filter(e => e.enabled === 1)
+      const enabled = (await all()).filter(e => e.enabled === 1)
+      if (isNational(grants)) return enabled
+      const ids = new Set(grants.map(g => g.establishmentId))
+      return enabled.filter(e => ids.has(e.id))
     },
 
     async settings(establishmentId: number) {
@@ -55,94 +64,104 @@ export function establishmentsService(db: Kysely<Database>, audit: AuditService)
       establishmentId: number,
       input: { name: string; category: string; region: string } & EstablishmentOverrides,
     ): Promise<Result> {
-      return db.transaction().execute(async trx => {
-        const before = await trx
-          .selectFrom('establishments')
-          .selectAll()
-          .where('id', '=', establishmentId)
-          .executeTakeFirst()
-        if (!before) return fail({ name: 'Establishment not found' })
-        const errors = boundsErrors(toBounds(await repo.policy(trx)), input)
-        if (Object.keys(errors).length > 0) return fail(errors as Record<string, string>)
-        const values = {
-          name: input.name,
-          category: input.category,
-          region: input.region,
-          ratio: input.ratio,
-          frequency_weeks: input.frequencyWeeks,
-          session_minutes: input.sessionMinutes,
-          updated_at: new Date().toISOString(),
-        }
-        await repo.update(trx, establishmentId, values)
-        await audit.record(trx, actor, {
-          action: 'update',
-          entity: 'establishment',
-          entityId: establishmentId,
-          establishmentId,
-          changes: diff(before, { ...before, ...values }),
-        })
-        return ok()
-      })
+      return changed(
+        await db.transaction().execute(async trx => {
+          const before = await trx
+            .selectFrom('establishments')
+            .selectAll()
+            .where('id', '=', establishmentId)
+            .executeTakeFirst()
+          if (!before) return fail({ name: 'Establishment not found' })
+          const errors = boundsErrors(toBounds(await repo.policy(trx)), input)
+          if (Object.keys(errors).length > 0) return fail(errors as Record<string, string>)
+          const values = {
+            name: input.name,
+            category: input.category,
+            region: input.region,
+            ratio: input.ratio,
+            frequency_weeks: input.frequencyWeeks,
+            session_minutes: input.sessionMinutes,
+            updated_at: new Date().toISOString(),
+          }
+          await repo.update(trx, establishmentId, values)
+          await audit.record(trx, actor, {
+            action: 'update',
+            entity: 'establishment',
+            entityId: establishmentId,
+            establishmentId,
+            changes: diff(before, { ...before, ...values }),
+          })
+          return ok()
+        }),
+      )
     },
 
     async updatePolicy(actor: Actor, bounds: PolicyBounds): Promise<Result> {
       const errors = policyErrors(bounds)
       if (Object.keys(errors).length > 0) return fail(errors as Record<string, string>)
-      return db.transaction().execute(async trx => {
-        const before = await repo.policy(trx)
-        const values = {
-          ratio_default: bounds.ratio.default,
-          ratio_min: bounds.ratio.min,
-          ratio_max: bounds.ratio.max,
-          frequency_weeks_default: bounds.frequencyWeeks.default,
-          frequency_weeks_min: bounds.frequencyWeeks.min,
-          frequency_weeks_max: bounds.frequencyWeeks.max,
-          session_minutes_default: bounds.sessionMinutes.default,
-          session_minutes_min: bounds.sessionMinutes.min,
-          session_minutes_max: bounds.sessionMinutes.max,
-          updated_at: new Date().toISOString(),
-        }
-        await repo.updatePolicy(trx, values)
-        await audit.record(trx, actor, {
-          action: 'update',
-          entity: 'national_policy',
-          entityId: 1,
-          establishmentId: null,
-          changes: diff(before, { ...before, ...values }),
-        })
-        return ok()
-      })
+      return changed(
+        await db.transaction().execute(async trx => {
+          const before = await repo.policy(trx)
+          const values = {
+            ratio_default: bounds.ratio.default,
+            ratio_min: bounds.ratio.min,
+            ratio_max: bounds.ratio.max,
+            frequency_weeks_default: bounds.frequencyWeeks.default,
+            frequency_weeks_min: bounds.frequencyWeeks.min,
+            frequency_weeks_max: bounds.frequencyWeeks.max,
+            session_minutes_default: bounds.sessionMinutes.default,
+            session_minutes_min: bounds.sessionMinutes.min,
+            session_minutes_max: bounds.sessionMinutes.max,
+            updated_at: new Date().toISOString(),
+          }
+          await repo.updatePolicy(trx, values)
+          await audit.record(trx, actor, {
+            action: 'update',
+            entity: 'national_policy',
+            entityId: 1,
+            establishmentId: null,
+            changes: diff(before, { ...before, ...values }),
+          })
+          return ok()
+        }),
+      )
     },
 
     async create(
       actor: Actor,
       input: { code: string; name: string; category: string; region: string },
     ): Promise<Result<number>> {
-      return db.transaction().execute(async trx => {
-        const code = input.code.toUpperCase()
-        const existing = await trx.selectFrom('establishments').select('id').where('code', '=', code).executeTakeFirst()
-        if (existing) return fail({ code: `An establishment with code ${code} already exists` })
-        const now = new Date().toISOString()
-        const values = {
-          ...input,
-          code,
-          enabled: 1,
-          ratio: null,
-          frequency_weeks: null,
-          session_minutes: null,
-          created_at: now,
-          updated_at: now,
-        }
-        const id = await repo.insert(trx, values)
-        await audit.record(trx, actor, {
-          action: 'create',
-          entity: 'establishment',
-          entityId: id,
-          establishmentId: id,
-          changes: diff(null, values),
-        })
-        return ok(id)
-      })
+      return changed(
+        await db.transaction().execute(async trx => {
+          const code = input.code.toUpperCase()
+          const existing = await trx
+            .selectFrom('establishments')
+            .select('id')
+            .where('code', '=', code)
+            .executeTakeFirst()
+          if (existing) return fail({ code: `An establishment with code ${code} already exists` })
+          const now = new Date().toISOString()
+          const values = {
+            ...input,
+            code,
+            enabled: 1,
+            ratio: null,
+            frequency_weeks: null,
+            session_minutes: null,
+            created_at: now,
+            updated_at: now,
+          }
+          const id = await repo.insert(trx, values)
+          await audit.record(trx, actor, {
+            action: 'create',
+            entity: 'establishment',
+            entityId: id,
+            establishmentId: id,
+            changes: diff(null, values),
+          })
+          return ok(id)
+        }),
+      )
     },
   }
 }

@@ -49,29 +49,29 @@ export function prisonersRepository(db: Kysely<Database>) {
   return {
     async search(s: PrisonerSearch) {
       const base = searchQuery(s)
-      const [rows, total] = await Promise.all([
-        base
-          .select([
-            'prisoners.id',
-            'prisoners.prison_number',
-            'prisoners.first_name',
-            'prisoners.last_name',
-            'prisoners.cell',
-            'prisoners.status',
-            'prisoners.complexity',
-            'prisoners.interpreter_needed',
-            'prisoners.first_language',
-            'prisoners.reception_date',
-            'residential_units.name as unit_name',
-          ])
-          .orderBy('prisoners.last_name')
-          .orderBy('prisoners.first_name')
-          .orderBy('prisoners.prison_number')
-          .limit(s.limit)
-          .offset(s.offset)
-          .execute(),
-        base.select(eb => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-      ])
+      const rows = await base
+        .select([
+          'prisoners.id',
+          'prisoners.prison_number',
+          'prisoners.first_name',
+          'prisoners.last_name',
+          'prisoners.cell',
+          'prisoners.status',
+          'prisoners.complexity',
+          'prisoners.interpreter_needed',
+          'prisoners.first_language',
+          'prisoners.reception_date',
+          'residential_units.name as unit_name',
+        ])
+        .orderBy('prisoners.last_name')
+        .orderBy('prisoners.first_name')
+        .orderBy('prisoners.prison_number')
+        .limit(s.limit)
+        .offset(s.offset)
+        .execute()
+      // a short first page is the whole result: no need to count
+      if (s.offset === 0 && rows.length < s.limit) return { rows, total: rows.length }
+      const total = await base.select(eb => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
       return { rows, total: Number(total.n) }
     },
 

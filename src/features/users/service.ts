@@ -5,6 +5,7 @@ import type { Actor, AuditService } from '../audit/service'
 import { hashPassword, passwordProblem, verifyPassword } from '../auth/passwords'
 import { ACCOUNT_RULE, ADDRESS_RULE, signInThrottle } from '../auth/throttle'
 import { type Result, fail, ok } from '../../domain/result'
+import { ttlCache } from '../../domain/ttlCache'
 import { usersRepository } from './repository'
 
 export type SignInResult =
@@ -24,10 +25,20 @@ let decoyHash: Promise<string> | undefined
 export function usersService(db: Kysely<Database>, audit: AuditService) {
   const repo = usersRepository(db)
   const throttle = signInThrottle(db)
+  // Read on every request by the sign-in middleware; cleared by every write below.
+  const access = ttlCache<number, { user: User | undefined; grants: RoleGrant[] }>(5000)
+  const changed = <T>(value: T): T => {
+    access.clear()
+    return value
+  }
 
   return {
     byId: (id: number) => repo.byId(id),
     grants: (userId: number) => repo.grants(userId),
+
+    /** The user and their roles, for the current-user middleware: cached briefly, since every request needs it. */
+    access: (userId: number) =>
+      access.get(userId, async () => ({ user: await repo.byId(userId), grants: await repo.grants(userId) })),
 
     async signIn(username: string, password: string, address: string): Promise<SignInResult> {
       const name = username.trim().toLowerCase()
@@ -85,6 +96,7 @@ export function usersService(db: Kysely<Database>, audit: AuditService) {
           changes: { password: 'changed' },
         })
       })
+      access.clear()
       return ok()
     },
 
@@ -95,33 +107,39 @@ export function usersService(db: Kysely<Database>, audit: AuditService) {
         if (problem) return fail({ password: problem })
       }
       const password_hash = input.password === null ? null : await hashPassword(input.password)
-      return db.transaction().execute(async trx => {
-        const existing = await trx.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst()
-        if (existing) return fail({ username: `The username ${username} is already taken` })
-        const values = {
-          username,
-          display_name: input.displayName.trim(),
-          email: input.email,
-          password_hash,
-          enabled: 1,
-          created_at: new Date().toISOString(),
-          last_sign_in_at: null,
-        }
-        const { id } = await trx.insertInto('users').values(values).returning('id').executeTakeFirstOrThrow()
-        for (const r of input.roles) {
-          await trx
-            .insertInto('user_roles')
-            .values({ user_id: id, role: r.role, establishment_id: r.establishmentId })
-            .execute()
-        }
-        await audit.record(trx, actor, {
-          action: 'create',
-          entity: 'user',
-          entityId: id,
-          changes: { username, display_name: values.display_name, email: values.email, roles: input.roles },
-        })
-        return ok(id)
-      })
+      return changed(
+        await db.transaction().execute(async trx => {
+          const existing = await trx
+            .selectFrom('users')
+            .select('id')
+            .where('username', '=', username)
+            .executeTakeFirst()
+          if (existing) return fail({ username: `The username ${username} is already taken` })
+          const values = {
+            username,
+            display_name: input.displayName.trim(),
+            email: input.email,
+            password_hash,
+            enabled: 1,
+            created_at: new Date().toISOString(),
+            last_sign_in_at: null,
+          }
+          const { id } = await trx.insertInto('users').values(values).returning('id').executeTakeFirstOrThrow()
+          for (const r of input.roles) {
+            await trx
+              .insertInto('user_roles')
+              .values({ user_id: id, role: r.role, establishment_id: r.establishmentId })
+              .execute()
+          }
+          await audit.record(trx, actor, {
+            action: 'create',
+            entity: 'user',
+            entityId: id,
+            changes: { username, display_name: values.display_name, email: values.email, roles: input.roles },
+          })
+          return ok(id)
+        }),
+      )
     },
 
     /** Replaces the user's roles in one establishment (national roles only by national users). */
@@ -135,47 +153,49 @@ export function usersService(db: Kysely<Database>, audit: AuditService) {
       if (roles.includes('NATIONAL_POLICY') && !isNational(actorGrants)) {
         return fail({ roles: 'Only the national policy team can give the national policy role' })
       }
-      return db.transaction().execute(async trx => {
-        const before = await trx
-          .selectFrom('user_roles')
-          .select('role')
-          .where('user_id', '=', userId)
-          .where('establishment_id', '=', establishmentId)
-          .execute()
-        await trx
-          .deleteFrom('user_roles')
-          .where('user_id', '=', userId)
-          .where('establishment_id', '=', establishmentId)
-          .execute()
-        const local = roles.filter(r => r !== 'NATIONAL_POLICY')
-        for (const role of local) {
-          await trx
-            .insertInto('user_roles')
-            .values({ user_id: userId, role, establishment_id: establishmentId })
+      return changed(
+        await db.transaction().execute(async trx => {
+          const before = await trx
+            .selectFrom('user_roles')
+            .select('role')
+            .where('user_id', '=', userId)
+            .where('establishment_id', '=', establishmentId)
             .execute()
-        }
-        if (isNational(actorGrants)) {
           await trx
             .deleteFrom('user_roles')
             .where('user_id', '=', userId)
-            .where('establishment_id', 'is', null)
+            .where('establishment_id', '=', establishmentId)
             .execute()
-          if (roles.includes('NATIONAL_POLICY')) {
+          const local = roles.filter(r => r !== 'NATIONAL_POLICY')
+          for (const role of local) {
             await trx
               .insertInto('user_roles')
-              .values({ user_id: userId, role: 'NATIONAL_POLICY', establishment_id: null })
+              .values({ user_id: userId, role, establishment_id: establishmentId })
               .execute()
           }
-        }
-        await audit.record(trx, actor, {
-          action: 'update',
-          entity: 'user_roles',
-          entityId: userId,
-          establishmentId,
-          changes: { roles: { from: before.map(b => b.role), to: roles } },
-        })
-        return ok()
-      })
+          if (isNational(actorGrants)) {
+            await trx
+              .deleteFrom('user_roles')
+              .where('user_id', '=', userId)
+              .where('establishment_id', 'is', null)
+              .execute()
+            if (roles.includes('NATIONAL_POLICY')) {
+              await trx
+                .insertInto('user_roles')
+                .values({ user_id: userId, role: 'NATIONAL_POLICY', establishment_id: null })
+                .execute()
+            }
+          }
+          await audit.record(trx, actor, {
+            action: 'update',
+            entity: 'user_roles',
+            entityId: userId,
+            establishmentId,
+            changes: { roles: { from: before.map(b => b.role), to: roles } },
+          })
+          return ok()
+        }),
+      )
     },
 
     async setEnabled(actor: Actor, userId: number, enabled: boolean) {
@@ -187,6 +207,7 @@ export function usersService(db: Kysely<Database>, audit: AuditService) {
           .execute()
         await audit.record(trx, actor, { action: 'update', entity: 'user', entityId: userId, changes: { enabled } })
       })
+      access.clear()
     },
 
     async list(establishmentId: number | null, search?: string) {
