@@ -15,11 +15,14 @@ describe('configuration', () => {
   })
 
   it('fails fast naming every bad variable', () => {
-    assert.throws(() => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x' }), (err: Error) => {
-      assert.match(err.message, /PORT/)
-      assert.match(err.message, /DATABASE_URL: must start with postgres/)
-      return true
-    })
+    assert.throws(
+      () => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x' }),
+      (err: Error) => {
+        assert.match(err.message, /PORT/)
+        assert.match(err.message, /DATABASE_URL: must start with postgres/)
+        return true
+      },
+    )
   })
 
   it('requires a session secret in production', () => {

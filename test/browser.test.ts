@@ -172,7 +172,9 @@ for (const role of ROLES) {
       if (formHere) {
         it(`GET ${def.path} after an invalid submit`, async () => {
           await page.goto(path)
-          const form = page.locator('main form[method="post"]').first()
+          const form = page
+            .locator(`main form[method="post"]:is(:not([action]), [action=""], [action="${path}"])`)
+            .first()
           if ((await form.count()) === 0) return assert.fail(`GET ${path} has no form for POST ${def.path}`)
           const fields = form.locator(
             'input[type="text"], input:not([type]), input[type="email"], input[type="password"], input[type="number"], input[type="tel"], textarea',
@@ -205,6 +207,22 @@ for (const role of ROLES) {
   })
 }
 
+/** What has the keyboard focus: its id, link target or text. */
+const focusedId = (page: Page) => page.evaluate('document.activeElement?.id ?? ""') as Promise<string>
+const focusedHref = (page: Page) =>
+  page.evaluate('document.activeElement?.getAttribute("href") ?? ""') as Promise<string>
+const focusedText = (page: Page) =>
+  page.evaluate('document.activeElement?.textContent?.trim() ?? ""') as Promise<string>
+
+/** Presses Tab until the check passes; fails if it never does, as a keyboard user would be stuck. */
+async function tabUntil(page: Page, check: (page: Page) => Promise<boolean>, what: string, max = 60) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab')
+    if (await check(page)) return
+  }
+  assert.fail(`could not reach ${what} with the Tab key`)
+}
+
 describe('keyboard only', () => {
   let context: BrowserContext
   let page: Page
@@ -214,65 +232,43 @@ describe('keyboard only', () => {
   })
   after(() => context?.close())
 
-  const focused = () => page.evaluate('document.activeElement ? document.activeElement.id : ""') as Promise<string>
-  const focusedHref = () =>
-    page.evaluate('document.activeElement ? document.activeElement.getAttribute("href") || "" : ""') as Promise<string>
-
-  /** Presses Tab until the check passes; fails if it never does, as a keyboard user would be stuck. */
-  async function tabUntil(check: () => Promise<boolean>, what: string, max = 60) {
-    for (let i = 0; i < max; i++) {
-      await page.keyboard.press('Tab')
-      if (await check()) return
-    }
-    assert.fail(`could not reach ${what} with the Tab key`)
-  }
-
   it('signs in with Tab, typing and Enter', async () => {
     await page.goto('/sign-in')
-    await tabUntil(async () => (await focused()) === 'username', 'the username field')
+    await tabUntil(page, async p => (await focusedId(p)) === 'username', 'the username field')
     await page.keyboard.type(usernameFor('KEY_WORKER'))
-    await tabUntil(async () => (await focused()) === 'password', 'the password field')
+    await tabUntil(page, async p => (await focusedId(p)) === 'password', 'the password field')
     await page.keyboard.type(PASSWORD)
     await Promise.all([page.waitForURL(url => url.pathname === '/'), page.keyboard.press('Enter')])
     assert.match((await page.locator('h1').textContent()) ?? '', /Key Work in Moorland/)
   })
 
   it('searches for a prisoner by prison number and opens their page', async () => {
-    await tabUntil(async () => (await focusedHref()) === '/prisoners', 'the link to prisoners')
+    await tabUntil(page, async p => (await focusedHref(p)) === '/prisoners', 'the link to prisoners')
     await Promise.all([page.waitForURL(url => url.pathname === '/prisoners'), page.keyboard.press('Enter')])
-    await tabUntil(async () => (await focused()) === 'q', 'the search field')
+    await tabUntil(page, async p => (await focusedId(p)) === 'q', 'the search field')
     await page.keyboard.type(own.prisonNumber.toLowerCase())
     await Promise.all([page.waitForURL(url => url.searchParams.has('q')), page.keyboard.press('Enter')])
-    await tabUntil(async () => (await focusedHref()) === `/prisoners/${own.prisonNumber}`, 'the prisoner’s link')
-    await Promise.all([
-      page.waitForURL(url => url.pathname === `/prisoners/${own.prisonNumber}`),
-      page.keyboard.press('Enter'),
-    ])
+    const target = `/prisoners/${own.prisonNumber}`
+    await tabUntil(page, async p => (await focusedHref(p)) === target, 'the prisoner’s link')
+    await Promise.all([page.waitForURL(url => url.pathname === target), page.keyboard.press('Enter')])
     assert.equal(await page.locator('h1').textContent(), `${ownPrisoner.first_name} ${ownPrisoner.last_name}`)
   })
 
   it('switches establishment as a national user', async () => {
     const national = await newContext()
-    const p = await national.newPage()
-    page = p
     try {
+      const p = await national.newPage()
       await signInThroughForm(p, usernameFor('NATIONAL_POLICY'))
       await actInMdi(p)
       assert.match((await contextBar(p)) ?? '', /MDI/)
-      await tabUntil(async () => (await focused()) === 'switch-establishment', 'the establishment switcher')
+      await tabUntil(p, async q => (await focusedId(q)) === 'switch-establishment', 'the establishment switcher')
       // typing on a focused select picks the matching option, as it does for keyboard users
       await p.keyboard.type('Leeds')
       assert.equal(await p.locator('#switch-establishment').inputValue(), 'LEI')
-      await tabUntil(
-        async () =>
-          (await p.evaluate('document.activeElement ? document.activeElement.textContent.trim() : ""')) ===
-          'Change establishment',
-        'the change establishment button',
-      )
-      await Promise.all([p.waitForLoadState('load'), p.keyboard.press('Enter')])
-      await p.waitForFunction('document.querySelector(".app-context-bar__establishment")?.textContent.includes("LEI")')
+      await tabUntil(p, async q => (await focusedText(q)) === 'Change establishment', 'the change establishment button')
+      await p.keyboard.press('Enter')
+      await p.locator('.govuk-notification-banner', { hasText: 'You are now working in Leeds' }).waitFor()
       assert.match((await contextBar(p)) ?? '', /Leeds \(HMP\) \(LEI\)/)
-      assert.match((await p.locator('.govuk-notification-banner').textContent()) ?? '', /You are now working in Leeds/)
     } finally {
       await national.close()
     }

@@ -73,7 +73,15 @@ export function createApp(services: Services) {
     }),
   )
 
-  // 3. sessions in the database
+  // 3. static assets, before sessions: a stylesheet or a font needs no session read
+  const cache = { maxAge: config.env === 'production' ? '7d' : 0 }
+  app.use('/assets', express.static(path.join(govukDir, 'dist', 'govuk', 'assets'), cache))
+  app.use('/assets/moj', express.static(path.join(mojDir, 'moj', 'assets'), cache))
+  app.use('/static/govuk', express.static(path.join(govukDir, 'dist', 'govuk'), { ...cache, index: false }))
+  app.use('/static/moj', express.static(path.join(mojDir, 'moj'), { ...cache, index: false }))
+  app.use('/static/app', express.static(path.join(srcDir, 'web', 'public'), cache))
+
+  // 4. sessions in the database
   app.use(
     session({
       name: 'keywork.sid',
@@ -103,17 +111,9 @@ export function createApp(services: Services) {
     next()
   })
 
-  // 4. body parsing, with small limits: larger bodies get a 413
+  // 5. body parsing, with small limits: larger bodies get a 413
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }))
   app.use(express.json({ limit: '200kb' }))
-
-  // 5. static assets
-  const cache = { maxAge: config.env === 'production' ? '7d' : 0 }
-  app.use('/assets', express.static(path.join(govukDir, 'dist', 'govuk', 'assets'), cache))
-  app.use('/assets/moj', express.static(path.join(mojDir, 'moj', 'assets'), cache))
-  app.use('/static/govuk', express.static(path.join(govukDir, 'dist', 'govuk'), { ...cache, index: false }))
-  app.use('/static/moj', express.static(path.join(mojDir, 'moj'), { ...cache, index: false }))
-  app.use('/static/app', express.static(path.join(srcDir, 'web', 'public'), cache))
 
   // 6. views
   setUpNunjucks(app, config.env === 'production')

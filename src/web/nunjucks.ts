@@ -26,10 +26,15 @@ export function setUpNunjucks(app: express.Express, production: boolean) {
   env.addGlobal('serviceName', 'Key Work')
   registerGovukMacros(env)
   // The header and footer are the same on every page: render them once.
-  env.addGlobal('govukHeaderHtml', new nunjucks.runtime.SafeString(env.renderString('{{ govukHeader({ homepageUrl: "/" }) }}', {})))
+  env.addGlobal(
+    'govukHeaderHtml',
+    new nunjucks.runtime.SafeString(env.renderString('{{ govukHeader({ homepageUrl: "/" }) }}', {})),
+  )
   env.addGlobal(
     'govukFooterHtml',
-    new nunjucks.runtime.SafeString(env.renderString('{{ govukFooter({ meta: { items: [{ href: "/ping", text: "Service status" }] } }) }}', {})),
+    new nunjucks.runtime.SafeString(
+      env.renderString('{{ govukFooter({ meta: { items: [{ href: "/ping", text: "Service status" }] } }) }}', {}),
+    ),
   )
   return env
 }

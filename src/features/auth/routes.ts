@@ -33,6 +33,7 @@ export function authRoutes(s: Services): RouteDef[] {
     }),
 
     post('/sign-in', 'public', async (req, res) => {
+      if (res.locals.ctx) return res.redirect(303, '/')
       const form = parseForm(signInSchema, req.body)
       if (!form.ok) return redirectWithErrors(req, res, form.errors)
       const result = await s.users.signIn(form.data.username, form.data.password, req.ip ?? 'unknown')
