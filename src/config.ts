@@ -25,6 +25,7 @@ const schema = z.object({
     .transform(v => (v === undefined ? undefined : v === 'true')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NOTIFY_API_KEY: z.string().optional(),
+  TEMPLATE_RELOAD: z.enum(['true', 'false']).default('false'),
 })
 
 export type Config = {
@@ -37,6 +38,8 @@ export type Config = {
   secureCookies: boolean
   logLevel: string
   version: string
+  /** re-read templates on every render (npm run dev); otherwise they are compiled once */
+  templateReload: boolean
 }
 
 export const VERSION = '0.1.0'
@@ -67,5 +70,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: e.SECURE_COOKIES ?? e.NODE_ENV === 'production',
     logLevel: e.LOG_LEVEL,
     version: VERSION,
+    templateReload: e.TEMPLATE_RELOAD === 'true',
   }
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import {
+  searchPrefixes,
   COMPLEXITIES,
   COMPLEXITY_NAMES,
   PRISONER_STATUSES,
@@ -44,5 +45,13 @@ describe('names for codes', () => {
     for (const c of COMPLEXITIES) assert.ok(COMPLEXITY_NAMES[c])
     for (const s of STAFF_STATUSES) assert.ok(STAFF_STATUS_NAMES[s])
     assert.equal(Object.keys(STAFF_STATUS_NAMES).length, STAFF_STATUSES.length)
+  })
+})
+
+describe('searchPrefixes', () => {
+  it('turns words into LIKE prefixes, dropping wildcards, at most four', () => {
+    assert.deepEqual(searchPrefixes('Smi, JO'), ['smi%', 'jo%'])
+    assert.deepEqual(searchPrefixes('%_ a b c d e'), ['a%', 'b%', 'c%', 'd%'])
+    assert.deepEqual(searchPrefixes('   '), [])
   })
 })

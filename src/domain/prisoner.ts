@@ -41,3 +41,17 @@ export type WorkingPattern = (typeof WORKING_PATTERNS)[number]
 export const WORKING_PATTERN_NAMES: Record<WorkingPattern, string> = { full_time: 'Full time', part_time: 'Part time' }
 
 export const FULL_TIME_HOURS = 37
+
+/**
+ * The words of a name search as LIKE prefixes: each must start a first name, last name or number.
+ * Wildcards typed by the user are dropped; at most four words count.
+ */
+export function searchPrefixes(text: string): string[] {
+  return text
+    .toLowerCase()
+    .split(/[\s,]+/)
+    .map(w => w.replace(/[%_\\]/g, ''))
+    .filter(Boolean)
+    .slice(0, 4)
+    .map(w => `${w}%`)
+}

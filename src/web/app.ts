@@ -116,7 +116,7 @@ export function createApp(services: Services) {
   app.use(express.json({ limit: '200kb' }))
 
   // 6. views
-  setUpNunjucks(app, config.env === 'production')
+  setUpNunjucks(app, !config.templateReload)
 
   // 7-8. authentication, current user and establishment
   app.use(async (req: Request, res: Response, next: NextFunction) => {

@@ -45,3 +45,9 @@ export function takeForm<T extends Record<string, unknown>>(req: Request, defaul
 export function flash(req: Request, message: string) {
   req.session.flash = message
 }
+
+/** A query-string parameter as text (arrays and objects ignored), trimmed and capped in length. */
+export function queryString(req: Request, name: string, max = 100): string {
+  const v = req.query[name]
+  return typeof v === 'string' ? v.trim().slice(0, max) : ''
+}

@@ -12,10 +12,10 @@ export const govukDir = path.dirname(require.resolve('govuk-frontend/package.jso
 export const mojDir = path.dirname(require.resolve('@ministryofjustice/frontend/package.json'))
 export const srcDir = path.resolve(import.meta.dirname, '..')
 
-export function setUpNunjucks(app: express.Express, production: boolean) {
+export function setUpNunjucks(app: express.Express, cacheTemplates: boolean) {
   const env = nunjucks.configure(
     [path.join(srcDir, 'web', 'views'), path.join(srcDir, 'features'), path.join(govukDir, 'dist'), mojDir],
-    { autoescape: true, express: app, noCache: !production, throwOnUndefined: false },
+    { autoescape: true, express: app, noCache: !cacheTemplates, throwOnUndefined: false },
   )
   app.set('view engine', 'njk')
   env.addFilter('date', (v: string | null | undefined) => formatDate(v))

@@ -1,6 +1,7 @@
 import type { Request } from 'express'
 import type { Services } from '../../services'
 import { establishmentOf } from '../../web/context'
+import { queryString } from '../../web/forms'
 import { type RouteDef, get } from '../../web/routing'
 
 const ENTITIES = [
@@ -15,10 +16,7 @@ const ENTITIES = [
   'demo',
 ]
 
-function q(req: Request, name: string) {
-  const v = req.query[name]
-  return typeof v === 'string' ? v.trim().slice(0, 60) : ''
-}
+const q = (req: Request, name: string) => queryString(req, name, 60)
 
 export function auditRoutes(s: Services): RouteDef[] {
   return [

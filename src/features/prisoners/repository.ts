@@ -1,6 +1,6 @@
 import type { Kysely, Updateable } from 'kysely'
 import type { Database, NewPrisoner, PrisonerTable } from '../../db/types'
-import { isPrisonNumber, normalisePrisonNumber } from '../../domain/prisoner'
+import { isPrisonNumber, normalisePrisonNumber, searchPrefixes } from '../../domain/prisoner'
 
 export interface PrisonerSearch {
   establishmentId: number
@@ -27,12 +27,7 @@ export function prisonersRepository(db: Kysely<Database>) {
       if (isPrisonNumber(number)) q = q.where('prisoners.prison_number', '=', number)
       else {
         // every word must start the first or last name: "smi jo" finds John Smith
-        for (const word of text
-          .toLowerCase()
-          .split(/[\s,]+/)
-          .filter(Boolean)
-          .slice(0, 4)) {
-          const like = `${word.replace(/[%_\\]/g, '')}%`
+        for (const like of searchPrefixes(text)) {
           q = q.where(eb =>
             eb.or([
               eb(eb.fn('lower', ['prisoners.last_name']), 'like', like),

@@ -5,7 +5,7 @@ import { LANGUAGE_OPTIONS } from '../../domain/languages'
 import { actorOf, establishmentOf, hasRole } from '../../web/context'
 import { HttpError } from '../../web/errors'
 import { joinDateInputs, splitDate } from '../../web/fields'
-import { flash, parseForm, redirectWithErrors, takeForm } from '../../web/forms'
+import { flash, parseForm, redirectWithErrors, takeForm, queryString } from '../../web/forms'
 import { type RouteDef, get, param, post } from '../../web/routing'
 import { pagination } from '../../web/pagination'
 import { PAGE_SIZE } from './service'
@@ -17,11 +17,6 @@ const DATE_FIELDS = ['dateOfBirth', 'receptionDate', 'releaseDate']
 
 function formBody(req: Request) {
   return joinDateInputs(req.body as Record<string, unknown>, DATE_FIELDS)
-}
-
-function queryString(req: Request, name: string): string {
-  const v = req.query[name]
-  return typeof v === 'string' ? v.slice(0, 100) : ''
 }
 
 export function prisonerRoutes(s: Services): RouteDef[] {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Database, NewStaff, StaffUpdate } from '../../db/types'
+import { searchPrefixes } from '../../domain/prisoner'
 import { normaliseStaffNumber } from '../../domain/staff'
 
 export interface StaffSearch {
@@ -20,12 +21,7 @@ export function staffRepository(db: Kysely<Database>) {
     const text = s.query?.trim()
     if (text) {
       // every word must start the first or last name, or be the start of the staff number: "smi jo" finds Jo Smith
-      for (const word of text
-        .toLowerCase()
-        .split(/[\s,]+/)
-        .filter(Boolean)
-        .slice(0, 4)) {
-        const like = `${word.replace(/[%_\\]/g, '')}%`
+      for (const like of searchPrefixes(text)) {
         q = q.where(eb =>
           eb.or([
             eb(eb.fn('lower', ['staff.last_name']), 'like', like),

@@ -1,4 +1,3 @@
-import type { Request } from 'express'
 import type { Services } from '../../services'
 import { languageName } from '../../domain/languages'
 import { STAFF_STATUS_NAMES, WORKING_PATTERN_NAMES } from '../../domain/prisoner'
@@ -6,7 +5,7 @@ import { STAFF_GRADES, splitLanguages } from '../../domain/staff'
 import { actorOf, establishmentOf, hasRole } from '../../web/context'
 import { HttpError } from '../../web/errors'
 import { joinDateInputs, splitDate } from '../../web/fields'
-import { flash, parseForm, redirectWithErrors, takeForm } from '../../web/forms'
+import { flash, parseForm, redirectWithErrors, takeForm, queryString } from '../../web/forms'
 import { pagination } from '../../web/pagination'
 import { type RouteDef, get, intParam, post } from '../../web/routing'
 import { PAGE_SIZE } from './service'
@@ -16,11 +15,6 @@ const READERS = ['KEY_WORKER', 'SUPERVISING_OFFICER', 'ESTABLISHMENT_ADMIN', 'NA
 const EDITORS = ['ESTABLISHMENT_ADMIN'] as const
 const USER_MANAGERS = ['ESTABLISHMENT_ADMIN', 'NATIONAL_POLICY'] as const
 const DATE_FIELDS = ['startedInPost', 'statusReturnDate']
-
-function queryString(req: Request, name: string): string {
-  const v = req.query[name]
-  return typeof v === 'string' ? v.slice(0, 100) : ''
-}
 
 /** The form's "linked user account" select: blank for none, else a user id. */
 function userIdOf(body: Record<string, unknown>): { ok: true; value: number | null } | { ok: false } {

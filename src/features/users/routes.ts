@@ -5,7 +5,7 @@ import { ROLES, ROLE_NAMES, type Role, isRole } from '../../domain/roles'
 import { actorOf, ctxOf, establishmentOf } from '../../web/context'
 import { HttpError } from '../../web/errors'
 import { optionalText, text } from '../../web/fields'
-import { flash, parseForm, redirectWithErrors, takeForm } from '../../web/forms'
+import { flash, parseForm, redirectWithErrors, takeForm, queryString } from '../../web/forms'
 import { pagination } from '../../web/pagination'
 import { type RouteDef, get, intParam, post } from '../../web/routing'
 import { PASSWORD_RULE, passwordProblem } from '../auth/passwords'
@@ -76,11 +76,6 @@ const userPath = (userId: number, all: boolean) => `/users/${userId}${all ? '?sc
 /** Roles in a steady order on both engines: by establishment, then as ROLES lists them. */
 function byRole(a: { role: string; code: string | null }, b: { role: string; code: string | null }) {
   return (a.code ?? '').localeCompare(b.code ?? '') || ROLES.indexOf(a.role as Role) - ROLES.indexOf(b.role as Role)
-}
-
-function queryString(req: Request, name: string): string {
-  const v = req.query[name]
-  return typeof v === 'string' ? v.slice(0, 100) : ''
 }
 
 function roleOptions(res: Response): Role[] {
