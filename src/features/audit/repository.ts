@@ -1,4 +1,5 @@
-import { CompiledQuery, type Kysely } from 'kysely'
+import type { Kysely } from 'kysely'
+import { prepared } from '../../db/prepared'
 import type { AuditEventTable, Database } from '../../db/types'
 
 export type Executor = Kysely<Database>
@@ -18,50 +19,31 @@ const AUDIT_COLUMNS = [
   'hash',
 ] as const satisfies readonly (keyof AuditRow)[]
 
-// The audit write runs with every change and every view of a prisoner: its three statements are compiled once
-// (per dialect) instead of being built on every call. Only the SQL text is reused; values are bound each time.
-type Statements = { advance: CompiledQuery; setHash: CompiledQuery; insert: CompiledQuery }
-const byDialect = new Map<string, Statements>()
-function compiled(db: Executor, dialect: string): Statements {
-  let statements = byDialect.get(dialect)
-  if (statements) return statements
-  statements = {
-    advance: db
+export function auditRepository(db: Executor) {
+  // The audit write runs with every change and every view of a prisoner: its statements are compiled once.
+  const advance = prepared(db, 0, () =>
+    db
       .updateTable('audit_head')
       .set(eb => ({ last_id: eb('last_id', '+', 1) }))
       .where('id', '=', 1)
-      .returning(['last_id', 'hash'])
-      .compile(),
-    setHash: db.updateTable('audit_head').set({ hash: '' }).where('id', '=', 1).compile(),
-    insert: db
-      .insertInto('audit_events')
-      .values(Object.fromEntries(AUDIT_COLUMNS.map(c => [c, null])) as never)
-      .compile(),
-  }
-  byDialect.set(dialect, statements)
-  return statements
-}
-
-export function auditRepository(dialect: 'sqlite' | 'postgres') {
+      .returning(['last_id', 'hash']),
+  )
+  const setHash = prepared(db, 1, (hash: string) => db.updateTable('audit_head').set({ hash }).where('id', '=', 1))
+  const insert = prepared(db, AUDIT_COLUMNS.length, (...values: unknown[]) =>
+    db.insertInto('audit_events').values(Object.fromEntries(AUDIT_COLUMNS.map((c, i) => [c, values[i]])) as AuditRow),
+  )
   return {
     /** Takes the next id and the previous hash; in PostgreSQL this row lock serialises writers. */
     async advanceHead(trx: Executor): Promise<{ id: number; prevHash: string }> {
-      const r = await trx.executeQuery<{ last_id: number; hash: string }>(compiled(trx, dialect).advance)
-      const head = r.rows[0]
+      const [head] = await advance(trx)
       if (!head) throw new Error('audit_head row missing')
       return { id: head.last_id, prevHash: head.hash }
     },
     async setHeadHash(trx: Executor, hash: string) {
-      const { setHash } = compiled(trx, dialect)
-      await trx.executeQuery(CompiledQuery.raw(setHash.sql, [hash, ...setHash.parameters.slice(1)]))
+      await setHash(trx, hash)
     },
     async insert(trx: Executor, row: AuditRow) {
-      await trx.executeQuery(
-        CompiledQuery.raw(
-          compiled(trx, dialect).insert.sql,
-          AUDIT_COLUMNS.map(c => row[c]),
-        ),
-      )
+      await insert(trx, ...AUDIT_COLUMNS.map(c => row[c]))
     },
     head(db: Executor) {
       return db.selectFrom('audit_head').selectAll().where('id', '=', 1).executeTakeFirstOrThrow()

@@ -20,7 +20,7 @@ export interface AuditInput {
 }
 
 export function auditService(db: Kysely<Database>, dialect: 'sqlite' | 'postgres' = 'sqlite') {
-  const repo = auditRepository(dialect)
+  const repo = auditRepository(db)
   return {
     /** Writes one event; call it with the transaction that makes the change, so both land or neither does. */
     async record(trx: Kysely<Database>, actor: Actor, input: AuditInput): Promise<void> {

@@ -1,5 +1,6 @@
 import session from 'express-session'
 import type { Kysely } from 'kysely'
+import { prepared } from '../../db/prepared'
 import type { Database } from '../../db/types'
 
 type Callback = (err?: unknown, data?: session.SessionData | null) => void
@@ -9,12 +10,17 @@ export class DatabaseSessionStore extends session.Store {
   private lastSweep = 0
   /** when each session's expiry was last written, so touches within a minute cost nothing */
   private readonly written = new Map<string, number>()
+  /** read on every request */
+  private readonly bySid
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly idleMs: number,
   ) {
     super()
+    this.bySid = prepared(db, 1, (sid: string) =>
+      db.selectFrom('web_sessions').select(['data', 'expires_at']).where('sid', '=', sid),
+    )
   }
 
   private expiry(sess: session.SessionData): string {
@@ -23,15 +29,10 @@ export class DatabaseSessionStore extends session.Store {
   }
 
   override get(sid: string, cb: Callback): void {
-    this.db
-      .selectFrom('web_sessions')
-      .select(['data', 'expires_at'])
-      .where('sid', '=', sid)
-      .executeTakeFirst()
-      .then(row => {
-        if (!row || row.expires_at <= new Date().toISOString()) return cb(null, null)
-        cb(null, JSON.parse(row.data) as session.SessionData)
-      }, cb)
+    this.bySid(this.db, sid).then(([row]) => {
+      if (!row || row.expires_at <= new Date().toISOString()) return cb(null, null)
+      cb(null, JSON.parse(row.data) as session.SessionData)
+    }, cb)
   }
 
   override set(sid: string, sess: session.SessionData, cb?: (err?: unknown) => void): void {

@@ -1,4 +1,5 @@
 import type { Kysely, Updateable } from 'kysely'
+import { prepared } from '../../db/prepared'
 import type { Database, NewPrisoner, PrisonerTable } from '../../db/types'
 import { isPrisonNumber, normalisePrisonNumber, searchPrefixes } from '../../domain/prisoner'
 
@@ -13,6 +14,17 @@ export interface PrisonerSearch {
 }
 
 export function prisonersRepository(db: Kysely<Database>) {
+  // the prisoner page is the most used page: its query is compiled once
+  const byPrisonNumber = prepared(db, 2, (establishmentId: number, prisonNumber: string) =>
+    db
+      .selectFrom('prisoners')
+      .leftJoin('residential_units', 'residential_units.id', 'prisoners.unit_id')
+      .selectAll('prisoners')
+      .select(['residential_units.name as unit_name', 'residential_units.code as unit_code'])
+      .where('prisoners.establishment_id', '=', establishmentId)
+      .where('prisoners.prison_number', '=', prisonNumber),
+  )
+
   function searchQuery(s: PrisonerSearch) {
     let q = db
       .selectFrom('prisoners')
@@ -71,15 +83,9 @@ export function prisonersRepository(db: Kysely<Database>) {
     },
 
     /** Scoped to an establishment: another establishment's prisoner is simply not found. */
-    byPrisonNumber(establishmentId: number, prisonNumber: string) {
-      return db
-        .selectFrom('prisoners')
-        .leftJoin('residential_units', 'residential_units.id', 'prisoners.unit_id')
-        .selectAll('prisoners')
-        .select(['residential_units.name as unit_name', 'residential_units.code as unit_code'])
-        .where('prisoners.establishment_id', '=', establishmentId)
-        .where('prisoners.prison_number', '=', prisonNumber)
-        .executeTakeFirst()
+    async byPrisonNumber(establishmentId: number, prisonNumber: string) {
+      const [row] = await byPrisonNumber(db, establishmentId, prisonNumber)
+      return row
     },
 
     /** Any establishment: for upserts by prison number (a transfer in moves the record). */
