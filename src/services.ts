@@ -2,6 +2,7 @@ import pino from 'pino'
 import type { Config } from './config'
 import { type Db, openDatabase } from './db/database'
 import { migrateToLatest } from './db/migrate'
+import { allocationsService } from './features/allocations/service'
 import { auditService } from './features/audit/service'
 import { demoService } from './features/demo/service'
 import { establishmentsService } from './features/establishments/service'
@@ -19,18 +20,20 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
   const prisoners = prisonersService(db.db, audit)
   const units = unitsService(db.db, audit)
   const staff = staffService(db.db, audit)
+  const establishments = establishmentsService(db.db, audit)
   return {
     config,
     logger,
     db,
     audit,
-    establishments: establishmentsService(db.db, audit),
+    establishments,
     users,
     prisoners,
     units,
     staff,
     imports: importService(db.db, { audit, prisoners, units, staff }),
     demo: demoService(db, { audit, users }),
+    allocations: allocationsService(db.db, { audit, establishments, prisoners, staff }),
     async close() {
       await db.close()
     },

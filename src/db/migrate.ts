@@ -1,8 +1,9 @@
 import { type Migration, type MigrationProvider, Migrator, sql } from 'kysely'
 import type { Db } from './database'
 import * as m001 from './migrations/001_foundation'
+import * as m002 from './migrations/002_allocations'
 
-const migrations = { '001_foundation': m001 }
+const migrations = { '001_foundation': m001, '002_allocations': m002 }
 
 /** Brings the schema up to date on either engine; safe to run at every start. */
 export async function migrateToLatest({ db, dialect }: Db): Promise<string[]> {

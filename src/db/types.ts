@@ -133,6 +133,21 @@ export interface AuditHeadTable {
   hash: string
 }
 
+export interface AllocationTable {
+  id: Generated<number>
+  establishment_id: number
+  prisoner_id: number
+  staff_id: number
+  allocated_at: string
+  allocated_by: string | null
+  allocation_reason: string
+  deallocated_at: string | null
+  deallocated_by: string | null
+  deallocation_reason: string | null
+  deallocation_note: string | null
+  handover_note: string | null
+}
+
 export interface Database {
   national_policy: NationalPolicyTable
   establishments: EstablishmentTable
@@ -145,6 +160,7 @@ export interface Database {
   sign_in_attempts: SignInAttemptTable
   audit_events: AuditEventTable
   audit_head: AuditHeadTable
+  allocations: AllocationTable
 }
 
 export type Establishment = Selectable<EstablishmentTable>

@@ -1,3 +1,4 @@
+import { allocationRoutes } from '../features/allocations/routes'
 import { auditRoutes } from '../features/audit/routes'
 import { authRoutes } from '../features/auth/routes'
 import { establishmentRoutes } from '../features/establishments/routes'
@@ -21,6 +22,7 @@ export function routes(s: Services): RouteDef[] {
     ...staffRoutes(s),
     ...userRoutes(s),
     ...auditRoutes(s),
+    ...allocationRoutes(s),
     ...importRoutes(s),
   ]
 }

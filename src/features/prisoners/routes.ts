@@ -94,7 +94,11 @@ export function prisonerRoutes(s: Services): RouteDef[] {
       const est = establishmentOf(res)
       const prisoner = await s.prisoners.view(actorOf(res), est.id, normalisePrisonNumber(param(req, 'prisonNumber')))
       if (!prisoner) throw new HttpError(404)
+      const allocations = await s.allocations.historyForPrisoner(est.id, prisoner.id)
       res.render('prisoners/views/show', {
+        allocations,
+        keyWorker: allocations.find(a => a.deallocated_at === null),
+        canAllocate: hasRole(res, 'SUPERVISING_OFFICER', 'ESTABLISHMENT_ADMIN'),
         pageTitle: `${prisoner.first_name} ${prisoner.last_name}`,
         prisoner,
         complexities: COMPLEXITY_NAMES,

@@ -1,0 +1,30 @@
+import { z } from 'zod'
+
+export const DEALLOCATION_REASONS = {
+  released: 'Released',
+  transferred: 'Transferred',
+  staff_unavailable: 'Staff unavailable',
+  staff_left_role: 'Staff left the role',
+  complexity_changed: 'Complexity of need changed',
+  manual: 'Other (say why)',
+} as const
+export type DeallocationReason = keyof typeof DEALLOCATION_REASONS
+
+export const ALLOCATION_REASONS = { auto: 'Automatic', manual: 'Manual' } as const
+
+export const allocateSchema = z.object({
+  staffId: z.string({ error: 'Choose a Key Worker' }).trim().regex(/^\d+$/, 'Choose a Key Worker').transform(Number),
+  handoverNote: z.string().trim().max(2000, 'The handover note must be 2,000 characters or fewer').optional(),
+})
+
+export const deallocateSchema = z
+  .object({
+    reason: z.enum(Object.keys(DEALLOCATION_REASONS) as [DeallocationReason, ...DeallocationReason[]], {
+      error: 'Choose why the Key Worker is being removed',
+    }),
+    note: z.string().trim().max(500, 'The reason must be 500 characters or fewer').optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.reason === 'manual' && !v.note)
+      ctx.addIssue({ code: 'custom', path: ['note'], message: 'Say why the Key Worker is being removed' })
+  })

@@ -1,0 +1,159 @@
+import type { Kysely } from 'kysely'
+import type { Database } from '../../db/types'
+import { officerCapacity } from '../../domain/capacity'
+import { type Result, fail, ok } from '../../domain/result'
+import type { Actor, AuditService } from '../audit/service'
+import type { EstablishmentsService } from '../establishments/service'
+import type { PrisonersService } from '../prisoners/service'
+import type { StaffService } from '../staff/service'
+import { allocationsRepository } from './repository'
+import type { DeallocationReason } from './schema'
+
+export interface AllocationDeps {
+  audit: AuditService
+  establishments: EstablishmentsService
+  prisoners: PrisonersService
+  staff: StaffService
+}
+
+/** A unique-index violation on either engine: someone else allocated this prisoner first. */
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; message?: string }
+  return e.code === '23505' || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(e.message ?? '')
+}
+
+export function allocationsService(db: Kysely<Database>, deps: AllocationDeps) {
+  const repo = allocationsRepository(db)
+  const { audit, establishments, prisoners, staff } = deps
+
+  async function ratioOf(establishmentId: number) {
+    const settings = await establishments.settings(establishmentId)
+    return settings?.effective.ratio ?? 6
+  }
+
+  return {
+    /** Active officers of the establishment with their capacity and current load, for choosing a Key Worker. */
+    async officers(establishmentId: number) {
+      const [ratio, loads, { rows }] = await Promise.all([
+        ratioOf(establishmentId),
+        repo.loads(establishmentId),
+        staff.search({ establishmentId, status: 'active', limit: 5000, offset: 0 }),
+      ])
+      return rows.map(o => {
+        const capacity = officerCapacity(ratio, o.weekly_hours)
+        const load = loads.get(o.id) ?? 0
+        return { ...o, capacity, load, hasRoom: load < capacity }
+      })
+    },
+
+    historyForPrisoner: (establishmentId: number, prisonerId: number) =>
+      repo.historyForPrisoner(establishmentId, prisonerId),
+    historyForStaff: (establishmentId: number, staffId: number) => repo.historyForStaff(establishmentId, staffId),
+    caseload: (establishmentId: number, staffId: number) => repo.caseload(establishmentId, staffId),
+
+    /**
+     * Allocates (or reallocates) a prisoner to a Key Worker by hand. Refuses an officer who is not active, is
+     * full, or is not of this establishment; a prisoner with high complexity of need; a prisoner not in custody.
+     */
+    async allocate(
+      actor: Actor,
+      establishmentId: number,
+      prisonNumber: string,
+      staffId: number,
+      opts: { reason: 'manual' | 'auto'; handoverNote?: string },
+    ): Promise<Result> {
+      const prisoner = await prisoners.get(establishmentId, prisonNumber)
+      if (!prisoner) return fail({ staffId: 'Prisoner not found' })
+      if (prisoner.status !== 'in') return fail({ staffId: 'Only a prisoner in custody can have a Key Worker' })
+      if (prisoner.complexity === 'high')
+        return fail({ staffId: 'Prisoners with high complexity of need are not allocated a Key Worker' })
+      const officer = await staff.get(establishmentId, staffId)
+      if (!officer) return fail({ staffId: 'Choose a Key Worker from this establishment' })
+      if (officer.status !== 'active')
+        return fail({ staffId: `${officer.first_name} ${officer.last_name} is not active` })
+      const capacity = officerCapacity(await ratioOf(establishmentId), officer.weekly_hours)
+      try {
+        return await db.transaction().execute(async trx => {
+          const current = await repo.active(trx, prisoner.id)
+          if (current?.staff_id === staffId) return fail({ staffId: 'This is already the prisoner’s Key Worker' })
+          if ((await repo.activeCount(trx, staffId)) >= capacity)
+            return fail({
+              staffId: `${officer.first_name} ${officer.last_name} has no room: ${capacity} prisoners already`,
+            })
+          const now = new Date().toISOString()
+          if (current) {
+            await repo.end(trx, current.id, {
+              deallocated_at: now,
+              deallocated_by: actor.username,
+              deallocation_reason: 'manual',
+              deallocation_note: 'Reallocated',
+            })
+          }
+          const id = await repo.insert(trx, {
+            establishment_id: establishmentId,
+            prisoner_id: prisoner.id,
+            staff_id: staffId,
+            allocated_at: now,
+            allocated_by: actor.username,
+            allocation_reason: opts.reason,
+            deallocated_at: null,
+            deallocated_by: null,
+            deallocation_reason: null,
+            deallocation_note: null,
+            handover_note: opts.handoverNote || null,
+          })
+          await audit.record(trx, actor, {
+            action: 'create',
+            entity: 'allocation',
+            entityId: id,
+            establishmentId,
+            changes: {
+              prisoner: prisonNumber,
+              staff: officer.staff_number,
+              reason: opts.reason,
+              ...(current ? { replaces: current.id } : {}),
+            },
+          })
+          return ok()
+        })
+      } catch (err) {
+        if (isUniqueViolation(err))
+          return fail({
+            staffId: 'Someone else allocated this prisoner at the same moment. Check the Key Worker and try again.',
+          })
+        throw err
+      }
+    },
+
+    async deallocate(
+      actor: Actor,
+      establishmentId: number,
+      prisonNumber: string,
+      reason: DeallocationReason,
+      note?: string,
+    ): Promise<Result> {
+      const prisoner = await prisoners.get(establishmentId, prisonNumber)
+      if (!prisoner) return fail({ reason: 'Prisoner not found' })
+      return db.transaction().execute(async trx => {
+        const current = await repo.active(trx, prisoner.id)
+        if (!current) return fail({ reason: 'This prisoner has no Key Worker' })
+        await repo.end(trx, current.id, {
+          deallocated_at: new Date().toISOString(),
+          deallocated_by: actor.username,
+          deallocation_reason: reason,
+          deallocation_note: note || null,
+        })
+        await audit.record(trx, actor, {
+          action: 'update',
+          entity: 'allocation',
+          entityId: current.id,
+          establishmentId,
+          changes: { deallocated: { from: null, to: reason }, note: note ?? null },
+        })
+        return ok()
+      })
+    },
+  }
+}
+
+export type AllocationsService = ReturnType<typeof allocationsService>
