@@ -8,6 +8,12 @@ export const BENCHMARKS: Record<string, { about: string; run: (args: string[]) =
       '[--duration S] [--connections N] [--engines sqlite,postgres] [--establishments N] [--prisoners-per N]',
     run: async args => (await import('./pages')).run(args),
   },
+  allocation: {
+    about:
+      'Key Worker allocation, optimal engine against the greedy baseline, on a Category B local and a national ' +
+      'run [--json] [--seed N] [--establishments N] [--national-prisoners N]',
+    run: async args => (await import('./allocation')).run(args),
+  },
 }
 
 const [name, ...args] = process.argv.slice(2)
