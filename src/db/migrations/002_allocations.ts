@@ -23,7 +23,9 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     handover_note text
   )`.execute(db)
   // At most one active Key Worker per prisoner, enforced by the database: two concurrent confirms cannot both win.
-  await sql`create unique index allocations_one_active on allocations (prisoner_id) where deallocated_at is null`.execute(db)
+  await sql`create unique index allocations_one_active on allocations (prisoner_id) where deallocated_at is null`.execute(
+    db,
+  )
   await sql`create index allocations_staff_active on allocations (staff_id, deallocated_at)`.execute(db)
   await sql`create index allocations_establishment on allocations (establishment_id, deallocated_at)`.execute(db)
 }
