@@ -2,6 +2,7 @@ import pino from 'pino'
 import type { Config } from './config'
 import { type Db, openDatabase } from './db/database'
 import { migrateToLatest } from './db/migrate'
+import { autoAllocationService } from './features/allocations/auto'
 import { allocationsService } from './features/allocations/service'
 import { auditService } from './features/audit/service'
 import { demoService } from './features/demo/service'
@@ -17,10 +18,14 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
   const logger = pino({ level: config.logLevel, base: { service: 'keywork' } })
   const audit = auditService(db.db, db.dialect)
   const users = usersService(db.db, audit)
-  const prisoners = prisonersService(db.db, audit)
+  // allocations depends on prisoners, so prisoners reaches it through a hook; called only after both exist
+  const prisoners = prisonersService(db.db, audit, {
+    onPrisonerChanged: (trx, actor, change) => allocations.prisonerChanged(trx, actor, change),
+  })
   const units = unitsService(db.db, audit)
   const staff = staffService(db.db, audit)
   const establishments = establishmentsService(db.db, audit)
+  const allocations = allocationsService(db.db, { audit, establishments, prisoners, staff })
   return {
     config,
     logger,
@@ -33,7 +38,8 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     staff,
     imports: importService(db.db, { audit, prisoners, units, staff }),
     demo: demoService(db, { audit, users }),
-    allocations: allocationsService(db.db, { audit, establishments, prisoners, staff }),
+    autoAllocation: autoAllocationService(db.db, { audit, establishments }),
+    allocations,
     async close() {
       await db.close()
     },

@@ -5,6 +5,7 @@ import { type Services, startServices } from '../services'
 import { createApp } from '../web/app'
 import { type ImportCommandOptions, importCommand } from '../features/import/cli'
 import { registerDemo } from './demo'
+import { registerAllocate } from './allocate'
 import { registerOperations } from './operations'
 import { withServices } from './withServices'
 
@@ -50,6 +51,7 @@ program
   )
 
 registerOperations(program)
+registerAllocate(program)
 registerDemo(program, serve)
 
 program

@@ -112,7 +112,7 @@ export function createApp(services: Services) {
   })
 
   // 5. body parsing, with small limits: larger bodies get a 413
-  app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }))
+  app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 6000 }))
   app.use(express.json({ limit: '200kb' }))
 
   // 6. views

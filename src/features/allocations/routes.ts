@@ -1,9 +1,11 @@
+import type { Request } from 'express'
 import type { Services } from '../../services'
 import { normalisePrisonNumber } from '../../domain/prisoner'
 import { actorOf, ctxOf, establishmentOf } from '../../web/context'
 import { HttpError } from '../../web/errors'
-import { flash, parseForm, redirectWithErrors, takeForm } from '../../web/forms'
+import { flash, parseForm, queryString, redirectWithErrors, takeForm } from '../../web/forms'
 import { type RouteDef, get, param, post } from '../../web/routing'
+import type { ConfirmRow, PreviewFilter } from './auto'
 import { DEALLOCATION_REASONS, allocateSchema, deallocateSchema } from './schema'
 
 const ALLOCATORS = ['SUPERVISING_OFFICER', 'ESTABLISHMENT_ADMIN'] as const
@@ -15,7 +17,83 @@ export function allocationRoutes(s: Services): RouteDef[] {
     return prisoner
   }
 
+  const filterOf = (req: Request): PreviewFilter => {
+    const unitCode = queryString(req, 'unit')
+    const waitingDays = Number(queryString(req, 'waitingDays'))
+    return {
+      ...(unitCode ? { unitCode } : {}),
+      ...(queryString(req, 'interpreter') === 'yes' ? { interpreter: true } : {}),
+      ...(Number.isInteger(waitingDays) && waitingDays > 0 && waitingDays < 10_000 ? { waitingDays } : {}),
+    }
+  }
+  const filterQuery = (f: PreviewFilter) =>
+    new URLSearchParams({
+      ...(f.unitCode ? { unit: f.unitCode } : {}),
+      ...(f.interpreter ? { interpreter: 'yes' } : {}),
+      ...(f.waitingDays ? { waitingDays: String(f.waitingDays) } : {}),
+    }).toString()
+
   return [
+    get('/allocate', ALLOCATORS, async (req, res) => {
+      const est = establishmentOf(res)
+      const filter = filterOf(req)
+      const [state, units] = await Promise.all([
+        s.autoAllocation.unallocated(est.id, filter),
+        s.prisoners.units(est.id),
+      ])
+      res.render('allocations/views/unallocated', {
+        pageTitle: 'Allocate Key Workers',
+        prisoners: state.prisoners,
+        keyWorkers: state.officers.filter(o => o.keyWorker),
+        room: state.officers.filter(o => o.keyWorker).reduce((n, o) => n + Math.max(0, o.capacity - o.load), 0),
+        units,
+        filter,
+        query: filterQuery(filter),
+        ...takeForm(req, {}),
+      })
+    }),
+
+    // A preview changes nothing, so it is a GET: it can be refreshed and bookmarked.
+    get('/allocate/preview', ALLOCATORS, async (req, res) => {
+      const est = establishmentOf(res)
+      const filter = filterOf(req)
+      const strategy = queryString(req, 'strategy') === 'greedy' ? 'greedy' : 'optimal'
+      const preview = await s.autoAllocation.preview(est.id, filter, strategy)
+      res.render('allocations/views/preview', {
+        pageTitle: 'Check the proposed allocations',
+        preview,
+        filter,
+        query: filterQuery(filter),
+        strategy,
+      })
+    }),
+
+    post('/allocate/confirm', ALLOCATORS, async (req, res) => {
+      const est = establishmentOf(res)
+      const body = req.body as Record<string, unknown>
+      const fingerprint = typeof body.fingerprint === 'string' ? body.fingerprint : ''
+      const filter: PreviewFilter = {
+        ...(typeof body.unit === 'string' && body.unit ? { unitCode: body.unit } : {}),
+        ...(body.interpreter === 'yes' ? { interpreter: true } : {}),
+        ...(Number(body.waitingDays) > 0 ? { waitingDays: Number(body.waitingDays) } : {}),
+      }
+      const back = `/allocate?${filterQuery(filter)}`
+      if (!fingerprint)
+        return redirectWithErrors(req, res, { form: 'Run the automatic allocation and check the proposal first' }, back)
+      const rows: ConfirmRow[] = []
+      for (const [key, value] of Object.entries(body)) {
+        const m = /^staff_([A-Z]\d{4}[A-Z]{2})$/.exec(key)
+        if (!m || typeof value !== 'string') continue
+        const proposed = String(body[`proposed_${m[1]}`] ?? '')
+        const staffId = value === 'none' || !/^\d+$/.test(value) ? null : Number(value)
+        rows.push({ prisonNumber: m[1]!, staffId, overridden: value !== proposed })
+      }
+      const r = await s.autoAllocation.confirm(actorOf(res), est.id, filter, fingerprint, rows)
+      if (!r.ok) return redirectWithErrors(req, res, r.errors, back)
+      flash(req, `${r.value} ${r.value === 1 ? 'prisoner' : 'prisoners'} allocated a Key Worker`)
+      res.redirect(303, back)
+    }),
+
     get('/caseload', ['KEY_WORKER', 'SUPERVISING_OFFICER'], async (_req, res) => {
       const est = establishmentOf(res)
       const [me] = await s.staff.linkedTo(est.id, ctxOf(res).userId)

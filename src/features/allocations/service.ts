@@ -4,7 +4,7 @@ import { officerCapacity } from '../../domain/capacity'
 import { type Result, fail, ok } from '../../domain/result'
 import type { Actor, AuditService } from '../audit/service'
 import type { EstablishmentsService } from '../establishments/service'
-import type { PrisonersService } from '../prisoners/service'
+import type { PrisonerChange, PrisonersService } from '../prisoners/service'
 import type { StaffService } from '../staff/service'
 import { allocationsRepository } from './repository'
 import type { DeallocationReason } from './schema'
@@ -16,10 +16,28 @@ export interface AllocationDeps {
   staff: StaffService
 }
 
+/** The note on an allocation ended because the prisoner's record changed, so history says it was automatic. */
+const AUTOMATIC_NOTES: Partial<Record<DeallocationReason, string>> = {
+  released: 'Ended automatically: the prisoner was released',
+  transferred: 'Ended automatically: the prisoner was transferred',
+  complexity_changed: 'Ended automatically: complexity of need changed to high',
+}
+
 /** A unique-index violation on either engine: someone else allocated this prisoner first. */
 function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; message?: string }
   return e.code === '23505' || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(e.message ?? '')
+}
+
+/**
+ * Why a change to a prisoner's record ends their Key Worker, if it does: release first, then transfer (by status,
+ * or by moving to another establishment), then a change to high complexity of need.
+ */
+export function deallocationReasonFor(change: PrisonerChange): DeallocationReason | undefined {
+  if (change.status?.to === 'released') return 'released'
+  if (change.status?.to === 'transferred' || change.establishment) return 'transferred'
+  if (change.complexity?.to === 'high') return 'complexity_changed'
+  return undefined
 }
 
 export function allocationsService(db: Kysely<Database>, deps: AllocationDeps) {
@@ -29,6 +47,35 @@ export function allocationsService(db: Kysely<Database>, deps: AllocationDeps) {
   async function ratioOf(establishmentId: number) {
     const settings = await establishments.settings(establishmentId)
     return settings?.effective.ratio ?? 6
+  }
+
+  /**
+   * Ends the prisoner's active allocation, if any, inside the caller's transaction (used when the prisoner's
+   * record changes, so the deallocation commits or rolls back with that change). Returns whether one was ended.
+   */
+  async function endForPrisoner(
+    trx: Kysely<Database>,
+    actor: Actor,
+    prisonerId: number,
+    reason: DeallocationReason,
+    note?: string,
+  ): Promise<boolean> {
+    const current = await repo.active(trx, prisonerId)
+    if (!current) return false
+    await repo.end(trx, current.id, {
+      deallocated_at: new Date().toISOString(),
+      deallocated_by: actor.username,
+      deallocation_reason: reason,
+      deallocation_note: note || null,
+    })
+    await audit.record(trx, actor, {
+      action: 'update',
+      entity: 'allocation',
+      entityId: current.id,
+      establishmentId: current.establishment_id,
+      changes: { deallocated: { from: null, to: reason }, note: note ?? null, automatic: true },
+    })
+    return true
   }
 
   return {
@@ -123,6 +170,15 @@ export function allocationsService(db: Kysely<Database>, deps: AllocationDeps) {
           })
         throw err
       }
+    },
+
+    endForPrisoner,
+
+    /** The prisoners service's hook: ends the Key Worker when the prisoner is released, transferred or high complexity. */
+    async prisonerChanged(trx: Kysely<Database>, actor: Actor, change: PrisonerChange): Promise<boolean> {
+      const reason = deallocationReasonFor(change)
+      if (!reason) return false
+      return endForPrisoner(trx, actor, change.prisonerId, reason, AUTOMATIC_NOTES[reason])
     },
 
     async deallocate(

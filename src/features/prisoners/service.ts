@@ -35,9 +35,35 @@ export interface SaveOutcome {
   released: number
 }
 
-export function prisonersService(db: Kysely<Database>, audit: AuditService) {
+/**
+ * A change to a prisoner's record that other features may need to act on (allocations ends a Key Worker on
+ * release, transfer or high complexity). Only the fields that changed are present.
+ */
+export interface PrisonerChange {
+  prisonerId: number
+  prisonNumber: string
+  /** where the prisoner was before the change */
+  establishmentId: number
+  status?: { from: string; to: string }
+  complexity?: { from: string; to: string }
+  establishment?: { from: number; to: number }
+}
+
+/**
+ * Called inside the transaction that changed the prisoner, so whatever a hook writes commits or rolls back with
+ * it (an import stays all-or-nothing). A hook rather than an import because allocations depends on prisoners.
+ */
+export interface PrisonerHooks {
+  onPrisonerChanged?(trx: Kysely<Database>, actor: Actor, change: PrisonerChange): Promise<unknown>
+}
+
+export function prisonersService(db: Kysely<Database>, audit: AuditService, hooks: PrisonerHooks = {}) {
   const repo = prisonersRepository(db)
   const units = unitsRepository(db)
+
+  async function changed(trx: Kysely<Database>, actor: Actor, change: PrisonerChange) {
+    if (change.status || change.complexity || change.establishment) await hooks.onPrisonerChanged?.(trx, actor, change)
+  }
 
   /** Inserts or updates one prisoner by prison number, auditing what changed; returns what happened. */
   async function upsert(
@@ -72,6 +98,18 @@ export function prisonersService(db: Kysely<Database>, audit: AuditService) {
       entityId: record.prisonNumber,
       establishmentId,
       changes,
+    })
+    await changed(trx, actor, {
+      prisonerId: existing.id,
+      prisonNumber: existing.prison_number,
+      establishmentId: existing.establishment_id,
+      ...(existing.status !== values.status ? { status: { from: existing.status, to: values.status } } : {}),
+      ...(existing.complexity !== values.complexity
+        ? { complexity: { from: existing.complexity, to: values.complexity } }
+        : {}),
+      ...(existing.establishment_id !== values.establishment_id
+        ? { establishment: { from: existing.establishment_id, to: values.establishment_id } }
+        : {}),
     })
     return 'updated'
   }
@@ -151,6 +189,12 @@ export function prisonersService(db: Kysely<Database>, audit: AuditService) {
             entityId: p.prison_number,
             establishmentId,
             changes: { status: { from: p.status, to: 'released' }, reason: 'not in full roll import' },
+          })
+          await changed(trx, actor, {
+            prisonerId: p.id,
+            prisonNumber: p.prison_number,
+            establishmentId,
+            status: { from: p.status, to: 'released' },
           })
           outcome.released++
         }

@@ -1,0 +1,88 @@
+import type { Command } from 'commander'
+import { SYSTEM_ACTOR } from '../features/audit/service'
+import { withServices } from './withServices'
+
+interface AllocateOptions {
+  establishment: string
+  dryRun?: boolean
+  strategy: string
+  json?: boolean
+}
+
+/** keywork allocate: runs the allocation engine for one establishment and saves the proposal unless --dry-run. */
+export function registerAllocate(program: Command) {
+  program
+    .command('allocate')
+    .description('allocate a Key Worker to every eligible prisoner waiting for one, and say why')
+    .requiredOption('--establishment <code>', 'the establishment, like LEI')
+    .option('--dry-run', 'show the proposal without saving it')
+    .option('--strategy <name>', 'optimal (the default) or greedy (the old single pass, for comparison)', 'optimal')
+    .option('--json', 'print the proposal as JSON')
+    .action((opts: AllocateOptions) =>
+      withServices(async s => {
+        if (opts.strategy !== 'optimal' && opts.strategy !== 'greedy') {
+          console.error('--strategy must be optimal or greedy')
+          process.exitCode = 2
+          return
+        }
+        const est = await s.establishments.byCode(opts.establishment)
+        if (!est) {
+          console.error(`No establishment with code ${opts.establishment}`)
+          process.exitCode = 2
+          return
+        }
+        const preview = await s.autoAllocation.preview(est.id, {}, opts.strategy)
+        const summary = {
+          establishment: est.code,
+          strategy: opts.strategy,
+          proposed: preview.pairs.length,
+          unallocated: preview.unallocated.length,
+          capacityViolations: preview.stats.capacityViolations,
+          saved: 0,
+        }
+        if (!opts.dryRun) {
+          if (preview.stats.capacityViolations > 0) {
+            console.error('This proposal puts Key Workers over capacity, so it is not saved. Use --dry-run to compare.')
+            process.exitCode = 1
+          } else {
+            const actor = { ...SYSTEM_ACTOR, username: 'keywork allocate', establishmentId: est.id }
+            const rows = preview.pairs.map(p => ({
+              prisonNumber: p.prisoner.prison_number,
+              staffId: p.officer.id,
+              overridden: false,
+            }))
+            const r = await s.autoAllocation.confirm(actor, est.id, {}, preview.fingerprint, rows)
+            if (!r.ok) {
+              console.error(Object.values(r.errors).join('\n'))
+              process.exitCode = 1
+              return
+            }
+            summary.saved = r.value
+          }
+        }
+        if (opts.json) {
+          const pairs = preview.pairs.map(p => ({
+            prisonNumber: p.prisoner.prison_number,
+            staffId: p.officer.id,
+            reasons: p.reasons,
+          }))
+          const unallocated = preview.unallocated.map(u => ({
+            prisonNumber: u.prisoner.prison_number,
+            reason: u.reason,
+          }))
+          console.log(JSON.stringify({ ...summary, pairs, unallocated }))
+          return
+        }
+        const reasons = new Map<string, number>()
+        for (const p of preview.pairs) for (const r of p.reasons) reasons.set(r, (reasons.get(r) ?? 0) + 1)
+        console.log(`${est.name} (${est.code}), ${opts.strategy}:`)
+        console.log(
+          `  ${summary.proposed} prisoners matched with a Key Worker, ${summary.unallocated} could not be allocated`,
+        )
+        for (const [r, n] of [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`    ${n} × ${r}`)
+        for (const u of preview.unallocated.slice(0, 10))
+          console.log(`  not allocated: ${u.prisoner.prison_number}: ${u.reason}`)
+        console.log(opts.dryRun ? '  Dry run: nothing saved.' : `  Saved ${summary.saved} allocations.`)
+      }),
+    )
+}

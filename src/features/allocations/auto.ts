@@ -1,0 +1,217 @@
+import { createHash } from 'node:crypto'
+import type { Kysely } from 'kysely'
+import type { Database } from '../../db/types'
+import { type AllocationResult, type Strategy, allocate } from '../../domain/allocation'
+import { officerCapacity } from '../../domain/capacity'
+import { todayIso } from '../../domain/dates'
+import { type Result, fail, ok } from '../../domain/result'
+import { splitLanguages } from '../../domain/staff'
+import type { Actor, AuditService } from '../audit/service'
+import type { EstablishmentsService } from '../establishments/service'
+import { autoAllocationRepository } from './autoRepository'
+import { allocationsRepository } from './repository'
+
+/** Key Workers are band 3 prison officers; Supervising Officers (band 4) and managers are not allocated prisoners automatically. */
+export const KEY_WORKER_GRADES = ['Band 3']
+
+export interface PreviewFilter {
+  unitCode?: string
+  interpreter?: boolean
+  /** only prisoners received at least this many days ago */
+  waitingDays?: number
+}
+
+export interface ConfirmRow {
+  prisonNumber: string
+  /** null: leave unallocated */
+  staffId: number | null
+  /** true when the Supervising Officer changed the proposed officer */
+  overridden: boolean
+}
+
+function uniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; message?: string }
+  return e.code === '23505' || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(e.message ?? '')
+}
+
+export function autoAllocationService(
+  db: Kysely<Database>,
+  deps: { audit: AuditService; establishments: EstablishmentsService },
+) {
+  const repo = autoAllocationRepository(db)
+  const allocations = allocationsRepository(db)
+
+  /** Everything the engine needs, plus a fingerprint that changes whenever any of it changes. */
+  async function state(establishmentId: number, filter: PreviewFilter) {
+    const settings = await deps.establishments.settings(establishmentId)
+    const ratio = settings?.effective.ratio ?? 6
+    const [all, previous, staff, loads] = await Promise.all([
+      repo.unallocated(establishmentId),
+      repo.previous(establishmentId),
+      repo.officers(establishmentId),
+      allocations.loads(establishmentId),
+    ])
+    const today = todayIso()
+    const cutoff = filter.waitingDays
+      ? new Date(Date.now() - filter.waitingDays * 86_400_000).toISOString().slice(0, 10)
+      : null
+    const prisoners = all.filter(
+      p =>
+        (!filter.unitCode || p.unit_code === filter.unitCode) &&
+        (!filter.interpreter || p.interpreter_needed === 1) &&
+        (!cutoff || p.reception_date <= cutoff),
+    )
+    const previousBy = new Map<number, string[]>()
+    for (const row of previous) {
+      const list = previousBy.get(row.prisoner_id) ?? []
+      if (!list.includes(String(row.staff_id))) list.push(String(row.staff_id))
+      previousBy.set(row.prisoner_id, list)
+    }
+    const officers = staff.map(o => ({
+      ...o,
+      capacity: officerCapacity(ratio, o.weekly_hours),
+      load: loads.get(o.id) ?? 0,
+      keyWorker: KEY_WORKER_GRADES.includes(o.grade),
+    }))
+    const fingerprint = createHash('sha256')
+      .update(JSON.stringify([prisoners.map(p => p.id), officers.map(o => [o.id, o.capacity, o.load, o.keyWorker])]))
+      .digest('hex')
+      .slice(0, 32)
+    return { prisoners, officers, previousBy, today, fingerprint }
+  }
+
+  return {
+    unallocated: (establishmentId: number, filter: PreviewFilter = {}) => state(establishmentId, filter),
+
+    /** Runs the engine; nothing is saved. */
+    async preview(establishmentId: number, filter: PreviewFilter, strategy: Strategy = 'optimal') {
+      const s = await state(establishmentId, filter)
+      const result: AllocationResult = allocate(
+        {
+          today: s.today,
+          prisoners: s.prisoners.map(p => ({
+            id: String(p.id),
+            name: `${p.last_name}, ${p.first_name}`,
+            unitCode: p.unit_code,
+            receptionDate: p.reception_date,
+            language: p.first_language,
+            interpreterNeeded: p.interpreter_needed === 1,
+            excluded: false,
+            previousOfficerIds: s.previousBy.get(p.id) ?? [],
+          })),
+          officers: s.officers.map(o => ({
+            id: String(o.id),
+            homeUnitCode: o.home_unit_code,
+            languages: splitLanguages(o.languages),
+            capacity: o.capacity,
+            currentLoad: o.load,
+            active: true,
+            keyWorker: o.keyWorker,
+          })),
+        },
+        { strategy },
+      )
+      const prisonerById = new Map(s.prisoners.map(p => [String(p.id), p]))
+      const officerById = new Map(s.officers.map(o => [String(o.id), o]))
+      const proposed = new Map<string, number>()
+      for (const pair of result.pairs) proposed.set(pair.officerId, (proposed.get(pair.officerId) ?? 0) + 1)
+      return {
+        fingerprint: s.fingerprint,
+        stats: result.stats,
+        pairs: result.pairs.map(pair => ({
+          ...pair,
+          prisoner: prisonerById.get(pair.prisonerId)!,
+          officer: officerById.get(pair.officerId)!,
+        })),
+        unallocated: result.unallocated.map(u => ({ ...u, prisoner: prisonerById.get(u.prisonerId)! })),
+        /** Key Workers with room left after the proposal: the choices for an override */
+        officersWithRoom: s.officers
+          .filter(o => o.keyWorker && o.load + (proposed.get(String(o.id)) ?? 0) < o.capacity)
+          .map(o => ({
+            id: o.id,
+            name: `${o.last_name}, ${o.first_name}`,
+            room: o.capacity - o.load - (proposed.get(String(o.id)) ?? 0),
+          })),
+      }
+    },
+
+    /**
+     * Saves what the Supervising Officer confirmed, all or nothing. Refuses a stale preview (the prisoners or the
+     * officers' loads changed since it was made) and any row that would break capacity.
+     */
+    async confirm(
+      actor: Actor,
+      establishmentId: number,
+      filter: PreviewFilter,
+      fingerprint: string,
+      rows: ConfirmRow[],
+    ): Promise<Result<number>> {
+      const s = await state(establishmentId, filter)
+      if (s.fingerprint !== fingerprint) {
+        return fail({
+          form: 'Allocations changed since this preview was made. Nothing was saved: check the new preview and confirm again.',
+        })
+      }
+      const prisoners = new Map(s.prisoners.map(p => [p.prison_number, p]))
+      const officers = new Map(s.officers.map(o => [o.id, o]))
+      const adding = new Map<number, number>()
+      for (const row of rows) {
+        if (row.staffId === null) continue
+        const p = prisoners.get(row.prisonNumber)
+        const o = officers.get(row.staffId)
+        if (!p) return fail({ form: `${row.prisonNumber} is not waiting for a Key Worker. Nothing was saved.` })
+        if (!o)
+          return fail({
+            form: `The Key Worker chosen for ${row.prisonNumber} is not an active officer here. Nothing was saved.`,
+          })
+        adding.set(o.id, (adding.get(o.id) ?? 0) + 1)
+        if (o.load + adding.get(o.id)! > o.capacity) {
+          return fail({
+            form: `${o.first_name} ${o.last_name} would have more than ${o.capacity} prisoners. Nothing was saved.`,
+          })
+        }
+      }
+      try {
+        return await db.transaction().execute(async trx => {
+          const now = new Date().toISOString()
+          let saved = 0
+          for (const row of rows) {
+            if (row.staffId === null) continue
+            const p = prisoners.get(row.prisonNumber)!
+            const id = await allocations.insert(trx, {
+              establishment_id: establishmentId,
+              prisoner_id: p.id,
+              staff_id: row.staffId,
+              allocated_at: now,
+              allocated_by: actor.username,
+              allocation_reason: row.overridden ? 'manual' : 'auto',
+              deallocated_at: null,
+              deallocated_by: null,
+              deallocation_reason: null,
+              deallocation_note: null,
+              handover_note: null,
+            })
+            await deps.audit.record(trx, actor, {
+              action: 'create',
+              entity: 'allocation',
+              entityId: id,
+              establishmentId,
+              changes: { prisoner: p.prison_number, staff_id: row.staffId, reason: row.overridden ? 'manual' : 'auto' },
+            })
+            saved++
+          }
+          return ok(saved)
+        })
+      } catch (err) {
+        if (uniqueViolation(err)) {
+          return fail({
+            form: 'Someone else allocated some of these prisoners at the same moment. Nothing was saved: check the new preview.',
+          })
+        }
+        throw err
+      }
+    },
+  }
+}
+
+export type AutoAllocationService = ReturnType<typeof autoAllocationService>

@@ -1,0 +1,76 @@
+import type { Kysely } from 'kysely'
+import type { Database } from '../../db/types'
+
+/** What the allocation engine needs from the database, read in a few set-based queries. */
+export function autoAllocationRepository(db: Kysely<Database>) {
+  return {
+    /** Prisoners in custody without an active Key Worker, high complexity of need left out. */
+    unallocated(establishmentId: number) {
+      return db
+        .selectFrom('prisoners')
+        .leftJoin('residential_units', 'residential_units.id', 'prisoners.unit_id')
+        .select([
+          'prisoners.id',
+          'prisoners.prison_number',
+          'prisoners.first_name',
+          'prisoners.last_name',
+          'prisoners.reception_date',
+          'prisoners.first_language',
+          'prisoners.interpreter_needed',
+          'prisoners.cell',
+          'residential_units.code as unit_code',
+          'residential_units.name as unit_name',
+        ])
+        .where('prisoners.establishment_id', '=', establishmentId)
+        .where('prisoners.status', '=', 'in')
+        .where('prisoners.complexity', '!=', 'high')
+        .where(eb =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('allocations')
+                .select('allocations.id')
+                .whereRef('allocations.prisoner_id', '=', 'prisoners.id')
+                .where('allocations.deallocated_at', 'is', null),
+            ),
+          ),
+        )
+        .orderBy('prisoners.reception_date')
+        .orderBy('prisoners.id')
+        .execute()
+    },
+
+    /** Ended allocations at this establishment, newest first: each prisoner's previous Key Workers. */
+    previous(establishmentId: number) {
+      return db
+        .selectFrom('allocations')
+        .select(['prisoner_id', 'staff_id'])
+        .where('establishment_id', '=', establishmentId)
+        .where('deallocated_at', 'is not', null)
+        .orderBy('deallocated_at', 'desc')
+        .execute()
+    },
+
+    officers(establishmentId: number) {
+      return db
+        .selectFrom('staff')
+        .leftJoin('residential_units', 'residential_units.id', 'staff.home_unit_id')
+        .select([
+          'staff.id',
+          'staff.first_name',
+          'staff.last_name',
+          'staff.grade',
+          'staff.status',
+          'staff.weekly_hours',
+          'staff.languages',
+          'residential_units.code as home_unit_code',
+          'residential_units.name as home_unit_name',
+        ])
+        .where('staff.establishment_id', '=', establishmentId)
+        .where('staff.status', '=', 'active')
+        .orderBy('staff.last_name')
+        .orderBy('staff.first_name')
+        .execute()
+    },
+  }
+}
