@@ -2,6 +2,7 @@ import cliProgress from 'cli-progress'
 import { type Command, InvalidArgumentError } from 'commander'
 import { loadConfig } from '../config'
 import { PRISONS } from '../domain/demo/prisons'
+import { SYSTEM_ACTOR } from '../features/audit/service'
 import { DEFAULT_DEMO, type DemoLoadOptions, type DemoSignIn } from '../features/demo/service'
 import { type Services, startServices } from '../services'
 import { withServices } from './withServices'
@@ -60,8 +61,28 @@ async function loadDemo(s: Services, opts: Omit<DemoLoadOptions, 'onProgress'>):
     `Loaded the demo in ${seconds} s: ${n(v.establishments)} establishments, ${n(v.units)} residential units, ` +
       `${n(v.staff)} staff and ${n(v.prisoners)} prisoners (seed ${opts.seed}).`,
   )
+  await allocateDemo(s)
   console.log(`\nDemo sign-ins (demo data only; one per role):\n\n${signInTable(v.signIns)}\n`)
   return true
+}
+
+/** Gives the demo's prisoners Key Workers, as a Supervising Officer confirming the automatic allocation would. */
+async function allocateDemo(s: Services) {
+  const started = performance.now()
+  let allocated = 0
+  for (const est of await s.establishments.all()) {
+    const preview = await s.autoAllocation.preview(est.id, {})
+    const rows = preview.pairs.map(p => ({
+      prisonNumber: p.prisoner.prison_number,
+      staffId: p.officer.id,
+      overridden: false,
+    }))
+    const actor = { ...SYSTEM_ACTOR, username: 'demo', establishmentId: est.id }
+    const r = await s.autoAllocation.confirm(actor, est.id, {}, preview.fingerprint, rows)
+    if (r.ok) allocated += r.value
+  }
+  const seconds = ((performance.now() - started) / 1000).toFixed(1)
+  console.log(`Allocated ${allocated.toLocaleString('en-GB')} prisoners to Key Workers in ${seconds} s.`)
 }
 
 /** `keywork demo` and `keywork start`. */
