@@ -2,8 +2,9 @@ import { type Migration, type MigrationProvider, Migrator, sql } from 'kysely'
 import type { Db } from './database'
 import * as m001 from './migrations/001_foundation'
 import * as m002 from './migrations/002_allocations'
+import * as m003 from './migrations/003_capacity_override'
 
-const migrations = { '001_foundation': m001, '002_allocations': m002 }
+const migrations = { '001_foundation': m001, '002_allocations': m002, '003_capacity_override': m003 }
 
 /** Brings the schema up to date on either engine; safe to run at every start. */
 export async function migrateToLatest({ db, dialect }: Db): Promise<string[]> {

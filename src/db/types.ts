@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
 
 // Dates are ISO 8601 text ('YYYY-MM-DD'), timestamps ISO text with time zone 'Z', booleans 0/1:
 // one representation on both engines, so every query behaves the same on SQLite and PostgreSQL.
@@ -58,6 +58,8 @@ export interface StaffTable {
   status_return_date: string | null
   home_unit_id: number | null
   user_id: number | null
+  /** null: use the pro-rata default from the establishment's ratio */
+  capacity_override: ColumnType<number | null, number | null | undefined, number | null>
   created_at: string
   updated_at: string
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { Database } from '../../db/types'
 import { type AllocationResult, type Strategy, allocate } from '../../domain/allocation'
-import { officerCapacity } from '../../domain/capacity'
+import { effectiveCapacity } from '../../domain/capacity'
 import { todayIso } from '../../domain/dates'
 import { type Result, fail, ok } from '../../domain/result'
 import { splitLanguages } from '../../domain/staff'
@@ -69,7 +69,7 @@ export function autoAllocationService(
     }
     const officers = staff.map(o => ({
       ...o,
-      capacity: officerCapacity(ratio, o.weekly_hours),
+      capacity: effectiveCapacity(ratio, o.weekly_hours, o.capacity_override),
       load: loads.get(o.id) ?? 0,
       keyWorker: KEY_WORKER_GRADES.includes(o.grade),
     }))

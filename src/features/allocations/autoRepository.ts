@@ -62,6 +62,7 @@ export function autoAllocationRepository(db: Kysely<Database>) {
           'staff.grade',
           'staff.status',
           'staff.weekly_hours',
+          'staff.capacity_override',
           'staff.languages',
           'residential_units.code as home_unit_code',
           'residential_units.name as home_unit_name',

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../db/types'
-import { officerCapacity } from '../../domain/capacity'
+import { effectiveCapacity } from '../../domain/capacity'
 import { type Result, fail, ok } from '../../domain/result'
 import type { Actor, AuditService } from '../audit/service'
 import type { EstablishmentsService } from '../establishments/service'
@@ -87,7 +87,7 @@ export function allocationsService(db: Kysely<Database>, deps: AllocationDeps) {
         staff.search({ establishmentId, status: 'active', limit: 5000, offset: 0 }),
       ])
       return rows.map(o => {
-        const capacity = officerCapacity(ratio, o.weekly_hours)
+        const capacity = effectiveCapacity(ratio, o.weekly_hours, o.capacity_override)
         const load = loads.get(o.id) ?? 0
         return { ...o, capacity, load, hasRoom: load < capacity }
       })
@@ -97,6 +97,11 @@ export function allocationsService(db: Kysely<Database>, deps: AllocationDeps) {
       repo.historyForPrisoner(establishmentId, prisonerId),
     historyForStaff: (establishmentId: number, staffId: number) => repo.historyForStaff(establishmentId, staffId),
     caseload: (establishmentId: number, staffId: number) => repo.caseload(establishmentId, staffId),
+
+    /** The capacity used for an officer: their override, else the establishment's ratio pro rata. */
+    async capacityOf(establishmentId: number, officer: { weekly_hours: number; capacity_override: number | null }) {
+      return effectiveCapacity(await ratioOf(establishmentId), officer.weekly_hours, officer.capacity_override)
+    },
 
     /**
      * Allocates (or reallocates) a prisoner to a Key Worker by hand. Refuses an officer who is not active, is
@@ -118,7 +123,11 @@ export function allocationsService(db: Kysely<Database>, deps: AllocationDeps) {
       if (!officer) return fail({ staffId: 'Choose a Key Worker from this establishment' })
       if (officer.status !== 'active')
         return fail({ staffId: `${officer.first_name} ${officer.last_name} is not active` })
-      const capacity = officerCapacity(await ratioOf(establishmentId), officer.weekly_hours)
+      const capacity = effectiveCapacity(
+        await ratioOf(establishmentId),
+        officer.weekly_hours,
+        officer.capacity_override,
+      )
       try {
         return await db.transaction().execute(async trx => {
           const current = await repo.active(trx, prisoner.id)

@@ -47,6 +47,7 @@ export function staffRepository(db: Kysely<Database>) {
             'staff.grade',
             'staff.working_pattern',
             'staff.weekly_hours',
+            'staff.capacity_override',
             'staff.status',
             'staff.status_return_date',
             'residential_units.name as home_unit_name',

@@ -1,4 +1,5 @@
 import type { Services } from '../../services'
+import type { Bounds } from '../../domain/policy'
 import { languageName } from '../../domain/languages'
 import { STAFF_STATUS_NAMES, WORKING_PATTERN_NAMES } from '../../domain/prisoner'
 import { STAFF_GRADES, splitLanguages } from '../../domain/staff'
@@ -8,6 +9,7 @@ import { joinDateInputs, splitDate } from '../../web/fields'
 import { flash, parseForm, redirectWithErrors, takeForm, queryString } from '../../web/forms'
 import { pagination } from '../../web/pagination'
 import { type RouteDef, get, intParam, post } from '../../web/routing'
+import { ALLOCATION_REASONS, DEALLOCATION_REASONS } from '../allocations/schema'
 import { PAGE_SIZE } from './service'
 import { staffRecordSchema } from './schema'
 
@@ -24,21 +26,48 @@ function userIdOf(body: Record<string, unknown>): { ok: true; value: number | nu
   return Number.isSafeInteger(n) && n > 0 ? { ok: true, value: n } : { ok: false }
 }
 
-/** Validates the staff form: the record, plus the user account to link. */
-function parseStaffForm(body: Record<string, unknown>) {
+/**
+ * The optional "Capacity override" field: blank for none, else a whole number of prisoners within the national
+ * bounds of prisoners per Key Worker (the same bounds an establishment's own ratio must respect).
+ */
+function capacityOverrideOf(
+  body: Record<string, unknown>,
+  bounds: Bounds,
+): { ok: true; value: number | null } | { ok: false; error: string } {
+  const v = typeof body.capacityOverride === 'string' ? body.capacityOverride.trim() : ''
+  if (!v) return { ok: true, value: null }
+  const range = `between ${bounds.min} and ${bounds.max}`
+  if (!/^\d{1,4}$/.test(v)) return { ok: false, error: `Capacity override must be a whole number ${range}` }
+  const n = Number(v)
+  if (n < bounds.min || n > bounds.max) return { ok: false, error: `Capacity override must be ${range}` }
+  return { ok: true, value: n }
+}
+
+/** Validates the staff form: the record, plus the user account to link and the capacity override. */
+function parseStaffForm(body: Record<string, unknown>, bounds: Bounds) {
   const joined = joinDateInputs(body, DATE_FIELDS)
   const form = parseForm(staffRecordSchema, joined)
   const user = userIdOf(body)
+  const capacity = capacityOverrideOf(body, bounds)
   const errors = form.ok ? {} : { ...form.errors }
   if (!user.ok) errors.userId = 'Choose a user account from the list'
-  if (!form.ok || !user.ok) return { ok: false as const, errors }
-  return { ok: true as const, data: { ...form.data, userId: user.value } }
+  if (!capacity.ok) errors.capacityOverride = capacity.error
+  if (!form.ok || !user.ok || !capacity.ok) return { ok: false as const, errors }
+  return { ok: true as const, data: { ...form.data, userId: user.value, capacityOverride: capacity.value } }
 }
 
 const languageNames = (codes: readonly string[]) => codes.map(languageName).join(', ')
 
 export function staffRoutes(s: Services): RouteDef[] {
+  /** The national bounds on prisoners per Key Worker, which also bound a capacity override. */
+  const ratioBounds = async (establishmentId: number): Promise<Bounds> => {
+    const settings = await s.establishments.settings(establishmentId)
+    if (!settings) throw new HttpError(404)
+    return settings.bounds.ratio
+  }
+
   const formOptions = async (establishmentId: number) => ({
+    ratioBounds: await ratioBounds(establishmentId),
     units: await s.staff.units(establishmentId),
     users: await s.staff.linkableUsers(establishmentId),
     grades: STAFF_GRADES,
@@ -87,7 +116,7 @@ export function staffRoutes(s: Services): RouteDef[] {
     }),
 
     post('/staff/new', EDITORS, async (req, res) => {
-      const form = parseStaffForm(req.body as Record<string, unknown>)
+      const form = parseStaffForm(req.body as Record<string, unknown>, await ratioBounds(establishmentOf(res).id))
       if (!form.ok) return redirectWithErrors(req, res, form.errors)
       const r = await s.staff.create(actorOf(res), establishmentOf(res).id, form.data)
       if (!r.ok) return redirectWithErrors(req, res, r.errors)
@@ -99,9 +128,20 @@ export function staffRoutes(s: Services): RouteDef[] {
       const est = establishmentOf(res)
       const member = await s.staff.get(est.id, intParam(req, 'staffId'))
       if (!member) throw new HttpError(404)
+      const [caseload, history, capacity] = await Promise.all([
+        s.allocations.caseload(est.id, member.id),
+        s.allocations.historyForStaff(est.id, member.id),
+        s.allocations.capacityOf(est.id, member),
+      ])
       res.render('staff/views/show', {
         pageTitle: `${member.first_name} ${member.last_name}`,
         member,
+        caseload,
+        capacity,
+        hasOverride: member.capacity_override !== null,
+        history,
+        allocationReasons: ALLOCATION_REASONS,
+        deallocationReasons: DEALLOCATION_REASONS,
         languages: languageNames(splitLanguages(member.languages)),
         statuses: STAFF_STATUS_NAMES,
         patterns: WORKING_PATTERN_NAMES,
@@ -134,6 +174,7 @@ export function staffRoutes(s: Services): RouteDef[] {
         'statusReturnDate-year': back.year,
         homeUnit: m.home_unit_code ?? '',
         userId: m.user_id === null ? '' : String(m.user_id),
+        capacityOverride: m.capacity_override === null ? '' : String(m.capacity_override),
       }
       res.render('staff/views/edit', {
         pageTitle: `Edit ${m.first_name} ${m.last_name}`,
@@ -149,7 +190,10 @@ export function staffRoutes(s: Services): RouteDef[] {
       const staffId = intParam(req, 'staffId')
       const existing = await s.staff.get(est.id, staffId)
       if (!existing) throw new HttpError(404)
-      const form = parseStaffForm({ ...(req.body as Record<string, unknown>), staffNumber: existing.staff_number })
+      const form = parseStaffForm(
+        { ...(req.body as Record<string, unknown>), staffNumber: existing.staff_number },
+        await ratioBounds(est.id),
+      )
       if (!form.ok) return redirectWithErrors(req, res, form.errors)
       const r = await s.staff.update(actorOf(res), est.id, staffId, form.data)
       if (!r.ok) return redirectWithErrors(req, res, r.errors)

@@ -10,8 +10,11 @@ import type { StaffRecord } from './schema'
 
 export const PAGE_SIZE = 50
 
-/** A staff record from a form: the record, and the user account to link (null unlinks; left out keeps it). */
-export type StaffInput = StaffRecord & { userId?: number | null }
+/**
+ * A staff record from a form: the record, the user account to link and the capacity override (for both: null
+ * clears it; left out keeps it, as the CSV import does).
+ */
+export type StaffInput = StaffRecord & { userId?: number | null; capacityOverride?: number | null }
 
 export interface StaffSaveOutcome {
   created: number
@@ -56,11 +59,13 @@ export function staffService(db: Kysely<Database>, audit: AuditService) {
     record: StaffRecord,
     homeUnitId: number | null,
     userId: number | null | undefined,
+    capacityOverride?: number | null,
   ): Promise<{ outcome: 'created' | 'updated' | 'unchanged'; id: number }> {
     const now = new Date().toISOString()
     const values = {
       ...toRow(record, establishmentId, homeUnitId),
       ...(userId === undefined ? {} : { user_id: userId }),
+      ...(capacityOverride === undefined ? {} : { capacity_override: capacityOverride }),
     }
     const existing = await repo.byStaffNumber(trx, establishmentId, record.staffNumber)
     if (!existing) {
@@ -127,7 +132,15 @@ export function staffService(db: Kysely<Database>, audit: AuditService) {
           })
         const refs = await references(trx, establishmentId, input, null)
         if (!refs.ok) return fail<number>(refs.errors)
-        const { id } = await upsert(trx, actor, establishmentId, input, refs.value.homeUnitId, input.userId ?? null)
+        const { id } = await upsert(
+          trx,
+          actor,
+          establishmentId,
+          input,
+          refs.value.homeUnitId,
+          input.userId ?? null,
+          input.capacityOverride,
+        )
         return ok(id)
       })
     },
@@ -140,7 +153,7 @@ export function staffService(db: Kysely<Database>, audit: AuditService) {
           return fail({ staffNumber: 'The staff number cannot be changed' })
         const refs = await references(trx, establishmentId, input, staffId)
         if (!refs.ok) return fail(refs.errors)
-        await upsert(trx, actor, establishmentId, input, refs.value.homeUnitId, input.userId)
+        await upsert(trx, actor, establishmentId, input, refs.value.homeUnitId, input.userId, input.capacityOverride)
         return ok()
       })
     },
