@@ -3,6 +3,7 @@ import type { Config } from './config'
 import { type Db, openDatabase } from './db/database'
 import { migrateToLatest } from './db/migrate'
 import { autoAllocationService } from './features/allocations/auto'
+import { coverService } from './features/allocations/cover'
 import { allocationsService } from './features/allocations/service'
 import { auditService } from './features/audit/service'
 import { demoService } from './features/demo/service'
@@ -26,6 +27,7 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
   const staff = staffService(db.db, audit)
   const establishments = establishmentsService(db.db, audit)
   const allocations = allocationsService(db.db, { audit, establishments, prisoners, staff })
+  const autoAllocation = autoAllocationService(db.db, { audit, establishments })
   return {
     config,
     logger,
@@ -38,7 +40,8 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     staff,
     imports: importService(db.db, { audit, prisoners, units, staff }),
     demo: demoService(db, { audit, users }),
-    autoAllocation: autoAllocationService(db.db, { audit, establishments }),
+    autoAllocation,
+    cover: coverService(db.db, { audit, autoAllocation }),
     allocations,
     async close() {
       await db.close()

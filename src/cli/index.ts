@@ -6,6 +6,7 @@ import { createApp } from '../web/app'
 import { type ImportCommandOptions, importCommand } from '../features/import/cli'
 import { registerDemo } from './demo'
 import { registerAllocate } from './allocate'
+import { registerJobs, runDailyJobs } from './jobs'
 import { registerOperations } from './operations'
 import { withServices } from './withServices'
 
@@ -21,7 +22,17 @@ async function serve(services: Services) {
       `\nKey Work is running at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}\n`,
     )
   })
+  // the daily jobs are idempotent: run them at start and every hour, so a restart never skips a day
+  const runJobs = () =>
+    runDailyJobs(services).then(
+      r => logger.info(r, 'daily jobs ran'),
+      (err: unknown) => logger.error({ err }, 'daily jobs failed'),
+    )
+  void runJobs()
+  const jobsTimer = setInterval(runJobs, 60 * 60_000)
+  jobsTimer.unref()
   const shutdown = (signal: string) => {
+    clearInterval(jobsTimer)
     logger.info({ signal }, 'shutting down')
     server.close(() => {
       void services.close().then(() => process.exit(0))
@@ -52,6 +63,7 @@ program
 
 registerOperations(program)
 registerAllocate(program)
+registerJobs(program)
 registerDemo(program, serve)
 
 program

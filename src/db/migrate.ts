@@ -3,8 +3,9 @@ import type { Db } from './database'
 import * as m001 from './migrations/001_foundation'
 import * as m002 from './migrations/002_allocations'
 import * as m003 from './migrations/003_capacity_override'
+import * as m004 from './migrations/004_cover'
 
-const migrations = { '001_foundation': m001, '002_allocations': m002, '003_capacity_override': m003 }
+const migrations = { '001_foundation': m001, '002_allocations': m002, '003_capacity_override': m003, '004_cover': m004 }
 
 /** Brings the schema up to date on either engine; safe to run at every start. */
 export async function migrateToLatest({ db, dialect }: Db): Promise<string[]> {

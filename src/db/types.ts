@@ -148,6 +148,8 @@ export interface AllocationTable {
   deallocation_reason: string | null
   deallocation_note: string | null
   handover_note: string | null
+  cover_until: Generated<string | null>
+  covering_for_staff_id: Generated<number | null>
 }
 
 export interface Database {

@@ -4,9 +4,11 @@ import { normalisePrisonNumber } from '../../domain/prisoner'
 import { actorOf, ctxOf, establishmentOf } from '../../web/context'
 import { HttpError } from '../../web/errors'
 import { flash, parseForm, queryString, redirectWithErrors, takeForm } from '../../web/forms'
-import { type RouteDef, get, param, post } from '../../web/routing'
+import { type RouteDef, get, intParam, param, post } from '../../web/routing'
+import { joinDateInputs, splitDate } from '../../web/fields'
+import { formatDate } from '../../domain/dates'
 import type { ConfirmRow, PreviewFilter } from './auto'
-import { DEALLOCATION_REASONS, allocateSchema, deallocateSchema } from './schema'
+import { DEALLOCATION_REASONS, allocateSchema, coverSchema, deallocateSchema } from './schema'
 
 const ALLOCATORS = ['SUPERVISING_OFFICER', 'ESTABLISHMENT_ADMIN'] as const
 
@@ -92,6 +94,37 @@ export function allocationRoutes(s: Services): RouteDef[] {
       if (!r.ok) return redirectWithErrors(req, res, r.errors, back)
       flash(req, `${r.value} ${r.value === 1 ? 'prisoner' : 'prisoners'} allocated a Key Worker`)
       res.redirect(303, back)
+    }),
+
+    get('/staff/:staffId/cover', ALLOCATORS, async (req, res) => {
+      const est = establishmentOf(res)
+      const officer = await s.staff.get(est.id, intParam(req, 'staffId'))
+      if (!officer) throw new HttpError(404)
+      const caseload = await s.allocations.caseload(est.id, officer.id)
+      const until = splitDate(officer.status_return_date)
+      res.render('allocations/views/cover', {
+        pageTitle: `Arrange cover for ${officer.first_name} ${officer.last_name}`,
+        officer,
+        caseload,
+        ...takeForm(req, { 'until-day': until.day, 'until-month': until.month, 'until-year': until.year }),
+      })
+    }),
+
+    post('/staff/:staffId/cover', ALLOCATORS, async (req, res) => {
+      const est = establishmentOf(res)
+      const officer = await s.staff.get(est.id, intParam(req, 'staffId'))
+      if (!officer) throw new HttpError(404)
+      const form = parseForm(coverSchema, joinDateInputs(req.body as Record<string, unknown>, ['until']))
+      if (!form.ok) return redirectWithErrors(req, res, form.errors)
+      const r = await s.cover.arrange(actorOf(res), est.id, officer.id, form.data.until)
+      if (!r.ok) return redirectWithErrors(req, res, r.errors)
+      const left = r.value.uncovered.length
+      flash(
+        req,
+        `${r.value.covered} ${r.value.covered === 1 ? 'prisoner' : 'prisoners'} covered until ${formatDate(form.data.until)}` +
+          (left ? `; ${left} stay with ${officer.first_name} ${officer.last_name} because nobody has room` : ''),
+      )
+      res.redirect(303, `/staff/${officer.id}`)
     }),
 
     get('/caseload', ['KEY_WORKER', 'SUPERVISING_OFFICER'], async (_req, res) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { date } from '../../web/fields'
 
 export const DEALLOCATION_REASONS = {
   released: 'Released',
@@ -28,3 +29,5 @@ export const deallocateSchema = z
     if (v.reason === 'manual' && !v.note)
       ctx.addIssue({ code: 'custom', path: ['note'], message: 'Say why the Key Worker is being removed' })
   })
+
+export const coverSchema = z.object({ until: date('the date the cover ends') })

@@ -146,6 +146,7 @@ export function staffRoutes(s: Services): RouteDef[] {
         statuses: STAFF_STATUS_NAMES,
         patterns: WORKING_PATTERN_NAMES,
         canEdit: hasRole(res, ...EDITORS),
+        canArrangeCover: hasRole(res, 'SUPERVISING_OFFICER', 'ESTABLISHMENT_ADMIN'),
         canSeeUsers: hasRole(res, ...USER_MANAGERS),
       })
     }),

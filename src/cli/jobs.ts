@@ -1,0 +1,28 @@
+import type { Command } from 'commander'
+import { SYSTEM_ACTOR } from '../features/audit/service'
+import type { Services } from '../services'
+import { withServices } from './withServices'
+
+const JOB_ACTOR = { ...SYSTEM_ACTOR, username: 'daily job' }
+
+/** The daily jobs: today, giving prisoners back to their Key Worker when cover ends. Safe to run any number of times. */
+export async function runDailyJobs(s: Services) {
+  const cover = await s.cover.returnDue(JOB_ACTOR)
+  return { coverReturned: cover.returned, coverKept: cover.kept }
+}
+
+export function registerJobs(program: Command) {
+  const jobs = program.command('jobs').description('scheduled work (the service also runs it every hour)')
+  jobs
+    .command('run')
+    .description('run the daily jobs now: return prisoners to their Key Worker when cover ends')
+    .action(() =>
+      withServices(async s => {
+        const r = await runDailyJobs(s)
+        console.log(
+          `Cover ended: ${r.coverReturned} prisoners returned to their Key Worker` +
+            (r.coverKept ? `, ${r.coverKept} kept on cover because their Key Worker is not active` : ''),
+        )
+      }),
+    )
+}
