@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { Kysely } from 'kysely'
+import { isUniqueViolation } from '../../db/errors'
 import type { Database } from '../../db/types'
 import { type AllocationResult, type Strategy, allocate } from '../../domain/allocation'
 import { effectiveCapacity } from '../../domain/capacity'
@@ -27,11 +28,6 @@ export interface ConfirmRow {
   staffId: number | null
   /** true when the Supervising Officer changed the proposed officer */
   overridden: boolean
-}
-
-function uniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; message?: string }
-  return e.code === '23505' || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(e.message ?? '')
 }
 
 export function autoAllocationService(
@@ -185,11 +181,6 @@ export function autoAllocationService(
               allocated_at: now,
               allocated_by: actor.username,
               allocation_reason: row.overridden ? 'manual' : 'auto',
-              deallocated_at: null,
-              deallocated_by: null,
-              deallocation_reason: null,
-              deallocation_note: null,
-              handover_note: null,
             })
             await deps.audit.record(trx, actor, {
               action: 'create',
@@ -203,7 +194,7 @@ export function autoAllocationService(
           return ok(saved)
         })
       } catch (err) {
-        if (uniqueViolation(err)) {
+        if (isUniqueViolation(err)) {
           return fail({
             form: 'Someone else allocated some of these prisoners at the same moment. Nothing was saved: check the new preview.',
           })

@@ -83,11 +83,6 @@ export function coverService(
             allocated_at: now,
             allocated_by: actor.username,
             allocation_reason: 'cover',
-            deallocated_at: null,
-            deallocated_by: null,
-            deallocation_reason: null,
-            deallocation_note: null,
-            handover_note: null,
             cover_until: until,
             covering_for_staff_id: staffId,
           })
@@ -129,7 +124,6 @@ export function coverService(
             deallocated_at: now,
             deallocated_by: actor.username,
             deallocation_reason: 'cover_ended',
-            deallocation_note: null,
           })
           const id = await allocations.insert(trx, {
             establishment_id: cover.establishment_id,
@@ -138,11 +132,6 @@ export function coverService(
             allocated_at: now,
             allocated_by: actor.username,
             allocation_reason: 'returned_from_cover',
-            deallocated_at: null,
-            deallocated_by: null,
-            deallocation_reason: null,
-            deallocation_note: null,
-            handover_note: null,
           })
           await deps.audit.record(trx, actor, {
             action: 'create',

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import { isUniqueViolation } from '../../db/errors'
 import type { Database } from '../../db/types'
 import { effectiveCapacity } from '../../domain/capacity'
 import { type Result, fail, ok } from '../../domain/result'
@@ -21,12 +22,6 @@ const AUTOMATIC_NOTES: Partial<Record<DeallocationReason, string>> = {
   released: 'Ended automatically: the prisoner was released',
   transferred: 'Ended automatically: the prisoner was transferred',
   complexity_changed: 'Ended automatically: complexity of need changed to high',
-}
-
-/** A unique-index violation on either engine: someone else allocated this prisoner first. */
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; message?: string }
-  return e.code === '23505' || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(e.message ?? '')
 }
 
 /**
@@ -152,10 +147,6 @@ export function allocationsService(db: Kysely<Database>, deps: AllocationDeps) {
             allocated_at: now,
             allocated_by: actor.username,
             allocation_reason: opts.reason,
-            deallocated_at: null,
-            deallocated_by: null,
-            deallocation_reason: null,
-            deallocation_note: null,
             handover_note: opts.handoverNote || null,
           })
           await audit.record(trx, actor, {
