@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict'
-import { existsSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { after, before, it } from 'node:test'
 import { AxeBuilder } from '@axe-core/playwright'
-import { type Browser, type Page, chromium } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { createApp } from '../src/web/app'
+import { launchChromium } from './chromium'
 import { testServices } from './harness'
 
 // The Supervising Officer's journey in real Chromium: run the automatic allocation on a demo establishment, hold
 // one prisoner back on the preview, confirm, and see the result; both pages pass axe.
 
-const CHROMIUM = '/usr/bin/chromium'
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
 
 const services = await testServices()
@@ -24,20 +23,7 @@ const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 let browser: Browser | undefined
 
 before(async () => {
-  assert.ok(existsSync(CHROMIUM), `Chromium is not installed at ${CHROMIUM}`)
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
+  browser = await launchChromium()
 })
 
 after(async () => {

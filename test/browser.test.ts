@@ -4,17 +4,17 @@ import type { AddressInfo } from 'node:net'
 import { after, before, describe, it } from 'node:test'
 import { AxeBuilder } from '@axe-core/playwright'
 import type { Result as AxeResult } from 'axe-core'
-import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { ROLES, type Role } from '../src/domain/roles'
 import { routeDefsOf } from '../src/web/app'
 import type { Access } from '../src/web/routing'
+import { CHROMIUM, launchChromium, missingChromium } from './chromium'
 import { PASSWORD } from './harness'
 import { resolvePath, seededWorld, usernameFor } from './fixtures'
 
 // Real Chromium over the real app on a loopback port: every page each role may open passes axe (WCAG 2.1 A and
 // AA) with no violations, the main journeys work with the keyboard alone, and the pages work without JavaScript.
 
-const CHROMIUM = '/usr/bin/chromium'
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
 
 const world = await seededWorld()
@@ -29,28 +29,12 @@ await new Promise<void>(resolve => server.once('listening', resolve))
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 
 let browser: Browser | undefined
-const missingChromium =
-  `Chromium is not installed at ${CHROMIUM}, so the browser and accessibility tests cannot run. ` +
-  `Install it with "apt-get update && apt-get install -y chromium" (.ci/run does this).`
 
 // A test of its own, so a missing browser counts as a failure in the summary, not only as cancelled tests.
 it('Chromium is installed', () => assert.ok(existsSync(CHROMIUM), missingChromium))
 
 before(async () => {
-  assert.ok(existsSync(CHROMIUM), missingChromium)
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
+  browser = await launchChromium()
 })
 
 after(async () => {
