@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import { isUniqueViolation } from '../../db/errors'
 import type { Database } from '../../db/types'
-import { type AllocationResult, type Strategy, allocate } from '../../domain/allocation'
+import {
+  type AllocationOfficer,
+  type AllocationPrisoner,
+  type AllocationResult,
+  type Strategy,
+  allocate,
+} from '../../domain/allocation'
 import { effectiveCapacity } from '../../domain/capacity'
 import { todayIso } from '../../domain/dates'
 import { type Result, fail, ok } from '../../domain/result'
@@ -28,6 +34,51 @@ export interface ConfirmRow {
   staffId: number | null
   /** true when the Supervising Officer changed the proposed officer */
   overridden: boolean
+}
+
+/** A prisoner row as the allocation engine sees it. */
+export function enginePrisoner(
+  p: {
+    id: number
+    first_name: string
+    last_name: string
+    unit_code: string | null
+    reception_date: string
+    first_language: string
+    interpreter_needed: number
+  },
+  previousOfficerIds: string[],
+): AllocationPrisoner {
+  return {
+    id: String(p.id),
+    name: `${p.last_name}, ${p.first_name}`,
+    unitCode: p.unit_code,
+    receptionDate: p.reception_date,
+    language: p.first_language,
+    interpreterNeeded: p.interpreter_needed === 1,
+    excluded: false,
+    previousOfficerIds,
+  }
+}
+
+/** An active officer, with capacity and load worked out, as the allocation engine sees them. */
+export function engineOfficer(o: {
+  id: number
+  home_unit_code: string | null
+  languages: string
+  capacity: number
+  load: number
+  keyWorker: boolean
+}): AllocationOfficer {
+  return {
+    id: String(o.id),
+    homeUnitCode: o.home_unit_code,
+    languages: splitLanguages(o.languages),
+    capacity: o.capacity,
+    currentLoad: o.load,
+    active: true,
+    keyWorker: o.keyWorker,
+  }
 }
 
 export function autoAllocationService(
@@ -85,25 +136,8 @@ export function autoAllocationService(
       const result: AllocationResult = allocate(
         {
           today: s.today,
-          prisoners: s.prisoners.map(p => ({
-            id: String(p.id),
-            name: `${p.last_name}, ${p.first_name}`,
-            unitCode: p.unit_code,
-            receptionDate: p.reception_date,
-            language: p.first_language,
-            interpreterNeeded: p.interpreter_needed === 1,
-            excluded: false,
-            previousOfficerIds: s.previousBy.get(p.id) ?? [],
-          })),
-          officers: s.officers.map(o => ({
-            id: String(o.id),
-            homeUnitCode: o.home_unit_code,
-            languages: splitLanguages(o.languages),
-            capacity: o.capacity,
-            currentLoad: o.load,
-            active: true,
-            keyWorker: o.keyWorker,
-          })),
+          prisoners: s.prisoners.map(p => enginePrisoner(p, s.previousBy.get(p.id) ?? [])),
+          officers: s.officers.map(engineOfficer),
         },
         { strategy },
       )

@@ -3,9 +3,8 @@ import type { Database } from '../../db/types'
 import { allocate } from '../../domain/allocation'
 import { formatDate, todayIso } from '../../domain/dates'
 import { type Result, fail, ok } from '../../domain/result'
-import { splitLanguages } from '../../domain/staff'
 import type { Actor, AuditService } from '../audit/service'
-import type { AutoAllocationService } from './auto'
+import { type AutoAllocationService, engineOfficer, enginePrisoner } from './auto'
 import { coverRepository } from './coverRepository'
 import { allocationsRepository } from './repository'
 
@@ -41,27 +40,8 @@ export function coverService(
       const result = allocate(
         {
           today: todayIso(),
-          prisoners: caseload.map(p => ({
-            id: String(p.id),
-            name: `${p.last_name}, ${p.first_name}`,
-            unitCode: p.unit_code,
-            receptionDate: p.reception_date,
-            language: p.first_language,
-            interpreterNeeded: p.interpreter_needed === 1,
-            excluded: false,
-            previousOfficerIds: [],
-          })),
-          officers: state.officers
-            .filter(o => o.id !== staffId)
-            .map(o => ({
-              id: String(o.id),
-              homeUnitCode: o.home_unit_code,
-              languages: splitLanguages(o.languages),
-              capacity: o.capacity,
-              currentLoad: o.load,
-              active: true,
-              keyWorker: o.keyWorker,
-            })),
+          prisoners: caseload.map(p => enginePrisoner(p, [])),
+          officers: state.officers.filter(o => o.id !== staffId).map(engineOfficer),
         },
         { strategy: 'optimal' },
       )
