@@ -4,8 +4,21 @@ import * as m001 from './migrations/001_foundation'
 import * as m002 from './migrations/002_allocations'
 import * as m003 from './migrations/003_capacity_override'
 import * as m004 from './migrations/004_cover'
+import * as m005 from './migrations/005_key_worker_flags'
+import * as m006 from './migrations/006_directory'
+import * as m007 from './migrations/007_guidance'
+import * as m008 from './migrations/008_hubs'
 
-const migrations = { '001_foundation': m001, '002_allocations': m002, '003_capacity_override': m003, '004_cover': m004 }
+const migrations = {
+  '001_foundation': m001,
+  '002_allocations': m002,
+  '003_capacity_override': m003,
+  '004_cover': m004,
+  '005_key_worker_flags': m005,
+  '006_directory': m006,
+  '007_guidance': m007,
+  '008_hubs': m008,
+}
 
 /** Brings the schema up to date on either engine; safe to run at every start. */
 export async function migrateToLatest({ db, dialect }: Db): Promise<string[]> {

@@ -8,8 +8,16 @@ import { GENESIS_HASH } from '../../domain/audit'
 const CHUNK_ROWS = 500
 const MAX_PARAMETERS = 30_000
 
-// Tables a reset leaves alone: the migration bookkeeping and the one-row national policy (configuration, not data).
-const KEEP = new Set(['kysely_migration', 'kysely_migration_lock', 'national_policy', 'audit_head'])
+// Tables a reset leaves alone: the migration bookkeeping, the one-row national policy (configuration, not data)
+// and the reference data migrations create (the pathway taxonomy).
+const KEEP = new Set([
+  'kysely_migration',
+  'kysely_migration_lock',
+  'national_policy',
+  'audit_head',
+  'directory_taxonomies',
+  'directory_taxonomy_terms',
+])
 
 export function demoRepository(db: Kysely<Database>, dialect: Dialect) {
   /** Runs one multi-row INSERT per chunk of rows, sized so no statement has too many parameters. */

@@ -1,4 +1,4 @@
-import type { Kysely, Updateable } from 'kysely'
+import type { Insertable, Kysely, Updateable } from 'kysely'
 import type { Database, EstablishmentTable, NationalPolicyTable } from '../../db/types'
 
 export function establishmentsRepository(db: Kysely<Database>) {
@@ -19,7 +19,7 @@ export function establishmentsRepository(db: Kysely<Database>) {
     async update(trx: Kysely<Database>, id: number, values: Updateable<EstablishmentTable>) {
       await trx.updateTable('establishments').set(values).where('id', '=', id).execute()
     },
-    async insert(trx: Kysely<Database>, values: Omit<EstablishmentTable, 'id'>) {
+    async insert(trx: Kysely<Database>, values: Insertable<EstablishmentTable>) {
       const row = await trx.insertInto('establishments').values(values).returning('id').executeTakeFirstOrThrow()
       return row.id
     },
