@@ -31,6 +31,13 @@ export function registerAllocate(program: Command) {
           process.exitCode = 2
           return
         }
+        if (est.auto_allocation === 0 && !opts.dryRun) {
+          console.error(
+            `${est.name} does not use automatic allocation (establishment settings). Use --dry-run to see a proposal.`,
+          )
+          process.exitCode = 1
+          return
+        }
         const preview = await s.autoAllocation.preview(est.id, {}, opts.strategy)
         const summary = {
           establishment: est.code,

@@ -18,8 +18,8 @@ import type { EstablishmentsService } from '../establishments/service'
 import { autoAllocationRepository } from './autoRepository'
 import { allocationsRepository } from './repository'
 
-/** Key Workers are band 3 prison officers; Supervising Officers (band 4) and managers are not allocated prisoners automatically. */
-export const KEY_WORKER_GRADES = ['Band 3']
+export const AUTO_OFF =
+  'Automatic allocation is turned off for this establishment: allocate Key Workers by hand from each prisoner’s page, or ask an establishment admin to turn it on in the establishment settings.'
 
 export interface PreviewFilter {
   unitCode?: string
@@ -118,7 +118,7 @@ export function autoAllocationService(
       ...o,
       capacity: effectiveCapacity(ratio, o.weekly_hours, o.capacity_override),
       load: loads.get(o.id) ?? 0,
-      keyWorker: KEY_WORKER_GRADES.includes(o.grade),
+      keyWorker: o.key_worker === 1,
     }))
     const fingerprint = createHash('sha256')
       .update(JSON.stringify([prisoners.map(p => p.id), officers.map(o => [o.id, o.capacity, o.load, o.keyWorker])]))
@@ -176,6 +176,7 @@ export function autoAllocationService(
       fingerprint: string,
       rows: ConfirmRow[],
     ): Promise<Result<number>> {
+      if ((await deps.establishments.byId(establishmentId))?.auto_allocation === 0) return fail({ form: AUTO_OFF })
       const s = await state(establishmentId, filter)
       if (s.fingerprint !== fingerprint) {
         return fail({

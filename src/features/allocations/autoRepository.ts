@@ -60,6 +60,7 @@ export function autoAllocationRepository(db: Kysely<Database>) {
           'staff.first_name',
           'staff.last_name',
           'staff.grade',
+          'staff.key_worker',
           'staff.status',
           'staff.weekly_hours',
           'staff.capacity_override',

@@ -7,7 +7,7 @@ import { flash, parseForm, queryString, redirectWithErrors, takeForm } from '../
 import { type RouteDef, get, intParam, param, post } from '../../web/routing'
 import { joinDateInputs, splitDate } from '../../web/fields'
 import { formatDate } from '../../domain/dates'
-import type { ConfirmRow, PreviewFilter } from './auto'
+import { AUTO_OFF, type ConfirmRow, type PreviewFilter } from './auto'
 import { DEALLOCATION_REASONS, allocateSchema, coverSchema, deallocateSchema } from './schema'
 
 const ALLOCATORS = ['SUPERVISING_OFFICER', 'ESTABLISHMENT_ADMIN'] as const
@@ -45,6 +45,7 @@ export function allocationRoutes(s: Services): RouteDef[] {
       ])
       res.render('allocations/views/unallocated', {
         pageTitle: 'Allocate Key Workers',
+        autoAllocation: est.auto_allocation === 1,
         prisoners: state.prisoners,
         keyWorkers: state.officers.filter(o => o.keyWorker),
         room: state.officers.filter(o => o.keyWorker).reduce((n, o) => n + Math.max(0, o.capacity - o.load), 0),
@@ -60,6 +61,7 @@ export function allocationRoutes(s: Services): RouteDef[] {
       const est = establishmentOf(res)
       const filter = filterOf(req)
       const strategy = queryString(req, 'strategy') === 'greedy' ? 'greedy' : 'optimal'
+      if (est.auto_allocation === 0) return redirectWithErrors(req, res, { form: AUTO_OFF }, '/allocate')
       const preview = await s.autoAllocation.preview(est.id, filter, strategy)
       res.render('allocations/views/preview', {
         pageTitle: 'Check the proposed allocations',

@@ -74,12 +74,12 @@ export function allocationsService(db: Kysely<Database>, deps: AllocationDeps) {
   }
 
   return {
-    /** Active officers of the establishment with their capacity and current load, for choosing a Key Worker. */
+    /** Active Key Workers of the establishment with their capacity and current load, for choosing a Key Worker. */
     async officers(establishmentId: number) {
       const [ratio, loads, { rows }] = await Promise.all([
         ratioOf(establishmentId),
         repo.loads(establishmentId),
-        staff.search({ establishmentId, status: 'active', limit: 5000, offset: 0 }),
+        staff.search({ establishmentId, status: 'active', keyWorkersOnly: true, limit: 5000, offset: 0 }),
       ])
       return rows.map(o => {
         const capacity = effectiveCapacity(ratio, o.weekly_hours, o.capacity_override)
@@ -118,6 +118,10 @@ export function allocationsService(db: Kysely<Database>, deps: AllocationDeps) {
       if (!officer) return fail({ staffId: 'Choose a Key Worker from this establishment' })
       if (officer.status !== 'active')
         return fail({ staffId: `${officer.first_name} ${officer.last_name} is not active` })
+      if (officer.key_worker !== 1)
+        return fail({
+          staffId: `${officer.first_name} ${officer.last_name} is not a Key Worker: mark them as one on their staff page first`,
+        })
       const capacity = effectiveCapacity(
         await ratioOf(establishmentId),
         officer.weekly_hours,

@@ -19,6 +19,7 @@ describe('audit trail page', () => {
       ratio: '7',
       frequencyWeeks: '',
       sessionMinutes: '',
+      autoAllocation: 'yes',
     })
     const leeds = await signedIn(world, 'establishment_admin.lei')
     await leeds.post('/establishment/settings', {
@@ -28,6 +29,7 @@ describe('audit trail page', () => {
       ratio: '',
       frequencyWeeks: '',
       sessionMinutes: '',
+      autoAllocation: 'yes',
     })
 
     const page = await admin.get('/audit')

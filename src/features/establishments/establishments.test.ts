@@ -17,6 +17,7 @@ describe('establishments, settings and national policy', () => {
       region: 'Yorkshire',
       frequencyWeeks: '',
       sessionMinutes: '',
+      autoAllocation: 'yes',
     }
     const bad = await admin.post('/establishment/settings', { ...base, ratio: '25' })
     assert.equal(bad.status, 303)

@@ -35,6 +35,7 @@ const settingsSchema = z.object({
   ratio: optionalWhole(SETTING_NAMES.ratio),
   frequencyWeeks: optionalWhole(SETTING_NAMES.frequencyWeeks),
   sessionMinutes: optionalWhole(SETTING_NAMES.sessionMinutes),
+  autoAllocation: z.enum(['yes', 'no'], { error: 'Select whether Supervising Officers use automatic allocation' }),
 })
 
 const newEstablishmentSchema = z.object({
@@ -96,6 +97,7 @@ export function establishmentRoutes(s: Services): RouteDef[] {
         ratio: e.ratio ?? '',
         frequencyWeeks: e.frequency_weeks ?? '',
         sessionMinutes: e.session_minutes ?? '',
+        autoAllocation: e.auto_allocation ? 'yes' : 'no',
       })
       res.render('establishments/views/settings', { ...form, ...settings, names: SETTING_NAMES })
     }),
@@ -103,7 +105,10 @@ export function establishmentRoutes(s: Services): RouteDef[] {
     post('/establishment/settings', ADMINS, async (req, res) => {
       const form = parseForm(settingsSchema, req.body)
       if (!form.ok) return redirectWithErrors(req, res, form.errors)
-      const r = await s.establishments.updateSettings(actorOf(res), establishmentOf(res).id, form.data)
+      const r = await s.establishments.updateSettings(actorOf(res), establishmentOf(res).id, {
+        ...form.data,
+        autoAllocation: form.data.autoAllocation === 'yes',
+      })
       if (!r.ok) return redirectWithErrors(req, res, r.errors)
       flash(req, 'Establishment settings saved')
       res.redirect(303, '/establishment/settings')

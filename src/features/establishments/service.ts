@@ -62,7 +62,7 @@ export function establishmentsService(db: Kysely<Database>, audit: AuditService)
     async updateSettings(
       actor: Actor,
       establishmentId: number,
-      input: { name: string; category: string; region: string } & EstablishmentOverrides,
+      input: { name: string; category: string; region: string; autoAllocation: boolean } & EstablishmentOverrides,
     ): Promise<Result> {
       return changed(
         await db.transaction().execute(async trx => {
@@ -81,6 +81,7 @@ export function establishmentsService(db: Kysely<Database>, audit: AuditService)
             ratio: input.ratio,
             frequency_weeks: input.frequencyWeeks,
             session_minutes: input.sessionMinutes,
+            auto_allocation: input.autoAllocation ? 1 : 0,
             updated_at: new Date().toISOString(),
           }
           await repo.update(trx, establishmentId, values)

@@ -90,6 +90,7 @@ export const staffKind: KindSpec<StaffRecord> = {
     languages: ['languages', 'language', 'other languages'],
     status: ['staff status', 'availability'],
     statusReturnDate: ['date of return', 'returning', 'return'],
+    keyWorker: ['key worker', 'is key worker', 'keyworker', 'holds caseload'],
     homeUnit: ['home unit', 'unit', 'residential unit', 'houseblock', 'house block', 'wing', 'location', 'base unit'],
   },
   required: ['staffNumber', 'firstName', 'lastName', 'grade'],

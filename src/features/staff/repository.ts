@@ -7,6 +7,8 @@ export interface StaffSearch {
   establishmentId: number
   query?: string
   status?: string
+  /** only officers who hold a caseload */
+  keyWorkersOnly?: boolean
   limit: number
   offset: number
 }
@@ -18,6 +20,7 @@ export function staffRepository(db: Kysely<Database>) {
       .leftJoin('residential_units', 'residential_units.id', 'staff.home_unit_id')
       .where('staff.establishment_id', '=', s.establishmentId)
     if (s.status) q = q.where('staff.status', '=', s.status)
+    if (s.keyWorkersOnly) q = q.where('staff.key_worker', '=', 1)
     const text = s.query?.trim()
     if (text) {
       // every word must start the first or last name, or be the start of the staff number: "smi jo" finds Jo Smith
@@ -48,6 +51,7 @@ export function staffRepository(db: Kysely<Database>) {
             'staff.working_pattern',
             'staff.weekly_hours',
             'staff.capacity_override',
+            'staff.key_worker',
             'staff.status',
             'staff.status_return_date',
             'residential_units.name as home_unit_name',

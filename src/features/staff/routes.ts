@@ -1,4 +1,5 @@
 import type { Services } from '../../services'
+import { formatDate } from '../../domain/dates'
 import type { Bounds } from '../../domain/policy'
 import { languageName } from '../../domain/languages'
 import { STAFF_STATUS_NAMES, WORKING_PATTERN_NAMES } from '../../domain/prisoner'
@@ -174,6 +175,7 @@ export function staffRoutes(s: Services): RouteDef[] {
         'statusReturnDate-month': back.month,
         'statusReturnDate-year': back.year,
         homeUnit: m.home_unit_code ?? '',
+        keyWorker: m.key_worker ? 'yes' : 'no',
         userId: m.user_id === null ? '' : String(m.user_id),
         capacityOverride: m.capacity_override === null ? '' : String(m.capacity_override),
       }
@@ -198,6 +200,19 @@ export function staffRoutes(s: Services): RouteDef[] {
       if (!form.ok) return redirectWithErrors(req, res, form.errors)
       const r = await s.staff.update(actorOf(res), est.id, staffId, form.data)
       if (!r.ok) return redirectWithErrors(req, res, r.errors)
+      // Marking a Key Worker unavailable offers cover for the prisoners they leave behind.
+      const leaving = existing.status === 'active' && form.data.status !== 'active'
+      const caseload = leaving ? await s.allocations.caseload(est.id, staffId) : []
+      if (caseload.length > 0) {
+        const until = form.data.statusReturnDate ? ` until ${formatDate(form.data.statusReturnDate)}` : ''
+        flash(
+          req,
+          `Staff details saved. ${existing.first_name} ${existing.last_name} is not available${until} and has ` +
+            `${caseload.length} ${caseload.length === 1 ? 'prisoner' : 'prisoners'}: arrange cover for them below, ` +
+            `or leave them with ${existing.first_name}.`,
+        )
+        return res.redirect(303, `/staff/${staffId}/cover`)
+      }
       flash(req, 'Staff details saved')
       res.redirect(303, `/staff/${staffId}`)
     }),

@@ -59,6 +59,24 @@ const weeklyHours = z
     return n
   })
 
+/**
+ * Whether the officer holds a caseload. Blank means "not said": a new officer is a Key Worker when band 3 (the
+ * policy's Key Worker grade), and an existing officer keeps what they had, so a CSV without the column never
+ * undoes a choice made on the staff page.
+ */
+const keyWorker = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v, ctx) => {
+    const s = (v ?? '').toLowerCase()
+    if (s === '') return null
+    if (['yes', 'y', 'true', '1'].includes(s)) return true
+    if (['no', 'n', 'false', '0'].includes(s)) return false
+    ctx.addIssue({ code: 'custom', message: 'Key Worker must be yes or no' })
+    return z.NEVER
+  })
+
 /** Form checkboxes or a CSV cell: a list arrives as an array or as "Polish; Welsh". */
 const languages = z.preprocess(v => (Array.isArray(v) ? v.join(',') : v), languageList('languages spoken'))
 
@@ -82,6 +100,7 @@ export const staffRecordSchema = z
     status: oneOf('status', STAFF_STATUSES, 'active'),
     statusReturnDate: optionalDate('return date'),
     homeUnit: optionalText('home residential unit', 20).transform(v => (v ? v.toUpperCase() : null)),
+    keyWorker,
   })
   .superRefine((v, ctx) => {
     if (v.startedInPost && v.startedInPost > todayIso())
@@ -121,4 +140,5 @@ export const STAFF_FIELD_LABELS: Record<keyof StaffRecord, string> = {
   status: 'Status',
   statusReturnDate: 'Return date',
   homeUnit: 'Home residential unit',
+  keyWorker: 'Key Worker',
 }

@@ -39,6 +39,8 @@ function toRow(r: StaffRecord, establishmentId: number, homeUnitId: number | nul
     status: r.status,
     status_return_date: r.statusReturnDate,
     home_unit_id: homeUnitId,
+    // undefined as well as null: callers that build a record in code may leave it out
+    ...(r.keyWorker === null || r.keyWorker === undefined ? {} : { key_worker: r.keyWorker ? 1 : 0 }),
   }
 }
 
@@ -69,13 +71,14 @@ export function staffService(db: Kysely<Database>, audit: AuditService) {
     }
     const existing = await repo.byStaffNumber(trx, establishmentId, record.staffNumber)
     if (!existing) {
-      const id = await repo.insert(trx, { user_id: null, ...values, created_at: now, updated_at: now })
+      const created = { key_worker: record.grade === 'Band 3' ? 1 : 0, ...values }
+      const id = await repo.insert(trx, { user_id: null, ...created, created_at: now, updated_at: now })
       await audit.record(trx, actor, {
         action: 'create',
         entity: ENTITY,
         entityId: record.staffNumber,
         establishmentId,
-        changes: diff(null, values),
+        changes: diff(null, created),
       })
       return { outcome: 'created', id }
     }
