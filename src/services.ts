@@ -4,6 +4,7 @@ import { type Db, openDatabase } from './db/database'
 import { migrateToLatest } from './db/migrate'
 import { autoAllocationService } from './features/allocations/auto'
 import { coverService } from './features/allocations/cover'
+import { rebalanceService } from './features/allocations/rebalance'
 import { allocationsService } from './features/allocations/service'
 import { auditService } from './features/audit/service'
 import { demoService } from './features/demo/service'
@@ -42,6 +43,7 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     demo: demoService(db, { audit, users }),
     autoAllocation,
     cover: coverService(db.db, { audit, autoAllocation }),
+    rebalance: rebalanceService(db.db, { audit, establishments, autoAllocation }),
     allocations,
     async close() {
       await db.close()

@@ -40,6 +40,35 @@ export function autoAllocationRepository(db: Kysely<Database>) {
         .execute()
     },
 
+    /** Prisoners in custody with an active Key Worker (not on cover), for rebalancing. */
+    allocated(establishmentId: number) {
+      return db
+        .selectFrom('allocations')
+        .innerJoin('prisoners', 'prisoners.id', 'allocations.prisoner_id')
+        .leftJoin('residential_units', 'residential_units.id', 'prisoners.unit_id')
+        .select([
+          'allocations.id as allocation_id',
+          'allocations.staff_id',
+          'prisoners.id',
+          'prisoners.prison_number',
+          'prisoners.first_name',
+          'prisoners.last_name',
+          'prisoners.reception_date',
+          'prisoners.first_language',
+          'prisoners.interpreter_needed',
+          'prisoners.cell',
+          'residential_units.code as unit_code',
+          'residential_units.name as unit_name',
+        ])
+        .where('allocations.establishment_id', '=', establishmentId)
+        .where('allocations.deallocated_at', 'is', null)
+        .where('allocations.cover_until', 'is', null)
+        .where('prisoners.establishment_id', '=', establishmentId)
+        .where('prisoners.status', '=', 'in')
+        .orderBy('prisoners.id')
+        .execute()
+    },
+
     /** Ended allocations at this establishment, newest first: each prisoner's previous Key Workers. */
     previous(establishmentId: number) {
       return db

@@ -93,7 +93,11 @@ describe('who is a Key Worker, automatic allocation on or off, and cover offered
     assert.equal(preview.status, 303)
     assert.match((await so.get('/allocate')).text, /allocate Key Workers by hand/)
     const p = await world.services.autoAllocation.preview(mdi, {})
-    const rows = p.pairs.map(x => ({ prisonNumber: x.prisoner.prison_number, staffId: x.officer.id, overridden: false }))
+    const rows = p.pairs.map(x => ({
+      prisonNumber: x.prisoner.prison_number,
+      staffId: x.officer.id,
+      overridden: false,
+    }))
     const confirm = await world.services.autoAllocation.confirm(actor(), mdi, {}, p.fingerprint, rows)
     assert.equal(confirm.ok, false)
     assert.equal(await world.services.allocations.caseload(mdi, world.seeded.MDI.staffId).then(c => c.length), 0)

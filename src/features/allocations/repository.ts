@@ -69,6 +69,7 @@ export function allocationsRepository(db: Kysely<Database>) {
         .leftJoin('residential_units', 'residential_units.id', 'prisoners.unit_id')
         .select([
           'allocations.allocated_at',
+          'prisoners.id',
           'prisoners.prison_number',
           'prisoners.first_name',
           'prisoners.last_name',

@@ -98,6 +98,34 @@ export function allocationRoutes(s: Services): RouteDef[] {
       res.redirect(303, back)
     }),
 
+    get('/allocate/rebalance', ALLOCATORS, async (req, res) => {
+      const est = establishmentOf(res)
+      if (est.auto_allocation === 0) return redirectWithErrors(req, res, { form: AUTO_OFF }, '/allocate')
+      const moveRecentlySeen = queryString(req, 'recent') === 'yes'
+      res.render('allocations/views/rebalance', {
+        pageTitle: 'Rebalance caseloads',
+        preview: await s.rebalance.preview(est.id, { moveRecentlySeen }),
+        moveRecentlySeen,
+        ...takeForm(req, {}),
+      })
+    }),
+
+    post('/allocate/rebalance', ALLOCATORS, async (req, res) => {
+      const est = establishmentOf(res)
+      const body = req.body as Record<string, unknown>
+      const moveRecentlySeen = body.recent === 'yes'
+      const back = `/allocate/rebalance${moveRecentlySeen ? '?recent=yes' : ''}`
+      const fingerprint = typeof body.fingerprint === 'string' ? body.fingerprint : ''
+      if (!fingerprint) return redirectWithErrors(req, res, { form: 'Check the proposed moves first' }, back)
+      const chosen = (Array.isArray(body.move) ? body.move : [body.move]).filter(
+        (v): v is string => typeof v === 'string' && v.length > 0,
+      )
+      const r = await s.rebalance.confirm(actorOf(res), est.id, { moveRecentlySeen }, fingerprint, chosen)
+      if (!r.ok) return redirectWithErrors(req, res, r.errors, back)
+      flash(req, `${r.value} ${r.value === 1 ? 'prisoner' : 'prisoners'} moved to another Key Worker`)
+      res.redirect(303, '/allocate')
+    }),
+
     get('/staff/:staffId/cover', ALLOCATORS, async (req, res) => {
       const est = establishmentOf(res)
       const officer = await s.staff.get(est.id, intParam(req, 'staffId'))
