@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import { SYSTEM_ACTOR } from '../features/audit/service'
+import type { Services } from '../services'
 import { withServices } from './withServices'
 
 interface AllocateOptions {
@@ -7,6 +8,54 @@ interface AllocateOptions {
   dryRun?: boolean
   strategy: string
   json?: boolean
+  rebalance?: boolean
+  moveRecent?: boolean
+}
+
+/** keywork allocate --rebalance: the fewest moves that bring Key Workers within capacity, saved unless --dry-run. */
+async function rebalanceCli(s: Services, est: { id: number; code: string; name: string }, opts: AllocateOptions) {
+  const moveRecentlySeen = opts.moveRecent === true
+  const preview = await s.rebalance.preview(est.id, { moveRecentlySeen })
+  let saved = 0
+  if (!opts.dryRun && preview.moves.length > 0) {
+    const actor = { ...SYSTEM_ACTOR, username: 'keywork allocate', establishmentId: est.id }
+    const numbers = preview.moves.map(m => m.prisoner.prison_number)
+    const r = await s.rebalance.confirm(actor, est.id, { moveRecentlySeen }, preview.fingerprint, numbers)
+    if (!r.ok) {
+      console.error(Object.values(r.errors).join('\n'))
+      process.exitCode = 1
+      return
+    }
+    saved = r.value
+  }
+  const summary = {
+    establishment: est.code,
+    mode: 'rebalance',
+    allocated: preview.allocated,
+    proposedMoves: preview.moves.length,
+    notMovedSeenRecently: preview.pinned,
+    before: preview.before,
+    after: preview.after,
+    saved,
+  }
+  if (opts.json) {
+    const moves = preview.moves.map(m => ({
+      prisonNumber: m.prisoner.prison_number,
+      fromStaffId: m.from.id,
+      toStaffId: m.to.id,
+      reasons: m.reasons,
+    }))
+    console.log(JSON.stringify({ ...summary, moves }))
+    return
+  }
+  console.log(`${est.name} (${est.code}), rebalance:`)
+  console.log(`  ${preview.moves.length} moves proposed for ${preview.allocated} prisoners with a Key Worker`)
+  console.log(
+    `  Key Workers over capacity: ${preview.before.overCapacityOfficers} now, ${preview.after.overCapacityOfficers} after`,
+  )
+  console.log(`  same houseblock: ${preview.before.sameHouseblock} now, ${preview.after.sameHouseblock} after`)
+  console.log(`  not moved (seen in the last ${preview.recentDays} days): ${preview.pinned}`)
+  console.log(opts.dryRun ? '  Dry run: nothing saved.' : `  Made ${saved} moves.`)
 }
 
 /** keywork allocate: runs the allocation engine for one establishment and saves the proposal unless --dry-run. */
@@ -18,6 +67,8 @@ export function registerAllocate(program: Command) {
     .option('--dry-run', 'show the proposal without saving it')
     .option('--strategy <name>', 'optimal (the default) or greedy (the old single pass, for comparison)', 'optimal')
     .option('--json', 'print the proposal as JSON')
+    .option('--rebalance', 'instead: propose the fewest moves that bring Key Workers within capacity')
+    .option('--move-recent', 'with --rebalance: also move prisoners seen in the last 28 days')
     .action((opts: AllocateOptions) =>
       withServices(async s => {
         if (opts.strategy !== 'optimal' && opts.strategy !== 'greedy') {
@@ -38,6 +89,7 @@ export function registerAllocate(program: Command) {
           process.exitCode = 1
           return
         }
+        if (opts.rebalance) return rebalanceCli(s, est, opts)
         const preview = await s.autoAllocation.preview(est.id, {}, opts.strategy)
         const summary = {
           establishment: est.code,

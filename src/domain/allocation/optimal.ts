@@ -29,7 +29,9 @@ export function allocateOptimal(input: AllocationInput, network: 'pruned' | 'ful
   const prisoners = [...input.prisoners].sort(byId)
   const eligible = prisoners.filter(p => !p.excluded)
   const eligibleOfficers = input.officers.filter(isEligibleOfficer).sort(byId)
-  const officers = eligibleOfficers.filter(o => roomOf(o) > 0)
+  const overOf = (o: AllocationOfficer) => Math.max(0, Math.floor(o.allowOver ?? 0))
+  const placesOf = (o: AllocationOfficer) => roomOf(o) + overOf(o)
+  const officers = eligibleOfficers.filter(o => placesOf(o) > 0)
 
   // Hubs: one per houseblock and per language that some officer with room has, plus the generic one.
   const unitHub = new Map<string, number>()
@@ -49,9 +51,15 @@ export function allocateOptimal(input: AllocationInput, network: 'pruned' | 'ful
 
   // Allocating one more prisoner must always beat any rearrangement of preferences, waiting and load: BIG exceeds
   // the whole range those can take.
-  let big = 1
-  for (const p of eligible) big += scorer.waitingValue(p) + scorer.pairValue(p, bestCase(p, scorer))
-  for (const o of officers) for (let k = 1; k <= roomOf(o); k++) big += Math.abs(scorer.loadStep(o, loadOf(o) + k))
+  // A place beyond capacity (allowOver) costs more than any rearrangement of preferences and load within capacity.
+  let overPenalty = 1
+  for (const p of eligible) overPenalty += scorer.waitingValue(p) + scorer.pairValue(p, bestCase(p, scorer))
+  for (const o of officers)
+    for (let k = 1; k <= placesOf(o); k++) overPenalty += Math.abs(scorer.loadStep(o, loadOf(o) + k))
+  const stepCost = (o: AllocationOfficer, k: number) =>
+    scorer.loadStep(o, loadOf(o) + k) + (k > roomOf(o) ? overPenalty : 0)
+  let big = overPenalty
+  for (const o of officers) big += overOf(o) * overPenalty
 
   const sourceArc: number[] = []
   const direct: { arc: number; officer: AllocationOfficer }[][] = []
@@ -102,7 +110,7 @@ export function allocateOptimal(input: AllocationInput, network: 'pruned' | 'ful
       )
   }
   for (const o of officers) {
-    for (let k = 1; k <= roomOf(o); k++) g.addArc(officerNode.get(o.id)!, sink, 1, scorer.loadStep(o, loadOf(o) + k))
+    for (let k = 1; k <= placesOf(o); k++) g.addArc(officerNode.get(o.id)!, sink, 1, stepCost(o, k))
   }
 
   g.solve(0, sink)
@@ -160,7 +168,7 @@ export function allocateOptimal(input: AllocationInput, network: 'pruned' | 'ful
       eligiblePrisoners: eligible.length,
       eligibleOfficers: eligibleOfficers.length,
       allocated: pairs.length,
-      capacityViolations: 0,
+      capacityViolations: overCapacity(officers, pairs),
       objective: scorer.objective(pairs) / SCALE,
       nodes: g.nodes,
       arcs: g.arcs,
@@ -180,4 +188,11 @@ function bestCase(p: AllocationPrisoner, scorer: Scorer): AllocationOfficer {
     active: true,
     keyWorker: true,
   }
+}
+
+/** Officers given more prisoners than their room: only possible for an officer with allowOver (rebalancing). */
+function overCapacity(officers: AllocationOfficer[], pairs: { officerId: string }[]): number {
+  const given = new Map<string, number>()
+  for (const p of pairs) given.set(p.officerId, (given.get(p.officerId) ?? 0) + 1)
+  return officers.filter(o => (given.get(o.id) ?? 0) > roomOf(o)).length
 }

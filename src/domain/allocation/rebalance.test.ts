@@ -180,13 +180,67 @@ describe('rebalance', () => {
           for (const o of eligible)
             assert.ok((after.get(o.id) ?? 0) <= Math.max(o.capacity, pinnedLoad.get(o.id) ?? 0), `${o.id} over`)
         } else {
-          assert.ok(r.moves.length <= forced)
+          // no room for all: as many as there is room for, and nobody within capacity is pushed over
+          assert.equal(r.moves.length, room)
+          const after = loadsAfter(input, r)
+          for (const o of eligible)
+            if ((load.get(o.id) ?? 0) <= o.capacity)
+              assert.ok((after.get(o.id) ?? 0) <= o.capacity, `${o.id} pushed over`)
         }
         for (const m of r.moves) {
           const to = byId.get(m.toOfficerId)!
           assert.ok(to.active && to.keyWorker, 'moved to an officer who is not an active Key Worker')
         }
         assert.deepEqual(rebalance(input), r, 'deterministic')
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  test('property: with houseblocks and languages, no move pushes a Key Worker over capacity', () => {
+    const arb = fc
+      .record({
+        officers: fc.array(
+          fc.record({
+            capacity: fc.integer({ min: 0, max: 4 }),
+            unit: fc.constantFrom('HB1', 'HB2', null),
+            polish: fc.boolean(),
+            load: fc.array(fc.record({ unit: fc.constantFrom('HB1', 'HB2', null), polish: fc.boolean() }), {
+              maxLength: 6,
+            }),
+          }),
+          { minLength: 1, maxLength: 6 },
+        ),
+      })
+      .map(({ officers }) => {
+        const os = officers.map((o, i) =>
+          officer(`o${i}`, { capacity: o.capacity, homeUnitCode: o.unit, languages: o.polish ? ['en', 'pl'] : ['en'] }),
+        )
+        const ps = officers.flatMap((o, i) =>
+          o.load.map((p, k) =>
+            prisoner(`p${i}-${k}`, `o${i}`, {
+              unitCode: p.unit,
+              language: p.polish ? 'pl' : 'en',
+              interpreterNeeded: p.polish,
+            }),
+          ),
+        )
+        return { today: TODAY, officers: os, prisoners: ps } as RebalanceInput
+      })
+    fc.assert(
+      fc.property(arb, input => {
+        const r = rebalance(input)
+        const before = new Map<string, number>()
+        for (const p of input.prisoners) before.set(p.currentOfficerId, (before.get(p.currentOfficerId) ?? 0) + 1)
+        const after = loadsAfter(input, r)
+        for (const o of input.officers) {
+          const was = before.get(o.id) ?? 0
+          const now = after.get(o.id) ?? 0
+          if (was <= o.capacity) assert.ok(now <= o.capacity, `${o.id} pushed over capacity`)
+          else assert.ok(now <= was, `${o.id} got more while over capacity`)
+        }
+        assert.ok(r.after.prisonersOverCapacity <= r.before.prisonersOverCapacity)
+        for (const m of r.moves) assert.ok(m.reasons.length > 0, 'a move without a reason')
       }),
       { numRuns: 300 },
     )

@@ -50,11 +50,12 @@ export interface RebalanceMeasures {
 export const RECENT_SESSION_DAYS = 28
 
 /**
- * The stay bonus is half the houseblock bonus: a move that gains a houseblock match is worth it, a move for
- * nothing is not; load evening is only a tie-break (a convexity so small that no step difference reaches the bonus).
+ * The stay bonus is just over half the houseblock bonus: a move that gains a houseblock match is worth it, a move
+ * for nothing is not, and neither is a swap of two prisoners for one houseblock match. Load evening is only a
+ * tie-break (a convexity so small that no step difference reaches the bonus).
  */
 export const REBALANCE_WEIGHTS: AllocationWeights = {
-  continuity: 15,
+  continuity: 16,
   sameHouseblock: 30,
   sharedLanguage: 40,
   loadConvexity: 1,
@@ -74,14 +75,22 @@ export function rebalance(input: RebalanceInput): RebalanceResult {
   const pinnedLoad = new Map<string, number>()
   for (const p of pinned) pinnedLoad.set(p.currentOfficerId, (pinnedLoad.get(p.currentOfficerId) ?? 0) + 1)
 
-  const movable: AllocationPrisoner[] = input.prisoners
+  const movable: RebalancePrisoner[] = input.prisoners
     .filter(p => !pinnedIds.has(p.id))
     .map(p => ({
       ...p,
       excluded: false,
       previousOfficerIds: [p.currentOfficerId, ...p.previousOfficerIds.filter(id => id !== p.currentOfficerId)],
     }))
-  const engineOfficers = input.officers.map(o => ({ ...o, currentLoad: pinnedLoad.get(o.id) ?? 0 }))
+  // Everyone may stay where they are, over capacity if need be (allowOver), at a penalty above every preference:
+  // so the flow moves as many as room allows off over-capacity Key Workers and never pushes another over.
+  const movableLoad = new Map<string, number>()
+  for (const p of movable) movableLoad.set(p.currentOfficerId, (movableLoad.get(p.currentOfficerId) ?? 0) + 1)
+  const engineOfficers = input.officers.map(o => {
+    const pinnedHere = pinnedLoad.get(o.id) ?? 0
+    const room = Math.max(0, Math.floor(o.capacity) - pinnedHere)
+    return { ...o, currentLoad: pinnedHere, allowOver: Math.max(0, (movableLoad.get(o.id) ?? 0) - room) }
+  })
   const result = allocateOptimal({
     prisoners: movable,
     officers: engineOfficers,
@@ -106,6 +115,8 @@ export function rebalance(input: RebalanceInput): RebalanceResult {
     if (scorer.sameUnit(p, to) && (!from || !scorer.sameUnit(p, from))) reasons.push('same houseblock')
     if (scorer.sharedLanguage(p, to) && (!from || !scorer.sharedLanguage(p, from)))
       reasons.push(...scorer.reasons(p, to).filter(r => r.startsWith('speaks ')))
+    // a move that gains nothing itself frees a place for a better match (a shared language) elsewhere
+    if (reasons.length === 0) reasons.push('makes room for a better match')
     moves.push({ prisonerId: p.id, fromOfficerId: p.currentOfficerId, toOfficerId: to.id, reasons })
   }
   moves.sort((a, b) => (a.prisonerId < b.prisonerId ? -1 : a.prisonerId > b.prisonerId ? 1 : 0))

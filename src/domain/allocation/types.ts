@@ -27,6 +27,11 @@ export interface AllocationOfficer {
   currentLoad: number
   active: boolean
   keyWorker: boolean
+  /**
+   * Places beyond capacity this officer may keep, each at a penalty above every preference (rebalancing: a
+   * prisoner can always stay where they are, so the fewest possible stay over capacity). Never used to allocate.
+   */
+  allowOver?: number
 }
 
 /**
