@@ -8,11 +8,24 @@ export const BENCHMARKS: Record<string, { about: string; run: (args: string[]) =
       '[--duration S] [--connections N] [--engines sqlite,postgres] [--establishments N] [--prisoners-per N]',
     run: async args => (await import('./pages')).run(args),
   },
+  directory: {
+    about:
+      'services directory search over 5,000 services on SQLite, side by side with a bare node:http server ' +
+      '[--json] [--services N] [--duration S] [--connections N]',
+    run: async args => (await import('./directory')).run(args),
+  },
   allocation: {
     about:
       'Key Worker allocation, optimal engine against the greedy baseline, on a Category B local and a national ' +
       'run [--json] [--seed N] [--establishments N] [--national-prisoners N]',
     run: async args => (await import('./allocation')).run(args),
+  },
+  sessions: {
+    about:
+      'recording a session under 50 concurrent users against a bare node:http server, and the statistics pages of ' +
+      'an establishment and of all establishments for a year on PostgreSQL against count(*) [--json] [--requests N] ' +
+      '[--connections N] [--establishments N] [--prisoners-per N] [--repeat N] [--skip-post] [--skip-statistics]',
+    run: async args => (await import('./sessions')).run(args),
   },
 }
 

@@ -24,7 +24,26 @@ const schema = z.object({
     .optional()
     .transform(v => (v === undefined ? undefined : v === 'true')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  NOTIFY_API_KEY: z.string().optional(),
+  NOTIFY_API_KEY: z
+    .string()
+    .trim()
+    .optional()
+    .transform(v => v || undefined)
+    .refine(v => v === undefined || v.length >= 74, {
+      message: 'must be a GOV.UK Notify API key (name-service id-secret)',
+    }),
+  NOTIFY_REFERRAL_TEMPLATE_ID: z
+    .string()
+    .trim()
+    .optional()
+    .transform(v => v || undefined)
+    .refine(v => v === undefined || /^[0-9a-f-]{36}$/i.test(v), { message: 'must be a Notify template id (a UUID)' }),
+  NOTIFY_BASE_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform(v => v || undefined)
+    .refine(v => v === undefined || /^https?:\/\//.test(v), { message: 'must start with https:// or http://' }),
   TEMPLATE_RELOAD: z.enum(['true', 'false']).default('false'),
 })
 
@@ -40,6 +59,16 @@ export type Config = {
   version: string
   /** re-read templates on every render (npm run dev); otherwise they are compiled once */
   templateReload: boolean
+  /** GOV.UK Notify; null: emails are only written to the outbox */
+  notify: NotifyConfig | null
+}
+
+export interface NotifyConfig {
+  apiKey: string
+  /** the email template referrals are sent with (personalisation: subject, body and the referral's fields) */
+  referralTemplateId: string
+  /** the Notify API; undefined: the production API */
+  baseUrl?: string
 }
 
 export const VERSION = '0.1.0'
@@ -54,6 +83,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data
   if (e.NODE_ENV === 'production' && !e.SESSION_SECRET) {
     throw new Error('Invalid configuration:\n  SESSION_SECRET: required in production')
+  }
+  if (e.NOTIFY_API_KEY && !e.NOTIFY_REFERRAL_TEMPLATE_ID) {
+    throw new Error('Invalid configuration:\n  NOTIFY_REFERRAL_TEMPLATE_ID: required when NOTIFY_API_KEY is set')
   }
   const url = e.DATABASE_URL
   const database: Config['database'] =
@@ -71,5 +103,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     version: VERSION,
     templateReload: e.TEMPLATE_RELOAD === 'true',
+    notify:
+      e.NOTIFY_API_KEY && e.NOTIFY_REFERRAL_TEMPLATE_ID
+        ? {
+            apiKey: e.NOTIFY_API_KEY,
+            referralTemplateId: e.NOTIFY_REFERRAL_TEMPLATE_ID,
+            ...(e.NOTIFY_BASE_URL ? { baseUrl: e.NOTIFY_BASE_URL } : {}),
+          }
+        : null,
   }
 }

@@ -8,12 +8,23 @@ import { rebalanceService } from './features/allocations/rebalance'
 import { allocationsService } from './features/allocations/service'
 import { auditService } from './features/audit/service'
 import { demoService } from './features/demo/service'
+import { directoryService } from './features/directory/service'
+import { hsdsService } from './features/directory/hsds/service'
+import { mailerService } from './features/notify/mailer'
+import { referralsService } from './features/referrals/service'
+import { timelineService } from './features/timeline/service'
+import { sessionsService } from './features/sessions/service'
 import { establishmentsService } from './features/establishments/service'
+import { guidanceService } from './features/guidance/service'
+import { hubsService } from './features/hubs/service'
+import { planningService } from './features/planning/service'
 import { importService } from './features/import/service'
 import { prisonersService } from './features/prisoners/service'
 import { staffService } from './features/staff/service'
+import { statisticsService } from './features/statistics/service'
 import { unitsService } from './features/units/service'
 import { usersService } from './features/users/service'
+import { worksheetsService } from './features/worksheets/service'
 
 /** Composition root: every repository and service, built once over one database. No DI container. */
 export function buildServices(config: Config, db: Db = openDatabase(config.database)) {
@@ -29,6 +40,29 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
   const establishments = establishmentsService(db.db, audit)
   const allocations = allocationsService(db.db, { audit, establishments, prisoners, staff })
   const autoAllocation = autoAllocationService(db.db, { audit, establishments })
+  const statistics = statisticsService(db, { establishments })
+  const hubs = hubsService(db, { audit })
+  const planning = planningService(db, { audit, establishments, staff, hubs })
+  const directory = directoryService(db.db, { audit })
+  // email (GOV.UK Notify when configured, always the outbox) and referrals, which sessions call on submit
+  const mailer = mailerService(db.db, { audit, notify: config.notify, logger })
+  const referrals = referralsService(db.db, { audit, mailer, directory, establishments, logger })
+  const worksheets = worksheetsService(db.db, { audit })
+  const guidance = guidanceService(db.db, {
+    audit,
+    worksheets,
+    servicesForBooklet: id => directory.servicesForBooklet(id),
+  })
+  const sessions = sessionsService(db.db, {
+    audit,
+    prisoners,
+    staff,
+    establishments,
+    directory,
+    worksheets,
+    hubs,
+    statistics,
+  })
   return {
     config,
     logger,
@@ -40,11 +74,27 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     units,
     staff,
     imports: importService(db.db, { audit, prisoners, units, staff }),
-    demo: demoService(db, { audit, users }),
+    demo: demoService(db, { audit, users, directory, hubs, guidance, planning }),
+    hubs,
+    planning,
+    directory,
+    mailer,
+    referrals,
+    timeline: timelineService(db.db, { audit, prisoners, allocations }),
+    sessions,
+    hsds: hsdsService(db.db, audit),
+    guidance,
+    worksheets,
     autoAllocation,
     cover: coverService(db.db, { audit, autoAllocation }),
-    rebalance: rebalanceService(db.db, { audit, establishments, autoAllocation }),
+    rebalance: rebalanceService(db.db, {
+      audit,
+      establishments,
+      autoAllocation,
+      lastSessions: id => sessions.lastDelivered(id),
+    }),
     allocations,
+    statistics,
     async close() {
       await db.close()
     },
@@ -57,5 +107,7 @@ export type Services = ReturnType<typeof buildServices>
 export async function startServices(config: Config): Promise<Services> {
   const services = buildServices(config)
   await migrateToLatest(services.db)
+  // the national guide (version 1) and worksheets, when the database has none yet
+  await services.guidance.ensureNationalContent()
   return services
 }

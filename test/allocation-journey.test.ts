@@ -1,56 +1,16 @@
 import assert from 'node:assert/strict'
-import type { AddressInfo } from 'node:net'
 import { after, before, it } from 'node:test'
-import { AxeBuilder } from '@axe-core/playwright'
-import type { Browser, Page } from 'playwright-core'
-import { createApp } from '../src/web/app'
-import { launchChromium } from './chromium'
-import { testServices } from './harness'
+import { assertAxeClean, demoJourney } from './journey'
 
 // The Supervising Officer's journey in real Chromium: run the automatic allocation on a demo establishment, hold
 // one prisoner back on the preview, confirm, and see the result; both pages pass axe.
 
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
-
-const services = await testServices()
-const loaded = await services.demo.load({ seed: 3, establishments: 1, prisonersPer: 150, reset: false })
-if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors))
-const app = createApp(services)
-const server = app.listen(0, '127.0.0.1')
-await new Promise<void>(resolve => server.once('listening', resolve))
-const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-
-let browser: Browser | undefined
-
-before(async () => {
-  browser = await launchChromium()
-})
-
-after(async () => {
-  await browser?.close()
-  server.closeAllConnections()
-  await new Promise(resolve => server.close(resolve))
-  await services.close()
-})
-
-async function assertAxeClean(page: Page, what: string) {
-  const { violations } = await new AxeBuilder({ page }).withTags(WCAG).analyze()
-  assert.deepEqual(
-    violations.map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).join('; ')}`),
-    [],
-    `axe violations on ${what}`,
-  )
-}
+const journey = await demoJourney({ seed: 3, prisonersPer: 150 })
+before(() => journey.start())
+after(() => journey.close())
 
 it('a Supervising Officer auto-allocates, holds one prisoner back and confirms', async () => {
-  assert.ok(browser, 'Chromium did not start')
-  const context = await browser.newContext({ baseURL: base })
-  const page = await context.newPage()
-  await page.goto('/sign-in')
-  await page.getByLabel('Username').fill('supervisor')
-  await page.getByLabel('Password', { exact: true }).fill('key-work-demo')
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.waitForURL(url => !url.pathname.startsWith('/sign-in'))
+  const { context, page } = await journey.signedIn('supervisor')
 
   await page.goto('/allocate')
   assert.equal(await page.locator('h1').textContent(), 'Allocate Key Workers')

@@ -1,5 +1,9 @@
+import { addDays } from '../src/domain/dates'
+import { londonNow } from '../src/domain/hubs'
 import type { Role } from '../src/domain/roles'
 import { SYSTEM_ACTOR } from '../src/features/audit/service'
+import { insertReferral, insertSession } from '../src/features/referrals/testing'
+import { recordSession } from '../src/features/sessions/testing'
 import { prisonerRecordSchema } from '../src/features/prisoners/schema'
 import { staffRecordSchema } from '../src/features/staff/schema'
 import { type World, testWorld } from './harness'
@@ -18,6 +22,22 @@ export interface Seeded {
   prisonNumber: string
   /** a user with a role only in this establishment, not one the tests sign in as (routes may change it) */
   userId: number
+  /** a services directory entry of this establishment (not a national one) */
+  serviceId: string
+  /** a Key Worker hub with one room, and a booking of it a week ahead */
+  hubId: number
+  roomId: number
+  bookingId: number
+  /** a local worksheet of this establishment (national ones are seeded too, with guide version 1) */
+  worksheetId: number
+  /** a weekly slot of key work time of staffId (Tuesday 14:00 to 16:30) */
+  slotId: number
+  /** a referral to serviceId, made in a minimal submitted session of staffId (rows written directly) */
+  referralId: number
+  /** the email that referral sent (to the outbox: Notify is not configured in tests) */
+  emailId: number
+  /** a delivered session submitted through the sessions service by the establishment's Key Worker user */
+  sessionId: number
 }
 
 export type SeededWorld = World & { seeded: Record<Code, Seeded>; close(): Promise<void> }
@@ -90,6 +110,8 @@ export async function seededWorld(): Promise<SeededWorld> {
   const world = await testWorld()
   const s = world.services
   const seeded = {} as Record<Code, Seeded>
+  // the national guide (version 1) and worksheets, as startServices seeds them
+  await s.guidance.ensureNationalContent()
   for (const code of CODES) {
     const establishmentId = world.est[code]!
     const p = PEOPLE[code]
@@ -133,6 +155,120 @@ export async function seededWorld(): Promise<SeededWorld> {
       `staff ${code}`,
     )
 
+    const hubId = must(
+      await s.hubs.createHub(actor, establishmentId, {
+        name: `${p.unitName} hub`,
+        unitId,
+        opensAt: '08:00',
+        closesAt: '20:00',
+        active: true,
+      }),
+      `hub ${code}`,
+    )
+    const roomId = must(
+      await s.hubs.addRoom(actor, establishmentId, hubId, {
+        name: 'Interview room 1',
+        kind: 'room',
+        isPrivate: true,
+        hasComputer: true,
+        hasPhone: false,
+        active: true,
+      }),
+      `room ${code}`,
+    )
+    // booked by the establishment's Key Worker, so every role that may cancel it sees the cancel form
+    const keyWorkerName = usernameFor('KEY_WORKER', code)
+    const keyWorker = (await s.users.list(establishmentId, keyWorkerName)).find(u => u.username === keyWorkerName)
+    const bookingId = must(
+      await s.hubs.book({ userId: keyWorker?.id ?? null, username: keyWorkerName, establishmentId }, establishmentId, {
+        roomId,
+        date: addDays(londonNow().date, 7),
+        startsAt: '10:00',
+        endsAt: '10:45',
+        prisonNumber: record.prisonNumber,
+        purpose: 'Key work session',
+      }),
+      `booking ${code}`,
+    )
+
+    const serviceId = must(
+      await s.directory.create(actor, establishmentId, {
+        name: `Resettlement advice ${code}`,
+        description: 'Help with housing, benefits and ID before release.',
+        organizationName: p.unitName === 'A wing' ? 'Leeds (HMP)' : 'Moorland (HMP)',
+        status: 'active',
+        provision: 'internal',
+        applicationProcess: 'Email the team with the prison number.',
+        eligibility: null,
+        waitTime: null,
+        email: `resettlement.${code.toLowerCase()}@example.org`,
+        url: null,
+        interpretationServices: null,
+        location: { type: 'physical', name: 'Resettlement hub', description: null, url: null, address: null },
+        contacts: [{ name: 'Sam Hughes', title: 'Resettlement officer', email: null, phone: null }],
+        phones: [{ number: '0113 496 0100', extension: '2201', type: 'voice' }],
+        schedules: [{ days: ['MO', 'TU', 'WE', 'TH', 'FR'], opensAt: '09:00', closesAt: '16:00', description: null }],
+        languages: ['en'],
+        pathways: ['accommodation'],
+      }),
+      `directory service ${code}`,
+    )
+
+    const worksheetId = must(
+      await s.worksheets.create(actor, establishmentId, {
+        title: `Getting to the gym at ${code}`,
+        pathway: 'health',
+        purpose: 'Helps a man plan regular exercise.',
+        guidance: 'Use this with men who want to get fitter.',
+        sheet: '# Getting to the gym\n\nWhen can I go?\n\n___\n',
+      }),
+      `worksheet ${code}`,
+    )
+
+    const slotId = must(
+      await s.planning.addSlot(actor, establishmentId, staffId, {
+        weekday: 2,
+        onDate: null,
+        startsAt: '14:00',
+        endsAt: '16:30',
+        validFrom: londonNow().date,
+        validTo: null,
+      }),
+      `key work time ${code}`,
+    )
+
+    // a minimal submitted session with a referral to the directory service, and the email it sends
+    const prisonerId = (await s.prisoners.get(establishmentId, record.prisonNumber))!.id
+    const referralSessionId = await insertSession(s.db.db, {
+      establishmentId,
+      prisonerId,
+      staffId,
+      author: usernameFor('KEY_WORKER', code),
+      sessionDate: addDays(londonNow().date, -14),
+      agreed: 'Ask the resettlement team about housing.',
+    })
+    const referralId = await insertReferral(s.db.db, {
+      establishmentId,
+      prisonerId,
+      sessionId: referralSessionId,
+      serviceId,
+      note: 'Needs an address for release.',
+      followUpDate: addDays(londonNow().date, -1),
+      createdBy: usernameFor('KEY_WORKER', code),
+    })
+    const [sent] = await s.referrals.sendForNewReferrals(actor, establishmentId, [referralId])
+    if (sent?.kind !== 'email') throw new Error(`fixture referral email ${code}: ${JSON.stringify(sent)}`)
+    const emailId = sent.emailId
+
+    const sessionId = await recordSession(
+      s.sessions,
+      { userId: keyWorker?.id ?? null, username: keyWorkerName, establishmentId },
+      establishmentId,
+      record.prisonNumber,
+      {},
+      londonNow().date,
+    )
+
     seeded[code] = {
       code,
       establishmentId,
@@ -142,6 +278,15 @@ export async function seededWorld(): Promise<SeededWorld> {
       staffNumber: p.staffNumber,
       prisonNumber: record.prisonNumber,
       userId,
+      serviceId,
+      hubId,
+      roomId,
+      bookingId,
+      worksheetId,
+      slotId,
+      referralId,
+      emailId,
+      sessionId,
     }
   }
   return Object.assign(world, { seeded })
@@ -156,6 +301,15 @@ export const PARAM_VALUES: Record<string, (s: Seeded) => string> = {
   staffId: s => String(s.staffId),
   unitId: s => String(s.unitId),
   userId: s => String(s.userId),
+  serviceId: s => s.serviceId,
+  hubId: s => String(s.hubId),
+  roomId: s => String(s.roomId),
+  bookingId: s => String(s.bookingId),
+  worksheetId: s => String(s.worksheetId),
+  slotId: s => String(s.slotId),
+  referralId: s => String(s.referralId),
+  emailId: s => String(s.emailId),
+  sessionId: s => String(s.sessionId),
 }
 
 /** Fills a route path's parameters with the records seeded in one establishment. */

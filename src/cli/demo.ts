@@ -4,6 +4,7 @@ import { loadConfig } from '../config'
 import { PRISONS } from '../domain/demo/prisons'
 import { SYSTEM_ACTOR } from '../features/audit/service'
 import { DEFAULT_DEMO, type DemoLoadOptions, type DemoSignIn } from '../features/demo/service'
+import { demoHistory } from '../features/statistics/cli'
 import { type Services, startServices } from '../services'
 import { withServices } from './withServices'
 
@@ -62,12 +63,13 @@ async function loadDemo(s: Services, opts: Omit<DemoLoadOptions, 'onProgress'>):
       `${n(v.staff)} staff and ${n(v.prisoners)} prisoners (seed ${opts.seed}).`,
   )
   await allocateDemo(s)
+  await demoHistory(s, { seed: opts.seed, ...(opts.today ? { today: opts.today } : {}) })
   console.log(`\nDemo sign-ins (demo data only; one per role):\n\n${signInTable(v.signIns)}\n`)
   return true
 }
 
 /** Gives the demo's prisoners Key Workers, as a Supervising Officer confirming the automatic allocation would. */
-async function allocateDemo(s: Services) {
+export async function allocateDemo(s: Services) {
   const started = performance.now()
   let allocated = 0
   for (const est of await s.establishments.all()) {

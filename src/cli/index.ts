@@ -8,6 +8,8 @@ import { registerDemo } from './demo'
 import { registerAllocate } from './allocate'
 import { registerJobs, runDailyJobs } from './jobs'
 import { registerOperations } from './operations'
+import { registerStatistics } from '../features/statistics/cli'
+import { registerDirectory } from '../features/directory/hsds/cli'
 import { withServices } from './withServices'
 
 const program = new Command()
@@ -64,6 +66,8 @@ program
 registerOperations(program)
 registerAllocate(program)
 registerJobs(program)
+registerStatistics(program)
+registerDirectory(program)
 registerDemo(program, serve)
 
 program

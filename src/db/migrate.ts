@@ -8,6 +8,8 @@ import * as m005 from './migrations/005_key_worker_flags'
 import * as m006 from './migrations/006_directory'
 import * as m007 from './migrations/007_guidance'
 import * as m008 from './migrations/008_hubs'
+import * as m009 from './migrations/009_sessions'
+import * as m010 from './migrations/010_statistics'
 
 const migrations = {
   '001_foundation': m001,
@@ -18,6 +20,8 @@ const migrations = {
   '006_directory': m006,
   '007_guidance': m007,
   '008_hubs': m008,
+  '009_sessions': m009,
+  '010_statistics': m010,
 }
 
 /** Brings the schema up to date on either engine; safe to run at every start. */

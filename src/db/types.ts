@@ -307,6 +307,261 @@ export interface DirectoryMetadataTable {
   updated_by: string
 }
 
+// Key Worker hubs: rooms and desks for private sessions, and their bookings. Times are 'HH:MM' text.
+
+export interface HubTable {
+  id: Generated<number>
+  establishment_id: number
+  name: string
+  /** the houseblock (a top-level residential unit) it serves; null: a central hub */
+  unit_id: number | null
+  opens_at: string
+  closes_at: string
+  active: number
+  created_at: string
+  updated_at: string
+}
+
+export interface HubRoomTable {
+  id: Generated<number>
+  establishment_id: number
+  hub_id: number
+  name: string
+  /** room | desk */
+  kind: string
+  is_private: number
+  has_computer: number
+  has_phone: number
+  active: number
+  created_at: string
+  updated_at: string
+}
+
+export interface HubBookingTable {
+  id: Generated<number>
+  establishment_id: number
+  room_id: number
+  date: string
+  starts_at: string
+  ends_at: string
+  staff_id: number | null
+  prisoner_id: number | null
+  purpose: string
+  booked_by_user_id: number | null
+  booked_by: string | null
+  created_at: string
+  cancelled_at: ColumnType<string | null, string | null | undefined, string | null>
+  cancelled_by: ColumnType<string | null, string | null | undefined, string | null>
+  cancel_reason: ColumnType<string | null, string | null | undefined, string | null>
+}
+
+// Guidance: the national Key Worker guide in numbered versions, each establishment's local introduction (booklet
+// part 2) and worksheets (establishment_id null: national). Bodies are Markdown, sanitised when rendered.
+
+export interface GuideVersionTable {
+  id: Generated<number>
+  version: number
+  body: string
+  /** what changed, in the publisher's words */
+  summary: string
+  published_at: string
+  published_by: string | null
+}
+
+export interface BookletIntroductionTable {
+  establishment_id: number
+  body: string
+  updated_at: string
+  updated_by: string | null
+}
+
+export interface WorksheetTable {
+  id: Generated<number>
+  /** null: national, seen by every establishment */
+  establishment_id: number | null
+  /** the content file a national worksheet was seeded from */
+  slug: string | null
+  title: string
+  pathway: string
+  purpose: string
+  /** for the Key Worker */
+  guidance: string
+  /** the printable sheet, for the prisoner */
+  sheet: string
+  created_at: string
+  updated_at: string
+  updated_by: string | null
+}
+
+// Key Work sessions (migration 009): rota slots, session entries, amendments, goals, referrals, outbox.
+
+export interface KeyWorkSlotTable {
+  id: Generated<number>
+  establishment_id: number
+  staff_id: number
+  /** 1 = Monday … 7 = Sunday, for a weekly slot; null for a one-off */
+  weekday: number | null
+  /** ISO date of a one-off slot; null for a weekly one */
+  on_date: string | null
+  starts_at: string
+  ends_at: string
+  valid_from: string
+  valid_to: string | null
+  created_at: string
+  created_by: string | null
+}
+
+export interface KeyWorkSessionTable {
+  id: Generated<number>
+  establishment_id: number
+  prisoner_id: number
+  /** the Key Worker who held (or was to hold) the session */
+  staff_id: number | null
+  author_user_id: number | null
+  author: string
+  /** draft | submitted | deleted */
+  status: string
+  /** 0: recorded for a prisoner not on the officer's caseload (cover) */
+  on_caseload: number
+  /** delivered | not_delivered */
+  outcome: string | null
+  not_delivered_reason: string | null
+  not_delivered_detail: string | null
+  session_date: string | null
+  starts_at: string | null
+  duration_minutes: number | null
+  /** hub_room | interview_room | cell | wing_office */
+  location: string | null
+  hub_booking_id: number | null
+  private: number | null
+  interpreter_needed: number | null
+  interpreter_used: number | null
+  interpreter_service: string | null
+  interpreter_booking_ref: string | null
+  interpreter_language: string | null
+  interpreter_why_not: string | null
+  /** pathway codes, comma separated */
+  pathways: string
+  concern: number
+  concern_escalated_to: string | null
+  prisoner_words: string | null
+  agreed: string | null
+  /** a random key the form carries, so a double submit cannot make two entries */
+  client_key: string | null
+  /** JSON of the form as typed while a draft (the sessions feature); null once submitted */
+  draft_form: ColumnType<string | null, string | null | undefined, string | null>
+  created_at: string
+  updated_at: string
+  submitted_at: string | null
+  deleted_at: string | null
+  deleted_by: string | null
+  deleted_reason: string | null
+}
+
+export interface SessionAmendmentTable {
+  id: Generated<number>
+  session_id: number
+  amended_at: string
+  amended_by: string
+  reason: string
+  /** JSON: { field: { from, to } } */
+  changes: string
+}
+
+export interface SessionGoalTable {
+  id: Generated<number>
+  establishment_id: number
+  prisoner_id: number
+  set_in_session_id: number
+  description: string
+  measure: string
+  target_date: string | null
+  /** open | in_progress | achieved | dropped */
+  status: string
+  updated_in_session_id: number | null
+  created_at: string
+  updated_at: string
+}
+
+export interface GoalReviewTable {
+  id: Generated<number>
+  goal_id: number
+  session_id: number
+  status: string
+  note: string | null
+}
+
+export interface ReferralTable {
+  id: Generated<number>
+  establishment_id: number
+  prisoner_id: number
+  session_id: number
+  /** a directory service, or else a stakeholder */
+  service_id: string | null
+  /** pom | mental_health | healthcare | substance_misuse | chaplaincy | education | resettlement */
+  stakeholder: string | null
+  note: string | null
+  /** sent | acknowledged | done | declined */
+  status: string
+  follow_up_date: string | null
+  created_at: string
+  created_by: string
+  updated_at: string
+  updated_by: string | null
+}
+
+export interface SessionWorksheetTable {
+  session_id: number
+  worksheet_id: number
+}
+
+export interface OutboxEmailTable {
+  id: Generated<number>
+  establishment_id: number | null
+  to_address: string
+  template: string
+  subject: string
+  body: string
+  reference: string | null
+  /** outbox (not sent: Notify not configured) | sent | failed */
+  status: string
+  notify_id: string | null
+  error: string | null
+  created_at: string
+  sent_at: string | null
+}
+
+/** Delivery statistics: exact pre-aggregates of submitted sessions per establishment and day (010_statistics). */
+export interface StatDailyTable {
+  establishment_id: number
+  day: string
+  delivered: number
+  not_delivered: number
+  nd_prisoner_refused: number
+  nd_unavailable_court: number
+  nd_unavailable_healthcare: number
+  nd_unavailable_visit: number
+  nd_unavailable_segregation: number
+  nd_officer_redeployed: number
+  nd_regime_curtailed: number
+  nd_other: number
+  private_delivered: number
+  interpreter_needed: number
+  interpreter_used: number
+  gap_count: number
+  gap_days: number
+  first_count: number
+  first_days: number
+}
+
+/** Days between a prisoner's delivered sessions, as a histogram per establishment and day (for medians). */
+export interface StatGapTable {
+  establishment_id: number
+  day: string
+  gap_days: number
+  n: number
+}
+
 export interface Database {
   national_policy: NationalPolicyTable
   establishments: EstablishmentTable
@@ -333,6 +588,22 @@ export interface Database {
   directory_languages: DirectoryLanguageTable
   directory_attributes: DirectoryAttributeTable
   directory_metadata: DirectoryMetadataTable
+  key_work_slots: KeyWorkSlotTable
+  key_work_sessions: KeyWorkSessionTable
+  session_amendments: SessionAmendmentTable
+  session_goals: SessionGoalTable
+  goal_reviews: GoalReviewTable
+  referrals: ReferralTable
+  session_worksheets: SessionWorksheetTable
+  outbox_emails: OutboxEmailTable
+  hubs: HubTable
+  hub_rooms: HubRoomTable
+  hub_bookings: HubBookingTable
+  guide_versions: GuideVersionTable
+  booklet_introductions: BookletIntroductionTable
+  worksheets: WorksheetTable
+  stat_daily: StatDailyTable
+  stat_gaps: StatGapTable
 }
 
 export type Establishment = Selectable<EstablishmentTable>

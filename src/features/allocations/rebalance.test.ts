@@ -50,7 +50,7 @@ describe('rebalancing caseloads', () => {
     assert.match(page.text, /Key Worker over capacity/)
     const chosen = preview.moves.slice(1).map(m => m.prisoner.prison_number)
     const res = await so.post(
-      '/allocate/rebalance',
+      '/allocate/rebalance/confirm',
       { fingerprint: preview.fingerprint, move: chosen },
       '/allocate/rebalance',
     )
@@ -77,13 +77,13 @@ describe('rebalancing caseloads', () => {
 
     // the same proposal again is stale: nothing saved
     const again = await so.post(
-      '/allocate/rebalance',
+      '/allocate/rebalance/confirm',
       { fingerprint: preview.fingerprint, move: chosen },
       '/allocate/rebalance',
     )
     assert.equal(again.headers.location, '/allocate/rebalance')
     assert.match((await so.get('/allocate/rebalance')).text, /Caseloads changed since this proposal was made/)
-    const none = await so.post('/allocate/rebalance', {}, '/allocate/rebalance')
+    const none = await so.post('/allocate/rebalance/confirm', {}, '/allocate/rebalance')
     assert.equal(none.status, 303)
     assert.match((await so.get('/allocate/rebalance')).text, /Check the proposed moves first/)
   })

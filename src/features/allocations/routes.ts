@@ -110,7 +110,7 @@ export function allocationRoutes(s: Services): RouteDef[] {
       })
     }),
 
-    post('/allocate/rebalance', ALLOCATORS, async (req, res) => {
+    post('/allocate/rebalance/confirm', ALLOCATORS, async (req, res) => {
       const est = establishmentOf(res)
       const body = req.body as Record<string, unknown>
       const moveRecentlySeen = body.recent === 'yes'
@@ -160,7 +160,10 @@ export function allocationRoutes(s: Services): RouteDef[] {
     get('/caseload', ['KEY_WORKER', 'SUPERVISING_OFFICER'], async (_req, res) => {
       const est = establishmentOf(res)
       const [me] = await s.staff.linkedTo(est.id, ctxOf(res).userId)
-      const caseload = me ? await s.allocations.caseload(est.id, me.id) : []
+      const [rows, due] = me
+        ? await Promise.all([s.allocations.caseload(est.id, me.id), s.planning.dueFor(est.id, me.id)])
+        : [[], new Map()]
+      const caseload = rows.map(p => ({ ...p, due: due.get(p.id) ?? null }))
       res.render('allocations/views/caseload', { pageTitle: 'My caseload', me, caseload })
     }),
 

@@ -180,8 +180,8 @@ describe('keywork demo', () => {
     assert.equal(await count('prisoners'), one.prisoners.length)
     const verify = await s.audit.verify()
     assert.equal(verify.ok, true)
-    // the reset itself, the establishment's demo event and the four users
-    assert.equal(verify.checked, 1 + 1 + 4)
+    // the reset itself, the establishment's demo event, the national guide and worksheets seeded again, the four users
+    assert.equal(verify.checked, 1 + 1 + 2 + 4)
     const b = new Browser(app)
     const res = await b.signIn('admin', DEMO_PASSWORD)
     assert.equal(res.status, 303)

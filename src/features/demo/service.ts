@@ -14,6 +14,10 @@ import {
 import { type Result, fail, ok } from '../../domain/result'
 import { ROLE_NAMES } from '../../domain/roles'
 import { type AuditService, SYSTEM_ACTOR } from '../audit/service'
+import type { DirectoryService } from '../directory/service'
+import type { GuidanceService } from '../guidance/service'
+import type { HubsService } from '../hubs/service'
+import type { PlanningService } from '../planning/service'
 import type { UsersService } from '../users/service'
 import { demoRepository } from './repository'
 
@@ -49,7 +53,17 @@ export interface DemoSummary {
   wiped: string[]
 }
 
-export function demoService(db: Db, deps: { audit: AuditService; users: UsersService }) {
+export function demoService(
+  db: Db,
+  deps: {
+    audit: AuditService
+    users: UsersService
+    directory: DirectoryService
+    hubs: HubsService
+    guidance: GuidanceService
+    planning: PlanningService
+  },
+) {
   const repo = demoRepository(db.db, db.dialect)
 
   function signInsOf(users: DemoUser[], names: Map<string, string>): DemoSignIn[] {
@@ -175,6 +189,14 @@ export function demoService(db: Db, deps: { audit: AuditService; users: UsersSer
               updated_at: now,
             })),
           )
+          await deps.hubs.loadDemo(trx, SYSTEM_ACTOR, {
+            establishmentId,
+            houseblocks: e.units.map(u => ({ id: unitIds.get(u.code)!, code: u.code, name: u.name })),
+            today,
+            seed: opts.seed,
+          })
+          // ring-fenced key work time for every Key Worker: two weekly slots each
+          await deps.planning.loadDemo(trx, SYSTEM_ACTOR, { establishmentId, today })
           await deps.audit.record(trx, SYSTEM_ACTOR, {
             action: 'import',
             entity: 'demo',
@@ -194,6 +216,16 @@ export function demoService(db: Db, deps: { audit: AuditService; users: UsersSer
           done++
           opts.onProgress?.({ done, total: plan.length, establishment: e.name })
         }
+        await deps.directory.loadDemo(
+          trx,
+          generated.map(g => ({ id: ids.get(g.code)!, code: g.code, name: g.name })),
+          today,
+        )
+        // national guide and worksheets (a reset emptied them) and each establishment's booklet introduction
+        await deps.guidance.loadDemo(
+          trx,
+          generated.map(g => ({ id: ids.get(g.code)!, name: g.name })),
+        )
       })
 
       // Users after the data: the users service runs its own transactions (hashing, audit events).

@@ -1,0 +1,506 @@
+// npm run bench -- sessions [--json] [--requests N] [--connections N] [--establishments N] [--prisoners-per N]
+//                           [--skip-post] [--skip-statistics]
+//
+// (a) Recording a session: the real app (child process, SQLite demo in a temporary file) answers POST
+//     /sessions/:id/submit with a full entry (a delivered session with a goal and a referral), each request a
+//     different draft of the demo Key Worker, under 50 concurrent connections (autocannon), side by side with a
+//     bare node:http server sending the same bytes.
+// (b) Statistics on PostgreSQL: a bench database (created and dropped here, on the server of BENCH_DATABASE_URL or
+//     TEST_DATABASE_URL) with the national demo (120 establishments × 733 prisoners ≈ 88,000 men, receptions
+//     moved back a year so every current allocation has a year of history: ≈ 3 million sessions), then the
+//     statistics page for the last 12 months of Leeds (≈ 1,200 men) and of all establishments, time per request
+//     through the real app, side by side with a plain count(*) over key_work_sessions in the same run.
+import { type ChildProcess, fork } from 'node:child_process'
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import autocannon from 'autocannon'
+import pg from 'pg'
+import { allocateDemo } from '../src/cli/demo'
+import type { Config } from '../src/config'
+import { openDatabase } from '../src/db/database'
+import { migrateToLatest } from '../src/db/migrate'
+import { addDays, todayIso } from '../src/domain/dates'
+import { DEMO_PASSWORD } from '../src/domain/demo/generate'
+import { DEFAULT_DEMO } from '../src/features/demo/service'
+import { loadDemoHistory } from '../src/features/statistics/demo'
+import { type Services, buildServices } from '../src/services'
+import { type ServerRequest, benchConfig } from './pages-server'
+import { signIn, stop } from './http'
+
+const TARGET = { postP99: 50, establishment: 100, national: 1000 }
+
+interface Server {
+  base: string
+  child: ChildProcess
+}
+
+export interface PostResult {
+  bench: 'sessions'
+  part: 'record a session'
+  engine: 'sqlite'
+  connections: number
+  requests: number
+  recorded: number
+  keywork: { requestsPerSecond: number; p50: number; p99: number; errors: number; unexpected: number }
+  bare: { requestsPerSecond: number; p50: number; p99: number }
+}
+
+export interface StatisticsResult {
+  bench: 'sessions'
+  part: 'statistics'
+  engine: 'postgres'
+  page: string
+  scope: string
+  prisoners: number
+  sessions: number
+  requests: number
+  /** milliseconds per request, through the app */
+  meanMs: number
+  medianMs: number
+  maxMs: number
+  /** the same run: select count(*) over the sessions counted */
+  countMs: number
+  target: number
+}
+
+export async function run(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      json: { type: 'boolean', default: false },
+      requests: { type: 'string', default: '3000' },
+      connections: { type: 'string', default: '50' },
+      establishments: { type: 'string', default: '120' },
+      'prisoners-per': { type: 'string', default: '733' },
+      repeat: { type: 'string', default: '10' },
+      'skip-post': { type: 'boolean', default: false },
+      'skip-statistics': { type: 'boolean', default: false },
+    },
+  })
+  const say = (line: string) => {
+    if (!values.json) console.error(line)
+  }
+  const out: (PostResult | StatisticsResult)[] = []
+  const emit = (r: PostResult | StatisticsResult) => {
+    out.push(r)
+    if (values.json) console.log(JSON.stringify(r))
+  }
+  const children: ChildProcess[] = []
+  try {
+    if (!values['skip-post']) emit(await benchPost(Number(values.requests), Number(values.connections), say, children))
+    if (!values['skip-statistics'])
+      for (const r of await benchStatistics(
+        {
+          establishments: Number(values.establishments),
+          prisonersPer: Number(values['prisoners-per']),
+          repeat: Number(values.repeat),
+        },
+        say,
+        children,
+      ))
+        emit(r)
+  } finally {
+    await Promise.all(children.map(stop))
+  }
+  if (!values.json) printTable(out)
+}
+
+/** Runs fn with console.log sent to stderr (or nowhere with --json), so that stdout stays JSON lines. */
+async function quietly<T>(say: (l: string) => void, fn: () => Promise<T>): Promise<T> {
+  const log = console.log
+  console.log = (...args: unknown[]) => say(args.map(String).join(' '))
+  try {
+    return await fn()
+  } finally {
+    console.log = log
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ (a) POST
+
+async function benchPost(
+  requests: number,
+  connections: number,
+  say: (l: string) => void,
+  children: ChildProcess[],
+): Promise<PostResult> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keywork-bench-sessions-'))
+  const database: Config['database'] = { kind: 'sqlite', file: path.join(dir, 'bench.sqlite') }
+  const warmup = Math.min(500, Math.ceil(requests / 5))
+  try {
+    say('record a session: building the demo (SQLite)…')
+    const s = buildServices(benchConfig(database, 'x'.repeat(32)), openDatabase(database))
+    let draftIds: number[]
+    try {
+      await migrateToLatest(s.db)
+      await s.guidance.ensureNationalContent()
+      const r = await s.demo.load({ ...DEFAULT_DEMO, reset: false })
+      if (!r.ok) throw new Error(Object.values(r.errors).join('\n'))
+      draftIds = await makeDrafts(s, warmup + requests)
+    } finally {
+      await s.close()
+    }
+    const secret = crypto.randomBytes(24).toString('hex')
+    const app = await startServer({ mode: 'app', database, sessionSecret: secret }, children)
+    const cookie = await signIn(app.base, 'keyworker', DEMO_PASSWORD)
+    const form = await (await fetch(`${app.base}/sessions/${draftIds[0]}/edit`, { headers: { cookie } })).text()
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(form)?.[1]
+    if (!csrf) throw new Error('no CSRF token on the session form: is the sessions feature mounted?')
+    const today = todayIso()
+    const [y, m, d] = today.split('-')
+    const target = addDays(today, 28).split('-')
+    const body = new URLSearchParams({
+      _csrf: csrf,
+      outcome: 'delivered',
+      'sessionDate-day': String(Number(d)),
+      'sessionDate-month': String(Number(m)),
+      'sessionDate-year': y!,
+      startsAt: '10:00',
+      duration: '45',
+      location: 'interview_room',
+      private: 'yes',
+      interpreterNeeded: 'no',
+      pathways: 'accommodation',
+      concern: 'no',
+      prisonerWords:
+        'I’ve got nowhere to go when I get out. My mum’s place is too small now my sister is back, and the council said I am not a priority.',
+      agreed:
+        'I will ask the resettlement team to book a housing appointment this week; he will fill in the housing form with the peer mentor by Friday.',
+      goalRows: '1',
+      goal0Description: 'Have an address to go to on release',
+      goal0Measure: 'A confirmed housing referral and appointment',
+      goal0TargetDate: `${Number(target[2])}/${Number(target[1])}/${target[0]}`,
+      referralRows: '1',
+      referral0To: 'stakeholder:resettlement',
+      referral0Note: 'Housing advice before release, please',
+      referral0FollowUp: `${Number(target[2])}/${Number(target[1])}/${target[0]}`,
+    }).toString()
+    // one request, checked by hand: it must record the entry (303 to the entry's page)
+    const probe = await fetch(`${app.base}/sessions/${draftIds[0]}/submit`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+    })
+    const probeBody = Buffer.from(await probe.arrayBuffer())
+    if (probe.status !== 303 || probe.headers.get('location') !== `/sessions/${draftIds[0]}`)
+      throw new Error(`submitting a full entry answered ${probe.status} ${probe.headers.get('location')}: not recorded`)
+    let next = 1
+    const load = (server: Server, ids: number[] | null, amount: number) =>
+      autocannon({
+        url: server.base,
+        connections,
+        amount,
+        requests: [
+          {
+            method: 'POST',
+            headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+            body,
+            setupRequest: req => ({ ...req, path: ids ? `/sessions/${ids[next++ % ids.length]}/submit` : '/' }),
+          },
+        ],
+      })
+    const bare = await startServer({ mode: 'bare', body: probeBody.toString('base64') }, children)
+    say(`record a session: ${warmup} warm-up and ${requests} measured submits, ${connections} connections…`)
+    await load(bare, null, warmup)
+    await load(app, draftIds, warmup - 1)
+    const bareResult = await load(bare, null, requests)
+    const before = next
+    const ours = await load(app, draftIds, requests)
+    const check = buildServices(benchConfig(database, 'x'.repeat(32)), openDatabase(database))
+    let recorded = 0
+    try {
+      const r = await check.db.db
+        .selectFrom('key_work_sessions')
+        .select(eb => eb.fn.countAll<number>().as('n'))
+        .where('status', '=', 'submitted')
+        .where('id', 'in', draftIds.slice(before, next))
+        .executeTakeFirstOrThrow()
+      recorded = Number(r.n)
+    } finally {
+      await check.close()
+    }
+    await stop(children.pop())
+    await stop(children.pop())
+    return {
+      bench: 'sessions',
+      part: 'record a session',
+      engine: 'sqlite',
+      connections,
+      requests,
+      recorded,
+      keywork: {
+        requestsPerSecond: ours.requests.average,
+        p50: ours.latency.p50,
+        p99: ours.latency.p99,
+        errors: ours.errors,
+        unexpected: ours.requests.total - (ours['3xx'] ?? 0),
+      },
+      bare: {
+        requestsPerSecond: bareResult.requests.average,
+        p50: bareResult.latency.p50,
+        p99: bareResult.latency.p99,
+      },
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** Drafts of the demo Key Worker for prisoners in custody at their establishment, one per request. */
+async function makeDrafts(s: Services, count: number): Promise<number[]> {
+  const k = s.db.db
+  const user = await k.selectFrom('users').select('id').where('username', '=', 'keyworker').executeTakeFirstOrThrow()
+  const role = await k
+    .selectFrom('user_roles')
+    .select('establishment_id')
+    .where('user_id', '=', user.id)
+    .executeTakeFirstOrThrow()
+  const establishmentId = role.establishment_id!
+  const staff = await k.selectFrom('staff').select('id').where('user_id', '=', user.id).executeTakeFirst()
+  const prisoners = await k
+    .selectFrom('prisoners')
+    .select('id')
+    .where('establishment_id', '=', establishmentId)
+    .where('status', '=', 'in')
+    .orderBy('id')
+    .execute()
+  const now = new Date().toISOString()
+  const rows = Array.from({ length: count }, (_, i) => ({
+    establishment_id: establishmentId,
+    prisoner_id: prisoners[i % prisoners.length]!.id,
+    staff_id: staff?.id ?? null,
+    author_user_id: user.id,
+    author: 'keyworker',
+    status: 'draft',
+    on_caseload: 1,
+    pathways: '',
+    concern: 0,
+    client_key: crypto.randomUUID(),
+    created_at: now,
+    updated_at: now,
+  }))
+  const ids: number[] = []
+  for (let i = 0; i < rows.length; i += 500) {
+    const r = await k
+      .insertInto('key_work_sessions')
+      .values(rows.slice(i, i + 500))
+      .returning('id')
+      .execute()
+    ids.push(...r.map(x => x.id))
+  }
+  return ids
+}
+
+// ----------------------------------------------------------------------------------------- (b) statistics
+
+async function benchStatistics(
+  opts: { establishments: number; prisonersPer: number; repeat: number },
+  say: (l: string) => void,
+  children: ChildProcess[],
+): Promise<StatisticsResult[]> {
+  const serverUrl =
+    process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+  const name = `keywork_bench_sessions_${crypto.randomBytes(4).toString('hex')}`
+  const admin = async (query: string) => {
+    const c = new pg.Client({ connectionString: serverUrl })
+    await c.connect()
+    try {
+      await c.query(query)
+    } finally {
+      await c.end()
+    }
+  }
+  const url = new URL(serverUrl)
+  url.pathname = `/${name}`
+  const database: Config['database'] = { kind: 'postgres', url: url.toString() }
+  await admin(`create database ${name}`)
+  try {
+    const today = todayIso()
+    const s = buildServices(benchConfig(database, 'x'.repeat(32)), openDatabase(database))
+    let leeds: { id: number; prisoners: number; sessions: number }
+    let total: { prisoners: number; sessions: number }
+    try {
+      await migrateToLatest(s.db)
+      await s.guidance.ensureNationalContent()
+      say(`statistics: building the national demo on PostgreSQL (${opts.establishments} × ${opts.prisonersPer})…`)
+      let t = performance.now()
+      const r = await quietly(say, () =>
+        s.demo.load({ seed: 1, establishments: opts.establishments, prisonersPer: opts.prisonersPer, reset: false }),
+      )
+      if (!r.ok) throw new Error(Object.values(r.errors).join('\n'))
+      say(`statistics: demo loaded in ${seconds(t)} s; moving receptions back a year and allocating…`)
+      // every man in custody arrived at least a year ago, so that every allocation has a year of history
+      await s.db.db
+        .updateTable('prisoners')
+        .set({ reception_date: addDays(today, -400) })
+        .where('status', '=', 'in')
+        .where('reception_date', '>', addDays(today, -400))
+        .execute()
+      t = performance.now()
+      await quietly(say, () => allocateDemo(s))
+      say(`statistics: allocated in ${seconds(t)} s; recording a year of history…`)
+      t = performance.now()
+      const h = await loadDemoHistory(
+        s.db,
+        { audit: s.audit, establishments: s.establishments, statistics: s.statistics },
+        {
+          seed: 1,
+          today,
+          onProgress: (done, all, est) => {
+            if (done % 10 === 0 || done === all) say(`  history ${done}/${all} (${est}) after ${seconds(t)} s`)
+          },
+        },
+      )
+      say(
+        `statistics: ${h.sessions.toLocaleString('en-GB')} sessions, ${h.goals.toLocaleString('en-GB')} goals and ` +
+          `${h.referrals.toLocaleString('en-GB')} referrals recorded (with their aggregates) in ${seconds(t)} s`,
+      )
+      await sqlRun(database, 'analyze')
+      const est = await s.establishments.byCode('LEI')
+      if (!est) throw new Error('the demo has no Leeds')
+      const count = async (establishmentId?: number) => {
+        let q = s.db.db
+          .selectFrom('prisoners')
+          .select(eb => eb.fn.countAll<number>().as('n'))
+          .where('status', '=', 'in')
+        if (establishmentId) q = q.where('establishment_id', '=', establishmentId)
+        let q2 = s.db.db.selectFrom('key_work_sessions').select(eb => eb.fn.countAll<number>().as('n'))
+        if (establishmentId) q2 = q2.where('establishment_id', '=', establishmentId)
+        return {
+          prisoners: Number((await q.executeTakeFirstOrThrow()).n),
+          sessions: Number((await q2.executeTakeFirstOrThrow()).n),
+        }
+      }
+      leeds = { id: est.id, ...(await count(est.id)) }
+      total = await count()
+    } finally {
+      await s.close()
+    }
+
+    const secret = crypto.randomBytes(24).toString('hex')
+    const app = await startServer({ mode: 'app', database, sessionSecret: secret }, children)
+    const results: StatisticsResult[] = []
+    const pages = [
+      {
+        page: 'establishment statistics, last 12 months',
+        scope: 'Leeds',
+        user: 'supervisor',
+        path: '/statistics?period=12m&scope=establishment',
+        countSql: `select count(*) from key_work_sessions where establishment_id = ${leeds.id}`,
+        ...leeds,
+        target: TARGET.establishment,
+      },
+      {
+        page: 'national statistics, last 12 months',
+        scope: 'all establishments',
+        user: 'national',
+        path: '/statistics?period=12m&scope=national',
+        countSql: 'select count(*) from key_work_sessions',
+        ...total,
+        target: TARGET.national,
+      },
+    ]
+    for (const p of pages) {
+      const cookie = await signIn(app.base, p.user, DEMO_PASSWORD)
+      const times: number[] = []
+      for (let i = 0; i < opts.repeat + 2; i++) {
+        const t = performance.now()
+        const res = await fetch(`${app.base}${p.path}`, { headers: { cookie } })
+        const text = await res.text()
+        if (res.status !== 200 || !text.includes('data-measure="compliance"'))
+          throw new Error(`${p.path} answered ${res.status} without the figures`)
+        if (i >= 2) times.push(performance.now() - t)
+      }
+      const countTimes: number[] = []
+      const c = new pg.Client({ connectionString: database.url })
+      await c.connect()
+      try {
+        for (let i = 0; i < opts.repeat + 2; i++) {
+          const t = performance.now()
+          await c.query(p.countSql)
+          if (i >= 2) countTimes.push(performance.now() - t)
+        }
+      } finally {
+        await c.end()
+      }
+      times.sort((a, b) => a - b)
+      countTimes.sort((a, b) => a - b)
+      say(`statistics: ${p.page}: median ${times[times.length >> 1]!.toFixed(0)} ms`)
+      results.push({
+        bench: 'sessions',
+        part: 'statistics',
+        engine: 'postgres',
+        page: p.page,
+        scope: p.scope,
+        prisoners: p.prisoners,
+        sessions: p.sessions,
+        requests: times.length,
+        meanMs: times.reduce((a, b) => a + b, 0) / times.length,
+        medianMs: times[times.length >> 1]!,
+        maxMs: times[times.length - 1]!,
+        countMs: countTimes[countTimes.length >> 1]!,
+        target: p.target,
+      })
+    }
+    await stop(children.pop())
+    return results
+  } finally {
+    await Promise.all(children.map(stop))
+    children.length = 0
+    await admin(`drop database if exists ${name} with (force)`)
+  }
+}
+
+async function sqlRun(database: Config['database'], query: string) {
+  if (database.kind !== 'postgres') return
+  const c = new pg.Client({ connectionString: database.url })
+  await c.connect()
+  try {
+    await c.query(query)
+  } finally {
+    await c.end()
+  }
+}
+
+const seconds = (t: number) => ((performance.now() - t) / 1000).toFixed(1)
+
+// ------------------------------------------------------------------------------------------------ helpers
+
+function startServer(request: ServerRequest, children: ChildProcess[]): Promise<Server> {
+  const child = fork(path.join(import.meta.dirname, 'pages-server.ts'), [], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  })
+  children.push(child)
+  return new Promise((resolve, reject) => {
+    child.once('message', (m: { port: number }) => resolve({ base: `http://127.0.0.1:${m.port}`, child }))
+    child.once('exit', code => reject(new Error(`the bench server exited (${code}) before listening`)))
+    child.send(request)
+  })
+}
+
+function printTable(results: (PostResult | StatisticsResult)[]) {
+  const n = (x: number, digits = 0) => x.toLocaleString('en-GB', { maximumFractionDigits: digits })
+  const mark = (ok: boolean) => (ok ? 'met' : 'MISSED')
+  for (const r of results) {
+    if (r.part === 'record a session') {
+      console.log(
+        `\nRecord a session (POST of a full entry, ${r.connections} connections, ${n(r.requests)} requests, SQLite):\n` +
+          `  keywork  ${n(r.keywork.requestsPerSecond)} req/s  p50 ${n(r.keywork.p50, 1)} ms  p99 ${n(r.keywork.p99, 1)} ms` +
+          `  (${n(r.recorded)} entries recorded, ${r.keywork.unexpected} answers other than a redirect, ${r.keywork.errors} errors)\n` +
+          `  bare     ${n(r.bare.requestsPerSecond)} req/s  p50 ${n(r.bare.p50, 1)} ms  p99 ${n(r.bare.p99, 1)} ms\n` +
+          `  Target p99 ≤ ${TARGET.postP99} ms: ${mark(r.keywork.p99 <= TARGET.postP99)}`,
+      )
+    } else {
+      console.log(
+        `\n${r.page}, ${r.scope} (${n(r.prisoners)} men in custody, ${n(r.sessions)} sessions in the database, PostgreSQL):\n` +
+          `  page: mean ${n(r.meanMs, 1)} ms, median ${n(r.medianMs, 1)} ms, max ${n(r.maxMs, 1)} ms over ${r.requests} requests\n` +
+          `  count(*) of those sessions: ${n(r.countMs, 1)} ms\n` +
+          `  Target ≤ ${n(r.target)} ms: ${mark(r.medianMs <= r.target)}`,
+      )
+    }
+  }
+}

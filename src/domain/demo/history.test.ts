@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { addDays } from '../dates'
+import { type HistoryInput, generateHistory } from './history'
+import { Random } from './random'
+
+const TODAY = '2026-11-27'
+
+function input(seed = 1, stream = 1): HistoryInput {
+  const rng = new Random(99)
+  const prisoners = Array.from({ length: 300 }, (_, i) => ({
+    id: i + 1,
+    firstName: `Name${i}`,
+    receptionDate: addDays(TODAY, -rng.int(30, 900)),
+    unitId: 1 + (i % 4),
+    interpreterNeeded: i % 10 === 0,
+    firstLanguage: i % 10 === 0 ? 'pl' : 'en',
+  }))
+  return {
+    seed,
+    stream,
+    today: TODAY,
+    frequencyWeeks: 1,
+    sessionMinutes: 45,
+    prisoners,
+    allocations: prisoners.map(p => ({
+      id: p.id,
+      prisonerId: p.id,
+      staffId: 100 + (p.id % 20),
+      allocatedAt: `${TODAY}T09:00:00.000Z`,
+    })),
+    services: [
+      { id: 'svc-1', name: 'Housing advice' },
+      { id: 'svc-2', name: 'Jobcentre' },
+    ],
+  }
+}
+
+describe('demo history', () => {
+  const h = generateHistory(input())
+
+  it('is the same for the same seed, and different for another', () => {
+    assert.deepEqual(generateHistory(input()), h)
+    assert.notDeepEqual(generateHistory(input(2)).sessions.slice(0, 20), h.sessions.slice(0, 20))
+  })
+
+  it('covers a year, never the future, never before reception or allocation', () => {
+    const prisoners = new Map(input().prisoners.map(p => [p.id, p]))
+    for (const s of h.sessions) {
+      assert.ok(s.date <= TODAY && s.date >= addDays(TODAY, -366), s.date)
+      assert.ok(s.date >= prisoners.get(s.prisonerId)!.receptionDate)
+      assert.ok(s.date >= h.allocatedAt.get(s.prisonerId)!.slice(0, 10))
+    }
+    for (const [id, at] of h.allocatedAt) assert.ok(at.slice(0, 10) >= prisoners.get(id)!.receptionDate)
+  })
+
+  it('delivers 20-70% of the sessions due, varying by houseblock', () => {
+    for (const r of h.rates.values()) assert.ok(r >= 0.2 && r <= 0.7, String(r))
+    const delivered = h.sessions.filter(s => s.outcome === 'delivered')
+    assert.ok(delivered.length > 1000)
+    const notDelivered = h.sessions.filter(s => s.outcome === 'not_delivered')
+    assert.ok(notDelivered.every(s => s.reason !== null))
+    assert.ok(new Set(notDelivered.map(s => s.reason)).size >= 6)
+  })
+
+  it('entries vary in quality: a third to a half good, some thin, a few copied word for word', () => {
+    const delivered = h.sessions.filter(s => s.outcome === 'delivered')
+    const share = (q: string) => delivered.filter(s => s.quality === q).length / delivered.length
+    assert.ok(share('good') >= 0.3 && share('good') <= 0.52, String(share('good')))
+    assert.ok(share('thin') > 0.1)
+    assert.ok(share('copied') > 0 && share('copied') < 0.06)
+    const copied = delivered.find(s => s.quality === 'copied')!
+    assert.ok(
+      delivered.some(
+        s => s !== copied && s.prisonerId !== copied.prisonerId && s.prisonerWords === copied.prisonerWords,
+      ),
+    )
+    assert.ok(delivered.some(s => /^Spoke to Name\d+, all fine\.$/.test(s.prisonerWords ?? '')))
+  })
+
+  it('interpreters are often missing for those who need one', () => {
+    const needed = h.sessions.filter(s => s.outcome === 'delivered' && s.interpreterNeeded === 1)
+    assert.ok(needed.length > 20)
+    const used = needed.filter(s => s.interpreterUsed === 1).length / needed.length
+    assert.ok(used > 0.15 && used < 0.6, String(used))
+    assert.ok(needed.filter(s => s.interpreterUsed === 0).every(s => s.interpreterWhyNot))
+  })
+
+  it('sets goals (some achieved) and refers to directory services and stakeholders', () => {
+    assert.ok(h.goals.length > 100)
+    assert.ok(h.goals.some(g => g.status === 'achieved'))
+    assert.ok(h.referrals.some(r => r.serviceId === 'svc-1'))
+    assert.ok(h.referrals.some(r => r.stakeholder !== null))
+    const keys = new Set(h.sessions.map(s => s.key))
+    assert.ok([...h.goals, ...h.referrals].every(x => keys.has(x.sessionKey)))
+    assert.equal(keys.size, h.sessions.length)
+  })
+})

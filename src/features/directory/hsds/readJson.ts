@@ -1,0 +1,245 @@
+import { type Bundle, COLUMNS, type Problem, type TableName, type Tables, emptyBundle, provisionOfTerm } from './model'
+
+type Obj = Record<string, unknown>
+
+/** What reading a file found: the rows, the problems, and the HSDS fields keywork does not keep (ignored). */
+export interface Reading {
+  bundle: Bundle
+  problems: Problem[]
+  /** "service.fees_description" → how many times it was present with a value */
+  ignored: Map<string, number>
+}
+
+/** Nested collections each object may carry in the one-file form; anything else HSDS has is ignored. */
+const NESTED: Record<string, readonly string[]> = {
+  service: [
+    'organization',
+    'service_at_locations',
+    'contacts',
+    'phones',
+    'schedules',
+    'languages',
+    'attributes',
+    'metadata',
+  ],
+  organization: ['metadata'],
+  service_at_location: ['location', 'metadata'],
+  location: ['addresses', 'phones', 'metadata'],
+  address: ['metadata'],
+  contact: ['phones', 'metadata'],
+  phone: ['metadata'],
+  schedule: ['metadata'],
+  language: ['metadata'],
+  attribute: ['taxonomy_term', 'metadata'],
+  metadata: [],
+}
+
+const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v)
+const arr = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isObj) : [])
+
+function hasValue(v: unknown): boolean {
+  return v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)
+}
+
+/** A table row from an HSDS object (or CSV record): the columns keywork keeps, null when absent. */
+export function rowOf<T extends TableName>(table: T, o: Obj): Tables[T] {
+  const row: Obj = {}
+  for (const col of COLUMNS[table] as readonly string[]) {
+    const v = o[col]
+    if (v === undefined || v === null) row[col] = null
+    else if (table === 'phones' && col === 'extension') row[col] = String(v)
+    else row[col] = v
+  }
+  if (table === 'services') row.provision = null
+  return row as unknown as Tables[T]
+}
+
+export class Reader {
+  bundle = emptyBundle()
+  problems: Problem[] = []
+  ignored = new Map<string, number>()
+  /** provision per service id, from its keywork-provision attribute */
+  provisions = new Map<string, { at: string; value: 'internal' | 'external' }>()
+
+  problem(path: string, message: string) {
+    this.problems.push({ path, message })
+  }
+
+  ignore(what: string) {
+    this.ignored.set(what, (this.ignored.get(what) ?? 0) + 1)
+  }
+
+  /** Notes the fields of o that keywork does not keep. */
+  noteIgnored(entity: string, table: TableName | null, o: Obj) {
+    const kept = new Set<string>([...(table ? (COLUMNS[table] as readonly string[]) : []), ...(NESTED[entity] ?? [])])
+    for (const [k, v] of Object.entries(o)) if (!kept.has(k) && hasValue(v)) this.ignore(`${entity}.${k}`)
+  }
+
+  add<T extends TableName>(table: T, at: string, row: Tables[T]) {
+    ;(this.bundle[table] as { at: string; row: Tables[T] }[]).push({ at, row })
+  }
+
+  /** A child's reference to the object it is nested in: absent means that object; anything else is an error. */
+  parentRef(o: Obj, at: string, key: string, parentId: string, parentEntity: string): string {
+    const v = o[key]
+    if (v === undefined || v === null) return parentId
+    if (v !== parentId)
+      this.problem(`${at}/${key}`, `must be "${parentId}", the id of the ${parentEntity} it is in, or left out`)
+    return parentId
+  }
+
+  metadata(list: unknown, at: string, resourceId: string, entity: string) {
+    arr(list).forEach((m, i) => {
+      const mAt = `${at}/metadata/${i}`
+      const row = rowOf('metadata', m)
+      row.resource_id = this.parentRef(m, mAt, 'resource_id', resourceId, entity)
+      row.resource_type ??= entity
+      this.add('metadata', mAt, row)
+    })
+  }
+
+  phone(p: Obj, at: string, parent: { key: 'service_id' | 'contact_id' | 'location_id'; id: string; entity: string }) {
+    this.noteIgnored('phone', 'phones', p)
+    const row = rowOf('phones', p)
+    row[parent.key] = this.parentRef(p, at, parent.key, parent.id, parent.entity)
+    this.add('phones', at, row)
+    this.metadata(p.metadata, at, row.id, 'phone')
+  }
+
+  location(l: Obj, at: string) {
+    this.noteIgnored('location', 'locations', l)
+    const row = rowOf('locations', l)
+    if (row.name === null) this.problem(`${at}/name`, 'is required: keywork needs a name for every location')
+    this.add('locations', at, row)
+    arr(l.addresses).forEach((a, i) => {
+      const aAt = `${at}/addresses/${i}`
+      this.noteIgnored('address', 'addresses', a)
+      const ar = rowOf('addresses', a)
+      ar.location_id = this.parentRef(a, aAt, 'location_id', row.id, 'location')
+      this.add('addresses', aAt, ar)
+      this.metadata(a.metadata, aAt, ar.id, 'address')
+    })
+    arr(l.phones).forEach((p, i) =>
+      this.phone(p, `${at}/phones/${i}`, { key: 'location_id', id: row.id, entity: 'location' }),
+    )
+    this.metadata(l.metadata, at, row.id, 'location')
+  }
+
+  attribute(a: Obj, at: string, serviceId: string) {
+    this.noteIgnored('attribute', 'attributes', a)
+    const row = rowOf('attributes', a)
+    row.link_id = this.parentRef(a, at, 'link_id', serviceId, 'service')
+    if (row.link_entity === null) row.link_entity = 'service'
+    else if (row.link_entity !== 'service')
+      this.problem(`${at}/link_entity`, 'must be "service": keywork links taxonomy terms to services only')
+    const term = isObj(a.taxonomy_term) ? a.taxonomy_term : null
+    const termId = typeof term?.id === 'string' ? term.id : null
+    if (row.taxonomy_term_id === null) row.taxonomy_term_id = termId as string
+    else if (termId !== null && termId !== row.taxonomy_term_id)
+      this.problem(`${at}/taxonomy_term/id`, `must be the same as taxonomy_term_id "${row.taxonomy_term_id}"`)
+    if (row.taxonomy_term_id === null) {
+      this.problem(`${at}/taxonomy_term_id`, 'is required: a taxonomy_term_id or a taxonomy_term with its id')
+      return
+    }
+    // the rest of taxonomy_term describes the term; keywork keeps its own copy of every term it knows
+    const provision = provisionOfTerm(row.taxonomy_term_id)
+    if (provision) {
+      this.setProvision(serviceId, provision, at)
+      return
+    }
+    this.add('attributes', at, row)
+    this.metadata(a.metadata, at, row.id, 'attribute')
+  }
+
+  setProvision(serviceId: string, value: 'internal' | 'external', at: string) {
+    const before = this.provisions.get(serviceId)
+    if (before && before.value !== value)
+      this.problem(at, `the service is both internal and external (see also ${before.at}): keep one`)
+    else this.provisions.set(serviceId, { at, value })
+  }
+
+  service(s: Obj, at: string) {
+    this.noteIgnored('service', 'services', s)
+    const row = rowOf('services', s)
+    const org = isObj(s.organization) ? s.organization : null
+    if (org) {
+      const oAt = `${at}/organization`
+      this.noteIgnored('organization', 'organizations', org)
+      const orow = rowOf('organizations', org)
+      if (row.organization_id === null) row.organization_id = orow.id
+      else if (row.organization_id !== orow.id)
+        this.problem(`${oAt}/id`, `must be the same as the service's organization_id "${row.organization_id}"`)
+      this.add('organizations', oAt, orow)
+      this.metadata(org.metadata, oAt, orow.id, 'organization')
+    }
+    if (row.organization_id === null)
+      this.problem(`${at}/organization_id`, 'is required: keywork needs the organisation that runs every service')
+    this.add('services', at, row)
+
+    arr(s.service_at_locations).forEach((sal, i) => {
+      const sAt = `${at}/service_at_locations/${i}`
+      this.noteIgnored('service_at_location', 'service_at_locations', sal)
+      const r = rowOf('service_at_locations', sal)
+      r.service_id = this.parentRef(sal, sAt, 'service_id', row.id, 'service')
+      const loc = isObj(sal.location) ? sal.location : null
+      if (loc) {
+        this.location(loc, `${sAt}/location`)
+        const locId = String(loc.id)
+        if (r.location_id === null) r.location_id = locId
+        else if (r.location_id !== locId)
+          this.problem(`${sAt}/location/id`, `must be the same as location_id "${r.location_id}"`)
+      }
+      if (r.location_id === null) this.problem(`${sAt}/location_id`, 'is required: a location_id or a location')
+      else this.add('service_at_locations', sAt, r)
+      this.metadata(sal.metadata, sAt, r.id, 'service_at_location')
+    })
+
+    arr(s.contacts).forEach((c, i) => {
+      const cAt = `${at}/contacts/${i}`
+      this.noteIgnored('contact', 'contacts', c)
+      const r = rowOf('contacts', c)
+      r.service_id = this.parentRef(c, cAt, 'service_id', row.id, 'service')
+      this.add('contacts', cAt, r)
+      arr(c.phones).forEach((p, j) =>
+        this.phone(p, `${cAt}/phones/${j}`, { key: 'contact_id', id: r.id, entity: 'contact' }),
+      )
+      this.metadata(c.metadata, cAt, r.id, 'contact')
+    })
+
+    arr(s.phones).forEach((p, i) =>
+      this.phone(p, `${at}/phones/${i}`, { key: 'service_id', id: row.id, entity: 'service' }),
+    )
+
+    for (const [key, table, entity] of [
+      ['schedules', 'schedules', 'schedule'],
+      ['languages', 'languages', 'language'],
+    ] as const) {
+      arr(s[key]).forEach((o, i) => {
+        const oAt = `${at}/${key}/${i}`
+        this.noteIgnored(entity, table, o)
+        const r = rowOf(table, o)
+        r.service_id = this.parentRef(o, oAt, 'service_id', row.id, 'service')
+        this.add(table, oAt, r)
+        this.metadata(o.metadata, oAt, r.id, entity)
+      })
+    }
+
+    arr(s.attributes).forEach((a, i) => this.attribute(a, `${at}/attributes/${i}`, row.id))
+    this.metadata(s.metadata, at, row.id, 'service')
+  }
+
+  /** Sets each service's provision from its attribute. */
+  finish(): Reading {
+    for (const { row } of this.bundle.services) row.provision = this.provisions.get(row.id)?.value ?? null
+    return { bundle: this.bundle, problems: this.problems, ignored: this.ignored }
+  }
+}
+
+/** The one-file form (an array of HSDS services), already valid against the strict HSDS service schema. */
+export function readServices(services: unknown[]): Reading {
+  const reader = new Reader()
+  services.forEach((s, i) => {
+    if (isObj(s)) reader.service(s, `/${i}`)
+  })
+  return reader.finish()
+}

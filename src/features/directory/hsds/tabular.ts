@@ -1,0 +1,234 @@
+import { CsvError, parse } from 'csv-parse/sync'
+import { strToU8, unzipSync, zipSync } from 'fflate'
+import { PROVISIONS } from '../../../domain/directory'
+import { type Snapshot, extensionToHsds, termObjects } from './exportJson'
+import { COLUMNS, CSV_FILE, type Problem, PROVISION_TERMS, TABLES, type TableName, provisionAttributeId } from './model'
+import { Reader, type Reading, rowOf } from './readJson'
+import { problemOf, tabularTables } from './schemas'
+
+/**
+ * The HSDS tabular form: one CSV file per table (compiled/tabular.json), zipped. Every table's file holds all
+ * the scalar columns HSDS defines for it, in the schema's order, so any HSDS tool can read it.
+ */
+
+/** One CSV field (RFC 4180): quoted when it holds a comma, a quote, a line break or edge spaces. */
+export function csvField(value: unknown): string {
+  if (value === null || value === undefined) return ''
+  const s = typeof value === 'string' ? value : String(value)
+  return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replaceAll('"', '""')}"` : s
+}
+
+export function csvLine(values: readonly unknown[]): string {
+  return values.map(csvField).join(',') + '\r\n'
+}
+
+/** HSDS table name of each keywork table (service_at_location, ...). */
+const HSDS_NAME: Record<TableName, string> = {
+  organizations: 'organization',
+  services: 'service',
+  locations: 'location',
+  addresses: 'address',
+  service_at_locations: 'service_at_location',
+  contacts: 'contact',
+  phones: 'phone',
+  schedules: 'schedule',
+  languages: 'language',
+  attributes: 'attribute',
+  metadata: 'metadata',
+}
+
+function csvOf(hsdsName: string, rows: Record<string, unknown>[]): string {
+  const table = tabularTables().get(hsdsName)
+  if (!table) throw new Error(`no HSDS table ${hsdsName}`)
+  const cols = table.columns.map(c => c.name)
+  return csvLine(cols) + rows.map(r => csvLine(cols.map(c => r[c]))).join('')
+}
+
+/** The snapshot as the files of the tabular form, by file name. */
+export function toTabularFiles(snap: Snapshot): Record<string, string> {
+  const byId = <T extends { id: string }>(rows: T[]) =>
+    [...rows].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  const rows: Record<TableName, Record<string, unknown>[]> = {
+    organizations: byId(snap.organizations).map(o => ({ ...o })),
+    services: snap.services.map(s => ({ ...s, last_modified: s.updated_at })),
+    locations: byId(snap.locations).map(l => ({ ...l })),
+    addresses: byId(snap.addresses).map(a => ({ ...a })),
+    service_at_locations: byId(snap.serviceAtLocations).map(r => ({ ...r })),
+    contacts: byId(snap.contacts).map(r => ({ ...r })),
+    phones: byId(snap.phones).map(p => ({ ...p, extension: extensionToHsds(p.extension) })),
+    schedules: byId(snap.schedules).map(r => ({ ...r })),
+    languages: byId(snap.languages).map(r => ({ ...r })),
+    attributes: byId([
+      ...snap.attributes,
+      ...snap.services.map(s => ({
+        id: provisionAttributeId(s.id),
+        link_id: s.id,
+        link_type: null,
+        link_entity: 'service',
+        taxonomy_term_id: (PROVISION_TERMS[s.provision as 'internal'] ?? PROVISION_TERMS.external).id,
+        value: null,
+      })),
+    ]).map(r => ({ ...r })),
+    metadata: byId(snap.metadata).map(r => ({ ...r })),
+  }
+  const files: Record<string, string> = {}
+  for (const t of TABLES) files[CSV_FILE[t]] = csvOf(HSDS_NAME[t], rows[t])
+  const terms = [...termObjects(snap).values()]
+  const taxonomies = new Map(terms.map(t => [String(t.taxonomy_id), t.taxonomy_detail as Record<string, unknown>]))
+  files['taxonomies.csv'] = csvOf(
+    'taxonomy',
+    [...taxonomies.values()].sort((a, b) => String(a.id).localeCompare(String(b.id))),
+  )
+  files['taxonomy_terms.csv'] = csvOf(
+    'taxonomy_term',
+    terms.sort((a, b) => String(a.id).localeCompare(String(b.id))),
+  )
+  return files
+}
+
+/** A fixed time for every file in the zip, so the same directory always gives the same bytes. */
+const ZIP_TIME = new Date('2000-01-01T00:00:00Z')
+
+export function toZip(files: Record<string, string>): Uint8Array {
+  return zipSync(
+    Object.fromEntries(Object.entries(files).map(([name, text]) => [name, [strToU8(text), { mtime: ZIP_TIME }]])),
+    { level: 6 },
+  )
+}
+
+const KNOWN_FILES = new Map<string, TableName>(TABLES.map(t => [CSV_FILE[t], t]))
+
+/** What the tabular form requires that the JSON form gets from nesting. */
+const REQUIRED_REFS: Partial<Record<TableName, string[]>> = {
+  services: ['organization_id'],
+  service_at_locations: ['service_id', 'location_id'],
+  addresses: ['location_id'],
+  contacts: ['service_id'],
+  schedules: ['service_id'],
+  languages: ['service_id'],
+  attributes: ['link_id', 'taxonomy_term_id'],
+  metadata: ['resource_id', 'resource_type'],
+  locations: ['name'],
+}
+
+/** Unzips the tabular form; problems for a bad zip, an unknown file or a file that is not UTF-8. */
+export function unzipTabular(bytes: Uint8Array): { files: Map<string, string>; problems: Problem[] } {
+  const problems: Problem[] = []
+  const files = new Map<string, string>()
+  let entries: Record<string, Uint8Array>
+  try {
+    entries = unzipSync(bytes)
+  } catch (e) {
+    return { files, problems: [{ path: '/', message: `The zip file cannot be opened: ${(e as Error).message}` }] }
+  }
+  const tables = tabularTables()
+  const hsdsFiles = new Set([...tables.values()].map(t => t.file))
+  const decoder = new TextDecoder('utf-8', { fatal: true })
+  for (const [fullName, data] of Object.entries(entries)) {
+    if (fullName.endsWith('/')) continue
+    const name = fullName.split('/').pop() ?? fullName
+    if (name.startsWith('.') || fullName.startsWith('__MACOSX/')) continue
+    if (!hsdsFiles.has(name)) {
+      problems.push({ path: fullName, message: 'is not a file of the HSDS tabular form (organizations.csv, ...)' })
+      continue
+    }
+    if (files.has(name)) {
+      problems.push({ path: fullName, message: `the zip holds ${name} more than once` })
+      continue
+    }
+    try {
+      files.set(name, decoder.decode(data).replace(/^\uFEFF/, ''))
+    } catch {
+      problems.push({ path: name, message: 'is not UTF-8 text: save it as CSV UTF-8' })
+    }
+  }
+  if (!problems.length && files.size === 0)
+    problems.push({ path: '/', message: 'The zip file holds no CSV files of the HSDS tabular form' })
+  return { files, problems }
+}
+
+/** The tabular form, as rows: every cell checked against the strict HSDS schema of its table. */
+export function readTabular(files: Map<string, string>, knownTermIds: Set<string>): Reading {
+  const reader = new Reader()
+  const tables = tabularTables()
+  for (const table of tables.values()) {
+    const text = files.get(table.file)
+    if (text === undefined) continue
+    let records: string[][]
+    try {
+      records = parse(text, { relax_column_count: false, skip_empty_lines: true }) as string[][]
+    } catch (e) {
+      const line = e instanceof CsvError ? ` (line ${String((e as CsvError & { lines?: number }).lines ?? '?')})` : ''
+      reader.problem(table.file, `is not a valid CSV file${line}: ${(e as Error).message}`)
+      continue
+    }
+    const [header, ...data] = records
+    if (!header) continue
+    const types = new Map(table.columns.map(c => [c.name, c.type]))
+    const seen = new Set<string>()
+    let headerOk = true
+    header.forEach(h => {
+      if (!types.has(h)) {
+        reader.problem(
+          `${table.file}, column ${h}`,
+          `unknown column "${h}": HSDS 3.0 has no such field in ${table.file}`,
+        )
+        headerOk = false
+      } else if (seen.has(h)) {
+        reader.problem(`${table.file}, column ${h}`, 'the column appears more than once')
+        headerOk = false
+      }
+      seen.add(h)
+    })
+    if (!headerOk) continue
+    const ours = KNOWN_FILES.get(table.file)
+    data.forEach((cells, i) => {
+      const at = `${table.file} row ${i + 2}`
+      const o: Record<string, unknown> = {}
+      header.forEach((h, j) => {
+        const v = cells[j] ?? ''
+        if (v === '') {
+          if (table.required.has(h)) o[h] = ''
+          return
+        }
+        o[h] = types.get(h) === 'number' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v
+      })
+      if (!table.validate(o)) {
+        for (const e of table.validate.errors ?? []) {
+          const p = problemOf(e, '')
+          reader.problem(`${at}, ${p.path.replace(/^\//, '') || 'row'}`, p.message)
+        }
+        return
+      }
+      if (table.name === 'taxonomy_term' || table.name === 'taxonomy') {
+        if (table.name === 'taxonomy_term' && !knownTermIds.has(String(o.id)))
+          reader.problem(`${at}, id`, `unknown taxonomy term "${String(o.id)}": keywork knows only its own terms`)
+        return
+      }
+      if (!ours) {
+        reader.ignore(`${table.name} (${table.file})`)
+        return
+      }
+      for (const col of REQUIRED_REFS[ours] ?? [])
+        if (o[col] === undefined) reader.problem(`${at}, ${col}`, 'is required by keywork')
+      const kept = new Set<string>(COLUMNS[ours] as readonly string[])
+      for (const k of Object.keys(o)) if (!kept.has(k)) reader.ignore(`${table.name}.${k}`)
+      if (ours === 'phones' && o.service_id === undefined && o.contact_id === undefined && o.location_id === undefined)
+        reader.problem(`${at}, service_id`, 'is required: a phone needs a service_id, contact_id or location_id')
+      if (ours === 'attributes') {
+        if (o.link_entity !== undefined && o.link_entity !== 'service')
+          reader.problem(`${at}, link_entity`, 'must be "service": keywork links taxonomy terms to services only')
+        const termId = String(o.taxonomy_term_id ?? '')
+        const provision = PROVISIONS.find(p => PROVISION_TERMS[p].id === termId)
+        if (provision) {
+          reader.setProvision(String(o.link_id ?? ''), provision, at)
+          return
+        }
+        reader.add('attributes', at, { ...rowOf('attributes', o), link_entity: String(o.link_entity ?? 'service') })
+        return
+      }
+      reader.add(ours, at, rowOf(ours, o))
+    })
+  }
+  return reader.finish()
+}

@@ -1,0 +1,720 @@
+import crypto from 'node:crypto'
+import type { Insertable, Kysely } from 'kysely'
+import type { Database, DirectoryMetadataTable } from '../../db/types'
+import { diff } from '../../domain/audit'
+import { todayIso } from '../../domain/dates'
+import {
+  type BookletService,
+  CHECK_DUE_MONTHS,
+  type Provision,
+  type ServiceStatus,
+  searchTextOf,
+} from '../../domain/directory'
+import {
+  type ContactRecord,
+  type LocationRecord,
+  type PhoneRecord,
+  type PhoneType,
+  type ScheduleRecord,
+  type ServiceRecord,
+  daysOf,
+  monthsBefore,
+  openingTimeLine,
+  phoneLine,
+} from '../../domain/directoryRecord'
+import { demoDirectory } from '../../domain/demo/directory'
+import { languageName } from '../../domain/languages'
+import { PATHWAYS, type PathwayCode, isPathwayCode } from '../../domain/pathways'
+import { type Result, ok } from '../../domain/result'
+import type { Actor, AuditService } from '../audit/service'
+import { type DirectoryRows, type ServiceRow, directoryRepository, emptyRows } from './repository'
+
+export const PAGE_SIZE = 20
+const ENTITY = 'directory_service'
+
+let lastMs = 0
+let seq = 0
+let pool = Buffer.alloc(0)
+let poolAt = 0
+
+/**
+ * A UUID version 7: time-ordered, so that a service's contacts, phones and opening times, read back in id order,
+ * come in the order they were written (on either engine). HSDS only asks for a UUID.
+ */
+export function orderedUuid(): string {
+  let ms = Date.now()
+  if (ms <= lastMs) {
+    seq++
+    if (seq > 0xfff) {
+      lastMs++
+      seq = 0
+    }
+    ms = lastMs
+  } else {
+    lastMs = ms
+    seq = 0
+  }
+  if (poolAt + 8 > pool.length) {
+    pool = crypto.randomBytes(8 * 4096)
+    poolAt = 0
+  }
+  const rand = pool.subarray(poolAt, poolAt + 8)
+  poolAt += 8
+  rand[0] = (rand[0]! & 0x3f) | 0x80
+  const hex = ms.toString(16).padStart(12, '0') + '7' + seq.toString(16).padStart(3, '0') + rand.toString('hex')
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`
+}
+
+const termIdOf = new Map<string, string>(PATHWAYS.map(p => [p.code, p.termId]))
+
+/** A service with everything needed to refer someone to it. */
+export interface DirectoryServiceDetail extends ServiceRecord {
+  id: string
+  establishmentId: number | null
+  national: boolean
+  organizationId: string
+  alternateName: string | null
+  assuredDate: string | null
+  assurerEmail: string | null
+  createdAt: string
+  updatedAt: string
+  /** every location (the form edits the first, `location`) */
+  locations: (LocationRecord & { id: string })[]
+  contactsWithPhones: (ContactRecord & { phones: PhoneRecord[] })[]
+  /** "Monday to Friday, 09:00 to 12:00" */
+  openingTimes: string[]
+}
+
+export interface SearchQuery {
+  q: string
+  pathway?: string
+  provision?: string
+  language?: string
+  /** include inactive and defunct services */
+  allStatuses?: boolean
+  page: number
+}
+
+/** Words to look for: lower case, without the characters LIKE treats specially. */
+export function searchWords(q: string): string[] {
+  return q
+    .toLowerCase()
+    .replace(/[%_\\]/g, ' ')
+    .split(/\s+/)
+    .filter(w => w.length > 0)
+    .slice(0, 8)
+}
+
+/** The fields recorded in HSDS metadata and the audit trail, as text, from a service record. */
+export function fieldsOf(r: ServiceRecord): Record<string, string> {
+  return {
+    name: r.name,
+    description: r.description ?? '',
+    'organization.name': r.organizationName,
+    status: r.status,
+    provision: r.provision,
+    application_process: r.applicationProcess ?? '',
+    eligibility_description: r.eligibility ?? '',
+    wait_time: r.waitTime ?? '',
+    email: r.email ?? '',
+    url: r.url ?? '',
+    interpretation_services: r.interpretationServices ?? '',
+    location: r.location ? locationLine(r.location) : '',
+    contacts: r.contacts.map(contactLine).join('; '),
+    phones: r.phones.map(p => phoneLine(p) + (p.type === 'voice' ? '' : ` (${p.type})`)).join('; '),
+    schedules: r.schedules.map(openingTimeLine).join('; '),
+    languages: r.languages.join(','),
+    pathways: r.pathways.join(','),
+  }
+}
+
+export function locationLine(l: LocationRecord): string {
+  const a = l.address
+  const address = a ? [a.address1, a.address2, a.city, a.postalCode].filter(Boolean).join(', ') : ''
+  return [l.name, address, l.type === 'virtual' ? (l.url ?? 'online or by phone') : ''].filter(Boolean).join(', ')
+}
+
+function contactLine(c: ContactRecord): string {
+  return [c.name, c.title, c.email, c.phone ? phoneLine(c.phone) : null].filter(Boolean).join(', ')
+}
+
+function serviceColumns(r: ServiceRecord, alternateName: string | null) {
+  return {
+    name: r.name,
+    description: r.description,
+    url: r.url,
+    email: r.email,
+    status: r.status,
+    provision: r.provision,
+    application_process: r.applicationProcess,
+    eligibility_description: r.eligibility,
+    wait_time: r.waitTime,
+    interpretation_services: r.interpretationServices,
+    search_text: searchTextOf({
+      name: r.name,
+      alternateName,
+      description: r.description,
+      organizationName: r.organizationName,
+      eligibility: r.eligibility,
+      contacts: r.contacts.map(c => ({ name: c.name, title: c.title })),
+    }),
+  }
+}
+
+/** Builds the rows of new services (and their organisations and locations, shared by name within a batch). */
+function rowBuilder(now: string) {
+  const rows = emptyRows()
+  const orgs = new Map<string, string>()
+  const locations = new Map<string, string>()
+  const uuid = orderedUuid
+
+  const scopeKey = (establishmentId: number | null) => (establishmentId === null ? 'national' : String(establishmentId))
+
+  return {
+    rows,
+    organization(establishmentId: number | null, name: string, existingId?: string): string {
+      const key = `${scopeKey(establishmentId)}|${name}`
+      const known = existingId ?? orgs.get(key)
+      if (known) return known
+      const id = uuid()
+      orgs.set(key, id)
+      rows.organizations.push({
+        id,
+        establishment_id: establishmentId,
+        name,
+        description: name,
+        email: null,
+        website: null,
+        created_at: now,
+        updated_at: now,
+      })
+      return id
+    },
+
+    location(establishmentId: number | null, organizationId: string | null, l: LocationRecord): string {
+      const key = `${scopeKey(establishmentId)}|${locationLine(l)}|${l.description ?? ''}`
+      const known = locations.get(key)
+      if (known) return known
+      const id = uuid()
+      locations.set(key, id)
+      rows.locations.push({
+        id,
+        establishment_id: establishmentId,
+        organization_id: organizationId,
+        location_type: l.type,
+        name: l.name,
+        description: l.description,
+        url: l.url,
+      })
+      if (l.address) rows.addresses.push(addressRow(id, l))
+      return id
+    },
+
+    /** Contacts, phones, schedules, languages and pathways of a service. */
+    children(serviceId: string, r: ServiceRecord) {
+      for (const c of r.contacts) {
+        const contactId = uuid()
+        rows.contacts.push({
+          id: contactId,
+          service_id: serviceId,
+          name: c.name,
+          title: c.title,
+          department: null,
+          email: c.email,
+        })
+        if (c.phone) rows.phones.push(phoneRow(uuid(), null, contactId, c.phone))
+      }
+      for (const p of r.phones) rows.phones.push(phoneRow(uuid(), serviceId, null, p))
+      for (const s of r.schedules) rows.schedules.push(scheduleRow(uuid(), serviceId, s))
+      for (const code of r.languages)
+        rows.languages.push({ id: uuid(), service_id: serviceId, code, name: languageName(code), note: null })
+      for (const code of r.pathways) {
+        const term = termIdOf.get(code)
+        if (term)
+          rows.attributes.push({
+            id: uuid(),
+            link_id: serviceId,
+            link_type: 'pathway',
+            link_entity: 'service',
+            taxonomy_term_id: term,
+            value: null,
+          })
+      }
+    },
+
+    service(
+      establishmentId: number | null,
+      r: ServiceRecord,
+      opts: { organizationId?: string; assuredDate?: string | null; assurerEmail?: string | null } = {},
+    ): string {
+      const id = uuid()
+      const organizationId = this.organization(establishmentId, r.organizationName, opts.organizationId)
+      rows.services.push({
+        id,
+        establishment_id: establishmentId,
+        organization_id: organizationId,
+        alternate_name: null,
+        ...serviceColumns(r, null),
+        assured_date: opts.assuredDate ?? null,
+        assurer_email: opts.assurerEmail ?? null,
+        created_at: now,
+        updated_at: now,
+      })
+      if (r.location) {
+        const locationId = this.location(establishmentId, organizationId, r.location)
+        rows.serviceAtLocations.push({ id: uuid(), service_id: id, location_id: locationId, description: null })
+      }
+      this.children(id, r)
+      return id
+    },
+  }
+}
+
+function addressRow(locationId: string, l: LocationRecord) {
+  const a = l.address!
+  return {
+    id: orderedUuid(),
+    location_id: locationId,
+    address_1: a.address1,
+    address_2: a.address2,
+    city: a.city,
+    region: a.region,
+    state_province: a.region ?? 'England',
+    postal_code: a.postalCode,
+    country: 'GB',
+    address_type: 'physical',
+  }
+}
+
+function phoneRow(id: string, serviceId: string | null, contactId: string | null, p: PhoneRecord) {
+  return {
+    id,
+    service_id: serviceId,
+    contact_id: contactId,
+    location_id: null,
+    number: p.number,
+    extension: p.extension,
+    type: p.type,
+    description: null,
+  }
+}
+
+function scheduleRow(id: string, serviceId: string, s: ScheduleRecord) {
+  return {
+    id,
+    service_id: serviceId,
+    freq: s.days.length ? 'WEEKLY' : null,
+    interval: s.days.length ? 1 : null,
+    byday: s.days.length ? s.days.join(',') : null,
+    opens_at: s.opensAt,
+    closes_at: s.closesAt,
+    valid_from: null,
+    valid_to: null,
+    description: s.description,
+    notes: null,
+  }
+}
+
+type Details = Awaited<ReturnType<ReturnType<typeof directoryRepository>['details']>>
+
+function toPhone(p: { number: string; extension: string | null; type: string | null }): PhoneRecord {
+  return { number: p.number, extension: p.extension, type: (p.type ?? 'voice') as PhoneType }
+}
+
+/** Puts services and their details together, in the order of `rows`. */
+function assemble(rows: ServiceRow[], d: Details): DirectoryServiceDetail[] {
+  const group = <T, K>(items: T[], key: (t: T) => K) => {
+    const m = new Map<K, T[]>()
+    for (const i of items) {
+      const k = key(i)
+      const list = m.get(k)
+      if (list) list.push(i)
+      else m.set(k, [i])
+    }
+    return m
+  }
+  const contacts = group(d.contacts, c => c.service_id)
+  const servicePhones = group(
+    d.phones.filter(p => p.service_id !== null && p.contact_id === null),
+    p => p.service_id,
+  )
+  const contactPhones = group(
+    d.phones.filter(p => p.contact_id !== null),
+    p => p.contact_id,
+  )
+  const schedules = group(d.schedules, s => s.service_id)
+  const languages = group(d.languages, l => l.service_id)
+  const pathways = group(d.pathways, p => p.service_id)
+  const locations = group(d.locations, l => l.service_id)
+  const pathwayOrder = (code: string) => PATHWAYS.findIndex(p => p.code === code)
+
+  return rows.map(s => {
+    const locs = (locations.get(s.id) ?? []).map(l => ({
+      id: l.id,
+      type: (l.location_type === 'virtual' ? 'virtual' : 'physical') as LocationRecord['type'],
+      name: l.name,
+      description: l.description,
+      url: l.url,
+      address:
+        l.address_id && l.address_1 && l.city && l.postal_code
+          ? { address1: l.address_1, address2: l.address_2, city: l.city, region: l.region, postalCode: l.postal_code }
+          : null,
+    }))
+    const contactsWithPhones = (contacts.get(s.id) ?? []).map(c => {
+      const phones = (contactPhones.get(c.id) ?? []).map(toPhone)
+      return { name: c.name, title: c.title, email: c.email, phone: phones[0] ?? null, phones }
+    })
+    const scheduleRecords = (schedules.get(s.id) ?? []).map(x => ({
+      days: daysOf(x.byday),
+      opensAt: x.opens_at,
+      closesAt: x.closes_at,
+      description: x.description,
+    }))
+    const { id: _ignored, ...location } = locs[0] ?? { id: '' }
+    return {
+      id: s.id,
+      establishmentId: s.establishment_id,
+      national: s.establishment_id === null,
+      organizationId: s.organization_id,
+      organizationName: s.organization_name,
+      name: s.name,
+      alternateName: s.alternate_name,
+      description: s.description,
+      status: s.status as ServiceStatus,
+      provision: s.provision as Provision,
+      applicationProcess: s.application_process,
+      eligibility: s.eligibility_description,
+      waitTime: s.wait_time,
+      email: s.email,
+      url: s.url,
+      interpretationServices: s.interpretation_services,
+      assuredDate: s.assured_date,
+      assurerEmail: s.assurer_email,
+      createdAt: s.created_at,
+      updatedAt: s.updated_at,
+      location: locs[0] ? (location as LocationRecord) : null,
+      locations: locs,
+      contacts: contactsWithPhones.map(({ phones: _p, ...c }) => c),
+      contactsWithPhones,
+      phones: (servicePhones.get(s.id) ?? []).map(toPhone),
+      schedules: scheduleRecords,
+      openingTimes: scheduleRecords.map(openingTimeLine).filter(l => l.length > 0),
+      languages: (languages.get(s.id) ?? []).map(l => l.code ?? '').filter(Boolean),
+      pathways: (pathways.get(s.id) ?? [])
+        .map(p => p.code)
+        .filter(isPathwayCode)
+        .sort((a, b) => pathwayOrder(a) - pathwayOrder(b)) as PathwayCode[],
+    }
+  })
+}
+
+function sameLocation(a: LocationRecord | null, b: LocationRecord | null): boolean {
+  if (!a || !b) return a === b
+  return locationLine(a) === locationLine(b) && (a.description ?? '') === (b.description ?? '') && a.type === b.type
+}
+
+/** A service, its organisation and contacts as the booklet needs them. */
+export function toBooklet(s: DirectoryServiceDetail): BookletService {
+  const phoneText = (p: PhoneRecord) => phoneLine(p) + (p.type === 'voice' ? '' : ` (${p.type})`)
+  return {
+    id: s.id,
+    name: s.name,
+    description: s.description,
+    provision: s.provision,
+    status: s.status,
+    pathways: [...s.pathways],
+    applicationProcess: s.applicationProcess,
+    email: s.email,
+    location: s.location ? locationLine(s.location) : null,
+    contacts: s.contactsWithPhones.map(c => ({
+      name: c.name,
+      title: c.title,
+      email: c.email,
+      phones: c.phones.map(phoneText),
+    })),
+    phones: s.phones.map(phoneText),
+    openingTimes: s.openingTimes,
+    national: s.national,
+  }
+}
+
+export interface Editor {
+  /** holds the national policy role: edits national services and the establishment's own */
+  national: boolean
+  /** holds the establishment admin role in the establishment acting in */
+  admin: boolean
+}
+
+/** Whether someone acting in `establishmentId` may change this service. */
+export function mayEdit(editor: Editor, establishmentId: number, s: { establishmentId: number | null }): boolean {
+  if (editor.national) return s.establishmentId === null || s.establishmentId === establishmentId
+  return editor.admin && s.establishmentId === establishmentId
+}
+
+export function directoryService(db: Kysely<Database>, deps: { audit: AuditService }) {
+  const repo = directoryRepository(db)
+
+  async function load(trx: Kysely<Database>, establishmentId: number, serviceId: string) {
+    const row = await repo.byId(trx, establishmentId, serviceId)
+    if (!row) return null
+    return assemble([row], await repo.details(trx, [serviceId]))[0]!
+  }
+
+  function metadataRows(
+    serviceId: string,
+    action: 'create' | 'update',
+    before: Record<string, string>,
+    after: Record<string, string>,
+    actor: Actor,
+    at: string,
+  ): Insertable<DirectoryMetadataTable>[] {
+    const out: Insertable<DirectoryMetadataTable>[] = []
+    for (const field of Object.keys(after)) {
+      const previous = before[field] ?? ''
+      const replacement = after[field] ?? ''
+      if (previous === replacement) continue
+      out.push({
+        id: orderedUuid(),
+        resource_id: serviceId,
+        resource_type: 'service',
+        last_action_date: at,
+        last_action_type: action,
+        field_name: field,
+        previous_value: previous,
+        replacement_value: replacement,
+        updated_by: actor.username ?? 'system',
+      })
+    }
+    return out
+  }
+
+  return {
+    /** Services this establishment sees (its own and national ones) matching the query, a page at a time. */
+    async search(establishmentId: number, query: SearchQuery) {
+      const page = Math.max(1, Math.min(10_000, Math.floor(query.page) || 1))
+      const { rows, total } = await repo.search({
+        establishmentId,
+        words: searchWords(query.q),
+        pathwayTermId: query.pathway ? termIdOf.get(query.pathway) : undefined,
+        provision: query.provision || undefined,
+        language: query.language || undefined,
+        excludeStatuses: query.allStatuses ? [] : ['defunct', 'inactive'],
+        limit: PAGE_SIZE,
+        offset: (page - 1) * PAGE_SIZE,
+      })
+      const pathways = await repo.pathwaysOf(rows.map(r => r.id))
+      return {
+        page,
+        total,
+        pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+        rows: rows.map(r => ({ ...r, pathways: pathways.get(r.id) ?? [] })),
+      }
+    },
+
+    /** The full service, or null if the establishment does not see it (another establishment's). */
+    get: (establishmentId: number, serviceId: string): Promise<DirectoryServiceDetail | null> =>
+      load(db, establishmentId, serviceId),
+
+    /** Active and temporarily closed services the establishment sees (its own and national), for the booklet. */
+    async servicesForBooklet(establishmentId: number): Promise<BookletService[]> {
+      const rows = await repo.forBooklet(establishmentId)
+      const details = await repo.details(
+        db,
+        rows.map(r => r.id),
+      )
+      return assemble(rows, details).map(toBooklet)
+    },
+
+    /** Adds a service: national (establishmentId null) or the establishment's. */
+    async create(actor: Actor, establishmentId: number | null, record: ServiceRecord): Promise<Result<string>> {
+      return db.transaction().execute(async trx => {
+        const now = new Date().toISOString()
+        const b = rowBuilder(now)
+        const org = await repo.organizationByName(trx, establishmentId, record.organizationName)
+        const id = b.service(establishmentId, record, { organizationId: org?.id })
+        await repo.insertRows(trx, b.rows)
+        const after = fieldsOf(record)
+        await repo.insertMetadata(trx, metadataRows(id, 'create', {}, after, actor, now))
+        await deps.audit.record(trx, actor, {
+          action: 'create',
+          entity: ENTITY,
+          entityId: id,
+          establishmentId,
+          changes: diff(null, after),
+        })
+        return ok(id)
+      })
+    },
+
+    /**
+     * Saves the form over an existing service: the service row, its organisation (by name), its first location,
+     * and its contacts, phones, opening times, languages and pathways (rewritten whole). 'not-found' when the
+     * establishment does not see it, 'forbidden' when the editor may not change it.
+     */
+    async update(
+      actor: Actor,
+      establishmentId: number,
+      serviceId: string,
+      editor: Editor,
+      record: ServiceRecord,
+    ): Promise<Result | 'not-found' | 'forbidden'> {
+      return db.transaction().execute(async trx => {
+        const existing = await load(trx, establishmentId, serviceId)
+        if (!existing) return 'not-found' as const
+        if (!mayEdit(editor, establishmentId, existing)) return 'forbidden' as const
+        const before = fieldsOf(existing)
+        const after = fieldsOf(record)
+        const changes = diff(before, after)
+        if (Object.keys(changes).length === 0) return ok()
+        const now = new Date().toISOString()
+        const scope = existing.establishmentId
+        const b = rowBuilder(now)
+
+        let organizationId = existing.organizationId
+        if (record.organizationName !== existing.organizationName) {
+          const org = await repo.organizationByName(trx, scope, record.organizationName)
+          organizationId = b.organization(scope, record.organizationName, org?.id)
+        }
+
+        if (!sameLocation(existing.location, record.location)) {
+          const current = existing.locations[0]
+          if (current && record.location && (await repo.servicesAtLocation(trx, current.id)) === 1) {
+            // only this service is there: change the location itself
+            await repo.updateLocation(trx, current.id, {
+              location_type: record.location.type,
+              name: record.location.name,
+              description: record.location.description,
+              url: record.location.url,
+            })
+            await repo.replaceAddress(
+              trx,
+              current.id,
+              record.location.address ? addressRow(current.id, record.location) : null,
+            )
+          } else {
+            await repo.deleteServiceAtLocations(trx, serviceId)
+            if (record.location) {
+              const locationId = b.location(scope, organizationId, record.location)
+              b.rows.serviceAtLocations.push({
+                id: orderedUuid(),
+                service_id: serviceId,
+                location_id: locationId,
+                description: null,
+              })
+            }
+          }
+        }
+
+        await repo.deleteChildren(trx, serviceId)
+        b.children(serviceId, record)
+        // the new organisation (if any) must exist before the service points at it
+        await repo.insertRows(trx, { ...emptyRows(), organizations: b.rows.organizations })
+        await repo.updateService(trx, serviceId, {
+          ...serviceColumns(record, existing.alternateName),
+          organization_id: organizationId,
+          updated_at: now,
+        })
+        await repo.insertRows(trx, { ...b.rows, organizations: [] })
+        await repo.insertMetadata(trx, metadataRows(serviceId, 'update', before, after, actor, now))
+        await deps.audit.record(trx, actor, {
+          action: 'update',
+          entity: ENTITY,
+          entityId: serviceId,
+          establishmentId: scope,
+          changes,
+        })
+        return ok()
+      })
+    },
+
+    /** Records that someone checked the service's details today (HSDS assured_date and assurer_email). */
+    async markChecked(
+      actor: Actor,
+      establishmentId: number,
+      serviceId: string,
+      editor: Editor,
+      assurerEmail: string,
+      today = todayIso(),
+    ): Promise<'ok' | 'not-found' | 'forbidden'> {
+      return db.transaction().execute(async trx => {
+        const existing = await repo.byId(trx, establishmentId, serviceId)
+        if (!existing) return 'not-found' as const
+        if (!mayEdit(editor, establishmentId, { establishmentId: existing.establishment_id }))
+          return 'forbidden' as const
+        const now = new Date().toISOString()
+        const before = { assured_date: existing.assured_date ?? '', assurer_email: existing.assurer_email ?? '' }
+        const after = { assured_date: today, assurer_email: assurerEmail }
+        await repo.updateService(trx, serviceId, { assured_date: today, assurer_email: assurerEmail, updated_at: now })
+        await repo.insertMetadata(trx, metadataRows(serviceId, 'update', before, after, actor, now))
+        await deps.audit.record(trx, actor, {
+          action: 'update',
+          entity: ENTITY,
+          entityId: serviceId,
+          establishmentId: existing.establishment_id,
+          changes: diff(before, after),
+        })
+        return 'ok' as const
+      })
+    },
+
+    /** Who changed which field, newest first (HSDS metadata). */
+    history: (serviceId: string) => repo.metadataFor(serviceId),
+
+    /**
+     * Services not checked for CHECK_DUE_MONTHS: the establishment's own (for its admins) and, for the national
+     * team, the national ones too.
+     */
+    async checkDue(establishmentId: number, opts: { establishment: boolean; national: boolean }, today = todayIso()) {
+      const before = monthsBefore(today, CHECK_DUE_MONTHS)
+      const rows = [
+        ...(opts.national ? await repo.checkDue(null, before) : []),
+        ...(opts.establishment ? await repo.checkDue(establishmentId, before) : []),
+      ]
+      return { before, rows }
+    },
+
+    /**
+     * Loads the demo directory inside the demo's transaction: the national services once, and each
+     * establishment's own, in bulk inserts. The demo's own audit events (one per establishment) cover it.
+     */
+    async loadDemo(
+      trx: Kysely<Database>,
+      establishments: { id: number; code: string; name: string }[],
+      today: string,
+    ): Promise<{ services: number }> {
+      const demo = demoDirectory(today)
+      const now = new Date().toISOString()
+      let services = 0
+      const national = rowBuilder(now)
+      for (const s of demo.national)
+        national.service(null, s.record, { assuredDate: s.assuredDate, assurerEmail: s.assurerEmail })
+      await repo.insertRows(trx, national.rows)
+      services += demo.national.length
+      // a few establishments per batch keeps statements large without holding every row of 120 at once
+      for (let i = 0; i < establishments.length; i += 10) {
+        const b = rowBuilder(now)
+        for (const e of establishments.slice(i, i + 10)) {
+          const list = demo.forEstablishment(e)
+          for (const s of list) b.service(e.id, s.record, { assuredDate: s.assuredDate, assurerEmail: s.assurerEmail })
+          services += list.length
+        }
+        await repo.insertRows(trx, b.rows)
+      }
+      return { services }
+    },
+
+    /** Inserts many services at once, inside the caller's transaction (bench and tests). */
+    async insertMany(
+      trx: Kysely<Database>,
+      items: { establishmentId: number | null; record: ServiceRecord; assuredDate?: string | null }[],
+    ): Promise<string[]> {
+      const b = rowBuilder(new Date().toISOString())
+      const ids = items.map(i => b.service(i.establishmentId, i.record, { assuredDate: i.assuredDate ?? null }))
+      await repo.insertRows(trx, b.rows)
+      return ids
+    },
+  }
+}
+
+export type DirectoryService = ReturnType<typeof directoryService>
+export type { DirectoryRows }

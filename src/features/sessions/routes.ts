@@ -1,0 +1,251 @@
+import crypto from 'node:crypto'
+import type { Request, Response } from 'express'
+import type { Services } from '../../services'
+import { normalisePrisonNumber } from '../../domain/prisoner'
+import { AMENDABLE, MAX_ROWS, rowCount } from '../../domain/sessionEntry'
+import { LOCATIONS, NOT_DELIVERED_REASONS, OUTCOMES, STAKEHOLDERS } from '../../domain/sessions'
+import { PATHWAYS } from '../../domain/pathways'
+import { actorOf, ctxOf, establishmentOf, hasRole } from '../../web/context'
+import { HttpError } from '../../web/errors'
+import { flash, redirectWithErrors, takeForm } from '../../web/forms'
+import { type RouteDef, get, intParam, param, post } from '../../web/routing'
+import { entryFormOf, withExtraRow } from './schema'
+import { formOf, releasedMessage } from './service'
+
+/** Who records sessions (a Supervising Officer records for cover), and who reads them. */
+const RECORDERS = ['KEY_WORKER', 'SUPERVISING_OFFICER'] as const
+const READERS = ['KEY_WORKER', 'SUPERVISING_OFFICER', 'ESTABLISHMENT_ADMIN', 'NATIONAL_POLICY'] as const
+const AMENDERS = ['KEY_WORKER', 'SUPERVISING_OFFICER', 'ESTABLISHMENT_ADMIN'] as const
+const DELETERS = ['ESTABLISHMENT_ADMIN'] as const
+
+const wantsJson = (req: Request) => req.accepts(['html', 'json']) === 'json'
+
+export function sessionRoutes(s: Services): RouteDef[] {
+  const prisonerOr404 = async (establishmentId: number, raw: string) => {
+    const prisoner = await s.prisoners.get(establishmentId, normalisePrisonNumber(raw))
+    if (!prisoner) throw new HttpError(404)
+    return prisoner
+  }
+
+  /**
+   * The entry the request is about. Another establishment's, or another user's draft: 404. An entry already
+   * submitted or deleted: its read-only page. Otherwise the user's draft.
+   */
+  async function draftOrRedirect(req: Request, res: Response) {
+    const est = establishmentOf(res)
+    const id = intParam(req, 'sessionId')
+    const row = await s.sessions.get(est.id, id)
+    if (!row) throw new HttpError(404)
+    if (row.status !== 'draft') {
+      if (wantsJson(req)) return void res.status(409).json({ saved: false, status: row.status })
+      return void res.redirect(303, `/sessions/${row.id}`)
+    }
+    if (row.author_user_id !== ctxOf(res).userId) throw new HttpError(404)
+    return row
+  }
+
+  /** After the commit, the referrals feature emails the services; a failure there never undoes the entry. */
+  async function sendReferrals(res: Response, establishmentId: number, referralIds: number[]) {
+    if (!referralIds.length) return
+    try {
+      await s.referrals.sendForNewReferrals(actorOf(res), establishmentId, referralIds)
+    } catch (err) {
+      s.logger.error({ err, referralIds }, 'sending referral emails failed; the referrals are saved')
+    }
+  }
+
+  return [
+    get('/prisoners/:prisonNumber/sessions/new', RECORDERS, async (req, res) => {
+      const est = establishmentOf(res)
+      const prisoner = await prisonerOr404(est.id, param(req, 'prisonNumber'))
+      const info = await s.sessions.startInfo(est.id, prisoner.prison_number, ctxOf(res).userId)
+      if (!info) throw new HttpError(404)
+      if (info.draftId && info.prisoner.status === 'in') return res.redirect(303, `/sessions/${info.draftId}/edit`)
+      res.render('sessions/views/start', {
+        pageTitle: `Record a session with ${prisoner.first_name} ${prisoner.last_name}`,
+        prisoner,
+        info,
+        released: prisoner.status !== 'in' ? releasedMessage(prisoner) : null,
+        clientKey: crypto.randomUUID(),
+        ...takeForm(req, {}),
+      })
+    }),
+
+    // POST to the collection: the start page and its form are on different paths (the form has nothing to fill)
+    post('/prisoners/:prisonNumber/sessions', RECORDERS, async (req, res) => {
+      const est = establishmentOf(res)
+      const prisoner = await prisonerOr404(est.id, param(req, 'prisonNumber'))
+      const body = req.body as Record<string, unknown> | undefined
+      const key = typeof body?.client_key === 'string' ? body.client_key : undefined
+      const r = await s.sessions.start(actorOf(res), est.id, prisoner.prison_number, key)
+      if (r === 'not-found') throw new HttpError(404)
+      if (!r.ok) return redirectWithErrors(req, res, r.errors, `/prisoners/${prisoner.prison_number}/sessions/new`)
+      if (!r.value.created) flash(req, 'You already had a draft for this prisoner: carry on with it')
+      res.redirect(303, `/sessions/${r.value.id}/edit`)
+    }),
+
+    get('/sessions/drafts', RECORDERS, async (_req, res) => {
+      const est = establishmentOf(res)
+      const userId = ctxOf(res).userId
+      const [drafts, recent] = await Promise.all([
+        s.sessions.draftsOf(est.id, userId),
+        s.sessions.recent(est.id, userId, 20),
+      ])
+      res.render('sessions/views/drafts', { pageTitle: 'Your session entries', drafts, recent, outcomes: OUTCOMES })
+    }),
+
+    get('/sessions/:sessionId/edit', RECORDERS, async (req, res) => {
+      const row = await draftOrRedirect(req, res)
+      if (!row) return
+      const est = establishmentOf(res)
+      const stored = formOf(row)
+      const kept = takeForm(req, stored)
+      const values = kept.values as Record<string, unknown>
+      const options = await s.sessions.formOptions(est.id, row, values as Record<string, string>)
+      const list = (k: string) => {
+        const v = values[k]
+        return Array.isArray(v) ? v.map(String) : typeof v === 'string' && v ? [v] : []
+      }
+      res.render('sessions/views/edit', {
+        pageTitle: `Key work session with ${row.first_name} ${row.last_name}`,
+        row,
+        ...kept,
+        clientKey: row.client_key,
+        checkedPathways: list('pathways'),
+        checkedWorksheets: list('worksheets').map(Number),
+        goalRows: Array.from({ length: rowCount(values as Record<string, string>, 'goalRows') }, (_, i) => i),
+        referralRows: Array.from({ length: rowCount(values as Record<string, string>, 'referralRows') }, (_, i) => i),
+        maxRows: MAX_ROWS,
+        options,
+        outcomes: OUTCOMES,
+        reasons: NOT_DELIVERED_REASONS,
+        locations: LOCATIONS,
+        pathways: PATHWAYS,
+        stakeholders: STAKEHOLDERS,
+      })
+    }),
+
+    // Every "save and continue" (without JavaScript) and every field change (with it) saves the draft here.
+    post('/sessions/:sessionId/draft', RECORDERS, async (req, res) => {
+      const row = await draftOrRedirect(req, res)
+      if (!row) return
+      const est = establishmentOf(res)
+      const body = (req.body ?? {}) as Record<string, unknown>
+      let form = entryFormOf(body)
+      const action = typeof body.action === 'string' ? body.action : 'save'
+      if (action === 'add-goal') form = withExtraRow(form, 'goalRows')
+      if (action === 'add-referral') form = withExtraRow(form, 'referralRows')
+      const r = await s.sessions.saveDraft(actorOf(res), est.id, row.id, form)
+      if (r === 'not-found') throw new HttpError(404)
+      if (wantsJson(req)) {
+        if (r === 'locked') return void res.status(409).json({ saved: false, status: 'submitted' })
+        return void res.json({ saved: true, at: new Date().toISOString() })
+      }
+      if (r === 'locked') return res.redirect(303, `/sessions/${row.id}`)
+      const anchor =
+        action === 'add-goal'
+          ? `#goal${rowCount(form, 'goalRows') - 1}Description`
+          : action === 'add-referral'
+            ? `#referral${rowCount(form, 'referralRows') - 1}To`
+            : ''
+      flash(req, 'Draft saved')
+      res.redirect(303, `/sessions/${row.id}/edit${anchor}`)
+    }),
+
+    post('/sessions/:sessionId/submit', RECORDERS, async (req, res) => {
+      const row = await draftOrRedirect(req, res)
+      if (!row) return
+      const est = establishmentOf(res)
+      const r = await s.sessions.submit(actorOf(res), est.id, row.id, entryFormOf(req.body))
+      if (r === 'not-found') throw new HttpError(404)
+      if (!r.ok) return redirectWithErrors(req, res, r.errors, `/sessions/${row.id}/edit`)
+      if (!r.value.already) {
+        await sendReferrals(res, est.id, r.value.referralIds)
+        flash(req, `Session with ${row.first_name} ${row.last_name} recorded`)
+      }
+      res.redirect(303, `/sessions/${row.id}`)
+    }),
+
+    get('/sessions/:sessionId', READERS, async (req, res) => {
+      const est = establishmentOf(res)
+      const id = intParam(req, 'sessionId')
+      const row = await s.sessions.get(est.id, id)
+      if (!row) throw new HttpError(404)
+      const ctx = ctxOf(res)
+      if (row.status === 'draft') {
+        if (row.author_user_id === ctx.userId && hasRole(res, ...RECORDERS))
+          return res.redirect(303, `/sessions/${row.id}/edit`)
+        throw new HttpError(404)
+      }
+      const entry = await s.sessions.entry(est.id, id)
+      if (!entry) throw new HttpError(404)
+      res.render('sessions/views/show', {
+        pageTitle: `Key work session with ${row.first_name} ${row.last_name}`,
+        ...entry,
+        outcomes: OUTCOMES,
+        reasons: NOT_DELIVERED_REASONS,
+        locations: LOCATIONS,
+        amendable: AMENDABLE,
+        canAmend: hasRole(res, ...AMENDERS) && s.sessions.mayAmend(row, ctx.userId, ctx.roles),
+        canDelete: hasRole(res, ...DELETERS) && row.status === 'submitted',
+      })
+    }),
+
+    get('/sessions/:sessionId/amend', AMENDERS, async (req, res) => {
+      const est = establishmentOf(res)
+      const ctx = ctxOf(res)
+      const entry = await s.sessions.entry(est.id, intParam(req, 'sessionId'))
+      if (!entry || !s.sessions.mayAmend(entry.row, ctx.userId, ctx.roles)) throw new HttpError(404)
+      res.render('sessions/views/amend', {
+        pageTitle: 'Amend a session entry',
+        row: entry.row,
+        amendable: AMENDABLE,
+        locations: LOCATIONS,
+        ...takeForm(req, { ...entry.current, reason: '' }),
+      })
+    }),
+
+    post('/sessions/:sessionId/amend', AMENDERS, async (req, res) => {
+      const est = establishmentOf(res)
+      const ctx = ctxOf(res)
+      const id = intParam(req, 'sessionId')
+      const row = await s.sessions.get(est.id, id)
+      if (!row || !s.sessions.mayAmend(row, ctx.userId, ctx.roles)) throw new HttpError(404)
+      const body = (req.body ?? {}) as Record<string, unknown>
+      const form = Object.fromEntries(
+        [...Object.keys(AMENDABLE), 'reason'].map(k => [k, typeof body[k] === 'string' ? body[k] : '']),
+      ) as Record<string, string>
+      const r = await s.sessions.amend(actorOf(res), est.id, id, form)
+      if (r === 'not-found') throw new HttpError(404)
+      if (!r.ok) return redirectWithErrors(req, res, r.errors)
+      flash(req, 'Amendment added to the entry')
+      res.redirect(303, `/sessions/${id}`)
+    }),
+
+    get('/sessions/:sessionId/delete', DELETERS, async (req, res) => {
+      const est = establishmentOf(res)
+      const row = await s.sessions.get(est.id, intParam(req, 'sessionId'))
+      if (!row || row.status === 'draft') throw new HttpError(404)
+      if (row.status === 'deleted') return res.redirect(303, `/sessions/${row.id}`)
+      res.render('sessions/views/delete', {
+        pageTitle: 'Delete a session entry',
+        row,
+        ...takeForm(req, { reason: '' }),
+      })
+    }),
+
+    post('/sessions/:sessionId/delete', DELETERS, async (req, res) => {
+      const est = establishmentOf(res)
+      const id = intParam(req, 'sessionId')
+      const row = await s.sessions.get(est.id, id)
+      if (!row || row.status === 'draft') throw new HttpError(404)
+      if (row.status === 'deleted') return res.redirect(303, `/sessions/${row.id}`)
+      const body = (req.body ?? {}) as Record<string, unknown>
+      const r = await s.sessions.remove(actorOf(res), est.id, id, typeof body.reason === 'string' ? body.reason : '')
+      if (r === 'not-found') throw new HttpError(404)
+      if (!r.ok) return redirectWithErrors(req, res, r.errors)
+      flash(req, 'Session entry deleted')
+      res.redirect(303, `/sessions/${id}`)
+    }),
+  ]
+}

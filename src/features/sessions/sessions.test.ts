@@ -1,0 +1,519 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { londonNow } from '../../domain/hubs'
+import { addDays } from '../../domain/dates'
+import { SYSTEM_ACTOR } from '../audit/service'
+import { prisonerRecordSchema } from '../prisoners/schema'
+import { type Browser, createUser, signedIn } from '../../../test/harness'
+import { type SeededWorld, seededWorld } from '../../../test/fixtures'
+
+// Recording Key Work sessions through the routes, over a real database (SQLite, or PostgreSQL with
+// TEST_DATABASE_URL): drafts, submit, double submit, amendments, delete, bad input and roles.
+
+let world: SeededWorld
+let kw: Browser
+const today = londonNow().date
+const [ty, tm, td] = today.split('-')
+const dateFields = (iso: string) => {
+  const [y, m, d] = iso.split('-')
+  return { 'sessionDate-day': String(Number(d)), 'sessionDate-month': String(Number(m)), 'sessionDate-year': y! }
+}
+
+before(async () => {
+  world = await seededWorld()
+  kw = await signedIn(world, 'key_worker.mdi')
+})
+after(() => world.close())
+
+const db = () => world.services.db.db
+const mdi = () => world.seeded.MDI
+
+let prisonerSeq = 0
+/** A prisoner of MDI made for one test (so tests don't share drafts or goals). */
+async function newPrisoner(overrides: Record<string, string> = {}) {
+  prisonerSeq++
+  const prisonNumber = `G${String(1000 + prisonerSeq)}GG`
+  const record = prisonerRecordSchema.parse({
+    prisonNumber,
+    firstName: 'Alan',
+    lastName: `Test${prisonerSeq}`,
+    dateOfBirth: '1990-01-01',
+    unit: mdi().unitCode,
+    cell: '',
+    receptionDate: '2025-01-10',
+    releaseDate: '',
+    status: 'in',
+    complexity: 'low',
+    firstLanguage: 'en',
+    interpreterNeeded: 'no',
+    nationality: 'British',
+    ...overrides,
+  })
+  const r = await world.services.prisoners.create(
+    { ...SYSTEM_ACTOR, establishmentId: mdi().establishmentId },
+    mdi().establishmentId,
+    record,
+  )
+  assert.ok(r.ok, JSON.stringify(r))
+  return prisonNumber
+}
+
+/** Starts a draft through the routes; returns its id. */
+async function start(b: Browser, prisonNumber: string): Promise<number> {
+  const page = await b.get(`/prisoners/${prisonNumber}/sessions/new`)
+  assert.equal(page.status, 200, page.text.slice(0, 300))
+  const key = /name="client_key" value="([^"]+)"/.exec(page.text)?.[1]
+  assert.ok(key)
+  const res = await b.post(
+    `/prisoners/${prisonNumber}/sessions`,
+    { client_key: key },
+    `/prisoners/${prisonNumber}/sessions/new`,
+  )
+  assert.equal(res.status, 303)
+  const m = /^\/sessions\/(\d+)\/edit$/.exec(res.headers.location ?? '')
+  assert.ok(m, res.headers.location)
+  return Number(m[1])
+}
+
+const basic = (): Record<string, string | string[]> => ({
+  outcome: 'delivered',
+  'sessionDate-day': String(Number(td)),
+  'sessionDate-month': String(Number(tm)),
+  'sessionDate-year': ty!,
+  startsAt: '10:15',
+  duration: '40',
+  location: 'interview_room',
+  private: 'yes',
+  interpreterNeeded: 'no',
+  concern: 'no',
+  prisonerWords: 'I want to get a job in a kitchen.',
+  agreed: 'Look at catering courses.',
+})
+
+async function sessionRow(id: number) {
+  return db().selectFrom('key_work_sessions').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+}
+
+describe('recording a session', () => {
+  it('records a delivered session with a goal, a referral to a directory service and a worksheet', async () => {
+    const pn = await newPrisoner()
+    const id = await start(kw, pn)
+    const edit = await kw.get(`/sessions/${id}/edit`)
+    assert.equal(edit.status, 200)
+    assert.match(edit.text, /not on your caseload/, 'the Key Worker is not linked to this prisoner: cover')
+    assert.match(edit.text, /name="duration"[^>]*value="\d+"/, 'the duration defaults from the settings')
+    assert.match(edit.text, new RegExp(`name="sessionDate-year"[^>]*value="${ty}"`), 'the date defaults to today')
+    assert.match(edit.text, /Resettlement advice MDI/, 'the establishment’s directory services are offered')
+    assert.doesNotMatch(edit.text, /Resettlement advice LEI/, 'not another establishment’s')
+    assert.match(edit.text, /session-draft\.js" nonce="/, 'the draft script is included with the CSP nonce')
+
+    const outboxBefore = await db()
+      .selectFrom('outbox_emails')
+      .select(db().fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
+    const form = {
+      ...basic(),
+      pathways: ['education-training-employment', 'health'],
+      goalRows: '1',
+      goal0Description: 'Finish the level 1 food hygiene course',
+      goal0Measure: 'Certificate',
+      goal0TargetDate: addDays(today, 60),
+      referralRows: '1',
+      referral0To: `service:${mdi().serviceId}`,
+      referral0Note: 'Needs an address for release',
+      referral0FollowUp: addDays(today, 14),
+      worksheets: [String(mdi().worksheetId)],
+    }
+    // saving without JavaScript shows the chosen service's contact details
+    const saved = await kw.post(`/sessions/${id}/draft`, { ...form, action: 'save' }, `/sessions/${id}/edit`)
+    assert.equal(saved.status, 303)
+    const again = await kw.get(`/sessions/${id}/edit`)
+    assert.match(again.text, /resettlement\.mdi@example\.org/)
+    assert.match(again.text, /0113 496 0100/)
+
+    const res = await kw.post(`/sessions/${id}/submit`, form, `/sessions/${id}/edit`)
+    assert.equal(res.status, 303)
+    assert.equal(res.headers.location, `/sessions/${id}`)
+    const row = await sessionRow(id)
+    assert.equal(row.status, 'submitted')
+    assert.equal(row.outcome, 'delivered')
+    assert.equal(row.session_date, today)
+    assert.equal(row.duration_minutes, 40)
+    assert.equal(row.on_caseload, 0)
+    assert.equal(row.pathways, 'education-training-employment,health')
+    assert.ok(row.submitted_at)
+    assert.equal(row.draft_form, null)
+    const goals = await db().selectFrom('session_goals').selectAll().where('set_in_session_id', '=', id).execute()
+    assert.equal(goals.length, 1)
+    assert.equal(goals[0]!.status, 'open')
+    const referrals = await db().selectFrom('referrals').selectAll().where('session_id', '=', id).execute()
+    assert.equal(referrals.length, 1)
+    assert.equal(referrals[0]!.service_id, mdi().serviceId)
+    assert.equal(referrals[0]!.status, 'sent')
+    const sheets = await db().selectFrom('session_worksheets').selectAll().where('session_id', '=', id).execute()
+    assert.deepEqual(
+      sheets.map(s => s.worksheet_id),
+      [mdi().worksheetId],
+    )
+    const audit = await db()
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('entity', '=', 'key_work_session')
+      .where('entity_id', '=', String(id))
+      .where('action', '=', 'submit')
+      .execute()
+    assert.equal(audit.length, 1)
+    const outboxAfter = await db()
+      .selectFrom('outbox_emails')
+      .select(db().fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
+    assert.equal(Number(outboxAfter.n), Number(outboxBefore.n) + 1, 'the referral was emailed (to the outbox)')
+
+    const page = await kw.get(`/sessions/${id}`)
+    assert.equal(page.status, 200)
+    assert.match(page.text, /Finish the level 1 food hygiene course/)
+    assert.match(page.text, /resettlement\.mdi@example\.org/, 'the referred service’s contact details')
+    assert.match(page.text, /Getting to the gym at MDI/)
+
+    // the timeline and planning helpers read through these
+    const prisoner = (await world.services.prisoners.get(mdi().establishmentId, pn))!
+    const last = await world.services.sessions.lastDelivered(mdi().establishmentId)
+    assert.equal(last.get(prisoner.id), today)
+    const history = await world.services.sessions.forPrisoner(mdi().establishmentId, prisoner.id)
+    assert.equal(history.length, 1)
+    assert.equal(history[0]!.goals.length, 1)
+    assert.equal(history[0]!.referrals[0]!.to, 'Resettlement advice MDI')
+
+    // the goal is carried forward into the next session, and reviewed there
+    const next = await start(kw, pn)
+    const nextEdit = await kw.get(`/sessions/${next}/edit`)
+    assert.match(nextEdit.text, /Finish the level 1 food hygiene course/)
+    const goalId = goals[0]!.id
+    const r2 = await kw.post(
+      `/sessions/${next}/submit`,
+      { ...basic(), [`review${goalId}Status`]: 'achieved', [`review${goalId}Note`]: 'Passed' },
+      `/sessions/${next}/edit`,
+    )
+    assert.equal(r2.headers.location, `/sessions/${next}`)
+    const goal = await db().selectFrom('session_goals').selectAll().where('id', '=', goalId).executeTakeFirstOrThrow()
+    assert.equal(goal.status, 'achieved')
+    assert.equal(goal.updated_in_session_id, next)
+    const reviews = await db().selectFrom('goal_reviews').selectAll().where('goal_id', '=', goalId).execute()
+    assert.deepEqual(
+      reviews.map(r => [r.session_id, r.status, r.note]),
+      [[next, 'achieved', 'Passed']],
+    )
+  })
+
+  it('records a session not delivered, with its reason', async () => {
+    const pn = await newPrisoner()
+    const id = await start(kw, pn)
+    const res = await kw.post(
+      `/sessions/${id}/submit`,
+      { outcome: 'not_delivered', notDeliveredReason: 'other', notDeliveredDetail: 'Fire alarm', ...dateFields(today) },
+      `/sessions/${id}/edit`,
+    )
+    assert.equal(res.headers.location, `/sessions/${id}`)
+    const row = await sessionRow(id)
+    assert.equal(row.status, 'submitted')
+    assert.equal(row.outcome, 'not_delivered')
+    assert.equal(row.not_delivered_reason, 'other')
+    assert.equal(row.not_delivered_detail, 'Fire alarm')
+    const prisoner = (await world.services.prisoners.get(mdi().establishmentId, pn))!
+    assert.equal((await world.services.sessions.lastDelivered(mdi().establishmentId)).has(prisoner.id), false)
+  })
+
+  it('returns to the existing draft when started again, and lists it under "Your drafts"', async () => {
+    const pn = await newPrisoner()
+    const id = await start(kw, pn)
+    const again = await kw.get(`/prisoners/${pn}/sessions/new`)
+    assert.equal(again.status, 303)
+    assert.equal(again.headers.location, `/sessions/${id}/edit`)
+    const post = await kw.post(`/prisoners/${pn}/sessions`, {}, '/')
+    assert.equal(post.headers.location, `/sessions/${id}/edit`)
+    const drafts = await kw.get('/sessions/drafts')
+    assert.match(drafts.text, new RegExp(`/sessions/${id}/edit`))
+    const n = await db()
+      .selectFrom('key_work_sessions')
+      .select('id')
+      .where('status', '=', 'draft')
+      .where('prisoner_id', '=', (await world.services.prisoners.get(mdi().establishmentId, pn))!.id)
+      .execute()
+    assert.equal(n.length, 1)
+  })
+})
+
+describe('drafts', () => {
+  it('saves without JavaScript, adding goal rows, and keeps everything typed', async () => {
+    const pn = await newPrisoner()
+    const id = await start(kw, pn)
+    const res = await kw.post(
+      `/sessions/${id}/draft`,
+      { ...basic(), duration: 'abc', goal0Description: 'First goal', goalRows: '1', action: 'add-goal' },
+      `/sessions/${id}/edit`,
+    )
+    assert.equal(res.status, 303)
+    assert.equal(res.headers.location, `/sessions/${id}/edit#goal1Description`)
+    const page = await kw.get(`/sessions/${id}/edit`)
+    assert.match(page.text, /Draft saved/)
+    assert.match(page.text, /id="goal1Description"/, 'one more goal row')
+    assert.match(page.text, /First goal/)
+    assert.match(page.text, /name="duration"[^>]*value="abc"/, 'even a value that would not pass is kept')
+    assert.equal((await sessionRow(id)).status, 'draft')
+  })
+
+  it('saves through the JSON endpoint the script uses', async () => {
+    const pn = await newPrisoner()
+    const id = await start(kw, pn)
+    const _csrf = await kw.csrf(`/sessions/${id}/edit`)
+    const res = await kw.agent
+      .post(`/sessions/${id}/draft`)
+      .set('Accept', 'application/json')
+      .type('form')
+      .send({ _csrf, ...basic(), agreed: 'Saved by the script' })
+    assert.equal(res.status, 200)
+    assert.equal(res.body.saved, true)
+    const row = await sessionRow(id)
+    assert.match(row.draft_form ?? '', /Saved by the script/)
+    // a bad token is refused, as JSON
+    const bad = await kw.agent
+      .post(`/sessions/${id}/draft`)
+      .set('Accept', 'application/json')
+      .type('form')
+      .send({ _csrf: 'x' })
+    assert.equal(bad.status, 403)
+  })
+})
+
+describe('bad input', () => {
+  async function submitErrors(overrides: Record<string, string | string[]>, pn?: string) {
+    const prisonNumber = pn ?? (await newPrisoner())
+    const id = await start(kw, prisonNumber)
+    const res = await kw.post(`/sessions/${id}/submit`, { ...basic(), ...overrides }, `/sessions/${id}/edit`)
+    assert.equal(res.status, 303)
+    assert.equal(res.headers.location, `/sessions/${id}/edit`)
+    const page = await kw.get(`/sessions/${id}/edit`)
+    assert.equal(page.status, 200)
+    assert.match(page.text, /There is a problem/)
+    const row = await sessionRow(id)
+    assert.equal(row.status, 'draft', 'nothing submitted')
+    for (const table of ['session_goals', 'referrals'] as const) {
+      const rows = await db().selectFrom(table).select('id').where('prisoner_id', '=', row.prisoner_id).execute()
+      assert.equal(rows.length, 0, `no ${table} written`)
+    }
+    return page.text
+  }
+
+  it('refuses a session dated in the future', async () => {
+    assert.match(await submitErrors(dateFields(addDays(today, 1))), /today or in the past/)
+  })
+  it('refuses a session before the prisoner’s reception', async () => {
+    const text = await submitErrors({ ...dateFields('2025-01-09') })
+    assert.match(text, /before the prisoner arrived/)
+  })
+  it('refuses a duration of 0 or 600 minutes, keeping the values typed', async () => {
+    const zero = await submitErrors({ duration: '0', goal0Description: 'Kept goal', goal0Measure: 'Kept measure' })
+    assert.match(zero, /whole number of minutes from 5 to 180/)
+    assert.match(zero, /Kept goal/)
+    assert.match(await submitErrors({ duration: '600' }), /whole number of minutes from 5 to 180/)
+  })
+  it('refuses a referral to another establishment’s service', async () => {
+    const text = await submitErrors({ referral0To: `service:${world.seeded.LEI.serviceId}` })
+    assert.match(text, /this establishment’s directory or a national one/)
+  })
+  it('refuses an interpreter-needing prisoner with no interpreter and no reason, and a concern not escalated', async () => {
+    const text = await submitErrors({ interpreterNeeded: 'yes', interpreterUsed: 'no', concern: 'yes' })
+    assert.match(text, /why no interpreter was used/)
+    assert.match(text, /escalated to/)
+  })
+  it('gives 404 for a prisoner of another establishment', async () => {
+    assert.equal((await kw.get(`/prisoners/${world.seeded.LEI.prisonNumber}/sessions/new`)).status, 404)
+    assert.equal((await kw.post(`/prisoners/${world.seeded.LEI.prisonNumber}/sessions`, {}, '/')).status, 404)
+  })
+  it('explains that a released prisoner cannot have a session, at start and at submit', async () => {
+    const released = await newPrisoner({ status: 'released', releaseDate: '2026-01-01' })
+    const page = await kw.get(`/prisoners/${released}/sessions/new`)
+    assert.equal(page.status, 200)
+    assert.match(page.text, /has been released/)
+    const post = await kw.post(`/prisoners/${released}/sessions`, {}, '/')
+    assert.equal(post.status, 303)
+    assert.match((await kw.get(post.headers.location!)).text, /has been released/)
+
+    // released while the draft was open
+    const pn = await newPrisoner()
+    const id = await start(kw, pn)
+    const prisoner = (await world.services.prisoners.get(mdi().establishmentId, pn))!
+    await db().updateTable('prisoners').set({ status: 'released' }).where('id', '=', prisoner.id).execute()
+    const res = await kw.post(`/sessions/${id}/submit`, basic(), `/sessions/${id}/edit`)
+    assert.equal(res.headers.location, `/sessions/${id}/edit`)
+    assert.match((await kw.get(`/sessions/${id}/edit`)).text, /has been released/)
+    assert.equal((await sessionRow(id)).status, 'draft')
+  })
+  it('answers an empty or junk submit with errors, never a 500', async () => {
+    const pn = await newPrisoner()
+    const id = await start(kw, pn)
+    const res = await kw.post(
+      `/sessions/${id}/submit`,
+      { outcome: 'maybe', duration: ['1', '2'], goal99Description: 'x', hubBookingId: 'x' },
+      `/sessions/${id}/edit`,
+    )
+    assert.equal(res.status, 303)
+    assert.match((await kw.get(`/sessions/${id}/edit`)).text, /There is a problem/)
+  })
+})
+
+describe('double submit', () => {
+  it('makes one entry from the same form sent twice, one after the other or at once', async () => {
+    const pn = await newPrisoner()
+    const id = await start(kw, pn)
+    const form = { ...basic(), goal0Description: 'One goal only', goal0Measure: 'Count them' }
+    const _csrf = await kw.csrf(`/sessions/${id}/edit`)
+    const send = () =>
+      kw.agent
+        .post(`/sessions/${id}/submit`)
+        .type('form')
+        .send({ _csrf, ...form })
+    const [a, b] = await Promise.all([send(), send()])
+    const c = await send()
+    for (const r of [a, b, c]) {
+      assert.equal(r.status, 303)
+      assert.equal(r.headers.location, `/sessions/${id}`)
+    }
+    const row = await sessionRow(id)
+    const entries = await db()
+      .selectFrom('key_work_sessions')
+      .select('id')
+      .where('prisoner_id', '=', row.prisoner_id)
+      .execute()
+    assert.equal(entries.length, 1)
+    const goals = await db().selectFrom('session_goals').select('id').where('set_in_session_id', '=', id).execute()
+    assert.equal(goals.length, 1)
+    assert.equal((await kw.get(`/sessions/${id}`)).status, 200)
+  })
+})
+
+describe('amendments and delete', () => {
+  let id: number
+  before(async () => {
+    const pn = await newPrisoner()
+    id = await start(kw, pn)
+    await kw.post(`/sessions/${id}/submit`, basic(), `/sessions/${id}/edit`)
+    assert.equal((await sessionRow(id)).status, 'submitted')
+  })
+
+  it('locks the submitted entry: the edit page shows it read-only, draft saves change nothing', async () => {
+    const edit = await kw.get(`/sessions/${id}/edit`)
+    assert.equal(edit.status, 303)
+    assert.equal(edit.headers.location, `/sessions/${id}`)
+    await kw.post(`/sessions/${id}/draft`, { ...basic(), agreed: 'changed' }, `/sessions/${id}`)
+    assert.equal((await sessionRow(id)).agreed, 'Look at catering courses.')
+  })
+
+  it('appends an amendment with who, when and why; the original stays', async () => {
+    const missing = await kw.post(`/sessions/${id}/amend`, { durationMinutes: '50' }, `/sessions/${id}/amend`)
+    assert.equal(missing.headers.location, `/sessions/${id}/amend`)
+    assert.match((await kw.get(`/sessions/${id}/amend`)).text, /Enter why the entry is being amended/)
+
+    const form = await kw.get(`/sessions/${id}/amend`)
+    assert.match(form.text, /name="durationMinutes"[^>]*value="40"/)
+    const fields = {
+      sessionDate: today,
+      startsAt: '10:15',
+      durationMinutes: '50',
+      location: 'interview_room',
+      private: 'yes',
+      concernEscalatedTo: '',
+      interpreterWhyNot: '',
+      prisonerWords: 'I want to get a job in a kitchen.',
+      agreed: 'Look at catering courses.',
+      reason: 'It ran over',
+    }
+    const res = await kw.post(`/sessions/${id}/amend`, fields, `/sessions/${id}/amend`)
+    assert.equal(res.headers.location, `/sessions/${id}`)
+    const row = await sessionRow(id)
+    assert.equal(row.duration_minutes, 40, 'the original is kept')
+    const amendments = await db().selectFrom('session_amendments').selectAll().where('session_id', '=', id).execute()
+    assert.equal(amendments.length, 1)
+    assert.equal(amendments[0]!.amended_by, 'key_worker.mdi')
+    assert.equal(amendments[0]!.reason, 'It ran over')
+    assert.deepEqual(JSON.parse(amendments[0]!.changes), { durationMinutes: { from: '40', to: '50' } })
+    const page = await kw.get(`/sessions/${id}`)
+    assert.match(page.text, /It ran over/)
+    assert.match(page.text, /50 minutes/)
+
+    // a Supervising Officer may amend too; another Key Worker may not
+    const so = await signedIn(world, 'supervising_officer.mdi')
+    assert.equal((await so.get(`/sessions/${id}/amend`)).status, 200)
+    await createUser(world.services, 'key_worker2.mdi', [
+      { role: 'KEY_WORKER', establishmentId: mdi().establishmentId },
+    ])
+    const other = await signedIn(world, 'key_worker2.mdi')
+    assert.equal((await other.get(`/sessions/${id}/amend`)).status, 404)
+    assert.equal((await other.post(`/sessions/${id}/amend`, { ...fields, durationMinutes: '60' }, '/')).status, 404)
+    assert.equal((await other.get(`/sessions/${id}`)).status, 200, 'but may read it')
+  })
+
+  it('lets only an establishment admin delete, with a reason, never removing the row', async () => {
+    assert.equal((await kw.post(`/sessions/${id}/delete`, { reason: 'x' }, '/')).status, 403)
+    const admin = await signedIn(world, 'establishment_admin.mdi')
+    const noReason = await admin.post(`/sessions/${id}/delete`, { reason: ' ' }, `/sessions/${id}/delete`)
+    assert.equal(noReason.headers.location, `/sessions/${id}/delete`)
+    assert.equal((await sessionRow(id)).status, 'submitted')
+    const res = await admin.post(
+      `/sessions/${id}/delete`,
+      { reason: 'Recorded against the wrong prisoner' },
+      `/sessions/${id}/delete`,
+    )
+    assert.equal(res.headers.location, `/sessions/${id}`)
+    const row = await sessionRow(id)
+    assert.equal(row.status, 'deleted')
+    assert.equal(row.deleted_by, 'establishment_admin.mdi')
+    assert.equal(row.deleted_reason, 'Recorded against the wrong prisoner')
+    assert.ok(row.deleted_at)
+    const audit = await db()
+      .selectFrom('audit_events')
+      .select('id')
+      .where('entity', '=', 'key_work_session')
+      .where('entity_id', '=', String(id))
+      .where('action', '=', 'delete')
+      .execute()
+    assert.equal(audit.length, 1)
+    assert.match((await admin.get(`/sessions/${id}`)).text, /Recorded against the wrong prisoner/)
+    assert.equal((await world.services.sessions.lastDelivered(mdi().establishmentId)).has(row.prisoner_id), false)
+  })
+})
+
+describe('roles', () => {
+  it('keeps a draft to its author (404 for anyone else) and lets readers read entries', async () => {
+    const pn = await newPrisoner()
+    const id = await start(kw, pn)
+    const so = await signedIn(world, 'supervising_officer.mdi')
+    assert.equal((await so.get(`/sessions/${id}/edit`)).status, 404)
+    assert.equal((await so.post(`/sessions/${id}/draft`, basic(), '/')).status, 404)
+    assert.equal((await so.post(`/sessions/${id}/submit`, basic(), '/')).status, 404)
+    assert.equal((await so.get(`/sessions/${id}`)).status, 404)
+    assert.equal((await sessionRow(id)).status, 'draft')
+
+    const national = await signedIn(world, 'national')
+    await national.post('/establishment/switch', { establishment: 'MDI' }, '/')
+    assert.equal((await national.get(`/sessions/${mdi().sessionId}`)).status, 200)
+    assert.equal((await national.get(`/prisoners/${pn}/sessions/new`)).status, 403)
+    const admin = await signedIn(world, 'establishment_admin.mdi')
+    assert.equal((await admin.get(`/sessions/${mdi().sessionId}`)).status, 200)
+    assert.equal((await admin.post(`/prisoners/${pn}/sessions`, {}, '/')).status, 403)
+    // a Supervising Officer records (for cover) too
+    const soId = await start(so, pn)
+    assert.notEqual(soId, id)
+    assert.equal(
+      (await so.post(`/sessions/${soId}/submit`, basic(), `/sessions/${soId}/edit`)).headers.location,
+      `/sessions/${soId}`,
+    )
+  })
+
+  it('shows "Record a session" on the prisoner page to those who record', async () => {
+    const page = await kw.get(`/prisoners/${mdi().prisonNumber}`)
+    assert.match(page.text, new RegExp(`/prisoners/${mdi().prisonNumber}/sessions/new`))
+    const admin = await signedIn(world, 'establishment_admin.mdi')
+    assert.doesNotMatch((await admin.get(`/prisoners/${mdi().prisonNumber}`)).text, /Record a session/)
+  })
+})

@@ -1,0 +1,48 @@
+import type { Command } from 'commander'
+import { withServices } from '../../cli/withServices'
+import { todayIso } from '../../domain/dates'
+import type { Services } from '../../services'
+import { loadDemoHistory } from './demo'
+
+/** `keywork stats rebuild [--establishment CODE]`: recomputes the statistics aggregates from the sessions. */
+export function registerStatistics(program: Command) {
+  const stats = program.command('stats').description('delivery statistics')
+  stats
+    .command('rebuild')
+    .description('recompute the pre-aggregated statistics from the recorded sessions (safe at any time)')
+    .option('--establishment <code>', 'only this establishment')
+    .action((opts: { establishment?: string }) =>
+      withServices(async s => {
+        const started = performance.now()
+        let id: number | undefined
+        if (opts.establishment) {
+          const est = await s.establishments.byCode(opts.establishment.toUpperCase())
+          if (!est) {
+            console.error(`No establishment has the code ${opts.establishment}.`)
+            process.exitCode = 1
+            return
+          }
+          id = est.id
+        }
+        const days = await s.statistics.rebuild(id)
+        const seconds = ((performance.now() - started) / 1000).toFixed(1)
+        console.log(`Rebuilt the statistics: ${days.toLocaleString('en-GB')} establishment-days in ${seconds} s.`)
+      }),
+    )
+}
+
+/** After the demo's allocations: a year of Key Work history and its statistics, reported on the terminal. */
+export async function demoHistory(s: Services, opts: { seed: number; today?: string }) {
+  const started = performance.now()
+  const r = await loadDemoHistory(
+    s.db,
+    { audit: s.audit, establishments: s.establishments, statistics: s.statistics },
+    { seed: opts.seed, today: opts.today ?? todayIso() },
+  )
+  const seconds = ((performance.now() - started) / 1000).toFixed(1)
+  const n = (x: number) => x.toLocaleString('en-GB')
+  console.log(
+    `Recorded a year of Key Work history in ${seconds} s: ${n(r.sessions)} sessions (${n(r.delivered)} delivered), ` +
+      `${n(r.goals)} goals and ${n(r.referrals)} referrals.`,
+  )
+}

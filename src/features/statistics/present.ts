@@ -1,0 +1,202 @@
+// How the statistics are shown: the rows of figures (page and CSV alike), number formats, the CSV text and the
+// weekly chart as an accessible server-rendered SVG. Pure functions.
+import { formatDate } from '../../domain/dates'
+import { NOT_DELIVERED_REASONS } from '../../domain/sessions'
+import { type Figures, REASONS, type WeekPoint } from '../../domain/statistics'
+
+export type Kind = 'count' | 'decimal' | 'percent' | 'days'
+
+export interface FigureRow {
+  key: string
+  label: string
+  kind: Kind
+  current: number | null
+  previous: number | null
+  /** indented under the row above (a breakdown) */
+  sub?: boolean
+}
+
+export function figureRows(current: Figures, previous: Figures): FigureRow[] {
+  const row = (key: keyof Figures, label: string, kind: Kind, sub = false): FigureRow => ({
+    key,
+    label,
+    kind,
+    current: current[key] as number | null,
+    previous: previous[key] as number | null,
+    ...(sub ? { sub } : {}),
+  })
+  return [
+    row('eligible', 'Eligible prisoners (average per day)', 'decimal'),
+    row('allocated', 'Prisoners with a Key Worker (last day)', 'count'),
+    row('allocatedPercent', 'Eligible prisoners with a Key Worker (last day)', 'percent'),
+    row('projected', 'Projected sessions', 'decimal'),
+    row('delivered', 'Sessions delivered', 'count'),
+    row('compliance', 'Compliance (delivered ÷ projected)', 'percent'),
+    row('notDelivered', 'Sessions not delivered', 'count'),
+    ...REASONS.map((r): FigureRow => ({
+      key: `reason_${r}`,
+      label: NOT_DELIVERED_REASONS[r].replace(' (say why)', ''),
+      kind: 'count',
+      current: current.reasons[r],
+      previous: previous.reasons[r],
+      sub: true,
+    })),
+    row('privatePercent', 'Delivered sessions held in private', 'percent'),
+    row('interpreterPercent', 'Delivered sessions with an interpreter, when one was needed', 'percent'),
+    row('seen7Percent', 'Eligible prisoners seen in the last 7 days', 'percent'),
+    row('seen28Percent', 'Eligible prisoners seen in the last 28 days', 'percent'),
+    row('averageDaysBetween', 'Average days between sessions', 'days'),
+    row('medianDaysBetween', 'Median days between sessions', 'days'),
+    row('averageDaysToAllocation', 'Average days from reception to a Key Worker', 'days'),
+    row('averageDaysToFirstSession', 'Average days from reception to the first session', 'days'),
+    row('referralsMade', 'Referrals made', 'count'),
+    row('referralsAcknowledged', 'Referrals acknowledged', 'count', true),
+    row('referralsCompleted', 'Referrals completed', 'count', true),
+    row('goalsSet', 'Goals set', 'count'),
+    row('goalsAchieved', 'Goals achieved', 'count', true),
+  ]
+}
+
+const nf = (digits: number) =>
+  new Intl.NumberFormat('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+const whole = nf(0)
+const oneDp = nf(1)
+
+export function formatValue(v: number | null, kind: Kind): string {
+  if (v === null || !Number.isFinite(v)) return 'No data'
+  if (kind === 'count') return whole.format(v)
+  if (kind === 'percent') return `${oneDp.format(v)}%`
+  return oneDp.format(v)
+}
+
+/** The change from the previous period: points for percentages, otherwise the difference. */
+export function formatChange(row: Pick<FigureRow, 'current' | 'previous' | 'kind'>): string {
+  if (row.current === null || row.previous === null) return 'No comparison'
+  const d = row.current - row.previous
+  const digits = row.kind === 'count' ? 0 : 1
+  const rounded = Number(d.toFixed(digits))
+  if (rounded === 0) return 'No change'
+  const sign = rounded > 0 ? '+' : '−'
+  const magnitude = nf(digits).format(Math.abs(rounded))
+  return row.kind === 'percent' ? `${sign}${magnitude} points` : `${sign}${magnitude}`
+}
+
+/** A CSV field: quoted when it holds a comma, quote or line break; text that a spreadsheet would run as a formula is defused. */
+export function csvField(value: string | number | null): string {
+  if (value === null) return ''
+  if (typeof value === 'number') return Number.isFinite(value) ? String(Number(value.toFixed(4))) : ''
+  let v = value
+  if (/^[=+\-@\t\r]/.test(v)) v = `'${v}`
+  return /[",\r\n]/.test(v) || v !== v.trim() ? `"${v.replaceAll('"', '""')}"` : v
+}
+
+export function csvLine(fields: (string | number | null)[]): string {
+  return `${fields.map(csvField).join(',')}\r\n`
+}
+
+export function statisticsCsv(opts: {
+  scope: string
+  period: { from: string; to: string }
+  previous: { from: string; to: string }
+  rows: FigureRow[]
+  establishments?: { code: string; name: string; figures: Figures }[]
+}): string {
+  let out = csvLine(['measure', 'scope', 'from', 'to', 'value', 'previous_from', 'previous_to', 'previous_value'])
+  for (const r of opts.rows)
+    out += csvLine([
+      r.label,
+      opts.scope,
+      opts.period.from,
+      opts.period.to,
+      r.current,
+      opts.previous.from,
+      opts.previous.to,
+      r.previous,
+    ])
+  for (const e of opts.establishments ?? [])
+    for (const [label, v] of [
+      ['Eligible prisoners (average per day)', e.figures.eligible],
+      ['Projected sessions', e.figures.projected],
+      ['Sessions delivered', e.figures.delivered],
+      ['Compliance (delivered ÷ projected)', e.figures.compliance],
+    ] as const)
+      out += csvLine([label, `${e.name} (${e.code})`, opts.period.from, opts.period.to, v, '', '', null])
+  return out
+}
+
+const escapeXml = (s: string) =>
+  s.replace(/[<>&"']/g, c => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' })[c]!)
+
+/**
+ * Weekly sessions delivered (bars) against projected (line), as SVG with role="img", a title and a description
+ * that says what it shows; the page puts the same numbers in a table beside it.
+ */
+export function weeklyChartSvg(weeks: WeekPoint[], opts: { id: string; title: string }): string {
+  const width = 640
+  const height = 260
+  const left = 48
+  const right = 12
+  const top = 16
+  const bottom = 40
+  const plotW = width - left - right
+  const plotH = height - top - bottom
+  const max = Math.max(1, ...weeks.map(w => Math.max(w.delivered, w.projected)))
+  const step = niceStep(max / 4)
+  const top_ = Math.ceil(max / step) * step
+  const y = (v: number) => top + plotH - (v / top_) * plotH
+  const band = plotW / Math.max(1, weeks.length)
+  const barW = Math.max(1, band * 0.6)
+  const totalDelivered = weeks.reduce((s, w) => s + w.delivered, 0)
+  const totalProjected = weeks.reduce((s, w) => s + w.projected, 0)
+  const desc =
+    weeks.length === 0
+      ? 'No weeks in the period.'
+      : `${weeks.length} weeks from ${formatDate(weeks[0]!.from)} to ${formatDate(weeks[weeks.length - 1]!.to)}: ` +
+        `${whole.format(totalDelivered)} sessions delivered against ${oneDp.format(totalProjected)} projected. ` +
+        'Bars are sessions delivered each week, the line is projected sessions. The table that follows has the numbers.'
+  const parts: string[] = []
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="${opts.id}-title ${opts.id}-desc" focusable="false">`,
+    `<title id="${opts.id}-title">${escapeXml(opts.title)}</title>`,
+    `<desc id="${opts.id}-desc">${escapeXml(desc)}</desc>`,
+  )
+  for (let v = 0; v <= top_; v += step) {
+    parts.push(
+      `<line x1="${left}" x2="${width - right}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#b1b4b6" stroke-width="1"/>`,
+      `<text x="${left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" font-size="12" fill="#0b0c0c">${whole.format(v)}</text>`,
+    )
+  }
+  weeks.forEach((w, i) => {
+    const x = left + i * band + (band - barW) / 2
+    parts.push(
+      `<rect x="${x.toFixed(1)}" y="${y(w.delivered).toFixed(1)}" width="${barW.toFixed(1)}" height="${(top + plotH - y(w.delivered)).toFixed(1)}" fill="#1d70b8"/>`,
+    )
+  })
+  if (weeks.length) {
+    const points = weeks.map((w, i) => `${(left + i * band + band / 2).toFixed(1)},${y(w.projected).toFixed(1)}`)
+    parts.push(`<polyline points="${points.join(' ')}" fill="none" stroke="#d4351c" stroke-width="3"/>`)
+    const labelEvery = Math.ceil(weeks.length / 8)
+    weeks.forEach((w, i) => {
+      if (i % labelEvery !== 0) return
+      const d = new Date(`${w.from}T00:00:00Z`)
+      const label = d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' })
+      parts.push(
+        `<text x="${(left + i * band + band / 2).toFixed(1)}" y="${height - bottom + 16}" text-anchor="middle" font-size="12" fill="#0b0c0c">${escapeXml(label)}</text>`,
+      )
+    })
+  }
+  parts.push(
+    `<rect x="${left}" y="${height - 14}" width="12" height="12" fill="#1d70b8"/>`,
+    `<text x="${left + 16}" y="${height - 4}" font-size="12" fill="#0b0c0c">Delivered</text>`,
+    `<line x1="${left + 100}" x2="${left + 124}" y1="${height - 8}" y2="${height - 8}" stroke="#d4351c" stroke-width="3"/>`,
+    `<text x="${left + 130}" y="${height - 4}" font-size="12" fill="#0b0c0c">Projected</text>`,
+    '</svg>',
+  )
+  return parts.join('')
+}
+
+function niceStep(raw: number): number {
+  const p = 10 ** Math.floor(Math.log10(Math.max(raw, 1)))
+  for (const m of [1, 2, 5, 10]) if (m * p >= raw) return m * p
+  return 10 * p
+}

@@ -1,0 +1,464 @@
+import { type Kysely, type RawBuilder, sql } from 'kysely'
+import type { Dialect } from '../../db/database'
+import type { Database, StatDailyTable } from '../../db/types'
+import { type DayAggregate, type Period, REASONS, type SessionFact, emptyDay } from '../../domain/statistics'
+import { addDays } from '../../domain/dates'
+
+/**
+ * Which records a query counts. establishmentId null: every establishment (national). unitIds: prisoners in
+ * those units now (a houseblock and the units inside it). staffId: sessions held by that officer, prisoners on
+ * their caseload.
+ */
+export interface Filter {
+  establishmentId: number | null
+  unitIds?: number[]
+  staffId?: number
+}
+
+export interface EventRow {
+  establishment_id: number
+  day: string
+  n: number
+}
+
+const CHUNK = 400
+
+// stat_daily columns of the not-delivered reasons, in REASONS order
+const REASON_COLUMNS = REASONS.map(r => `nd_${r}`) as (keyof StatDailyTable)[]
+
+export function statisticsRepository(db: Kysely<Database>, dialect: Dialect) {
+  const n = (v: unknown) => Number(v ?? 0)
+  /** whole days from a to b (dates or timestamps; only the date counts) */
+  const dayDiff = (a: RawBuilder<unknown>, b: RawBuilder<unknown>) =>
+    dialect === 'postgres'
+      ? sql`(substr(${b}, 1, 10)::date - substr(${a}, 1, 10)::date)`
+      : sql`cast(julianday(substr(${b}, 1, 10)) - julianday(substr(${a}, 1, 10)) as integer)`
+  const later = (a: RawBuilder<unknown>, b: RawBuilder<unknown>) =>
+    dialect === 'postgres' ? sql`greatest(${a}, ${b})` : sql`max(${a}, ${b})`
+
+  /** conditions on prisoners p for the filter (not the officer's caseload) */
+  const prisonerWhere = (f: Filter) =>
+    sql.join(
+      [
+        sql`p.complexity <> 'high'`,
+        ...(f.establishmentId !== null ? [sql`p.establishment_id = ${f.establishmentId}`] : []),
+        ...(f.unitIds ? [f.unitIds.length ? sql`p.unit_id in (${sql.join(f.unitIds)})` : sql`1 = 0`] : []),
+      ],
+      sql` and `,
+    )
+  /** conditions on sessions s (joined to prisoners p) */
+  const sessionWhere = (f: Filter) =>
+    sql.join(
+      [
+        sql`s.status = 'submitted'`,
+        ...(f.establishmentId !== null ? [sql`s.establishment_id = ${f.establishmentId}`] : []),
+        ...(f.unitIds ? [f.unitIds.length ? sql`p.unit_id in (${sql.join(f.unitIds)})` : sql`1 = 0`] : []),
+        ...(f.staffId !== undefined ? [sql`s.staff_id = ${f.staffId}`] : []),
+      ],
+      sql` and `,
+    )
+  /** referrals or goals r in scope: through the prisoner (houseblock) or the session (officer) */
+  const followUpWhere = (f: Filter) =>
+    sql.join(
+      [
+        sql`1 = 1`,
+        ...(f.establishmentId !== null ? [sql`r.establishment_id = ${f.establishmentId}`] : []),
+        ...(f.unitIds
+          ? [
+              f.unitIds.length
+                ? sql`r.prisoner_id in (select id from prisoners where unit_id in (${sql.join(f.unitIds)}))`
+                : sql`1 = 0`,
+            ]
+          : []),
+      ],
+      sql` and `,
+    )
+  const timeRange = (column: RawBuilder<unknown>, p: Period) =>
+    sql`${column} >= ${p.from} and ${column} < ${addDays(p.to, 1)}`
+
+  const prevDateOf = sql`(select max(o.session_date) from key_work_sessions o
+      where o.prisoner_id = s.prisoner_id and o.establishment_id = s.establishment_id
+        and o.status = 'submitted' and o.outcome = 'delivered'
+        and (o.session_date < s.session_date or (o.session_date = s.session_date and o.id < s.id)))`
+
+  interface FactRow {
+    id: number
+    establishment_id: number
+    prisoner_id: number
+    session_date: string
+    outcome: string | null
+    not_delivered_reason: string | null
+    private: number | null
+    interpreter_needed: number | null
+    interpreter_used: number | null
+    reception_date: string
+    prev_date: string | null
+  }
+  const toFact = (r: FactRow): SessionFact & { establishmentId: number } => ({
+    id: r.id,
+    establishmentId: r.establishment_id,
+    prisonerId: r.prisoner_id,
+    date: r.session_date,
+    outcome: r.outcome,
+    reason: r.not_delivered_reason,
+    private: r.private === null ? null : n(r.private),
+    interpreterNeeded: r.interpreter_needed === null ? null : n(r.interpreter_needed),
+    interpreterUsed: r.interpreter_used === null ? null : n(r.interpreter_used),
+    receptionDate: r.reception_date,
+    prevDate: r.prev_date,
+  })
+
+  return {
+    /** Receptions (clamped to the period's start) and departures of eligible prisoners, counted per day. */
+    async custodyEvents(f: Filter, p: Period): Promise<{ starts: EventRow[]; ends: EventRow[] }> {
+      const live = sql`p.reception_date <= ${p.to} and (p.status = 'in' or (p.release_date > p.reception_date and p.release_date > ${p.from}))`
+      const r = await sql<EventRow & { kind: string }>`
+        select 's' as kind, p.establishment_id, ${later(sql`p.reception_date`, sql`${p.from}`)} as day, count(*) as n
+        from prisoners p where ${prisonerWhere(f)} and ${live} group by 1, 2, 3
+        union all
+        select 'e' as kind, p.establishment_id, p.release_date as day, count(*) as n
+        from prisoners p where ${prisonerWhere(f)} and ${live} and p.status <> 'in' and p.release_date <= ${p.to}
+        group by 1, 2, 3`.execute(db)
+      const norm = (kind: string) =>
+        r.rows.filter(x => x.kind === kind).map(x => ({ establishment_id: x.establishment_id, day: x.day, n: n(x.n) }))
+      return { starts: norm('s'), ends: norm('e') }
+    },
+
+    /** An officer's caseload over time, with each prisoner's custody: for the officer's eligible prisoner-days. */
+    async caseloadIntervals(establishmentId: number, staffId: number, p: Period) {
+      return db
+        .selectFrom('allocations as a')
+        .innerJoin('prisoners as p', 'p.id', 'a.prisoner_id')
+        .select(['p.reception_date', 'p.release_date', 'p.status', 'a.allocated_at', 'a.deallocated_at'])
+        .where('a.establishment_id', '=', establishmentId)
+        .where('a.staff_id', '=', staffId)
+        .where('p.complexity', '<>', 'high')
+        .where('a.allocated_at', '<', addDays(p.to, 1))
+        .where(eb => eb.or([eb('a.deallocated_at', 'is', null), eb('a.deallocated_at', '>=', p.from)]))
+        .execute()
+    },
+
+    /**
+     * Eligible prisoners in custody on the day (for an officer: on their caseload), how many of them have a Key
+     * Worker that day, and how many had a delivered session in the 7 and in the 28 days up to it.
+     */
+    async seen(f: Filter, day: string) {
+      const next = addDays(day, 1)
+      const from28 = addDays(day, -27)
+      const from7 = addDays(day, -6)
+      const caseload =
+        f.staffId !== undefined
+          ? sql`and exists (select 1 from allocations a where a.prisoner_id = p.id and a.staff_id = ${f.staffId}
+              and a.allocated_at < ${next} and (a.deallocated_at is null or a.deallocated_at >= ${next}))`
+          : sql``
+      // the last delivered session of each prisoner in the 28 days, as one grouped scan (not one probe per prisoner)
+      const allocated =
+        f.staffId !== undefined
+          ? sql`count(*)`
+          : sql`sum(case when exists (select 1 from allocations a where a.prisoner_id = p.id
+              and a.allocated_at < ${next} and (a.deallocated_at is null or a.deallocated_at >= ${next})) then 1 else 0 end)`
+      const r = await sql<{
+        establishment_id: number
+        eligible: number
+        allocated: number
+        seen7: number
+        seen28: number
+      }>`
+        select p.establishment_id, count(*) as eligible, ${allocated} as allocated,
+          sum(case when x.last_seen >= ${from7} then 1 else 0 end) as seen7,
+          sum(case when x.last_seen is not null then 1 else 0 end) as seen28
+        from prisoners p
+        left join (
+          select s.prisoner_id, s.establishment_id, max(s.session_date) as last_seen from key_work_sessions s
+          where s.status = 'submitted' and s.outcome = 'delivered'
+            and s.session_date >= ${from28} and s.session_date <= ${day}
+            ${f.establishmentId !== null ? sql`and s.establishment_id = ${f.establishmentId}` : sql``}
+          group by s.prisoner_id, s.establishment_id
+        ) x on x.prisoner_id = p.id and x.establishment_id = p.establishment_id
+        where ${prisonerWhere(f)} ${caseload}
+          and p.reception_date <= ${day} and (p.status = 'in' or p.release_date > ${day})
+        group by 1`.execute(db)
+      return r.rows.map(x => ({
+        establishment_id: x.establishment_id,
+        eligible: n(x.eligible),
+        allocated: n(x.allocated),
+        seen7: n(x.seen7),
+        seen28: n(x.seen28),
+      }))
+    },
+
+    /** Prisoners' first allocations in the period: how many and the days from reception, per establishment. */
+    async firstAllocations(f: Filter, p: Period) {
+      const r = await sql<{ establishment_id: number; count: number; days: number }>`
+        select p.establishment_id, count(*) as count, sum(${dayDiff(sql`p.reception_date`, sql`a.allocated_at`)}) as days
+        from allocations a join prisoners p on p.id = a.prisoner_id
+        where ${timeRange(sql`a.allocated_at`, p)}
+          and ${f.establishmentId !== null ? sql`p.establishment_id = ${f.establishmentId}` : sql`1 = 1`}
+          ${f.unitIds ? (f.unitIds.length ? sql`and p.unit_id in (${sql.join(f.unitIds)})` : sql`and 1 = 0`) : sql``}
+          ${f.staffId !== undefined ? sql`and a.staff_id = ${f.staffId}` : sql``}
+          and not exists (select 1 from allocations b where b.prisoner_id = a.prisoner_id
+            and (b.allocated_at < a.allocated_at or (b.allocated_at = a.allocated_at and b.id < a.id)))
+        group by 1`.execute(db)
+      return r.rows.map(x => ({ establishment_id: x.establishment_id, count: n(x.count), days: n(x.days) }))
+    },
+
+    /** Referrals made in the period, and how many of them have been acknowledged and completed since. */
+    async referrals(f: Filter, p: Period) {
+      const bySession =
+        f.staffId !== undefined
+          ? sql`and r.session_id in (select id from key_work_sessions where staff_id = ${f.staffId})`
+          : sql``
+      const r = await sql<{ establishment_id: number; made: number; acknowledged: number; completed: number }>`
+        select r.establishment_id, count(*) as made,
+          sum(case when r.status in ('acknowledged', 'done') then 1 else 0 end) as acknowledged,
+          sum(case when r.status = 'done' then 1 else 0 end) as completed
+        from referrals r where ${followUpWhere(f)} ${bySession} and ${timeRange(sql`r.created_at`, p)}
+        group by 1`.execute(db)
+      return r.rows.map(x => ({
+        establishment_id: x.establishment_id,
+        made: n(x.made),
+        acknowledged: n(x.acknowledged),
+        completed: n(x.completed),
+      }))
+    },
+
+    /** Goals set in the period, and how many of them have been achieved since. */
+    async goals(f: Filter, p: Period) {
+      const bySession =
+        f.staffId !== undefined
+          ? sql`and r.set_in_session_id in (select id from key_work_sessions where staff_id = ${f.staffId})`
+          : sql``
+      const r = await sql<{ establishment_id: number; goals_set: number; achieved: number }>`
+        select r.establishment_id, count(*) as goals_set,
+          sum(case when r.status = 'achieved' then 1 else 0 end) as achieved
+        from session_goals r where ${followUpWhere(f)} ${bySession} and ${timeRange(sql`r.created_at`, p)}
+        group by 1`.execute(db)
+      return r.rows.map(x => ({ establishment_id: x.establishment_id, set: n(x.goals_set), achieved: n(x.achieved) }))
+    },
+
+    /** Submitted sessions of the period in scope, each with its prisoner's previous delivered session date. */
+    async sessionFacts(f: Filter, p: Period, trx: Kysely<Database> = db) {
+      const r = await sql<FactRow>`select s.id, s.establishment_id, s.prisoner_id, s.session_date, s.outcome,
+          s.not_delivered_reason, s.private, s.interpreter_needed, s.interpreter_used, p.reception_date,
+          ${prevDateOf} as prev_date
+        from key_work_sessions s join prisoners p on p.id = s.prisoner_id
+        where ${sessionWhere(f)} and s.session_date >= ${p.from} and s.session_date <= ${p.to}`.execute(trx)
+      return r.rows.map(toFact)
+    },
+
+    /** Every submitted session of an establishment (for a rebuild), without previous dates. */
+    async allSessions(establishmentId: number, trx: Kysely<Database> = db) {
+      const r = await sql<Omit<FactRow, 'prev_date'>>`select s.id, s.establishment_id, s.prisoner_id, s.session_date,
+          s.outcome, s.not_delivered_reason, s.private, s.interpreter_needed, s.interpreter_used, p.reception_date
+        from key_work_sessions s join prisoners p on p.id = s.prisoner_id
+        where s.establishment_id = ${establishmentId} and s.status = 'submitted' and s.session_date is not null`.execute(
+        trx,
+      )
+      return r.rows.map(row => {
+        const { prevDate: _, ...fact } = toFact({ ...row, prev_date: null })
+        return fact
+      })
+    },
+
+    /** The date of the prisoner's first delivered session at the establishment after the day, if any. */
+    async nextDeliveredAfter(trx: Kysely<Database>, establishmentId: number, prisonerId: number, day: string) {
+      const r = await sql<{ day: string | null }>`select min(session_date) as day from key_work_sessions
+        where prisoner_id = ${prisonerId} and establishment_id = ${establishmentId}
+          and status = 'submitted' and outcome = 'delivered' and session_date > ${day}`.execute(trx)
+      return r.rows[0]?.day ?? null
+    },
+
+    /** Sums of the pre-aggregated days of the period per establishment. */
+    async dailySums(establishmentId: number | null, p: Period) {
+      const cols = [
+        'delivered',
+        'not_delivered',
+        ...REASON_COLUMNS,
+        'private_delivered',
+        'interpreter_needed',
+        'interpreter_used',
+        'gap_count',
+        'gap_days',
+        'first_count',
+        'first_days',
+      ]
+      const r = await sql<Record<string, number>>`select establishment_id,
+          ${sql.join(cols.map(c => sql`sum(${sql.ref(c)}) as ${sql.ref(c)}`))}
+        from stat_daily where day >= ${p.from} and day <= ${p.to}
+          ${establishmentId !== null ? sql`and establishment_id = ${establishmentId}` : sql``}
+        group by establishment_id`.execute(db)
+      return r.rows.map(row => {
+        const a = emptyDay()
+        a.delivered = n(row.delivered)
+        a.notDelivered = n(row.not_delivered)
+        REASONS.forEach((reason, i) => (a.reasons[reason] = n(row[REASON_COLUMNS[i]!])))
+        a.privateDelivered = n(row.private_delivered)
+        a.interpreterNeeded = n(row.interpreter_needed)
+        a.interpreterUsed = n(row.interpreter_used)
+        a.gapCount = n(row.gap_count)
+        a.gapDays = n(row.gap_days)
+        a.firstCount = n(row.first_count)
+        a.firstDays = n(row.first_days)
+        return { establishmentId: n(row.establishment_id), aggregate: a }
+      })
+    },
+
+    /** Delivered sessions per day (all establishments in scope together), for the chart. */
+    async deliveredByDay(establishmentId: number | null, p: Period) {
+      let q = db
+        .selectFrom('stat_daily')
+        .select(['day', eb => eb.fn.sum<number>('delivered').as('n')])
+        .where('day', '>=', p.from)
+        .where('day', '<=', p.to)
+      if (establishmentId !== null) q = q.where('establishment_id', '=', establishmentId)
+      const rows = await q.groupBy('day').execute()
+      return new Map(rows.map(r => [r.day, n(r.n)]))
+    },
+
+    /** The gap histogram of the period (one establishment or all). */
+    async gapHistogram(establishmentId: number | null, p: Period) {
+      let q = db
+        .selectFrom('stat_gaps')
+        .select(['gap_days', eb => eb.fn.sum<number>('n').as('n')])
+        .where('day', '>=', p.from)
+        .where('day', '<=', p.to)
+      if (establishmentId !== null) q = q.where('establishment_id', '=', establishmentId)
+      const rows = await q.groupBy('gap_days').execute()
+      return new Map(rows.map(r => [n(r.gap_days), n(r.n)]))
+    },
+
+    /** Replaces the aggregates of the given days of an establishment (days with nothing get no row). */
+    async replaceDays(
+      trx: Kysely<Database>,
+      establishmentId: number,
+      days: Map<string, DayAggregate>,
+      clear: string[],
+    ) {
+      for (let i = 0; i < clear.length; i += CHUNK) {
+        const chunk = clear.slice(i, i + CHUNK)
+        await trx
+          .deleteFrom('stat_daily')
+          .where('establishment_id', '=', establishmentId)
+          .where('day', 'in', chunk)
+          .execute()
+        await trx
+          .deleteFrom('stat_gaps')
+          .where('establishment_id', '=', establishmentId)
+          .where('day', 'in', chunk)
+          .execute()
+      }
+      await this.insertDays(trx, establishmentId, days)
+    },
+
+    async insertDays(trx: Kysely<Database>, establishmentId: number, days: Map<string, DayAggregate>) {
+      const daily: StatDailyTable[] = []
+      const gaps: { establishment_id: number; day: string; gap_days: number; n: number }[] = []
+      for (const [day, a] of days) {
+        if (a.delivered + a.notDelivered === 0) continue
+        const row = {
+          establishment_id: establishmentId,
+          day,
+          delivered: a.delivered,
+          not_delivered: a.notDelivered,
+          private_delivered: a.privateDelivered,
+          interpreter_needed: a.interpreterNeeded,
+          interpreter_used: a.interpreterUsed,
+          gap_count: a.gapCount,
+          gap_days: a.gapDays,
+          first_count: a.firstCount,
+          first_days: a.firstDays,
+        } as StatDailyTable
+        REASONS.forEach(
+          (reason, i) => ((row as unknown as Record<string, number>)[REASON_COLUMNS[i]!] = a.reasons[reason]),
+        )
+        daily.push(row)
+        for (const [gap, count] of a.gaps)
+          gaps.push({ establishment_id: establishmentId, day, gap_days: gap, n: count })
+      }
+      for (let i = 0; i < daily.length; i += CHUNK)
+        await trx
+          .insertInto('stat_daily')
+          .values(daily.slice(i, i + CHUNK))
+          .execute()
+      for (let i = 0; i < gaps.length; i += CHUNK * 2)
+        await trx
+          .insertInto('stat_gaps')
+          .values(gaps.slice(i, i + CHUNK * 2))
+          .execute()
+    },
+
+    async clearEstablishment(trx: Kysely<Database>, establishmentId: number) {
+      await trx.deleteFrom('stat_daily').where('establishment_id', '=', establishmentId).execute()
+      await trx.deleteFrom('stat_gaps').where('establishment_id', '=', establishmentId).execute()
+    },
+
+    /** Every stored aggregate of an establishment (for tests and checks). */
+    async storedDays(establishmentId: number) {
+      const daily = await db
+        .selectFrom('stat_daily')
+        .selectAll()
+        .where('establishment_id', '=', establishmentId)
+        .execute()
+      const gaps = await db
+        .selectFrom('stat_gaps')
+        .selectAll()
+        .where('establishment_id', '=', establishmentId)
+        .execute()
+      return { daily, gaps }
+    },
+
+    /** After a bulk load on PostgreSQL: fresh planner statistics, so the first queries pick the right plans. */
+    async analyze() {
+      if (dialect === 'postgres')
+        await sql`analyze prisoners, allocations, key_work_sessions, referrals, session_goals, stat_daily, stat_gaps`.execute(
+          db,
+        )
+    },
+
+    establishmentIds: async () => (await db.selectFrom('establishments').select('id').execute()).map(r => r.id),
+
+    /** The scopes an establishment offers: its houseblocks (top-level units) and its Key Workers. */
+    async scopeOptions(establishmentId: number) {
+      const houseblocks = await db
+        .selectFrom('residential_units')
+        .select(['id', 'code', 'name'])
+        .where('establishment_id', '=', establishmentId)
+        .where('parent_id', 'is', null)
+        .orderBy('name')
+        .execute()
+      const officers = await db
+        .selectFrom('staff')
+        .select(['id', 'first_name', 'last_name'])
+        .where('establishment_id', '=', establishmentId)
+        .where(eb =>
+          eb.or([
+            eb('key_worker', '=', 1),
+            eb(
+              'id',
+              'in',
+              eb.selectFrom('allocations').select('staff_id').where('establishment_id', '=', establishmentId),
+            ),
+          ]),
+        )
+        .orderBy('last_name')
+        .orderBy('first_name')
+        .execute()
+      return { houseblocks, officers }
+    },
+
+    /** The units inside a unit (itself included), for a houseblock scope. */
+    async unitsWithin(establishmentId: number, unitId: number): Promise<number[]> {
+      const all = await db
+        .selectFrom('residential_units')
+        .select(['id', 'parent_id'])
+        .where('establishment_id', '=', establishmentId)
+        .execute()
+      if (!all.some(u => u.id === unitId)) return []
+      const out = [unitId]
+      for (let i = 0; i < out.length; i++) for (const u of all) if (u.parent_id === out[i]) out.push(u.id)
+      return out
+    },
+  }
+}
+
+export type StatisticsRepository = ReturnType<typeof statisticsRepository>

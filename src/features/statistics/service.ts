@@ -1,0 +1,314 @@
+import type { Kysely } from 'kysely'
+import type { Db } from '../../db/database'
+import type { Database } from '../../db/types'
+import { effectiveSettings } from '../../domain/policy'
+import {
+  type DayAggregate,
+  type Figures,
+  type Interval,
+  type Period,
+  type SessionFact,
+  type Totals,
+  type WeekPoint,
+  addInto,
+  aggregateByDay,
+  countsFromEvents,
+  daysOf,
+  emptyTotals,
+  figuresOf,
+  intersect,
+  intervalCounts,
+  leftCustody,
+  periodDays,
+  previousPeriod,
+  weeklySeries,
+  withPreviousDates,
+} from '../../domain/statistics'
+import { overridesOf, toBounds, type establishmentsService } from '../establishments/service'
+import { type Filter, statisticsRepository } from './repository'
+
+export type StatisticsScope =
+  | { kind: 'national' }
+  | { kind: 'establishment'; establishmentId: number }
+  | { kind: 'houseblock'; establishmentId: number; unitId: number }
+  | { kind: 'officer'; establishmentId: number; staffId: number }
+
+export interface PeriodStatistics {
+  period: Period
+  figures: Figures
+  weeks: WeekPoint[]
+  /** national scope: each establishment's headline figures */
+  establishments: { id: number; code: string; name: string; figures: Figures }[]
+}
+
+export interface Comparison {
+  current: PeriodStatistics
+  previous: PeriodStatistics
+}
+
+/** What a session change must tell the statistics: the establishment, the prisoner and every date it had. */
+export interface SessionChange {
+  establishmentId: number
+  prisonerId: number
+  /** the session's date before and after the change (either may be null: a new entry, a deleted one) */
+  dates: (string | null | undefined)[]
+}
+
+type EstablishmentsService = ReturnType<typeof establishmentsService>
+
+export function statisticsService(db: Db, deps: { establishments: EstablishmentsService }) {
+  const repo = statisticsRepository(db.db, db.dialect)
+
+  async function establishmentsWithFrequency() {
+    const [all, policy] = await Promise.all([deps.establishments.all(), deps.establishments.policy()])
+    const bounds = toBounds(policy)
+    return new Map(
+      all.map(e => [e.id, { ...e, frequencyWeeks: effectiveSettings(bounds, overridesOf(e)).frequencyWeeks }]),
+    )
+  }
+
+  async function filterOf(scope: StatisticsScope): Promise<Filter> {
+    switch (scope.kind) {
+      case 'national':
+        return { establishmentId: null }
+      case 'establishment':
+        return { establishmentId: scope.establishmentId }
+      case 'houseblock':
+        return {
+          establishmentId: scope.establishmentId,
+          unitIds: await repo.unitsWithin(scope.establishmentId, scope.unitId),
+        }
+      case 'officer':
+        return { establishmentId: scope.establishmentId, staffId: scope.staffId }
+    }
+  }
+
+  async function compute(scope: StatisticsScope, period: Period): Promise<PeriodStatistics> {
+    const filter = await filterOf(scope)
+    const ests = await establishmentsWithFrequency()
+    const days = daysOf(period)
+    const perEst = new Map<number, Totals>()
+    const totalsOf = (id: number) => {
+      let t = perEst.get(id)
+      if (!t) perEst.set(id, (t = emptyTotals()))
+      return t
+    }
+    const projectedByDay = new Array<number>(days.length).fill(0)
+    const weight = (id: number) => 1 / ((ests.get(id)?.frequencyWeeks ?? 1) * 7)
+
+    // every query at once (on PostgreSQL each takes its own pooled connection)
+    const aggregated = scope.kind === 'national' || scope.kind === 'establishment'
+    const [eligibility, sessions, seen, firsts, referrals, goals] = await Promise.all([
+      scope.kind === 'officer'
+        ? repo.caseloadIntervals(scope.establishmentId, scope.staffId, period)
+        : repo.custodyEvents(filter, period),
+      aggregated
+        ? Promise.all([
+            repo.dailySums(filter.establishmentId, period),
+            repo.deliveredByDay(filter.establishmentId, period),
+            repo.gapHistogram(filter.establishmentId, period),
+          ])
+        : repo.sessionFacts(filter, period),
+      repo.seen(filter, period.to),
+      repo.firstAllocations(filter, period),
+      repo.referrals(filter, period),
+      repo.goals(filter, period),
+    ])
+
+    // eligible prisoner-days and projected sessions
+    if (Array.isArray(eligibility)) {
+      const establishmentId = scope.kind === 'national' ? 0 : scope.establishmentId
+      const intervals: Interval[] = []
+      for (const r of eligibility) {
+        const custody = {
+          start: r.reception_date,
+          end: leftCustody({ status: r.status, releaseDate: r.release_date, receptionDate: r.reception_date }),
+        }
+        const caseload = { start: r.allocated_at.slice(0, 10), end: r.deallocated_at?.slice(0, 10) ?? null }
+        const both = intersect(custody, caseload)
+        if (both) intervals.push(both)
+      }
+      const counts = intervalCounts(period, intervals)
+      const t = totalsOf(establishmentId)
+      const w = weight(establishmentId)
+      counts.forEach((c, i) => {
+        t.eligibleDays += c
+        t.projected += c * w
+        projectedByDay[i]! += c * w
+      })
+    } else {
+      const { starts, ends } = eligibility
+      const ids = new Set([...starts, ...ends].map(r => r.establishment_id))
+      for (const id of ids) {
+        const counts = countsFromEvents(
+          period,
+          starts.filter(r => r.establishment_id === id),
+          ends.filter(r => r.establishment_id === id),
+        )
+        const t = totalsOf(id)
+        const w = weight(id)
+        counts.forEach((c, i) => {
+          t.eligibleDays += c
+          t.projected += c * w
+          projectedByDay[i]! += c * w
+        })
+      }
+    }
+
+    // sessions: pre-aggregated for an establishment or all of them, from the sessions for a houseblock or officer
+    let deliveredByDay: Map<string, number>
+    let gaps: Map<number, number> | null = null
+    if (!aggregated) {
+      const facts = sessions as Awaited<ReturnType<typeof repo.sessionFacts>>
+      deliveredByDay = new Map()
+      for (const [d, a] of aggregateByDay(facts)) {
+        addInto(totalsOf(facts[0]!.establishmentId), a)
+        deliveredByDay.set(d, a.delivered)
+      }
+    } else {
+      const [sums, byDay, histogram] = sessions as [
+        Awaited<ReturnType<typeof repo.dailySums>>,
+        Map<string, number>,
+        Map<number, number>,
+      ]
+      for (const s of sums) addInto(totalsOf(s.establishmentId), s.aggregate)
+      deliveredByDay = byDay
+      gaps = histogram
+    }
+
+    for (const r of seen) {
+      const t = totalsOf(r.establishment_id)
+      t.eligibleAtEnd += r.eligible
+      t.allocatedAtEnd += r.allocated
+      t.seen7 += r.seen7
+      t.seen28 += r.seen28
+    }
+    for (const r of firsts) {
+      const t = totalsOf(r.establishment_id)
+      t.allocationCount += r.count
+      t.allocationDays += r.days
+    }
+    for (const r of referrals) {
+      const t = totalsOf(r.establishment_id)
+      t.referralsMade += r.made
+      t.referralsAcknowledged += r.acknowledged
+      t.referralsCompleted += r.completed
+    }
+    for (const r of goals) {
+      const t = totalsOf(r.establishment_id)
+      t.goalsSet += r.set
+      t.goalsAchieved += r.achieved
+    }
+
+    const total = emptyTotals()
+    for (const t of perEst.values()) addInto(total, t)
+    if (gaps) total.gaps = gaps
+    const n = periodDays(period)
+    const establishments =
+      scope.kind === 'national'
+        ? [...ests.values()]
+            .filter(e => e.enabled === 1 || perEst.has(e.id))
+            .sort((a, b) => a.name.localeCompare(b.name))
+            .map(e => ({
+              id: e.id,
+              code: e.code,
+              name: e.name,
+              figures: figuresOf(perEst.get(e.id) ?? emptyTotals(), n),
+            }))
+        : []
+    return {
+      period,
+      figures: figuresOf(total, n),
+      weeks: weeklySeries(period, deliveredByDay, projectedByDay),
+      establishments,
+    }
+  }
+
+  /** Recomputes an establishment's aggregates for some days from its sessions, in the caller's transaction. */
+  async function refreshDays(trx: Kysely<Database>, establishmentId: number, days: string[]) {
+    if (days.length === 0) return
+    const byDay = new Map<string, DayAggregate>()
+    for (const day of days) {
+      const facts = await repo.sessionFacts({ establishmentId }, { from: day, to: day }, trx)
+      for (const [d, a] of aggregateByDay(facts)) byDay.set(d, a)
+    }
+    await repo.replaceDays(trx, establishmentId, byDay, days)
+  }
+
+  return {
+    /** The statistics of a scope for a period and the previous period of the same length. */
+    async compare(scope: StatisticsScope, period: Period): Promise<Comparison> {
+      const [current, previous] = await Promise.all([compute(scope, period), compute(scope, previousPeriod(period))])
+      return { current, previous }
+    },
+
+    compute,
+
+    scopeOptions: (establishmentId: number) => repo.scopeOptions(establishmentId),
+
+    /** The units inside a unit, itself included (a houseblock scope counts prisoners in any of them). */
+    unitsWithin: (establishmentId: number, unitId: number) => repo.unitsWithin(establishmentId, unitId),
+
+    /**
+     * Recomputes the aggregates of one establishment's day from key_work_sessions. Call inside the transaction that
+     * changed a session (see sessionChanged, which also refreshes the next session whose gap changed).
+     */
+    refreshDay: (trx: Kysely<Database>, establishmentId: number, day: string) =>
+      refreshDays(trx, establishmentId, [day]),
+
+    /**
+     * Keeps the aggregates exact after a session was created, submitted, amended or deleted: call in the same
+     * transaction, after the change, with the session's date before and after it. Refreshes those days and the day
+     * of the prisoner's next delivered session after each (whose days-since-previous-session may have changed).
+     */
+    async sessionChanged(trx: Kysely<Database>, change: SessionChange) {
+      const days = new Set<string>()
+      for (const d of change.dates) {
+        if (!d) continue
+        days.add(d)
+        const next = await repo.nextDeliveredAfter(trx, change.establishmentId, change.prisonerId, d)
+        if (next) days.add(next)
+      }
+      await refreshDays(trx, change.establishmentId, [...days].sort())
+    },
+
+    /** Recomputes every aggregate from the sessions (all establishments, or one). Returns the days written. */
+    async rebuild(establishmentId?: number, trx?: Kysely<Database>): Promise<number> {
+      const ids = establishmentId !== undefined ? [establishmentId] : await repo.establishmentIds()
+      let written = 0
+      for (const id of ids) {
+        const write = async (t: Kysely<Database>) => {
+          const byDay = aggregateByDay(withPreviousDates(await repo.allSessions(id, t)))
+          await repo.clearEstablishment(t, id)
+          await repo.insertDays(t, id, byDay)
+          return byDay.size
+        }
+        written += trx ? await write(trx) : await db.db.transaction().execute(write)
+      }
+      return written
+    },
+
+    /**
+     * Writes an establishment's aggregates from sessions the caller already holds (a bulk load that has just inserted
+     * every submitted session of the establishment), without reading them back.
+     */
+    async storeFrom(trx: Kysely<Database>, establishmentId: number, sessions: Omit<SessionFact, 'prevDate'>[]) {
+      const byDay = aggregateByDay(withPreviousDates(sessions))
+      await repo.clearEstablishment(trx, establishmentId)
+      await repo.insertDays(trx, establishmentId, byDay)
+      return byDay.size
+    },
+
+    /** Refreshes the database's planner statistics after a bulk load (PostgreSQL; nothing on SQLite). */
+    analyze: () => repo.analyze(),
+
+    /** Stored aggregates and a fresh recount from the sessions, for checks: equal when the aggregates are exact. */
+    async verify(establishmentId: number) {
+      const stored = await repo.storedDays(establishmentId)
+      const fresh = aggregateByDay(withPreviousDates(await repo.allSessions(establishmentId)))
+      return { stored, fresh }
+    },
+  }
+}
+
+export type StatisticsService = ReturnType<typeof statisticsService>
