@@ -5,7 +5,7 @@
 // pages (/directory?q=…&pathway=…) with autocannon, one after the other, side by side with a bare node:http
 // server sending the same bytes. One connection by default, so that latency is the time of one request and
 // not a queue. Target: p99 ≤ 20 ms.
-import { type ChildProcess, fork } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -20,8 +20,8 @@ import { demoDirectory } from '../src/domain/demo/directory'
 import { PRISONS } from '../src/domain/demo/prisons'
 import { SYSTEM_ACTOR } from '../src/features/audit/service'
 import { buildServices } from '../src/services'
-import { type ServerRequest, benchConfig } from './pages-server'
-import { signIn, stop } from './http'
+import { benchConfig } from './pages-server'
+import { type Server, positive, signIn, startServer, stop } from './http'
 
 const TARGET_P99_MS = 20
 const PASSWORD = 'bench-directory-password'
@@ -126,12 +126,6 @@ export async function run(argv: string[]) {
   if (!values.json) printTable(results)
 }
 
-function positive(value: string | undefined, name: string): number {
-  const n = Number(value)
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name}: give a positive number`)
-  return n
-}
-
 /** One establishment with `count` services (the demo's, repeated over many towns) and the national ones. */
 async function build(database: Config['database'], count: number) {
   const services = buildServices(benchConfig(database, 'x'.repeat(32)), openDatabase(database))
@@ -169,23 +163,6 @@ async function build(database: Config['database'], count: number) {
   } finally {
     await services.close()
   }
-}
-
-interface Server {
-  base: string
-  child: ChildProcess
-}
-
-function startServer(request: ServerRequest, children: ChildProcess[]): Promise<Server> {
-  const child = fork(path.join(import.meta.dirname, 'pages-server.ts'), [], {
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  })
-  children.push(child)
-  return new Promise((resolve, reject) => {
-    child.once('message', (m: { port: number }) => resolve({ base: `http://127.0.0.1:${m.port}`, child }))
-    child.once('exit', code => reject(new Error(`the bench server exited (${code}) before listening`)))
-    child.send(request)
-  })
 }
 
 async function fetchPage(base: string, pagePath: string, cookie: string): Promise<Buffer> {

@@ -1,5 +1,7 @@
-// Helpers the benchmarks share: signing in like a browser, and ending a forked server process.
-import type { ChildProcess } from 'node:child_process'
+// Helpers the benchmarks share: forking the app or the bare baseline, signing in like a browser, ending a process.
+import { type ChildProcess, fork } from 'node:child_process'
+import path from 'node:path'
+import type { ServerRequest } from './pages-server'
 
 /** Ends a server process and waits until it has gone (and with it its database connections). */
 export function stop(child: ChildProcess | undefined): Promise<void> {
@@ -32,4 +34,30 @@ export async function signIn(base: string, username: string, password: string): 
 export function cookieOf(res: Response): string | null {
   const c = res.headers.getSetCookie().find(h => h.startsWith('keywork.sid='))
   return c ? c.split(';')[0]! : null
+}
+
+/** A forked bench/pages-server.ts: the app or the bare node:http baseline. */
+export interface Server {
+  base: string
+  child: ChildProcess
+}
+
+/** Forks bench/pages-server.ts and waits for the port it listens on. */
+export function startServer(request: ServerRequest, children: ChildProcess[]): Promise<Server> {
+  const child = fork(path.join(import.meta.dirname, 'pages-server.ts'), [], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  })
+  children.push(child)
+  return new Promise((resolve, reject) => {
+    child.once('message', (m: { port: number }) => resolve({ base: `http://127.0.0.1:${m.port}`, child }))
+    child.once('exit', code => reject(new Error(`the bench server exited (${code}) before listening`)))
+    child.send(request)
+  })
+}
+
+/** A command-line option that must be a positive number. */
+export function positive(value: string | undefined, name: string): number {
+  const n = Number(value)
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name}: give a positive number`)
+  return n
 }

@@ -6,7 +6,7 @@
 // Worker, and loads the prisoner search page and a prisoner page with autocannon, each side by side with a bare
 // node:http server (also a child process) sending a body of the same bytes. The machine is shared and noisy:
 // the ratio ours/bare is what counts.
-import { type ChildProcess, fork } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -20,8 +20,8 @@ import { migrateToLatest } from '../src/db/migrate'
 import { DEFAULT_DEMO } from '../src/features/demo/service'
 import { DEMO_PASSWORD } from '../src/domain/demo/generate'
 import { buildServices } from '../src/services'
-import { type ServerRequest, benchConfig } from './pages-server'
-import { signIn, stop } from './http'
+import { benchConfig } from './pages-server'
+import { type Server, positive, signIn, startServer, stop } from './http'
 
 type Engine = 'sqlite' | 'postgres'
 
@@ -35,11 +35,6 @@ interface Measure {
   /** connection errors, timeouts included */
   errors: number
   timeouts: number
-}
-
-interface Server {
-  base: string
-  child: ChildProcess
 }
 
 export interface PageResult {
@@ -144,12 +139,6 @@ export async function run(argv: string[]) {
   if (!values.json) printTable(results)
 }
 
-function positive(value: string | undefined, name: string): number {
-  const n = Number(value)
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name}: give a positive number`)
-  return n
-}
-
 async function freshDatabase(engine: Engine): Promise<{ database: Config['database']; drop(): Promise<void> }> {
   if (engine === 'sqlite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keywork-bench-'))
@@ -192,19 +181,6 @@ async function buildDemo(
   } finally {
     await services.close()
   }
-}
-
-/** Forks bench/pages-server.ts and waits for the port it listens on. */
-function startServer(request: ServerRequest, children: ChildProcess[]): Promise<Server> {
-  const child = fork(path.join(import.meta.dirname, 'pages-server.ts'), [], {
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  })
-  children.push(child)
-  return new Promise((resolve, reject) => {
-    child.once('message', (m: { port: number }) => resolve({ base: `http://127.0.0.1:${m.port}`, child }))
-    child.once('exit', code => reject(new Error(`the bench server exited (${code}) before listening`)))
-    child.send(request)
-  })
 }
 
 function cpuOf(child: ChildProcess): Promise<number> {

@@ -10,7 +10,7 @@
 //     moved back a year so every current allocation has a year of history: ≈ 3 million sessions), then the
 //     statistics page for the last 12 months of Leeds (≈ 1,200 men) and of all establishments, time per request
 //     through the real app, side by side with a plain count(*) over key_work_sessions in the same run.
-import { type ChildProcess, fork } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -27,15 +27,10 @@ import { DEMO_PASSWORD } from '../src/domain/demo/generate'
 import { DEFAULT_DEMO } from '../src/features/demo/service'
 import { loadDemoHistory } from '../src/features/statistics/demo'
 import { type Services, buildServices } from '../src/services'
-import { type ServerRequest, benchConfig } from './pages-server'
-import { signIn, stop } from './http'
+import { benchConfig } from './pages-server'
+import { type Server, signIn, startServer, stop } from './http'
 
 const TARGET = { postP99: 50, establishment: 100, national: 1000 }
-
-interface Server {
-  base: string
-  child: ChildProcess
-}
 
 export interface PostResult {
   bench: 'sessions'
@@ -469,18 +464,6 @@ async function sqlRun(database: Config['database'], query: string) {
 const seconds = (t: number) => ((performance.now() - t) / 1000).toFixed(1)
 
 // ------------------------------------------------------------------------------------------------ helpers
-
-function startServer(request: ServerRequest, children: ChildProcess[]): Promise<Server> {
-  const child = fork(path.join(import.meta.dirname, 'pages-server.ts'), [], {
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  })
-  children.push(child)
-  return new Promise((resolve, reject) => {
-    child.once('message', (m: { port: number }) => resolve({ base: `http://127.0.0.1:${m.port}`, child }))
-    child.once('exit', code => reject(new Error(`the bench server exited (${code}) before listening`)))
-    child.send(request)
-  })
-}
 
 function printTable(results: (PostResult | StatisticsResult)[]) {
   const n = (x: number, digits = 0) => x.toLocaleString('en-GB', { maximumFractionDigits: digits })
