@@ -1,9 +1,20 @@
 import { createHash } from 'node:crypto'
+import type {
+  DirectoryAddressTable,
+  DirectoryAttributeTable,
+  DirectoryContactTable,
+  DirectoryLanguageTable,
+  DirectoryMetadataTable,
+  DirectoryPhoneTable,
+  DirectoryScheduleTable,
+  DirectoryServiceAtLocationTable,
+} from '../../../db/types'
 import type { Provision } from '../../../domain/directory'
 
 /**
  * The part of HSDS 3.0 keywork stores, as flat rows named like the database tables (HSDS field names; null for
- * absent). Both the one-file JSON form and the tabular (CSV) form are read into a Bundle and written from one.
+ * absent); an entity stored whole is its table type itself. Both the one-file JSON form and the tabular (CSV)
+ * form are read into a Bundle and written from one.
  */
 
 export interface OrganizationRow {
@@ -41,81 +52,14 @@ export interface LocationRow {
   description: string | null
   url: string | null
 }
-export interface AddressRow {
-  id: string
-  location_id: string
-  address_1: string
-  address_2: string | null
-  city: string
-  region: string | null
-  state_province: string
-  postal_code: string
-  country: string
-  address_type: string
-}
-export interface ServiceAtLocationRow {
-  id: string
-  service_id: string
-  location_id: string
-  description: string | null
-}
-export interface ContactRow {
-  id: string
-  service_id: string | null
-  name: string | null
-  title: string | null
-  department: string | null
-  email: string | null
-}
-export interface PhoneRow {
-  id: string
-  service_id: string | null
-  contact_id: string | null
-  location_id: string | null
-  number: string
-  extension: string | null
-  type: string | null
-  description: string | null
-}
-export interface ScheduleRow {
-  id: string
-  service_id: string
-  freq: string | null
-  interval: number | null
-  byday: string | null
-  opens_at: string | null
-  closes_at: string | null
-  valid_from: string | null
-  valid_to: string | null
-  description: string | null
-  notes: string | null
-}
-export interface LanguageRow {
-  id: string
-  service_id: string
-  name: string | null
-  code: string | null
-  note: string | null
-}
-export interface AttributeRow {
-  id: string
-  link_id: string
-  link_type: string | null
-  link_entity: string
-  taxonomy_term_id: string
-  value: string | null
-}
-export interface MetadataRow {
-  id: string
-  resource_id: string
-  resource_type: string
-  last_action_date: string
-  last_action_type: string
-  field_name: string
-  previous_value: string
-  replacement_value: string
-  updated_by: string
-}
+export type AddressRow = DirectoryAddressTable
+export type ServiceAtLocationRow = DirectoryServiceAtLocationTable
+export type ContactRow = DirectoryContactTable
+export type PhoneRow = DirectoryPhoneTable
+export type ScheduleRow = DirectoryScheduleTable
+export type LanguageRow = DirectoryLanguageTable
+export type AttributeRow = DirectoryAttributeTable
+export type MetadataRow = DirectoryMetadataTable
 
 export interface Tables {
   organizations: OrganizationRow
