@@ -1,5 +1,8 @@
 // npm run bench -- sessions [--json] [--requests N] [--connections N] [--establishments N] [--prisoners-per N]
-//                           [--skip-post] [--skip-statistics]
+//                           [--skip-post] [--skip-statistics] [--keep-database NAME]
+//
+// --keep-database NAME: build the statistics database under that name and keep it; a later run with the same name
+// reuses it (no 13-minute rebuild), for working on the statistics queries.
 //
 // (a) Recording a session: the real app (child process, SQLite demo in a temporary file) answers POST
 //     /sessions/:id/submit with a full entry (a delivered session with a goal and a referral), each request a
@@ -73,6 +76,7 @@ export async function run(argv: string[]) {
       repeat: { type: 'string', default: '10' },
       'skip-post': { type: 'boolean', default: false },
       'skip-statistics': { type: 'boolean', default: false },
+      'keep-database': { type: 'string' },
     },
   })
   const say = (line: string) => {
@@ -92,6 +96,7 @@ export async function run(argv: string[]) {
           establishments: Number(values.establishments),
           prisonersPer: Number(values['prisoners-per']),
           repeat: Number(values.repeat),
+          keep: values['keep-database'],
         },
         say,
         children,
@@ -293,18 +298,20 @@ async function makeDrafts(s: Services, count: number): Promise<number[]> {
 // ----------------------------------------------------------------------------------------- (b) statistics
 
 async function benchStatistics(
-  opts: { establishments: number; prisonersPer: number; repeat: number },
+  opts: { establishments: number; prisonersPer: number; repeat: number; keep?: string },
   say: (l: string) => void,
   children: ChildProcess[],
 ): Promise<StatisticsResult[]> {
   const serverUrl =
     process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
-  const name = `keywork_bench_sessions_${crypto.randomBytes(4).toString('hex')}`
-  const admin = async (query: string) => {
+  if (opts.keep !== undefined && !/^[a-z_][a-z0-9_]{0,40}$/.test(opts.keep))
+    throw new Error('--keep-database takes a lower-case name of letters, digits and _')
+  const name = opts.keep ?? `keywork_bench_sessions_${crypto.randomBytes(4).toString('hex')}`
+  const admin = async (query: string, params: unknown[] = []) => {
     const c = new pg.Client({ connectionString: serverUrl })
     await c.connect()
     try {
-      await c.query(query)
+      return (await c.query(query, params)).rows
     } finally {
       await c.end()
     }
@@ -312,7 +319,9 @@ async function benchStatistics(
   const url = new URL(serverUrl)
   url.pathname = `/${name}`
   const database: Config['database'] = { kind: 'postgres', url: url.toString() }
-  await admin(`create database ${name}`)
+  const kept =
+    opts.keep !== undefined && (await admin('select 1 from pg_database where datname = $1', [name])).length > 0
+  if (!kept) await admin(`create database ${name}`)
   try {
     const today = todayIso()
     const s = buildServices(benchConfig(database, 'x'.repeat(32)), openDatabase(database))
@@ -320,41 +329,44 @@ async function benchStatistics(
     let total: { prisoners: number; sessions: number }
     try {
       await migrateToLatest(s.db)
-      await s.guidance.ensureNationalContent()
-      say(`statistics: building the national demo on PostgreSQL (${opts.establishments} × ${opts.prisonersPer})…`)
-      let t = performance.now()
-      const r = await quietly(say, () =>
-        s.demo.load({ seed: 1, establishments: opts.establishments, prisonersPer: opts.prisonersPer, reset: false }),
-      )
-      if (!r.ok) throw new Error(Object.values(r.errors).join('\n'))
-      say(`statistics: demo loaded in ${seconds(t)} s; moving receptions back a year and allocating…`)
-      // every man in custody arrived at least a year ago, so that every allocation has a year of history
-      await s.db.db
-        .updateTable('prisoners')
-        .set({ reception_date: addDays(today, -400) })
-        .where('status', '=', 'in')
-        .where('reception_date', '>', addDays(today, -400))
-        .execute()
-      t = performance.now()
-      await quietly(say, () => allocateDemo(s))
-      say(`statistics: allocated in ${seconds(t)} s; recording a year of history…`)
-      t = performance.now()
-      const h = await loadDemoHistory(
-        s.db,
-        { audit: s.audit, establishments: s.establishments, statistics: s.statistics },
-        {
-          seed: 1,
-          today,
-          onProgress: (done, all, est) => {
-            if (done % 10 === 0 || done === all) say(`  history ${done}/${all} (${est}) after ${seconds(t)} s`)
+      if (kept) say(`statistics: reusing the database ${name} (--keep-database)`)
+      else {
+        await s.guidance.ensureNationalContent()
+        say(`statistics: building the national demo on PostgreSQL (${opts.establishments} × ${opts.prisonersPer})…`)
+        let t = performance.now()
+        const r = await quietly(say, () =>
+          s.demo.load({ seed: 1, establishments: opts.establishments, prisonersPer: opts.prisonersPer, reset: false }),
+        )
+        if (!r.ok) throw new Error(Object.values(r.errors).join('\n'))
+        say(`statistics: demo loaded in ${seconds(t)} s; moving receptions back a year and allocating…`)
+        // every man in custody arrived at least a year ago, so that every allocation has a year of history
+        await s.db.db
+          .updateTable('prisoners')
+          .set({ reception_date: addDays(today, -400) })
+          .where('status', '=', 'in')
+          .where('reception_date', '>', addDays(today, -400))
+          .execute()
+        t = performance.now()
+        await quietly(say, () => allocateDemo(s))
+        say(`statistics: allocated in ${seconds(t)} s; recording a year of history…`)
+        t = performance.now()
+        const h = await loadDemoHistory(
+          s.db,
+          { audit: s.audit, establishments: s.establishments, statistics: s.statistics },
+          {
+            seed: 1,
+            today,
+            onProgress: (done, all, est) => {
+              if (done % 10 === 0 || done === all) say(`  history ${done}/${all} (${est}) after ${seconds(t)} s`)
+            },
           },
-        },
-      )
-      say(
-        `statistics: ${h.sessions.toLocaleString('en-GB')} sessions, ${h.goals.toLocaleString('en-GB')} goals and ` +
-          `${h.referrals.toLocaleString('en-GB')} referrals recorded (with their aggregates) in ${seconds(t)} s`,
-      )
-      await sqlRun(database, 'analyze')
+        )
+        say(
+          `statistics: ${h.sessions.toLocaleString('en-GB')} sessions, ${h.goals.toLocaleString('en-GB')} goals and ` +
+            `${h.referrals.toLocaleString('en-GB')} referrals recorded (with their aggregates) in ${seconds(t)} s`,
+        )
+        await sqlRun(database, 'analyze')
+      }
       const est = await s.establishments.byCode('LEI')
       if (!est) throw new Error('the demo has no Leeds')
       const count = async (establishmentId?: number) => {
@@ -446,7 +458,7 @@ async function benchStatistics(
   } finally {
     await Promise.all(children.map(stop))
     children.length = 0
-    await admin(`drop database if exists ${name} with (force)`)
+    if (opts.keep === undefined) await admin(`drop database if exists ${name} with (force)`)
   }
 }
 

@@ -24,6 +24,10 @@ export function setUpNunjucks(app: express.Express, cacheTemplates: boolean) {
   env.addFilter('yesNo', (v: unknown) => (v ? 'Yes' : 'No'))
   env.addFilter('number', (v: number) => (typeof v === 'number' ? v.toLocaleString('en-GB') : v))
   env.addGlobal('serviceName', 'Key Work')
+  // whether a menu item is the current section: its own path (the home page only exactly) or one of its other paths
+  env.addFilter('inSection', (current: string, href: string, also: string[] = []) =>
+    href === '/' ? current === '/' : [href, ...also].some(prefix => current.startsWith(prefix)),
+  )
   registerGovukMacros(env)
   // The header and footer are the same on every page: render them once.
   env.addGlobal(

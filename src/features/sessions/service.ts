@@ -1,6 +1,6 @@
 import crypto from 'node:crypto'
-import type { Kysely } from 'kysely'
-import type { Database } from '../../db/types'
+import type { Kysely, Updateable } from 'kysely'
+import type { Database, KeyWorkSessionTable } from '../../db/types'
 import { isUniqueViolation } from '../../db/errors'
 import { londonNow } from '../../domain/hubs'
 import { pathwayName } from '../../domain/pathways'
@@ -82,6 +82,44 @@ export function currentValues(row: SessionRow, amendments: { changes: string }[]
     }
   }
   return v
+}
+
+/** The session columns an amendment's changes set (text values from the form, as stored). */
+export function columnsOf(changes: Record<string, { to: string }>): Updateable<KeyWorkSessionTable> {
+  const out: Updateable<KeyWorkSessionTable> = {}
+  const text = (v: string) => (v === '' ? null : v)
+  for (const [field, { to }] of Object.entries(changes)) {
+    switch (field as AmendableField) {
+      case 'sessionDate':
+        out.session_date = to
+        break
+      case 'startsAt':
+        out.starts_at = text(to)
+        break
+      case 'durationMinutes':
+        out.duration_minutes = to === '' ? null : Number(to)
+        break
+      case 'location':
+        out.location = text(to)
+        break
+      case 'private':
+        out.private = to === '' ? null : to === 'yes' ? 1 : 0
+        break
+      case 'concernEscalatedTo':
+        out.concern_escalated_to = text(to)
+        break
+      case 'interpreterWhyNot':
+        out.interpreter_why_not = text(to)
+        break
+      case 'prisonerWords':
+        out.prisoner_words = text(to)
+        break
+      case 'agreed':
+        out.agreed = text(to)
+        break
+    }
+  }
+  return out
 }
 
 export function sessionsService(db: Kysely<Database>, deps: SessionsDeps) {
@@ -445,7 +483,10 @@ export function sessionsService(db: Kysely<Database>, deps: SessionsDeps) {
       )
     },
 
-    /** Appends an amendment (the entry itself is never edited): which fields change, from what, to what, and why. */
+    /**
+     * Appends an amendment: which fields change, from what, to what, and why. The entry then shows (and counts) the
+     * amended values; the values as first submitted stay in the amendments, shown on the entry's page.
+     */
     async amend(
       actor: Actor,
       establishmentId: number,
@@ -474,6 +515,21 @@ export function sessionsService(db: Kysely<Database>, deps: SessionsDeps) {
           reason: read.reason,
           changes: JSON.stringify(read.changes),
         })
+        // the row holds the entry's current values, so that statistics, due dates and the timeline count the amended
+        // date, length and privacy; what it held before is in the amendment's "from" values
+        await repo.update(trx, row.id, columnsOf(read.changes))
+        if (read.changes.sessionDate)
+          await deps.statistics.sessionChanged(trx, {
+            establishmentId,
+            prisonerId: row.prisoner_id,
+            dates: [read.changes.sessionDate.from, read.changes.sessionDate.to],
+          })
+        else if (read.changes.private)
+          await deps.statistics.sessionChanged(trx, {
+            establishmentId,
+            prisonerId: row.prisoner_id,
+            dates: [row.session_date],
+          })
         await deps.audit.record(trx, actor, {
           action: 'amend',
           entity: ENTITY,

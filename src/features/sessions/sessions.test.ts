@@ -431,7 +431,7 @@ describe('amendments and delete', () => {
     const res = await kw.post(`/sessions/${id}/amend`, fields, `/sessions/${id}/amend`)
     assert.equal(res.headers.location, `/sessions/${id}`)
     const row = await sessionRow(id)
-    assert.equal(row.duration_minutes, 40, 'the original is kept')
+    assert.equal(row.duration_minutes, 50, 'the entry holds the amended value')
     const amendments = await db().selectFrom('session_amendments').selectAll().where('session_id', '=', id).execute()
     assert.equal(amendments.length, 1)
     assert.equal(amendments[0]!.amended_by, 'key_worker.mdi')
@@ -451,6 +451,58 @@ describe('amendments and delete', () => {
     assert.equal((await other.get(`/sessions/${id}/amend`)).status, 404)
     assert.equal((await other.post(`/sessions/${id}/amend`, { ...fields, durationMinutes: '60' }, '/')).status, 404)
     assert.equal((await other.get(`/sessions/${id}`)).status, 200, 'but may read it')
+  })
+
+  it('counts an amended date and privacy in the statistics and due dates, keeping the aggregates exact', async () => {
+    const pn = await newPrisoner()
+    const sid = await start(kw, pn)
+    await kw.post(`/sessions/${sid}/submit`, basic(), `/sessions/${sid}/edit`)
+    const prisonerId = (await sessionRow(sid)).prisoner_id
+    const establishmentId = mdi().establishmentId
+    await world.services.statistics.rebuild(establishmentId) // the fixture's sessions were inserted without aggregates
+    const lastDelivered = async () => (await world.services.sessions.lastDelivered(establishmentId)).get(prisonerId)
+    assert.equal(await lastDelivered(), today)
+    const earlier = addDays(today, -3)
+    const res = await kw.post(
+      `/sessions/${sid}/amend`,
+      {
+        sessionDate: earlier,
+        startsAt: '10:15',
+        durationMinutes: '40',
+        location: 'interview_room',
+        private: 'no',
+        concernEscalatedTo: '',
+        interpreterWhyNot: '',
+        prisonerWords: 'I want to get a job in a kitchen.',
+        agreed: 'Look at catering courses.',
+        reason: 'Recorded on the wrong day',
+      },
+      `/sessions/${sid}/amend`,
+    )
+    assert.equal(res.headers.location, `/sessions/${sid}`)
+    const row = await sessionRow(sid)
+    assert.equal(row.session_date, earlier)
+    assert.equal(row.private, 0)
+    assert.equal(await lastDelivered(), earlier, 'the due date follows the amended date')
+    const [amendment] = await db().selectFrom('session_amendments').selectAll().where('session_id', '=', sid).execute()
+    assert.deepEqual(JSON.parse(amendment!.changes), {
+      sessionDate: { from: today, to: earlier },
+      private: { from: 'yes', to: 'no' },
+    })
+    // the stored aggregates equal a recount from the sessions, with the session on its amended day, not private
+    const { stored, fresh } = await world.services.statistics.verify(establishmentId)
+    const storedDays = new Map(stored.daily.map(d => [d.day, d]))
+    for (const [day, a] of fresh) {
+      if (a.delivered + a.notDelivered === 0) continue
+      assert.equal(storedDays.get(day)?.delivered, a.delivered, `delivered on ${day}`)
+      assert.equal(storedDays.get(day)?.private_delivered, a.privateDelivered, `private on ${day}`)
+      assert.equal(storedDays.get(day)?.gap_count, a.gapCount, `gaps on ${day}`)
+    }
+    assert.equal(
+      stored.daily.filter(d => d.delivered + d.not_delivered > 0).length,
+      [...fresh.values()].filter(a => a.delivered + a.notDelivered > 0).length,
+    )
+    assert.ok((fresh.get(earlier)?.delivered ?? 0) >= 1)
   })
 
   it('lets only an establishment admin delete, with a reason, never removing the row', async () => {

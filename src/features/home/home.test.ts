@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import type { Role } from '../../domain/roles'
+import { signedIn } from '../../../test/harness'
+import { type SeededWorld, seededWorld, usernameFor } from '../../../test/fixtures'
+
+// The menu holds each role's everyday work; what an admin does now and then (settings, units, users, imports,
+// emails, the audit trail) is on the home page instead, so the menu stays one row.
+
+let world: SeededWorld
+before(async () => {
+  world = await seededWorld()
+})
+after(() => world.close())
+
+const menuOf = (html: string) => {
+  const nav = /<nav aria-label="Menu"[\s\S]*?<\/nav>/.exec(html)?.[0] ?? ''
+  return [...nav.matchAll(/href="([^"]+)"/g)].map(m => m[1])
+}
+const cardsOf = (html: string) =>
+  [...html.matchAll(/<div class="app-card">\s*<h2 class="govuk-heading-s"><a class="govuk-link" href="([^"]+)"/g)].map(
+    m => m[1],
+  )
+
+const expected: Record<Role, { menu: string[]; cards: string[] }> = {
+  KEY_WORKER: {
+    menu: ['/', '/caseload', '/my-sessions', '/referrals', '/prisoners', '/directory', '/hubs', '/guidance'],
+    cards: ['/prisoners', '/staff', '/hubs', '/worksheets', '/booklet'],
+  },
+  SUPERVISING_OFFICER: {
+    menu: [
+      '/',
+      '/caseload',
+      '/sessions-due',
+      '/referrals',
+      '/allocate',
+      '/statistics',
+      '/prisoners',
+      '/directory',
+      '/guidance',
+    ],
+    cards: ['/prisoners', '/staff', '/hubs', '/worksheets', '/booklet'],
+  },
+  ESTABLISHMENT_ADMIN: {
+    menu: [
+      '/',
+      '/sessions-due',
+      '/allocate',
+      '/statistics',
+      '/prisoners',
+      '/staff',
+      '/directory',
+      '/hubs',
+      '/guidance',
+    ],
+    cards: [
+      '/prisoners',
+      '/staff',
+      '/establishment/settings',
+      '/units',
+      '/users',
+      '/import',
+      '/outbox',
+      '/audit',
+      '/hubs',
+      '/worksheets',
+      '/booklet',
+    ],
+  },
+  NATIONAL_POLICY: {
+    menu: [
+      '/',
+      '/sessions-due',
+      '/statistics',
+      '/prisoners',
+      '/staff',
+      '/directory',
+      '/hubs',
+      '/guidance',
+      '/establishments',
+    ],
+    cards: [
+      '/prisoners',
+      '/staff',
+      '/establishment/settings',
+      '/units',
+      '/users',
+      '/outbox',
+      '/audit',
+      '/hubs',
+      '/worksheets',
+      '/booklet',
+      '/establishments',
+      '/national/policy',
+    ],
+  },
+}
+
+describe('the menu and the home page', () => {
+  for (const [role, want] of Object.entries(expected) as [Role, (typeof expected)[Role]][]) {
+    it(`give a ${role} their everyday work in the menu and the rest on the home page`, async () => {
+      const b = await signedIn(world, usernameFor(role))
+      const home = await b.get('/')
+      assert.equal(home.status, 200)
+      assert.deepEqual(menuOf(home.text), want.menu)
+      assert.deepEqual(cardsOf(home.text), want.cards)
+      // every link offered opens for this role
+      for (const href of new Set([...want.menu, ...want.cards]))
+        assert.equal((await b.get(href)).status, 200, `${role} opens ${href}`)
+    })
+  }
+
+  it('marks Guidance as the current section on the booklet and the worksheets', async () => {
+    const b = await signedIn(world, usernameFor('KEY_WORKER'))
+    for (const path of ['/guidance', '/booklet', '/worksheets']) {
+      const nav = /<nav aria-label="Menu"[\s\S]*?<\/nav>/.exec((await b.get(path)).text)?.[0] ?? ''
+      assert.match(nav, /href="\/guidance" aria-current="true"/, path)
+      assert.equal((nav.match(/aria-current/g) ?? []).length, 1, path)
+    }
+  })
+})
