@@ -46,7 +46,7 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
   const directory = directoryService(db.db, { audit })
   // email (GOV.UK Notify when configured, always the outbox) and referrals, which sessions call on submit
   const mailer = mailerService(db.db, { audit, notify: config.notify, logger })
-  const referrals = referralsService(db.db, { audit, mailer, directory, establishments, logger })
+  const referrals = referralsService(db.db, { audit, mailer, directory, establishments, statistics, logger })
   const worksheets = worksheetsService(db.db, { audit })
   const guidance = guidanceService(db.db, {
     audit,

@@ -10,6 +10,7 @@ import * as m007 from './migrations/007_guidance'
 import * as m008 from './migrations/008_hubs'
 import * as m009 from './migrations/009_sessions'
 import * as m010 from './migrations/010_statistics'
+import * as m012 from './migrations/012_statistics_national'
 
 const migrations = {
   '001_foundation': m001,
@@ -22,6 +23,7 @@ const migrations = {
   '008_hubs': m008,
   '009_sessions': m009,
   '010_statistics': m010,
+  '012_statistics_national': m012,
 }
 
 /** Brings the schema up to date on either engine; safe to run at every start. */

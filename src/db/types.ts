@@ -562,6 +562,24 @@ export interface StatGapTable {
   n: number
 }
 
+/** referrals and goals per establishment and the day they were made, by current status (statistics) */
+export interface StatFollowUpTable {
+  establishment_id: number
+  day: string
+  referrals_made: number
+  referrals_acknowledged: number
+  referrals_completed: number
+  goals_set: number
+  goals_achieved: number
+}
+
+/** stat_gaps summed over every establishment, per day (kept in step by the statistics repository) */
+export interface StatGapAllTable {
+  day: string
+  gap_days: number
+  n: number
+}
+
 export interface Database {
   national_policy: NationalPolicyTable
   establishments: EstablishmentTable
@@ -604,6 +622,8 @@ export interface Database {
   worksheets: WorksheetTable
   stat_daily: StatDailyTable
   stat_gaps: StatGapTable
+  stat_gaps_all: StatGapAllTable
+  stat_followups: StatFollowUpTable
 }
 
 export type Establishment = Selectable<EstablishmentTable>

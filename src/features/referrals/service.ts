@@ -1,3 +1,4 @@
+import type { StatisticsService } from '../statistics/service'
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import type { Database } from '../../db/types'
@@ -22,6 +23,8 @@ export interface ReferralsDeps {
   mailer: MailerService
   directory: { get(establishmentId: number, serviceId: string): Promise<DirectoryServiceDetail | null> }
   establishments: { byId(id: number): Promise<{ name: string } | undefined> }
+  /** keeps the referral counts of the statistics exact: called in the same transaction as a status change */
+  statistics: Pick<StatisticsService, 'followUpsChanged'>
   logger?: Logger
 }
 
@@ -142,6 +145,7 @@ export function referralsService(db: Kysely<Database>, deps: ReferralsDeps) {
           updated_at: new Date().toISOString(),
           updated_by: actor.username,
         })
+        if (statusChanged) await deps.statistics.followUpsChanged(trx, establishmentId, [existing.created_at])
         await audit.record(trx, actor, {
           action: 'update',
           entity: 'referral',

@@ -144,11 +144,14 @@ export function sessionsRepository(db: Kysely<Database>) {
       now: string,
     ) {
       await k.insertInto('goal_reviews').values({ goal_id: goalId, session_id: sessionId, status, note }).execute()
-      await k
+      const goal = await k
         .updateTable('session_goals')
         .set({ status, updated_in_session_id: sessionId, updated_at: now })
         .where('id', '=', goalId)
-        .execute()
+        .returning('created_at')
+        .executeTakeFirst()
+      /** when the goal was set (the day its statistics count on) */
+      return goal?.created_at ?? null
     },
 
     async insertReferral(k: Kysely<Database>, row: Insertable<Database['referrals']>) {

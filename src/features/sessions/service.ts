@@ -36,7 +36,7 @@ export interface SessionsDeps {
   worksheets: Pick<WorksheetsService, 'list' | 'get'>
   hubs: Pick<HubsService, 'bookingsFor'>
   /** keeps the pre-aggregated statistics exact: called in the same transaction as a submit or a delete */
-  statistics: Pick<StatisticsService, 'sessionChanged'>
+  statistics: Pick<StatisticsService, 'sessionChanged' | 'followUpsChanged'>
 }
 
 /** Why a session cannot be started or changed, in words for the officer. */
@@ -395,7 +395,9 @@ export function sessionsService(db: Kysely<Database>, deps: SessionsDeps) {
               updated_at: now,
             }),
           )
-        for (const r of entry.reviews) await repo.reviewGoal(trx, r.goalId, row.id, r.status, r.note, now)
+        const reviewedGoalsSet: (string | null)[] = []
+        for (const r of entry.reviews)
+          reviewedGoalsSet.push(await repo.reviewGoal(trx, r.goalId, row.id, r.status, r.note, now))
         const referralIds: number[] = []
         for (const r of entry.referrals)
           referralIds.push(
@@ -415,6 +417,9 @@ export function sessionsService(db: Kysely<Database>, deps: SessionsDeps) {
             }),
           )
         await repo.insertWorksheets(trx, row.id, entry.worksheetIds)
+        // referrals and goals made today, and the days of the goals reviewed (their status counts there)
+        if (goalIds.length || referralIds.length || reviewedGoalsSet.length)
+          await deps.statistics.followUpsChanged(trx, establishmentId, [now, ...reviewedGoalsSet])
         await deps.audit.record(trx, actor, {
           action: 'submit',
           entity: ENTITY,

@@ -107,6 +107,15 @@ describe('recording a session', () => {
     assert.doesNotMatch(edit.text, /Resettlement advice LEI/, 'not another establishment’s')
     assert.match(edit.text, /session-draft\.js" nonce="/, 'the draft script is included with the CSP nonce')
 
+    // the statistics count referrals and goals on the (UTC) day they were made
+    const followUps = async () => {
+      const day = new Date().toISOString().slice(0, 10)
+      const rows = (await world.services.statistics.verifyFollowUps(mdi().establishmentId)).stored
+      const row = rows.find(r => r.day === day)
+      return { made: row?.referrals_made ?? 0, set: row?.goals_set ?? 0, achieved: row?.goals_achieved ?? 0 }
+    }
+    await world.services.statistics.rebuild(mdi().establishmentId) // the fixture's rows were inserted without counts
+    const followUpsBefore = await followUps()
     const outboxBefore = await db()
       .selectFrom('outbox_emails')
       .select(db().fn.countAll<number>().as('n'))
@@ -168,6 +177,11 @@ describe('recording a session', () => {
       .select(db().fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow()
     assert.equal(Number(outboxAfter.n), Number(outboxBefore.n) + 1, 'the referral was emailed (to the outbox)')
+    assert.deepEqual(await followUps(), {
+      ...followUpsBefore,
+      made: followUpsBefore.made + 1,
+      set: followUpsBefore.set + 1,
+    })
 
     const page = await kw.get(`/sessions/${id}`)
     assert.equal(page.status, 200)
@@ -198,6 +212,11 @@ describe('recording a session', () => {
     const goal = await db().selectFrom('session_goals').selectAll().where('id', '=', goalId).executeTakeFirstOrThrow()
     assert.equal(goal.status, 'achieved')
     assert.equal(goal.updated_in_session_id, next)
+    assert.equal(
+      (await followUps()).achieved,
+      followUpsBefore.achieved + 1,
+      'counted as achieved on the day it was set',
+    )
     const reviews = await db().selectFrom('goal_reviews').selectAll().where('goal_id', '=', goalId).execute()
     assert.deepEqual(
       reviews.map(r => [r.session_id, r.status, r.note]),

@@ -96,6 +96,37 @@ describe('pre-aggregates', () => {
     }
   })
 
+  it('count referrals and goals as the tables do, also after a referral moves on', async () => {
+    for (const x of seeded) {
+      const { stored, fresh } = await s.statistics.verifyFollowUps(x.establishmentId)
+      assert.ok(fresh.length > 20, 'the test made referrals and goals on many days')
+      assert.deepEqual(stored, fresh)
+    }
+    const x = seeded[0]!
+    const sent = await s.db.db
+      .selectFrom('referrals')
+      .select(['id', 'created_at'])
+      .where('establishment_id', '=', x.establishmentId)
+      .where('status', '=', 'sent')
+      .executeTakeFirstOrThrow()
+    const day = sent.created_at.slice(0, 10)
+    const before = (await s.statistics.verifyFollowUps(x.establishmentId)).stored.find(r => r.day === day)!
+    const r = await s.referrals.update(SYSTEM_ACTOR, x.establishmentId, sent.id, {
+      status: 'acknowledged',
+      followUpDate: null,
+    })
+    assert.ok(r.ok, JSON.stringify(r))
+    const { stored, fresh } = await s.statistics.verifyFollowUps(x.establishmentId)
+    assert.deepEqual(stored, fresh)
+    assert.equal(stored.find(r => r.day === day)!.referrals_acknowledged, before.referrals_acknowledged + 1)
+  })
+
+  it('keep the all-establishments histogram equal to the sum of the establishments', async () => {
+    const { stored: national, summed } = await s.statistics.nationalGaps()
+    assert.ok(summed.length > 20, 'the test wrote gaps on many days')
+    assert.deepEqual(national, summed)
+  })
+
   it('a rebuild gives the same rows', async () => {
     const before = await stored(seeded[0]!.establishmentId)
     await s.db.db.deleteFrom('stat_daily').execute()
@@ -103,6 +134,13 @@ describe('pre-aggregates', () => {
     const again = await stored(seeded[0]!.establishmentId)
     assert.deepEqual(again.daily, before.daily)
     assert.deepEqual(again.gaps, before.gaps)
+    // a rebuild of every establishment puts a wrong national histogram right
+    await s.db.db.updateTable('stat_gaps_all').set({ n: 999 }).execute()
+    const wrong = await s.statistics.nationalGaps()
+    assert.notDeepEqual(wrong.stored, wrong.summed)
+    await s.statistics.rebuild()
+    const right = await s.statistics.nationalGaps()
+    assert.deepEqual(right.stored, right.summed)
   })
 
   it('detects a change made without telling the statistics (the test can fail)', async () => {

@@ -243,6 +243,7 @@ export async function seedSessions(s: Services, rng: Random, seeded: Seeded, cou
         prisonerId: row.prisoner_id,
         dates: [row.session_date],
       })
+      await s.statistics.followUpsChanged(trx, row.establishment_id, [created])
     })
   }
 }

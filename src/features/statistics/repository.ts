@@ -1,6 +1,6 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely'
 import type { Dialect } from '../../db/database'
-import type { Database, StatDailyTable } from '../../db/types'
+import type { Database, StatDailyTable, StatFollowUpTable } from '../../db/types'
 import { type DayAggregate, type Period, REASONS, type SessionFact, emptyDay } from '../../domain/statistics'
 import { addDays } from '../../domain/dates'
 
@@ -22,6 +22,12 @@ export interface EventRow {
 }
 
 const CHUNK = 400
+
+interface GapRow {
+  day: string
+  gap_days: number
+  n: number
+}
 
 // stat_daily columns of the not-delivered reasons, in REASONS order
 const REASON_COLUMNS = REASONS.map(r => `nd_${r}`) as (keyof StatDailyTable)[]
@@ -108,6 +114,72 @@ export function statisticsRepository(db: Kysely<Database>, dialect: Dialect) {
     prevDate: r.prev_date,
   })
 
+  /** Writes the days' rows (days with no session get none); returns the gap rows written. */
+  async function insertDays(trx: Kysely<Database>, establishmentId: number, days: Map<string, DayAggregate>) {
+    const daily: StatDailyTable[] = []
+    const gaps: GapRow[] = []
+    for (const [day, a] of days) {
+      if (a.delivered + a.notDelivered === 0) continue
+      const row = {
+        establishment_id: establishmentId,
+        day,
+        delivered: a.delivered,
+        not_delivered: a.notDelivered,
+        private_delivered: a.privateDelivered,
+        interpreter_needed: a.interpreterNeeded,
+        interpreter_used: a.interpreterUsed,
+        gap_count: a.gapCount,
+        gap_days: a.gapDays,
+        first_count: a.firstCount,
+        first_days: a.firstDays,
+      } as StatDailyTable
+      REASONS.forEach(
+        (reason, i) => ((row as unknown as Record<string, number>)[REASON_COLUMNS[i]!] = a.reasons[reason]),
+      )
+      daily.push(row)
+      for (const [gap, count] of a.gaps) gaps.push({ day, gap_days: gap, n: count })
+    }
+    for (let i = 0; i < daily.length; i += CHUNK)
+      await trx
+        .insertInto('stat_daily')
+        .values(daily.slice(i, i + CHUNK))
+        .execute()
+    for (let i = 0; i < gaps.length; i += CHUNK * 2)
+      await trx
+        .insertInto('stat_gaps')
+        .values(gaps.slice(i, i + CHUNK * 2).map(g => ({ establishment_id: establishmentId, ...g })))
+        .execute()
+    return gaps
+  }
+
+  /**
+   * Adds (written − removed) to stat_gaps_all, as upserts of n = n + change in (day, gap) order, so that two
+   * establishments' transactions lock shared rows in the same order (no deadlock) and each adds its own change.
+   */
+  async function addToNational(trx: Kysely<Database>, removed: GapRow[], written: GapRow[]) {
+    const change = new Map<string, GapRow>()
+    const add = (r: GapRow, sign: number) => {
+      const key = `${r.day} ${String(n(r.gap_days)).padStart(5, '0')}`
+      const c = change.get(key)
+      if (c) c.n += sign * n(r.n)
+      else change.set(key, { day: r.day, gap_days: n(r.gap_days), n: sign * n(r.n) })
+    }
+    for (const r of removed) add(r, -1)
+    for (const r of written) add(r, 1)
+    const rows = [...change.entries()]
+      .filter(([, r]) => r.n !== 0)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, r]) => r)
+    for (let i = 0; i < rows.length; i += CHUNK * 2)
+      await trx
+        .insertInto('stat_gaps_all')
+        .values(rows.slice(i, i + CHUNK * 2))
+        .onConflict(oc =>
+          oc.columns(['day', 'gap_days']).doUpdateSet(eb => ({ n: eb('stat_gaps_all.n', '+', eb.ref('excluded.n')) })),
+        )
+        .execute()
+  }
+
   return {
     /** Receptions (clamped to the period's start) and departures of eligible prisoners, counted per day. */
     async custodyEvents(f: Filter, p: Period): Promise<{ starts: EventRow[]; ends: EventRow[] }> {
@@ -151,12 +223,17 @@ export function statisticsRepository(db: Kysely<Database>, dialect: Dialect) {
           ? sql`and exists (select 1 from allocations a where a.prisoner_id = p.id and a.staff_id = ${f.staffId}
               and a.allocated_at < ${next} and (a.deallocated_at is null or a.deallocated_at >= ${next}))`
           : sql``
-      // the last delivered session of each prisoner in the 28 days, as one grouped scan (not one probe per prisoner)
-      const allocated =
+      // the last delivered session of each prisoner in the 28 days, and the prisoners with a Key Worker that day, each
+      // as one grouped scan joined by hash (not one probe per prisoner: 88,000 probes took most of a second)
+      const allocated = f.staffId !== undefined ? sql`count(*)` : sql`count(k.prisoner_id)`
+      const withKeyWorker =
         f.staffId !== undefined
-          ? sql`count(*)`
-          : sql`sum(case when exists (select 1 from allocations a where a.prisoner_id = p.id
-              and a.allocated_at < ${next} and (a.deallocated_at is null or a.deallocated_at >= ${next})) then 1 else 0 end)`
+          ? sql``
+          : sql`left join (
+              select distinct a.prisoner_id from allocations a
+              where a.allocated_at < ${next} and (a.deallocated_at is null or a.deallocated_at >= ${next})
+                ${f.establishmentId !== null ? sql`and a.establishment_id = ${f.establishmentId}` : sql``}
+            ) k on k.prisoner_id = p.id`
       const r = await sql<{
         establishment_id: number
         eligible: number
@@ -175,6 +252,7 @@ export function statisticsRepository(db: Kysely<Database>, dialect: Dialect) {
             ${f.establishmentId !== null ? sql`and s.establishment_id = ${f.establishmentId}` : sql``}
           group by s.prisoner_id, s.establishment_id
         ) x on x.prisoner_id = p.id and x.establishment_id = p.establishment_id
+        ${withKeyWorker}
         where ${prisonerWhere(f)} ${caseload}
           and p.reception_date <= ${day} and (p.status = 'in' or p.release_date > ${day})
         group by 1`.execute(db)
@@ -303,6 +381,88 @@ export function statisticsRepository(db: Kysely<Database>, dialect: Dialect) {
       })
     },
 
+    /** Referrals and goals made in the period per establishment, from the pre-aggregates (stat_followups). */
+    async followUpSums(establishmentId: number | null, p: Period) {
+      let q = db
+        .selectFrom('stat_followups')
+        .select(eb => [
+          'establishment_id',
+          eb.fn.sum<number>('referrals_made').as('made'),
+          eb.fn.sum<number>('referrals_acknowledged').as('acknowledged'),
+          eb.fn.sum<number>('referrals_completed').as('completed'),
+          eb.fn.sum<number>('goals_set').as('goals_set'),
+          eb.fn.sum<number>('goals_achieved').as('achieved'),
+        ])
+        .where('day', '>=', p.from)
+        .where('day', '<=', p.to)
+      if (establishmentId !== null) q = q.where('establishment_id', '=', establishmentId)
+      const rows = await q.groupBy('establishment_id').execute()
+      return rows.map(x => ({
+        establishment_id: n(x.establishment_id),
+        made: n(x.made),
+        acknowledged: n(x.acknowledged),
+        completed: n(x.completed),
+        set: n(x.goals_set),
+        achieved: n(x.achieved),
+      }))
+    },
+
+    /**
+     * Counts an establishment's referrals and goals per day made from the tables (the given days, or all), as
+     * stat_followups holds them: the reference for refreshing and checking it.
+     */
+    async countFollowUps(trx: Kysely<Database>, establishmentId: number, days?: string[]) {
+      const when =
+        days === undefined
+          ? sql``
+          : sql`and created_at >= ${days[0]!} and created_at < ${addDays(days[days.length - 1]!, 1)}
+              and substr(created_at, 1, 10) in (${sql.join(days)})`
+      const r = await sql<Omit<StatFollowUpTable, 'establishment_id'>>`select day,
+          sum(rm) as referrals_made, sum(ra) as referrals_acknowledged, sum(rc) as referrals_completed,
+          sum(gs) as goals_set, sum(ga) as goals_achieved
+        from (
+          select substr(created_at, 1, 10) as day, 1 as rm,
+            case when status in ('acknowledged', 'done') then 1 else 0 end as ra,
+            case when status = 'done' then 1 else 0 end as rc, 0 as gs, 0 as ga
+          from referrals where establishment_id = ${establishmentId} ${when}
+          union all
+          select substr(created_at, 1, 10) as day, 0, 0, 0, 1, case when status = 'achieved' then 1 else 0 end
+          from session_goals where establishment_id = ${establishmentId} ${when}
+        ) x
+        group by day order by day`.execute(trx)
+      return r.rows.map(x => ({
+        establishment_id: establishmentId,
+        day: x.day,
+        referrals_made: n(x.referrals_made),
+        referrals_acknowledged: n(x.referrals_acknowledged),
+        referrals_completed: n(x.referrals_completed),
+        goals_set: n(x.goals_set),
+        goals_achieved: n(x.goals_achieved),
+      }))
+    },
+
+    /** Replaces an establishment's stat_followups rows of the given days (sorted; all days when not given). */
+    async replaceFollowUps(trx: Kysely<Database>, establishmentId: number, days?: string[]) {
+      const rows = await this.countFollowUps(trx, establishmentId, days)
+      let del = trx.deleteFrom('stat_followups').where('establishment_id', '=', establishmentId)
+      if (days !== undefined) del = del.where('day', 'in', days)
+      await del.execute()
+      for (let i = 0; i < rows.length; i += CHUNK)
+        await trx
+          .insertInto('stat_followups')
+          .values(rows.slice(i, i + CHUNK))
+          .execute()
+    },
+
+    /** An establishment's stat_followups rows, by day (for checks). */
+    storedFollowUps: (establishmentId: number) =>
+      db
+        .selectFrom('stat_followups')
+        .selectAll()
+        .where('establishment_id', '=', establishmentId)
+        .orderBy('day')
+        .execute(),
+
     /** Delivered sessions per day (all establishments in scope together), for the chart. */
     async deliveredByDay(establishmentId: number | null, p: Period) {
       let q = db
@@ -315,27 +475,49 @@ export function statisticsRepository(db: Kysely<Database>, dialect: Dialect) {
       return new Map(rows.map(r => [r.day, n(r.n)]))
     },
 
-    /** The gap histogram of the period (one establishment or all). */
+    /** The gap histogram of the period (one establishment, or all of them from stat_gaps_all). */
     async gapHistogram(establishmentId: number | null, p: Period) {
-      let q = db
-        .selectFrom('stat_gaps')
-        .select(['gap_days', eb => eb.fn.sum<number>('n').as('n')])
-        .where('day', '>=', p.from)
-        .where('day', '<=', p.to)
-      if (establishmentId !== null) q = q.where('establishment_id', '=', establishmentId)
-      const rows = await q.groupBy('gap_days').execute()
-      return new Map(rows.map(r => [n(r.gap_days), n(r.n)]))
+      const rows =
+        establishmentId === null
+          ? await db
+              .selectFrom('stat_gaps_all')
+              .select(['gap_days', eb => eb.fn.sum<number>('n').as('n')])
+              .where('day', '>=', p.from)
+              .where('day', '<=', p.to)
+              .groupBy('gap_days')
+              .execute()
+          : await db
+              .selectFrom('stat_gaps')
+              .select(['gap_days', eb => eb.fn.sum<number>('n').as('n')])
+              .where('establishment_id', '=', establishmentId)
+              .where('day', '>=', p.from)
+              .where('day', '<=', p.to)
+              .groupBy('gap_days')
+              .execute()
+      return new Map(rows.filter(r => n(r.n) !== 0).map(r => [n(r.gap_days), n(r.n)]))
     },
 
-    /** Replaces the aggregates of the given days of an establishment (days with nothing get no row). */
+    /**
+     * Replaces the aggregates of the given days of an establishment (days with nothing get no row), and adds the
+     * change of its gap histogram to stat_gaps_all.
+     */
     async replaceDays(
       trx: Kysely<Database>,
       establishmentId: number,
       days: Map<string, DayAggregate>,
       clear: string[],
     ) {
+      const old: GapRow[] = []
       for (let i = 0; i < clear.length; i += CHUNK) {
         const chunk = clear.slice(i, i + CHUNK)
+        old.push(
+          ...(await trx
+            .selectFrom('stat_gaps')
+            .select(['day', 'gap_days', 'n'])
+            .where('establishment_id', '=', establishmentId)
+            .where('day', 'in', chunk)
+            .execute()),
+        )
         await trx
           .deleteFrom('stat_daily')
           .where('establishment_id', '=', establishmentId)
@@ -347,49 +529,46 @@ export function statisticsRepository(db: Kysely<Database>, dialect: Dialect) {
           .where('day', 'in', chunk)
           .execute()
       }
-      await this.insertDays(trx, establishmentId, days)
+      const written = await insertDays(trx, establishmentId, days)
+      await addToNational(trx, old, written)
     },
 
-    async insertDays(trx: Kysely<Database>, establishmentId: number, days: Map<string, DayAggregate>) {
-      const daily: StatDailyTable[] = []
-      const gaps: { establishment_id: number; day: string; gap_days: number; n: number }[] = []
-      for (const [day, a] of days) {
-        if (a.delivered + a.notDelivered === 0) continue
-        const row = {
-          establishment_id: establishmentId,
-          day,
-          delivered: a.delivered,
-          not_delivered: a.notDelivered,
-          private_delivered: a.privateDelivered,
-          interpreter_needed: a.interpreterNeeded,
-          interpreter_used: a.interpreterUsed,
-          gap_count: a.gapCount,
-          gap_days: a.gapDays,
-          first_count: a.firstCount,
-          first_days: a.firstDays,
-        } as StatDailyTable
-        REASONS.forEach(
-          (reason, i) => ((row as unknown as Record<string, number>)[REASON_COLUMNS[i]!] = a.reasons[reason]),
-        )
-        daily.push(row)
-        for (const [gap, count] of a.gaps)
-          gaps.push({ establishment_id: establishmentId, day, gap_days: gap, n: count })
-      }
-      for (let i = 0; i < daily.length; i += CHUNK)
-        await trx
-          .insertInto('stat_daily')
-          .values(daily.slice(i, i + CHUNK))
-          .execute()
-      for (let i = 0; i < gaps.length; i += CHUNK * 2)
-        await trx
-          .insertInto('stat_gaps')
-          .values(gaps.slice(i, i + CHUNK * 2))
-          .execute()
-    },
-
-    async clearEstablishment(trx: Kysely<Database>, establishmentId: number) {
+    /** Replaces every aggregate of an establishment (a rebuild, a bulk load), keeping stat_gaps_all in step. */
+    async replaceEstablishment(trx: Kysely<Database>, establishmentId: number, days: Map<string, DayAggregate>) {
+      const old = await trx
+        .selectFrom('stat_gaps')
+        .select(['day', 'gap_days', 'n'])
+        .where('establishment_id', '=', establishmentId)
+        .execute()
       await trx.deleteFrom('stat_daily').where('establishment_id', '=', establishmentId).execute()
       await trx.deleteFrom('stat_gaps').where('establishment_id', '=', establishmentId).execute()
+      const written = await insertDays(trx, establishmentId, days)
+      await addToNational(trx, old, written)
+    },
+
+    /** Recomputes stat_gaps_all from stat_gaps (after a full rebuild), locked against concurrent changes. */
+    async resetNational(trx: Kysely<Database>) {
+      if (dialect === 'postgres') await sql`lock table stat_gaps_all in exclusive mode`.execute(trx)
+      await trx.deleteFrom('stat_gaps_all').execute()
+      await sql`insert into stat_gaps_all (day, gap_days, n)
+        select day, gap_days, sum(n) from stat_gaps group by day, gap_days`.execute(trx)
+    },
+
+    /** stat_gaps_all next to stat_gaps summed over the establishments (equal when stat_gaps_all is exact). */
+    async nationalGaps() {
+      const stored = await db.selectFrom('stat_gaps_all').select(['day', 'gap_days', 'n']).where('n', '<>', 0).execute()
+      const summed = await db
+        .selectFrom('stat_gaps')
+        .select(['day', 'gap_days', eb => eb.fn.sum<number>('n').as('n')])
+        .groupBy(['day', 'gap_days'])
+        .execute()
+      const key = (r: { day: string; gap_days: number }) => `${r.day} ${String(r.gap_days).padStart(5, '0')}`
+      const norm = (rows: { day: string; gap_days: number; n: number }[]) =>
+        rows
+          .map(r => ({ day: r.day, gap_days: n(r.gap_days), n: n(r.n) }))
+          .filter(r => r.n !== 0)
+          .sort((a, b) => key(a).localeCompare(key(b)))
+      return { stored: norm(stored), summed: norm(summed) }
     },
 
     /** Every stored aggregate of an establishment (for tests and checks). */
@@ -410,7 +589,7 @@ export function statisticsRepository(db: Kysely<Database>, dialect: Dialect) {
     /** After a bulk load on PostgreSQL: fresh planner statistics, so the first queries pick the right plans. */
     async analyze() {
       if (dialect === 'postgres')
-        await sql`analyze prisoners, allocations, key_work_sessions, referrals, session_goals, stat_daily, stat_gaps`.execute(
+        await sql`analyze prisoners, allocations, key_work_sessions, referrals, session_goals, stat_daily, stat_gaps, stat_gaps_all, stat_followups`.execute(
           db,
         )
     },

@@ -111,8 +111,8 @@ export function statisticsService(db: Db, deps: { establishments: Establishments
         : repo.sessionFacts(filter, period),
       repo.seen(filter, period.to),
       repo.firstAllocations(filter, period),
-      repo.referrals(filter, period),
-      repo.goals(filter, period),
+      aggregated ? repo.followUpSums(filter.establishmentId, period) : repo.referrals(filter, period),
+      aggregated ? null : repo.goals(filter, period),
     ])
 
     // eligible prisoner-days and projected sessions
@@ -194,7 +194,7 @@ export function statisticsService(db: Db, deps: { establishments: Establishments
       t.referralsAcknowledged += r.acknowledged
       t.referralsCompleted += r.completed
     }
-    for (const r of goals) {
+    for (const r of goals ?? (referrals as Awaited<ReturnType<typeof repo.followUpSums>>)) {
       const t = totalsOf(r.establishment_id)
       t.goalsSet += r.set
       t.goalsAchieved += r.achieved
@@ -272,6 +272,16 @@ export function statisticsService(db: Db, deps: { establishments: Establishments
       await refreshDays(trx, change.establishmentId, [...days].sort())
     },
 
+    /**
+     * Keeps the referral and goal counts exact after referrals or goals were made or changed status: call in the same
+     * transaction, after the change, with the created_at of each (the day it counts on).
+     */
+    async followUpsChanged(trx: Kysely<Database>, establishmentId: number, createdAts: (string | null | undefined)[]) {
+      const days = [...new Set(createdAts.filter((d): d is string => !!d).map(d => d.slice(0, 10)))].sort()
+      for (let i = 0; i < days.length; i += 200)
+        await repo.replaceFollowUps(trx, establishmentId, days.slice(i, i + 200))
+    },
+
     /** Recomputes every aggregate from the sessions (all establishments, or one). Returns the days written. */
     async rebuild(establishmentId?: number, trx?: Kysely<Database>): Promise<number> {
       const ids = establishmentId !== undefined ? [establishmentId] : await repo.establishmentIds()
@@ -279,11 +289,16 @@ export function statisticsService(db: Db, deps: { establishments: Establishments
       for (const id of ids) {
         const write = async (t: Kysely<Database>) => {
           const byDay = aggregateByDay(withPreviousDates(await repo.allSessions(id, t)))
-          await repo.clearEstablishment(t, id)
-          await repo.insertDays(t, id, byDay)
+          await repo.replaceEstablishment(t, id, byDay)
+          await repo.replaceFollowUps(t, id)
           return byDay.size
         }
         written += trx ? await write(trx) : await db.db.transaction().execute(write)
+      }
+      if (establishmentId === undefined) {
+        // every establishment: the national histogram from scratch too, in case it was ever out of step
+        if (trx) await repo.resetNational(trx)
+        else await db.db.transaction().execute(t => repo.resetNational(t))
       }
       return written
     },
@@ -294,13 +309,25 @@ export function statisticsService(db: Db, deps: { establishments: Establishments
      */
     async storeFrom(trx: Kysely<Database>, establishmentId: number, sessions: Omit<SessionFact, 'prevDate'>[]) {
       const byDay = aggregateByDay(withPreviousDates(sessions))
-      await repo.clearEstablishment(trx, establishmentId)
-      await repo.insertDays(trx, establishmentId, byDay)
+      await repo.replaceEstablishment(trx, establishmentId, byDay)
+      await repo.replaceFollowUps(trx, establishmentId)
       return byDay.size
     },
 
     /** Refreshes the database's planner statistics after a bulk load (PostgreSQL; nothing on SQLite). */
     analyze: () => repo.analyze(),
+
+    /** stat_gaps_all and stat_gaps summed over establishments, for checks: equal when the national histogram is exact. */
+    nationalGaps: () => repo.nationalGaps(),
+
+    /** Stored referral and goal counts and a fresh count, for checks: equal when they are exact. */
+    async verifyFollowUps(establishmentId: number) {
+      const [stored, fresh] = await Promise.all([
+        repo.storedFollowUps(establishmentId),
+        repo.countFollowUps(db.db, establishmentId),
+      ])
+      return { stored, fresh }
+    },
 
     /** Stored aggregates and a fresh recount from the sessions, for checks: equal when the aggregates are exact. */
     async verify(establishmentId: number) {
