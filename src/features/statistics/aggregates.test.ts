@@ -14,7 +14,7 @@ import {
   recount,
 } from '../../domain/statistics'
 import type { Services } from '../../services'
-import { TODAY, type Seeded, amendSessions, readWorld, seedPeople, seedSessions } from './fixtures'
+import { TODAY, type Seeded, amendSessions, randomSession, readWorld, seedPeople, seedSessions } from './fixtures'
 import type { StatisticsScope } from './service'
 
 // The pre-aggregates (kept by sessionChanged after random inserts and amendments) and every figure of the
@@ -22,10 +22,10 @@ import type { StatisticsScope } from './service'
 
 let s: Services & { close(): Promise<void> }
 const seeded: Seeded[] = []
+const rng = new Random(7)
 
 before(async () => {
   s = await testServices()
-  const rng = new Random(7)
   for (const [code, name] of [
     ['AAA', 'Alpha (HMP)'],
     ['BBB', 'Beta (HMP)'],
@@ -119,6 +119,37 @@ describe('pre-aggregates', () => {
     const { stored, fresh } = await s.statistics.verifyFollowUps(x.establishmentId)
     assert.deepEqual(stored, fresh)
     assert.equal(stored.find(r => r.day === day)!.referrals_acknowledged, before.referrals_acknowledged + 1)
+  })
+
+  it('stay exact when entries of the same establishment and day are recorded at once', async () => {
+    // on PostgreSQL each transaction has its own connection, so these refresh the same day's rows concurrently
+    const x = seeded[1]!
+    const day = addDays(TODAY, -2)
+    await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        s.db.db.transaction().execute(async trx => {
+          const row = {
+            ...randomSession(rng, x, `at-once-${i}-${rng.int(0, 1e9)}`),
+            status: 'submitted',
+            outcome: 'delivered',
+            not_delivered_reason: null,
+            session_date: day,
+          }
+          await trx.insertInto('key_work_sessions').values(row).execute()
+          await s.statistics.sessionChanged(trx, {
+            establishmentId: x.establishmentId,
+            prisonerId: row.prisoner_id,
+            dates: [day],
+          })
+        }),
+      ),
+    )
+    const r = await stored(x.establishmentId)
+    assert.ok((r.daily[day]?.delivered ?? 0) >= 8)
+    assert.deepEqual(r.daily, r.expected)
+    assert.deepEqual(r.gaps, r.expectedGaps)
+    const national = await s.statistics.nationalGaps()
+    assert.deepEqual(national.stored, national.summed)
   })
 
   it('keep the all-establishments histogram equal to the sum of the establishments', async () => {

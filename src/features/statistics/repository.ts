@@ -23,6 +23,9 @@ export interface EventRow {
 
 const CHUNK = 400
 
+/** the first key of keywork's statistics advisory locks (the second is the establishment id) */
+const LOCK_CLASS = 74_110
+
 interface GapRow {
   day: string
   gap_days: number
@@ -544,6 +547,17 @@ export function statisticsRepository(db: Kysely<Database>, dialect: Dialect) {
       await trx.deleteFrom('stat_gaps').where('establishment_id', '=', establishmentId).execute()
       const written = await insertDays(trx, establishmentId, days)
       await addToNational(trx, old, written)
+    },
+
+    /**
+     * Takes the establishment's statistics lock until the transaction ends (PostgreSQL; SQLite has one writer), so
+     * two transactions refreshing the same establishment's days (two entries submitted at once) run one after the
+     * other, the second reading the first's committed sessions: neither loses the other's count, neither inserts a
+     * row the other has just inserted.
+     */
+    async lockEstablishment(trx: Kysely<Database>, establishmentId: number) {
+      if (dialect === 'postgres')
+        await sql`select pg_advisory_xact_lock(${LOCK_CLASS}, ${establishmentId})`.execute(trx)
     },
 
     /** Recomputes stat_gaps_all from stat_gaps (after a full rebuild), locked against concurrent changes. */

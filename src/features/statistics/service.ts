@@ -227,6 +227,7 @@ export function statisticsService(db: Db, deps: { establishments: Establishments
   /** Recomputes an establishment's aggregates for some days from its sessions, in the caller's transaction. */
   async function refreshDays(trx: Kysely<Database>, establishmentId: number, days: string[]) {
     if (days.length === 0) return
+    await repo.lockEstablishment(trx, establishmentId)
     const byDay = new Map<string, DayAggregate>()
     for (const day of days) {
       const facts = await repo.sessionFacts({ establishmentId }, { from: day, to: day }, trx)
@@ -262,6 +263,8 @@ export function statisticsService(db: Db, deps: { establishments: Establishments
      * of the prisoner's next delivered session after each (whose days-since-previous-session may have changed).
      */
     async sessionChanged(trx: Kysely<Database>, change: SessionChange) {
+      // before reading the next delivered sessions: a concurrent change of the same establishment commits first
+      await repo.lockEstablishment(trx, change.establishmentId)
       const days = new Set<string>()
       for (const d of change.dates) {
         if (!d) continue
@@ -278,6 +281,7 @@ export function statisticsService(db: Db, deps: { establishments: Establishments
      */
     async followUpsChanged(trx: Kysely<Database>, establishmentId: number, createdAts: (string | null | undefined)[]) {
       const days = [...new Set(createdAts.filter((d): d is string => !!d).map(d => d.slice(0, 10)))].sort()
+      await repo.lockEstablishment(trx, establishmentId)
       for (let i = 0; i < days.length; i += 200)
         await repo.replaceFollowUps(trx, establishmentId, days.slice(i, i + 200))
     },
@@ -288,6 +292,7 @@ export function statisticsService(db: Db, deps: { establishments: Establishments
       let written = 0
       for (const id of ids) {
         const write = async (t: Kysely<Database>) => {
+          await repo.lockEstablishment(t, id)
           const byDay = aggregateByDay(withPreviousDates(await repo.allSessions(id, t)))
           await repo.replaceEstablishment(t, id, byDay)
           await repo.replaceFollowUps(t, id)
@@ -308,6 +313,7 @@ export function statisticsService(db: Db, deps: { establishments: Establishments
      * every submitted session of the establishment), without reading them back.
      */
     async storeFrom(trx: Kysely<Database>, establishmentId: number, sessions: Omit<SessionFact, 'prevDate'>[]) {
+      await repo.lockEstablishment(trx, establishmentId)
       const byDay = aggregateByDay(withPreviousDates(sessions))
       await repo.replaceEstablishment(trx, establishmentId, byDay)
       await repo.replaceFollowUps(trx, establishmentId)
