@@ -85,8 +85,10 @@ export function statisticsRepository(db: Kysely<Database>, dialect: Dialect) {
   const timeRange = (column: RawBuilder<unknown>, p: Period) =>
     sql`${column} >= ${p.from} and ${column} < ${addDays(p.to, 1)}`
 
+  // unary plus on the establishment: SQLite otherwise walks the establishment index through every earlier session
+  // of the establishment for each session (230 ms for a day of Leeds, 9 ms through the prisoner's index)
   const prevDateOf = sql`(select max(o.session_date) from key_work_sessions o
-      where o.prisoner_id = s.prisoner_id and o.establishment_id = s.establishment_id
+      where o.prisoner_id = s.prisoner_id and +o.establishment_id = s.establishment_id
         and o.status = 'submitted' and o.outcome = 'delivered'
         and (o.session_date < s.session_date or (o.session_date = s.session_date and o.id < s.id)))`
 
