@@ -9,7 +9,7 @@ import type { Dialect } from '../database'
  *   national median read 740,000 rows of stat_gaps for a year; this is about 40,000.
  * - stat_followups: referrals made, acknowledged and completed, and goals set and achieved, per establishment and
  *   day made (UTC date of created_at, as the period filter reads it), counted by their current status; refreshed in
- *   the transaction that makes a referral or goal or changes its status (statistics service `followUpsChanged`).
+ *   the transaction that makes a referral or goal or changes its status (statistics service `followUpsMoved`).
  *   The national year read 250,000 referrals and 330,000 goals; this is 44,000 rows.
  * - Index-only scans for the national base queries, which group by establishment: the delivered sessions of the
  *   last 28 days (seen in the last 7 / 28 days), and referrals and goals by the day they were made (houseblocks and

@@ -24,7 +24,7 @@ export interface ReferralsDeps {
   directory: { get(establishmentId: number, serviceId: string): Promise<DirectoryServiceDetail | null> }
   establishments: { byId(id: number): Promise<{ name: string } | undefined> }
   /** keeps the referral counts of the statistics exact: called in the same transaction as a status change */
-  statistics: Pick<StatisticsService, 'followUpsChanged'>
+  statistics: Pick<StatisticsService, 'followUpsMoved'>
   logger?: Logger
 }
 
@@ -145,7 +145,10 @@ export function referralsService(db: Kysely<Database>, deps: ReferralsDeps) {
           updated_at: new Date().toISOString(),
           updated_by: actor.username,
         })
-        if (statusChanged) await deps.statistics.followUpsChanged(trx, establishmentId, [existing.created_at])
+        if (statusChanged)
+          await deps.statistics.followUpsMoved(trx, establishmentId, [
+            { kind: 'referral', createdAt: existing.created_at, from: existing.status, to: input.status },
+          ])
         await audit.record(trx, actor, {
           action: 'update',
           entity: 'referral',

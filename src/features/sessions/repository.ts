@@ -144,14 +144,18 @@ export function sessionsRepository(db: Kysely<Database>) {
       now: string,
     ) {
       await k.insertInto('goal_reviews').values({ goal_id: goalId, session_id: sessionId, status, note }).execute()
-      const goal = await k
+      const before = await k
+        .selectFrom('session_goals')
+        .select(['status', 'created_at'])
+        .where('id', '=', goalId)
+        .executeTakeFirst()
+      await k
         .updateTable('session_goals')
         .set({ status, updated_in_session_id: sessionId, updated_at: now })
         .where('id', '=', goalId)
-        .returning('created_at')
-        .executeTakeFirst()
-      /** when the goal was set (the day its statistics count on) */
-      return goal?.created_at ?? null
+        .execute()
+      /** when the goal was set (the day its statistics count on) and its status before the review */
+      return before ? { createdAt: before.created_at, from: before.status } : null
     },
 
     async insertReferral(k: Kysely<Database>, row: Insertable<Database['referrals']>) {

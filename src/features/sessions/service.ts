@@ -36,7 +36,7 @@ export interface SessionsDeps {
   worksheets: Pick<WorksheetsService, 'list' | 'get'>
   hubs: Pick<HubsService, 'bookingsFor'>
   /** keeps the pre-aggregated statistics exact: called in the same transaction as a submit or a delete */
-  statistics: Pick<StatisticsService, 'sessionChanged' | 'followUpsChanged'>
+  statistics: Pick<StatisticsService, 'sessionChanged' | 'followUpsMoved'>
 }
 
 /** Why a session cannot be started or changed, in words for the officer. */
@@ -395,9 +395,11 @@ export function sessionsService(db: Kysely<Database>, deps: SessionsDeps) {
               updated_at: now,
             }),
           )
-        const reviewedGoalsSet: (string | null)[] = []
-        for (const r of entry.reviews)
-          reviewedGoalsSet.push(await repo.reviewGoal(trx, r.goalId, row.id, r.status, r.note, now))
+        const moves: Parameters<StatisticsService['followUpsMoved']>[2] = []
+        for (const r of entry.reviews) {
+          const before = await repo.reviewGoal(trx, r.goalId, row.id, r.status, r.note, now)
+          if (before) moves.push({ kind: 'goal', createdAt: before.createdAt, from: before.from, to: r.status })
+        }
         const referralIds: number[] = []
         for (const r of entry.referrals)
           referralIds.push(
@@ -417,9 +419,10 @@ export function sessionsService(db: Kysely<Database>, deps: SessionsDeps) {
             }),
           )
         await repo.insertWorksheets(trx, row.id, entry.worksheetIds)
-        // referrals and goals made today, and the days of the goals reviewed (their status counts there)
-        if (goalIds.length || referralIds.length || reviewedGoalsSet.length)
-          await deps.statistics.followUpsChanged(trx, establishmentId, [now, ...reviewedGoalsSet])
+        // referrals and goals made today, and the goals reviewed (their status counts on the day they were set)
+        moves.push(...goalIds.map(() => ({ kind: 'goal' as const, createdAt: now, from: null, to: 'open' })))
+        moves.push(...referralIds.map(() => ({ kind: 'referral' as const, createdAt: now, from: null, to: 'sent' })))
+        if (moves.length) await deps.statistics.followUpsMoved(trx, establishmentId, moves)
         await deps.audit.record(trx, actor, {
           action: 'submit',
           entity: ENTITY,

@@ -26,6 +26,17 @@ const CHUNK = 400
 /** the first key of keywork's statistics advisory locks (the second is the establishment id) */
 const LOCK_CLASS = 74_110
 
+const FOLLOW_UP_COLUMNS = [
+  'referrals_made',
+  'referrals_acknowledged',
+  'referrals_completed',
+  'goals_set',
+  'goals_achieved',
+] as const
+
+/** What a change adds to one day's referral and goal counts (negative to take away). */
+export type FollowUpChange = { day: string } & Partial<Record<(typeof FOLLOW_UP_COLUMNS)[number], number>>
+
 interface GapRow {
   day: string
   gap_days: number
@@ -457,6 +468,48 @@ export function statisticsRepository(db: Kysely<Database>, dialect: Dialect) {
           .insertInto('stat_followups')
           .values(rows.slice(i, i + CHUNK))
           .execute()
+    },
+
+    /**
+     * Adds changes to an establishment's stat_followups rows (upserts of column = column + change, in day order), so
+     * that recording an entry costs the same however many referrals the day already has.
+     */
+    async addFollowUps(trx: Kysely<Database>, establishmentId: number, changes: FollowUpChange[]) {
+      const byDay = new Map<string, StatFollowUpTable>()
+      for (const c of changes) {
+        const row = byDay.get(c.day) ?? {
+          establishment_id: establishmentId,
+          day: c.day,
+          referrals_made: 0,
+          referrals_acknowledged: 0,
+          referrals_completed: 0,
+          goals_set: 0,
+          goals_achieved: 0,
+        }
+        for (const k of FOLLOW_UP_COLUMNS) row[k] += c[k] ?? 0
+        byDay.set(c.day, row)
+      }
+      const rows = [...byDay.values()]
+        .filter(r => FOLLOW_UP_COLUMNS.some(k => r[k] !== 0))
+        .sort((a, b) => (a.day < b.day ? -1 : 1))
+      if (!rows.length) return
+      await trx
+        .insertInto('stat_followups')
+        .values(rows)
+        .onConflict(oc =>
+          oc.columns(['establishment_id', 'day']).doUpdateSet(eb => ({
+            referrals_made: eb('stat_followups.referrals_made', '+', eb.ref('excluded.referrals_made')),
+            referrals_acknowledged: eb(
+              'stat_followups.referrals_acknowledged',
+              '+',
+              eb.ref('excluded.referrals_acknowledged'),
+            ),
+            referrals_completed: eb('stat_followups.referrals_completed', '+', eb.ref('excluded.referrals_completed')),
+            goals_set: eb('stat_followups.goals_set', '+', eb.ref('excluded.goals_set')),
+            goals_achieved: eb('stat_followups.goals_achieved', '+', eb.ref('excluded.goals_achieved')),
+          })),
+        )
+        .execute()
     },
 
     /** An establishment's stat_followups rows, by day (for checks). */

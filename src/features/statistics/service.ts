@@ -25,7 +25,7 @@ import {
   withPreviousDates,
 } from '../../domain/statistics'
 import { overridesOf, toBounds, type establishmentsService } from '../establishments/service'
-import { type Filter, statisticsRepository } from './repository'
+import { type Filter, type FollowUpChange, statisticsRepository } from './repository'
 
 export type StatisticsScope =
   | { kind: 'national' }
@@ -286,6 +286,21 @@ export function statisticsService(db: Db, deps: { establishments: Establishments
         await repo.replaceFollowUps(trx, establishmentId, days.slice(i, i + 200))
     },
 
+    /**
+     * The referral and goal counts after referrals or goals were made or moved on, as changes (cheaper than a
+     * recount of the day): call in the same transaction, with each one's created_at and its status before (null for
+     * a new one) and after.
+     */
+    async followUpsMoved(
+      trx: Kysely<Database>,
+      establishmentId: number,
+      moves: { kind: 'referral' | 'goal'; createdAt: string; from: string | null; to: string }[],
+    ) {
+      const changes = moves.map(m => followUpChange(m.kind, m.createdAt.slice(0, 10), m.from, m.to))
+      await repo.lockEstablishment(trx, establishmentId) // a rebuild of the establishment's rows finishes first
+      await repo.addFollowUps(trx, establishmentId, changes)
+    },
+
     /** Recomputes every aggregate from the sessions (all establishments, or one). Returns the days written. */
     async rebuild(establishmentId?: number, trx?: Kysely<Database>): Promise<number> {
       const ids = establishmentId !== undefined ? [establishmentId] : await repo.establishmentIds()
@@ -345,3 +360,27 @@ export function statisticsService(db: Db, deps: { establishments: Establishments
 }
 
 export type StatisticsService = ReturnType<typeof statisticsService>
+
+/** What moving one referral or goal from one status to another (from null: made) changes in stat_followups. */
+export function followUpChange(
+  kind: 'referral' | 'goal',
+  day: string,
+  from: string | null,
+  to: string,
+): FollowUpChange {
+  const counts = (status: string | null) =>
+    status === null
+      ? [0, 0, 0]
+      : kind === 'referral'
+        ? [1, status === 'acknowledged' || status === 'done' ? 1 : 0, status === 'done' ? 1 : 0]
+        : [1, status === 'achieved' ? 1 : 0, 0]
+  const [a, b] = [counts(from), counts(to)]
+  return kind === 'referral'
+    ? {
+        day,
+        referrals_made: b[0]! - a[0]!,
+        referrals_acknowledged: b[1]! - a[1]!,
+        referrals_completed: b[2]! - a[2]!,
+      }
+    : { day, goals_set: b[0]! - a[0]!, goals_achieved: b[1]! - a[1]! }
+}
