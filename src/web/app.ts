@@ -73,8 +73,10 @@ export function createApp(services: Services) {
     }),
   )
 
-  // 3. static assets, before sessions: a stylesheet or a font needs no session read
-  const cache = { maxAge: config.env === 'production' ? '7d' : 0 }
+  // 3. static assets, before sessions: a stylesheet or a font needs no session read. Cached as in production except
+  // in development, where an edited stylesheet must show on the next load (the browser tests load ~300 pages: without
+  // the cache each one revalidated its 7 assets)
+  const cache = { maxAge: config.env === 'development' ? 0 : '7d' }
   app.use('/assets', express.static(path.join(govukDir, 'dist', 'govuk', 'assets'), cache))
   app.use('/assets/moj', express.static(path.join(mojDir, 'moj', 'assets'), cache))
   app.use('/static/govuk', express.static(path.join(govukDir, 'dist', 'govuk'), { ...cache, index: false }))
