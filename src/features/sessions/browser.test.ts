@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import type { AddressInfo } from 'node:net'
 import { after, before, it } from 'node:test'
-import { AxeBuilder } from '@axe-core/playwright'
 import type { Browser, Page } from 'playwright-core'
 import { launchChromium } from '../../../test/chromium'
+import { assertAxeClean } from '../../../test/journey'
 import { PASSWORD } from '../../../test/harness'
 import { seededWorld } from '../../../test/fixtures'
 
@@ -27,14 +27,7 @@ after(async () => {
   await world.close()
 })
 
-async function expectAccessible(page: Page, what: string) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
-  assert.deepEqual(
-    results.violations.map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).join(', ')}`),
-    [],
-    `${what} has accessibility violations`,
-  )
-}
+const expectAccessible = (page: Page, what: string) => assertAxeClean(page, what)
 
 async function signIn(page: Page, username: string) {
   await page.goto('/sign-in')
