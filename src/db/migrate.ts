@@ -11,6 +11,7 @@ import * as m008 from './migrations/008_hubs'
 import * as m009 from './migrations/009_sessions'
 import * as m010 from './migrations/010_statistics'
 import * as m012 from './migrations/012_statistics_national'
+import * as m013 from './migrations/013_directory_listing'
 
 const migrations = {
   '001_foundation': m001,
@@ -24,6 +25,7 @@ const migrations = {
   '009_sessions': m009,
   '010_statistics': m010,
   '012_statistics_national': m012,
+  '013_directory_listing': m013,
 }
 
 /** Brings the schema up to date on either engine; safe to run at every start. */

@@ -1,6 +1,18 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { dayPhrase, daysOf, monthsBefore, openingTimeLine, parseTime, parseUkPhone, phoneLine } from './directoryRecord'
+import {
+  contactPhonesOf,
+  dayPhrase,
+  daysOf,
+  locationKindOf,
+  locationsOf,
+  monthsBefore,
+  openingTimeLine,
+  parseTime,
+  parseUkPhone,
+  phoneLine,
+  reconcileRows,
+} from './directoryRecord'
 
 test('UK phone numbers as people write them', () => {
   for (const [raw, number, extension] of [
@@ -72,4 +84,52 @@ test('phone lines and check-due dates', () => {
   assert.equal(monthsBefore('2026-08-31', 6), '2026-02-28')
   assert.equal(monthsBefore('2026-03-15', 6), '2025-09-15')
   assert.equal(monthsBefore('2024-08-29', 6), '2024-02-29')
+})
+
+test('saving an edited list over the stored one, row by row', () => {
+  const stored = [
+    { id: 'a', v: 1 },
+    { id: 'b', v: 2 },
+    { id: 'c', v: 3 },
+    { id: 'd', v: 4 },
+  ]
+  const same = (x: { v: number }, y: { v: number }) => x.v === y.v
+  const r = reconcileRows(
+    stored,
+    [
+      { id: 'a', v: 1 }, // shown, unchanged
+      { id: 'b', v: 20 }, // shown, changed
+      { id: 'c', v: 30 }, // shown, changed, but ticked "Remove": removing wins
+      { v: 5 }, // new
+      { id: 'zz', v: 6 }, // an id that is not one of the stored rows: new, without the id
+      { id: 'a', v: 7 }, // named twice: the copy is new
+    ],
+    ['c', 'not-ours'],
+    same,
+  )
+  assert.deepEqual(r.keep, [{ stored: stored[0], edited: { id: 'a', v: 1 } }])
+  assert.deepEqual(r.change, [{ stored: stored[1], edited: { id: 'b', v: 20 } }])
+  assert.deepEqual(r.remove, [stored[2]], 'only stored rows listed as removed go; d, not shown, stays')
+  assert.deepEqual(r.add, [{ v: 5 }, { v: 6 }, { v: 7 }])
+})
+
+test('records with one location and phone, or lists of them', () => {
+  const inside = { type: 'physical' as const, name: 'Chapel', description: null, url: null, address: null }
+  const online = { ...inside, type: 'virtual' as const, name: 'Online' }
+  assert.deepEqual(locationsOf({ location: inside }), [inside])
+  assert.deepEqual(locationsOf({ location: null }), [])
+  assert.deepEqual(locationsOf({ location: inside, locations: [inside, online] }), [inside, online])
+  const phone = { number: '111', extension: null, type: 'voice' as const }
+  assert.deepEqual(contactPhonesOf({ phone }), [phone])
+  assert.deepEqual(contactPhonesOf({ phone: null }), [])
+  assert.deepEqual(contactPhonesOf({ phone, phones: [phone, phone] }), [phone, phone])
+  assert.equal(locationKindOf(inside), 'inside')
+  assert.equal(locationKindOf(online), 'virtual')
+  assert.equal(
+    locationKindOf({
+      ...inside,
+      address: { address1: '1 Road', address2: null, city: 'Leeds', region: null, postalCode: 'LS1 1AA' },
+    }),
+    'community',
+  )
 })

@@ -26,7 +26,13 @@ export type PhoneType = (typeof PHONE_TYPES)[number]
 export const LOCATION_TYPES = ['physical', 'virtual'] as const
 export type LocationType = (typeof LOCATION_TYPES)[number]
 
+/**
+ * Rows that repeat (locations, phones, contacts, opening times) carry the id of their stored row when they come from
+ * the database or from the form editing it: saving changes that row and keeps what the form does not show. A row
+ * without an id is new.
+ */
 export interface PhoneRecord {
+  id?: string
   number: string
   extension: string | null
   type: PhoneType
@@ -41,6 +47,7 @@ export interface AddressRecord {
 }
 
 export interface LocationRecord {
+  id?: string
   type: LocationType
   name: string
   description: string | null
@@ -49,13 +56,18 @@ export interface LocationRecord {
 }
 
 export interface ContactRecord {
+  id?: string
   name: string | null
   title: string | null
   email: string | null
+  /** the first phone number; a record that gives `phones` may leave it null */
   phone: PhoneRecord | null
+  /** every phone number of the contact, when there may be more than one (else `phone` alone) */
+  phones?: PhoneRecord[]
 }
 
 export interface ScheduleRecord {
+  id?: string
   days: Day[]
   opensAt: string | null
   closesAt: string | null
@@ -74,13 +86,84 @@ export interface ServiceRecord {
   email: string | null
   url: string | null
   interpretationServices: string | null
+  /** the first location; a record that gives `locations` may leave it null */
   location: LocationRecord | null
+  /** every location, when there may be more than one (else `location` alone) */
+  locations?: LocationRecord[]
   contacts: ContactRecord[]
   phones: PhoneRecord[]
   schedules: ScheduleRecord[]
   /** ISO 639 codes */
   languages: string[]
   pathways: PathwayCode[]
+}
+
+/** Stored rows an edit removes, by id (a contact's phones are among `phones`). */
+export interface RemovedRows {
+  locations: string[]
+  phones: string[]
+  contacts: string[]
+  schedules: string[]
+}
+
+/** A service as edited on the form: the record (rows with ids are stored rows) and the stored rows to remove. */
+export interface ServiceEdit {
+  record: ServiceRecord
+  removed: RemovedRows
+}
+
+export const noRemovals = (): RemovedRows => ({ locations: [], phones: [], contacts: [], schedules: [] })
+
+/** Every location of a service record. */
+export function locationsOf(r: Pick<ServiceRecord, 'location' | 'locations'>): LocationRecord[] {
+  return r.locations ?? (r.location ? [r.location] : [])
+}
+
+/** Every phone number of a contact. */
+export function contactPhonesOf(c: Pick<ContactRecord, 'phone' | 'phones'>): PhoneRecord[] {
+  return c.phones ?? (c.phone ? [c.phone] : [])
+}
+
+/** What the form asks of a place: inside the prison, at an address in the community, or by phone or online. */
+export const LOCATION_KINDS = ['inside', 'community', 'virtual'] as const
+export type LocationKind = (typeof LOCATION_KINDS)[number]
+
+export function locationKindOf(l: Pick<LocationRecord, 'type' | 'address'>): LocationKind {
+  return l.type === 'virtual' ? 'virtual' : l.address ? 'community' : 'inside'
+}
+
+/**
+ * How to save an edited list of rows over the stored one, by id: stored rows the edit names are changed when what
+ * the form shows of them differs (`same` says whether it does; else they are kept as they are), rows without an id (or with an id that is not one of
+ * the stored rows: a stale or forged form) are added, and only the stored rows listed in `removed` are deleted
+ * (removing wins over an edit of the same row).
+ * Stored rows the edit neither names nor removes (added by someone else since the form was shown) are kept.
+ */
+export function reconcileRows<S extends { id: string }, E extends { id?: string }>(
+  stored: readonly S[],
+  edited: readonly E[],
+  removed: readonly string[],
+  same: (stored: S, edited: E) => boolean,
+): { add: E[]; change: { stored: S; edited: E }[]; keep: { stored: S; edited: E }[]; remove: S[] } {
+  const byId = new Map(stored.map(s => [s.id, s]))
+  const gone = new Set(removed.filter(id => byId.has(id)))
+  const add: E[] = []
+  const change: { stored: S; edited: E }[] = []
+  const keep: { stored: S; edited: E }[] = []
+  const named = new Set<string>()
+  for (const e of edited) {
+    const s = e.id === undefined ? undefined : byId.get(e.id)
+    // removing wins over editing the same row; a row named twice is written once and its copy added as new
+    if (s && gone.has(s.id)) continue
+    if (!s || named.has(s.id)) {
+      const { id: _stale, ...row } = e
+      add.push(row as E)
+      continue
+    }
+    named.add(s.id)
+    ;(same(s, e) ? keep : change).push({ stored: s, edited: e })
+  }
+  return { add, change, keep, remove: stored.filter(s => gone.has(s.id)) }
 }
 
 export type PhoneParse = { ok: true; number: string; extension: string | null } | { ok: false; message: string }

@@ -65,15 +65,59 @@ function form(over: Record<string, string | string[]> = {}): Record<string, stri
     contact1Name: 'Jo Price',
     contact1Title: 'Librarian',
     contact1Email: 'jo.price@example.org',
-    contact1Phone: '+44 113 496 0002',
+    contact1Phone1Number: '+44 113 496 0002',
     schedule1Days: ['MO', 'TU', 'WE'],
     schedule1Opens: '9:00',
     schedule1Closes: '16:00',
-    locationKind: 'inside',
-    locationName: 'Library',
+    location1Kind: 'inside',
+    location1Name: 'Library',
     languages: 'English, Polish',
     ...over,
   }
+}
+
+/** Decodes the few entities the templates write. */
+const unescape = (t: string) =>
+  t
+    .replaceAll('&quot;', '"')
+    .replaceAll('&#39;', "'")
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&amp;', '&')
+
+/**
+ * The fields a browser would post from the page's form as shown (text, hidden, ticked boxes, chosen options), with
+ * its CSRF token: to change a few of them and post the rest back unchanged, as a person editing the form does.
+ */
+function shownForm(html: string): Record<string, string | string[]> {
+  const form = /<form method="post" novalidate>([\s\S]*?)<\/form>/.exec(html)?.[1]
+  assert.ok(form, 'the page has the service form')
+  const out: Record<string, string | string[]> = {}
+  const add = (name: string, value: string) => {
+    const had = out[name]
+    out[name] = had === undefined ? value : [...(Array.isArray(had) ? had : [had]), value]
+  }
+  const attrs = (tag: string) => {
+    const a: Record<string, string> = {}
+    for (const m of tag.matchAll(/([\w-]+)(?:="([^"]*)")?/g)) a[m[1]!] = unescape(m[2] ?? '')
+    return a
+  }
+  for (const m of form.matchAll(/<input\b([^>]*)>/g)) {
+    const a = attrs(m[1]!)
+    if (!a.name) continue
+    if ((a.type === 'checkbox' || a.type === 'radio') && !('checked' in a)) continue
+    add(a.name, a.value ?? '')
+  }
+  for (const m of form.matchAll(/<textarea\b([^>]*)>([\s\S]*?)<\/textarea>/g)) {
+    const a = attrs(m[1]!)
+    if (a.name) add(a.name, unescape(m[2]!))
+  }
+  for (const m of form.matchAll(/<select\b([^>]*)>([\s\S]*?)<\/select>/g)) {
+    const a = attrs(m[1]!)
+    const chosen = /<option\b([^>]*\bselected[^>]*)>/.exec(m[2]!) ?? /<option\b([^>]*)>/.exec(m[2]!)
+    if (a.name && chosen) add(a.name, attrs(chosen[1]!).value ?? '')
+  }
+  return out
 }
 
 let housing: string
@@ -186,6 +230,55 @@ describe('find a service', () => {
   })
 })
 
+describe('paging through results', () => {
+  it('gives every service once, in name then id order by code point on both engines, with the total on every page', async () => {
+    // names that sort differently under a language-aware collation: case, spaces, punctuation, accents
+    const names = [
+      'apple',
+      'Apple',
+      'B team',
+      'B-team',
+      'Bteam',
+      'Émigré support',
+      'Zebra',
+      'zebra',
+      'Ärzte',
+      '42 Club',
+    ]
+    const items = Array.from({ length: 47 }, (_, i) => ({
+      establishmentId: LEI,
+      record: record({ name: `${names[i % names.length]}${i % 3 === 0 ? '' : ` ${i}`}`, pathways: ['health'] }),
+    }))
+    await db.transaction().execute(trx => s.directory.insertMany(trx, items))
+    const visible = await db
+      .selectFrom('directory_services')
+      .select(['id', 'name', 'search_text'])
+      .where(eb => eb.or([eb('establishment_id', '=', LEI), eb('establishment_id', 'is', null)]))
+      .where('status', 'not in', ['defunct', 'inactive'])
+      .execute()
+    const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+    const expected = visible.sort((a, b) => byCodePoint(a.name, b.name) || byCodePoint(a.id, b.id)).map(r => r.id)
+    const seen: string[] = []
+    for (let page = 1; page <= Math.ceil(expected.length / 20) + 1; page++) {
+      const r = await s.directory.search(LEI, { q: '', page })
+      assert.equal(r.total, expected.length, `the total on page ${page}`)
+      seen.push(...r.rows.map(x => x.id))
+    }
+    assert.deepEqual(seen, expected)
+    // with words: the matches in the same order, and their total past the first page
+    const matching = expected.filter(id => visible.find(v => v.id === id)!.search_text.includes('advice'))
+    assert.ok(matching.length > 20)
+    const second = await s.directory.search(LEI, { q: 'ADVICE', page: 2 })
+    assert.equal(second.total, matching.length)
+    assert.deepEqual(
+      second.rows.map(x => x.id),
+      matching.slice(20, 40),
+    )
+    const beyond = await s.directory.search(LEI, { q: 'advice', page: 99 })
+    assert.deepEqual([beyond.rows.length, beyond.total], [0, matching.length])
+  })
+})
+
 describe('adding and editing services', () => {
   it('an admin adds a service: audited, with HSDS metadata per field and search text', async () => {
     const b = await signedIn(world, 'establishment_admin.mdi')
@@ -238,7 +331,7 @@ describe('adding and editing services', () => {
         name: 'Bad one',
         phone1Number: '0113 ABC 2600',
         email: 'not-an-email',
-        contact1Phone: '12345',
+        contact1Phone1Number: '12345',
         schedule1Closes: '08:00',
       }),
       '/directory/services/new',
@@ -251,7 +344,8 @@ describe('adding and editing services', () => {
     assert.match(page.text, /Phone number 1: enter a UK phone number/)
     assert.match(page.text, /href="#email"/)
     assert.match(page.text, /Enter the service email address in the correct format/)
-    assert.match(page.text, /href="#contact1Phone"/)
+    assert.match(page.text, /href="#contact1Phone1Number"/)
+    assert.match(page.text, /Contact 1, phone number 1: enter a UK phone number/)
     assert.match(page.text, /value="Bad one"/)
     const after = await db
       .selectFrom('directory_services')
@@ -264,12 +358,12 @@ describe('adding and editing services', () => {
     const b = await signedIn(world, 'establishment_admin.mdi')
     await b.post(
       '/directory/services/new',
-      form({ schedule1Closes: '08:00', locationKind: 'community', locationName: 'Drop-in' }),
+      form({ schedule1Closes: '08:00', location1Kind: 'community', location1Name: 'Drop-in' }),
       '/directory/services/new',
     )
     const page = await b.get('/directory/services/new')
     assert.match(page.text, /Closing time 1 must be after the opening time/)
-    assert.match(page.text, /Enter the first line of the address/)
+    assert.match(page.text, /href="#location1Address1">Location 1: enter the first line of the address/)
   })
 
   it('an empty form gives errors, not a failure', async () => {
@@ -288,30 +382,17 @@ describe('adding and editing services', () => {
     const edit = await b.get(`/directory/services/${gym}/edit`)
     assert.equal(edit.status, 200)
     assert.match(edit.text, /value="Gym and PE"/)
-    const res = await b.post(
-      `/directory/services/${gym}/edit`,
-      form({
+    const fields = shownForm(edit.text)
+    assert.equal(fields.phone1Number, '0113 496 0001', 'the stored phone number is on the form')
+    const res = await b.agent
+      .post(`/directory/services/${gym}/edit`)
+      .type('form')
+      .send({
+        ...fields,
         name: 'Gym and sport',
-        organizationName: 'Moorland (HMP)',
-        description: 'Gym sessions.',
-        pathways: ['health', 'wellbeing-safety'],
         phone1Number: '0113 496 0999',
-        phone1Extension: '',
-        contact1Name: '',
-        contact1Title: '',
-        contact1Email: '',
-        contact1Phone: '',
-        schedule1Days: [],
-        schedule1Opens: '',
-        schedule1Closes: '',
-        languages: '',
-        locationKind: 'inside',
-        locationName: 'Sports hall',
-        email: 'housing@example.org',
-        applicationProcess: 'Email the team.',
-      }),
-      `/directory/services/${gym}/edit`,
-    )
+        location1Name: 'Sports hall',
+      })
     assert.equal(res.status, 303)
     assert.equal(res.headers.location, `/directory/services/${gym}`)
     const meta = await db
@@ -409,6 +490,315 @@ describe('adding and editing services', () => {
     // without a choice of who sees it, the national team is asked
     await b.post('/directory/services/new', form({ name: 'Unscoped' }), '/directory/services/new')
     assert.match((await b.get('/directory/services/new')).text, /Select who sees this service/)
+  })
+})
+
+describe('several locations and phone numbers', () => {
+  let workshop: string
+  const editPath = () => `/directory/services/${workshop}/edit`
+
+  before(async () => {
+    workshop = await create(MDI, {
+      name: 'Workshops',
+      organizationName: 'Moorland (HMP)',
+      provision: 'internal',
+      pathways: ['education-training-employment'],
+      location: {
+        type: 'physical',
+        name: 'Workshop 4',
+        description: 'Inside Moorland (HMP)',
+        url: null,
+        address: null,
+      },
+      contacts: [
+        {
+          name: 'Sam Turner',
+          title: 'Instructor',
+          email: null,
+          phone: { number: '0113 496 0200', extension: '31', type: 'voice' },
+        },
+      ],
+      phones: [{ number: '0113 496 0201', extension: null, type: 'voice' }],
+    })
+  })
+
+  /** What the trail says changed in the service's last update, by field. */
+  async function lastUpdate() {
+    const meta = await db
+      .selectFrom('directory_metadata')
+      .selectAll()
+      .where('resource_id', '=', workshop)
+      .where('last_action_type', '=', 'update')
+      .orderBy('last_action_date', 'desc')
+      .execute()
+    const at = meta[0]?.last_action_date
+    return new Map(meta.filter(m => m.last_action_date === at).map(m => [m.field_name, m]))
+  }
+
+  const counts = async () => ({
+    metadata: (await db.selectFrom('directory_metadata').select('id').where('resource_id', '=', workshop).execute())
+      .length,
+    audit: (await db.selectFrom('audit_events').select('id').where('entity_id', '=', workshop).execute()).length,
+  })
+
+  it('“Add another location” shows a new row without saving; saving adds the second location', async () => {
+    const b = await signedIn(world, 'establishment_admin.mdi')
+    const before = await s.directory.get(MDI, workshop)
+    const beforeCounts = await counts()
+    const shown = shownForm((await b.get(editPath())).text)
+    assert.equal(shown.location1Name, 'Workshop 4')
+    assert.equal(shown.location2Id, undefined, 'one location, one row')
+
+    const added = await b.agent
+      .post(editPath())
+      .type('form')
+      .send({ ...shown, name: 'Workshops and training', add: 'location' })
+    assert.equal(added.status, 303)
+    assert.equal(added.headers.location, `${editPath()}#location2Kind`)
+    const page = await b.get(editPath())
+    assert.match(page.text, /id="location2Kind"/)
+    assert.match(page.text, /value="Workshops and training"/, 'what was typed is kept')
+    assert.doesNotMatch(page.text, /There is a problem/)
+    assert.deepEqual(await s.directory.get(MDI, workshop), before, 'nothing saved')
+    assert.deepEqual(await counts(), beforeCounts)
+
+    const res = await b.agent
+      .post(editPath())
+      .type('form')
+      .send({
+        ...shownForm(page.text),
+        location2Kind: 'community',
+        location2Name: 'Leeds College of Building',
+        location2Address1: 'North Street',
+        location2City: 'Leeds',
+        location2Postcode: 'ls2 7qt',
+      })
+    assert.equal(res.status, 303)
+    assert.equal(res.headers.location, `/directory/services/${workshop}`)
+    const after = (await s.directory.get(MDI, workshop))!
+    assert.equal(after.name, 'Workshops and training')
+    assert.deepEqual(
+      after.locations.map(l => [l.name, l.address?.postalCode ?? null, l.description]),
+      [
+        ['Workshop 4', null, 'Inside Moorland (HMP)'],
+        ['Leeds College of Building', 'LS2 7QT', null],
+      ],
+    )
+    assert.equal(after.locations[0]!.id, before!.locations[0]!.id, 'the first location is the same row')
+    const trail = await lastUpdate()
+    assert.equal(trail.get('location')?.previous_value, 'Workshop 4')
+    assert.equal(
+      trail.get('location')?.replacement_value,
+      'Workshop 4; Leeds College of Building, North Street, Leeds, LS2 7QT',
+    )
+    assert.equal(trail.get('name')?.replacement_value, 'Workshops and training')
+    assert.equal(trail.get('contacts'), undefined, 'unchanged fields are not recorded')
+    assert.ok([...trail.values()].every(m => m.updated_by === 'establishment_admin.mdi'))
+    const audit = await db
+      .selectFrom('audit_events')
+      .select('changes')
+      .where('entity_id', '=', workshop)
+      .where('action', '=', 'update')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow()
+    assert.deepEqual(Object.keys(JSON.parse(audit.changes!)).sort(), ['location', 'name'])
+    const service = await b.get(`/directory/services/${workshop}`)
+    assert.match(service.text, /Workshop 4/)
+    assert.match(service.text, /Leeds College of Building, North Street, Leeds, LS2 7QT/)
+  })
+
+  it('a contact gets a second phone number, and the service a second one of its own', async () => {
+    const b = await signedIn(world, 'establishment_admin.mdi')
+    const before = (await s.directory.get(MDI, workshop))!
+    let shown = shownForm((await b.get(editPath())).text)
+    assert.equal(shown.contact1Phone1Number, '0113 496 0200')
+    assert.equal(shown.contact1Phone2Number, undefined)
+    await b.agent
+      .post(editPath())
+      .type('form')
+      .send({ ...shown, add: 'contact1Phone' })
+    shown = shownForm((await b.get(editPath())).text)
+    assert.equal(shown.contact1Phone2Number, '', 'a blank second phone row for contact 1')
+    await b.agent
+      .post(editPath())
+      .type('form')
+      .send({ ...shown, contact1Phone2Number: '07700 900123', contact1Phone2Type: 'text', add: 'phone' })
+    shown = shownForm((await b.get(editPath())).text)
+    assert.equal(shown.contact1Phone2Number, '07700 900123', 'kept while adding another row')
+    assert.equal(shown.phone2Number, '')
+    const res = await b.agent
+      .post(editPath())
+      .type('form')
+      .send({ ...shown, phone2Number: '0113 496 0202 ext 7' })
+    assert.equal(res.status, 303)
+
+    const after = (await s.directory.get(MDI, workshop))!
+    assert.equal(after.contacts.length, 1)
+    assert.equal(after.contacts[0]!.id, before.contacts[0]!.id, 'the same contact')
+    assert.deepEqual(
+      after.contacts[0]!.phones.map(p => [p.number, p.extension, p.type]),
+      [
+        ['0113 496 0200', '31', 'voice'],
+        ['07700 900123', null, 'text'],
+      ],
+    )
+    assert.equal(after.contacts[0]!.phones[0]!.id, before.contacts[0]!.phones[0]!.id)
+    assert.deepEqual(
+      after.phones.map(p => [p.number, p.extension]),
+      [
+        ['0113 496 0201', null],
+        ['0113 496 0202', '7'],
+      ],
+    )
+    const trail = await lastUpdate()
+    assert.equal(trail.get('contacts')?.previous_value, 'Sam Turner, Instructor, 0113 496 0200, extension 31')
+    assert.equal(
+      trail.get('contacts')?.replacement_value,
+      'Sam Turner, Instructor, 0113 496 0200, extension 31, 07700 900123 (text)',
+    )
+    assert.equal(trail.get('phones')?.replacement_value, '0113 496 0201; 0113 496 0202, extension 7')
+    const page = await b.get(`/directory/services/${workshop}`)
+    assert.match(page.text, /07700 900123/)
+    assert.match(page.text, /0113 496 0202, extension 7/)
+  })
+
+  it('a bad phone number in a second row is an error naming the row, and nothing is saved', async () => {
+    const b = await signedIn(world, 'establishment_admin.mdi')
+    const before = await s.directory.get(MDI, workshop)
+    const beforeCounts = await counts()
+    const shown = shownForm((await b.get(editPath())).text)
+    assert.equal(shown.contact1Phone2Number, '07700 900123')
+    const res = await b.agent
+      .post(editPath())
+      .type('form')
+      .send({
+        ...shown,
+        name: 'Renamed, but not saved',
+        location1Remove: 'yes',
+        contact1Phone2Number: '07700 9001',
+        phone2Number: '0113 ABC 0202',
+      })
+    assert.equal(res.status, 303)
+    assert.equal(res.headers.location, editPath())
+    const page = await b.get(editPath())
+    assert.match(page.text, /There is a problem/)
+    assert.match(page.text, /href="#contact1Phone2Number">Contact 1, phone number 2: enter a UK phone number/)
+    assert.match(page.text, /href="#phone2Number">Phone number 2: enter a UK phone number/)
+    assert.match(page.text, /id="contact1Phone2Number" name="contact1Phone2Number" type="tel" value="07700 9001"/)
+    assert.doesNotMatch(page.text, /href="#contact1Phone1Number"/, 'only the wrong row is named')
+    assert.deepEqual(await s.directory.get(MDI, workshop), before, 'nothing saved, not even the name')
+    assert.deepEqual(await counts(), beforeCounts, 'no audit event, no metadata')
+  })
+
+  it('“Remove” takes away only the rows ticked, when saving', async () => {
+    const b = await signedIn(world, 'establishment_admin.mdi')
+    const before = (await s.directory.get(MDI, workshop))!
+    const shown = shownForm((await b.get(editPath())).text)
+    const res = await b.agent
+      .post(editPath())
+      .type('form')
+      .send({ ...shown, location1Remove: 'yes', contact1Phone1Remove: 'yes' })
+    assert.equal(res.status, 303)
+    const after = (await s.directory.get(MDI, workshop))!
+    assert.deepEqual(
+      after.locations.map(l => l.name),
+      ['Leeds College of Building'],
+    )
+    assert.deepEqual(
+      after.contacts[0]!.phones.map(p => p.number),
+      ['07700 900123'],
+    )
+    assert.equal(after.phones.length, 2, 'the service’s own phone numbers stay')
+    const workshop4 = before.locations[0]!.id
+    assert.ok(
+      await db.selectFrom('directory_locations').select('id').where('id', '=', workshop4).executeTakeFirst(),
+      'the place itself stays in the directory; only this service is no longer there',
+    )
+    const trail = await lastUpdate()
+    assert.equal(trail.get('location')?.replacement_value, 'Leeds College of Building, North Street, Leeds, LS2 7QT')
+    assert.equal(trail.get('contacts')?.replacement_value, 'Sam Turner, Instructor, 07700 900123 (text)')
+  })
+
+  it('keeps the rows and columns the form does not show, even when added after the form was opened', async () => {
+    const b = await signedIn(world, 'establishment_admin.mdi')
+    const contactId = (await s.directory.get(MDI, workshop))!.contacts[0]!.id
+    await db.updateTable('directory_contacts').set({ department: 'Industries' }).where('id', '=', contactId).execute()
+    const stale = shownForm((await b.get(editPath())).text)
+    // meanwhile an import adds a phone number and a language to the service
+    await db
+      .insertInto('directory_phones')
+      .values({
+        id: '01900000-0000-7000-8000-000000000001',
+        service_id: workshop,
+        contact_id: null,
+        location_id: null,
+        number: '0113 496 0299',
+        extension: null,
+        type: 'fax',
+        description: 'Imported',
+      })
+      .execute()
+    const res = await b.agent
+      .post(editPath())
+      .type('form')
+      .send({ ...stale, contact1Title: 'Senior instructor', location1Name: 'Leeds College of Building (North St)' })
+    assert.equal(res.status, 303)
+    const after = (await s.directory.get(MDI, workshop))!
+    assert.ok(
+      after.phones.some(p => p.number === '0113 496 0299' && p.type === 'fax'),
+      'the phone number added since the form was opened is kept',
+    )
+    const contact = await db
+      .selectFrom('directory_contacts')
+      .selectAll()
+      .where('id', '=', contactId)
+      .executeTakeFirstOrThrow()
+    assert.equal(contact.title, 'Senior instructor')
+    assert.equal(contact.department, 'Industries', 'a column the form does not show is kept')
+    const imported = await db
+      .selectFrom('directory_phones')
+      .select('description')
+      .where('id', '=', '01900000-0000-7000-8000-000000000001')
+      .executeTakeFirstOrThrow()
+    assert.equal(imported.description, 'Imported')
+    assert.equal(after.locations[0]!.name, 'Leeds College of Building (North St)')
+  })
+
+  it('a place other services share is not changed under them: the service moves to a changed copy', async () => {
+    const place = {
+      type: 'physical' as const,
+      name: 'Education block',
+      description: 'Ground floor',
+      url: null,
+      address: null,
+    }
+    const [english, maths] = await db.transaction().execute(trx =>
+      s.directory.insertMany(trx, [
+        { establishmentId: MDI, record: record({ name: 'English', provision: 'internal', location: place }) },
+        { establishmentId: MDI, record: record({ name: 'Maths', provision: 'internal', location: place }) },
+      ]),
+    )
+    const shared = (await s.directory.get(MDI, english!))!.locations[0]!.id
+    assert.equal((await s.directory.get(MDI, maths!))!.locations[0]!.id, shared, 'one place for both')
+    const b = await signedIn(world, 'establishment_admin.mdi')
+    const path = `/directory/services/${english}/edit`
+    const shown = shownForm((await b.get(path)).text)
+    const res = await b.agent
+      .post(path)
+      .type('form')
+      .send({ ...shown, location1Name: 'Education block, room 2' })
+    assert.equal(res.status, 303)
+    const e = (await s.directory.get(MDI, english!))!.locations
+    const m = (await s.directory.get(MDI, maths!))!.locations
+    assert.deepEqual(
+      e.map(l => [l.name, l.description]),
+      [['Education block, room 2', 'Ground floor']],
+    )
+    assert.notEqual(e[0]!.id, shared)
+    assert.deepEqual(
+      m.map(l => [l.id, l.name]),
+      [[shared, 'Education block']],
+    )
   })
 })
 

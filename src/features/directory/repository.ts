@@ -1,4 +1,12 @@
-import { type ExpressionBuilder, type Insertable, type Kysely, type Selectable, type Updateable, sql } from 'kysely'
+import {
+  type ExpressionBuilder,
+  type Insertable,
+  type Kysely,
+  PostgresAdapter,
+  type Selectable,
+  type Updateable,
+  sql,
+} from 'kysely'
 import type {
   Database,
   DirectoryAddressTable,
@@ -61,7 +69,19 @@ const CHUNK = 400
 
 type Db = Kysely<Database>
 
+/**
+ * Text in result order, the same on both engines: PostgreSQL compares with collation "C" (byte order, as SQLite
+ * does) rather than the database's default, which may ignore spaces and punctuation. The listing index is built with
+ * the same collation.
+ */
+function textOrder(db: Db) {
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter
+  return (column: 's.name' | 's.id') => (postgres ? sql`${sql.ref(column)} collate "C"` : sql.ref(column))
+}
+
 export function directoryRepository(db: Db) {
+  const byName = textOrder(db)
+
   async function insertChunks<T extends keyof Database>(trx: Db, table: T, rows: Insertable<Database[T]>[]) {
     for (let i = 0; i < rows.length; i += CHUNK) {
       await trx
@@ -127,15 +147,49 @@ export function directoryRepository(db: Db) {
       await insertChunks(trx, 'directory_attributes', rows.attributes)
     },
 
+    /**
+     * A page of results and the total.
+     *
+     * The whole directory (or only what is inside, or in the community): the page is read in result order (name,
+     * then id) along the covering index `directory_services_listing`, so a deep page skips index entries rather
+     * than sorting the directory, and the total is a count over the same narrow entries, made only when the page
+     * does not tell it (a first page that is not full is all there is).
+     *
+     * With words, a pathway or a language: the matches are found first (every search text has to be read for
+     * words; the pathway and language through their indexes), and the page and the total (a window count) come
+     * from sorting only those, in one statement.
+     *
+     * Either way the page's full rows are then read by id.
+     */
     async search(f: SearchFilters): Promise<{ rows: ServiceRow[]; total: number }> {
-      // sort only (name, id), then read the page's full rows: sorting thousands of wide rows costs more than the rest
-      const ids = await filtered(f)
-        .select(eb => ['s.id', 's.name', eb.fn.countAll<number>().over().as('total')])
-        .orderBy('s.name')
-        .orderBy('s.id')
-        .limit(f.limit)
-        .offset(f.offset)
-        .execute()
+      let ids: { id: string }[]
+      let total: number | undefined
+      if (f.words.length > 0 || f.pathwayTermId || f.language) {
+        const page = await filtered(f)
+          .select(eb => ['s.id', eb.fn.countAll<number>().over().as('total')])
+          .orderBy(byName('s.name'))
+          .orderBy(byName('s.id'))
+          .limit(f.limit)
+          .offset(f.offset)
+          .execute()
+        ids = page
+        if (page.length > 0) total = Number(page[0]!.total)
+      } else {
+        ids = await filtered(f)
+          .select('s.id')
+          .orderBy(byName('s.name'))
+          .orderBy(byName('s.id'))
+          .limit(f.limit)
+          .offset(f.offset)
+          .execute()
+      }
+      if (total === undefined && f.offset === 0 && ids.length < f.limit) total = ids.length
+      if (total === undefined) {
+        const c = await filtered(f)
+          .select(eb => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+        total = Number(c.n)
+      }
       const full =
         ids.length === 0
           ? []
@@ -152,13 +206,7 @@ export function directoryRepository(db: Db) {
               .execute()
       const byId = new Map(full.map(r => [r.id, r]))
       const rows = ids.map(r => byId.get(r.id)).filter((r): r is ServiceRow => r !== undefined)
-      // the count comes with the page (a window over the same scan); past the last page, count on its own
-      if (ids.length > 0) return { rows, total: Number(ids[0]!.total) }
-      if (f.offset === 0) return { rows, total: 0 }
-      const c = await filtered(f)
-        .select(eb => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirstOrThrow()
-      return { rows, total: Number(c.n) }
+      return { rows, total }
     },
 
     /** A service the establishment sees, or undefined. */
@@ -323,25 +371,65 @@ export function directoryRepository(db: Db) {
       if (address) await trx.insertInto('directory_addresses').values(address).execute()
     },
 
-    /** Removes what the form rewrites whole: contacts and their phones, phones, schedules, languages, pathways. */
-    async deleteChildren(trx: Db, serviceId: string) {
-      const contactIds = trx.selectFrom('directory_contacts').select('id').where('service_id', '=', serviceId)
+    async updateAddress(trx: Db, locationId: string, values: Updateable<DirectoryAddressTable>) {
+      await trx.updateTable('directory_addresses').set(values).where('location_id', '=', locationId).execute()
+    },
+
+    /** Takes a service away from a location; the location stays (other services or its own phones may use it). */
+    async unlinkLocation(trx: Db, serviceId: string, locationId: string) {
       await trx
-        .deleteFrom('directory_phones')
-        .where(eb => eb.or([eb('service_id', '=', serviceId), eb('contact_id', 'in', contactIds)]))
+        .deleteFrom('directory_service_at_locations')
+        .where('service_id', '=', serviceId)
+        .where('location_id', '=', locationId)
         .execute()
-      await trx.deleteFrom('directory_contacts').where('service_id', '=', serviceId).execute()
-      await trx.deleteFrom('directory_schedules').where('service_id', '=', serviceId).execute()
-      await trx.deleteFrom('directory_languages').where('service_id', '=', serviceId).execute()
+    },
+
+    async deletePhones(trx: Db, ids: string[]) {
+      if (ids.length) await trx.deleteFrom('directory_phones').where('id', 'in', ids).execute()
+    },
+
+    async updatePhone(trx: Db, id: string, values: Updateable<DirectoryPhoneTable>) {
+      await trx.updateTable('directory_phones').set(values).where('id', '=', id).execute()
+    },
+
+    /** Deletes contacts with all their phone numbers. */
+    async deleteContacts(trx: Db, ids: string[]) {
+      if (!ids.length) return
+      await trx.deleteFrom('directory_phones').where('contact_id', 'in', ids).execute()
+      await trx.deleteFrom('directory_contacts').where('id', 'in', ids).execute()
+    },
+
+    async updateContact(trx: Db, id: string, values: Updateable<DirectoryContactTable>) {
+      await trx.updateTable('directory_contacts').set(values).where('id', '=', id).execute()
+    },
+
+    async deleteSchedules(trx: Db, ids: string[]) {
+      if (ids.length) await trx.deleteFrom('directory_schedules').where('id', 'in', ids).execute()
+    },
+
+    async updateSchedule(trx: Db, id: string, values: Updateable<DirectoryScheduleTable>) {
+      await trx.updateTable('directory_schedules').set(values).where('id', '=', id).execute()
+    },
+
+    /** Removes a service's languages with these codes. */
+    async deleteLanguages(trx: Db, serviceId: string, codes: string[]) {
+      if (!codes.length) return
+      await trx
+        .deleteFrom('directory_languages')
+        .where('service_id', '=', serviceId)
+        .where('code', 'in', codes)
+        .execute()
+    },
+
+    /** Removes a service's attributes linking it to these taxonomy terms (its other attributes stay). */
+    async deleteAttributes(trx: Db, serviceId: string, termIds: string[]) {
+      if (!termIds.length) return
       await trx
         .deleteFrom('directory_attributes')
         .where('link_id', '=', serviceId)
         .where('link_entity', '=', 'service')
+        .where('taxonomy_term_id', 'in', termIds)
         .execute()
-    },
-
-    async deleteServiceAtLocations(trx: Db, serviceId: string) {
-      await trx.deleteFrom('directory_service_at_locations').where('service_id', '=', serviceId).execute()
     },
 
     async updateService(trx: Db, id: string, values: Updateable<DirectoryServiceTable>) {

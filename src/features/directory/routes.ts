@@ -9,7 +9,7 @@ import { HttpError } from '../../web/errors'
 import { flash, parseForm, queryString, redirectWithErrors, takeForm } from '../../web/forms'
 import { pagination } from '../../web/pagination'
 import { type RouteDef, get, param, post } from '../../web/routing'
-import { SLOTS, formBody, formValuesOf, serviceFormSchema, withLists } from './schema'
+import { MAX_ROWS, addRow, formBody, formRows, formValuesOf, inPageOrder, serviceFormSchema, withLists } from './schema'
 import { type Editor, locationLine, mayEdit } from './service'
 
 const READERS = ['KEY_WORKER', 'SUPERVISING_OFFICER', 'ESTABLISHMENT_ADMIN', 'NATIONAL_POLICY'] as const
@@ -37,12 +37,29 @@ const formOptions = {
   provisions: PROVISIONS.map(p => ({ value: p, text: PROVISION_NAMES[p] })),
   days: DAYS.map(d => ({ value: d, text: DAY_NAMES[d] })),
   phoneTypes: PHONE_TYPES,
-  slots: SLOTS,
+  maxRows: MAX_ROWS,
 }
 
+/** The form's values (kept from a post, else the defaults) and how many rows of each list to show. */
 function taken(req: Request, defaults: Record<string, unknown>) {
-  const t = takeForm(req, defaults)
-  return { ...t, values: withLists(t.values) }
+  // values kept from a post replace the defaults whole: a box unticked there must not come back ticked
+  const t = takeForm(req, req.session.form ? {} : defaults)
+  const values = withLists(t.values)
+  return { ...t, values, rows: formRows(values, 1) }
+}
+
+/**
+ * "Add another …" (no JavaScript needed): shows the form again, as typed, with a blank row at the end of that
+ * list, and nothing saved. False when the post is not one of those buttons.
+ */
+function addedRow(req: Request, res: Response): boolean {
+  const body = req.body as Record<string, unknown>
+  if (body.add === undefined) return false
+  const row = addRow(body, body.add)
+  delete body.add
+  if (row) body[row.field] = ''
+  redirectWithErrors(req, res, {}, `${req.originalUrl}${row ? `#${row.field}` : ''}`)
+  return true
 }
 
 export function directoryRoutes(s: Services): RouteDef[] {
@@ -110,21 +127,29 @@ export function directoryRoutes(s: Services): RouteDef[] {
     }),
 
     post('/directory/services/new', EDITORS, async (req, res) => {
+      if (addedRow(req, res)) return
       const est = establishmentOf(res)
       const national = hasRole(res, 'NATIONAL_POLICY')
       const body = formBody(req.body)
       const scope = body.scope
-      const form = parseForm(serviceFormSchema, body)
+      const form = parseForm(serviceFormSchema(body), body)
       const scopeError = national && scope !== 'national' && scope !== 'establishment'
       if (scopeError || !form.ok)
-        return redirectWithErrors(req, res, {
-          ...(scopeError ? { scope: 'Select who sees this service' } : {}),
-          ...(form.ok ? {} : form.errors),
-        })
+        return redirectWithErrors(
+          req,
+          res,
+          inPageOrder(
+            {
+              ...(scopeError ? { scope: 'Select who sees this service' } : {}),
+              ...(form.ok ? {} : form.errors),
+            },
+            body,
+          ),
+        )
       const establishmentId = national && scope === 'national' ? null : est.id
-      const r = await s.directory.create(actorOf(res), establishmentId, form.data)
+      const r = await s.directory.create(actorOf(res), establishmentId, form.data.record)
       if (!r.ok) return redirectWithErrors(req, res, r.errors)
-      flash(req, `${form.data.name} has been added`)
+      flash(req, `${form.data.record.name} has been added`)
       res.redirect(303, `/directory/services/${r.value}`)
     }),
 
@@ -168,14 +193,15 @@ export function directoryRoutes(s: Services): RouteDef[] {
       const service = await s.directory.get(est.id, serviceId)
       if (!service) throw new HttpError(404)
       if (!mayEdit(editorOf(res), est.id, service)) throw new HttpError(403)
+      if (addedRow(req, res)) return
       const body = formBody(req.body)
-      const form = parseForm(serviceFormSchema, body)
-      if (!form.ok) return redirectWithErrors(req, res, form.errors)
+      const form = parseForm(serviceFormSchema(body), body)
+      if (!form.ok) return redirectWithErrors(req, res, inPageOrder(form.errors, body))
       const r = await s.directory.update(actorOf(res), est.id, serviceId, editorOf(res), form.data)
       if (r === 'not-found') throw new HttpError(404)
       if (r === 'forbidden') throw new HttpError(403)
       if (!r.ok) return redirectWithErrors(req, res, r.errors)
-      flash(req, `${form.data.name} has been saved`)
+      flash(req, `${form.data.record.name} has been saved`)
       res.redirect(303, `/directory/services/${serviceId}`)
     }),
 

@@ -1,25 +1,28 @@
 import { z } from 'zod'
 import { PROVISIONS, SERVICE_STATUSES } from '../../domain/directory'
 import {
+  type ContactRecord,
   DAYS,
   type Day,
+  LOCATION_KINDS,
+  type LocationKind,
+  type LocationRecord,
   PHONE_TYPES,
   type PhoneRecord,
   type PhoneType,
+  type ScheduleRecord,
+  type ServiceEdit,
   type ServiceRecord,
+  contactPhonesOf,
+  locationKindOf,
+  locationsOf,
+  noRemovals,
   parseTime,
   parseUkPhone,
   sortDays,
 } from '../../domain/directoryRecord'
 import { PATHWAY_CODES, type PathwayCode } from '../../domain/pathways'
 import { capitalise, languageList, optionalText, text } from '../../web/fields'
-
-/** Blank rows the form offers (no JavaScript needed to add one). */
-export const CONTACT_SLOTS = 3
-export const PHONE_SLOTS = 2
-export const SCHEDULE_SLOTS = 4
-
-const slots = (n: number) => Array.from({ length: n }, (_, i) => i + 1)
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@.]{2,}$/
 
@@ -134,41 +137,111 @@ const choice = <T extends string>(values: readonly T[], message: string) =>
       return hit
     })
 
-export const LOCATION_KINDS = ['inside', 'community', 'virtual', 'none'] as const
+/** Most rows of each kind the form takes (a row past these is ignored; the form offers no more). */
+export const MAX_ROWS = { locations: 20, phones: 10, contacts: 20, contactPhones: 10, schedules: 14 } as const
 
-const shape: Record<string, z.ZodType> = {
-  name: text('the service name', 150),
-  description: text('a description of the service', 2000),
-  organizationName: text('the organisation that runs the service', 150),
-  status: choice(SERVICE_STATUSES, 'Select the status of the service'),
-  provision: choice(PROVISIONS, 'Select whether the service is inside the prison or in the community'),
-  applicationProcess: text('how to refer someone', 2000),
-  eligibility: optionalText('who can use the service', 1000),
-  waitTime: optionalText('the waiting time', 200),
-  email: optionalEmail('the service email address'),
-  url: optionalUrl('the website address'),
-  interpretationServices: optionalText('interpreting', 500),
-  languages: languageList('languages'),
-  pathways: checked(PATHWAY_CODES, 'pathways'),
-  locationKind: choice(LOCATION_KINDS, 'Select where the service is delivered'),
-  locationName: optionalText('the place name', 150),
-  locationAddress1: optionalText('the first line of the address', 150),
-  locationAddress2: optionalText('the second line of the address', 150),
-  locationCity: optionalText('the town or city', 100),
-  locationPostcode: optionalText('the postcode', 10),
-  locationUrl: optionalUrl('the web address for the service online'),
+/** How many rows of each list the form has: the highest row number among the posted (or kept) fields. */
+export interface FormRows {
+  locations: number
+  phones: number
+  contacts: number
+  /** phone rows of each contact: [0] is contact 1's */
+  contactPhones: number[]
+  schedules: number
 }
-for (const i of slots(CONTACT_SLOTS)) {
-  shape[`contact${i}Name`] = optionalText(`contact ${i} name`, 150)
-  shape[`contact${i}Title`] = optionalText(`contact ${i} role`, 150)
-  shape[`contact${i}Email`] = optionalEmail(`contact ${i} email address`)
-  shape[`contact${i}Phone`] = optionalPhone(`contact ${i} phone number`)
-  shape[`contact${i}Extension`] = optionalExtension(`contact ${i} extension`)
+
+const ROW_KEY = {
+  locations: /^location(\d+)(?:Id|Kind|Name|Address1|Address2|City|Postcode|Url|Remove)$/,
+  phones: /^phone(\d+)(?:Id|Number|Extension|Type|Remove)$/,
+  contacts: /^contact(\d+)(?:Id|Name|Title|Email|Remove|Phone\d+(?:Id|Number|Extension|Type|Remove))$/,
+  schedules: /^schedule(\d+)(?:Id|Days|Opens|Closes|Note|Remove)$/,
 }
-for (const i of slots(PHONE_SLOTS)) {
-  shape[`phone${i}Number`] = optionalPhone(`phone number ${i}`)
-  shape[`phone${i}Extension`] = optionalExtension(`phone number ${i} extension`)
-  shape[`phone${i}Type`] = z
+const CONTACT_PHONE_KEY = /^contact(\d+)Phone(\d+)(?:Id|Number|Extension|Type|Remove)$/
+
+/**
+ * The rows of a posted or kept form. `least` rows of each list at the very least (1 to show a blank row where a
+ * list is empty, 0 to read a post).
+ */
+export function formRows(values: Record<string, unknown>, least = 0): FormRows {
+  const highest = (re: RegExp, max: number) => {
+    let n = least
+    for (const k of Object.keys(values)) {
+      const m = re.exec(k)
+      const i = m ? Number(m[1]) : 0
+      if (i > n && i <= max) n = i
+    }
+    return n
+  }
+  const contacts = highest(ROW_KEY.contacts, MAX_ROWS.contacts)
+  const contactPhones = Array.from({ length: contacts }, () => least)
+  for (const k of Object.keys(values)) {
+    const m = CONTACT_PHONE_KEY.exec(k)
+    if (!m) continue
+    const c = Number(m[1])
+    const j = Number(m[2])
+    if (c >= 1 && c <= contacts && j <= MAX_ROWS.contactPhones && j > contactPhones[c - 1]!) contactPhones[c - 1] = j
+  }
+  return {
+    locations: highest(ROW_KEY.locations, MAX_ROWS.locations),
+    phones: highest(ROW_KEY.phones, MAX_ROWS.phones),
+    contacts,
+    contactPhones,
+    schedules: highest(ROW_KEY.schedules, MAX_ROWS.schedules),
+  }
+}
+
+const upTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1)
+
+/** The "Add another …" buttons: which list gets a blank row, and the field to show it at. */
+export function addRow(values: Record<string, unknown>, add: unknown): { field: string } | null {
+  if (typeof add !== 'string') return null
+  const rows = formRows(values)
+  const next = (n: number, max: number) => (n < max ? n + 1 : null)
+  if (add === 'location') {
+    const i = next(rows.locations, MAX_ROWS.locations)
+    return i ? { field: `location${i}Kind` } : null
+  }
+  if (add === 'phone') {
+    const i = next(rows.phones, MAX_ROWS.phones)
+    return i ? { field: `phone${i}Number` } : null
+  }
+  if (add === 'contact') {
+    const i = next(rows.contacts, MAX_ROWS.contacts)
+    return i ? { field: `contact${i}Name` } : null
+  }
+  if (add === 'schedule') {
+    const i = next(rows.schedules, MAX_ROWS.schedules)
+    return i ? { field: `schedule${i}Days` } : null
+  }
+  const m = /^contact(\d+)Phone$/.exec(add)
+  if (m) {
+    const c = Number(m[1])
+    if (c < 1 || c > rows.contacts) return null
+    // a contact shows one blank phone row of its own when it has none
+    const j = next(Math.max(1, rows.contactPhones[c - 1] ?? 0), MAX_ROWS.contactPhones)
+    return j ? { field: `contact${c}Phone${j}Number` } : null
+  }
+  return null
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** A stored row's id carried by the form (a hidden field); anything else is no id. */
+const rowId = () =>
+  z
+    .unknown()
+    .optional()
+    .transform(v => (typeof v === 'string' && UUID.test(v.trim()) ? v.trim().toLowerCase() : null))
+
+/** A "Remove …" checkbox. */
+const ticked = () =>
+  z
+    .unknown()
+    .optional()
+    .transform(v => v === 'yes' || (Array.isArray(v) && v.includes('yes')))
+
+const phoneType = (label: string) =>
+  z
     .string()
     .trim()
     .optional()
@@ -176,123 +249,241 @@ for (const i of slots(PHONE_SLOTS)) {
       if (!v) return 'voice' as PhoneType
       const hit = PHONE_TYPES.find(t => t === v)
       if (!hit) {
-        ctx.addIssue({ code: 'custom', message: `Select the type of phone number ${i}` })
+        ctx.addIssue({ code: 'custom', message: `Select the type of ${label}` })
         return z.NEVER
       }
       return hit
     })
-}
-for (const i of slots(SCHEDULE_SLOTS)) {
-  shape[`schedule${i}Days`] = checked(DAYS, `the days for opening times ${i}`)
-  shape[`schedule${i}Opens`] = optionalTime(`opening time ${i}`)
-  shape[`schedule${i}Closes`] = optionalTime(`closing time ${i}`)
-  shape[`schedule${i}Note`] = optionalText(`opening times ${i} note`, 150)
+
+const locationKind = (i: number) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return null
+      const hit = LOCATION_KINDS.find(k => k === v)
+      if (!hit) {
+        ctx.addIssue({ code: 'custom', message: `Select where location ${i} is` })
+        return z.NEVER
+      }
+      return hit
+    })
+
+/** The fields of the form with `rows` rows in each list, in the order the page shows them. */
+function shapeFor(rows: FormRows): Record<string, z.ZodType> {
+  const shape: Record<string, z.ZodType> = {
+    name: text('the service name', 150),
+    description: text('a description of the service', 2000),
+    organizationName: text('the organisation that runs the service', 150),
+    status: choice(SERVICE_STATUSES, 'Select the status of the service'),
+    provision: choice(PROVISIONS, 'Select whether the service is inside the prison or in the community'),
+    pathways: checked(PATHWAY_CODES, 'pathways'),
+    applicationProcess: text('how to refer someone', 2000),
+    eligibility: optionalText('who can use the service', 1000),
+    waitTime: optionalText('the waiting time', 200),
+    email: optionalEmail('the service email address'),
+    url: optionalUrl('the website address'),
+  }
+  const phoneRow = (prefix: string, label: string) => {
+    shape[`${prefix}Id`] = rowId()
+    shape[`${prefix}Number`] = optionalPhone(label)
+    shape[`${prefix}Extension`] = optionalExtension(`${label} extension`)
+    shape[`${prefix}Type`] = phoneType(label)
+    shape[`${prefix}Remove`] = ticked()
+  }
+  for (const i of upTo(rows.phones)) phoneRow(`phone${i}`, `phone number ${i}`)
+  for (const i of upTo(rows.contacts)) {
+    shape[`contact${i}Id`] = rowId()
+    shape[`contact${i}Name`] = optionalText(`contact ${i} name`, 150)
+    shape[`contact${i}Title`] = optionalText(`contact ${i} role`, 150)
+    shape[`contact${i}Email`] = optionalEmail(`contact ${i} email address`)
+    shape[`contact${i}Remove`] = ticked()
+    for (const j of upTo(rows.contactPhones[i - 1] ?? 0))
+      phoneRow(`contact${i}Phone${j}`, `contact ${i}, phone number ${j}`)
+  }
+  for (const i of upTo(rows.schedules)) {
+    shape[`schedule${i}Id`] = rowId()
+    shape[`schedule${i}Days`] = checked(DAYS, `the days for opening times ${i}`)
+    shape[`schedule${i}Opens`] = optionalTime(`opening time ${i}`)
+    shape[`schedule${i}Closes`] = optionalTime(`closing time ${i}`)
+    shape[`schedule${i}Note`] = optionalText(`opening times ${i} note`, 150)
+    shape[`schedule${i}Remove`] = ticked()
+  }
+  for (const i of upTo(rows.locations)) {
+    shape[`location${i}Id`] = rowId()
+    shape[`location${i}Kind`] = locationKind(i)
+    shape[`location${i}Name`] = optionalText(`location ${i} name`, 150)
+    shape[`location${i}Address1`] = optionalText(`location ${i} address line 1`, 150)
+    shape[`location${i}Address2`] = optionalText(`location ${i} address line 2`, 150)
+    shape[`location${i}City`] = optionalText(`location ${i} town or city`, 100)
+    shape[`location${i}Postcode`] = optionalText(`location ${i} postcode`, 10)
+    shape[`location${i}Url`] = optionalUrl(`the web address for location ${i}`)
+    shape[`location${i}Remove`] = ticked()
+  }
+  shape.languages = languageList('languages')
+  shape.interpretationServices = optionalText('interpreting', 500)
+  return shape
 }
 
 type Flat = Record<string, unknown>
 
-function phoneOf(v: Flat, numberKey: string, extensionKey: string, type: PhoneType): PhoneRecord | null {
-  const p = v[numberKey] as { number: string; extension: string | null } | null
+function phoneOf(v: Flat, prefix: string): PhoneRecord | null {
+  const p = v[`${prefix}Number`] as { number: string; extension: string | null } | null
   if (!p) return null
-  return { number: p.number, extension: (v[extensionKey] as string | null) ?? p.extension, type }
+  const id = v[`${prefix}Id`] as string | null
+  return {
+    ...(id ? { id } : {}),
+    number: p.number,
+    extension: (v[`${prefix}Extension`] as string | null) ?? p.extension,
+    type: v[`${prefix}Type`] as PhoneType,
+  }
 }
 
-/**
- * The service form: the service, its organisation, where it is, up to three contacts, two phone numbers and
- * four lines of opening times, languages and pathways. Blank rows are ignored.
- */
-export const serviceFormSchema = z
-  .object(shape)
-  .superRefine((raw, ctx) => {
-    const v = raw as Flat
-    const need = (field: string, message: string) => {
-      if (!v[field]) ctx.addIssue({ code: 'custom', path: [field], message })
+const TIME = /^\d\d:\d\d$/
+
+/** Rules across fields, each message naming its row. Rows ticked "Remove" are not checked. */
+function checkRows(v: Flat, rows: FormRows, ctx: z.RefinementCtx) {
+  const issue = (field: string, message: string) => ctx.addIssue({ code: 'custom', path: [field], message })
+  const need = (field: string, message: string) => {
+    if (!v[field]) issue(field, message)
+  }
+  if (!(v.pathways as string[] | undefined)?.length) issue('pathways', 'Select at least one pathway')
+  const phoneRowRules = (prefix: string, label: string) => {
+    if (v[`${prefix}Remove`]) return
+    if (v[`${prefix}Extension`] && !v[`${prefix}Number`])
+      issue(`${prefix}Number`, `${capitalise(label)}: enter the number for the extension`)
+  }
+  for (const i of upTo(rows.phones)) phoneRowRules(`phone${i}`, `phone number ${i}`)
+  for (const i of upTo(rows.contacts)) {
+    if (v[`contact${i}Remove`]) continue
+    const phones = upTo(rows.contactPhones[i - 1] ?? 0)
+    const anyPhone = phones.some(j => !v[`contact${i}Phone${j}Remove`] && v[`contact${i}Phone${j}Number`])
+    const any = anyPhone || ['Name', 'Title', 'Email'].some(k => v[`contact${i}${k}`])
+    if (any && !v[`contact${i}Name`] && !v[`contact${i}Title`])
+      issue(`contact${i}Name`, `Enter a name or a role for contact ${i}`)
+    for (const j of phones) phoneRowRules(`contact${i}Phone${j}`, `contact ${i}, phone number ${j}`)
+  }
+  for (const i of upTo(rows.schedules)) {
+    if (v[`schedule${i}Remove`]) continue
+    const days = (v[`schedule${i}Days`] as string[] | undefined) ?? []
+    const opens = v[`schedule${i}Opens`] as string | null
+    const closes = v[`schedule${i}Closes`] as string | null
+    const note = v[`schedule${i}Note`]
+    if (!days.length && !opens && !closes && !note) continue
+    if (!days.length) issue(`schedule${i}Days`, `Select the days for opening times ${i}`)
+    if (!opens && !note) issue(`schedule${i}Opens`, `Enter opening time ${i}, like 09:00`)
+    if (opens && !closes) issue(`schedule${i}Closes`, `Enter closing time ${i}, like 17:00`)
+    // (a time that did not parse is already an error of its own)
+    if (opens && closes && TIME.test(opens) && TIME.test(closes) && closes <= opens)
+      issue(`schedule${i}Closes`, `Closing time ${i} must be after the opening time`)
+  }
+  for (const i of upTo(rows.locations)) {
+    if (v[`location${i}Remove`]) continue
+    const f = (k: string) => `location${i}${k}`
+    const kind = v[f('Kind')] as LocationKind | null
+    const typed = ['Name', 'Address1', 'Address2', 'City', 'Postcode', 'Url'].some(k => v[f(k)])
+    if (!kind) {
+      if (typed) issue(f('Kind'), `Location ${i}: select where the service is delivered`)
+      continue
     }
-    if (v.locationKind === 'inside') need('locationName', 'Enter where in the prison, like Education block')
-    if (v.locationKind === 'community') {
-      need('locationName', 'Enter the name of the place, like Leeds Housing Options')
-      need('locationAddress1', 'Enter the first line of the address')
-      need('locationCity', 'Enter the town or city')
-      need('locationPostcode', 'Enter the postcode')
+    if (kind === 'inside') need(f('Name'), `Location ${i}: enter where in the prison, like Education block`)
+    if (kind === 'community') {
+      need(f('Name'), `Location ${i}: enter the name of the place, like Leeds Housing Options`)
+      need(f('Address1'), `Location ${i}: enter the first line of the address`)
+      need(f('City'), `Location ${i}: enter the town or city`)
+      need(f('Postcode'), `Location ${i}: enter the postcode`)
     }
-    if (!(v.pathways as string[] | undefined)?.length)
-      ctx.addIssue({ code: 'custom', path: ['pathways'], message: 'Select at least one pathway' })
-    for (const i of slots(CONTACT_SLOTS)) {
-      const any = ['Name', 'Title', 'Email', 'Phone'].some(k => v[`contact${i}${k}`])
-      if (any && !v[`contact${i}Name`] && !v[`contact${i}Title`])
-        ctx.addIssue({ code: 'custom', path: [`contact${i}Name`], message: `Enter a name or a role for contact ${i}` })
-      if (v[`contact${i}Extension`] && !v[`contact${i}Phone`])
-        ctx.addIssue({ code: 'custom', path: [`contact${i}Phone`], message: `Enter the phone number for contact ${i}` })
+  }
+}
+
+/** The record and the removals the checked form stands for. Blank rows and rows ticked "Remove" are left out. */
+function editOf(v: Flat, rows: FormRows): ServiceEdit {
+  const str = (k: string) => (v[k] as string | null | undefined) ?? null
+  const idOf = (k: string) => {
+    const id = v[k] as string | null
+    return id ? { id } : {}
+  }
+  const removed = noRemovals()
+  /** true when the row is ticked "Remove" (its stored row, if any, goes on the list to remove) */
+  const removing = (prefix: string, list: string[]) => {
+    if (!v[`${prefix}Remove`]) return false
+    const id = v[`${prefix}Id`] as string | null
+    if (id) list.push(id)
+    return true
+  }
+
+  const locations: LocationRecord[] = []
+  for (const i of upTo(rows.locations)) {
+    const f = (k: string) => `location${i}${k}`
+    if (removing(`location${i}`, removed.locations)) continue
+    const kind = v[f('Kind')] as LocationKind | null
+    if (!kind) continue
+    locations.push({
+      ...idOf(f('Id')),
+      type: kind === 'virtual' ? 'virtual' : 'physical',
+      name: str(f('Name')) ?? 'Online or by phone',
+      description: null,
+      url: kind === 'virtual' ? str(f('Url')) : null,
+      address:
+        kind === 'community'
+          ? {
+              address1: str(f('Address1'))!,
+              address2: str(f('Address2')),
+              city: str(f('City'))!,
+              region: null,
+              postalCode: str(f('Postcode'))!.toUpperCase(),
+            }
+          : null,
+    })
+  }
+
+  const phones: PhoneRecord[] = []
+  for (const i of upTo(rows.phones)) {
+    if (removing(`phone${i}`, removed.phones)) continue
+    const p = phoneOf(v, `phone${i}`)
+    if (p) phones.push(p)
+  }
+
+  const contacts: ContactRecord[] = []
+  for (const i of upTo(rows.contacts)) {
+    const contactPhones: PhoneRecord[] = []
+    const ticks: string[] = []
+    for (const j of upTo(rows.contactPhones[i - 1] ?? 0)) {
+      if (removing(`contact${i}Phone${j}`, ticks)) continue
+      const p = phoneOf(v, `contact${i}Phone${j}`)
+      if (p) contactPhones.push(p)
     }
-    for (const i of slots(PHONE_SLOTS)) {
-      if (v[`phone${i}Extension`] && !v[`phone${i}Number`])
-        ctx.addIssue({ code: 'custom', path: [`phone${i}Number`], message: `Enter phone number ${i}` })
-    }
-    for (const i of slots(SCHEDULE_SLOTS)) {
-      const days = (v[`schedule${i}Days`] as string[] | undefined) ?? []
-      const opens = v[`schedule${i}Opens`] as string | null
-      const closes = v[`schedule${i}Closes`] as string | null
-      const note = v[`schedule${i}Note`]
-      if (!days.length && !opens && !closes && !note) continue
-      if (!days.length)
-        ctx.addIssue({ code: 'custom', path: [`schedule${i}Days`], message: `Select the days for opening times ${i}` })
-      if (!opens && !note)
-        ctx.addIssue({ code: 'custom', path: [`schedule${i}Opens`], message: `Enter opening time ${i}, like 09:00` })
-      if (opens && !closes)
-        ctx.addIssue({ code: 'custom', path: [`schedule${i}Closes`], message: `Enter closing time ${i}, like 17:00` })
-      if (opens && closes && closes <= opens)
-        ctx.addIssue({
-          code: 'custom',
-          path: [`schedule${i}Closes`],
-          message: `Closing time ${i} must be after the opening time`,
-        })
-    }
-  })
-  .transform((raw): ServiceRecord => {
-    const v = raw as Flat
-    const str = (k: string) => (v[k] as string | null | undefined) ?? null
-    const kind = v.locationKind as (typeof LOCATION_KINDS)[number]
-    const location: ServiceRecord['location'] =
-      kind === 'none'
-        ? null
-        : {
-            type: kind === 'virtual' ? 'virtual' : 'physical',
-            name: str('locationName') ?? 'Online or by phone',
-            description: null,
-            url: kind === 'virtual' ? str('locationUrl') : null,
-            address:
-              kind === 'community'
-                ? {
-                    address1: str('locationAddress1')!,
-                    address2: str('locationAddress2'),
-                    city: str('locationCity')!,
-                    region: null,
-                    postalCode: str('locationPostcode')!.toUpperCase(),
-                  }
-                : null,
-          }
-    const contacts: ServiceRecord['contacts'] = []
-    for (const i of slots(CONTACT_SLOTS)) {
-      const name = str(`contact${i}Name`)
-      const title = str(`contact${i}Title`)
-      const email = str(`contact${i}Email`)
-      const phone = phoneOf(v, `contact${i}Phone`, `contact${i}Extension`, 'voice')
-      if (name || title || email || phone) contacts.push({ name, title, email, phone })
-    }
-    const phones: PhoneRecord[] = []
-    for (const i of slots(PHONE_SLOTS)) {
-      const p = phoneOf(v, `phone${i}Number`, `phone${i}Extension`, v[`phone${i}Type`] as PhoneType)
-      if (p) phones.push(p)
-    }
-    const schedules: ServiceRecord['schedules'] = []
-    for (const i of slots(SCHEDULE_SLOTS)) {
-      const days = sortDays((v[`schedule${i}Days`] as Day[] | undefined) ?? [])
-      const opensAt = str(`schedule${i}Opens`)
-      const closesAt = str(`schedule${i}Closes`)
-      const description = str(`schedule${i}Note`)
-      if (days.length || opensAt || closesAt || description) schedules.push({ days, opensAt, closesAt, description })
-    }
-    return {
+    // removing a contact removes its phone numbers with it
+    if (removing(`contact${i}`, removed.contacts)) continue
+    removed.phones.push(...ticks)
+    const name = str(`contact${i}Name`)
+    const title = str(`contact${i}Title`)
+    const email = str(`contact${i}Email`)
+    if (name || title || email || contactPhones.length)
+      contacts.push({
+        ...idOf(`contact${i}Id`),
+        name,
+        title,
+        email,
+        phone: contactPhones[0] ?? null,
+        phones: contactPhones,
+      })
+  }
+
+  const schedules: ScheduleRecord[] = []
+  for (const i of upTo(rows.schedules)) {
+    if (removing(`schedule${i}`, removed.schedules)) continue
+    const days = sortDays((v[`schedule${i}Days`] as Day[] | undefined) ?? [])
+    const opensAt = str(`schedule${i}Opens`)
+    const closesAt = str(`schedule${i}Closes`)
+    const description = str(`schedule${i}Note`)
+    if (days.length || opensAt || closesAt || description)
+      schedules.push({ ...idOf(`schedule${i}Id`), days, opensAt, closesAt, description })
+  }
+
+  return {
+    record: {
       name: v.name as string,
       description: v.description as string,
       organizationName: v.organizationName as string,
@@ -304,37 +495,65 @@ export const serviceFormSchema = z
       email: str('email'),
       url: str('url'),
       interpretationServices: str('interpretationServices'),
-      location,
+      location: locations[0] ?? null,
+      locations,
       contacts,
       phones,
       schedules,
       languages: (v.languages as string[]) ?? [],
       pathways: (v.pathways as PathwayCode[]) ?? [],
-    }
-  })
+    },
+    removed,
+  }
+}
 
-/** The posted form as the schema reads it: only the place fields that go with the chosen kind of place. */
+/**
+ * The service form for a posted body: the service, its organisation, its phone numbers, contacts (each with their
+ * phone numbers), opening times and locations, as many rows of each as the form has, languages and pathways.
+ * Blank rows are ignored; a row ticked "Remove" is neither checked nor kept, and its stored row is removed.
+ */
+export function serviceFormSchema(body: Record<string, unknown>) {
+  const rows = formRows(body)
+  return (
+    z
+      .object(shapeFor(rows))
+      // the rules across fields run even when a field is already wrong, so that every error shows at once
+      .superRefine((raw, ctx) => checkRows(raw as Flat, rows, ctx), { when: () => true })
+      .transform(raw => editOf(raw as Flat, rows))
+  )
+}
+
+/** Errors in the order of their fields on the page, for the error summary (rules across fields come last else). */
+export function inPageOrder(errors: Record<string, string>, body: Record<string, unknown>): Record<string, string> {
+  const order = ['scope', ...Object.keys(shapeFor(formRows(body)))]
+  const rank = (k: string) => (order.includes(k) ? order.indexOf(k) : order.length)
+  return Object.fromEntries(Object.entries(errors).sort(([a], [b]) => rank(a) - rank(b)))
+}
+
+/** The posted form as the schema reads it: only the place fields that go with each location's kind of place. */
 export function formBody(body: unknown): Record<string, unknown> {
   const b = { ...((body ?? {}) as Record<string, unknown>) }
   // fields of another kind of place are left out rather than kept hidden
-  if (b.locationKind !== 'community')
-    for (const k of ['locationAddress1', 'locationAddress2', 'locationCity', 'locationPostcode']) b[k] = ''
-  if (b.locationKind !== 'virtual') b.locationUrl = ''
-  if (b.locationKind === 'none') b.locationName = ''
+  for (const i of upTo(formRows(b).locations)) {
+    const kind = b[`location${i}Kind`]
+    if (kind !== 'community') for (const k of ['Address1', 'Address2', 'City', 'Postcode']) b[`location${i}${k}`] = ''
+    if (kind !== 'virtual') b[`location${i}Url`] = ''
+  }
   return b
 }
 
 /** Checkbox values kept from a failed post may be one string: make them lists again for the form. */
 export function withLists<T extends Record<string, unknown>>(values: T): T {
   const out: Record<string, unknown> = { ...values }
-  for (const k of ['pathways', ...SLOTS_KEYS]) {
+  for (const k of Object.keys(out).filter(k => k === 'pathways' || /^schedule\d+Days$/.test(k))) {
     const v = out[k]
     out[k] = v === undefined || v === null || v === '' ? [] : Array.isArray(v) ? v : [v]
   }
+  out.pathways ??= []
   return out as T
 }
 
-/** The form's values for a service (to edit it), or the blank form. */
+/** The form's values for a service (to edit it: every stored row, with its id), or the blank form. */
 export function formValuesOf(r: ServiceRecord | null): Record<string, unknown> {
   const out: Record<string, unknown> = {
     name: r?.name ?? '',
@@ -350,50 +569,40 @@ export function formValuesOf(r: ServiceRecord | null): Record<string, unknown> {
     interpretationServices: r?.interpretationServices ?? '',
     languages: (r?.languages ?? []).join(', '),
     pathways: r?.pathways ?? [],
-    locationKind: !r
-      ? ''
-      : !r.location
-        ? 'none'
-        : r.location.type === 'virtual'
-          ? 'virtual'
-          : r.location.address
-            ? 'community'
-            : 'inside',
-    locationName: r?.location?.name ?? '',
-    locationAddress1: r?.location?.address?.address1 ?? '',
-    locationAddress2: r?.location?.address?.address2 ?? '',
-    locationCity: r?.location?.address?.city ?? '',
-    locationPostcode: r?.location?.address?.postalCode ?? '',
-    locationUrl: r?.location?.url ?? '',
   }
-  for (const i of slots(CONTACT_SLOTS)) {
-    const c = r?.contacts[i - 1]
-    out[`contact${i}Name`] = c?.name ?? ''
-    out[`contact${i}Title`] = c?.title ?? ''
-    out[`contact${i}Email`] = c?.email ?? ''
-    out[`contact${i}Phone`] = c?.phone?.number ?? ''
-    out[`contact${i}Extension`] = c?.phone?.extension ?? ''
+  const phoneValues = (prefix: string, p: PhoneRecord) => {
+    out[`${prefix}Id`] = p.id ?? ''
+    out[`${prefix}Number`] = p.number
+    out[`${prefix}Extension`] = p.extension ?? ''
+    out[`${prefix}Type`] = p.type
   }
-  for (const i of slots(PHONE_SLOTS)) {
-    const p = r?.phones[i - 1]
-    out[`phone${i}Number`] = p?.number ?? ''
-    out[`phone${i}Extension`] = p?.extension ?? ''
-    out[`phone${i}Type`] = p?.type ?? 'voice'
-  }
-  for (const i of slots(SCHEDULE_SLOTS)) {
-    const s = r?.schedules[i - 1]
-    out[`schedule${i}Days`] = s?.days ?? []
-    out[`schedule${i}Opens`] = s?.opensAt ?? ''
-    out[`schedule${i}Closes`] = s?.closesAt ?? ''
-    out[`schedule${i}Note`] = s?.description ?? ''
-  }
+  ;(r?.phones ?? []).forEach((p, n) => phoneValues(`phone${n + 1}`, p))
+  ;(r?.contacts ?? []).forEach((c, n) => {
+    const i = n + 1
+    out[`contact${i}Id`] = c.id ?? ''
+    out[`contact${i}Name`] = c.name ?? ''
+    out[`contact${i}Title`] = c.title ?? ''
+    out[`contact${i}Email`] = c.email ?? ''
+    contactPhonesOf(c).forEach((p, m) => phoneValues(`contact${i}Phone${m + 1}`, p))
+  })
+  ;(r?.schedules ?? []).forEach((s, n) => {
+    const i = n + 1
+    out[`schedule${i}Id`] = s.id ?? ''
+    out[`schedule${i}Days`] = s.days
+    out[`schedule${i}Opens`] = s.opensAt ?? ''
+    out[`schedule${i}Closes`] = s.closesAt ?? ''
+    out[`schedule${i}Note`] = s.description ?? ''
+  })
+  ;(r ? locationsOf(r) : []).forEach((l, n) => {
+    const i = n + 1
+    out[`location${i}Id`] = l.id ?? ''
+    out[`location${i}Kind`] = locationKindOf(l)
+    out[`location${i}Name`] = l.name
+    out[`location${i}Address1`] = l.address?.address1 ?? ''
+    out[`location${i}Address2`] = l.address?.address2 ?? ''
+    out[`location${i}City`] = l.address?.city ?? ''
+    out[`location${i}Postcode`] = l.address?.postalCode ?? ''
+    out[`location${i}Url`] = l.url ?? ''
+  })
   return out
-}
-
-const SLOTS_KEYS = slots(SCHEDULE_SLOTS).map(i => `schedule${i}Days`)
-
-export const SLOTS = {
-  contacts: slots(CONTACT_SLOTS),
-  phones: slots(PHONE_SLOTS),
-  schedules: slots(SCHEDULE_SLOTS),
 }

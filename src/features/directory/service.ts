@@ -1,6 +1,6 @@
 import crypto from 'node:crypto'
-import type { Insertable, Kysely } from 'kysely'
-import type { Database, DirectoryMetadataTable } from '../../db/types'
+import type { Insertable, Kysely, Updateable } from 'kysely'
+import type { Database, DirectoryLocationTable, DirectoryMetadataTable } from '../../db/types'
 import { diff } from '../../domain/audit'
 import { todayIso } from '../../domain/dates'
 import {
@@ -16,11 +16,16 @@ import {
   type PhoneRecord,
   type PhoneType,
   type ScheduleRecord,
+  type ServiceEdit,
   type ServiceRecord,
+  contactPhonesOf,
   daysOf,
+  locationKindOf,
+  locationsOf,
   monthsBefore,
   openingTimeLine,
   phoneLine,
+  reconcileRows,
 } from '../../domain/directoryRecord'
 import { demoDirectory } from '../../domain/demo/directory'
 import { languageName } from '../../domain/languages'
@@ -67,6 +72,10 @@ export function orderedUuid(): string {
 
 const termIdOf = new Map<string, string>(PATHWAYS.map(p => [p.code, p.termId]))
 
+/** A stored row: its id is always known. */
+type Stored<T> = T & { id: string }
+export type StoredContact = Stored<ContactRecord> & { phones: Stored<PhoneRecord>[] }
+
 /** A service with everything needed to refer someone to it. */
 export interface DirectoryServiceDetail extends ServiceRecord {
   id: string
@@ -78,9 +87,14 @@ export interface DirectoryServiceDetail extends ServiceRecord {
   assurerEmail: string | null
   createdAt: string
   updatedAt: string
-  /** every location (the form edits the first, `location`) */
-  locations: (LocationRecord & { id: string })[]
-  contactsWithPhones: (ContactRecord & { phones: PhoneRecord[] })[]
+  /** every location (`location` is the first) */
+  locations: Stored<LocationRecord>[]
+  /** every contact with every phone number (`phone` is the first) */
+  contacts: StoredContact[]
+  /** the same as `contacts` */
+  contactsWithPhones: StoredContact[]
+  phones: Stored<PhoneRecord>[]
+  schedules: Stored<ScheduleRecord>[]
   /** "Monday to Friday, 09:00 to 12:00" */
   openingTimes: string[]
 }
@@ -119,9 +133,9 @@ export function fieldsOf(r: ServiceRecord): Record<string, string> {
     email: r.email ?? '',
     url: r.url ?? '',
     interpretation_services: r.interpretationServices ?? '',
-    location: r.location ? locationLine(r.location) : '',
+    location: locationsOf(r).map(locationLine).join('; '),
     contacts: r.contacts.map(contactLine).join('; '),
-    phones: r.phones.map(p => phoneLine(p) + (p.type === 'voice' ? '' : ` (${p.type})`)).join('; '),
+    phones: r.phones.map(phoneText).join('; '),
     schedules: r.schedules.map(openingTimeLine).join('; '),
     languages: r.languages.join(','),
     pathways: r.pathways.join(','),
@@ -134,11 +148,24 @@ export function locationLine(l: LocationRecord): string {
   return [l.name, address, l.type === 'virtual' ? (l.url ?? 'online or by phone') : ''].filter(Boolean).join(', ')
 }
 
-function contactLine(c: ContactRecord): string {
-  return [c.name, c.title, c.email, c.phone ? phoneLine(c.phone) : null].filter(Boolean).join(', ')
+/** A phone for the audit trail and the booklet: "0113 496 0123, extension 204", with its type unless voice. */
+function phoneText(p: PhoneRecord): string {
+  return phoneLine(p) + (p.type === 'voice' ? '' : ` (${p.type})`)
 }
 
-function serviceColumns(r: ServiceRecord, alternateName: string | null) {
+function contactLine(c: ContactRecord): string {
+  return [c.name, c.title, c.email, ...contactPhonesOf(c).map(phoneText)].filter(Boolean).join(', ')
+}
+
+/**
+ * The service's own columns from a record; the search text names its contacts (`contacts`, when the service keeps
+ * contacts the record does not list).
+ */
+function serviceColumns(
+  r: ServiceRecord,
+  alternateName: string | null,
+  contacts: readonly ContactRecord[] = r.contacts,
+) {
   return {
     name: r.name,
     description: r.description,
@@ -156,7 +183,7 @@ function serviceColumns(r: ServiceRecord, alternateName: string | null) {
       description: r.description,
       organizationName: r.organizationName,
       eligibility: r.eligibility,
-      contacts: r.contacts.map(c => ({ name: c.name, title: c.title })),
+      contacts: contacts.map(c => ({ name: c.name, title: c.title })),
     }),
   }
 }
@@ -222,13 +249,21 @@ function rowBuilder(now: string) {
           department: null,
           email: c.email,
         })
-        if (c.phone) rows.phones.push(phoneRow(uuid(), null, contactId, c.phone))
+        for (const p of contactPhonesOf(c)) rows.phones.push(phoneRow(uuid(), null, contactId, p))
       }
       for (const p of r.phones) rows.phones.push(phoneRow(uuid(), serviceId, null, p))
       for (const s of r.schedules) rows.schedules.push(scheduleRow(uuid(), serviceId, s))
-      for (const code of r.languages)
+      this.languages(serviceId, r.languages)
+      this.pathways(serviceId, r.pathways)
+    },
+
+    languages(serviceId: string, codes: readonly string[]) {
+      for (const code of codes)
         rows.languages.push({ id: uuid(), service_id: serviceId, code, name: languageName(code), note: null })
-      for (const code of r.pathways) {
+    },
+
+    pathways(serviceId: string, codes: readonly PathwayCode[]) {
+      for (const code of codes) {
         const term = termIdOf.get(code)
         if (term)
           rows.attributes.push({
@@ -240,6 +275,13 @@ function rowBuilder(now: string) {
             value: null,
           })
       }
+    },
+
+    /** Links a service to a location (a new one unless the same place is already among the batch's). */
+    link(serviceId: string, establishmentId: number | null, organizationId: string | null, l: LocationRecord) {
+      const locationId = this.location(establishmentId, organizationId, l)
+      if (!rows.serviceAtLocations.some(x => x.service_id === serviceId && x.location_id === locationId))
+        rows.serviceAtLocations.push({ id: uuid(), service_id: serviceId, location_id: locationId, description: null })
     },
 
     service(
@@ -260,10 +302,7 @@ function rowBuilder(now: string) {
         created_at: now,
         updated_at: now,
       })
-      if (r.location) {
-        const locationId = this.location(establishmentId, organizationId, r.location)
-        rows.serviceAtLocations.push({ id: uuid(), service_id: id, location_id: locationId, description: null })
-      }
+      for (const l of locationsOf(r)) this.link(id, establishmentId, organizationId, l)
       this.children(id, r)
       return id
     },
@@ -283,6 +322,34 @@ function addressRow(locationId: string, l: LocationRecord) {
     postal_code: a.postalCode,
     country: 'GB',
     address_type: 'physical',
+  }
+}
+
+/** The columns of a phone the form shows (its description and location are kept). */
+function phoneColumns(p: PhoneRecord) {
+  return { number: p.number, extension: p.extension, type: p.type }
+}
+
+/** A record with nothing in its lists, to build some of a service's rows. */
+function emptyRecord(): ServiceRecord {
+  return {
+    name: '',
+    description: null,
+    organizationName: '',
+    status: 'active',
+    provision: 'internal',
+    applicationProcess: null,
+    eligibility: null,
+    waitTime: null,
+    email: null,
+    url: null,
+    interpretationServices: null,
+    location: null,
+    contacts: [],
+    phones: [],
+    schedules: [],
+    languages: [],
+    pathways: [],
   }
 }
 
@@ -317,8 +384,13 @@ function scheduleRow(id: string, serviceId: string, s: ScheduleRecord) {
 
 type Details = Awaited<ReturnType<ReturnType<typeof directoryRepository>['details']>>
 
-function toPhone(p: { number: string; extension: string | null; type: string | null }): PhoneRecord {
-  return { number: p.number, extension: p.extension, type: (p.type ?? 'voice') as PhoneType }
+function toPhone(p: {
+  id: string
+  number: string
+  extension: string | null
+  type: string | null
+}): Stored<PhoneRecord> {
+  return { id: p.id, number: p.number, extension: p.extension, type: (p.type ?? 'voice') as PhoneType }
 }
 
 /** Puts services and their details together, in the order of `rows`. */
@@ -362,15 +434,15 @@ function assemble(rows: ServiceRow[], d: Details): DirectoryServiceDetail[] {
     }))
     const contactsWithPhones = (contacts.get(s.id) ?? []).map(c => {
       const phones = (contactPhones.get(c.id) ?? []).map(toPhone)
-      return { name: c.name, title: c.title, email: c.email, phone: phones[0] ?? null, phones }
+      return { id: c.id, name: c.name, title: c.title, email: c.email, phone: phones[0] ?? null, phones }
     })
     const scheduleRecords = (schedules.get(s.id) ?? []).map(x => ({
+      id: x.id,
       days: daysOf(x.byday),
       opensAt: x.opens_at,
       closesAt: x.closes_at,
       description: x.description,
     }))
-    const { id: _ignored, ...location } = locs[0] ?? { id: '' }
     return {
       id: s.id,
       establishmentId: s.establishment_id,
@@ -392,9 +464,9 @@ function assemble(rows: ServiceRow[], d: Details): DirectoryServiceDetail[] {
       assurerEmail: s.assurer_email,
       createdAt: s.created_at,
       updatedAt: s.updated_at,
-      location: locs[0] ? (location as LocationRecord) : null,
+      location: locs[0] ?? null,
       locations: locs,
-      contacts: contactsWithPhones.map(({ phones: _p, ...c }) => c),
+      contacts: contactsWithPhones,
       contactsWithPhones,
       phones: (servicePhones.get(s.id) ?? []).map(toPhone),
       schedules: scheduleRecords,
@@ -408,14 +480,33 @@ function assemble(rows: ServiceRow[], d: Details): DirectoryServiceDetail[] {
   })
 }
 
-function sameLocation(a: LocationRecord | null, b: LocationRecord | null): boolean {
-  if (!a || !b) return a === b
-  return locationLine(a) === locationLine(b) && (a.description ?? '') === (b.description ?? '') && a.type === b.type
+/** What the form shows of a place: an edit that leaves it the same does not touch the stored row. */
+function locationAsShown(l: LocationRecord): string {
+  const kind = locationKindOf(l)
+  const a = l.address
+  return [
+    kind,
+    l.name,
+    kind === 'virtual' ? (l.url ?? '') : '',
+    kind === 'community' && a ? [a.address1, a.address2 ?? '', a.city, a.postalCode.toUpperCase()].join('\n') : '',
+  ].join('\u0000')
 }
+
+const sameLocation = (a: LocationRecord, b: LocationRecord) => locationAsShown(a) === locationAsShown(b)
+const samePhone = (a: PhoneRecord, b: PhoneRecord) =>
+  a.number === b.number && (a.extension ?? null) === (b.extension ?? null) && a.type === b.type
+const sameContact = (a: ContactRecord, b: ContactRecord) =>
+  (a.name ?? null) === (b.name ?? null) &&
+  (a.title ?? null) === (b.title ?? null) &&
+  (a.email ?? null) === (b.email ?? null)
+const sameSchedule = (a: ScheduleRecord, b: ScheduleRecord) =>
+  a.days.join(',') === b.days.join(',') &&
+  (a.opensAt ?? null) === (b.opensAt ?? null) &&
+  (a.closesAt ?? null) === (b.closesAt ?? null) &&
+  (a.description ?? null) === (b.description ?? null)
 
 /** A service, its organisation and contacts as the booklet needs them. */
 export function toBooklet(s: DirectoryServiceDetail): BookletService {
-  const phoneText = (p: PhoneRecord) => phoneLine(p) + (p.type === 'voice' ? '' : ` (${p.type})`)
   return {
     id: s.id,
     name: s.name,
@@ -425,7 +516,7 @@ export function toBooklet(s: DirectoryServiceDetail): BookletService {
     pathways: [...s.pathways],
     applicationProcess: s.applicationProcess,
     email: s.email,
-    location: s.location ? locationLine(s.location) : null,
+    location: s.locations.length ? s.locations.map(locationLine).join('; ') : null,
     contacts: s.contactsWithPhones.map(c => ({
       name: c.name,
       title: c.title,
@@ -458,6 +549,28 @@ export function directoryService(db: Kysely<Database>, deps: { audit: AuditServi
     const row = await repo.byId(trx, establishmentId, serviceId)
     if (!row) return null
     return assemble([row], await repo.details(trx, [serviceId]))[0]!
+  }
+
+  /** Changes a location in place (only this service is there), in the columns the form shows. */
+  async function changeLocation(trx: Kysely<Database>, stored: Stored<LocationRecord>, edited: LocationRecord) {
+    const was = locationKindOf(stored)
+    const kind = locationKindOf(edited)
+    const values: Updateable<DirectoryLocationTable> = { name: edited.name }
+    // a location_type the form does not offer (HSDS "postal") is kept unless the place moves online or back
+    if ((was === 'virtual') !== (kind === 'virtual')) values.location_type = edited.type
+    if (kind === 'virtual') values.url = edited.url
+    else if (was === 'virtual') values.url = null
+    await repo.updateLocation(trx, stored.id, values)
+    const a = edited.address
+    if (kind === 'community' && a && stored.address)
+      await repo.updateAddress(trx, stored.id, {
+        address_1: a.address1,
+        address_2: a.address2,
+        city: a.city,
+        postal_code: a.postalCode,
+      })
+    else if (kind === 'community') await repo.replaceAddress(trx, stored.id, addressRow(stored.id, edited))
+    else if (stored.address) await repo.replaceAddress(trx, stored.id, null)
   }
 
   function metadataRows(
@@ -547,25 +660,28 @@ export function directoryService(db: Kysely<Database>, deps: { audit: AuditServi
     },
 
     /**
-     * Saves the form over an existing service: the service row, its organisation (by name), its first location,
-     * and its contacts, phones, opening times, languages and pathways (rewritten whole). 'not-found' when the
-     * establishment does not see it, 'forbidden' when the editor may not change it.
+     * Saves the form over an existing service, all or nothing: the service row, its organisation (by name), and
+     * its locations, phone numbers, contacts (with theirs), opening times, languages and pathways, row by row.
+     * A stored row the form shows (by id) is changed only if what the form shows of it changed, and then only in
+     * the columns the form shows; a row without an id is added; only the rows listed in `removed` are deleted, so a
+     * row the form did not show (added by an import since, a location's own phone numbers, another attribute) is
+     * kept. A location other services share is not changed under them: this service moves to a changed copy.
+     * The audit event and the HSDS metadata compare the service before and after, field by field. 'not-found' when
+     * the establishment does not see it, 'forbidden' when the editor may not change it.
      */
     async update(
       actor: Actor,
       establishmentId: number,
       serviceId: string,
       editor: Editor,
-      record: ServiceRecord,
+      edit: ServiceEdit,
     ): Promise<Result | 'not-found' | 'forbidden'> {
       return db.transaction().execute(async trx => {
         const existing = await load(trx, establishmentId, serviceId)
         if (!existing) return 'not-found' as const
         if (!mayEdit(editor, establishmentId, existing)) return 'forbidden' as const
+        const { record, removed } = edit
         const before = fieldsOf(existing)
-        const after = fieldsOf(record)
-        const changes = diff(before, after)
-        if (Object.keys(changes).length === 0) return ok()
         const now = new Date().toISOString()
         const scope = existing.establishmentId
         const b = rowBuilder(now)
@@ -574,47 +690,99 @@ export function directoryService(db: Kysely<Database>, deps: { audit: AuditServi
         if (record.organizationName !== existing.organizationName) {
           const org = await repo.organizationByName(trx, scope, record.organizationName)
           organizationId = b.organization(scope, record.organizationName, org?.id)
+          // the new organisation (if any) must exist before the service points at it
+          await repo.insertRows(trx, { ...emptyRows(), organizations: b.rows.organizations.splice(0) })
         }
 
-        if (!sameLocation(existing.location, record.location)) {
-          const current = existing.locations[0]
-          if (current && record.location && (await repo.servicesAtLocation(trx, current.id)) === 1) {
-            // only this service is there: change the location itself
-            await repo.updateLocation(trx, current.id, {
-              location_type: record.location.type,
-              name: record.location.name,
-              description: record.location.description,
-              url: record.location.url,
-            })
-            await repo.replaceAddress(
-              trx,
-              current.id,
-              record.location.address ? addressRow(current.id, record.location) : null,
-            )
-          } else {
-            await repo.deleteServiceAtLocations(trx, serviceId)
-            if (record.location) {
-              const locationId = b.location(scope, organizationId, record.location)
-              b.rows.serviceAtLocations.push({
-                id: orderedUuid(),
-                service_id: serviceId,
-                location_id: locationId,
-                description: null,
-              })
-            }
+        const locations = reconcileRows(existing.locations, locationsOf(record), removed.locations, sameLocation)
+        for (const l of locations.remove) await repo.unlinkLocation(trx, serviceId, l.id)
+        for (const { stored, edited } of locations.change) {
+          if ((await repo.servicesAtLocation(trx, stored.id)) === 1) await changeLocation(trx, stored, edited)
+          else {
+            await repo.unlinkLocation(trx, serviceId, stored.id)
+            // what the form does not show of the place is copied: its description, the region of its address
+            const region = stored.address?.region ?? null
+            const address = edited.address ? { ...edited.address, region } : null
+            b.link(serviceId, scope, organizationId, { ...edited, description: stored.description, address })
           }
         }
+        for (const l of locations.add) b.link(serviceId, scope, organizationId, l)
 
-        await repo.deleteChildren(trx, serviceId)
-        b.children(serviceId, record)
-        // the new organisation (if any) must exist before the service points at it
-        await repo.insertRows(trx, { ...emptyRows(), organizations: b.rows.organizations })
+        const phones = reconcileRows(existing.phones, record.phones, removed.phones, samePhone)
+        await repo.deletePhones(
+          trx,
+          phones.remove.map(p => p.id),
+        )
+        for (const { stored, edited } of phones.change) await repo.updatePhone(trx, stored.id, phoneColumns(edited))
+        for (const p of phones.add) b.rows.phones.push(phoneRow(orderedUuid(), serviceId, null, p))
+
+        const contacts = reconcileRows(existing.contacts, record.contacts, removed.contacts, sameContact)
+        await repo.deleteContacts(
+          trx,
+          contacts.remove.map(c => c.id),
+        )
+        for (const { stored, edited } of contacts.change)
+          await repo.updateContact(trx, stored.id, { name: edited.name, title: edited.title, email: edited.email })
+        for (const { stored, edited } of [...contacts.change, ...contacts.keep]) {
+          const own = reconcileRows(stored.phones, contactPhonesOf(edited), removed.phones, samePhone)
+          await repo.deletePhones(
+            trx,
+            own.remove.map(p => p.id),
+          )
+          for (const x of own.change) await repo.updatePhone(trx, x.stored.id, phoneColumns(x.edited))
+          for (const p of own.add) b.rows.phones.push(phoneRow(orderedUuid(), null, stored.id, p))
+        }
+        b.children(serviceId, { ...emptyRecord(), contacts: contacts.add })
+
+        const schedules = reconcileRows(existing.schedules, record.schedules, removed.schedules, sameSchedule)
+        await repo.deleteSchedules(
+          trx,
+          schedules.remove.map(x => x.id),
+        )
+        for (const { stored, edited } of schedules.change) {
+          const { id: _id, service_id: _service, ...columns } = scheduleRow(stored.id, serviceId, edited)
+          // valid_from, valid_to and notes are not on the form: kept
+          const { valid_from: _from, valid_to: _to, notes: _notes, ...shown } = columns
+          await repo.updateSchedule(trx, stored.id, shown)
+        }
+        for (const x of schedules.add) b.rows.schedules.push(scheduleRow(orderedUuid(), serviceId, x))
+
+        // languages and pathways by code: the rows of codes kept stay as they are (with their notes)
+        await repo.deleteLanguages(
+          trx,
+          serviceId,
+          existing.languages.filter(c => !record.languages.includes(c)),
+        )
+        b.languages(
+          serviceId,
+          record.languages.filter(c => !existing.languages.includes(c)),
+        )
+        await repo.deleteAttributes(
+          trx,
+          serviceId,
+          existing.pathways.filter(c => !record.pathways.includes(c)).flatMap(c => termIdOf.get(c) ?? []),
+        )
+        b.pathways(
+          serviceId,
+          record.pathways.filter(c => !existing.pathways.includes(c)),
+        )
+        await repo.insertRows(trx, b.rows)
+
+        // the search text names every contact the service keeps, listed on the form or not
+        const listed = new Set(
+          [...contacts.change, ...contacts.keep, ...contacts.remove.map(stored => ({ stored }))].map(x => x.stored.id),
+        )
+        const keptContacts = [...record.contacts, ...existing.contacts.filter(c => !listed.has(c.id))]
         await repo.updateService(trx, serviceId, {
-          ...serviceColumns(record, existing.alternateName),
+          ...serviceColumns(record, existing.alternateName, keptContacts),
           organization_id: organizationId,
-          updated_at: now,
         })
-        await repo.insertRows(trx, { ...b.rows, organizations: [] })
+
+        const saved = (await load(trx, establishmentId, serviceId))!
+        const after = fieldsOf(saved)
+        const changes = diff(before, after)
+        if (Object.keys(changes).length === 0) return ok()
+        await repo.updateService(trx, serviceId, { updated_at: now })
         await repo.insertMetadata(trx, metadataRows(serviceId, 'update', before, after, actor, now))
         await deps.audit.record(trx, actor, {
           action: 'update',
