@@ -204,7 +204,10 @@ export async function seedSessions(s: Services, rng: Random, seeded: Seeded, cou
     await db.transaction().execute(async trx => {
       const { id } = await trx.insertInto('key_work_sessions').values(row).returning('id').executeTakeFirstOrThrow()
       const created = `${row.session_date}T11:00:00.000Z`
-      if (rng.chance(0.3))
+      const moves: Parameters<Services['statistics']['followUpsMoved']>[2] = []
+      if (rng.chance(0.3)) {
+        const status = rng.pick(['sent', 'acknowledged', 'done', 'declined'])
+        moves.push({ kind: 'referral', createdAt: created, from: null, to: status })
         await trx
           .insertInto('referrals')
           .values({
@@ -214,7 +217,7 @@ export async function seedSessions(s: Services, rng: Random, seeded: Seeded, cou
             service_id: null,
             stakeholder: 'pom',
             note: null,
-            status: rng.pick(['sent', 'acknowledged', 'done', 'declined']),
+            status,
             follow_up_date: null,
             created_at: created,
             created_by: 'test',
@@ -222,7 +225,10 @@ export async function seedSessions(s: Services, rng: Random, seeded: Seeded, cou
             updated_by: null,
           })
           .execute()
-      if (rng.chance(0.3))
+      }
+      if (rng.chance(0.3)) {
+        const status = rng.pick(['open', 'in_progress', 'achieved', 'dropped'])
+        moves.push({ kind: 'goal', createdAt: created, from: null, to: status })
         await trx
           .insertInto('session_goals')
           .values({
@@ -232,18 +238,19 @@ export async function seedSessions(s: Services, rng: Random, seeded: Seeded, cou
             description: 'A goal',
             measure: 'Measured',
             target_date: null,
-            status: rng.pick(['open', 'in_progress', 'achieved', 'dropped']),
+            status,
             updated_in_session_id: null,
             created_at: created,
             updated_at: created,
           })
           .execute()
+      }
       await s.statistics.sessionChanged(trx, {
         establishmentId: row.establishment_id,
         prisonerId: row.prisoner_id,
         dates: [row.session_date],
       })
-      await s.statistics.followUpsChanged(trx, row.establishment_id, [created])
+      await s.statistics.followUpsMoved(trx, row.establishment_id, moves)
     })
   }
 }

@@ -424,15 +424,10 @@ export function statisticsRepository(db: Kysely<Database>, dialect: Dialect) {
     },
 
     /**
-     * Counts an establishment's referrals and goals per day made from the tables (the given days, or all), as
-     * stat_followups holds them: the reference for refreshing and checking it.
+     * Counts an establishment's referrals and goals per day made from the tables, as stat_followups holds them: the
+     * reference for rebuilding and checking it.
      */
-    async countFollowUps(trx: Kysely<Database>, establishmentId: number, days?: string[]) {
-      const when =
-        days === undefined
-          ? sql``
-          : sql`and created_at >= ${days[0]!} and created_at < ${addDays(days[days.length - 1]!, 1)}
-              and substr(created_at, 1, 10) in (${sql.join(days)})`
+    async countFollowUps(trx: Kysely<Database>, establishmentId: number) {
       const r = await sql<Omit<StatFollowUpTable, 'establishment_id'>>`select day,
           sum(rm) as referrals_made, sum(ra) as referrals_acknowledged, sum(rc) as referrals_completed,
           sum(gs) as goals_set, sum(ga) as goals_achieved
@@ -440,10 +435,10 @@ export function statisticsRepository(db: Kysely<Database>, dialect: Dialect) {
           select substr(created_at, 1, 10) as day, 1 as rm,
             case when status in ('acknowledged', 'done') then 1 else 0 end as ra,
             case when status = 'done' then 1 else 0 end as rc, 0 as gs, 0 as ga
-          from referrals where establishment_id = ${establishmentId} ${when}
+          from referrals where establishment_id = ${establishmentId}
           union all
           select substr(created_at, 1, 10) as day, 0, 0, 0, 1, case when status = 'achieved' then 1 else 0 end
-          from session_goals where establishment_id = ${establishmentId} ${when}
+          from session_goals where establishment_id = ${establishmentId}
         ) x
         group by day order by day`.execute(trx)
       return r.rows.map(x => ({
@@ -457,12 +452,10 @@ export function statisticsRepository(db: Kysely<Database>, dialect: Dialect) {
       }))
     },
 
-    /** Replaces an establishment's stat_followups rows of the given days (sorted; all days when not given). */
-    async replaceFollowUps(trx: Kysely<Database>, establishmentId: number, days?: string[]) {
-      const rows = await this.countFollowUps(trx, establishmentId, days)
-      let del = trx.deleteFrom('stat_followups').where('establishment_id', '=', establishmentId)
-      if (days !== undefined) del = del.where('day', 'in', days)
-      await del.execute()
+    /** Replaces an establishment's stat_followups rows with a count from the tables (a rebuild, a bulk load). */
+    async replaceFollowUps(trx: Kysely<Database>, establishmentId: number) {
+      const rows = await this.countFollowUps(trx, establishmentId)
+      await trx.deleteFrom('stat_followups').where('establishment_id', '=', establishmentId).execute()
       for (let i = 0; i < rows.length; i += CHUNK)
         await trx
           .insertInto('stat_followups')

@@ -276,17 +276,6 @@ export function statisticsService(db: Db, deps: { establishments: Establishments
     },
 
     /**
-     * Keeps the referral and goal counts exact after referrals or goals were made or changed status: call in the same
-     * transaction, after the change, with the created_at of each (the day it counts on).
-     */
-    async followUpsChanged(trx: Kysely<Database>, establishmentId: number, createdAts: (string | null | undefined)[]) {
-      const days = [...new Set(createdAts.filter((d): d is string => !!d).map(d => d.slice(0, 10)))].sort()
-      await repo.lockEstablishment(trx, establishmentId)
-      for (let i = 0; i < days.length; i += 200)
-        await repo.replaceFollowUps(trx, establishmentId, days.slice(i, i + 200))
-    },
-
-    /**
      * The referral and goal counts after referrals or goals were made or moved on, as changes (cheaper than a
      * recount of the day): call in the same transaction, with each one's created_at and its status before (null for
      * a new one) and after.
