@@ -44,8 +44,11 @@ export interface Server {
 
 /** Forks bench/pages-server.ts and waits for the port it listens on. */
 export function startServer(request: ServerRequest, children: ChildProcess[]): Promise<Server> {
+  // BENCH_PROF=dir: the server writes a V8 CPU profile there when it ends (open it in Chrome's DevTools)
+  const prof = process.env.BENCH_PROF
   const child = fork(path.join(import.meta.dirname, 'pages-server.ts'), [], {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    execArgv: [...process.execArgv, ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [])],
   })
   children.push(child)
   return new Promise((resolve, reject) => {

@@ -32,6 +32,7 @@ function listen(server: http.Server) {
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   // After the first message, any message asks for the CPU time used so far: CPU per request is a steadier
   // measure than requests per second on a shared machine.
+  process.on('SIGTERM', () => process.exit(0)) // so that --cpu-prof (BENCH_PROF) writes its profile
   process.on('message', (m: unknown) => {
     if (m === 'cpu') process.send?.({ cpu: process.cpuUsage() })
   })

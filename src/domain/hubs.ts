@@ -56,16 +56,19 @@ export function overlapsText(a: { startsAt: string; endsAt: string }, b: { start
 }
 
 /** Today's date and the time of day in Europe/London, which is what "in the past" means in an English prison. */
+// made once: making a formatter costs a quarter of a millisecond, far more than using it
+const LONDON = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+})
+
 export function londonNow(now: Date = new Date()): { date: string; minutes: number } {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Europe/London',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(now)
+  const parts = LONDON.formatToParts(now)
   const get = (type: string) => parts.find(p => p.type === type)?.value ?? '00'
   return {
     date: `${get('year')}-${get('month')}-${get('day')}`,

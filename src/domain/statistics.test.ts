@@ -6,7 +6,11 @@ import {
   type Period,
   type World,
   addInto,
+  type DayAggregate,
+  type SessionFact,
   aggregateByDay,
+  dayChanges,
+  emptyDay,
   emptyTotals,
   figuresOf,
   inCustody,
@@ -15,6 +19,7 @@ import {
   periodDays,
   presetPeriod,
   previousPeriod,
+  prisonerDays,
   projectedSessions,
   recount,
   weeklySeries,
@@ -281,6 +286,97 @@ describe('the fast paths against the recount', () => {
         const national = recount(world, { kind: 'national' }, period)
         assert.ok(Math.abs(sum.projected - national.projected) < 1e-9)
         assert.deepEqual({ ...sum, projected: 0 }, { ...national, projected: 0 })
+      }),
+    )
+  })
+})
+
+describe('moving the day aggregates by one prisoner’s change', () => {
+  type Fact = Omit<SessionFact, 'prevDate'>
+  const factArb = (id: number) =>
+    fc
+      .record({
+        prisonerId: fc.integer({ min: 1, max: 3 }),
+        date: fc.integer({ min: 0, max: 30 }).map(day),
+        outcome: fc.constantFrom('delivered', 'delivered', 'not_delivered'),
+        reason: fc.constantFrom(null, 'prisoner_refused', 'regime_curtailed'),
+        private: fc.constantFrom(null, 0, 1),
+        interpreterNeeded: fc.constantFrom(0, 1),
+        interpreterUsed: fc.constantFrom(0, 1),
+      })
+      .map((f): Fact => ({ ...f, id, receptionDate: day(-10 - f.prisonerId) }))
+  const sessionsArb = fc
+    .integer({ min: 1, max: 25 })
+    .chain(n => fc.tuple(...Array.from({ length: n }, (_, i) => factArb(i + 1))))
+  /** a change to one prisoner's sessions: a new one, one removed, one moved to another day, one's outcome flipped */
+  const changeArb = fc.tuple(
+    fc.constantFrom('add', 'remove', 'move', 'flip'),
+    fc.nat(),
+    fc.integer({ min: 0, max: 30 }).map(day),
+    factArb(1000),
+  )
+  const byDay = (facts: readonly Fact[]) => aggregateByDay(withPreviousDates(facts))
+  const plain = (m: ReadonlyMap<string, DayAggregate>) =>
+    [...m]
+      .filter(([, a]) => a.delivered + a.notDelivered !== 0)
+      .sort(([x], [y]) => (x < y ? -1 : 1))
+      .map(([d, a]) => [d, { ...a, gaps: [...a.gaps].filter(([, n]) => n !== 0).sort((x, y) => x[0] - y[0]) }])
+  /** adds each day's change to the stored days, as the repository's upserts do */
+  const apply = (stored: Map<string, DayAggregate>, changes: ReadonlyMap<string, DayAggregate>) => {
+    for (const [d, c] of changes) {
+      stored.set(d, addInto(stored.get(d) ?? emptyDay(), c))
+    }
+    return stored
+  }
+
+  it('the stored days plus the change of the prisoner’s days from the earliest date equal a recount', () => {
+    fc.assert(
+      fc.property(sessionsArb, changeArb, (sessions, [kind, pick, newDate, extra]) => {
+        const target = sessions[pick % sessions.length]!
+        let after: Fact[]
+        let changed: Fact
+        if (kind === 'add') {
+          changed = { ...extra, prisonerId: target.prisonerId, receptionDate: target.receptionDate }
+          after = [...sessions, changed]
+        } else {
+          changed = target
+          after =
+            kind === 'remove'
+              ? sessions.filter(s => s !== target)
+              : sessions.map(s =>
+                  s !== target
+                    ? s
+                    : kind === 'move'
+                      ? { ...s, date: newDate }
+                      : { ...s, outcome: s.outcome === 'delivered' ? 'not_delivered' : 'delivered' },
+                )
+        }
+        const dates = [changed.date, ...(kind === 'move' ? [newDate] : [])]
+        const from = dates.reduce((a, b) => (a < b ? a : b))
+        const window = (facts: readonly Fact[]) => {
+          const mine = facts.filter(s => s.prisonerId === changed.prisonerId)
+          const before = mine.filter(s => s.date < from && s.outcome === 'delivered').map(s => s.date)
+          const prev = before.length ? before.reduce((a, b) => (a > b ? a : b)) : null
+          return prisonerDays(
+            mine.filter(s => s.date >= from),
+            prev,
+          )
+        }
+        const changes = dayChanges(window(sessions), window(after))
+        assert.deepEqual(plain(apply(byDay(sessions), changes)), plain(byDay(after)))
+      }),
+      { numRuns: 500 },
+    )
+  })
+
+  it('a change that changes nothing moves nothing', () => {
+    fc.assert(
+      fc.property(sessionsArb, sessions => {
+        const days = prisonerDays(
+          sessions.filter(s => s.prisonerId === 1),
+          null,
+        )
+        assert.equal(dayChanges(days, days).size, 0)
       }),
     )
   })

@@ -258,6 +258,68 @@ export function withPreviousDates<T extends Omit<SessionFact, 'prevDate'>>(
   return out
 }
 
+/**
+ * One prisoner's contribution to an establishment's days from a date on: the facts of their submitted sessions at
+ * the establishment dated on or after it (any order), and the date of their last delivered session there before it
+ * (null: none). Sessions before the date are left out: nothing after them changes what they count.
+ */
+export function prisonerDays(
+  facts: readonly Omit<SessionFact, 'prevDate'>[],
+  prevBefore: string | null,
+): Map<string, DayAggregate> {
+  const sorted = [...facts].sort((x, y) => (x.date < y.date ? -1 : x.date > y.date ? 1 : x.id - y.id))
+  const out = new Map<string, DayAggregate>()
+  let last = prevBefore
+  for (const s of sorted) {
+    let a = out.get(s.date)
+    if (!a) out.set(s.date, (a = emptyDay()))
+    addSession(a, { ...s, prevDate: last })
+    if (s.outcome === 'delivered') last = s.date
+  }
+  return out
+}
+
+const DAY_COUNTS = [
+  'delivered',
+  'notDelivered',
+  'privateDelivered',
+  'interpreterNeeded',
+  'interpreterUsed',
+  'gapCount',
+  'gapDays',
+  'firstCount',
+  'firstDays',
+] as const
+
+/**
+ * What changed, day by day, from one set of day aggregates to another (after − before; counts may be negative).
+ * Days with no change are left out, and so are gaps whose count did not change.
+ */
+export function dayChanges(
+  before: ReadonlyMap<string, DayAggregate>,
+  after: ReadonlyMap<string, DayAggregate>,
+): Map<string, DayAggregate> {
+  const out = new Map<string, DayAggregate>()
+  const none = emptyDay()
+  for (const day of new Set([...before.keys(), ...after.keys()])) {
+    const b = before.get(day) ?? none
+    const a = after.get(day) ?? none
+    const d = emptyDay()
+    let changed = false
+    for (const k of DAY_COUNTS) changed = (d[k] = a[k] - b[k]) !== 0 || changed
+    for (const r of REASONS) changed = (d.reasons[r] = a.reasons[r] - b.reasons[r]) !== 0 || changed
+    for (const gap of new Set([...a.gaps.keys(), ...b.gaps.keys()])) {
+      const n = (a.gaps.get(gap) ?? 0) - (b.gaps.get(gap) ?? 0)
+      if (n !== 0) {
+        d.gaps.set(gap, n)
+        changed = true
+      }
+    }
+    if (changed) out.set(day, d)
+  }
+  return out
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Totals (additive over days and establishments) and the figures derived from them
 

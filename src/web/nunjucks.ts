@@ -22,7 +22,8 @@ export function setUpNunjucks(app: express.Express, cacheTemplates: boolean) {
   env.addFilter('language', (v: string) => languageName(v))
   env.addFilter('roleName', (v: string) => ROLE_NAMES[v as Role] ?? v)
   env.addFilter('yesNo', (v: unknown) => (v ? 'Yes' : 'No'))
-  env.addFilter('number', (v: number) => (typeof v === 'number' ? v.toLocaleString('en-GB') : v))
+  const numbers = new Intl.NumberFormat('en-GB') // one formatter: toLocaleString makes a new one each time
+  env.addFilter('number', (v: number) => (typeof v === 'number' ? numbers.format(v) : v))
   env.addGlobal('serviceName', 'Key Work')
   // whether a menu item is the current section: its own path (the home page only exactly) or one of its other paths
   env.addFilter('inSection', (current: string, href: string, also: string[] = []) =>

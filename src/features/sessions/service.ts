@@ -36,10 +36,16 @@ export interface SessionsDeps {
   worksheets: Pick<WorksheetsService, 'list' | 'get'>
   hubs: Pick<HubsService, 'bookingsFor'>
   /** keeps the pre-aggregated statistics exact: called in the same transaction as a submit or a delete */
-  statistics: Pick<StatisticsService, 'sessionChanged' | 'followUpsMoved'>
+  statistics: Pick<StatisticsService, 'changeSessions' | 'followUpsMoved'>
 }
 
 /** Why a session cannot be started or changed, in words for the officer. */
+/** What a submit did: nothing new (already submitted: a double submit), or the entry with these new referrals. */
+export interface SubmitResult {
+  already: boolean
+  referralIds: number[]
+}
+
 export function releasedMessage(p: { first_name: string; last_name: string; status: string }): string {
   const name = `${p.first_name} ${p.last_name}`
   return p.status === 'transferred'
@@ -316,8 +322,8 @@ export function sessionsService(db: Kysely<Database>, deps: SessionsDeps) {
     },
 
     /**
-     * Saves the form, checks everything, and in one transaction locks the entry and writes its goals, goal reviews,
-     * referrals, worksheets and an audit event. Submitting an entry already submitted (a double submit) changes
+     * Checks everything and in one transaction locks the entry and writes its goals, goal reviews, referrals,
+     * worksheets, statistics and an audit event. An entry with errors is saved as a draft (nothing typed is lost). Submitting an entry already submitted (a double submit) changes
      * nothing and says so ('already'). The ids of the new referrals come back for the email step.
      */
     async submit(
@@ -325,60 +331,62 @@ export function sessionsService(db: Kysely<Database>, deps: SessionsDeps) {
       establishmentId: number,
       id: number,
       form: EntryForm,
-    ): Promise<Result<{ already: boolean; referralIds: number[] }> | 'not-found'> {
+    ): Promise<Result<SubmitResult> | 'not-found'> {
       const row = await ownDraft(db, establishmentId, id, actor.userId)
       if (!row || row.status === 'deleted') return 'not-found'
       if (row.status === 'submitted') return ok({ already: true, referralIds: [] })
-      const saved = await db.transaction().execute(trx => saveForm(trx, actor, row, form))
-      if (saved === 'locked') return ok({ already: true, referralIds: [] })
+      // an entry that cannot be submitted keeps what was typed in the draft, to put right
+      const refuse = async (errors: Record<string, string>) => {
+        const saved = await db.transaction().execute(trx => saveForm(trx, actor, row, form))
+        return saved === 'locked' ? ok({ already: true, referralIds: [] }) : fail<SubmitResult>(errors)
+      }
       if (row.prisoner_status !== 'in' || row.prisoner_establishment_id !== establishmentId)
-        return fail({ form: releasedMessage(row) })
+        return refuse({ form: releasedMessage(row) })
       const openGoals = await repo.openGoals(db, establishmentId, row.prisoner_id)
       const read = readEntry(form, {
         today: today(),
         receptionDate: row.reception_date,
         openGoalIds: openGoals.map(g => g.id),
       })
-      if (!read.ok) return fail(read.errors)
+      if (!read.ok) return refuse(read.errors)
       const entry = read.entry
       const refErrors = await checkReferences(establishmentId, entry)
-      if (Object.keys(refErrors).length) return fail(refErrors)
+      if (Object.keys(refErrors).length) return refuse(refErrors)
 
+      // a valid entry is locked in one transaction: its draft form is done with, so it is not saved first
       return db.transaction().execute(async trx => {
         const now = new Date().toISOString()
-        const locked = await repo.updateDraft(trx, row.id, {
-          status: 'submitted',
-          submitted_at: now,
-          updated_at: now,
-          outcome: entry.outcome,
-          not_delivered_reason: entry.notDeliveredReason,
-          not_delivered_detail: entry.notDeliveredDetail,
-          session_date: entry.sessionDate,
-          starts_at: entry.startsAt,
-          duration_minutes: entry.durationMinutes,
-          location: entry.location,
-          hub_booking_id: entry.location === 'hub_room' ? entry.hubBookingId : null,
-          private: entry.private === null ? null : entry.private ? 1 : 0,
-          interpreter_needed: entry.interpreterNeeded ? 1 : 0,
-          interpreter_used: entry.interpreterUsed ? 1 : 0,
-          interpreter_service: entry.interpreterService,
-          interpreter_booking_ref: entry.interpreterBookingRef,
-          interpreter_language: entry.interpreterLanguage,
-          interpreter_why_not: entry.interpreterWhyNot,
-          pathways: entry.pathways.join(','),
-          concern: entry.concern ? 1 : 0,
-          concern_escalated_to: entry.concernEscalatedTo,
-          prisoner_words: entry.prisonerWords,
-          agreed: entry.agreed,
-          draft_form: null,
-        })
+        const change = { establishmentId, prisonerId: row.prisoner_id, dates: [row.session_date, entry.sessionDate] }
+        const locked = await deps.statistics.changeSessions(trx, change, () =>
+          repo.updateDraft(trx, row.id, {
+            status: 'submitted',
+            submitted_at: now,
+            updated_at: now,
+            outcome: entry.outcome,
+            not_delivered_reason: entry.notDeliveredReason,
+            not_delivered_detail: entry.notDeliveredDetail,
+            session_date: entry.sessionDate,
+            starts_at: entry.startsAt,
+            duration_minutes: entry.durationMinutes,
+            location: entry.location,
+            hub_booking_id: entry.location === 'hub_room' ? entry.hubBookingId : null,
+            private: entry.private === null ? null : entry.private ? 1 : 0,
+            interpreter_needed: entry.interpreterNeeded ? 1 : 0,
+            interpreter_used: entry.interpreterUsed ? 1 : 0,
+            interpreter_service: entry.interpreterService,
+            interpreter_booking_ref: entry.interpreterBookingRef,
+            interpreter_language: entry.interpreterLanguage,
+            interpreter_why_not: entry.interpreterWhyNot,
+            pathways: entry.pathways.join(','),
+            concern: entry.concern ? 1 : 0,
+            concern_escalated_to: entry.concernEscalatedTo,
+            prisoner_words: entry.prisonerWords,
+            agreed: entry.agreed,
+            draft_form: null,
+          }),
+        )
         // submitted meanwhile (the same form twice at once): the first one wrote everything
         if (!locked) return ok({ already: true, referralIds: [] as number[] })
-        await deps.statistics.sessionChanged(trx, {
-          establishmentId,
-          prisonerId: row.prisoner_id,
-          dates: [row.session_date, entry.sessionDate],
-        })
         const goalIds: number[] = []
         for (const g of entry.goals)
           goalIds.push(
@@ -525,19 +533,10 @@ export function sessionsService(db: Kysely<Database>, deps: SessionsDeps) {
         })
         // the row holds the entry's current values, so that statistics, due dates and the timeline count the amended
         // date, length and privacy; what it held before is in the amendment's "from" values
-        await repo.update(trx, row.id, columnsOf(read.changes))
-        if (read.changes.sessionDate)
-          await deps.statistics.sessionChanged(trx, {
-            establishmentId,
-            prisonerId: row.prisoner_id,
-            dates: [read.changes.sessionDate.from, read.changes.sessionDate.to],
-          })
-        else if (read.changes.private)
-          await deps.statistics.sessionChanged(trx, {
-            establishmentId,
-            prisonerId: row.prisoner_id,
-            dates: [row.session_date],
-          })
+        const dates = [row.session_date, read.changes.sessionDate?.to]
+        await deps.statistics.changeSessions(trx, { establishmentId, prisonerId: row.prisoner_id, dates }, () =>
+          repo.update(trx, row.id, columnsOf(read.changes)),
+        )
         await deps.audit.record(trx, actor, {
           action: 'amend',
           entity: ENTITY,
@@ -558,18 +557,16 @@ export function sessionsService(db: Kysely<Database>, deps: SessionsDeps) {
         const row = await repo.byId(trx, establishmentId, id)
         if (!row || row.status === 'deleted') return 'not-found' as const
         const now = new Date().toISOString()
-        await repo.update(trx, row.id, {
-          status: 'deleted',
-          deleted_at: now,
-          deleted_by: actor.username ?? 'unknown',
-          deleted_reason: why,
-          updated_at: now,
-        })
-        await deps.statistics.sessionChanged(trx, {
-          establishmentId,
-          prisonerId: row.prisoner_id,
-          dates: [row.session_date],
-        })
+        const change = { establishmentId, prisonerId: row.prisoner_id, dates: [row.session_date] }
+        await deps.statistics.changeSessions(trx, change, () =>
+          repo.update(trx, row.id, {
+            status: 'deleted',
+            deleted_at: now,
+            deleted_by: actor.username ?? 'unknown',
+            deleted_reason: why,
+            updated_at: now,
+          }),
+        )
         await deps.audit.record(trx, actor, {
           action: 'delete',
           entity: ENTITY,

@@ -316,6 +316,9 @@ describe('bad input', () => {
     assert.match(page.text, /There is a problem/)
     const row = await sessionRow(id)
     assert.equal(row.status, 'draft', 'nothing submitted')
+    // what was typed is in the draft on the server, not only on the page
+    const saved = JSON.parse(row.draft_form ?? '{}') as Record<string, unknown>
+    for (const [field, value] of Object.entries(overrides)) assert.deepEqual(saved[field], value, field)
     for (const table of ['session_goals', 'referrals'] as const) {
       const rows = await db().selectFrom(table).select('id').where('prisoner_id', '=', row.prisoner_id).execute()
       assert.equal(rows.length, 0, `no ${table} written`)

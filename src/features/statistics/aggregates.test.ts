@@ -17,7 +17,7 @@ import type { Services } from '../../services'
 import { TODAY, type Seeded, amendSessions, randomSession, readWorld, seedPeople, seedSessions } from './fixtures'
 import type { StatisticsScope } from './service'
 
-// The pre-aggregates (kept by sessionChanged after random inserts and amendments) and every figure of the
+// The pre-aggregates (kept by changeSessions after random inserts and amendments) and every figure of the
 // statistics service, for each scope, against the straightforward recount of the same records.
 
 let s: Services & { close(): Promise<void> }
@@ -135,12 +135,10 @@ describe('pre-aggregates', () => {
             not_delivered_reason: null,
             session_date: day,
           }
-          await trx.insertInto('key_work_sessions').values(row).execute()
-          await s.statistics.sessionChanged(trx, {
-            establishmentId: x.establishmentId,
-            prisonerId: row.prisoner_id,
-            dates: [day],
-          })
+          const change = { establishmentId: x.establishmentId, prisonerId: row.prisoner_id, dates: [day] }
+          await s.statistics.changeSessions(trx, change, () =>
+            trx.insertInto('key_work_sessions').values(row).execute(),
+          )
         }),
       ),
     )

@@ -202,7 +202,10 @@ export async function seedSessions(s: Services, rng: Random, seeded: Seeded, cou
   for (let i = 0; i < count; i++) {
     const row = randomSession(rng, seeded, `k-${seeded.establishmentId}-${i}-${rng.int(0, 1e9)}`)
     await db.transaction().execute(async trx => {
-      const { id } = await trx.insertInto('key_work_sessions').values(row).returning('id').executeTakeFirstOrThrow()
+      const change = { establishmentId: row.establishment_id, prisonerId: row.prisoner_id, dates: [row.session_date] }
+      const { id } = await s.statistics.changeSessions(trx, change, () =>
+        trx.insertInto('key_work_sessions').values(row).returning('id').executeTakeFirstOrThrow(),
+      )
       const created = `${row.session_date}T11:00:00.000Z`
       const moves: Parameters<Services['statistics']['followUpsMoved']>[2] = []
       if (rng.chance(0.3)) {
@@ -245,11 +248,6 @@ export async function seedSessions(s: Services, rng: Random, seeded: Seeded, cou
           })
           .execute()
       }
-      await s.statistics.sessionChanged(trx, {
-        establishmentId: row.establishment_id,
-        prisonerId: row.prisoner_id,
-        dates: [row.session_date],
-      })
       await s.statistics.followUpsMoved(trx, row.establishment_id, moves)
     })
   }
@@ -279,17 +277,14 @@ export async function amendSessions(s: Services, rng: Random, count: number) {
             : change === 2
               ? { status: 'deleted', deleted_at: new Date().toISOString() }
               : { status: 'submitted', private: 1 - (before.private ?? 0) }
-      await trx.updateTable('key_work_sessions').set(set).where('id', '=', id).execute()
-      const after = await trx
-        .selectFrom('key_work_sessions')
-        .select('session_date')
-        .where('id', '=', id)
-        .executeTakeFirstOrThrow()
-      await s.statistics.sessionChanged(trx, {
+      const what = {
         establishmentId: before.establishment_id,
         prisonerId: before.prisoner_id,
-        dates: [before.session_date, after.session_date],
-      })
+        dates: [before.session_date, 'session_date' in set ? set.session_date : null],
+      }
+      await s.statistics.changeSessions(trx, what, () =>
+        trx.updateTable('key_work_sessions').set(set).where('id', '=', id).execute(),
+      )
     })
   }
 }

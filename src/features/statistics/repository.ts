@@ -46,6 +46,39 @@ interface GapRow {
 // stat_daily columns of the not-delivered reasons, in REASONS order
 const REASON_COLUMNS = REASONS.map(r => `nd_${r}`) as (keyof StatDailyTable)[]
 
+/** every count column of stat_daily */
+const DAILY_COUNT_COLUMNS = [
+  'delivered',
+  'not_delivered',
+  'private_delivered',
+  'interpreter_needed',
+  'interpreter_used',
+  'gap_count',
+  'gap_days',
+  'first_count',
+  'first_days',
+  ...REASON_COLUMNS,
+] as const
+
+/** A day's aggregate as a stat_daily row. */
+function dailyRow(establishmentId: number, day: string, a: DayAggregate): StatDailyTable {
+  const row = {
+    establishment_id: establishmentId,
+    day,
+    delivered: a.delivered,
+    not_delivered: a.notDelivered,
+    private_delivered: a.privateDelivered,
+    interpreter_needed: a.interpreterNeeded,
+    interpreter_used: a.interpreterUsed,
+    gap_count: a.gapCount,
+    gap_days: a.gapDays,
+    first_count: a.firstCount,
+    first_days: a.firstDays,
+  } as StatDailyTable
+  REASONS.forEach((reason, i) => ((row as unknown as Record<string, number>)[REASON_COLUMNS[i]!] = a.reasons[reason]))
+  return row
+}
+
 export function statisticsRepository(db: Kysely<Database>, dialect: Dialect) {
   const n = (v: unknown) => Number(v ?? 0)
   /** whole days from a to b (dates or timestamps; only the date counts) */
@@ -136,23 +169,7 @@ export function statisticsRepository(db: Kysely<Database>, dialect: Dialect) {
     const gaps: GapRow[] = []
     for (const [day, a] of days) {
       if (a.delivered + a.notDelivered === 0) continue
-      const row = {
-        establishment_id: establishmentId,
-        day,
-        delivered: a.delivered,
-        not_delivered: a.notDelivered,
-        private_delivered: a.privateDelivered,
-        interpreter_needed: a.interpreterNeeded,
-        interpreter_used: a.interpreterUsed,
-        gap_count: a.gapCount,
-        gap_days: a.gapDays,
-        first_count: a.firstCount,
-        first_days: a.firstDays,
-      } as StatDailyTable
-      REASONS.forEach(
-        (reason, i) => ((row as unknown as Record<string, number>)[REASON_COLUMNS[i]!] = a.reasons[reason]),
-      )
-      daily.push(row)
+      daily.push(dailyRow(establishmentId, day, a))
       for (const [gap, count] of a.gaps) gaps.push({ day, gap_days: gap, n: count })
     }
     for (let i = 0; i < daily.length; i += CHUNK)
@@ -354,12 +371,106 @@ export function statisticsRepository(db: Kysely<Database>, dialect: Dialect) {
       })
     },
 
-    /** The date of the prisoner's first delivered session at the establishment after the day, if any. */
-    async nextDeliveredAfter(trx: Kysely<Database>, establishmentId: number, prisonerId: number, day: string) {
-      const r = await sql<{ day: string | null }>`select min(session_date) as day from key_work_sessions
-        where prisoner_id = ${prisonerId} and establishment_id = ${establishmentId}
-          and status = 'submitted' and outcome = 'delivered' and session_date > ${day}`.execute(trx)
-      return r.rows[0]?.day ?? null
+    /**
+     * One prisoner's submitted sessions at the establishment dated on or after a day, and the date of their last
+     * delivered session there before it: what their contribution to the days from that day on is made of.
+     */
+    async prisonerSessionsFrom(trx: Kysely<Database>, establishmentId: number, prisonerId: number, from: string) {
+      const rows = await trx
+        .selectFrom('key_work_sessions as s')
+        .innerJoin('prisoners as p', 'p.id', 's.prisoner_id')
+        .select([
+          's.id',
+          's.establishment_id',
+          's.prisoner_id',
+          's.session_date',
+          's.outcome',
+          's.not_delivered_reason',
+          's.private',
+          's.interpreter_needed',
+          's.interpreter_used',
+          'p.reception_date',
+        ])
+        .where('s.prisoner_id', '=', prisonerId)
+        .where('s.status', '=', 'submitted')
+        .where('s.session_date', '>=', from)
+        // unary plus: along the prisoner's index (a few rows), never the establishment's (a week of every prisoner)
+        .where(sql<number>`+s.establishment_id`, '=', establishmentId)
+        .execute()
+      const prev = await trx
+        .selectFrom('key_work_sessions')
+        .select(eb => eb.fn.max('session_date').as('day'))
+        .where('prisoner_id', '=', prisonerId)
+        .where('status', '=', 'submitted')
+        .where('outcome', '=', 'delivered')
+        .where('session_date', '<', from)
+        .where(sql<number>`+establishment_id`, '=', establishmentId)
+        .executeTakeFirst()
+      return {
+        prevBefore: (prev?.day as string | null | undefined) ?? null,
+        facts: rows.map(r => {
+          const { prevDate: _, ...fact } = toFact({ ...(r as Omit<FactRow, 'prev_date'>), prev_date: null })
+          return fact
+        }),
+      }
+    },
+
+    /**
+     * Adds changes (counts may be negative) to an establishment's days, as upserts, and to stat_gaps_all; then removes
+     * the rows a change has emptied, so that the rows are those a recount writes.
+     */
+    async addDays(trx: Kysely<Database>, establishmentId: number, changes: Map<string, DayAggregate>) {
+      const days = [...changes.keys()].sort()
+      const daily = days.map(day => dailyRow(establishmentId, day, changes.get(day)!))
+      const gaps: GapRow[] = days.flatMap(day =>
+        [...changes.get(day)!.gaps]
+          .sort((a, b) => a[0] - b[0])
+          .map(([gap, count]) => ({ day, gap_days: gap, n: count })),
+      )
+      const columns = DAILY_COUNT_COLUMNS
+      await trx
+        .insertInto('stat_daily')
+        .values(daily)
+        .onConflict(oc =>
+          oc
+            .columns(['establishment_id', 'day'])
+            .doUpdateSet(eb =>
+              Object.fromEntries(columns.map(c => [c, eb(eb.ref(`stat_daily.${c}`), '+', eb.ref(`excluded.${c}`))])),
+            ),
+        )
+        .execute()
+      if (gaps.length) {
+        await trx
+          .insertInto('stat_gaps')
+          .values(gaps.map(g => ({ establishment_id: establishmentId, ...g })))
+          .onConflict(oc =>
+            oc
+              .columns(['establishment_id', 'day', 'gap_days'])
+              .doUpdateSet(eb => ({ n: eb('stat_gaps.n', '+', eb.ref('excluded.n')) })),
+          )
+          .execute()
+        await addToNational(trx, [], gaps)
+      }
+      // only a change that takes something away can empty a row
+      const emptied = days.filter(day => {
+        const c = changes.get(day)!
+        return c.delivered + c.notDelivered < 0 || [...c.gaps.values()].some(v => v < 0)
+      })
+      if (emptied.length) {
+        await trx
+          .deleteFrom('stat_daily')
+          .where('establishment_id', '=', establishmentId)
+          .where('day', 'in', emptied)
+          .where('delivered', '=', 0)
+          .where('not_delivered', '=', 0)
+          .execute()
+        await trx
+          .deleteFrom('stat_gaps')
+          .where('establishment_id', '=', establishmentId)
+          .where('day', 'in', emptied)
+          .where('n', '=', 0)
+          .execute()
+      }
     },
 
     /** Sums of the pre-aggregated days of the period per establishment. */

@@ -13,6 +13,7 @@ import {
   addInto,
   aggregateByDay,
   countsFromEvents,
+  dayChanges,
   daysOf,
   emptyTotals,
   figuresOf,
@@ -21,6 +22,7 @@ import {
   leftCustody,
   periodDays,
   previousPeriod,
+  prisonerDays,
   weeklySeries,
   withPreviousDates,
 } from '../../domain/statistics'
@@ -46,7 +48,7 @@ export interface Comparison {
   previous: PeriodStatistics
 }
 
-/** What a session change must tell the statistics: the establishment, the prisoner and every date it had. */
+/** What a session change must tell the statistics: the establishment, the prisoner, every date involved. */
 export interface SessionChange {
   establishmentId: number
   prisonerId: number
@@ -251,28 +253,33 @@ export function statisticsService(db: Db, deps: { establishments: Establishments
     unitsWithin: (establishmentId: number, unitId: number) => repo.unitsWithin(establishmentId, unitId),
 
     /**
-     * Recomputes the aggregates of one establishment's day from key_work_sessions. Call inside the transaction that
-     * changed a session (see sessionChanged, which also refreshes the next session whose gap changed).
+     * Recomputes the aggregates of one establishment's day from key_work_sessions, in the caller's transaction: a
+     * repair after a change made without changeSessions (`keywork stats rebuild` repairs everything).
      */
     refreshDay: (trx: Kysely<Database>, establishmentId: number, day: string) =>
       refreshDays(trx, establishmentId, [day]),
 
     /**
-     * Keeps the aggregates exact after a session was created, submitted, amended or deleted: call in the same
-     * transaction, after the change, with the session's date before and after it. Refreshes those days and the day
-     * of the prisoner's next delivered session after each (whose days-since-previous-session may have changed).
+     * Runs `change`, which changes one prisoner's sessions (records, amends, deletes one), in the caller's
+     * transaction, and moves the aggregates by what it changed: the prisoner's contribution to the days from the
+     * earliest date involved, read before and after. `dates`: every date the changed sessions had before the change
+     * and have after it (null for none: a draft, say). Costs the same however busy the day.
      */
-    async sessionChanged(trx: Kysely<Database>, change: SessionChange) {
-      // before reading the next delivered sessions: a concurrent change of the same establishment commits first
-      await repo.lockEstablishment(trx, change.establishmentId)
-      const days = new Set<string>()
-      for (const d of change.dates) {
-        if (!d) continue
-        days.add(d)
-        const next = await repo.nextDeliveredAfter(trx, change.establishmentId, change.prisonerId, d)
-        if (next) days.add(next)
+    async changeSessions<T>(trx: Kysely<Database>, where: SessionChange, change: () => Promise<T>): Promise<T> {
+      const dates = where.dates.filter((d): d is string => !!d)
+      if (!dates.length) return change()
+      const from = dates.reduce((a, b) => (a < b ? a : b))
+      // before the first read: a concurrent change of the same establishment commits first (PostgreSQL)
+      await repo.lockEstablishment(trx, where.establishmentId)
+      const contribution = async () => {
+        const r = await repo.prisonerSessionsFrom(trx, where.establishmentId, where.prisonerId, from)
+        return prisonerDays(r.facts, r.prevBefore)
       }
-      await refreshDays(trx, change.establishmentId, [...days].sort())
+      const before = await contribution()
+      const result = await change()
+      const changes = dayChanges(before, await contribution())
+      if (changes.size) await repo.addDays(trx, where.establishmentId, changes)
+      return result
     },
 
     /**
