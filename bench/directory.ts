@@ -22,7 +22,7 @@ import { PRISONS } from '../src/domain/demo/prisons'
 import { SYSTEM_ACTOR } from '../src/features/audit/service'
 import { buildServices } from '../src/services'
 import { benchConfig } from './pages-server'
-import { type Server, positive, signIn, startServer, stop } from './http'
+import { type Server, cpuOf, positive, signIn, startServer, stop } from './http'
 
 const TARGET_P99_MS = 20
 const PASSWORD = 'bench-directory-password'
@@ -194,19 +194,6 @@ async function measure(
     non2xx: r.non2xx,
     errors: r.errors,
   }
-}
-
-/** CPU time (user and system, microseconds) the server process has used so far (bench/pages-server.ts answers). */
-function cpuOf(server: Server): Promise<number> {
-  return new Promise(resolve => {
-    const onMessage = (m: { cpu?: NodeJS.CpuUsage }) => {
-      if (!m.cpu) return
-      server.child.off('message', onMessage)
-      resolve(m.cpu.user + m.cpu.system)
-    }
-    server.child.on('message', onMessage)
-    server.child.send('cpu')
-  })
 }
 
 function printTable(results: DirectoryResult[]) {

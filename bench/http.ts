@@ -64,3 +64,16 @@ export function positive(value: string | undefined, name: string): number {
   if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name}: give a positive number`)
   return n
 }
+
+/** CPU time (user and system, microseconds) the server process has used so far (bench/pages-server.ts answers). */
+export function cpuOf(server: Server): Promise<number> {
+  return new Promise(resolve => {
+    const onMessage = (m: { cpu?: NodeJS.CpuUsage }) => {
+      if (!m.cpu) return
+      server.child.off('message', onMessage)
+      resolve(m.cpu.user + m.cpu.system)
+    }
+    server.child.on('message', onMessage)
+    server.child.send('cpu')
+  })
+}

@@ -37,7 +37,7 @@ import { DEFAULT_DEMO } from '../src/features/demo/service'
 import { loadDemoHistory } from '../src/features/statistics/demo'
 import { type Services, buildServices } from '../src/services'
 import { benchConfig } from './pages-server'
-import { type Server, signIn, startServer, stop } from './http'
+import { type Server, cpuOf, signIn, startServer, stop } from './http'
 
 const TARGET = { postP99: 50, establishment: 100, national: 1000 }
 
@@ -49,7 +49,7 @@ export interface PostResult {
   requests: number
   recorded: number
   /** as fast as 50 connections can send, one after another (saturation: p99 is the queue behind one writer) */
-  keywork: { requestsPerSecond: number; p50: number; p99: number; errors: number; unexpected: number }
+  keywork: { requestsPerSecond: number; p50: number; p99: number; errors: number; unexpected: number; cpuMs: number }
   /** 50 officers, each with their own session, each sending an entry at random moments a second apart on average */
   paced: { requestsPerSecond: number; p50: number; p99: number; errors: number; unexpected: number }
   /** all 50 sending at the same instant, once a second */
@@ -232,7 +232,9 @@ async function benchPost(
     await load(app, draftIds, warmup - 1)
     const bareResult = await load(bare, null, requests)
     const before = next
+    const cpuBefore = await cpuOf(app)
     const ours = await load(app, draftIds, requests)
+    const cpuMs = ((await cpuOf(app)) - cpuBefore) / 1000 / ours.requests.total
     // 50 officers, each signed in in their own browser, at a working pace
     say(`record a session: ${connections} officers sign in…`)
     const officers: Officer[] = []
@@ -275,6 +277,7 @@ async function benchPost(
         p99: ours.latency.p99,
         errors: ours.errors,
         unexpected: ours.requests.total - (ours['3xx'] ?? 0),
+        cpuMs: Math.round(cpuMs * 100) / 100,
       },
       paced: pacedResult,
       together: {
@@ -607,6 +610,7 @@ function printTable(results: (PostResult | StatisticsResult)[]) {
       console.log(
         `\nRecord a session (POST of a full entry, ${r.connections} connections, ${n(r.requests)} requests, SQLite):\n` +
           `  keywork  ${n(r.keywork.requestsPerSecond)} req/s  p50 ${n(r.keywork.p50, 1)} ms  p99 ${n(r.keywork.p99, 1)} ms` +
+          `  server CPU ${n(r.keywork.cpuMs, 2)} ms per entry` +
           `  (${n(r.recorded)} entries recorded, ${r.keywork.unexpected} answers other than a redirect, ${r.keywork.errors} errors)\n` +
           `  bare     ${n(r.bare.requestsPerSecond)} req/s  p50 ${n(r.bare.p50, 1)} ms  p99 ${n(r.bare.p99, 1)} ms\n` +
           `  ${r.connections} officers, each signed in, an entry a second each at random moments: ` +
