@@ -39,13 +39,13 @@ export interface SessionsDeps {
   statistics: Pick<StatisticsService, 'changeSessions' | 'followUpsMoved'>
 }
 
-/** Why a session cannot be started or changed, in words for the officer. */
 /** What a submit did: nothing new (already submitted: a double submit), or the entry with these new referrals. */
 export interface SubmitResult {
   already: boolean
   referralIds: number[]
 }
 
+/** Why a session cannot be started or changed, in words for the officer. */
 export function releasedMessage(p: { first_name: string; last_name: string; status: string }): string {
   const name = `${p.first_name} ${p.last_name}`
   return p.status === 'transferred'
@@ -323,8 +323,9 @@ export function sessionsService(db: Kysely<Database>, deps: SessionsDeps) {
 
     /**
      * Checks everything and in one transaction locks the entry and writes its goals, goal reviews, referrals,
-     * worksheets, statistics and an audit event. An entry with errors is saved as a draft (nothing typed is lost). Submitting an entry already submitted (a double submit) changes
-     * nothing and says so ('already'). The ids of the new referrals come back for the email step.
+     * worksheets, statistics and an audit event. An entry with errors is saved as the draft instead, so nothing typed
+     * is lost. Submitting an entry already submitted (a double submit) changes nothing and says so ('already'). The
+     * ids of the new referrals come back for the email step.
      */
     async submit(
       actor: Actor,
