@@ -10,9 +10,9 @@
 //     (autocannon): first as fast as they can send (saturation: the p99 is the queue of 50 behind one SQLite writer),
 //     side by side with a bare node:http server sending the same bytes. Then 50 officers at a working pace, each
 //     signed in with their own browser session and connection, each recording an entry at random moments, a second
-//     apart on average (Poisson arrivals, 50 entries a second in all: about 250 times a busy establishment's rate);
-//     latency counts from the moment an entry was due to go, so a queue shows in full. Last, the worst moment: all
-//     50 press Submit in the same instant, once a second (autocannon's rate limit).
+//     apart on average (Poisson arrivals: 50 entries a second in all, where a 1,200-man prison records about 240 in
+//     a working day); latency counts from the moment an entry was due to go, so a queue shows in full. Last, the
+//     worst moment: all 50 press Submit in the same instant, once a second (autocannon's rate limit).
 // (b) Statistics on PostgreSQL: a bench database (created and dropped here, on the server of BENCH_DATABASE_URL or
 //     TEST_DATABASE_URL) with the national demo (120 establishments × 733 prisoners ≈ 88,000 men, receptions
 //     moved back a year so every current allocation has a year of history: ≈ 3 million sessions), then the
