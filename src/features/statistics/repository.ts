@@ -149,6 +149,14 @@ export function statisticsRepository(db: Kysely<Database>, dialect: Dialect) {
     reception_date: string
     prev_date: string | null
   }
+  /** the FactRow columns but prev_date, over key_work_sessions s join prisoners p */
+  const factColumns = sql`s.id, s.establishment_id, s.prisoner_id, s.session_date, s.outcome, s.not_delivered_reason,
+    s.private, s.interpreter_needed, s.interpreter_used, p.reception_date`
+  /** a fact without its previous date, for the callers that work it out themselves */
+  const toBareFact = (r: Omit<FactRow, 'prev_date'>) => {
+    const { prevDate: _, ...fact } = toFact({ ...r, prev_date: null })
+    return fact
+  }
   const toFact = (r: FactRow): SessionFact & { establishmentId: number } => ({
     id: r.id,
     establishmentId: r.establishment_id,
@@ -349,9 +357,7 @@ export function statisticsRepository(db: Kysely<Database>, dialect: Dialect) {
 
     /** Submitted sessions of the period in scope, each with its prisoner's previous delivered session date. */
     async sessionFacts(f: Filter, p: Period, trx: Kysely<Database> = db) {
-      const r = await sql<FactRow>`select s.id, s.establishment_id, s.prisoner_id, s.session_date, s.outcome,
-          s.not_delivered_reason, s.private, s.interpreter_needed, s.interpreter_used, p.reception_date,
-          ${prevDateOf} as prev_date
+      const r = await sql<FactRow>`select ${factColumns}, ${prevDateOf} as prev_date
         from key_work_sessions s join prisoners p on p.id = s.prisoner_id
         where ${sessionWhere(f)} and s.session_date >= ${p.from} and s.session_date <= ${p.to}`.execute(trx)
       return r.rows.map(toFact)
@@ -359,16 +365,12 @@ export function statisticsRepository(db: Kysely<Database>, dialect: Dialect) {
 
     /** Every submitted session of an establishment (for a rebuild), without previous dates. */
     async allSessions(establishmentId: number, trx: Kysely<Database> = db) {
-      const r = await sql<Omit<FactRow, 'prev_date'>>`select s.id, s.establishment_id, s.prisoner_id, s.session_date,
-          s.outcome, s.not_delivered_reason, s.private, s.interpreter_needed, s.interpreter_used, p.reception_date
+      const r = await sql<Omit<FactRow, 'prev_date'>>`select ${factColumns}
         from key_work_sessions s join prisoners p on p.id = s.prisoner_id
         where s.establishment_id = ${establishmentId} and s.status = 'submitted' and s.session_date is not null`.execute(
         trx,
       )
-      return r.rows.map(row => {
-        const { prevDate: _, ...fact } = toFact({ ...row, prev_date: null })
-        return fact
-      })
+      return r.rows.map(toBareFact)
     },
 
     /**
@@ -376,27 +378,11 @@ export function statisticsRepository(db: Kysely<Database>, dialect: Dialect) {
      * delivered session there before it: what their contribution to the days from that day on is made of.
      */
     async prisonerSessionsFrom(trx: Kysely<Database>, establishmentId: number, prisonerId: number, from: string) {
-      const rows = await trx
-        .selectFrom('key_work_sessions as s')
-        .innerJoin('prisoners as p', 'p.id', 's.prisoner_id')
-        .select([
-          's.id',
-          's.establishment_id',
-          's.prisoner_id',
-          's.session_date',
-          's.outcome',
-          's.not_delivered_reason',
-          's.private',
-          's.interpreter_needed',
-          's.interpreter_used',
-          'p.reception_date',
-        ])
-        .where('s.prisoner_id', '=', prisonerId)
-        .where('s.status', '=', 'submitted')
-        .where('s.session_date', '>=', from)
-        // unary plus: along the prisoner's index (a few rows), never the establishment's (a week of every prisoner)
-        .where(sql<number>`+s.establishment_id`, '=', establishmentId)
-        .execute()
+      // unary plus: along the prisoner's index (a few rows), never the establishment's (a week of every prisoner)
+      const r = await sql<Omit<FactRow, 'prev_date'>>`select ${factColumns}
+        from key_work_sessions s join prisoners p on p.id = s.prisoner_id
+        where s.prisoner_id = ${prisonerId} and s.status = 'submitted' and s.session_date >= ${from}
+          and +s.establishment_id = ${establishmentId}`.execute(trx)
       const prev = await trx
         .selectFrom('key_work_sessions')
         .select(eb => eb.fn.max('session_date').as('day'))
@@ -408,10 +394,7 @@ export function statisticsRepository(db: Kysely<Database>, dialect: Dialect) {
         .executeTakeFirst()
       return {
         prevBefore: (prev?.day as string | null | undefined) ?? null,
-        facts: rows.map(r => {
-          const { prevDate: _, ...fact } = toFact({ ...(r as Omit<FactRow, 'prev_date'>), prev_date: null })
-          return fact
-        }),
+        facts: r.rows.map(toBareFact),
       }
     },
 
@@ -427,7 +410,6 @@ export function statisticsRepository(db: Kysely<Database>, dialect: Dialect) {
           .sort((a, b) => a[0] - b[0])
           .map(([gap, count]) => ({ day, gap_days: gap, n: count })),
       )
-      const columns = DAILY_COUNT_COLUMNS
       await trx
         .insertInto('stat_daily')
         .values(daily)
@@ -435,7 +417,9 @@ export function statisticsRepository(db: Kysely<Database>, dialect: Dialect) {
           oc
             .columns(['establishment_id', 'day'])
             .doUpdateSet(eb =>
-              Object.fromEntries(columns.map(c => [c, eb(eb.ref(`stat_daily.${c}`), '+', eb.ref(`excluded.${c}`))])),
+              Object.fromEntries(
+                DAILY_COUNT_COLUMNS.map(c => [c, eb(eb.ref(`stat_daily.${c}`), '+', eb.ref(`excluded.${c}`))]),
+              ),
             ),
         )
         .execute()
@@ -475,20 +459,8 @@ export function statisticsRepository(db: Kysely<Database>, dialect: Dialect) {
 
     /** Sums of the pre-aggregated days of the period per establishment. */
     async dailySums(establishmentId: number | null, p: Period) {
-      const cols = [
-        'delivered',
-        'not_delivered',
-        ...REASON_COLUMNS,
-        'private_delivered',
-        'interpreter_needed',
-        'interpreter_used',
-        'gap_count',
-        'gap_days',
-        'first_count',
-        'first_days',
-      ]
       const r = await sql<Record<string, number>>`select establishment_id,
-          ${sql.join(cols.map(c => sql`sum(${sql.ref(c)}) as ${sql.ref(c)}`))}
+          ${sql.join(DAILY_COUNT_COLUMNS.map(c => sql`sum(${sql.ref(c)}) as ${sql.ref(c)}`))}
         from stat_daily where day >= ${p.from} and day <= ${p.to}
           ${establishmentId !== null ? sql`and establishment_id = ${establishmentId}` : sql``}
         group by establishment_id`.execute(db)
