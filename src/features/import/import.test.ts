@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import { sql } from 'kysely'
 import { testWorld } from '../../../test/harness'
 import type { Actor } from '../audit/service'
 import { MAX_ROWS, NOT_UTF8 } from './csv'
@@ -257,5 +258,86 @@ describe('CSV import of prisoners (service)', () => {
     assert.equal(first.counts.created, 1500)
     const again = imported(await run(csv))
     assert.deepEqual(again.counts, { created: 0, updated: 0, unchanged: 1500, released: 0, skipped: 0 })
+  })
+})
+
+describe('CSV import of prisoners: date rules and the save in one transaction', () => {
+  let world: Awaited<ReturnType<typeof testWorld>>
+  let mdi: number
+  before(async () => {
+    world = await testWorld()
+    mdi = world.est.MDI!
+    await addUnits(world.services, mdi, ['HB1'])
+  })
+  after(() => world.close())
+
+  const HEADER =
+    'Prison number,First name,Last name,Date of birth,Residential unit,Reception date,Expected release date'
+  const run = (lines: string[]) =>
+    world.services.imports.run(
+      { userId: null, username: 'import-test', establishmentId: mdi },
+      mdi,
+      'prisoners',
+      Buffer.from([HEADER, ...lines].join('\n')),
+      { fileName: 'rules.csv', skipInvalid: false, fullRoll: false },
+    )
+  const errorsOf = (o: ImportOutcome) => {
+    assert.equal(o.status, 'rejected', JSON.stringify(o))
+    return (o as Extract<ImportOutcome, { status: 'rejected' }>).report.errors.map(e => [e.row, e.column, e.reason])
+  }
+  const count = async (table: 'prisoners' | 'audit_events') =>
+    Number(
+      (
+        await world.services.db.db
+          .selectFrom(table)
+          .select(eb => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    )
+
+  it('rule: an expected release date before the reception date is refused', async () => {
+    const errors = errorsOf(await run(['A7001AA,Ann,Able,1980-01-01,HB1,2024-03-10,2024-03-09']))
+    assert.deepEqual(errors, [[2, 'Expected release date', 'Expected release date must be after the reception date']])
+    // the same day is allowed (released the day they arrived)
+    const o = await run(['A7001AA,Ann,Able,1980-01-01,HB1,2024-03-10,2024-03-10'])
+    assert.equal(o.status, 'imported', JSON.stringify(o))
+  })
+
+  it('rule: a reception date in the future is refused', async () => {
+    const errors = errorsOf(await run(['A7002AA,Bob,Baker,1980-01-01,HB1,2099-01-01,']))
+    assert.equal(errors.length, 1, JSON.stringify(errors))
+    assert.deepEqual(errors[0]!.slice(0, 2), [2, 'Reception date'])
+    assert.match(String(errors[0]![2]), /must be today or in the past/)
+    assert.equal(await world.services.prisoners.get(mdi, 'A7002AA'), undefined)
+  })
+
+  it('rule: an import that fails part-way through saving saves nothing (the save is inside the transaction)', async () => {
+    // A row that passes validation but that the database refuses: a trigger set up for this test.
+    const { db, dialect } = world.services.db
+    if (dialect === 'sqlite') {
+      await sql`create trigger refuse_a7999 before insert on prisoners when new.prison_number = 'A7999ZZ'
+        begin select raise(abort, 'refused by the test'); end`.execute(db)
+    } else {
+      await sql`create function refuse_a7999() returns trigger language plpgsql as $$
+        begin if new.prison_number = 'A7999ZZ' then raise exception 'refused by the test'; end if; return new; end $$`.execute(
+        db,
+      )
+      await sql`create trigger refuse_a7999 before insert on prisoners for each row execute function refuse_a7999()`.execute(
+        db,
+      )
+    }
+    const prisoners = await count('prisoners')
+    const events = await count('audit_events')
+    await assert.rejects(
+      run([
+        'A7101AA,Cat,Cole,1980-01-01,HB1,2024-01-01,',
+        'A7102AA,Dan,Dale,1980-01-01,HB1,2024-01-01,',
+        'A7999ZZ,Eve,Ezra,1980-01-01,HB1,2024-01-01,',
+      ]),
+      /refused by the test/,
+    )
+    assert.equal(await world.services.prisoners.get(mdi, 'A7101AA'), undefined, 'the rows before it are not saved')
+    assert.equal(await count('prisoners'), prisoners)
+    assert.equal(await count('audit_events'), events, 'nor their audit events')
   })
 })
