@@ -368,6 +368,100 @@ describe('greedy allocation (the baseline)', () => {
   })
 })
 
+describe('greedy room check and continuity (rules named by the mutations they kill)', () => {
+  test('rule: greedy gives nobody new to an officer whose caseload is exactly at capacity', () => {
+    const input: AllocationInput = {
+      today: TODAY,
+      prisoners: [prisoner('P1', { name: 'Adams' }), prisoner('P2', { name: 'Brown' })],
+      // O1 full (2 of 2); O2 has room for exactly one more (0 of 1)
+      officers: [officer('O1', { capacity: 2, currentLoad: 2 }), officer('O2', { capacity: 1, currentLoad: 0 })],
+    }
+    const r = allocate(input, { strategy: 'greedy' })
+    // Adams → O2 (the only one with room, 0/1); then O2 is at 1 of 1 and O1 at 2 of 2: Brown waits
+    assert.deepEqual(
+      r.pairs.map(p => [p.prisonerId, p.officerId]),
+      [['P1', 'O2']],
+    )
+    assert.deepEqual(r.unallocated, [{ prisonerId: 'P2', reason: NO_ROOM_REASON }])
+    assert.equal(r.stats.capacityViolations, 0)
+  })
+
+  test('rule: greedy goes over capacity only for the previous Key Worker (property, capacity often exactly full)', () => {
+    // officers whose load is often exactly their capacity, or one short of it
+    const fullOfficer = (i: number) =>
+      fc
+        .record({ capacity: fc.integer({ min: 0, max: 3 }), short: fc.constantFrom(0, 0, 1), active: chance(0.9) })
+        .map(o =>
+          officer(`O${i}`, { capacity: o.capacity, currentLoad: Math.max(0, o.capacity - o.short), active: o.active }),
+        )
+    const input = fc
+      .record({ p: fc.integer({ min: 1, max: 6 }), o: fc.integer({ min: 1, max: 4 }) })
+      .chain(({ p, o }) =>
+        fc.record({
+          prisoners: fc.tuple(...Array.from({ length: p }, (_, i) => arbPrisoner(i + 1))),
+          officers: fc.tuple(...Array.from({ length: o }, (_, i) => fullOfficer(i + 1))),
+        }),
+      )
+      .map(x => ({ today: TODAY, prisoners: [...x.prisoners], officers: [...x.officers] }) satisfies AllocationInput)
+    fc.assert(
+      fc.property(input, input => {
+        const r = allocate(input, { strategy: 'greedy' })
+        assertValid(input, r, true)
+        const officers = new Map(input.officers.map(o => [o.id, o]))
+        const load = new Map(input.officers.map(o => [o.id, o.currentLoad]))
+        // replay in the order greedy takes prisoners (by name, then id): each allocation either is to an eligible
+        // previous Key Worker or finds the officer below capacity at that moment
+        const byName = [...r.pairs].sort((a, b) => {
+          const [x, y] = [
+            input.prisoners.find(p => p.id === a.prisonerId)!,
+            input.prisoners.find(p => p.id === b.prisonerId)!,
+          ]
+          const [kx, ky] = [x.name!.toLowerCase(), y.name!.toLowerCase()]
+          return kx < ky ? -1 : kx > ky ? 1 : x.id < y.id ? -1 : 1
+        })
+        for (const pair of byName) {
+          const o = officers.get(pair.officerId)!
+          const before = load.get(o.id)!
+          if (!pair.reasons.includes('previous Key Worker'))
+            assert.ok(before < o.capacity, `${pair.prisonerId} given to ${o.id} at ${before} of ${o.capacity}`)
+          load.set(o.id, before + 1)
+        }
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  test('rule: an older previous Key Worker earns half the continuity points, the most recent one all of them', () => {
+    const scorer = new Scorer({
+      today: TODAY,
+      prisoners: [],
+      officers: [officer('O1'), officer('O2'), officer('O3')],
+      weights: { continuity: 60 },
+    })
+    const p = prisoner('P1', { previousOfficerIds: ['O1', 'O2'] })
+    // scaled by SCALE = 100: most recent 60 × 100 = 6000; older 60 × 100 ÷ 2 = 3000; a stranger 0
+    assert.equal(scorer.continuityOf(p, 'O1'), 6000)
+    assert.equal(scorer.continuityOf(p, 'O2'), 3000)
+    assert.equal(scorer.continuityOf(p, 'O3'), 0)
+    assert.deepEqual(scorer.reasons(p, officer('O2')), ['previous Key Worker'])
+
+    // In an allocation: the most recent (O1) is full, so the choice is the older one (O2, 30 points) or an officer
+    // of the prisoner's houseblock (O3). Houseblock worth 25 < 30: O2; worth 35 > 30: O3.
+    const world = (sameHouseblock: number): AllocationInput => ({
+      today: TODAY,
+      prisoners: [prisoner('P1', { unitCode: 'B', previousOfficerIds: ['O1', 'O2'] })],
+      officers: [officer('O1', { capacity: 1, currentLoad: 1 }), officer('O2'), officer('O3', { homeUnitCode: 'B' })],
+      weights: { continuity: 60, sameHouseblock, sharedLanguage: 0, loadConvexity: 0, waiting: 0 },
+    })
+    const older = allocate(world(25), { strategy: 'optimal' })
+    assert.equal(officerOf(older, 'P1'), 'O2')
+    assert.equal(older.stats.objective, 30)
+    const houseblock = allocate(world(35), { strategy: 'optimal' })
+    assert.equal(officerOf(houseblock, 'P1'), 'O3')
+    assert.equal(houseblock.stats.objective, 35)
+  })
+})
+
 function shuffle<T>(items: T[], seed: number): T[] {
   const out = [...items]
   let s = seed >>> 0
