@@ -208,6 +208,53 @@ describe('key work time slots', () => {
   })
 })
 
+describe('weekly slots whose validity ranges meet on one day', () => {
+  it('rule: two weekly slots clash when their ranges share exactly one day and it is their weekday', () => {
+    // 2026-06-09 is a Tuesday: one slot ends on it, the other starts on it
+    const ending = weekly(2, '14:00', '16:30', MONDAY, '2026-06-09')
+    const starting = weekly(2, '15:00', '16:00', '2026-06-09')
+    assert.equal(slotsClash(ending, starting), true, 'both give time on Tuesday 9 June')
+    assert.equal(slotsClash(starting, ending), true)
+    // one day later there is no shared day; a shared single day that is a Wednesday gives no Tuesday
+    assert.equal(slotsClash(ending, weekly(2, '15:00', '16:00', '2026-06-10')), false)
+    assert.equal(
+      slotsClash(weekly(2, '14:00', '16:30', MONDAY, '2026-06-10'), weekly(2, '15:00', '16:00', '2026-06-10')),
+      false,
+    )
+  })
+
+  it('rule: clash agrees with a day-by-day search when ranges meet or overlap by a day (property)', () => {
+    // the first slot ends on day e; the second starts between e − 7 and e + 1, so one-day overlaps are common
+    const pair = fc
+      .record({
+        weekday: fc.integer({ min: 1, max: 7 }),
+        from: fc.integer({ min: 0, max: 20 }),
+        span: fc.integer({ min: 0, max: 14 }),
+        back: fc.integer({ min: -1, max: 7 }),
+        length: fc.option(fc.integer({ min: 0, max: 14 }), { nil: null }),
+      })
+      .map(r => {
+        const aFrom = addDays(MONDAY, r.from)
+        const aTo = addDays(aFrom, r.span)
+        const bFrom = addDays(aTo, -r.back)
+        return [
+          weekly(r.weekday, '09:00', '10:00', aFrom, aTo),
+          weekly(r.weekday, '09:30', '10:30', bFrom, r.length === null ? null : addDays(bFrom, r.length)),
+        ] as const
+      })
+    fc.assert(
+      fc.property(pair, ([a, b]) => {
+        let brute = false
+        for (let i = 0; i < 60 && !brute; i++)
+          brute = slotAppliesOn(a, addDays(MONDAY, i)) && slotAppliesOn(b, addDays(MONDAY, i))
+        assert.equal(slotsClash(a, b), brute)
+        assert.equal(slotsClash(b, a), brute)
+      }),
+      { numRuns: 500 },
+    )
+  })
+})
+
 const fmt = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`
 const timesOverlap = (a: Slot, b: Slot) =>
   parseTime(a.startsAt)! < parseTime(b.endsAt)! && parseTime(b.startsAt)! < parseTime(a.endsAt)!
