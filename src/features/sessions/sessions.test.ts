@@ -591,3 +591,75 @@ describe('roles', () => {
     assert.doesNotMatch((await admin.get(`/prisoners/${mdi().prisonNumber}`)).text, /Record a session/)
   })
 })
+
+describe('submit rules named by the mutations they kill', () => {
+  it('rule: a referral to a stakeholder team submitted through the form is saved with its team', async () => {
+    const pn = await newPrisoner()
+    const id = await start(kw, pn)
+    const res = await kw.post(
+      `/sessions/${id}/submit`,
+      {
+        ...basic(),
+        referralRows: '2',
+        referral0To: 'stakeholder:pom',
+        referral0Note: 'Sentence plan review',
+        referral1To: 'stakeholder:chaplaincy',
+        referral1Note: '',
+      },
+      `/sessions/${id}/edit`,
+    )
+    assert.equal(res.status, 303)
+    assert.equal((await sessionRow(id)).status, 'submitted')
+    const referrals = await db()
+      .selectFrom('referrals')
+      .select(['stakeholder', 'service_id', 'note', 'status'])
+      .where('session_id', '=', id)
+      .orderBy('id')
+      .execute()
+    assert.deepEqual(referrals, [
+      { stakeholder: 'pom', service_id: null, note: 'Sentence plan review', status: 'sent' },
+      { stakeholder: 'chaplaincy', service_id: null, note: null, status: 'sent' },
+    ])
+    const page = await kw.get(`/sessions/${id}`)
+    assert.match(page.text, /Prison Offender Manager \(POM\)/)
+    assert.match(page.text, /Chaplaincy/)
+  })
+
+  it('rule: of submits racing past the draft check, only the first writes; the rest find the entry locked', async () => {
+    const pn = await newPrisoner()
+    const id = await start(kw, pn)
+    const user = await db()
+      .selectFrom('users')
+      .select('id')
+      .where('username', '=', 'key_worker.mdi')
+      .executeTakeFirstOrThrow()
+    const actor = { userId: user.id, username: 'key_worker.mdi', establishmentId: mdi().establishmentId }
+    const form = {
+      ...basic(),
+      goalRows: '1',
+      goal0Description: 'One goal only',
+      goal0Measure: 'Count them',
+      referralRows: '1',
+      referral0To: 'stakeholder:education',
+    }
+    // all started together: each reads the entry as a draft before any of them locks it, so all but one reach the
+    // conditional update and find it already submitted
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () => world.services.sessions.submit(actor, mdi().establishmentId, id, form)),
+    )
+    const outcomes = results.map(r => (r !== 'not-found' && r.ok ? r.value.already : r))
+    assert.deepEqual(outcomes.sort(), [false, true, true, true], 'one submit wrote the entry, the others wrote nothing')
+    const count = async (table: 'session_goals' | 'referrals', column: 'set_in_session_id' | 'session_id') =>
+      (await db().selectFrom(table).select('id').where(column, '=', id).execute()).length
+    assert.equal(await count('session_goals', 'set_in_session_id'), 1)
+    assert.equal(await count('referrals', 'session_id'), 1)
+    const submits = await db()
+      .selectFrom('audit_events')
+      .select('id')
+      .where('entity', '=', 'key_work_session')
+      .where('entity_id', '=', String(id))
+      .where('action', '=', 'submit')
+      .execute()
+    assert.equal(submits.length, 1, 'one submit event')
+  })
+})
