@@ -25,6 +25,13 @@ describe('configuration', () => {
     )
   })
 
+  it('ends sessions 12 hours after sign-in unless told otherwise, and refuses a lifetime that is not whole hours', () => {
+    assert.equal(loadConfig({}).sessionAbsoluteHours, 12)
+    assert.equal(loadConfig({ SESSION_ABSOLUTE_HOURS: '8' }).sessionAbsoluteHours, 8)
+    assert.throws(() => loadConfig({ SESSION_ABSOLUTE_HOURS: 'a shift' }), /SESSION_ABSOLUTE_HOURS/)
+    assert.throws(() => loadConfig({ SESSION_ABSOLUTE_HOURS: '0' }), /SESSION_ABSOLUTE_HOURS/)
+  })
+
   it('requires a session secret in production', () => {
     assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /SESSION_SECRET/)
   })

@@ -19,6 +19,13 @@ const schema = z.object({
     .min(1)
     .max(24 * 60)
     .default(30),
+  // however active a session is, its user signs in again after this long: a shift
+  SESSION_ABSOLUTE_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24)
+    .default(12),
   SECURE_COOKIES: z
     .enum(['true', 'false'])
     .optional()
@@ -54,6 +61,8 @@ export type Config = {
   database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; schema?: string }
   sessionSecret: string
   sessionIdleMinutes: number
+  /** a session ends this long after sign-in, active or not */
+  sessionAbsoluteHours: number
   secureCookies: boolean
   logLevel: string
   version: string
@@ -99,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     database,
     sessionSecret: e.SESSION_SECRET ?? 'keywork-development-secret-not-for-production',
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+    sessionAbsoluteHours: e.SESSION_ABSOLUTE_HOURS,
     secureCookies: e.SECURE_COOKIES ?? e.NODE_ENV === 'production',
     logLevel: e.LOG_LEVEL,
     version: VERSION,

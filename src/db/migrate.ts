@@ -12,6 +12,7 @@ import * as m009 from './migrations/009_sessions'
 import * as m010 from './migrations/010_statistics'
 import * as m012 from './migrations/012_statistics_national'
 import * as m013 from './migrations/013_directory_listing'
+import * as m014 from './migrations/014_sign_in_security'
 
 const migrations = {
   '001_foundation': m001,
@@ -26,6 +27,7 @@ const migrations = {
   '010_statistics': m010,
   '012_statistics_national': m012,
   '013_directory_listing': m013,
+  '014_sign_in_security': m014,
 }
 
 /** Brings the schema up to date on either engine; safe to run at every start. */

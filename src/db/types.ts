@@ -97,6 +97,8 @@ export interface UserTable {
   enabled: number
   created_at: string
   last_sign_in_at: string | null
+  /** 1: a password set by an admin, to be changed at the next sign-in */
+  must_change_password: Generated<number>
 }
 
 export interface UserRoleTable {
@@ -110,6 +112,8 @@ export interface WebSessionTable {
   sid: string
   data: string
   expires_at: string
+  user_id: number | null
+  signed_in_at: string | null
 }
 
 export interface SignInAttemptTable {

@@ -88,7 +88,11 @@ export function createApp(services: Services) {
     session({
       name: 'keywork.sid',
       secret: config.sessionSecret,
-      store: new DatabaseSessionStore(services.db.db, config.sessionIdleMinutes * 60_000),
+      store: new DatabaseSessionStore(
+        services.db.db,
+        config.sessionIdleMinutes * 60_000,
+        config.sessionAbsoluteHours * 3_600_000,
+      ),
       resave: false,
       saveUninitialized: false,
       rolling: true,
@@ -164,6 +168,15 @@ export function createApp(services: Services) {
       if (back) req.session.returnTo = back
     }
     res.redirect(303, '/sign-in')
+  })
+
+  // A password an admin set must be changed before anything else; changing it and signing out stay open.
+  const whileChangingPassword = new Set(['/account/password', '/sign-out'])
+  app.use(async (req, res, next) => {
+    const ctx = res.locals.ctx as RequestContext | undefined
+    if (!ctx || whileChangingPassword.has(req.path)) return next()
+    if ((await services.users.access(ctx.userId)).user?.must_change_password !== 1) return next()
+    res.redirect(303, '/account/password')
   })
 
   // 9. CSRF on every form; uploads are checked after the file is parsed, in their own route

@@ -3,6 +3,16 @@ import { after, before, describe, it } from 'node:test'
 import { sql } from 'kysely'
 import { Browser, PASSWORD, createUser, signedIn, testWorld } from '../../../test/harness'
 
+/** Signs in from the given address (the app trusts the loopback proxy's X-Forwarded-For), returning the message shown. */
+async function attempt(b: Browser, username: string, password: string, address: string) {
+  const _csrf = await b.csrf('/sign-in')
+  await b.agent.post('/sign-in').set('X-Forwarded-For', address).type('form').send({ _csrf, username, password })
+  const page = await b.get('/sign-in')
+  if (/The username or password is incorrect/.test(page.text)) return 'checked'
+  if (/Too many failed attempts/.test(page.text)) return 'locked'
+  return `other: ${page.status}`
+}
+
 describe('sign-in, sessions and security headers', () => {
   let world: Awaited<ReturnType<typeof testWorld>>
   before(async () => {
@@ -141,5 +151,106 @@ describe('sign-in, sessions and security headers', () => {
     assert.equal(health.body.status, 'UP')
     assert.equal(health.body.version, world.services.config.version)
     assert.equal((await b.get('/ping')).body.status, 'UP')
+  })
+
+  it('checks at most 5 of 20 wrong passwords for one account sent at once, and refuses the rest as locked', async () => {
+    const userId = await createUser(world.services, 'rushed', [{ role: 'KEY_WORKER', establishmentId: world.est.MDI! }])
+    const browsers = Array.from({ length: 20 }, () => new Browser(world.app))
+    const outcomes = await Promise.all(browsers.map((b, i) => attempt(b, 'rushed', `wrong password ${i}`, '10.1.0.1')))
+    assert.equal(outcomes.filter(o => o === 'checked').length, 5)
+    assert.equal(outcomes.filter(o => o === 'locked').length, 15)
+    const failures = (await world.services.audit.forEntity('user', String(userId))).filter(
+      e => e.action === 'sign-in-failed',
+    )
+    assert.equal(failures.length, 5, 'only the 5 checked attempts are recorded as failures')
+    // and the right password is refused too while locked
+    assert.equal(await attempt(new Browser(world.app), 'rushed', PASSWORD, '10.1.0.2'), 'locked')
+  })
+
+  it('checks at most 20 attempts from one address sent at once, whichever accounts they name', async () => {
+    const browsers = Array.from({ length: 26 }, () => new Browser(world.app))
+    const outcomes = await Promise.all(browsers.map((b, i) => attempt(b, `nobody.${i}`, 'wrong password', '10.2.0.1')))
+    assert.equal(outcomes.filter(o => o === 'checked').length, 20)
+    assert.equal(outcomes.filter(o => o === 'locked').length, 6)
+    // another address is not affected
+    assert.equal(await attempt(new Browser(world.app), 'nobody.0', 'wrong password', '10.2.0.2'), 'checked')
+  })
+
+  it('gives a successful sign-in its slot back, so an address many people sign in from is not locked', async () => {
+    for (let i = 0; i < 22; i++) {
+      const b = new Browser(world.app)
+      const _csrf = await b.csrf('/sign-in')
+      const res = await b.agent
+        .post('/sign-in')
+        .set('X-Forwarded-For', '10.3.0.1')
+        .type('form')
+        .send({ _csrf, username: 'key_worker.mdi', password: PASSWORD })
+      assert.equal(res.headers.location, '/', `sign-in ${i + 1}`)
+    }
+  })
+
+  it('ends the user’s other sessions when they change their password, and keeps the one that changed it', async () => {
+    await createUser(world.services, 'two.devices', [{ role: 'KEY_WORKER', establishmentId: world.est.MDI! }])
+    const desk = await signedIn(world, 'two.devices')
+    const laptop = await signedIn(world, 'two.devices')
+    const bystander = await signedIn(world, 'key_worker.mdi')
+    assert.equal((await laptop.get('/')).status, 200)
+    const res = await desk.post('/account/password', {
+      currentPassword: PASSWORD,
+      newPassword: 'a fresh passphrase of mine',
+      confirmPassword: 'a fresh passphrase of mine',
+    })
+    assert.equal(res.headers.location, '/')
+    assert.equal((await desk.get('/')).status, 200, 'the session that changed it stays')
+    const other = await laptop.get('/')
+    assert.equal(other.status, 303)
+    assert.equal(other.headers.location, '/sign-in')
+    assert.equal((await bystander.get('/')).status, 200, 'other users’ sessions stay')
+  })
+
+  it('refuses common passwords and ones made of the username, name or service name, when a password is set', async () => {
+    await createUser(world.services, 'sam.okafor', [{ role: 'KEY_WORKER', establishmentId: world.est.MDI! }])
+    const b = await signedIn(world, 'sam.okafor')
+    const cases: [string, RegExp][] = [
+      ['Password1234', /on a list of common passwords/],
+      ['qwertyuiop12', /on a list of common passwords/],
+      ['pass word 1234', /on a list of common passwords/],
+      ['Key-Work-2026!!', /must not include a username, a person’s name or the name of this service/],
+      ['keywork is great', /must not include a username, a person’s name or the name of this service/],
+      ['okafor the great 1', /must not include a username, a person’s name or the name of this service/],
+      ['sam.okafor.2026', /must not include a username, a person’s name or the name of this service/],
+    ]
+    for (const [password, message] of cases) {
+      const res = await b.post('/account/password', {
+        currentPassword: PASSWORD,
+        newPassword: password,
+        confirmPassword: password,
+      })
+      assert.equal(res.headers.location, '/account/password', password)
+      assert.match((await b.get('/account/password')).text, message, password)
+    }
+    assert.equal((await new Browser(world.app).signIn('sam.okafor', PASSWORD)).headers.location, '/', 'unchanged')
+  })
+
+  it('ends a session 12 hours after sign-in however active it is', async () => {
+    const userId = await createUser(world.services, 'long.shift', [
+      { role: 'KEY_WORKER', establishmentId: world.est.MDI! },
+    ])
+    const b = await signedIn(world, 'long.shift')
+    const db = world.services.db.db
+    const signedInAt = (hours: number) =>
+      db
+        .updateTable('web_sessions')
+        .set({ signed_in_at: new Date(Date.now() - hours * 3_600_000).toISOString() })
+        .where('user_id', '=', userId)
+        .execute()
+    await signedInAt(11)
+    assert.equal((await b.get('/')).status, 200, 'within the lifetime')
+    await signedInAt(12.01)
+    const res = await b.get('/')
+    assert.equal(res.status, 303)
+    assert.equal(res.headers.location, '/sign-in')
+    const rows = await db.selectFrom('web_sessions').select('sid').where('user_id', '=', userId).execute()
+    assert.equal(rows.length, 0, 'the session is gone')
   })
 })

@@ -60,17 +60,20 @@ export function authRoutes(s: Services): RouteDef[] {
       res.redirect(303, '/sign-in')
     }),
 
-    get('/account/password', 'signed-in', (req, res) => {
-      res.render('auth/views/password', takeForm(req, {}))
+    get('/account/password', 'signed-in', async (req, res) => {
+      const { user } = await s.users.access(ctxOf(res).userId)
+      res.render('auth/views/password', { mustChange: user?.must_change_password === 1, ...takeForm(req, {}) })
     }),
 
     post('/account/password', 'signed-in', async (req, res) => {
       const form = parseForm(passwordSchema, req.body)
       if (!form.ok) return redirectWithErrors(req, res, form.errors)
       const ctx = ctxOf(res)
-      const r = await s.users.changePassword(actorOf(res), ctx.userId, form.data.currentPassword, form.data.newPassword)
+      const { currentPassword, newPassword } = form.data
+      // every other session of the user ends; this one stays
+      const r = await s.users.changePassword(actorOf(res), ctx.userId, currentPassword, newPassword, req.sessionID)
       if (!r.ok) return redirectWithErrors(req, res, r.errors)
-      flash(req, 'Your password has been changed')
+      flash(req, 'Your password has been changed. You have been signed out everywhere else.')
       res.redirect(303, '/')
     }),
 

@@ -8,7 +8,7 @@ import { optionalText, text } from '../../web/fields'
 import { flash, parseForm, redirectWithErrors, takeForm, queryString } from '../../web/forms'
 import { pagination } from '../../web/pagination'
 import { type RouteDef, get, intParam, post } from '../../web/routing'
-import { PASSWORD_RULE, passwordProblem } from '../auth/passwords'
+import { passwordProblem } from '../auth/passwords'
 
 const MANAGERS = ['ESTABLISHMENT_ADMIN', 'NATIONAL_POLICY'] as const
 const LOCAL_ROLES = ROLES.filter(r => r !== 'NATIONAL_POLICY')
@@ -56,11 +56,16 @@ const newUserSchema = z.object({
 
 /** Checked apart from the schema so that its message shows together with every other field's. */
 function passwordError(body: Record<string, unknown>): Record<string, string> {
-  const password = typeof body.password === 'string' ? body.password : ''
-  return body.signInMethod === 'password' && passwordProblem(password) ? { password: PASSWORD_RULE } : {}
+  if (body.signInMethod !== 'password') return {}
+  const field = (name: string) => (typeof body[name] === 'string' ? body[name] : '')
+  const problem = passwordProblem(field('password'), { username: field('username'), displayName: field('displayName') })
+  return problem ? { password: problem } : {}
 }
 
 const rolesSchema = z.object({ roles: roleList })
+const removeSchema = z.object({
+  remove: z.literal('yes', { error: 'Confirm that they should be removed from this establishment' }),
+})
 const enabledSchema = z.object({
   enabled: z.enum(['yes', 'no'], { error: 'Choose whether to enable or disable the account' }),
 })
@@ -151,6 +156,8 @@ export function userRoutes(s: Services): RouteDef[] {
         email: d.email,
         password: d.signInMethod === 'password' ? (d.password ?? '') : null,
         roles: d.roles.map(role => ({ role, establishmentId: role === 'NATIONAL_POLICY' ? null : est.id })),
+        // the admin knows it: its owner chooses their own at first sign-in
+        mustChangePassword: true,
       })
       if (!r.ok) return redirectWithErrors(req, res, r.errors)
       flash(req, `${d.displayName} (${d.username}) has been added`)
@@ -185,6 +192,8 @@ export function userRoutes(s: Services): RouteDef[] {
         roleNames: ROLE_NAMES,
         staffRecords: await s.staff.linkedTo(est.id, user.id),
         isSelf: user.id === ctx.userId,
+        manageAccount: await s.users.mayManageAccount(ctx.grants, user.id),
+        worksHere: user.roles.some(r => r.establishment_id === est.id),
         ...takeForm(req, { roles: held }),
       })
     }),
@@ -229,9 +238,28 @@ export function userRoutes(s: Services): RouteDef[] {
           { enabled: 'Only the national policy team can enable or disable a national policy team account' },
           back,
         )
-      if ((user.enabled === 1) !== enable) await s.users.setEnabled(actorOf(res), user.id, enable)
+      if ((user.enabled === 1) !== enable) {
+        const r = await s.users.setEnabled(actorOf(res), ctx.grants, user.id, enable)
+        if (!r.ok) return redirectWithErrors(req, res, r.errors, back)
+      }
       flash(req, `${user.display_name}’s account has been ${enable ? 'enabled' : 'disabled'}`)
       res.redirect(303, back)
+    }),
+
+    // what an admin who may not disable the whole account does instead: their roles elsewhere stay
+    post('/users/:userId/remove', MANAGERS, async (req, res) => {
+      const { user, all } = await visibleUser(req, res)
+      const back = userPath(user.id, all)
+      const form = parseForm(removeSchema, req.body)
+      if (!form.ok) return redirectWithErrors(req, res, form.errors, back)
+      const est = establishmentOf(res)
+      if (user.id === ctxOf(res).userId)
+        return redirectWithErrors(req, res, { remove: 'You cannot remove yourself from this establishment' }, back)
+      if (!user.roles.some(r => r.establishment_id === est.id))
+        return redirectWithErrors(req, res, { remove: `${user.display_name} has no roles in ${est.name}` }, back)
+      await s.users.removeFromEstablishment(actorOf(res), user.id, est.id)
+      flash(req, `${user.display_name} has been removed from ${est.name}`)
+      res.redirect(303, all ? back : '/users')
     }),
   ]
 }

@@ -2,14 +2,14 @@ import type { Kysely } from 'kysely'
 import type { Database, User } from '../../db/types'
 import { type Role, type RoleGrant, isNational } from '../../domain/roles'
 import type { Actor, AuditService } from '../audit/service'
-import { hashPassword, passwordProblem, verifyPassword } from '../auth/passwords'
+import { PASSWORD_RULE, hashPassword, passwordProblem, verifyPassword } from '../auth/passwords'
+import { endSessionsOf } from '../auth/sessionStore'
 import { ACCOUNT_RULE, ADDRESS_RULE, signInThrottle } from '../auth/throttle'
 import { type Result, fail, ok } from '../../domain/result'
 import { ttlCache } from '../../domain/ttlCache'
 import { usersRepository } from './repository'
 
-export type SignInResult =
-  { ok: true; user: User; grants: RoleGrant[] } | { ok: false; reason: 'invalid' | 'locked'; lockedUntil?: Date }
+export type SignInResult = { ok: true; user: User; grants: RoleGrant[] } | { ok: false; reason: 'invalid' | 'locked' }
 
 export interface NewUserInput {
   username: string
@@ -17,6 +17,8 @@ export interface NewUserInput {
   email: string | null
   password: string | null
   roles: { role: Role; establishmentId: number | null }[]
+  /** a password someone else chose (an admin): its owner must change it when they first sign in */
+  mustChangePassword?: boolean
 }
 
 // A hash to verify against when the account does not exist, so timing does not reveal which usernames exist.
@@ -32,6 +34,18 @@ export function usersService(db: Kysely<Database>, audit: AuditService) {
     return value
   }
 
+  /**
+   * Whether the actor may act on the whole account (disable or enable it, everywhere): the national team, or an
+   * admin of every establishment the account has a role in. Anyone else manages only their establishment's roles.
+   */
+  async function mayManageAccount(actorGrants: RoleGrant[], userId: number): Promise<boolean> {
+    if (isNational(actorGrants)) return true
+    const administers = new Set(
+      actorGrants.filter(g => g.role === 'ESTABLISHMENT_ADMIN').map(g => g.establishmentId ?? 0),
+    )
+    return (await repo.grants(userId)).every(g => g.establishmentId !== null && administers.has(g.establishmentId))
+  }
+
   return {
     byId: (id: number) => repo.byId(id),
     grants: (userId: number) => repo.grants(userId),
@@ -42,22 +56,22 @@ export function usersService(db: Kysely<Database>, audit: AuditService) {
 
     async signIn(username: string, password: string, address: string): Promise<SignInResult> {
       const name = username.trim().toLowerCase()
-      const keys = [`account:${name}`, `address:${address}`]
-      const lockedUntil = await throttle.lockedUntil(keys)
-      if (lockedUntil) return { ok: false, reason: 'locked', lockedUntil }
+      const account = { key: `account:${name}`, rule: ACCOUNT_RULE }
+      const from = { key: `address:${address}`, rule: ADDRESS_RULE }
+      // the attempt is counted before the password is checked, so attempts arriving together cannot all be checked
+      if (!(await throttle.take([account, from]))) return { ok: false, reason: 'locked' }
       const user = await repo.byUsername(name)
       decoyHash ??= hashPassword('decoy password that never matches')
       const valid = await verifyPassword(user?.password_hash ?? (await decoyHash), password)
       if (!user || !valid || user.enabled !== 1) {
-        await throttle.fail(keys[0]!, ACCOUNT_RULE)
-        await throttle.fail(keys[1]!, ADDRESS_RULE)
         await audit.recordAlone(
           { userId: user?.id ?? null, username: name, establishmentId: null },
           { action: 'sign-in-failed', entity: 'user', entityId: user?.id ?? null, changes: { address } },
         )
         return { ok: false, reason: 'invalid' }
       }
-      await throttle.clear(keys[0]!)
+      await throttle.clear(account.key)
+      await throttle.release(from.key, from.rule)
       await db.transaction().execute(async trx => {
         await trx
           .updateTable('users')
@@ -78,17 +92,34 @@ export function usersService(db: Kysely<Database>, audit: AuditService) {
       return { ok: true, user, grants: await repo.grants(user.id) }
     },
 
-    async changePassword(actor: Actor, userId: number, current: string, next: string): Promise<Result> {
+    /**
+     * The user's own change: their other sessions end (whoever else may know the old password is signed out), the
+     * session that changed it (keepSid) stays.
+     */
+    async changePassword(
+      actor: Actor,
+      userId: number,
+      current: string,
+      next: string,
+      keepSid: string | null = null,
+    ): Promise<Result> {
       const user = await repo.byId(userId)
       if (!user) return fail({ currentPassword: 'Account not found' })
       if (user.password_hash && !(await verifyPassword(user.password_hash, current))) {
         return fail({ currentPassword: 'Current password is incorrect' })
       }
-      const problem = passwordProblem(next)
+      const problem = passwordProblem(next, { username: user.username, displayName: user.display_name })
       if (problem) return fail({ newPassword: problem })
+      if (user.password_hash && (await verifyPassword(user.password_hash, next)))
+        return fail({ newPassword: 'Choose a new password different from your current one' })
       const password_hash = await hashPassword(next)
       await db.transaction().execute(async trx => {
-        await trx.updateTable('users').set({ password_hash }).where('id', '=', userId).execute()
+        await trx
+          .updateTable('users')
+          .set({ password_hash, must_change_password: 0 })
+          .where('id', '=', userId)
+          .execute()
+        await endSessionsOf(trx, userId, keepSid)
         await audit.record(trx, actor, {
           action: 'update',
           entity: 'user',
@@ -103,7 +134,13 @@ export function usersService(db: Kysely<Database>, audit: AuditService) {
     async create(actor: Actor, input: NewUserInput): Promise<Result<number>> {
       const username = input.username.trim().toLowerCase()
       if (input.password !== null) {
-        const problem = passwordProblem(input.password)
+        // the whole policy where a person chooses the password for someone; accounts made by the system (the demo's
+        // published password, the command line's operator, test fixtures) need only the length
+        const problem = input.mustChangePassword
+          ? passwordProblem(input.password, { username, displayName: input.displayName })
+          : input.password.length < 12
+            ? PASSWORD_RULE
+            : null
         if (problem) return fail({ password: problem })
       }
       const password_hash = input.password === null ? null : await hashPassword(input.password)
@@ -123,6 +160,7 @@ export function usersService(db: Kysely<Database>, audit: AuditService) {
             enabled: 1,
             created_at: new Date().toISOString(),
             last_sign_in_at: null,
+            must_change_password: input.mustChangePassword && password_hash !== null ? 1 : 0,
           }
           const { id } = await trx.insertInto('users').values(values).returning('id').executeTakeFirstOrThrow()
           for (const r of input.roles) {
@@ -198,14 +236,44 @@ export function usersService(db: Kysely<Database>, audit: AuditService) {
       )
     },
 
-    async setEnabled(actor: Actor, userId: number, enabled: boolean) {
+    mayManageAccount,
+
+    async setEnabled(actor: Actor, actorGrants: RoleGrant[], userId: number, enabled: boolean): Promise<Result> {
+      if (!(await mayManageAccount(actorGrants, userId)))
+        return fail({
+          enabled:
+            'Only the national policy team, or an admin of every establishment they work in, can disable or enable ' +
+            'this account. You can remove them from this establishment instead.',
+        })
       await db.transaction().execute(async trx => {
         await trx
           .updateTable('users')
           .set({ enabled: enabled ? 1 : 0 })
           .where('id', '=', userId)
           .execute()
+        if (!enabled) await endSessionsOf(trx, userId, null)
         await audit.record(trx, actor, { action: 'update', entity: 'user', entityId: userId, changes: { enabled } })
+      })
+      access.clear()
+      return ok()
+    },
+
+    /** Removes every role the user holds in one establishment; their account and roles elsewhere stay. */
+    async removeFromEstablishment(actor: Actor, userId: number, establishmentId: number): Promise<void> {
+      await db.transaction().execute(async trx => {
+        const removed = await trx
+          .deleteFrom('user_roles')
+          .where('user_id', '=', userId)
+          .where('establishment_id', '=', establishmentId)
+          .returning('role')
+          .execute()
+        await audit.record(trx, actor, {
+          action: 'update',
+          entity: 'user_roles',
+          entityId: userId,
+          establishmentId,
+          changes: { roles: { from: removed.map(r => r.role), to: [] } },
+        })
       })
       access.clear()
     },
@@ -223,13 +291,20 @@ export function usersService(db: Kysely<Database>, audit: AuditService) {
       return { rows: rows.map(u => ({ ...u, roles: roles.filter(r => r.user_id === u.id) })), total }
     },
 
-    /** A user is visible to an establishment if they hold a role there (national users see everyone). */
+    /**
+     * A user is visible to an establishment if they hold a role there (national users see everyone), with their roles
+     * there and their national ones: what they do in other establishments is not this establishment's business.
+     */
     async visible(userId: number, establishmentId: number | null) {
       const user = await repo.byId(userId)
       if (!user) return undefined
       const roles = await repo.rolesForUsers([userId])
-      if (establishmentId !== null && !roles.some(r => r.establishment_id === establishmentId)) return undefined
-      return { ...user, roles }
+      if (establishmentId === null) return { ...user, roles }
+      if (!roles.some(r => r.establishment_id === establishmentId)) return undefined
+      return {
+        ...user,
+        roles: roles.filter(r => r.establishment_id === establishmentId || r.establishment_id === null),
+      }
     },
   }
 }

@@ -252,4 +252,122 @@ describe('users', () => {
     assert.deepEqual(await grantsOf('key_worker.lei'), [`KEY_WORKER@${lei}`, `KEY_WORKER@${mdi}`].sort())
     assert.match((await admin.get('/users')).text, /key_worker\.lei/)
   })
+
+  it('shows an establishment admin only the roles held in their establishment', async () => {
+    const userId = await createUser(world.services, 'split.shift', [
+      { role: 'KEY_WORKER', establishmentId: mdi },
+      { role: 'SUPERVISING_OFFICER', establishmentId: lei },
+    ])
+    const page = await admin.get(`/users/${userId}`)
+    assert.equal(page.status, 200)
+    assert.match(page.text, /Moorland \(HMP\) \(MDI\)/)
+    assert.doesNotMatch(page.text, /Leeds|\(LEI\)/)
+    const list = await admin.get('/users?q=split.shift')
+    assert.match(list.text, /split\.shift/)
+    assert.doesNotMatch(list.text, /Leeds|LEI|Supervising Officer/)
+  })
+
+  it('lets an establishment admin remove someone from their establishment, but not disable an account used elsewhere', async () => {
+    const userId = (await userNamed('split.shift'))!.id
+    const atLeeds = await signedIn(world, 'split.shift')
+    await atLeeds.post('/establishment/switch', { establishment: 'LEI' }, '/')
+    const atMoorland = await signedIn(world, 'split.shift')
+    await atMoorland.post('/establishment/switch', { establishment: 'MDI' }, '/')
+
+    assert.doesNotMatch((await admin.get(`/users/${userId}`)).text, /Disable account/)
+    await admin.post(`/users/${userId}/enabled`, { enabled: 'no' }, `/users/${userId}`)
+    assert.match((await admin.get(`/users/${userId}`)).text, /You can remove them from this establishment instead/)
+    assert.equal((await userNamed('split.shift'))?.enabled, 1)
+    assert.equal((await atLeeds.get('/')).status, 200, 'still signed in')
+
+    // changing roles here leaves Leeds alone
+    await admin.post(`/users/${userId}/roles`, { roles: 'SUPERVISING_OFFICER' }, `/users/${userId}`)
+    assert.deepEqual(await grantsOf('split.shift'), [`SUPERVISING_OFFICER@${lei}`, `SUPERVISING_OFFICER@${mdi}`].sort())
+
+    await admin.post(`/users/${userId}/remove`, {}, `/users/${userId}`)
+    assert.match((await admin.get(`/users/${userId}`)).text, /Confirm that they should be removed/)
+    assert.equal((await grantsOf('split.shift')).length, 2, 'nothing removed without the confirmation')
+    const res = await admin.post(`/users/${userId}/remove`, { remove: 'yes' }, `/users/${userId}`)
+    assert.equal(res.status, 303)
+    assert.equal(res.headers.location, '/users')
+    assert.match((await admin.get('/users')).text, /split\.shift has been removed from Moorland \(HMP\)/)
+    assert.deepEqual(await grantsOf('split.shift'), [`SUPERVISING_OFFICER@${lei}`])
+    assert.equal((await userNamed('split.shift'))?.enabled, 1)
+    assert.equal((await admin.get(`/users/${userId}`)).status, 404, 'no longer one of Moorland’s users')
+    const events = await world.services.audit.forEntity('user_roles', String(userId))
+    assert.equal(events[0]?.establishment_id, mdi)
+
+    // Leeds carries on: the session there, a new sign-in; the Moorland session now acts in Leeds
+    assert.equal((await atLeeds.get('/')).status, 200)
+    assert.equal((await new Browser(world.app).signIn('split.shift')).headers.location, '/')
+    assert.equal((await atMoorland.get('/')).status, 200)
+    await atMoorland.post('/establishment/switch', { establishment: 'MDI' }, '/')
+    assert.match((await atMoorland.get('/')).text, /Select an establishment you work in/)
+
+    const me = (await userNamed('establishment_admin.mdi'))!
+    await admin.post(`/users/${me.id}/remove`, { remove: 'yes' }, `/users/${me.id}`)
+    assert.deepEqual(await grantsOf('establishment_admin.mdi'), [`ESTABLISHMENT_ADMIN@${mdi}`], 'not oneself')
+  })
+
+  it('lets the national team, or an admin of every establishment the account is in, disable it', async () => {
+    const userId = await createUser(world.services, 'both.sites', [
+      { role: 'KEY_WORKER', establishmentId: mdi },
+      { role: 'KEY_WORKER', establishmentId: lei },
+    ])
+    await createUser(world.services, 'admin.both', [
+      { role: 'ESTABLISHMENT_ADMIN', establishmentId: mdi },
+      { role: 'ESTABLISHMENT_ADMIN', establishmentId: lei },
+    ])
+    const adminOfBoth = await signedIn(world, 'admin.both')
+    await adminOfBoth.post('/establishment/switch', { establishment: 'MDI' }, '/')
+    assert.match((await adminOfBoth.get(`/users/${userId}`)).text, /Disable account/)
+    const them = await signedIn(world, 'both.sites')
+    await adminOfBoth.post(`/users/${userId}/enabled`, { enabled: 'no' }, `/users/${userId}`)
+    assert.equal((await userNamed('both.sites'))?.enabled, 0)
+    assert.equal((await them.get('/')).headers.location, '/sign-in', 'signed out')
+
+    const national = await signedIn(world, 'national')
+    await national.post(`/users/${userId}/enabled?scope=all`, { enabled: 'yes' }, `/users/${userId}?scope=all`)
+    assert.equal((await userNamed('both.sites'))?.enabled, 1)
+  })
+
+  it('refuses a common password for a new user, and makes the one an admin sets be changed at first sign-in', async () => {
+    const fields = {
+      username: 'new.starter',
+      displayName: 'New Starter',
+      email: '',
+      signInMethod: 'password',
+      roles: 'KEY_WORKER',
+    }
+    await admin.post('/users/new', { ...fields, password: 'password1234' })
+    assert.match((await admin.get('/users/new')).text, /on a list of common passwords/)
+    await admin.post('/users/new', { ...fields, password: 'new starter 2026' })
+    assert.match((await admin.get('/users/new')).text, /must not include a username, a person’s name/)
+    assert.equal(await userNamed('new.starter'), undefined)
+
+    await admin.post('/users/new', { ...fields, password: 'given by the admin' })
+    assert.equal((await userNamed('new.starter'))?.must_change_password, 1)
+    const b = new Browser(world.app)
+    await b.signIn('new.starter', 'given by the admin')
+    for (const path of ['/', '/prisoners', '/users']) {
+      const res = await b.get(path)
+      assert.equal(res.status, 303, path)
+      assert.equal(res.headers.location, '/account/password', path)
+    }
+    const _csrf = await b.csrf('/account/password')
+    const post = await b.agent.post('/establishment/switch').type('form').send({ _csrf, establishment: 'MDI' })
+    assert.equal(post.headers.location, '/account/password')
+    const form = await b.get('/account/password')
+    assert.equal(form.status, 200)
+    assert.match(form.text, /Your password was set by someone else/)
+
+    const changed = await b.post('/account/password', {
+      currentPassword: 'given by the admin',
+      newPassword: 'only I know this one',
+      confirmPassword: 'only I know this one',
+    })
+    assert.equal(changed.headers.location, '/')
+    assert.equal((await b.get('/')).status, 200)
+    assert.equal((await userNamed('new.starter'))?.must_change_password, 0)
+  })
 })
