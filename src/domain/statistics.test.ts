@@ -6,6 +6,7 @@ import {
   type Period,
   type World,
   addInto,
+  addSession,
   type DayAggregate,
   type SessionFact,
   aggregateByDay,
@@ -379,5 +380,242 @@ describe('moving the day aggregates by one prisoner’s change', () => {
         assert.equal(dayChanges(days, days).size, 0)
       }),
     )
+  })
+})
+
+describe('figures of a world counted by hand (the same world as the statistics feature’s hand test)', () => {
+  // 1–28 March 2026, weekly sessions. Prisoners: 1 in all period; 2 received 15 March; 3 released 11 March;
+  // 4 high complexity; 5 released with no date; 6 and 7 in all period. See the arithmetic below.
+  const period: Period = { from: '2026-03-01', to: '2026-03-28' }
+  const prisoner = (id: number, receptionDate: string, extra: Partial<World['prisoners'][number]> = {}) => ({
+    id,
+    establishmentId: 1,
+    unitId: 10,
+    receptionDate,
+    releaseDate: null,
+    status: 'in',
+    complexity: 'low',
+    ...extra,
+  })
+  let sessionId = 0
+  const session = (prisonerId: number, date: string, extra: Partial<World['sessions'][number]> = {}) => ({
+    id: ++sessionId,
+    establishmentId: 1,
+    prisonerId,
+    staffId: 100,
+    status: 'submitted',
+    outcome: 'delivered',
+    reason: null,
+    date,
+    private: 0,
+    interpreterNeeded: 0,
+    interpreterUsed: 0,
+    ...extra,
+  })
+  const world: World = {
+    establishments: [{ id: 1, frequencyWeeks: 1 }],
+    prisoners: [
+      prisoner(1, '2026-01-01'),
+      prisoner(2, '2026-03-15'),
+      prisoner(3, '2026-01-01', { status: 'released', releaseDate: '2026-03-11' }),
+      prisoner(4, '2026-01-01', { complexity: 'high' }),
+      prisoner(5, '2026-02-01', { status: 'released' }),
+      prisoner(6, '2026-02-01'),
+      prisoner(7, '2026-02-01'),
+    ],
+    allocations: [
+      { id: 1, prisonerId: 1, staffId: 100, allocatedAt: '2026-01-05T09:00:00.000Z', deallocatedAt: null },
+      {
+        id: 2,
+        prisonerId: 2,
+        staffId: 100,
+        allocatedAt: '2026-03-18T10:00:00.000Z',
+        deallocatedAt: '2026-03-25T10:00:00.000Z',
+      },
+      { id: 3, prisonerId: 3, staffId: 200, allocatedAt: '2026-03-02T10:00:00.000Z', deallocatedAt: null },
+      { id: 4, prisonerId: 6, staffId: 200, allocatedAt: '2026-02-02T10:00:00.000Z', deallocatedAt: null },
+    ],
+    sessions: [
+      session(1, '2026-02-20'),
+      session(1, '2026-03-03', { private: 1, interpreterNeeded: 1, interpreterUsed: 1 }),
+      session(1, '2026-03-10', { outcome: 'not_delivered', reason: 'prisoner_refused' }),
+      session(1, '2026-03-17', { interpreterNeeded: 1 }),
+      session(1, '2026-03-24', { private: 1, interpreterNeeded: 1, interpreterUsed: 1 }),
+      session(1, '2026-03-26', { status: 'draft' }),
+      session(1, '2026-03-25', { status: 'deleted' }),
+      session(2, '2026-03-20', { private: 1 }),
+      session(2, '2026-03-20'),
+      session(3, '2026-03-05', { staffId: 200 }),
+      session(3, '2026-03-06', { staffId: 200, outcome: 'not_delivered', reason: 'regime_curtailed' }),
+      session(6, '2026-03-21', { staffId: 200 }),
+      session(7, '2026-02-28', { staffId: 200 }),
+    ],
+    referrals: [
+      { establishmentId: 1, prisonerId: 1, sessionId: 2, createdAt: '2026-03-03T11:00:00.000Z', status: 'sent' },
+      {
+        establishmentId: 1,
+        prisonerId: 1,
+        sessionId: 4,
+        createdAt: '2026-03-17T11:00:00.000Z',
+        status: 'acknowledged',
+      },
+      { establishmentId: 1, prisonerId: 2, sessionId: 8, createdAt: '2026-03-20T11:00:00.000Z', status: 'done' },
+      { establishmentId: 1, prisonerId: 1, sessionId: 1, createdAt: '2026-02-20T11:00:00.000Z', status: 'done' },
+    ],
+    goals: [
+      { establishmentId: 1, prisonerId: 1, sessionId: 2, createdAt: '2026-03-03T11:00:00.000Z', status: 'open' },
+      { establishmentId: 1, prisonerId: 1, sessionId: 5, createdAt: '2026-03-24T11:00:00.000Z', status: 'achieved' },
+      { establishmentId: 1, prisonerId: 3, sessionId: 10, createdAt: '2026-03-05T11:00:00.000Z', status: 'dropped' },
+      { establishmentId: 1, prisonerId: 1, sessionId: 1, createdAt: '2026-02-20T11:00:00.000Z', status: 'achieved' },
+    ],
+  }
+  const near = (actual: unknown, expected: number | null, what: string) => {
+    if (expected === null || typeof actual !== 'number') return assert.equal(actual, expected, what)
+    assert.ok(Math.abs(actual - expected) < 1e-9, `${what}: ${String(actual)}, expected ${expected}`)
+  }
+
+  it('rule: the reference recount and figuresOf give the hand-counted figures for the establishment', () => {
+    const f = figuresOf(recount(world, { kind: 'establishment', establishmentId: 1 }, period), 28)
+    // prisoner-days 28 + 14 + 10 + 28 + 28 = 108: average 108 ÷ 28; projected 108 ÷ 7
+    near(f.eligible, 108 / 28, 'eligible')
+    near(f.projected, 108 / 7, 'projected')
+    near(f.delivered, 7, 'delivered (3, 17, 24 Mar; 20 Mar twice; 5 Mar; 21 Mar)')
+    near(f.compliance, (49 / 108) * 100, 'compliance 7 ÷ (108 ÷ 7)')
+    near(f.eligibleAtEnd, 4, 'eligible on the 28th: 1, 2, 6, 7')
+    near(f.allocated, 2, 'with a Key Worker on the 28th: 1, 6')
+    near(f.allocatedPercent, 50, 'allocated 2 of 4')
+    near(f.notDelivered, 2, 'not delivered')
+    assert.equal(f.reasons.prisoner_refused, 1)
+    assert.equal(f.reasons.regime_curtailed, 1)
+    assert.equal(f.reasons.other, 0)
+    near(f.privatePercent, (3 / 7) * 100, 'private 3 of 7')
+    near(f.interpreterNeeded, 3, 'interpreter needed')
+    near(f.interpreterUsed, 2, 'interpreter used')
+    near(f.interpreterPercent, (2 / 3) * 100, 'interpreter 2 of 3')
+    near(f.seen7Percent, 25, 'seen 22–28 Mar: prisoner 1 of 4 (6 was seen on the 21st, one day outside)')
+    near(f.seen28Percent, 75, 'seen 1–28 Mar: 1, 2, 6 of 4 (7 was seen on 28 Feb, one day outside)')
+    near(f.averageDaysBetween, 8, 'gaps 11, 14, 7, 0: 32 ÷ 4')
+    near(f.medianDaysBetween, 9, 'median of 0, 7, 11, 14: (7 + 11) ÷ 2')
+    near(f.averageDaysToAllocation, 31.5, 'first allocations in the period: 3 and 60 days')
+    near(f.averageDaysToFirstSession, 116 / 3, 'first sessions: 5, 63, 48 days')
+    near(f.referralsMade, 3, 'referrals made')
+    near(f.referralsAcknowledged, 2, 'acknowledged or done')
+    near(f.referralsCompleted, 1, 'done')
+    near(f.goalsSet, 3, 'goals set')
+    near(f.goalsAchieved, 1, 'goals achieved')
+  })
+
+  it('rule: for one Key Worker only their caseload and their sessions count', () => {
+    const f = figuresOf(recount(world, { kind: 'officer', establishmentId: 1, staffId: 100 }, period), 28)
+    // caseload in custody: prisoner 1 all 28 days, prisoner 2 from the 18th to the 24th = 7: 35 prisoner-days
+    near(f.eligible, 35 / 28, 'eligible')
+    near(f.projected, 5, 'projected 35 ÷ 7')
+    near(f.delivered, 5, 'delivered by officer 100')
+    near(f.compliance, 100, 'compliance 5 ÷ 5')
+    near(f.allocatedPercent, 100, 'prisoner 1 of 1')
+    near(f.seen7Percent, 100, 'prisoner 1 seen on the 24th')
+    near(f.privatePercent, 60, 'private 3 of 5')
+    near(f.averageDaysToFirstSession, 5, 'prisoner 2: 15 → 20 March')
+    near(f.averageDaysToAllocation, 3, 'prisoner 2: 15 → 18 March')
+    near(f.goalsSet, 2, 'goals on officer 100’s sessions')
+  })
+
+  it('rule: figuresOf divides each count by its own base (hand totals)', () => {
+    const t = emptyTotals()
+    Object.assign(t, {
+      eligibleDays: 56,
+      projected: 8,
+      delivered: 6,
+      privateDelivered: 3,
+      interpreterNeeded: 4,
+      interpreterUsed: 1,
+      eligibleAtEnd: 5,
+      allocatedAtEnd: 4,
+      seen7: 2,
+      seen28: 3,
+      gapCount: 4,
+      gapDays: 30,
+      allocationCount: 2,
+      allocationDays: 9,
+      firstCount: 3,
+      firstDays: 12,
+    })
+    t.gaps = new Map([
+      [3, 1],
+      [7, 2],
+      [13, 1],
+    ])
+    const f = figuresOf(t, 28)
+    assert.equal(f.eligible, 2) // 56 ÷ 28
+    assert.equal(f.compliance, 75) // 6 ÷ 8
+    assert.equal(f.privatePercent, 50) // 3 ÷ 6
+    assert.equal(f.interpreterPercent, 25) // 1 ÷ 4
+    assert.equal(f.allocatedPercent, 80) // 4 ÷ 5
+    assert.equal(f.seen7Percent, 40) // 2 ÷ 5
+    assert.equal(f.seen28Percent, 60) // 3 ÷ 5
+    assert.equal(f.averageDaysBetween, 7.5) // 30 ÷ 4
+    assert.equal(f.medianDaysBetween, 7) // 3, 7, 7, 13
+    assert.equal(f.averageDaysToAllocation, 4.5) // 9 ÷ 2
+    assert.equal(f.averageDaysToFirstSession, 4) // 12 ÷ 3
+    const none = figuresOf(emptyTotals(), 28)
+    for (const k of ['privatePercent', 'interpreterPercent', 'seen7Percent', 'averageDaysBetween'] as const)
+      assert.equal(none[k], null, `${k} with nothing to divide by`)
+  })
+
+  it('rule: a session adds to the day: first sessions count days from reception, later ones days since the last', () => {
+    const base = { prisonerId: 1, outcome: 'delivered', reason: null, receptionDate: '2026-03-01' }
+    const a = emptyDay()
+    addSession(a, {
+      ...base,
+      id: 1,
+      date: '2026-03-05',
+      private: 1,
+      interpreterNeeded: 0,
+      interpreterUsed: 1,
+      prevDate: null,
+    })
+    addSession(a, {
+      ...base,
+      id: 2,
+      date: '2026-03-05',
+      private: 0,
+      interpreterNeeded: 1,
+      interpreterUsed: 1,
+      prevDate: '2026-02-26',
+    })
+    addSession(a, {
+      ...base,
+      id: 3,
+      date: '2026-03-05',
+      private: null,
+      interpreterNeeded: 1,
+      interpreterUsed: 0,
+      prevDate: '2026-03-05',
+    })
+    addSession(a, {
+      ...base,
+      id: 4,
+      date: '2026-03-05',
+      outcome: 'not_delivered',
+      reason: 'made_up',
+      private: null,
+      interpreterNeeded: null,
+      interpreterUsed: null,
+      prevDate: null,
+    })
+    assert.equal(a.delivered, 3)
+    assert.equal(a.notDelivered, 1)
+    assert.equal(a.reasons.other, 1, 'an unknown reason counts as other')
+    assert.equal(a.privateDelivered, 1)
+    assert.equal(a.interpreterNeeded, 2)
+    assert.equal(a.interpreterUsed, 1, 'used counts only when needed')
+    assert.equal(a.firstCount, 1)
+    assert.equal(a.firstDays, 4) // 1 → 5 March
+    assert.equal(a.gapCount, 2)
+    assert.equal(a.gapDays, 7) // 26 Feb → 5 Mar = 7, and 0 on the same day
+    assert.deepEqual([...a.gaps].sort(), [
+      [0, 1],
+      [7, 1],
+    ])
   })
 })
