@@ -11,6 +11,7 @@ import { DatabaseSessionStore } from '../features/auth/sessionStore'
 import type { Services } from '../services'
 import { routes as allRoutes } from './routes'
 import type { RequestContext } from './context'
+import { auditRefusal } from './audit'
 import { HttpError } from './errors'
 import { govukDir, mojDir, setUpNunjucks, srcDir } from './nunjucks'
 import { type RouteDef, authorise } from './routing'
@@ -225,7 +226,7 @@ export function routeDefsOf(app: express.Express): RouteDef[] {
 }
 
 function errorHandler(services: Services): ErrorRequestHandler {
-  return (err: unknown, req, res, _next) => {
+  return async (err: unknown, req, res, _next) => {
     const e = err as { status?: number; statusCode?: number; code?: string; type?: string }
     let status = err instanceof HttpError ? err.status : (e.status ?? e.statusCode ?? 500)
     if (e.code === 'LIMIT_FILE_SIZE' || e.type === 'entity.too.large') status = 413
@@ -233,6 +234,8 @@ function errorHandler(services: Services): ErrorRequestHandler {
     if (status === 401) return res.redirect(303, '/sign-in')
     if (status >= 500) services.logger.error({ err, url: req.originalUrl }, 'request failed')
     const csrfFailed = e.code === 'EBADCSRFTOKEN'
+    // a refused attempt at personal data is audited like a view of it; this never throws
+    await auditRefusal(services.audit, services.logger, req, res, status, csrfFailed)
     const view =
       status === 404
         ? 'errors/404'

@@ -3,6 +3,7 @@ import type { Services } from '../../services'
 import { normalisePrisonNumber } from '../../domain/prisoner'
 import { actorOf, ctxOf, establishmentOf } from '../../web/context'
 import { HttpError } from '../../web/errors'
+import { auditView, prisonNumbersIn } from '../../web/audit'
 import { flash, parseForm, queryString, redirectWithErrors, takeForm } from '../../web/forms'
 import { type RouteDef, get, intParam, param, post } from '../../web/routing'
 import { joinDateInputs, splitDate } from '../../web/fields'
@@ -43,6 +44,10 @@ export function allocationRoutes(s: Services): RouteDef[] {
         s.autoAllocation.unallocated(est.id, filter),
         s.prisoners.units(est.id),
       ])
+      await auditView(s.audit, res, {
+        entity: 'allocation_list',
+        details: { page: 'unallocated', ...filter, shown: prisonNumbersIn(state.prisoners) },
+      })
       res.render('allocations/views/unallocated', {
         pageTitle: 'Allocate Key Workers',
         autoAllocation: est.auto_allocation === 1,
@@ -63,6 +68,10 @@ export function allocationRoutes(s: Services): RouteDef[] {
       const strategy = queryString(req, 'strategy') === 'greedy' ? 'greedy' : 'optimal'
       if (est.auto_allocation === 0) return redirectWithErrors(req, res, { form: AUTO_OFF }, '/allocate')
       const preview = await s.autoAllocation.preview(est.id, filter, strategy)
+      await auditView(s.audit, res, {
+        entity: 'allocation_list',
+        details: { page: 'proposed allocations', ...filter, shown: prisonNumbersIn(preview) },
+      })
       res.render('allocations/views/preview', {
         pageTitle: 'Check the proposed allocations',
         preview,
@@ -102,9 +111,14 @@ export function allocationRoutes(s: Services): RouteDef[] {
       const est = establishmentOf(res)
       if (est.auto_allocation === 0) return redirectWithErrors(req, res, { form: AUTO_OFF }, '/allocate')
       const moveRecentlySeen = queryString(req, 'recent') === 'yes'
+      const preview = await s.rebalance.preview(est.id, { moveRecentlySeen })
+      await auditView(s.audit, res, {
+        entity: 'allocation_list',
+        details: { page: 'proposed moves', shown: prisonNumbersIn(preview) },
+      })
       res.render('allocations/views/rebalance', {
         pageTitle: 'Rebalance caseloads',
-        preview: await s.rebalance.preview(est.id, { moveRecentlySeen }),
+        preview,
         moveRecentlySeen,
         ...takeForm(req, {}),
       })
@@ -131,6 +145,11 @@ export function allocationRoutes(s: Services): RouteDef[] {
       const officer = await s.staff.get(est.id, intParam(req, 'staffId'))
       if (!officer) throw new HttpError(404)
       const caseload = await s.allocations.caseload(est.id, officer.id)
+      await auditView(s.audit, res, {
+        entity: 'caseload',
+        entityId: officer.id,
+        details: { page: 'cover', shown: prisonNumbersIn(caseload) },
+      })
       const until = splitDate(officer.status_return_date)
       res.render('allocations/views/cover', {
         pageTitle: `Arrange cover for ${officer.first_name} ${officer.last_name}`,
@@ -164,6 +183,11 @@ export function allocationRoutes(s: Services): RouteDef[] {
         ? await Promise.all([s.allocations.caseload(est.id, me.id), s.planning.dueFor(est.id, me.id)])
         : [[], new Map()]
       const caseload = rows.map(p => ({ ...p, due: due.get(p.id) ?? null }))
+      await auditView(s.audit, res, {
+        entity: 'caseload',
+        entityId: me?.id ?? null,
+        details: { shown: prisonNumbersIn(rows) },
+      })
       res.render('allocations/views/caseload', { pageTitle: 'My caseload', me, caseload })
     }),
 
@@ -175,6 +199,11 @@ export function allocationRoutes(s: Services): RouteDef[] {
         s.allocations.historyForPrisoner(est.id, prisoner.id),
       ])
       const current = history.find(h => h.deallocated_at === null)
+      await auditView(s.audit, res, {
+        entity: 'prisoner',
+        entityId: prisoner.prison_number,
+        details: { page: 'allocate' },
+      })
       res.render('allocations/views/allocate', {
         pageTitle: `Choose a Key Worker for ${prisoner.first_name} ${prisoner.last_name}`,
         prisoner,
@@ -201,6 +230,11 @@ export function allocationRoutes(s: Services): RouteDef[] {
     get('/prisoners/:prisonNumber/deallocate', ALLOCATORS, async (req, res) => {
       const est = establishmentOf(res)
       const prisoner = await prisonerOr404(est.id, param(req, 'prisonNumber'))
+      await auditView(s.audit, res, {
+        entity: 'prisoner',
+        entityId: prisoner.prison_number,
+        details: { page: 'deallocate' },
+      })
       res.render('allocations/views/deallocate', {
         pageTitle: `Remove the Key Worker of ${prisoner.first_name} ${prisoner.last_name}`,
         prisoner,

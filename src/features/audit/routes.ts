@@ -1,20 +1,57 @@
 import type { Request } from 'express'
 import type { Services } from '../../services'
+import { auditView } from '../../web/audit'
 import { establishmentOf } from '../../web/context'
 import { queryString } from '../../web/forms'
 import { type RouteDef, get } from '../../web/routing'
 
-const ENTITIES = [
-  'prisoner',
-  'staff',
-  'residential_unit',
-  'user',
-  'user_roles',
-  'establishment',
-  'national_policy',
-  'import',
-  'demo',
-]
+/** What the page calls each action: the stored names are internal. An unknown one shows as stored. */
+export const ACTION_LABELS: Record<string, string> = {
+  create: 'Created',
+  update: 'Changed',
+  delete: 'Deleted',
+  view: 'Viewed',
+  refused: 'Refused access',
+  import: 'Imported',
+  submit: 'Submitted',
+  amend: 'Amended',
+  'sign-in': 'Signed in',
+  'sign-out': 'Signed out',
+  'sign-in-failed': 'Sign-in failed',
+}
+
+/** The record types, named as people call them; the filter offers these, in this order. */
+export const ENTITY_LABELS: Record<string, string> = {
+  prisoner: 'Prisoner',
+  prisoner_search: 'Prisoner search',
+  key_work_session: 'Session entry',
+  session_list: 'Your session entries',
+  referral: 'Referral',
+  referral_list: 'Referrals list',
+  caseload: 'Caseload',
+  allocation: 'Allocation',
+  allocation_list: 'Prisoners to allocate',
+  sessions_due: 'Sessions due',
+  hub: 'Hub bookings for a day',
+  hub_booking: 'Hub booking',
+  hub_booking_list: 'Your hub bookings',
+  outbox_email: 'Email',
+  outbox_email_list: 'Emails list',
+  audit_trail: 'Audit trail',
+  page: 'Page',
+  staff: 'Staff member',
+  residential_unit: 'Residential unit',
+  user: 'User',
+  user_roles: 'User roles',
+  establishment: 'Establishment',
+  national_policy: 'National policy',
+  import: 'Import',
+  demo: 'Demo data',
+}
+const ENTITIES = Object.keys(ENTITY_LABELS)
+
+const label = (labels: Record<string, string>, name: string) =>
+  labels[name] ?? name.replaceAll('_', ' ').replace(/^./, c => c.toUpperCase())
 
 const q = (req: Request, name: string) => queryString(req, name, 60)
 
@@ -28,11 +65,18 @@ export function auditRoutes(s: Services): RouteDef[] {
         username: q(req, 'username'),
       }
       const events = await s.audit.recent({ establishmentId: est.id, ...filters }, 200)
+      // the trail holds what was seen and changed of prisoners: reading it is audited too
+      await auditView(s.audit, res, { entity: 'audit_trail', details: { ...filters, shown: events.length } })
       res.render('audit/views/list', {
         pageTitle: 'Audit trail',
-        events: events.map(e => ({ ...e, changesText: describeChanges(e.changes) })),
+        events: events.map(e => ({
+          ...e,
+          actionText: label(ACTION_LABELS, e.action),
+          entityText: label(ENTITY_LABELS, e.entity),
+          changesText: describeChanges(e.changes),
+        })),
         filters,
-        entities: ENTITIES,
+        entities: ENTITIES.map(e => ({ value: e, text: ENTITY_LABELS[e]! })),
       })
     }),
   ]
@@ -59,5 +103,10 @@ export function describeChanges(changes: string | null): string {
 
 function fmt(v: unknown): string {
   if (v === null || v === undefined || v === '') return '(blank)'
+  if (Array.isArray(v)) return v.length ? v.map(fmt).join(', ') : 'none'
+  if (typeof v === 'object')
+    return Object.entries(v)
+      .map(([k, x]) => `${k} ${fmt(x)}`)
+      .join(', ')
   return typeof v === 'string' ? v : JSON.stringify(v)
 }

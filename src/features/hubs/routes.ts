@@ -5,6 +5,7 @@ import type { Services } from '../../services'
 import { actorOf, establishmentOf, hasRole } from '../../web/context'
 import { splitDate } from '../../web/fields'
 import { HttpError } from '../../web/errors'
+import { auditView, prisonNumbersIn } from '../../web/audit'
 import { flash, parseForm, queryString, redirectWithErrors, takeForm } from '../../web/forms'
 import { type RouteDef, get, intParam, post } from '../../web/routing'
 import { bookingSchema, cancelSchema, hubSchema, roomSchema } from './schema'
@@ -61,10 +62,9 @@ export function hubRoutes(s: Services): RouteDef[] {
     get('/hubs/my-bookings', BOOKERS, async (_req, res) => {
       const est = establishmentOf(res)
       const actor = actorOf(res)
-      res.render('hubs/views/my-bookings', {
-        pageTitle: 'My bookings',
-        bookings: await s.hubs.myBookings(est.id, actor.userId!),
-      })
+      const bookings = await s.hubs.myBookings(est.id, actor.userId!)
+      await auditView(s.audit, res, { entity: 'hub_booking_list', details: { shown: prisonNumbersIn(bookings) } })
+      res.render('hubs/views/my-bookings', { pageTitle: 'My bookings', bookings })
     }),
 
     get('/hubs/book', BOOKERS, async (req, res) => {
@@ -137,6 +137,11 @@ export function hubRoutes(s: Services): RouteDef[] {
       const est = establishmentOf(res)
       const booking = await s.hubs.booking(est.id, intParam(req, 'bookingId'))
       if (!booking) throw new HttpError(404)
+      await auditView(s.audit, res, {
+        entity: 'hub_booking',
+        entityId: booking.id,
+        details: booking.prison_number ? { prisonNumber: booking.prison_number } : {},
+      })
       const actor = actorOf(res)
       const owner = { bookedByUserId: booking.booked_by_user_id, staffUserId: booking.staff_user_id }
       res.render('hubs/views/cancel', {
@@ -205,6 +210,11 @@ export function hubRoutes(s: Services): RouteDef[] {
       const today = londonNow().date
       const date = parseDate(queryString(req, 'date')) ?? today
       const view = (await s.hubs.dayView(est.id, hub.id, date))!
+      await auditView(s.audit, res, {
+        entity: 'hub',
+        entityId: hub.id,
+        details: { date, shown: prisonNumbersIn(view) },
+      })
       res.render('hubs/views/day', {
         pageTitle: `${hub.name}: ${formatDate(date)}`,
         ...view,

@@ -2,6 +2,7 @@ import type { Response } from 'express'
 import type { Services } from '../../services'
 import { establishmentOf, hasRole } from '../../web/context'
 import { HttpError } from '../../web/errors'
+import { auditView } from '../../web/audit'
 import { queryString } from '../../web/forms'
 import { pagination } from '../../web/pagination'
 import { type RouteDef, get, intParam } from '../../web/routing'
@@ -24,6 +25,8 @@ export function notifyRoutes(s: Services): RouteDef[] {
       const pages = Math.max(1, Math.ceil(total / PAGE_SIZE))
       const page = Math.max(1, Math.min(pages, Number(queryString(req, 'page')) || 1))
       const emails = await s.mailer.list(scope, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+      // their subjects name the prisoner a referral is about
+      await auditView(s.audit, res, { entity: 'outbox_email_list', details: { page, emails: emails.map(e => e.id) } })
       res.render('notify/views/list', {
         pageTitle: 'Emails',
         emails,
@@ -38,6 +41,7 @@ export function notifyRoutes(s: Services): RouteDef[] {
     get('/outbox/:emailId', READERS, async (req, res) => {
       const email = await s.mailer.get(scopeOf(res), intParam(req, 'emailId'))
       if (!email) throw new HttpError(404)
+      await auditView(s.audit, res, { entity: 'outbox_email', entityId: email.id })
       const referralId = /^referral-(\d+)$/.exec(email.reference ?? '')?.[1]
       res.render('notify/views/show', {
         pageTitle: email.subject,

@@ -3,6 +3,7 @@ import { londonNow } from '../../domain/hubs'
 import { WEEKDAYS } from '../../domain/planning'
 import { actorOf, ctxOf, establishmentOf, hasRole } from '../../web/context'
 import { HttpError } from '../../web/errors'
+import { auditView, prisonNumbersIn } from '../../web/audit'
 import { joinDateInputs, splitDate } from '../../web/fields'
 import { flash, parseForm, queryString, redirectWithErrors, takeForm } from '../../web/forms'
 import { pagination } from '../../web/pagination'
@@ -70,6 +71,11 @@ export function planningRoutes(s: Services): RouteDef[] {
     get('/my-sessions', ['KEY_WORKER'], async (req, res) => {
       const est = establishmentOf(res)
       const view = await s.planning.mySessions(est.id, ctxOf(res).userId)
+      await auditView(s.audit, res, {
+        entity: 'caseload',
+        entityId: view.me?.id ?? null,
+        details: { page: 'my sessions', shown: prisonNumbersIn(view) },
+      })
       res.render('planning/views/my-sessions', {
         pageTitle: 'My sessions',
         ...view,
@@ -97,6 +103,15 @@ export function planningRoutes(s: Services): RouteDef[] {
         ...(houseblockId ? { houseblockId } : {}),
         ...(staffId ? { staffId } : {}),
         page,
+      })
+      await auditView(s.audit, res, {
+        entity: 'sessions_due',
+        details: {
+          ...(houseblockId ? { houseblock: houseblockId } : {}),
+          ...(staffId ? { officer: staffId } : {}),
+          page: view.page,
+          shown: prisonNumbersIn(view.rows),
+        },
       })
       const link = (p: number) =>
         `/sessions-due?${new URLSearchParams({

@@ -4,6 +4,7 @@ import { COMPLEXITY_NAMES, PRISONER_STATUS_NAMES, normalisePrisonNumber } from '
 import { LANGUAGE_OPTIONS } from '../../domain/languages'
 import { actorOf, establishmentOf, hasRole } from '../../web/context'
 import { HttpError } from '../../web/errors'
+import { auditView, prisonNumbersIn } from '../../web/audit'
 import { joinDateInputs, splitDate } from '../../web/fields'
 import { flash, parseForm, redirectWithErrors, takeForm, queryString } from '../../web/forms'
 import { type RouteDef, get, param, post } from '../../web/routing'
@@ -43,6 +44,18 @@ export function prisonerRoutes(s: Services): RouteDef[] {
         interpreter,
         limit: PAGE_SIZE,
         offset: (page - 1) * PAGE_SIZE,
+      })
+      // the search term is what was looked for (a name or a prison number): it belongs in the trail, not the logs
+      await auditView(s.audit, res, {
+        entity: 'prisoner_search',
+        entityId: q || null,
+        details: {
+          status,
+          ...(unit ? { unit } : {}),
+          ...(interpreter ? { interpreter } : {}),
+          page,
+          shown: prisonNumbersIn(rows),
+        },
       })
       const pages = Math.max(1, Math.ceil(total / PAGE_SIZE))
       const link = (p: number) => {
@@ -111,6 +124,7 @@ export function prisonerRoutes(s: Services): RouteDef[] {
       const est = establishmentOf(res)
       const p = await s.prisoners.get(est.id, normalisePrisonNumber(param(req, 'prisonNumber')))
       if (!p) throw new HttpError(404)
+      await auditView(s.audit, res, { entity: 'prisoner', entityId: p.prison_number, details: { page: 'edit form' } })
       const dob = splitDate(p.date_of_birth)
       const rec = splitDate(p.reception_date)
       const rel = splitDate(p.release_date)

@@ -2,6 +2,7 @@ import type { Services } from '../../services'
 import { REFERRAL_STATUSES } from '../../domain/sessions'
 import { actorOf, ctxOf, establishmentOf, hasRole } from '../../web/context'
 import { HttpError } from '../../web/errors'
+import { auditView, prisonNumbersIn } from '../../web/audit'
 import { joinDateInputs, splitDate } from '../../web/fields'
 import { flash, parseForm, queryString, redirectWithErrors, takeForm } from '../../web/forms'
 import { pagination } from '../../web/pagination'
@@ -45,6 +46,16 @@ export function referralRoutes(s: Services): RouteDef[] {
         offset: (page - 1) * PAGE_SIZE,
       }
       const { rows, total } = await s.referrals.list(filter)
+      await auditView(s.audit, res, {
+        entity: 'referral_list',
+        details: {
+          ...(status ? { status } : {}),
+          ...(officer ? { officer: officer.id } : {}),
+          page,
+          referrals: rows.map(r => r.id),
+          shown: prisonNumbersIn(rows),
+        },
+      })
       const pages = Math.max(1, Math.ceil(total / PAGE_SIZE))
       const link = (p: number) => {
         const params = new URLSearchParams({ page: String(p) })
@@ -71,6 +82,11 @@ export function referralRoutes(s: Services): RouteDef[] {
       const referralId = intParam(req, 'referralId')
       const referral = await s.referrals.get(est.id, referralId)
       if (!referral) throw new HttpError(404)
+      await auditView(s.audit, res, {
+        entity: 'referral',
+        entityId: referralId,
+        details: { prisonNumber: referral.prison_number },
+      })
       const [emails, history] = await Promise.all([
         s.referrals.emailsFor(est.id, referralId),
         s.audit.forEntity('referral', String(referralId)),

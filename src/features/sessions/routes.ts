@@ -7,6 +7,7 @@ import { LOCATIONS, NOT_DELIVERED_REASONS, OUTCOMES, STAKEHOLDERS } from '../../
 import { PATHWAYS } from '../../domain/pathways'
 import { actorOf, ctxOf, establishmentOf, hasRole } from '../../web/context'
 import { HttpError } from '../../web/errors'
+import { auditView } from '../../web/audit'
 import { flash, redirectWithErrors, takeForm } from '../../web/forms'
 import { type RouteDef, get, intParam, param, post } from '../../web/routing'
 import { entryFormOf, withExtraRow } from './schema'
@@ -61,6 +62,11 @@ export function sessionRoutes(s: Services): RouteDef[] {
       const info = await s.sessions.startInfo(est.id, prisoner.prison_number, ctxOf(res).userId)
       if (!info) throw new HttpError(404)
       if (info.draftId && info.prisoner.status === 'in') return res.redirect(303, `/sessions/${info.draftId}/edit`)
+      await auditView(s.audit, res, {
+        entity: 'prisoner',
+        entityId: prisoner.prison_number,
+        details: { page: 'new session' },
+      })
       res.render('sessions/views/start', {
         pageTitle: `Record a session with ${prisoner.first_name} ${prisoner.last_name}`,
         prisoner,
@@ -91,6 +97,10 @@ export function sessionRoutes(s: Services): RouteDef[] {
         s.sessions.draftsOf(est.id, userId),
         s.sessions.recent(est.id, userId, 20),
       ])
+      await auditView(s.audit, res, {
+        entity: 'session_list',
+        details: { page: 'your entries', sessions: [...drafts, ...recent].map(r => r.id) },
+      })
       res.render('sessions/views/drafts', { pageTitle: 'Your session entries', drafts, recent, outcomes: OUTCOMES })
     }),
 
@@ -98,6 +108,11 @@ export function sessionRoutes(s: Services): RouteDef[] {
       const row = await draftOrRedirect(req, res)
       if (!row) return
       const est = establishmentOf(res)
+      await auditView(s.audit, res, {
+        entity: 'key_work_session',
+        entityId: row.id,
+        details: { page: 'draft', prisonNumber: row.prison_number },
+      })
       const stored = formOf(row)
       const kept = takeForm(req, stored)
       const values = kept.values as Record<string, unknown>
@@ -179,6 +194,11 @@ export function sessionRoutes(s: Services): RouteDef[] {
       }
       const entry = await s.sessions.entry(est.id, id)
       if (!entry) throw new HttpError(404)
+      await auditView(s.audit, res, {
+        entity: 'key_work_session',
+        entityId: id,
+        details: { prisonNumber: row.prison_number },
+      })
       res.render('sessions/views/show', {
         pageTitle: `Key work session with ${row.first_name} ${row.last_name}`,
         ...entry,
@@ -196,6 +216,11 @@ export function sessionRoutes(s: Services): RouteDef[] {
       const ctx = ctxOf(res)
       const entry = await s.sessions.entry(est.id, intParam(req, 'sessionId'))
       if (!entry || !s.sessions.mayAmend(entry.row, ctx.userId, ctx.roles)) throw new HttpError(404)
+      await auditView(s.audit, res, {
+        entity: 'key_work_session',
+        entityId: entry.row.id,
+        details: { page: 'amend form', prisonNumber: entry.row.prison_number },
+      })
       res.render('sessions/views/amend', {
         pageTitle: 'Amend a session entry',
         row: entry.row,
@@ -227,6 +252,11 @@ export function sessionRoutes(s: Services): RouteDef[] {
       const row = await s.sessions.get(est.id, intParam(req, 'sessionId'))
       if (!row || row.status === 'draft') throw new HttpError(404)
       if (row.status === 'deleted') return res.redirect(303, `/sessions/${row.id}`)
+      await auditView(s.audit, res, {
+        entity: 'key_work_session',
+        entityId: row.id,
+        details: { page: 'delete form', prisonNumber: row.prison_number },
+      })
       res.render('sessions/views/delete', {
         pageTitle: 'Delete a session entry',
         row,

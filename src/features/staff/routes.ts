@@ -6,6 +6,7 @@ import { STAFF_STATUS_NAMES, WORKING_PATTERN_NAMES } from '../../domain/prisoner
 import { STAFF_GRADES, splitLanguages } from '../../domain/staff'
 import { actorOf, establishmentOf, hasRole } from '../../web/context'
 import { HttpError } from '../../web/errors'
+import { auditView, prisonNumbersIn } from '../../web/audit'
 import { joinDateInputs, splitDate } from '../../web/fields'
 import { flash, parseForm, redirectWithErrors, takeForm, queryString } from '../../web/forms'
 import { pagination } from '../../web/pagination'
@@ -134,6 +135,11 @@ export function staffRoutes(s: Services): RouteDef[] {
         s.allocations.historyForStaff(est.id, member.id),
         s.allocations.capacityOf(est.id, member),
       ])
+      await auditView(s.audit, res, {
+        entity: 'caseload',
+        entityId: member.id,
+        details: { page: 'staff member', shown: prisonNumbersIn(caseload, history) },
+      })
       res.render('staff/views/show', {
         pageTitle: `${member.first_name} ${member.last_name}`,
         member,

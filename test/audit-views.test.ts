@@ -1,0 +1,360 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import type { Role } from '../src/domain/roles'
+import { routeDefsOf } from '../src/web/app'
+import { Browser } from './harness'
+import { PARAM_VALUES, type Seeded, resolvePath, seededWorld, usernameFor } from './fixtures'
+
+// Every page that shows a prisoner's personal data leaves a 'view' event in the audit trail, and every refused
+// attempt at one (a 403, or a 404 for a record that is not this establishment's) leaves a 'refused' event.
+
+const world = await seededWorld()
+after(() => world.close())
+const db = world.services.db.db
+const own = world.seeded.MDI
+const other = world.seeded.LEI
+
+interface Expected {
+  /** a role that may open the page (from its access rule) and sees the data there */
+  as: Role
+  entity: string
+  /** the record id the event names; null for a list page */
+  entityId: ((s: Seeded) => string) | null
+  /** appended to the path, e.g. a search */
+  query?: string
+}
+
+const pn = (s: Seeded) => s.prisonNumber
+const sessionId = (s: Seeded) => String(s.sessionId)
+
+/**
+ * The GET routes that show a prisoner's personal data, by hand: a new page that shows it must be added here on
+ * purpose (and audit its view), or to NO_PERSONAL_DATA with the reason it shows none.
+ */
+const PERSONAL: Record<string, Expected> = {
+  '/prisoners': { as: 'SUPERVISING_OFFICER', entity: 'prisoner_search', entityId: pn, query: '?q=A1111AA' },
+  '/prisoners/:prisonNumber': { as: 'KEY_WORKER', entity: 'prisoner', entityId: pn },
+  '/prisoners/:prisonNumber/edit': { as: 'ESTABLISHMENT_ADMIN', entity: 'prisoner', entityId: pn },
+  '/prisoners/:prisonNumber/sessions/new': { as: 'SUPERVISING_OFFICER', entity: 'prisoner', entityId: pn },
+  '/prisoners/:prisonNumber/allocate': { as: 'SUPERVISING_OFFICER', entity: 'prisoner', entityId: pn },
+  '/prisoners/:prisonNumber/deallocate': { as: 'ESTABLISHMENT_ADMIN', entity: 'prisoner', entityId: pn },
+  '/prisoners/:prisonNumber/timeline': { as: 'KEY_WORKER', entity: 'prisoner', entityId: pn },
+  '/prisoners/:prisonNumber/timeline/print': { as: 'SUPERVISING_OFFICER', entity: 'prisoner', entityId: pn },
+  '/sessions/drafts': { as: 'KEY_WORKER', entity: 'session_list', entityId: null },
+  '/sessions/:sessionId': { as: 'ESTABLISHMENT_ADMIN', entity: 'key_work_session', entityId: sessionId },
+  // a draft of the Key Worker's own, started below: the seeded entry is submitted, and its edit page redirects
+  '/sessions/:sessionId/edit': { as: 'KEY_WORKER', entity: 'key_work_session', entityId: null },
+  '/sessions/:sessionId/amend': { as: 'SUPERVISING_OFFICER', entity: 'key_work_session', entityId: sessionId },
+  '/sessions/:sessionId/delete': { as: 'ESTABLISHMENT_ADMIN', entity: 'key_work_session', entityId: sessionId },
+  '/referrals': { as: 'SUPERVISING_OFFICER', entity: 'referral_list', entityId: null },
+  '/referrals/:referralId': { as: 'KEY_WORKER', entity: 'referral', entityId: s => String(s.referralId) },
+  '/caseload': { as: 'KEY_WORKER', entity: 'caseload', entityId: null },
+  '/my-sessions': { as: 'KEY_WORKER', entity: 'caseload', entityId: null },
+  '/staff/:staffId': { as: 'SUPERVISING_OFFICER', entity: 'caseload', entityId: s => String(s.staffId) },
+  '/staff/:staffId/cover': { as: 'ESTABLISHMENT_ADMIN', entity: 'caseload', entityId: s => String(s.staffId) },
+  '/allocate': { as: 'SUPERVISING_OFFICER', entity: 'allocation_list', entityId: null },
+  '/allocate/preview': { as: 'SUPERVISING_OFFICER', entity: 'allocation_list', entityId: null },
+  '/allocate/rebalance': { as: 'ESTABLISHMENT_ADMIN', entity: 'allocation_list', entityId: null },
+  '/sessions-due': { as: 'SUPERVISING_OFFICER', entity: 'sessions_due', entityId: null },
+  '/hubs/my-bookings': { as: 'KEY_WORKER', entity: 'hub_booking_list', entityId: null },
+  '/hubs/bookings/:bookingId/cancel': {
+    as: 'KEY_WORKER',
+    entity: 'hub_booking',
+    entityId: s => String(s.bookingId),
+  },
+  '/hubs/:hubId': { as: 'SUPERVISING_OFFICER', entity: 'hub', entityId: s => String(s.hubId) },
+  '/outbox': { as: 'ESTABLISHMENT_ADMIN', entity: 'outbox_email_list', entityId: null },
+  '/outbox/:emailId': { as: 'ESTABLISHMENT_ADMIN', entity: 'outbox_email', entityId: s => String(s.emailId) },
+  '/audit': { as: 'ESTABLISHMENT_ADMIN', entity: 'audit_trail', entityId: null },
+}
+
+/** The GET routes that show no prisoner's personal data, each with why. */
+const NO_PERSONAL_DATA: Record<string, string> = {
+  '/': 'counts only',
+  '/sign-in': 'public',
+  '/account/password': 'the user’s own password form',
+  '/prisoners/new': 'an empty form',
+  '/establishments': 'establishments',
+  '/establishments/new': 'an empty form',
+  '/establishment/settings': 'settings',
+  '/national/policy': 'national settings',
+  '/units': 'residential units',
+  '/units/new': 'an empty form',
+  '/units/:unitId/edit': 'a residential unit',
+  '/staff': 'staff only',
+  '/staff/new': 'an empty form',
+  '/staff/:staffId/edit': 'a staff record',
+  '/staff/:staffId/key-work-time': 'a staff member’s key work slots',
+  '/users': 'user accounts',
+  '/users/new': 'an empty form',
+  '/users/:userId': 'a user account and its roles',
+  '/import': 'an empty form',
+  '/import/result': 'the errors of the file the admin just uploaded, not stored data',
+  '/hubs': 'hubs and rooms',
+  '/hubs/new': 'an empty form',
+  '/hubs/book': 'a booking form (rooms and Key Workers)',
+  '/hubs/rooms/:roomId/edit': 'a room',
+  '/hubs/:hubId/edit': 'a hub',
+  '/hubs/:hubId/rooms/new': 'an empty form',
+  '/directory': 'services',
+  '/directory/check-due': 'services',
+  '/directory/services/new': 'an empty form',
+  '/directory/services/:serviceId': 'a service',
+  '/directory/services/:serviceId/edit': 'a service',
+  '/directory/export': 'services',
+  '/directory/import': 'an empty form',
+  '/directory/import/result': 'the result of the admin’s own upload',
+  '/api/hsds/services': 'services',
+  '/api/hsds/services/:serviceId': 'a service',
+  '/guidance': 'the guide',
+  '/guidance/versions': 'the guide',
+  '/guidance/changes': 'the guide',
+  '/guidance/edit': 'the guide',
+  '/booklet': 'the booklet',
+  '/booklet.pdf': 'the booklet',
+  '/booklet/introduction': 'the booklet',
+  '/worksheets': 'worksheets',
+  '/worksheets/new': 'an empty form',
+  '/worksheets/:worksheetId': 'a worksheet',
+  '/worksheets/:worksheetId.pdf': 'a worksheet',
+  '/worksheets/:worksheetId/edit': 'a worksheet',
+  '/statistics': 'aggregate figures, by establishment, unit and officer',
+  '/statistics.csv': 'the same aggregate figures: no prisoner-level rows',
+}
+
+/** A route parameter that always names a prisoner's data: such a route cannot be in NO_PERSONAL_DATA. */
+const PRISONER_PARAMS = /:(prisonNumber|sessionId|referralId|bookingId|emailId)\b/
+
+const getRoutes = routeDefsOf(world.app)
+  .filter(d => d.method === 'get')
+  .map(d => d.path)
+
+interface AuditRow {
+  id: number
+  user_id: number | null
+  establishment_id: number | null
+  action: string
+  entity: string
+  entity_id: string | null
+  changes: string | null
+}
+
+async function headId(): Promise<number> {
+  const head = await db.selectFrom('audit_head').select('last_id').executeTakeFirstOrThrow()
+  return head.last_id
+}
+
+async function eventsAfter(id: number): Promise<AuditRow[]> {
+  return db
+    .selectFrom('audit_events')
+    .select(['id', 'user_id', 'establishment_id', 'action', 'entity', 'entity_id', 'changes'])
+    .where('id', '>', id)
+    .orderBy('id')
+    .execute()
+}
+
+async function userId(username: string): Promise<number> {
+  const u = await db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirstOrThrow()
+  return u.id
+}
+
+const browsers = new Map<Role, Browser>()
+async function as(role: Role): Promise<Browser> {
+  let b = browsers.get(role)
+  if (!b) {
+    b = new Browser(world.app)
+    const res = await b.signIn(usernameFor(role))
+    assert.equal(res.status, 303)
+    assert.notEqual(res.headers.location, '/sign-in', `sign-in as ${usernameFor(role)}`)
+    browsers.set(role, b)
+  }
+  return b
+}
+
+/** GETs a path as a role, and returns the response and the audit events it left. */
+async function visit(role: Role, path: string) {
+  const before = await headId()
+  const res = await (await as(role)).get(path).set('Accept', 'text/html')
+  return { res, events: await eventsAfter(before) }
+}
+
+describe('every GET route is classified: personal data or not', () => {
+  it('lists each GET route in exactly one of the two lists', () => {
+    const unclassified = getRoutes.filter(p => !(p in PERSONAL) && !(p in NO_PERSONAL_DATA))
+    assert.deepEqual(unclassified, [], 'add these routes to PERSONAL (and audit their view) or to NO_PERSONAL_DATA')
+    const both = getRoutes.filter(p => p in PERSONAL && p in NO_PERSONAL_DATA)
+    assert.deepEqual(both, [])
+    const stale = [...Object.keys(PERSONAL), ...Object.keys(NO_PERSONAL_DATA)].filter(p => !getRoutes.includes(p))
+    assert.deepEqual(stale, [], 'these listed routes no longer exist')
+  })
+
+  it('never calls a route with a prisoner, session, referral, booking or email id one without personal data', () => {
+    assert.deepEqual(
+      Object.keys(NO_PERSONAL_DATA).filter(p => PRISONER_PARAMS.test(p)),
+      [],
+    )
+  })
+
+  it('gives each personal-data route a role its access rule allows', () => {
+    for (const d of routeDefsOf(world.app).filter(d => d.method === 'get' && d.path in PERSONAL)) {
+      const role = PERSONAL[d.path]!.as
+      assert.ok(Array.isArray(d.access) && d.access.includes(role), `${d.path}: ${role} may not open it`)
+    }
+  })
+})
+
+describe('a view of personal data is audited', () => {
+  let draftId = 0
+  before(async () => {
+    // the Key Worker's own draft, for its edit page
+    const kw = await as('KEY_WORKER')
+    const res = await kw.post(
+      `/prisoners/${own.prisonNumber}/sessions`,
+      {},
+      `/prisoners/${own.prisonNumber}/sessions/new`,
+    )
+    assert.equal(res.status, 303)
+    const m = /^\/sessions\/(\d+)\/edit$/.exec(String(res.headers.location))
+    assert.ok(m, `starting a draft went to ${res.headers.location}`)
+    draftId = Number(m[1])
+  })
+
+  for (const [pattern, expected] of Object.entries(PERSONAL)) {
+    it(`GET ${pattern} as ${expected.as}: a 'view' of ${expected.entity}`, async () => {
+      const path =
+        pattern === '/sessions/:sessionId/edit'
+          ? `/sessions/${draftId}/edit`
+          : resolvePath(pattern, own) + (expected.query ?? '')
+      const { res, events } = await visit(expected.as, path)
+      assert.equal(res.status, 200, `GET ${path} gave ${res.status} ${res.headers.location ?? ''}`)
+      const views = events.filter(e => e.action === 'view')
+      assert.equal(views.length, 1, `GET ${path} should leave one view event: ${JSON.stringify(events)}`)
+      const [view] = views
+      assert.equal(view!.entity, expected.entity)
+      assert.equal(view!.user_id, await userId(usernameFor(expected.as)))
+      assert.equal(view!.establishment_id, own.establishmentId)
+      const id = pattern === '/sessions/:sessionId/edit' ? String(draftId) : expected.entityId?.(own)
+      if (id !== undefined) assert.equal(view!.entity_id, id)
+    })
+  }
+
+  it('names the prisoners a list page showed, and the search term', async () => {
+    const { events } = await visit('SUPERVISING_OFFICER', '/prisoners?q=Nowak')
+    const [view] = events
+    assert.equal(view?.entity_id, 'Nowak')
+    assert.deepEqual((JSON.parse(view!.changes!) as { shown: string[] }).shown, ['A1111AA'])
+  })
+
+  it('records a Key Worker’s caseload under their staff id', async () => {
+    // link the Key Worker's account to the seeded staff member for this test only
+    const kw = await userId(usernameFor('KEY_WORKER'))
+    const { user_id: was } = await db
+      .selectFrom('staff')
+      .select('user_id')
+      .where('id', '=', own.staffId)
+      .executeTakeFirstOrThrow()
+    await db.updateTable('staff').set({ user_id: kw }).where('id', '=', own.staffId).execute()
+    try {
+      const { res, events } = await visit('KEY_WORKER', '/caseload')
+      assert.equal(res.status, 200)
+      assert.equal(events.length, 1)
+      assert.equal(events[0]!.entity, 'caseload')
+      assert.equal(events[0]!.entity_id, String(own.staffId))
+    } finally {
+      await db.updateTable('staff').set({ user_id: was }).where('id', '=', own.staffId).execute()
+    }
+  })
+})
+
+describe('a refused attempt is audited', () => {
+  it('a Key Worker opening an admin-only prisoner page (403): refused, with the route and the prison number', async () => {
+    const { res, events } = await visit('KEY_WORKER', `/prisoners/${own.prisonNumber}/edit`)
+    assert.equal(res.status, 403)
+    assert.equal(events.length, 1, JSON.stringify(events))
+    const [e] = events
+    assert.equal(e!.action, 'refused')
+    assert.equal(e!.user_id, await userId(usernameFor('KEY_WORKER')))
+    assert.equal(e!.entity, 'prisoner')
+    assert.equal(e!.entity_id, 'A1111AA')
+    assert.deepEqual(JSON.parse(e!.changes!), {
+      method: 'GET',
+      route: '/prisoners/:prisonNumber/edit',
+      status: 403,
+      params: { prisonNumber: 'A1111AA' },
+    })
+  })
+
+  it('a Key Worker opening the audit trail (403): refused, naming the page', async () => {
+    const { res, events } = await visit('KEY_WORKER', '/audit')
+    assert.equal(res.status, 403)
+    assert.equal(events.length, 1)
+    assert.equal(events[0]!.action, 'refused')
+    assert.equal(events[0]!.entity, 'page')
+    assert.deepEqual(JSON.parse(events[0]!.changes!), { method: 'GET', route: '/audit', status: 403 })
+  })
+
+  for (const [pattern, expected] of Object.entries(PERSONAL)) {
+    if (!/:\w/.test(pattern)) continue
+    it(`GET ${pattern} with another establishment’s record (404): refused`, async () => {
+      const path = resolvePath(pattern, other)
+      const { res, events } = await visit(expected.as, path)
+      assert.equal(res.status, 404, `GET ${path}`)
+      const refused = events.filter(e => e.action === 'refused')
+      assert.equal(refused.length, 1, JSON.stringify(events))
+      assert.equal(events.length, 1, 'and no view')
+      const [e] = refused
+      assert.equal(e!.user_id, await userId(usernameFor(expected.as)))
+      assert.equal(e!.establishment_id, own.establishmentId)
+      // recorded against the record the page is about, as its view would be, with the id that was asked for
+      assert.equal(e!.entity, expected.entity)
+      const [, param] = /:(\w+)/.exec(pattern)!
+      assert.equal(e!.entity_id, PARAM_VALUES[param!]!(other))
+      const changes = JSON.parse(e!.changes!) as { route: string; status: number }
+      assert.equal(changes.route, pattern)
+      assert.equal(changes.status, 404)
+    })
+  }
+
+  it('a signed-out request leaves nothing: it is sent to sign in', async () => {
+    const before = await headId()
+    const res = await new Browser(world.app).get(`/prisoners/${other.prisonNumber}`)
+    assert.equal(res.status, 303)
+    assert.deepEqual(await eventsAfter(before), [])
+  })
+
+  it('a refusal that cannot be recorded is still a 404 page, never a 500', async () => {
+    // without its head row the audit trail cannot take an event
+    const head = await db.selectFrom('audit_head').selectAll().executeTakeFirstOrThrow()
+    await db.deleteFrom('audit_head').execute()
+    try {
+      const res = await (await as('KEY_WORKER')).get(`/prisoners/${other.prisonNumber}`).set('Accept', 'text/html')
+      assert.equal(res.status, 404)
+      assert.match(res.text, /Page not found/)
+    } finally {
+      await db.insertInto('audit_head').values(head).execute()
+    }
+  })
+})
+
+describe('the audit trail page', () => {
+  it('names the new actions and records in words, not their internal names', async () => {
+    const admin = await as('ESTABLISHMENT_ADMIN')
+    const res = await admin.get('/audit').set('Accept', 'text/html')
+    assert.equal(res.status, 200)
+    const cells = [...res.text.matchAll(/<td class="govuk-table__cell[^"]*">([^<]*)<\/td>/g)].map(m => m[1]!.trim())
+    for (const text of ['Viewed', 'Refused access']) assert.ok(cells.includes(text), `a cell says ${text}`)
+    for (const text of ['Prisoner search A1111AA', `Session entry ${own.sessionId}`, 'Caseload', 'Page'])
+      assert.ok(
+        cells.some(c => c.startsWith(text)),
+        `a cell says ${text}`,
+      )
+    for (const raw of ['view', 'refused', 'prisoner_search', 'key_work_session', 'session_list', 'audit_trail'])
+      assert.ok(!cells.some(c => c === raw || c.startsWith(`${raw} `)), `no cell shows the internal name ${raw}`)
+  })
+
+  it('leaves the chain whole', async () => {
+    const r = await world.services.audit.verify()
+    assert.deepEqual(r.problems, [])
+    assert.ok(r.ok)
+  })
+})
