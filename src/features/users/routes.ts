@@ -66,6 +66,9 @@ const rolesSchema = z.object({ roles: roleList })
 const removeSchema = z.object({
   remove: z.literal('yes', { error: 'Confirm that they should be removed from this establishment' }),
 })
+const newPasswordSchema = z.object({
+  newPassword: z.string({ error: 'Enter a new password' }).min(1, 'Enter a new password').max(1000),
+})
 const enabledSchema = z.object({
   enabled: z.enum(['yes', 'no'], { error: 'Choose whether to enable or disable the account' }),
 })
@@ -243,6 +246,19 @@ export function userRoutes(s: Services): RouteDef[] {
         if (!r.ok) return redirectWithErrors(req, res, r.errors, back)
       }
       flash(req, `${user.display_name}’s account has been ${enable ? 'enabled' : 'disabled'}`)
+      res.redirect(303, back)
+    }),
+
+    post('/users/:userId/password', MANAGERS, async (req, res) => {
+      const { user, all } = await visibleUser(req, res)
+      const back = userPath(user.id, all)
+      if (user.id === ctxOf(res).userId)
+        return redirectWithErrors(req, res, { newPassword: 'Change your own password from your account' }, back)
+      const form = parseForm(newPasswordSchema, req.body)
+      if (!form.ok) return redirectWithErrors(req, res, form.errors, back)
+      const r = await s.users.setPassword(actorOf(res), ctxOf(res).grants, user.id, form.data.newPassword)
+      if (!r.ok) return redirectWithErrors(req, res, r.errors, back)
+      flash(req, `A new password has been set for ${user.display_name}. They must change it when they next sign in.`)
       res.redirect(303, back)
     }),
 

@@ -258,6 +258,40 @@ export function usersService(db: Kysely<Database>, audit: AuditService) {
       return ok()
     },
 
+    /**
+     * An admin sets a new password for someone (who forgot theirs): like disabling, it acts on the whole account, so
+     * only for those who may manage it. Its owner must change it at their next sign-in, and their sessions end.
+     */
+    async setPassword(actor: Actor, actorGrants: RoleGrant[], userId: number, password: string): Promise<Result> {
+      const user = await repo.byId(userId)
+      if (!user) return fail({ newPassword: 'Account not found' })
+      if (!(await mayManageAccount(actorGrants, userId)))
+        return fail({
+          newPassword:
+            'Only the national policy team, or an admin of every establishment they work in, can set a new ' +
+            'password for this account',
+        })
+      const problem = passwordProblem(password, { username: user.username, displayName: user.display_name })
+      if (problem) return fail({ newPassword: problem })
+      const password_hash = await hashPassword(password)
+      await db.transaction().execute(async trx => {
+        await trx
+          .updateTable('users')
+          .set({ password_hash, must_change_password: 1 })
+          .where('id', '=', userId)
+          .execute()
+        await endSessionsOf(trx, userId, null)
+        await audit.record(trx, actor, {
+          action: 'update',
+          entity: 'user',
+          entityId: userId,
+          changes: { password: 'set by an admin' },
+        })
+      })
+      access.clear()
+      return ok()
+    },
+
     /** Removes every role the user holds in one establishment; their account and roles elsewhere stay. */
     async removeFromEstablishment(actor: Actor, userId: number, establishmentId: number): Promise<void> {
       await db.transaction().execute(async trx => {

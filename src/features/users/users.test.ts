@@ -370,4 +370,45 @@ describe('users', () => {
     assert.equal((await b.get('/')).status, 200)
     assert.equal((await userNamed('new.starter'))?.must_change_password, 0)
   })
+
+  it('lets an admin who may manage the account set a new password, which its owner must change', async () => {
+    const userId = await createUser(world.services, 'forgetful', [{ role: 'KEY_WORKER', establishmentId: mdi }])
+    const them = await signedIn(world, 'forgetful')
+    const hashBefore = (await userNamed('forgetful'))?.password_hash
+    const attempts: [Record<string, string>, RegExp][] = [
+      [{}, /Enter a new password/],
+      [{ newPassword: 'password1234' }, /on a list of common passwords/],
+      [{ newPassword: 'forgetful once more' }, /must not include a username/],
+    ]
+    for (const [fields, message] of attempts) {
+      await admin.post(`/users/${userId}/password`, fields, `/users/${userId}`)
+      assert.match((await admin.get(`/users/${userId}`)).text, message)
+    }
+    assert.equal((await userNamed('forgetful'))?.password_hash, hashBefore, 'unchanged by refused attempts')
+    assert.equal((await them.get('/')).status, 200)
+
+    const res = await admin.post(
+      `/users/${userId}/password`,
+      { newPassword: 'a temporary passphrase' },
+      `/users/${userId}`,
+    )
+    assert.equal(res.headers.location, `/users/${userId}`)
+    assert.equal((await userNamed('forgetful'))?.must_change_password, 1)
+    assert.equal((await them.get('/')).headers.location, '/sign-in', 'their sessions end')
+    const b = new Browser(world.app)
+    await b.signIn('forgetful', 'a temporary passphrase')
+    assert.equal((await b.get('/')).headers.location, '/account/password')
+
+    // not for an account that works elsewhere too
+    const elsewhere = (await userNamed('both.sites'))!
+    const hash = elsewhere.password_hash
+    assert.doesNotMatch((await admin.get(`/users/${elsewhere.id}`)).text, /Set new password/)
+    await admin.post(
+      `/users/${elsewhere.id}/password`,
+      { newPassword: 'a temporary passphrase' },
+      `/users/${elsewhere.id}`,
+    )
+    assert.match((await admin.get(`/users/${elsewhere.id}`)).text, /can set a new password for this account/)
+    assert.equal((await userNamed('both.sites'))?.password_hash, hash)
+  })
 })
