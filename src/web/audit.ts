@@ -55,7 +55,7 @@ const PERSONAL_PARAMS: readonly (readonly [param: string, entity: string])[] = [
 ]
 
 /** A requested id is whatever the user typed: keep a short excerpt of it. */
-const excerpt = (v: string) => (v.length > 40 ? `${v.slice(0, 40)}…` : v)
+const excerpt = (v: string) => (v.length > 80 ? `${v.slice(0, 80)}…` : v)
 
 /**
  * The route's whole-segment parameters, read from the path again: by the time the error handler runs, Express has
@@ -105,17 +105,24 @@ async function recordRefusal(audit: AuditService, req: Request, res: Response, s
   const ctx = res.locals.ctx as RequestContext | undefined
   if (!ctx || csrfFailed || (status !== 403 && status !== 404)) return
   const route = (req.route as { path?: unknown } | undefined)?.path
-  if (typeof route !== 'string') return
+  const actor = { userId: ctx.userId, username: ctx.username, establishmentId: ctx.establishment?.id ?? null }
+  if (typeof route !== 'string') {
+    // refused before any route matched (a stage of the app, not a route's access rule): only the path is known
+    if (status === 403)
+      await audit.recordAlone(actor, {
+        action: 'refused',
+        entity: 'page',
+        changes: { method: req.method, path: excerpt(req.path), status },
+      })
+    return
+  }
   const params = paramsOf(route, req.path)
   const named = PERSONAL_PARAMS.find(([p]) => p in params)
   if (status === 404 && !named) return
-  await audit.recordAlone(
-    { userId: ctx.userId, username: ctx.username, establishmentId: ctx.establishment?.id ?? null },
-    {
-      action: 'refused',
-      entity: named ? named[1] : 'page',
-      entityId: named ? params[named[0]] : null,
-      changes: { method: req.method, route, status, ...(Object.keys(params).length ? { params } : {}) },
-    },
-  )
+  await audit.recordAlone(actor, {
+    action: 'refused',
+    entity: named ? named[1] : 'page',
+    entityId: named ? params[named[0]] : null,
+    changes: { method: req.method, route, status, ...(Object.keys(params).length ? { params } : {}) },
+  })
 }
