@@ -31,6 +31,7 @@ const schema = z.object({
     .optional()
     .transform(v => (v === undefined ? undefined : v === 'true')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_REQUESTS: z.enum(['true', 'false']).optional(),
   NOTIFY_API_KEY: z
     .string()
     .trim()
@@ -65,6 +66,8 @@ export type Config = {
   sessionAbsoluteHours: number
   secureCookies: boolean
   logLevel: string
+  /** a log line for every request (off by default in tests, where it would only be noise) */
+  logRequests: boolean
   version: string
   /** re-read templates on every render (npm run dev); otherwise they are compiled once */
   templateReload: boolean
@@ -111,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionAbsoluteHours: e.SESSION_ABSOLUTE_HOURS,
     secureCookies: e.SECURE_COOKIES ?? e.NODE_ENV === 'production',
     logLevel: e.LOG_LEVEL,
+    logRequests: e.LOG_REQUESTS ? e.LOG_REQUESTS === 'true' : e.NODE_ENV !== 'test',
     version: VERSION,
     templateReload: e.TEMPLATE_RELOAD === 'true',
     notify:

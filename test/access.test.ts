@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict'
+import crypto from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
+import { sql } from 'kysely'
 import type { Response } from 'supertest'
 import { ROLES, type Role } from '../src/domain/roles'
 import { routeDefsOf } from '../src/web/app'
@@ -178,5 +180,120 @@ for (const role of [null, ...ROLES] as const) {
         })
       }
     }
+  })
+}
+
+// CSRF on every state-changing request, whatever its content type (issue 11, point 2). Every POST route, for every
+// role and signed out, is sent without a CSRF token as multipart, as a urlencoded form, as JSON and with no body, and
+// (non-upload routes) as multipart with a valid token, which only upload routes parse: each is refused before any
+// handler runs, and nothing changes.
+
+/**
+ * Every table's rows, hashed per table. Left out: the HTTP session store (each request may touch its expiry; that a
+ * refused request changes no session is checked by the actor still being signed in, in MDI, afterwards), and refused
+ * attempts in the audit trail (recording them is the point of another rule), with the audit head that follows them.
+ */
+async function fingerprint(): Promise<Map<string, string>> {
+  const { db, dialect } = world.services.db
+  const tables =
+    dialect === 'sqlite'
+      ? await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`
+          .execute(db)
+          .then(r => r.rows.map(t => t.name))
+      : await sql<{ name: string }>`select table_name as name from information_schema.tables
+          where table_schema = current_schema() and table_type = 'BASE TABLE'`
+          .execute(db)
+          .then(r => r.rows.map(t => t.name))
+  const prints = await Promise.all(
+    tables
+      .filter(t => t !== 'web_sessions' && t !== 'audit_head')
+      .map(async t => {
+        const rows = await sql<Record<string, unknown>>`select * from ${sql.table(t)}`.execute(db)
+        const kept = rows.rows.filter(r => t !== 'audit_events' || r.action !== 'refused')
+        const lines = kept.map(r => JSON.stringify(r)).sort()
+        return [t, crypto.createHash('sha256').update(lines.join('\n')).digest('hex')] as const
+      }),
+  )
+  return new Map(prints)
+}
+
+function changedTables(before: Map<string, string>, after: Map<string, string>): string[] {
+  return [...new Set([...before.keys(), ...after.keys()])].filter(t => before.get(t) !== after.get(t))
+}
+
+interface Attempt {
+  name: string
+  send: (agent: Actor['browser']['agent'], path: string) => Promise<Response>
+}
+
+const uploadField = (def: RouteDef) => def.upload ?? def.ownUpload
+
+const attempts = (def: RouteDef, actor: Actor): Attempt[] => [
+  {
+    name: 'multipart without a token',
+    send: (agent, path) => {
+      const req = agent.post(path).set('Accept', 'text/html').field('name', 'x')
+      const field = uploadField(def)
+      return field ? req.attach(field, Buffer.from('prisonNumber\nA1234BC\n'), 'upload.csv') : req
+    },
+  },
+  ...(uploadField(def)
+    ? []
+    : [
+        {
+          name: 'multipart with a valid token',
+          send: async (agent: Actor['browser']['agent'], path: string) => {
+            const _csrf = await actor.csrf()
+            return agent.post(path).set('Accept', 'text/html').field('_csrf', _csrf).field('name', 'x')
+          },
+        },
+      ]),
+  {
+    name: 'a urlencoded form without a token',
+    send: (agent, path) => agent.post(path).set('Accept', 'text/html').type('form').send({ name: 'x' }),
+  },
+  {
+    name: 'JSON without a token',
+    send: (agent, path) => agent.post(path).set('Accept', 'text/html').type('json').send({ name: 'x' }),
+  },
+  { name: 'no body', send: (agent, path) => agent.post(path).set('Accept', 'text/html') },
+]
+
+for (const role of [null, ...ROLES] as const) {
+  describe(`CSRF as ${role ?? 'signed out'}`, () => {
+    const actor = new Actor(role)
+    let print = new Map<string, string>()
+    before(async () => {
+      await actor.start()
+      print = await fingerprint()
+    })
+
+    for (const def of defs.filter(d => d.method === 'post')) {
+      const path = resolvePath(def.path, own)
+      const allowed = allows(def.access, role)
+      it(`${label(def)}: refused without a valid token, and nothing changes`, async () => {
+        for (const attempt of attempts(def, actor)) {
+          const res = await attempt.send(actor.browser.agent, path)
+          const what = `${label(def)} as ${role ?? 'signed out'}, ${attempt.name}, gave ${where(res)}`
+          if (!role && !allowed) {
+            assert.equal(res.status, 303, what)
+            assert.equal(res.headers.location, '/sign-in', what)
+          } else if (!allowed) assert.equal(res.status, 403, what)
+          else if (attempt.name.startsWith('multipart') && !uploadField(def)) assert.equal(res.status, 415, what)
+          else assert.equal(res.status, 403, what)
+        }
+        const now = await fingerprint()
+        const changed = changedTables(print, now)
+        print = now
+        assert.deepEqual(changed, [], `${label(def)} as ${role ?? 'signed out'} changed these tables`)
+      })
+    }
+
+    if (role)
+      it('is still signed in, acting in MDI', async () => {
+        const home = await actor.browser.get('/').set('Accept', 'text/html')
+        assert.equal(home.status, 200, `GET / gave ${where(home)}`)
+        assert.match(home.text, /Moorland \(HMP\) \(MDI\)/)
+      })
   })
 }

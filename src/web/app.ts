@@ -1,6 +1,12 @@
 import crypto from 'node:crypto'
 import path from 'node:path'
-import express, { type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express'
+import express, {
+  type ErrorRequestHandler,
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express'
 import session from 'express-session'
 import helmet from 'helmet'
 import multer from 'multer'
@@ -16,6 +22,7 @@ import { HttpError } from './errors'
 import { govukDir, mojDir, setUpNunjucks, srcDir } from './nunjucks'
 import { type RouteDef, authorise } from './routing'
 import { ping } from '../db/database'
+import { redactUrl, requestLogOptions } from './requestLog'
 
 export const UPLOAD_LIMIT_BYTES = 10 * 1024 * 1024
 
@@ -47,7 +54,8 @@ export function createApp(services: Services) {
           res.setHeader('x-request-id', id)
           return id
         },
-        autoLogging: config.env !== 'test',
+        autoLogging: config.logRequests,
+        ...requestLogOptions,
       }),
     )
   }
@@ -83,6 +91,11 @@ export function createApp(services: Services) {
   app.use('/static/govuk', express.static(path.join(govukDir, 'dist', 'govuk'), { ...cache, index: false }))
   app.use('/static/moj', express.static(path.join(mojDir, 'moj'), { ...cache, index: false }))
   app.use('/static/app', express.static(path.join(srcDir, 'web', 'public'), cache))
+  // nothing after the assets may be kept by a browser or a proxy: pages, PDFs, CSVs and the API are personal
+  app.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store')
+    next()
+  })
 
   // 4. sessions in the database
   app.use(
@@ -187,6 +200,9 @@ export function createApp(services: Services) {
     if (req.is('multipart/form-data')) return next()
     csrf.csrfSynchronisedProtection(req, res, next)
   })
+  // only upload routes parse multipart: any other route refuses it, so no handler runs without a checked token
+  const refuseMultipart: RequestHandler = (req, _res, next) =>
+    next(req.is('multipart/form-data') ? new HttpError(415) : undefined)
 
   // 10. routes, each with its access rule
   const upload = multer({
@@ -196,6 +212,7 @@ export function createApp(services: Services) {
   const defs = allRoutes(services)
   for (const def of defs) {
     const chain = [authorise(def.access)]
+    if (def.method === 'post' && !def.upload && !def.ownUpload) chain.push(refuseMultipart)
     if (def.upload) {
       chain.push(upload.single(def.upload), (req, res, next) => {
         if (!csrf.isRequestValid(req)) return next(csrf.invalidCsrfTokenError)
@@ -232,7 +249,7 @@ function errorHandler(services: Services): ErrorRequestHandler {
     if (e.code === 'LIMIT_FILE_SIZE' || e.type === 'entity.too.large') status = 413
     else if (typeof e.code === 'string' && e.code.startsWith('LIMIT_')) status = 400
     if (status === 401) return res.redirect(303, '/sign-in')
-    if (status >= 500) services.logger.error({ err, url: req.originalUrl }, 'request failed')
+    if (status >= 500) services.logger.error({ err, url: redactUrl(req.originalUrl) }, 'request failed')
     const csrfFailed = e.code === 'EBADCSRFTOKEN'
     // a refused attempt at personal data is audited like a view of it; this never throws
     await auditRefusal(services.audit, services.logger, req, res, status, csrfFailed)
@@ -243,9 +260,11 @@ function errorHandler(services: Services): ErrorRequestHandler {
           ? 'errors/403'
           : status === 413
             ? 'errors/413'
-            : status < 500
-              ? 'errors/400'
-              : 'errors/500'
+            : status === 415
+              ? 'errors/415'
+              : status < 500
+                ? 'errors/400'
+                : 'errors/500'
     if (res.headersSent) return
     res.status(status)
     if (req.accepts(['html', 'json']) === 'json')

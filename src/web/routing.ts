@@ -18,6 +18,8 @@ export interface RouteDef {
   handler: RequestHandler
   /** multipart/form-data upload field name: the file is parsed before the CSRF check */
   upload?: string
+  /** the same, for a route that parses its upload itself (with its own limits) and then checks the CSRF token */
+  ownUpload?: string
 }
 
 export const get = (path: string, access: Access, handler: RequestHandler): RouteDef => ({
@@ -32,6 +34,15 @@ export const post = (path: string, access: Access, handler: RequestHandler, uplo
   access,
   handler,
   ...(upload ? { upload } : {}),
+})
+
+/** A POST whose handler parses its own multipart upload and checks the CSRF token once it has; no other route may. */
+export const postOwnUpload = (path: string, access: Access, field: string, handler: RequestHandler): RouteDef => ({
+  method: 'post',
+  path,
+  access,
+  handler,
+  ownUpload: field,
 })
 
 export function authorise(access: Access): RequestHandler {
@@ -51,8 +62,14 @@ export function param(req: Request, name: string): string {
   return typeof v === 'string' ? v : ''
 }
 
+/**
+ * A numeric id as the service writes it: digits only, no leading zero, a safe integer. Number() alone would also
+ * read '1e3', '0x10', '+5', ' 5' and '05', so one record would answer to many URLs.
+ */
 export function intParam(req: Request, name: string): number {
-  const v = Number(param(req, name))
-  if (!Number.isSafeInteger(v) || v <= 0) throw new HttpError(404)
+  const raw = param(req, name)
+  if (!/^[1-9][0-9]{0,15}$/.test(raw)) throw new HttpError(404)
+  const v = Number(raw)
+  if (!Number.isSafeInteger(v)) throw new HttpError(404)
   return v
 }

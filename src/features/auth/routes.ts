@@ -21,6 +21,21 @@ const passwordSchema = z
     path: ['confirmPassword'],
   })
 
+/**
+ * A path of this service to return to after sign-in, never another site: one leading slash not followed by another
+ * slash or a backslash (browsers read '//x' and '/\x' as another host), no backslash or control character anywhere
+ * (browsers drop tabs and newlines and read '\' as '/'), and nothing a URL parser reads as another origin.
+ */
+export function isLocalPath(url: string): boolean {
+  if (!url.startsWith('/') || url[1] === '/' || url.includes('\\')) return false
+  for (const c of url) if (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f) return false
+  try {
+    return new URL(url, 'http://keywork.invalid').origin === 'http://keywork.invalid'
+  } catch {
+    return false
+  }
+}
+
 function regenerate(req: Request): Promise<void> {
   return new Promise((resolve, reject) => req.session.regenerate(err => (err ? reject(err) : resolve())))
 }
@@ -50,7 +65,7 @@ export function authRoutes(s: Services): RouteDef[] {
       req.session.userId = result.user.id
       const first = result.grants.find(g => g.establishmentId !== null)
       if (first?.establishmentId) req.session.establishmentId = first.establishmentId
-      res.redirect(303, returnTo && returnTo.startsWith('/') && !returnTo.startsWith('//') ? returnTo : '/')
+      res.redirect(303, returnTo && isLocalPath(returnTo) ? returnTo : '/')
     }),
 
     post('/sign-out', 'signed-in', async (req, res) => {

@@ -5,7 +5,7 @@ import { ROLES } from '../../../domain/roles'
 import type { Services } from '../../../services'
 import { actorOf, establishmentOf, hasRole } from '../../../web/context'
 import { redirectWithErrors, takeForm } from '../../../web/forms'
-import { type RouteDef, get, param, post } from '../../../web/routing'
+import { type RouteDef, get, param, post, postOwnUpload } from '../../../web/routing'
 import type { Problem } from './model'
 import type { Owner, Scope } from './repository'
 import { HSDS_FILE_LIMIT_BYTES, type HsdsImportReport } from './service'
@@ -117,7 +117,7 @@ export function hsdsRoutes(s: Services): RouteDef[] {
       renderImport(res, ownerOf(res))
     }),
 
-    post('/directory/import', IMPORTERS, async (req, res) => {
+    postOwnUpload('/directory/import', IMPORTERS, 'file', async (req, res) => {
       const owner = ownerOf(res)
       try {
         await parseUpload(req, res)
