@@ -6,12 +6,14 @@ import type { Response } from 'supertest'
 import { ROLES, type Role } from '../src/domain/roles'
 import { routeDefsOf } from '../src/web/app'
 import type { Access, RouteDef } from '../src/web/routing'
-import { Browser } from './harness'
-import { hasParams, resolvePath, seededWorld, usernameFor } from './fixtures'
+import { Browser, createUser } from './harness'
+import { type Code, type Seeded, hasParams, resolvePath, seededWorld, usernameFor } from './fixtures'
+import { ACCESS_TABLE, tableAccess, tableAllows } from './accessTable'
 
-// The route x role access matrix. Every route registered on the app must carry an access rule (a RouteDef), and
-// every rule must hold: for each role, acting in its own establishment (MDI), and with the route's parameters
-// pointing at MDI's records and at another establishment's (LEI's) records.
+// The route x role access matrix. Every route registered on the app must carry an access rule (a RouteDef), that
+// rule must be the one written by hand in test/accessTable.ts, and the table must hold: for each role, acting in its
+// own establishment (MDI), and with the route's parameters pointing at MDI's records and at another establishment's
+// (LEI's) records; and for a user who holds different roles in two establishments, acting in each in turn.
 
 /** Mounted outside the RouteDef list on purpose: load balancers call them without a session. */
 const PUBLIC_BY_DESIGN = new Set(['GET /ping', 'GET /health'])
@@ -24,6 +26,14 @@ const own = world.seeded.MDI
 const other = world.seeded.LEI
 
 const label = (d: { method: string; path: string }) => `${d.method.toUpperCase()} ${d.path}`
+
+/** A Key Worker in MDI who is an establishment admin in LEI: only the roles of the establishment acted in count. */
+const MIXED = 'mixed.roles'
+await createUser(world.services, MIXED, [
+  { role: 'KEY_WORKER', establishmentId: own.establishmentId },
+  { role: 'ESTABLISHMENT_ADMIN', establishmentId: other.establishmentId },
+])
+const NAMES: Record<Code, RegExp> = { MDI: /Moorland \(HMP\) \(MDI\)/, LEI: /Leeds \(HMP\) \(LEI\)/ }
 
 interface Layer {
   route?: { path: string; methods: Record<string, boolean> }
@@ -62,6 +72,23 @@ describe('every route has an access rule', () => {
     )
   })
 
+  it('gives every route exactly the roles of the hand-written access table (test/accessTable.ts)', () => {
+    const wrong = defs
+      .filter(d => ACCESS_TABLE[label(d)] !== undefined)
+      .filter(d => {
+        const a = d.access
+        const code = a === 'public' || a === 'signed-in' ? a : [...a].sort()
+        return JSON.stringify(code) !== JSON.stringify(tableAccess(label(d)))
+      })
+      .map(d => `${label(d)}: the code says ${JSON.stringify(d.access)}, the table ${ACCESS_TABLE[label(d)]}`)
+    assert.deepEqual(wrong, [], 'change the route or the table, deliberately')
+    const missing = defs.filter(d => ACCESS_TABLE[label(d)] === undefined).map(label)
+    assert.deepEqual(missing, [], 'routes missing from test/accessTable.ts')
+    const declared = new Set(defs.map(label))
+    const stale = Object.keys(ACCESS_TABLE).filter(k => !declared.has(k))
+    assert.deepEqual(stale, [], 'rows of test/accessTable.ts for routes that no longer exist')
+  })
+
   it('gives every route a rule that someone can pass', () => {
     for (const d of defs) {
       const a: Access = d.access
@@ -76,35 +103,38 @@ describe('every route has an access rule', () => {
   })
 })
 
-function allows(access: Access, role: Role | null): boolean {
-  if (access === 'public') return true
-  if (role === null) return false
-  if (access === 'signed-in') return true
-  return access.includes(role)
-}
+/** Whether the hand-written table lets `role` (null: signed out) use the route. */
+const allows = (def: RouteDef, role: Role | null) => tableAllows(label(def), role)
 
-/** A signed-in (or signed-out) browser, acting in MDI, that signs in again if a route signs it out. */
+/**
+ * A signed-in (or signed-out) browser, acting in `code` (MDI unless said), that signs in again if a route signs it
+ * out. `role` is the role it holds there, whose column of the table it is checked against.
+ */
 class Actor {
   browser = new Browser(app)
   private token: string | undefined
 
-  constructor(readonly role: Role | null) {}
+  constructor(
+    readonly role: Role | null,
+    readonly username: string | null = role ? usernameFor(role) : null,
+    readonly code: Code = 'MDI',
+  ) {}
 
   async start() {
     this.browser = new Browser(app)
     this.token = undefined
-    if (!this.role) return
-    const res = await this.browser.signIn(usernameFor(this.role))
-    assert.equal(res.status, 303, `sign-in as ${usernameFor(this.role)}`)
-    assert.notEqual(res.headers.location, '/sign-in', `sign-in as ${usernameFor(this.role)}`)
-    if (this.role === 'NATIONAL_POLICY') {
-      // national users act in whichever establishment is active: make it MDI
-      const sw = await this.browser.post('/establishment/switch', { establishment: 'MDI' }, '/')
+    if (!this.role || !this.username) return
+    const res = await this.browser.signIn(this.username)
+    assert.equal(res.status, 303, `sign-in as ${this.username}`)
+    assert.notEqual(res.headers.location, '/sign-in', `sign-in as ${this.username}`)
+    if (this.role === 'NATIONAL_POLICY' || this.username === MIXED) {
+      // national users act in whichever establishment is active, and so do users of several: make it this one
+      const sw = await this.browser.post('/establishment/switch', { establishment: this.code }, '/')
       assert.equal(sw.status, 303)
     }
     const home = await this.browser.get('/')
     assert.equal(home.status, 200)
-    assert.match(home.text, /Moorland \(HMP\) \(MDI\)/, `${this.role} should be acting in MDI`)
+    assert.match(home.text, NAMES[this.code], `${this.username} should be acting in ${this.code}`)
   }
 
   async csrf(): Promise<string> {
@@ -124,25 +154,58 @@ class Actor {
 
 const where = (res: Response) => `${res.status}${res.headers.location ? ` → ${res.headers.location}` : ''}`
 
-for (const role of [null, ...ROLES] as const) {
-  describe(`access as ${role ?? 'signed out'}`, () => {
-    const actor = new Actor(role)
+interface Subject {
+  title: string
+  actor: Actor
+  /** the establishment acted in, and another one */
+  own: Seeded
+  other: Seeded
+  /** routes the role may use, but not on the seeded record, which is not theirs: 404 */
+  notTheirs?: ReadonlySet<string>
+}
+
+/** Only its author, a Supervising Officer or an admin amends an entry; the seeded one is key_worker.mdi's. */
+const AUTHOR_ONLY = new Set(['GET /sessions/:sessionId/amend', 'POST /sessions/:sessionId/amend'])
+
+const subjects: Subject[] = [
+  ...([null, ...ROLES] as const).map(role => ({ title: role ?? 'signed out', actor: new Actor(role), own, other })),
+  {
+    title: 'a Key Worker in MDI who is an admin in LEI, acting in MDI',
+    actor: new Actor('KEY_WORKER', MIXED, 'MDI'),
+    own,
+    other,
+    notTheirs: AUTHOR_ONLY,
+  },
+  {
+    title: 'a Key Worker in MDI who is an admin in LEI, acting in LEI',
+    actor: new Actor('ESTABLISHMENT_ADMIN', MIXED, 'LEI'),
+    own: other,
+    other: own,
+  },
+]
+
+for (const { title, actor, own, other, notTheirs } of subjects) {
+  const role = actor.role
+  describe(`access as ${title}`, () => {
     before(() => actor.start())
 
     for (const def of defs) {
-      const allowed = allows(def.access, role)
+      const allowed = allows(def, role)
       const ownPath = resolvePath(def.path, own)
-      const expect = !role && !allowed ? 'sign-in' : allowed ? 'allowed' : '403'
+      const notTheir = allowed && !!notTheirs?.has(label(def))
+      const expect = !role && !allowed ? 'sign-in' : notTheir ? '404, not their record' : allowed ? 'allowed' : '403'
 
       it(`${label(def)}: ${expect}`, async () => {
         const res = await actor.send(def, ownPath)
-        const what = `${label(def)} as ${role ?? 'signed out'} gave ${where(res)}`
+        const what = `${label(def)} as ${title} gave ${where(res)}`
 
         if (!role && !allowed) {
           assert.equal(res.status, 303, what)
           assert.equal(res.headers.location, '/sign-in', what)
         } else if (!allowed) {
           assert.equal(res.status, 403, what)
+        } else if (notTheir) {
+          assert.equal(res.status, 404, what)
         } else if (def.method === 'get') {
           assert.ok(res.status === 200 || res.status === 303 || res.status === 302, what)
           if (role && res.status !== 200)
@@ -270,7 +333,7 @@ for (const role of [null, ...ROLES] as const) {
 
     for (const def of defs.filter(d => d.method === 'post')) {
       const path = resolvePath(def.path, own)
-      const allowed = allows(def.access, role)
+      const allowed = allows(def, role)
       it(`${label(def)}: refused without a valid token, and nothing changes`, async () => {
         for (const attempt of attempts(def, actor)) {
           const res = await attempt.send(actor.browser.agent, path)

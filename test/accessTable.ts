@@ -1,0 +1,202 @@
+import type { Role } from '../src/domain/roles'
+
+/**
+ * Who may use each route, written by hand from the roles in PRODUCT.md, NOT derived from the RouteDefs: the access
+ * test checks the code against this table, so changing a route's roles fails until this table is changed too.
+ *
+ * KW Key Worker · SO Supervising Officer · EA Establishment admin · NP National policy team
+ * 'public': anyone, signed in or not · 'signed-in': any signed-in user, whatever their roles
+ *
+ * The reasoning, row by row where it is not obvious:
+ * - Prisoners, staff, hubs, the directory, guidance, worksheets, the booklet and referrals are read by everyone with
+ *   a role in the establishment (the national team reads every establishment's).
+ * - Only the establishment admin changes the establishment's records (prisoners, units, staff, hubs, rooms, local
+ *   booklet part, imports); the national team sets national policy, national guidance and national worksheets, and
+ *   may edit an establishment's settings and directory (national services live there too).
+ * - Allocation and cover are the Supervising Officer's job; the admin may do it as well. Neither the Key Worker nor
+ *   the national team allocates.
+ * - Recording a session is for Key Workers and the Supervising Officers who cover them. The admin amends and deletes
+ *   entries (with a reason); the national team only reads.
+ * - "My caseload" belongs to those who hold one (Key Workers, and Supervising Officers who cover); "My sessions" to
+ *   Key Workers only; "Sessions due" and statistics to those who oversee delivery.
+ * - Users, the audit trail and the email outbox are for admins and the national team; a Key Worker never reads the
+ *   audit trail.
+ */
+type Who = 'public' | 'signed-in' | string
+
+export const ACCESS_TABLE: Record<string, Who> = {
+  'GET /sign-in': 'public',
+  'POST /sign-in': 'public',
+  'POST /sign-out': 'signed-in',
+  'GET /account/password': 'signed-in',
+  'POST /account/password': 'signed-in',
+  'POST /establishment/switch': 'signed-in',
+  'GET /': 'signed-in',
+
+  'GET /establishments': 'NP',
+  'GET /establishments/new': 'NP',
+  'POST /establishments/new': 'NP',
+  'GET /establishment/settings': 'EA NP',
+  'POST /establishment/settings': 'EA NP',
+  'GET /national/policy': 'NP',
+  'POST /national/policy': 'NP',
+
+  'GET /prisoners': 'KW SO EA NP',
+  'GET /prisoners/new': 'EA',
+  'POST /prisoners/new': 'EA',
+  'GET /prisoners/:prisonNumber': 'KW SO EA NP',
+  'GET /prisoners/:prisonNumber/edit': 'EA',
+  'POST /prisoners/:prisonNumber/edit': 'EA',
+
+  'GET /units': 'EA NP',
+  'GET /units/new': 'EA',
+  'POST /units/new': 'EA',
+  'GET /units/:unitId/edit': 'EA',
+  'POST /units/:unitId/edit': 'EA',
+
+  'GET /staff': 'KW SO EA NP',
+  'GET /staff/new': 'EA',
+  'POST /staff/new': 'EA',
+  'GET /staff/:staffId': 'KW SO EA NP',
+  'GET /staff/:staffId/edit': 'EA',
+  'POST /staff/:staffId/edit': 'EA',
+
+  'GET /users': 'EA NP',
+  'GET /users/new': 'EA NP',
+  'POST /users/new': 'EA NP',
+  'GET /users/:userId': 'EA NP',
+  'POST /users/:userId/roles': 'EA NP',
+  'POST /users/:userId/enabled': 'EA NP',
+  'POST /users/:userId/password': 'EA NP',
+  'POST /users/:userId/remove': 'EA NP',
+  'GET /audit': 'EA NP',
+
+  'GET /allocate': 'SO EA',
+  'GET /allocate/preview': 'SO EA',
+  'POST /allocate/confirm': 'SO EA',
+  'GET /allocate/rebalance': 'SO EA',
+  'POST /allocate/rebalance/confirm': 'SO EA',
+  'GET /staff/:staffId/cover': 'SO EA',
+  'POST /staff/:staffId/cover': 'SO EA',
+  'GET /caseload': 'KW SO',
+  'GET /prisoners/:prisonNumber/allocate': 'SO EA',
+  'POST /prisoners/:prisonNumber/allocate': 'SO EA',
+  'GET /prisoners/:prisonNumber/deallocate': 'SO EA',
+  'POST /prisoners/:prisonNumber/deallocate': 'SO EA',
+
+  'GET /prisoners/:prisonNumber/sessions/new': 'KW SO',
+  'POST /prisoners/:prisonNumber/sessions': 'KW SO',
+  'GET /sessions/drafts': 'KW SO',
+  'GET /sessions/:sessionId/edit': 'KW SO',
+  'POST /sessions/:sessionId/draft': 'KW SO',
+  'POST /sessions/:sessionId/submit': 'KW SO',
+  'GET /sessions/:sessionId': 'KW SO EA NP',
+  'GET /sessions/:sessionId/amend': 'KW SO EA',
+  'POST /sessions/:sessionId/amend': 'KW SO EA',
+  'GET /sessions/:sessionId/delete': 'EA',
+  'POST /sessions/:sessionId/delete': 'EA',
+
+  'GET /hubs': 'KW SO EA NP',
+  'GET /hubs/new': 'EA',
+  'POST /hubs/new': 'EA',
+  'GET /hubs/my-bookings': 'KW SO EA',
+  'GET /hubs/book': 'KW SO EA',
+  'POST /hubs/book': 'KW SO EA',
+  'GET /hubs/bookings/:bookingId/cancel': 'KW SO EA',
+  'POST /hubs/bookings/:bookingId/cancel': 'KW SO EA',
+  'GET /hubs/rooms/:roomId/edit': 'EA',
+  'POST /hubs/rooms/:roomId/edit': 'EA',
+  'GET /hubs/:hubId': 'KW SO EA NP',
+  'GET /hubs/:hubId/edit': 'EA',
+  'POST /hubs/:hubId/edit': 'EA',
+  'GET /hubs/:hubId/rooms/new': 'EA',
+  'POST /hubs/:hubId/rooms/new': 'EA',
+
+  'GET /staff/:staffId/key-work-time': 'KW SO EA NP',
+  'POST /staff/:staffId/key-work-time': 'SO EA',
+  'POST /staff/:staffId/key-work-time/:slotId/remove': 'SO EA',
+  'GET /my-sessions': 'KW',
+  'POST /my-sessions/book': 'KW',
+  'GET /sessions-due': 'SO EA NP',
+
+  'GET /import': 'EA',
+  'POST /import': 'EA',
+  'GET /import/result': 'EA',
+
+  'GET /directory': 'KW SO EA NP',
+  'GET /directory/check-due': 'EA NP',
+  'GET /directory/services/new': 'EA NP',
+  'POST /directory/services/new': 'EA NP',
+  'GET /directory/services/:serviceId': 'KW SO EA NP',
+  'GET /directory/services/:serviceId/edit': 'EA NP',
+  'POST /directory/services/:serviceId/edit': 'EA NP',
+  'POST /directory/services/:serviceId/checked': 'EA NP',
+  'GET /directory/export': 'KW SO EA NP',
+  'POST /directory/export': 'KW SO EA NP',
+  'GET /directory/import': 'EA NP',
+  'POST /directory/import': 'EA NP',
+  'GET /directory/import/result': 'EA NP',
+  'GET /api/hsds/services': 'KW SO EA NP',
+  'GET /api/hsds/services/:serviceId': 'KW SO EA NP',
+
+  'GET /guidance': 'signed-in',
+  'GET /guidance/versions': 'signed-in',
+  'GET /guidance/changes': 'signed-in',
+  'GET /guidance/edit': 'NP',
+  'POST /guidance/edit': 'NP',
+  'GET /booklet': 'KW SO EA NP',
+  'GET /booklet.pdf': 'KW SO EA NP',
+  'GET /booklet/introduction': 'EA',
+  'POST /booklet/introduction': 'EA',
+  'GET /worksheets': 'KW SO EA NP',
+  'GET /worksheets/new': 'EA NP',
+  'POST /worksheets/new': 'EA NP',
+  'GET /worksheets/:worksheetId.pdf': 'KW SO EA NP',
+  'GET /worksheets/:worksheetId': 'KW SO EA NP',
+  'GET /worksheets/:worksheetId/edit': 'EA NP',
+  'POST /worksheets/:worksheetId/edit': 'EA NP',
+
+  'GET /referrals': 'KW SO EA NP',
+  'GET /referrals/:referralId': 'KW SO EA NP',
+  'POST /referrals/:referralId': 'KW SO',
+  'GET /outbox': 'EA NP',
+  'GET /outbox/:emailId': 'EA NP',
+
+  'GET /prisoners/:prisonNumber/timeline': 'KW SO EA NP',
+  'GET /prisoners/:prisonNumber/timeline/print': 'KW SO EA NP',
+  'GET /statistics': 'SO EA NP',
+  'GET /statistics.csv': 'SO EA NP',
+}
+
+const ABBREVIATIONS: Record<string, Role> = {
+  KW: 'KEY_WORKER',
+  SO: 'SUPERVISING_OFFICER',
+  EA: 'ESTABLISHMENT_ADMIN',
+  NP: 'NATIONAL_POLICY',
+}
+
+/** Whether the table lets `role` (null: signed out) use the route labelled `label` ("GET /path"). */
+export function tableAllows(label: string, role: Role | null): boolean {
+  const who = ACCESS_TABLE[label]
+  if (who === undefined)
+    throw new Error(`${label} is not in test/accessTable.ts: add it with the roles that may use it`)
+  if (who === 'public') return true
+  if (role === null) return false
+  if (who === 'signed-in') return true
+  return who.split(' ').some(abbreviation => {
+    const r = ABBREVIATIONS[abbreviation]
+    if (!r) throw new Error(`${label}: unknown role abbreviation ${abbreviation} in test/accessTable.ts`)
+    return r === role
+  })
+}
+
+/** The table's roles for a route, in the same shape as a RouteDef's access, to compare the two exactly. */
+export function tableAccess(label: string): 'public' | 'signed-in' | Role[] {
+  const who = ACCESS_TABLE[label]
+  if (who === undefined) throw new Error(`${label} is not in test/accessTable.ts`)
+  if (who === 'public' || who === 'signed-in') return who
+  return who
+    .split(' ')
+    .map(a => ABBREVIATIONS[a]!)
+    .sort()
+}
