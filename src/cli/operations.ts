@@ -63,7 +63,10 @@ export function registerOperations(program: Command) {
     .requiredOption('--username <name>', 'sign-in name: lowercase letters, digits, dots and hyphens')
     .requiredOption('--name <display name>', 'the name shown in the service')
     .option('--email <email>')
-    .option('--password <password>', 'at least 12 characters; omit for single sign-on only (no local password)')
+    .option(
+      '--password <password>',
+      'at least 12 characters, not a common one, changed at first sign-in; omit for single sign-on only',
+    )
     .option(
       '--role <roles...>',
       `ROLE@CODE, one or more: ${ROLES.join(', ')}, each with @ and an establishment code (not needed for NATIONAL_POLICY)`,
@@ -109,6 +112,8 @@ export function registerOperations(program: Command) {
           email: opts.email ?? null,
           password: opts.password ?? null,
           roles,
+          // an operator chooses it for someone else: the whole password policy, and changed at first sign-in
+          mustChangePassword: true,
         })
         if (!r.ok) {
           console.error(Object.values(r.errors).join('\n'))

@@ -102,6 +102,40 @@ describe('backup and restore (SQLite)', () => {
     assert.equal(fs.existsSync(path.join(dir, 'x.sqlite')), false)
   })
 
+  it('refuses a common password from the command line, and makes the one it sets be changed at first sign-in', async () => {
+    const file = path.join(dir, 'cli-password.sqlite')
+    const env = { ...process.env, DATABASE_URL: `sqlite:${file}`, LOG_LEVEL: 'silent' }
+    const create = (username: string, password: string) =>
+      run(
+        'node',
+        [
+          'bin/keywork.js',
+          'users',
+          'create',
+          '--username',
+          username,
+          '--name',
+          'Ops',
+          '--role',
+          'NATIONAL_POLICY',
+        ].concat(['--password', password]),
+        { cwd: root, env },
+      )
+    await assert.rejects(create('ops.common', 'password123456'), (err: { code: number; stderr: string }) => {
+      assert.equal(err.code, 1)
+      assert.match(err.stderr, /common/i)
+      return true
+    })
+    await create('ops.fine', 'a long enough password')
+    const s = buildServices({
+      ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }),
+      database: { kind: 'sqlite', file },
+    })
+    const rows = await s.db.db.selectFrom('users').select(['username', 'must_change_password']).execute()
+    await s.close()
+    assert.deepEqual(rows, [{ username: 'ops.fine', must_change_password: 1 }])
+  })
+
   it('runs from the command line: audit verify exits 1 on a tampered trail', async () => {
     const file = path.join(dir, 'cli.sqlite')
     const env = { ...process.env, DATABASE_URL: `sqlite:${file}`, LOG_LEVEL: 'silent' }
