@@ -149,3 +149,48 @@ describe('validating rows', () => {
     }
   })
 })
+
+describe('what a message repeats from the file is short', () => {
+  const HEAD = 'Prison number,First name,Last name,Date of birth,Reception date,Residential unit'
+  const long = (c: string) => c.repeat(100_000)
+
+  it('a long heading is cut to an excerpt, in a problem and in the columns it names', () => {
+    const heading = `Prison${long('_')}number`
+    assert.equal(
+      problemOf(() => prisonerMap(['NOMS id', heading, 'Forename', 'Surname', 'DOB', 'Received'])),
+      `The columns "NOMS id" and "Prison${'_'.repeat(54)}…" both give the prison number: keep only one of them`,
+    )
+    const table = parseCsv(
+      `${heading},First name,Last name,Date of birth,Reception date\nnot a number,A,B,1990-01-01,2024-01-01\n`,
+    )
+    const v = validateRows(table, prisonerMap(table.headers), prisonerKind, [])
+    assert.deepEqual(
+      v.errors.map(e => e.column),
+      [`Prison${'_'.repeat(54)}…`],
+    )
+  })
+
+  it('ignored columns: 20 named, as excerpts, then how many more', () => {
+    const unknown = [`Notes${long('x')}`, ...Array.from({ length: 99 }, (_, i) => `Extra ${i + 1}`)]
+    const map = prisonerMap(['NOMS id', 'Forename', 'Surname', 'DOB', 'Received', ...unknown])
+    assert.deepEqual(map.ignored, [
+      `Notes${'x'.repeat(55)}…`,
+      ...Array.from({ length: 19 }, (_, i) => `Extra ${i + 1}`),
+      'and 80 more',
+    ])
+  })
+
+  it('a key on many rows lists 10 of them, and no reason repeats a long value', () => {
+    const rows = Array.from({ length: 30 }, () => 'A1234BC,A,B,1990-01-01,2024-01-01,')
+    rows.push(`A1235BC,A,B,1990-01-01,2024-01-01,${long('U')}`)
+    const table = parseCsv(`${HEAD}\n${rows.join('\n')}\n`)
+    const v = validateRows(table, prisonerMap(table.headers), prisonerKind, [
+      { id: 1, code: 'HB1', name: 'Houseblock 1' },
+    ])
+    assert.equal(
+      v.errors[0]!.reason,
+      'Prison number A1234BC is on more than one row (rows 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, and 20 more)',
+    )
+    for (const e of v.errors) assert.ok(e.reason.length < 200, e.reason.slice(0, 300))
+  })
+})

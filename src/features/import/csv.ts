@@ -1,4 +1,5 @@
 import { CsvError, parse } from 'csv-parse/sync'
+import { excerpt } from '../../domain/untrusted'
 
 // Reading a CSV file into a table: pure, no I/O. Every problem with the file as a whole is a FileProblem
 // with a message written for the person who uploaded it.
@@ -56,7 +57,7 @@ export function parseCsv(text: string): CsvTable {
           'Open the file in a spreadsheet and save it again as CSV UTF-8.',
       )
     if (err instanceof CsvError)
-      throw new FileProblem(`The file is not a valid CSV file (line ${err.lines}): ${err.message}`)
+      throw new FileProblem(`The file is not a valid CSV file (line ${err.lines}): ${excerpt(err.message, 200)}`)
     throw err
   }
   const isBlank = (cells: string[]) => cells.every(c => c.trim() === '')
@@ -90,11 +91,15 @@ export function normaliseHeader(h: string): string {
   return h.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '')
 }
 
+/** The ignored columns a report names: the rest are counted ("and 3 more"). */
+export const IGNORED_SHOWN = 20
+
 export interface ColumnMap<F extends string> {
   /** field -> index of its column in the file */
   columns: Map<F, number>
-  /** the heading of each mapped field as written in the file, for error messages */
+  /** the heading of each mapped field as written in the file (an excerpt of it), for error messages */
   headings: Map<F, string>
+  /** the headings of the ignored columns, as excerpts; after IGNORED_SHOWN of them, "and N more" */
   ignored: string[]
 }
 
@@ -124,13 +129,16 @@ export function mapColumns<F extends string>(
     const first = headings.get(field)
     if (first !== undefined) {
       problems.push(
-        `The columns "${first}" and "${h}" both give the ${labels[field].toLowerCase()}: keep only one of them`,
+        `The columns "${first}" and "${excerpt(h)}" both give the ${labels[field].toLowerCase()}: keep only one of them`,
       )
       return
     }
     columns.set(field, i)
-    headings.set(field, h)
+    headings.set(field, excerpt(h))
   })
+  if (ignored.length > IGNORED_SHOWN)
+    ignored.splice(IGNORED_SHOWN, Infinity, `and ${(ignored.length - IGNORED_SHOWN).toLocaleString('en-GB')} more`)
+  ignored.forEach((h, i) => (ignored[i] = excerpt(h)))
   const missing = required.filter(f => !columns.has(f)).map(f => `"${labels[f]}"`)
   if (missing.length)
     problems.unshift(

@@ -1,3 +1,4 @@
+import { excerpt, limitedList } from '../../domain/untrusted'
 import type { ColumnMap, CsvTable } from './csv'
 import type { KindSpec } from './kinds'
 
@@ -112,8 +113,8 @@ export function validateRows<R, F extends keyof R & string>(
             row,
             spec.unitField,
             units.length
-              ? `${code} is not a residential unit of this establishment; use one of: ${unitList}`
-              : `${code} is not a residential unit of this establishment, which has no units yet: add the units first`,
+              ? `${excerpt(code)} is not a residential unit of this establishment; use one of: ${unitList}`
+              : `${excerpt(code)} is not a residential unit of this establishment, which has no units yet: add the units first`,
           )
       }
     }
@@ -122,9 +123,14 @@ export function validateRows<R, F extends keyof R & string>(
 
   for (const [key, rows] of rowsByKey) {
     if (rows.length < 2) continue
-    const where = rows.join(', ')
+    // one list for all the rows (a key on 10,000 rows must not make 10,000 lists of 10,000)
+    const where = limitedList(rows.map(String), 10)
     for (const row of rows)
-      addError(row, spec.keyField, `${spec.labels[spec.keyField]} ${key} is on more than one row (rows ${where})`)
+      addError(
+        row,
+        spec.keyField,
+        `${spec.labels[spec.keyField]} ${excerpt(key)} is on more than one row (rows ${where})`,
+      )
   }
 
   const keysOnBadRows = () => {

@@ -3,6 +3,7 @@
 import { formatDate } from '../../domain/dates'
 import { NOT_DELIVERED_REASONS } from '../../domain/sessions'
 import { type Figures, REASONS, type WeekPoint } from '../../domain/statistics'
+import { defuseFormula } from '../../domain/untrusted'
 
 export type Kind = 'count' | 'decimal' | 'percent' | 'days'
 
@@ -85,8 +86,7 @@ export function formatChange(row: Pick<FigureRow, 'current' | 'previous' | 'kind
 export function csvField(value: string | number | null): string {
   if (value === null) return ''
   if (typeof value === 'number') return Number.isFinite(value) ? String(Number(value.toFixed(4))) : ''
-  let v = value
-  if (/^[=+\-@\t\r]/.test(v)) v = `'${v}`
+  const v = defuseFormula(value)
   return /[",\r\n]/.test(v) || v !== v.trim() ? `"${v.replaceAll('"', '""')}"` : v
 }
 

@@ -68,6 +68,10 @@ describe('HSDS pages and API', () => {
     assert.match(res.text, /<h1 class="govuk-heading-l">Import a services directory<\/h1>/)
     assert.match(res.text, /enctype="multipart\/form-data"/)
     assert.match(res.text, /smaller than 20 MB/)
+    assert.match(
+      res.text,
+      /keywork reads at most 50 files from a zip, 30 MB in one file and 50 MB in all once unzipped/,
+    )
   })
 
   it('asks for a file when none is chosen', async () => {

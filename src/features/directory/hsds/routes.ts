@@ -9,6 +9,7 @@ import { type RouteDef, get, param, post, postOwnUpload } from '../../../web/rou
 import type { Problem } from './model'
 import type { Owner, Scope } from './repository'
 import { HSDS_FILE_LIMIT_BYTES, type HsdsImportReport } from './service'
+import { limitsText } from './unzip'
 
 const EVERYONE = ROLES
 const IMPORTERS = ['ESTABLISHMENT_ADMIN', 'NATIONAL_POLICY'] as const
@@ -74,6 +75,7 @@ export function hsdsRoutes(s: Services): RouteDef[] {
       problemsTotal: problems.length,
       fileName: extra.fileName,
       limitMb: LIMIT_MB,
+      zipLimits: limitsText(),
     })
   }
 

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'
 import addFormatsModule from 'ajv-formats'
+import { excerpt } from '../../../domain/untrusted'
 import type { Problem } from './model'
 
 /**
@@ -103,7 +104,7 @@ export function tabularTables(): Map<string, TabularTable> {
 export function problemOf(e: ErrorObject, at: string): Problem {
   const where = `${at}${e.instancePath}`
   if (e.keyword === 'additionalProperties') {
-    const field = String((e.params as { additionalProperty: string }).additionalProperty)
+    const field = excerpt((e.params as { additionalProperty: string }).additionalProperty)
     return { path: `${where}/${field}`, message: `unknown field "${field}": HSDS 3.0 has no such field here` }
   }
   if (e.keyword === 'required') {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { Database } from '../../../db/types'
 import { searchTextOf } from '../../../domain/directory'
+import { excerpt } from '../../../domain/untrusted'
 import type { Actor, AuditService } from '../../audit/service'
 import { type HsdsObject, type Snapshot, organizationFields, serviceFields, toHsdsServices } from './exportJson'
 import {
@@ -15,13 +16,12 @@ import {
   type TableName,
   provisionAttributeId,
 } from './model'
-import { type Reading, readServices } from './readJson'
+import { isZip } from './read'
+import { readInWorker } from './readWorker'
 import { type Owner, type Scope, hsdsRepository } from './repository'
-import { serviceProblems } from './schemas'
-import { readTabular, toTabularFiles, toZip, unzipTabular } from './tabular'
+import { toTabularFiles, toZip } from './tabular'
 
-/** The largest HSDS file keywork imports (web upload and command line). */
-export const HSDS_FILE_LIMIT_BYTES = 20 * 1024 * 1024
+export { HSDS_FILE_LIMIT_BYTES } from './read'
 
 export type HsdsFormat = 'json' | 'zip'
 
@@ -38,12 +38,6 @@ export interface HsdsImportReport {
 
 export type HsdsImportOutcome =
   { status: 'rejected'; fileName: string; problems: Problem[] } | { status: 'imported'; report: HsdsImportReport }
-
-const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04]
-
-function isZip(bytes: Uint8Array): boolean {
-  return ZIP_MAGIC.every((b, i) => bytes[i] === b)
-}
 
 function rowsOf(bundle: Bundle, table: TableName): Located<Record<string, unknown>>[] {
   return bundle[table] as unknown as Located<Record<string, unknown>>[]
@@ -180,41 +174,6 @@ export function hsdsService(db: Kysely<Database>, audit: AuditService) {
     }
   }
 
-  function read(bytes: Uint8Array, knownTermIds: Set<string>): Reading | Problem[] {
-    if (bytes.length === 0) return [{ path: '/', message: 'The selected file is empty' }]
-    if (bytes.length > HSDS_FILE_LIMIT_BYTES)
-      return [{ path: '/', message: `The file must be smaller than ${HSDS_FILE_LIMIT_BYTES / 1024 / 1024} MB` }]
-    if (isZip(bytes)) {
-      const { files, problems } = unzipTabular(bytes)
-      if (problems.length) return problems
-      return readTabular(files, knownTermIds)
-    }
-    let text: string
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '')
-    } catch {
-      return [{ path: '/', message: 'The file is not UTF-8 text: save it as UTF-8' }]
-    }
-    if (text.trim() === '') return [{ path: '/', message: 'The selected file is empty' }]
-    let value: unknown
-    try {
-      value = JSON.parse(text)
-    } catch (e) {
-      return [
-        {
-          path: '/',
-          message: `The file is not valid JSON (${(e as Error).message}). Upload an HSDS JSON file or a zip of HSDS CSV files`,
-        },
-      ]
-    }
-    if (!Array.isArray(value))
-      return [{ path: '/', message: 'must be an array of HSDS services: the file should start with [' }]
-    if (value.length === 0) return [{ path: '/', message: 'The file holds no services' }]
-    const problems = value.flatMap((s, i) => serviceProblems(s, `/${i}`))
-    if (problems.length) return problems
-    return readServices(value)
-  }
-
   /** Drops exact repeats (an organisation or a location nested in several services); reports any other repeat. */
   function dedupe(bundle: Bundle, problems: Problem[]) {
     for (const table of TABLES) {
@@ -257,7 +216,7 @@ export function hsdsService(db: Kysely<Database>, audit: AuditService) {
       if (!terms.has(row.taxonomy_term_id))
         problems.push({
           path: fieldAt(at, 'taxonomy_term_id'),
-          message: `unknown taxonomy term "${row.taxonomy_term_id}": use a keywork pathway term`,
+          message: `unknown taxonomy term "${excerpt(row.taxonomy_term_id)}": use a keywork pathway term`,
         })
 
     for (const [table, column] of NOT_BLANK)
@@ -326,7 +285,7 @@ export function hsdsService(db: Kysely<Database>, audit: AuditService) {
         if (typeof id === 'string' && !visible(ref.to, id))
           problems.push({
             path: fieldAt(at, ref.column),
-            message: `refers to ${RESOURCE_TYPE[ref.to]} "${id}", which is neither in the file nor in ${scopeName(owner)}`,
+            message: `refers to ${RESOURCE_TYPE[ref.to]} "${excerpt(id)}", which is neither in the file nor in ${scopeName(owner)}`,
           })
       }
     const allIds = new Set(TABLES.flatMap(t => [...inFile.get(t)!.keys()]))
@@ -334,7 +293,7 @@ export function hsdsService(db: Kysely<Database>, audit: AuditService) {
       if (!allIds.has(row.resource_id))
         problems.push({
           path: fieldAt(at, 'resource_id'),
-          message: `refers to "${row.resource_id}", which is not a record in the file`,
+          message: `refers to "${excerpt(row.resource_id)}", which is not a record in the file`,
         })
 
     const result: Plan = { inserts: new Map(), updates: new Map(), unchanged: 0 }
@@ -383,7 +342,7 @@ export function hsdsService(db: Kysely<Database>, audit: AuditService) {
           if (typeof pid === 'string' && visible(p.table as 'services', pid) && !writable(p.table, pid)) {
             problems.push({
               path: fieldAt(at, p.column),
-              message: `cannot be added to ${RESOURCE_TYPE[p.table]} "${pid}": it is not part of ${scopeName(owner)}`,
+              message: `cannot be added to ${RESOURCE_TYPE[p.table]} "${excerpt(pid)}": it is not part of ${scopeName(owner)}`,
             })
             break
           }
@@ -487,7 +446,7 @@ export function hsdsService(db: Kysely<Database>, audit: AuditService) {
         PROVISION_TERMS.internal.id,
         PROVISION_TERMS.external.id,
       ])
-      const reading = read(bytes, termIds)
+      const reading = await readInWorker(bytes, termIds)
       if (Array.isArray(reading)) return { status: 'rejected', fileName, problems: reading }
       const problems = [...reading.problems]
       const bundle = reading.bundle

@@ -1,8 +1,9 @@
 import { CsvError, parse } from 'csv-parse/sync'
-import { strToU8, unzipSync, zipSync } from 'fflate'
+import { strToU8, zipSync } from 'fflate'
 import { PROVISIONS } from '../../../domain/directory'
+import { defuseFormula, excerpt, restoreFormula } from '../../../domain/untrusted'
 import { type Snapshot, extensionToHsds, termObjects } from './exportJson'
-import { COLUMNS, CSV_FILE, type Problem, PROVISION_TERMS, TABLES, type TableName, provisionAttributeId } from './model'
+import { COLUMNS, CSV_FILE, PROVISION_TERMS, TABLES, type TableName, provisionAttributeId } from './model'
 import { Reader, type Reading, rowOf } from './readJson'
 import { problemOf, tabularTables } from './schemas'
 
@@ -11,10 +12,14 @@ import { problemOf, tabularTables } from './schemas'
  * the scalar columns HSDS defines for it, in the schema's order, so any HSDS tool can read it.
  */
 
-/** One CSV field (RFC 4180): quoted when it holds a comma, a quote, a line break or edge spaces. */
+/**
+ * One CSV field (RFC 4180): quoted when it holds a comma, a quote, a line break or edge spaces. Text a spreadsheet
+ * would run as a formula is defused (a phone number "+44 …" too); readTabular undoes it, so the round trip is exact.
+ * Numbers are written as numbers: a negative longitude stays a number for other HSDS tools.
+ */
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return ''
-  const s = typeof value === 'string' ? value : String(value)
+  const s = typeof value === 'string' ? defuseFormula(value) : String(value)
   return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replaceAll('"', '""')}"` : s
 }
 
@@ -111,42 +116,6 @@ const REQUIRED_REFS: Partial<Record<TableName, string[]>> = {
   locations: ['name'],
 }
 
-/** Unzips the tabular form; problems for a bad zip, an unknown file or a file that is not UTF-8. */
-export function unzipTabular(bytes: Uint8Array): { files: Map<string, string>; problems: Problem[] } {
-  const problems: Problem[] = []
-  const files = new Map<string, string>()
-  let entries: Record<string, Uint8Array>
-  try {
-    entries = unzipSync(bytes)
-  } catch (e) {
-    return { files, problems: [{ path: '/', message: `The zip file cannot be opened: ${(e as Error).message}` }] }
-  }
-  const tables = tabularTables()
-  const hsdsFiles = new Set([...tables.values()].map(t => t.file))
-  const decoder = new TextDecoder('utf-8', { fatal: true })
-  for (const [fullName, data] of Object.entries(entries)) {
-    if (fullName.endsWith('/')) continue
-    const name = fullName.split('/').pop() ?? fullName
-    if (name.startsWith('.') || fullName.startsWith('__MACOSX/')) continue
-    if (!hsdsFiles.has(name)) {
-      problems.push({ path: fullName, message: 'is not a file of the HSDS tabular form (organizations.csv, ...)' })
-      continue
-    }
-    if (files.has(name)) {
-      problems.push({ path: fullName, message: `the zip holds ${name} more than once` })
-      continue
-    }
-    try {
-      files.set(name, decoder.decode(data).replace(/^\uFEFF/, ''))
-    } catch {
-      problems.push({ path: name, message: 'is not UTF-8 text: save it as CSV UTF-8' })
-    }
-  }
-  if (!problems.length && files.size === 0)
-    problems.push({ path: '/', message: 'The zip file holds no CSV files of the HSDS tabular form' })
-  return { files, problems }
-}
-
 /** The tabular form, as rows: every cell checked against the strict HSDS schema of its table. */
 export function readTabular(files: Map<string, string>, knownTermIds: Set<string>): Reading {
   const reader = new Reader()
@@ -159,7 +128,7 @@ export function readTabular(files: Map<string, string>, knownTermIds: Set<string
       records = parse(text, { relax_column_count: false, skip_empty_lines: true }) as string[][]
     } catch (e) {
       const line = e instanceof CsvError ? ` (line ${String((e as CsvError & { lines?: number }).lines ?? '?')})` : ''
-      reader.problem(table.file, `is not a valid CSV file${line}: ${(e as Error).message}`)
+      reader.problem(table.file, `is not a valid CSV file${line}: ${excerpt((e as Error).message, 200)}`)
       continue
     }
     const [header, ...data] = records
@@ -170,12 +139,12 @@ export function readTabular(files: Map<string, string>, knownTermIds: Set<string
     header.forEach(h => {
       if (!types.has(h)) {
         reader.problem(
-          `${table.file}, column ${h}`,
-          `unknown column "${h}": HSDS 3.0 has no such field in ${table.file}`,
+          `${table.file}, column ${excerpt(h)}`,
+          `unknown column "${excerpt(h)}": HSDS 3.0 has no such field in ${table.file}`,
         )
         headerOk = false
       } else if (seen.has(h)) {
-        reader.problem(`${table.file}, column ${h}`, 'the column appears more than once')
+        reader.problem(`${table.file}, column ${excerpt(h)}`, 'the column appears more than once')
         headerOk = false
       }
       seen.add(h)
@@ -186,7 +155,7 @@ export function readTabular(files: Map<string, string>, knownTermIds: Set<string
       const at = `${table.file} row ${i + 2}`
       const o: Record<string, unknown> = {}
       header.forEach((h, j) => {
-        const v = cells[j] ?? ''
+        const v = restoreFormula(cells[j] ?? '')
         if (v === '') {
           if (table.required.has(h)) o[h] = ''
           return
@@ -202,7 +171,7 @@ export function readTabular(files: Map<string, string>, knownTermIds: Set<string
       }
       if (table.name === 'taxonomy_term' || table.name === 'taxonomy') {
         if (table.name === 'taxonomy_term' && !knownTermIds.has(String(o.id)))
-          reader.problem(`${at}, id`, `unknown taxonomy term "${String(o.id)}": keywork knows only its own terms`)
+          reader.problem(`${at}, id`, `unknown taxonomy term "${excerpt(o.id)}": keywork knows only its own terms`)
         return
       }
       if (!ours) {

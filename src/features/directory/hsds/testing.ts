@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import zlib from 'node:zlib'
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
 import addFormatsModule from 'ajv-formats'
 import { parse } from 'csv-parse/sync'
@@ -124,4 +125,88 @@ export function withFreshIds<T>(value: T): T {
     },
   )
   return JSON.parse(text) as T
+}
+
+/** One entry of a zip written by zipOf: its data as stored (deflated when method is 8). */
+export interface RawEntry {
+  name: string
+  stored: Uint8Array
+  method: 0 | 8
+  crc: number
+  /** the unzipped size the zip declares (a zip bomb may lie) */
+  size: number
+}
+
+/** A zip of the entries as given, declared sizes included: zip bombs that fflate would not write. */
+export function zipOf(entries: RawEntry[]): Buffer {
+  const locals: Buffer[] = []
+  const centrals: Buffer[] = []
+  let offset = 0
+  for (const e of entries) {
+    const name = Buffer.from(e.name)
+    const local = Buffer.alloc(30)
+    local.writeUInt32LE(0x04034b50, 0)
+    local.writeUInt16LE(20, 4)
+    local.writeUInt16LE(e.method, 8)
+    local.writeUInt16LE(0x21, 12) // 1980-01-01
+    local.writeUInt32LE(e.crc >>> 0, 14)
+    local.writeUInt32LE(e.stored.length, 18)
+    local.writeUInt32LE(e.size, 22)
+    local.writeUInt16LE(name.length, 26)
+    const central = Buffer.alloc(46)
+    central.writeUInt32LE(0x02014b50, 0)
+    central.writeUInt16LE(20, 4)
+    central.writeUInt16LE(20, 6)
+    central.writeUInt16LE(e.method, 10)
+    central.writeUInt16LE(0x21, 14)
+    central.writeUInt32LE(e.crc >>> 0, 16)
+    central.writeUInt32LE(e.stored.length, 20)
+    central.writeUInt32LE(e.size, 24)
+    central.writeUInt16LE(name.length, 28)
+    central.writeUInt32LE(offset, 42)
+    locals.push(local, name, Buffer.from(e.stored))
+    centrals.push(central, name)
+    offset += 30 + name.length + e.stored.length
+  }
+  const cd = Buffer.concat(centrals)
+  const end = Buffer.alloc(22)
+  end.writeUInt32LE(0x06054b50, 0)
+  end.writeUInt16LE(entries.length, 8)
+  end.writeUInt16LE(entries.length, 10)
+  end.writeUInt32LE(cd.length, 12)
+  end.writeUInt32LE(offset, 16)
+  return Buffer.concat([...locals, cd, end])
+}
+
+/**
+ * A zip bomb entry: `megabytes` MB of one repeated byte after `head`, deflated by zlib a megabyte at a time (so the
+ * test never holds the whole text), declaring its true size unless `declared` says otherwise.
+ */
+export async function bombEntry(
+  name: string,
+  megabytes: number,
+  opts: { head?: string; declared?: number } = {},
+): Promise<RawEntry> {
+  const deflate = zlib.createDeflateRaw({ level: 9 })
+  const out: Buffer[] = []
+  deflate.on('data', (c: Buffer) => out.push(c))
+  const done = new Promise(resolve => deflate.on('end', resolve))
+  const head = Buffer.from(opts.head ?? '')
+  const mb = Buffer.alloc(1024 * 1024, 'a')
+  let crc = zlib.crc32(head)
+  deflate.write(head)
+  for (let i = 0; i < megabytes; i++) {
+    crc = zlib.crc32(mb, crc)
+    if (!deflate.write(mb)) await new Promise(resolve => deflate.once('drain', resolve))
+  }
+  deflate.end()
+  await done
+  const size = head.length + megabytes * 1024 * 1024
+  return { name, stored: Buffer.concat(out), method: 8, crc, size: opts.declared ?? size }
+}
+
+/** A small entry, deflated. */
+export function textEntry(name: string, text: string): RawEntry {
+  const data = Buffer.from(text)
+  return { name, stored: zlib.deflateRawSync(data), method: 8, crc: zlib.crc32(data), size: data.length }
 }

@@ -1,0 +1,66 @@
+import { Worker } from 'node:worker_threads'
+import type { Problem } from './model'
+import type { ReadJob } from './readThread'
+import type { Reading } from './readJson'
+
+/**
+ * Reading and checking a large HSDS file takes seconds of CPU (unzipping, CSV parsing, the HSDS schemas): done on the
+ * server's event loop, it would stop every other request meanwhile. It runs in one worker thread instead, started on
+ * the first import and kept (it compiles the HSDS schemas once); the thread does not keep the process alive when idle.
+ */
+
+/** The heap one read may use: a 20 MB file, or 50 MB of CSV files unzipped, needs a few hundred MB at most. */
+const WORKER_HEAP_MB = 1536
+
+type Result = Reading | Problem[]
+
+interface Pending {
+  resolve(result: Result): void
+  reject(error: Error): void
+}
+
+let worker: Worker | undefined
+let nextId = 1
+const pending = new Map<number, Pending>()
+
+function start(): Worker {
+  const w = new Worker(new URL('./readThreadEntry.js', import.meta.url), {
+    execArgv: [],
+    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+  })
+  w.on('message', (m: { id: number; result?: Result; error?: string }) => {
+    const job = pending.get(m.id)
+    if (!job) return
+    pending.delete(m.id)
+    if (pending.size === 0) w.unref()
+    if (m.error !== undefined) job.reject(new Error(`Reading the HSDS file failed: ${m.error}`))
+    else job.resolve(m.result!)
+  })
+  const stopped = (error: Error) => {
+    if (worker === w) worker = undefined
+    const jobs = [...pending.values()]
+    pending.clear()
+    for (const job of jobs)
+      if ((error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY')
+        job.resolve([{ path: '/', message: 'The file is too large to read. Nothing was imported' }])
+      else job.reject(error)
+  }
+  w.on('error', stopped)
+  w.on('exit', code => stopped(new Error(`the HSDS reading thread stopped (exit code ${code})`)))
+  w.unref()
+  return w
+}
+
+/** readHsdsFile (read.ts), in the worker thread. */
+export function readInWorker(bytes: Uint8Array, knownTermIds: Set<string>): Promise<Result> {
+  worker ??= start()
+  const w = worker
+  const id = nextId++
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject })
+    // a pending read keeps the process alive (the command line awaits it with nothing else to do)
+    w.ref()
+    const job: ReadJob = { id, bytes, termIds: [...knownTermIds] }
+    w.postMessage(job)
+  })
+}
