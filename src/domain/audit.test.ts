@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { createHash } from 'node:crypto'
 import { describe, it } from 'node:test'
 import { type ChainedFields, GENESIS_HASH, diff, eventHash, verifyChain } from './audit'
 
@@ -122,5 +123,24 @@ describe('diff', () => {
   it('treats undefined and null alike', () => {
     assert.deepEqual(diff({ a: undefined }, { a: null }), {})
     assert.deepEqual(diff({ a: 1 }, {}), { a: { from: 1, to: null } })
+  })
+})
+
+describe('audit hash format', () => {
+  it('rule: an event hash is SHA-256 of the previous hash, a newline and the JSON array of its fields in order', () => {
+    const fields: ChainedFields = {
+      id: 1,
+      at: '2026-01-01T09:00:00.000Z',
+      user_id: 7,
+      username: 'admin',
+      establishment_id: 2,
+      action: 'create',
+      entity: 'prisoner',
+      entity_id: 'A1234BC',
+      changes: '{"a":1}',
+    }
+    // written out by hand, so that a verifier in another language can follow it
+    const text = `${GENESIS_HASH}\n[1,"2026-01-01T09:00:00.000Z",7,"admin",2,"create","prisoner","A1234BC","{\\"a\\":1}"]`
+    assert.equal(eventHash(GENESIS_HASH, fields), createHash('sha256').update(text).digest('hex'))
   })
 })

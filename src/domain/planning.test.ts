@@ -223,6 +223,20 @@ describe('weekly slots whose validity ranges meet on one day', () => {
     )
   })
 
+  it('rule: the shared range of two weekly slots ends at the earlier end, whichever slot is given first', () => {
+    // a runs Wednesday 3 to Monday 8 June: no Tuesday; b runs all June. They share 3–8 June, which has no Tuesday.
+    const a = weekly(2, '14:00', '16:30', '2026-06-03', '2026-06-08')
+    const b = weekly(2, '14:00', '16:30', '2026-06-01', '2026-06-30')
+    assert.equal(slotsClash(a, b), false)
+    assert.equal(slotsClash(b, a), false)
+  })
+
+  it('rule: a one-off slot clashes with a weekly slot on its weekday, whichever is given first', () => {
+    const tue = weekly(2, '14:00', '16:30')
+    assert.equal(slotsClash(oneOff('2026-06-09', '15:00', '15:30'), tue), true, 'Tuesday 9 June')
+    assert.equal(slotsClash(tue, oneOff('2026-06-09', '15:00', '15:30')), true)
+  })
+
   it('rule: clash agrees with a day-by-day search when ranges meet or overlap by a day (property)', () => {
     // the first slot ends on day e; the second starts between e − 7 and e + 1, so one-day overlaps are common
     const pair = fc

@@ -520,6 +520,17 @@ describe('figures of a world counted by hand (the same world as the statistics f
     near(f.goalsSet, 2, 'goals on officer 100’s sessions')
   })
 
+  it('rule: a histogram entry whose count has fallen to zero or below is no value of the median', () => {
+    // the values 2 and 6 once each: median 4; the 4 (count −1) and 10 (count 0) are not sessions
+    const h = new Map([
+      [2, 1],
+      [4, -1],
+      [6, 1],
+      [10, 0],
+    ])
+    assert.equal(medianOf(h), 4)
+  })
+
   it('rule: figuresOf divides each count by its own base (hand totals)', () => {
     const t = emptyTotals()
     Object.assign(t, {

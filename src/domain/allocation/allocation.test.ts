@@ -8,6 +8,7 @@ import {
   type AllocationPrisoner,
   type AllocationResult,
   EXCLUDED_REASON,
+  NO_OFFICER_REASON,
   NO_ROOM_REASON,
   SCALE,
   Scorer,
@@ -384,6 +385,37 @@ describe('greedy room check and continuity (rules named by the mutations they ki
     )
     assert.deepEqual(r.unallocated, [{ prisonerId: 'P2', reason: NO_ROOM_REASON }])
     assert.equal(r.stats.capacityViolations, 0)
+    // O2 at 1 of 1 is full, not over: the only reason given is how O2 was chosen
+    assert.deepEqual(r.pairs[0]!.reasons, ['lowest caseload'])
+    assert.equal(Math.abs(r.pairs[0]!.cost), 0, 'no preference points')
+  })
+
+  test('rule: greedy says why nobody was allocated: no active Key Worker, or no room', () => {
+    const prisoners = [prisoner('P1')]
+    const none = allocate(
+      { today: TODAY, prisoners, officers: [officer('O1', { active: false })] },
+      { strategy: 'greedy' },
+    )
+    assert.deepEqual(none.unallocated, [{ prisonerId: 'P1', reason: NO_OFFICER_REASON }])
+    const full = allocate(
+      { today: TODAY, prisoners, officers: [officer('O1', { capacity: 0 })] },
+      { strategy: 'greedy' },
+    )
+    assert.deepEqual(full.unallocated, [{ prisonerId: 'P1', reason: NO_ROOM_REASON }])
+  })
+
+  test('rule: a greedy pair costs minus its preference points', () => {
+    // previous Key Worker (60) in the same houseblock (30): 90 points, cost −90
+    const r = allocate(
+      {
+        today: TODAY,
+        prisoners: [prisoner('P1', { unitCode: 'A', previousOfficerIds: ['O1'] })],
+        officers: [officer('O1', { homeUnitCode: 'A' })],
+      },
+      { strategy: 'greedy' },
+    )
+    assert.equal(r.pairs[0]!.cost, -90)
+    assert.deepEqual(r.pairs[0]!.reasons, ['previous Key Worker', 'same houseblock'])
   })
 
   test('rule: greedy goes over capacity only for the previous Key Worker (property, capacity often exactly full)', () => {
