@@ -8,7 +8,8 @@ import type { Problem } from './model'
 
 /**
  * The vendored Open Referral HSDS 3.0 JSON schemas (schemas/hsds-3.0), compiled with Ajv once per process, on
- * first use (compiling the nested service schema takes about two seconds, which a start-up should not pay).
+ * first use (compiling the nested service schema takes a second or two, which a start-up should not pay). Imports
+ * use them in the reading thread (readWorker.ts); an export needs only the tabular column lists, never compiled.
  *
  * keywork validates an import against a strict copy: the same schema with additionalProperties false on every
  * object, so a field HSDS does not define is reported rather than silently dropped.
@@ -55,19 +56,22 @@ export interface TabularTable {
   validate: ValidateFunction
 }
 
-let cache:
-  | {
-      service: ValidateFunction
-      tabular: Map<string, TabularTable>
-    }
-  | undefined
+let ajv: Ajv2020 | undefined
+let service: ValidateFunction | undefined
+let tabular: Map<string, TabularTable> | undefined
 
-function compiled() {
-  if (cache) return cache
-  const ajv = newAjv()
-  const service = ajv.compile(closed(loadHsdsSchema('compiled/service.json')) as Json)
+/** Every way the value breaks the strict HSDS service schema, prefixed with `at` (e.g. `/3`). */
+export function serviceProblems(value: unknown, at: string): Problem[] {
+  service ??= (ajv ??= newAjv()).compile(closed(loadHsdsSchema('compiled/service.json')) as Json)
+  if (service(value)) return []
+  return (service.errors ?? []).map(e => problemOf(e, at))
+}
+
+/** The tables of the tabular form; a table's validator is compiled when first used (an export needs none). */
+export function tabularTables(): Map<string, TabularTable> {
+  if (tabular) return tabular
   const tabularSchema = loadHsdsSchema('compiled/tabular.json') as { properties: Record<string, { items: Json }> }
-  const tabular = new Map<string, TabularTable>()
+  tabular = new Map<string, TabularTable>()
   for (const [name, def] of Object.entries(tabularSchema.properties)) {
     const item = def.items as { path: string; properties: Record<string, Json>; required?: string[] }
     const columns = Object.entries(item.properties)
@@ -78,27 +82,18 @@ function compiled() {
       properties: Object.fromEntries(columns.map(c => [c.name, item.properties[c.name]])),
       required: item.required ?? [],
     }
+    let validate: ValidateFunction | undefined
     tabular.set(name, {
       name,
       file: item.path,
       columns,
       required: new Set(item.required ?? []),
-      validate: ajv.compile(closed(scalar) as Json),
+      get validate() {
+        return (validate ??= (ajv ??= newAjv()).compile(closed(scalar) as Json))
+      },
     })
   }
-  cache = { service, tabular }
-  return cache
-}
-
-/** Every way the value breaks the strict HSDS service schema, prefixed with `at` (e.g. `/3`). */
-export function serviceProblems(value: unknown, at: string): Problem[] {
-  const validate = compiled().service
-  if (validate(value)) return []
-  return (validate.errors ?? []).map(e => problemOf(e, at))
-}
-
-export function tabularTables(): Map<string, TabularTable> {
-  return compiled().tabular
+  return tabular
 }
 
 export function problemOf(e: ErrorObject, at: string): Problem {
