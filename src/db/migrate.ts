@@ -13,6 +13,7 @@ import * as m010 from './migrations/010_statistics'
 import * as m012 from './migrations/012_statistics_national'
 import * as m013 from './migrations/013_directory_listing'
 import * as m014 from './migrations/014_sign_in_security'
+import * as m015 from './migrations/015_prisoner_custody'
 
 const migrations = {
   '001_foundation': m001,
@@ -28,6 +29,7 @@ const migrations = {
   '012_statistics_national': m012,
   '013_directory_listing': m013,
   '014_sign_in_security': m014,
+  '015_prisoner_custody': m015,
 }
 
 /** Brings the schema up to date on either engine; safe to run at every start. */

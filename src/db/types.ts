@@ -88,6 +88,24 @@ export interface PrisonerTable {
   updated_at: string
 }
 
+/** A prisoner's movement into or out of one establishment's custody, recorded by that establishment. */
+export interface CustodyEventTable {
+  id: Generated<number>
+  prison_number: string
+  /** reception, transfer_in, transfer_out, release */
+  kind: string
+  /** the establishment that recorded it, and its record of him */
+  establishment_id: number
+  prisoner_id: number
+  /** a transfer in: the establishment he came from, which sees the event too */
+  from_establishment_id: number | null
+  /** the day it happened (yyyy-mm-dd) */
+  date: string
+  recorded_at: string
+  user_id: number | null
+  username: string | null
+}
+
 export interface UserTable {
   id: Generated<number>
   username: string
@@ -590,6 +608,7 @@ export interface Database {
   residential_units: ResidentialUnitTable
   staff: StaffTable
   prisoners: PrisonerTable
+  custody_events: CustodyEventTable
   users: UserTable
   user_roles: UserRoleTable
   web_sessions: WebSessionTable

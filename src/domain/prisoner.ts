@@ -16,6 +16,44 @@ export const PRISONER_STATUS_NAMES: Record<PrisonerStatus, string> = {
   transferred: 'Transferred',
 }
 
+/** A prisoner's movements into and out of an establishment's custody, as each establishment records them. */
+export const CUSTODY_EVENT_KINDS = ['reception', 'transfer_in', 'transfer_out', 'release'] as const
+export type CustodyEventKind = (typeof CUSTODY_EVENT_KINDS)[number]
+export const CUSTODY_EVENT_NAMES: Record<CustodyEventKind, string> = {
+  reception: 'Received',
+  transfer_in: 'Transferred in',
+  transfer_out: 'Transferred out',
+  release: 'Released',
+}
+
+/** Why a record of a prison number that another establishment holds in custody is refused. */
+export function heldElsewhereMessage(prisonNumber: string): string {
+  return `${prisonNumber} is recorded at another establishment: they must record him transferred out or released first`
+}
+
+/**
+ * While another establishment holds him in custody, an establishment may neither start a record of him nor put its
+ * own record of him in custody; its own earlier record (released, transferred) stays its to correct.
+ */
+export function refusedWhileHeldElsewhere(hasOwnRecord: boolean, status: string): boolean {
+  return !hasOwnRecord || status === 'in'
+}
+
+/**
+ * The custody event a change of status of one establishment's record makes, if any: coming into custody is a
+ * transfer in when another establishment had him (a reception otherwise); leaving it, a transfer out or a release.
+ */
+export function custodyEventFor(
+  from: string | null,
+  to: string,
+  cameFromAnotherEstablishment: boolean,
+): CustodyEventKind | undefined {
+  if (to === 'in' && from !== 'in') return cameFromAnotherEstablishment ? 'transfer_in' : 'reception'
+  if (from === 'in' && to === 'transferred') return 'transfer_out'
+  if (from === 'in' && to === 'released') return 'release'
+  return undefined
+}
+
 export const COMPLEXITIES = ['low', 'medium', 'high'] as const
 export type Complexity = (typeof COMPLEXITIES)[number]
 export const COMPLEXITY_NAMES: Record<Complexity, string> = { low: 'Low', medium: 'Medium', high: 'High' }

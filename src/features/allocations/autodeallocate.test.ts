@@ -170,20 +170,25 @@ describe('automatic deallocation when a prisoner is released, transferred or bec
     await assertEnded(record.prisonNumber, 'transferred', 'system')
   })
 
-  it('ends the Key Worker with reason transferred when an import puts the prisoner in another establishment', async () => {
+  it('keeps the Key Worker when another establishment imports a prisoner held here; the transfer out ends it', async () => {
     const record = await addPrisoner('C1002AA')
     await allocate('MDI', record.prisonNumber)
-    const report = imported(
-      await importCsv(
-        'LEI',
-        `${HEADINGS}\n${record.prisonNumber},Ana,Test,1990-01-02,A,A-1-01,2025-01-02,English\n`,
-        false,
-      ),
-    )
-    assert.equal(report.counts.updated, 1)
+    const csv = `${HEADINGS}\n${record.prisonNumber},Ana,Test,1990-01-02,A,A-1-01,2025-01-02,English\n`
+    const refused = await importCsv('LEI', csv, false)
+    assert.equal(refused.status, 'rejected', 'MDI holds him: LEI cannot take him')
+    await assertActive(record.prisonNumber)
+
+    const { establishmentId } = world.seeded.MDI
+    const out = await world.services.prisoners.update(SYSTEM_ACTOR, establishmentId, record.prisonNumber, {
+      ...record,
+      status: 'transferred',
+    })
+    assert.ok(out.ok, JSON.stringify(out))
+    await assertEnded(record.prisonNumber, 'transferred', 'system')
+    const report = imported(await importCsv('LEI', csv, false))
+    assert.equal(report.counts.created, 1, 'LEI starts its own record of him')
     const moved = await world.services.prisoners.get(world.seeded.LEI.establishmentId, record.prisonNumber)
     assert.equal(moved?.status, 'in', 'now in LEI')
-    await assertEnded(record.prisonNumber, 'transferred', 'import-test')
   })
 
   it('ends the Key Worker with reason released when a full-roll import leaves the prisoner out', async () => {

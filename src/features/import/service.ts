@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../db/types'
 import type { Actor, AuditService } from '../audit/service'
+import { heldElsewhereMessage, refusedWhileHeldElsewhere } from '../../domain/prisoner'
 import type { PrisonersService } from '../prisoners/service'
 import type { StaffService } from '../staff/service'
 import { type UnitLink, parentProblems } from '../units/hierarchy'
@@ -69,11 +70,24 @@ export function importService(db: Kysely<Database>, deps: ImportDeps) {
     opts: ImportOptions,
     save: (trx: Kysely<Database>, valid: ValidRow<R>[], v: Validation<R>, report: ImportReport) => Promise<Saved>,
     crossCheck?: (valid: readonly ValidRow<R>[], invalidKeys: ReadonlySet<string>) => CrossProblem[],
+    /** what the database says about the file's keys, read once before the rows are checked, as a check of a row */
+    recordCheck?: (keys: string[]) => Promise<(valid: readonly ValidRow<R>[]) => CrossProblem[]>,
   ): Promise<ImportOutcome> {
     const table = parseCsv(decodeUtf8(bytes))
     const map = mapColumns(table.headers, spec.aliases, spec.required, spec.labels)
     const establishmentUnits = (await units.list(establishmentId)).map(u => ({ id: u.id, code: u.code, name: u.name }))
-    const v = validateRows(table, map, spec, establishmentUnits, crossCheck)
+    const keyIndex = map.columns.get(spec.keyField)
+    const keys =
+      keyIndex === undefined ? [] : table.rows.map(r => spec.normaliseKey(r.cells[keyIndex] ?? '')).filter(spec.isKey)
+    const checkRecords = await recordCheck?.(keys)
+    const checks =
+      crossCheck && checkRecords
+        ? (valid: readonly ValidRow<R>[], invalidKeys: ReadonlySet<string>) => [
+            ...crossCheck(valid, invalidKeys),
+            ...checkRecords(valid),
+          ]
+        : (crossCheck ?? checkRecords)
+    const v = validateRows(table, map, spec, establishmentUnits, checks)
     const report: ImportReport = {
       kind: spec.kind,
       fileName: opts.fileName,
@@ -107,24 +121,41 @@ export function importService(db: Kysely<Database>, deps: ImportDeps) {
   }
 
   function importPrisoners(actor: Actor, establishmentId: number, bytes: Uint8Array, opts: ImportOptions) {
-    return importFile(prisonerKind, actor, establishmentId, bytes, opts, async (trx, valid, v, report) => {
-      let fullRoll = opts.fullRoll
-      if (fullRoll && v.invalidRowsWithoutKey.length) {
-        // a skipped row without a usable prison number could be anyone in the roll: releasing nobody is the safe choice
-        fullRoll = false
-        const n = v.invalidRowsWithoutKey.length
-        report.warnings.push(
-          `Nobody was marked as released: ${plural(n, 'row')} without a valid prison number ` +
-            `(${rowList(v.invalidRowsWithoutKey)}) could be any prisoner. Fix ${n === 1 ? 'it' : 'them'} and import the full roll again.`,
-        )
-      } else if (fullRoll && v.invalidKeys.size) {
-        const n = v.invalidKeys.size
-        report.warnings.push(
-          `${plural(n, 'prisoner')} on skipped rows ${n === 1 ? 'was' : 'were'} not marked as released.`,
-        )
-      }
-      return prisoners.saveMany(trx, actor, establishmentId, valid, { fullRoll, keep: v.invalidKeys })
-    })
+    return importFile(
+      prisonerKind,
+      actor,
+      establishmentId,
+      bytes,
+      opts,
+      async (trx, valid, v, report) => {
+        let fullRoll = opts.fullRoll
+        if (fullRoll && v.invalidRowsWithoutKey.length) {
+          // a skipped row without a usable prison number could be anyone in the roll: releasing nobody is the safe choice
+          fullRoll = false
+          const n = v.invalidRowsWithoutKey.length
+          report.warnings.push(
+            `Nobody was marked as released: ${plural(n, 'row')} without a valid prison number ` +
+              `(${rowList(v.invalidRowsWithoutKey)}) could be any prisoner. Fix ${n === 1 ? 'it' : 'them'} and import the full roll again.`,
+          )
+        } else if (fullRoll && v.invalidKeys.size) {
+          const n = v.invalidKeys.size
+          report.warnings.push(
+            `${plural(n, 'prisoner')} on skipped rows ${n === 1 ? 'was' : 'were'} not marked as released.`,
+          )
+        }
+        return prisoners.saveMany(trx, actor, establishmentId, valid, { fullRoll, keep: v.invalidKeys })
+      },
+      undefined,
+      async keys => {
+        // a prisoner another establishment holds in custody is theirs: his row is an error, and nothing of him changes
+        const { heldElsewhere, own } = await prisoners.custody(establishmentId, keys)
+        return valid =>
+          valid
+            .filter(r => heldElsewhere.has(r.record.prisonNumber))
+            .filter(r => refusedWhileHeldElsewhere(own.has(r.record.prisonNumber), r.record.status))
+            .map(r => ({ row: r.row, field: 'prisonNumber', reason: heldElsewhereMessage(r.record.prisonNumber) }))
+      },
+    )
   }
 
   function importStaff(actor: Actor, establishmentId: number, bytes: Uint8Array, opts: ImportOptions) {

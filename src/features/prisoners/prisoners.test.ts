@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { type Browser, signedIn, testWorld } from '../../../test/harness'
+import { type SeededWorld, seededWorld } from '../../../test/fixtures'
+import { SYSTEM_ACTOR } from '../audit/service'
+import { recordSession } from '../sessions/testing'
 
 describe('prisoners', () => {
   let world: Awaited<ReturnType<typeof testWorld>>
@@ -72,5 +75,140 @@ describe('prisoners', () => {
     const other = await signedIn(world, 'key_worker.lei')
     const res = await other.get('/prisoners/A1234BC')
     assert.equal(res.status, 404)
+  })
+})
+
+describe('a prisoner belongs to the establishment that holds him', () => {
+  let world: SeededWorld
+  let mdiAdmin: Browser
+  let leiAdmin: Browser
+  let pn: string
+  let mdi: number
+  let lei: number
+  const HELD = /A1111AA is recorded at another establishment: they must record him transferred out or released first/
+
+  before(async () => {
+    world = await seededWorld()
+    mdiAdmin = await signedIn(world, 'establishment_admin.mdi')
+    leiAdmin = await signedIn(world, 'establishment_admin.lei')
+    ;({ prisonNumber: pn, establishmentId: mdi } = world.seeded.MDI)
+    lei = world.seeded.LEI.establishmentId
+    // MDI's key work with him: a Key Worker and a session in his own words (besides the seeded session and referral)
+    const allocated = await world.services.allocations.allocate(SYSTEM_ACTOR, mdi, pn, world.seeded.MDI.staffId, {
+      reason: 'manual',
+    })
+    assert.ok(allocated.ok, JSON.stringify(allocated))
+    const keyWorker = (await world.services.users.list(mdi, 'key_worker.mdi')).find(
+      u => u.username === 'key_worker.mdi',
+    )
+    await recordSession(
+      world.services.sessions,
+      { userId: keyWorker?.id ?? null, username: 'key_worker.mdi', establishmentId: mdi },
+      mdi,
+      pn,
+      {
+        prisonerWords: 'Worried about my daughter in Gdansk.',
+      },
+    )
+  })
+  after(() => world.close())
+
+  /** The seeded MDI prisoner as a form would send him; LEI's admin types his details afresh. */
+  const form = (fields: Record<string, string>) => ({
+    prisonNumber: 'A1111AA',
+    firstName: 'Tomasz',
+    lastName: 'Nowak',
+    'dateOfBirth-day': '14',
+    'dateOfBirth-month': '5',
+    'dateOfBirth-year': '1988',
+    cell: 'HB1-1-004',
+    'receptionDate-day': '3',
+    'receptionDate-month': '2',
+    'receptionDate-year': '2025',
+    status: 'in',
+    complexity: 'medium',
+    firstLanguage: 'pl',
+    interpreterNeeded: 'yes',
+    nationality: 'Polish',
+    ...fields,
+  })
+  const leiForm = form({ firstName: 'Tomek', unit: 'A', cell: 'A-3-021', 'receptionDate-month': '9' })
+
+  /** Every establishment's record of him, read from the database. */
+  const records = () =>
+    world.services.db.db
+      .selectFrom('prisoners')
+      .select(['establishment_id', 'first_name', 'last_name', 'cell', 'status'])
+      .where('prison_number', '=', pn)
+      .orderBy('id')
+      .execute()
+  /** LEI's audit events that change him (views and refused attempts aside). */
+  const leiChanges = async () =>
+    (await world.services.audit.forEntity('prisoner', pn)).filter(
+      e => e.establishment_id === lei && ['create', 'update', 'delete', 'transfer-in'].includes(e.action),
+    )
+
+  it('refuses to add another establishment’s prisoner in custody, and nothing of him changes', async () => {
+    const res = await leiAdmin.post('/prisoners/new', leiForm, '/prisoners/new')
+    assert.equal(res.status, 303)
+    assert.equal(res.headers.location, '/prisoners/new')
+    const page = await leiAdmin.get('/prisoners/new')
+    assert.match(page.text, /There is a problem/)
+    assert.match(page.text, HELD)
+    assert.deepEqual(await records(), [
+      { establishment_id: mdi, first_name: 'Tomasz', last_name: 'Nowak', cell: 'HB1-1-004', status: 'in' },
+    ])
+    assert.deepEqual(await leiChanges(), [])
+    assert.equal((await leiAdmin.get(`/prisoners/${pn}`)).status, 404)
+  })
+
+  it('after MDI records him transferred out, LEI’s transfer in is one audited event both see; nothing of MDI’s travels', async () => {
+    const out = await mdiAdmin.post(`/prisoners/${pn}/edit`, form({ unit: 'HB1', status: 'transferred' }))
+    assert.equal(out.status, 303)
+    assert.equal(out.headers.location, `/prisoners/${pn}`)
+
+    const res = await leiAdmin.post('/prisoners/new', leiForm, '/prisoners/new')
+    assert.equal(res.status, 303)
+    assert.equal(res.headers.location, `/prisoners/${pn}`)
+    assert.deepEqual(await records(), [
+      { establishment_id: mdi, first_name: 'Tomasz', last_name: 'Nowak', cell: 'HB1-1-004', status: 'transferred' },
+      { establishment_id: lei, first_name: 'Tomek', last_name: 'Nowak', cell: 'A-3-021', status: 'in' },
+    ])
+    const events = await leiChanges()
+    assert.equal(events.length, 1, JSON.stringify(events))
+    assert.equal(events[0]!.action, 'transfer-in')
+    assert.equal(events[0]!.username, 'establishment_admin.lei')
+    assert.equal(JSON.parse(events[0]!.changes ?? '{}').from_establishment, 'MDI')
+
+    // his history on each establishment's page: which establishment, when
+    const transferIn = /3 September 2025: Transferred in to Leeds \(HMP\) from Moorland \(HMP\)/
+    const mdiPage = await mdiAdmin.get(`/prisoners/${pn}`)
+    assert.match(mdiPage.text, transferIn)
+    assert.match(mdiPage.text, /Transferred out of Moorland \(HMP\)/)
+    assert.match(mdiPage.text, /Sam Officer MDI/, 'MDI keeps its Key Worker history')
+    const leiPage = await leiAdmin.get(`/prisoners/${pn}`)
+    assert.equal(leiPage.status, 200)
+    assert.match(leiPage.text, /Tomek Nowak/)
+    assert.match(leiPage.text, transferIn)
+    assert.doesNotMatch(leiPage.text, /Transferred out of|Sam Officer MDI|HB1-1-004/)
+
+    // MDI's sessions and referral stay with MDI
+    const mdiTimeline = await mdiAdmin.get(`/prisoners/${pn}/timeline`)
+    assert.match(mdiTimeline.text, /Worried about my daughter in Gdansk/)
+    assert.match(mdiTimeline.text, /Needs an address for release/)
+    const leiTimeline = await leiAdmin.get(`/prisoners/${pn}/timeline`)
+    assert.equal(leiTimeline.status, 200)
+    assert.doesNotMatch(
+      leiTimeline.text,
+      /Gdansk|Needs an address for release|Ask the resettlement team|Sam Officer MDI/,
+    )
+
+    // and so do MDI's audit events: LEI's audit page on him shows its own transfer in only
+    const audit = `/audit?entity=prisoner&entityId=${pn}`
+    assert.match((await mdiAdmin.get(audit)).text, /HB1-1-004/)
+    const leiAudit = await leiAdmin.get(audit)
+    assert.match(leiAudit.text, /transfer-in/i)
+    assert.match(leiAudit.text, /A-3-021/)
+    assert.doesNotMatch(leiAudit.text, /HB1-1-004|Tomasz|establishment_admin\.mdi|key_worker\.mdi|transferred/i)
   })
 })

@@ -1,7 +1,10 @@
-import type { Kysely, Updateable } from 'kysely'
+import type { Insertable, Kysely, Updateable } from 'kysely'
 import { prepared } from '../../db/prepared'
-import type { Database, NewPrisoner, PrisonerTable } from '../../db/types'
+import type { CustodyEventTable, Database, NewPrisoner, PrisonerTable } from '../../db/types'
 import { isPrisonNumber, normalisePrisonNumber, searchPrefixes } from '../../domain/prisoner'
+
+// prison numbers per statement: well under either engine's limit on bound parameters
+const CHUNK = 500
 
 export interface PrisonerSearch {
   establishmentId: number
@@ -88,9 +91,66 @@ export function prisonersRepository(db: Kysely<Database>) {
       return row
     },
 
-    /** Any establishment: for upserts by prison number (a transfer in moves the record). */
-    anyByPrisonNumber(trx: Kysely<Database>, prisonNumber: string) {
-      return trx.selectFrom('prisoners').selectAll().where('prison_number', '=', prisonNumber).executeTakeFirst()
+    /** The establishment's own record of him, inside the caller's transaction (for upserts by prison number). */
+    own(trx: Kysely<Database>, establishmentId: number, prisonNumber: string) {
+      return trx
+        .selectFrom('prisoners')
+        .selectAll()
+        .where('prison_number', '=', prisonNumber)
+        .where('establishment_id', '=', establishmentId)
+        .executeTakeFirst()
+    },
+
+    /**
+     * Of these prison numbers, those another establishment holds in custody, and those this establishment has a
+     * record of. Nothing else of the other establishment's records is read.
+     */
+    async custody(trx: Kysely<Database>, establishmentId: number, prisonNumbers: readonly string[]) {
+      const heldElsewhere = new Set<string>()
+      const own = new Set<string>()
+      const unique = [...new Set(prisonNumbers)]
+      for (let i = 0; i < unique.length; i += CHUNK) {
+        const rows = await trx
+          .selectFrom('prisoners')
+          .select(['prison_number', 'establishment_id', 'status'])
+          .where('prison_number', 'in', unique.slice(i, i + CHUNK))
+          .where(eb => eb.or([eb('establishment_id', '=', establishmentId), eb('status', '=', 'in')]))
+          .execute()
+        for (const r of rows) (r.establishment_id === establishmentId ? own : heldElsewhere).add(r.prison_number)
+      }
+      return { heldElsewhere, own }
+    },
+
+    /** The other establishment that last changed its record of him (the one he comes from), if any. */
+    previousEstablishment(trx: Kysely<Database>, establishmentId: number, prisonNumber: string) {
+      return trx
+        .selectFrom('prisoners')
+        .innerJoin('establishments', 'establishments.id', 'prisoners.establishment_id')
+        .select(['establishments.id', 'establishments.code'])
+        .where('prisoners.prison_number', '=', prisonNumber)
+        .where('prisoners.establishment_id', '!=', establishmentId)
+        .orderBy('prisoners.updated_at', 'desc')
+        .orderBy('prisoners.id', 'desc')
+        .executeTakeFirst()
+    },
+
+    async insertCustodyEvent(trx: Kysely<Database>, values: Insertable<CustodyEventTable>) {
+      await trx.insertInto('custody_events').values(values).execute()
+    },
+
+    /** His movements that involve the establishment (it recorded them, or he came from it), oldest first. */
+    custodyEvents(establishmentId: number, prisonNumber: string) {
+      return db
+        .selectFrom('custody_events as c')
+        .innerJoin('establishments as e', 'e.id', 'c.establishment_id')
+        .leftJoin('establishments as f', 'f.id', 'c.from_establishment_id')
+        .select(['c.id', 'c.kind', 'c.date', 'e.name as establishment_name', 'f.name as from_establishment_name'])
+        .where('c.prison_number', '=', prisonNumber)
+        .where(eb =>
+          eb.or([eb('c.establishment_id', '=', establishmentId), eb('c.from_establishment_id', '=', establishmentId)]),
+        )
+        .orderBy('c.id')
+        .execute()
     },
 
     async insert(trx: Kysely<Database>, values: NewPrisoner) {

@@ -1,6 +1,11 @@
 import type { Request } from 'express'
 import type { Services } from '../../services'
-import { COMPLEXITY_NAMES, PRISONER_STATUS_NAMES, normalisePrisonNumber } from '../../domain/prisoner'
+import {
+  COMPLEXITY_NAMES,
+  CUSTODY_EVENT_NAMES,
+  PRISONER_STATUS_NAMES,
+  normalisePrisonNumber,
+} from '../../domain/prisoner'
 import { LANGUAGE_OPTIONS } from '../../domain/languages'
 import { actorOf, establishmentOf, hasRole } from '../../web/context'
 import { HttpError } from '../../web/errors'
@@ -110,6 +115,8 @@ export function prisonerRoutes(s: Services): RouteDef[] {
       const allocations = await s.allocations.historyForPrisoner(est.id, prisoner.id)
       res.render('prisoners/views/show', {
         allocations,
+        custodyEvents: await s.prisoners.custodyEvents(est.id, prisoner.prison_number),
+        custodyEventNames: CUSTODY_EVENT_NAMES,
         keyWorker: allocations.find(a => a.deallocated_at === null),
         canAllocate: hasRole(res, 'SUPERVISING_OFFICER', 'ESTABLISHMENT_ADMIN'),
         pageTitle: `${prisoner.first_name} ${prisoner.last_name}`,

@@ -2,6 +2,13 @@ import type { Kysely } from 'kysely'
 import type { Database, NewPrisoner, Prisoner } from '../../db/types'
 import { diff } from '../../domain/audit'
 import type { Actor, AuditService } from '../audit/service'
+import { londonNow } from '../../domain/hubs'
+import {
+  type CustodyEventKind,
+  custodyEventFor,
+  heldElsewhereMessage,
+  refusedWhileHeldElsewhere,
+} from '../../domain/prisoner'
 import { type Result, fail, ok } from '../../domain/result'
 import { unitsRepository } from '../units/repository'
 import { type PrisonerSearch, prisonersRepository } from './repository'
@@ -65,40 +72,87 @@ export function prisonersService(db: Kysely<Database>, audit: AuditService, hook
     if (change.status || change.complexity || change.establishment) await hooks.onPrisonerChanged?.(trx, actor, change)
   }
 
-  /** Inserts or updates one prisoner by prison number, auditing what changed; returns what happened. */
+  /** Whether the establishment may not save this record: another establishment holds him in custody. */
+  async function heldElsewhere(trx: Kysely<Database>, establishmentId: number, record: PrisonerRecord) {
+    const { heldElsewhere, own } = await repo.custody(trx, establishmentId, [record.prisonNumber])
+    return heldElsewhere.size > 0 && refusedWhileHeldElsewhere(own.size > 0, record.status)
+  }
+
+  async function recordCustodyEvent(
+    trx: Kysely<Database>,
+    actor: Actor,
+    event: { kind: CustodyEventKind; prisonerId: number; prisonNumber: string; establishmentId: number },
+    date: string,
+    fromEstablishmentId: number | null,
+  ) {
+    await repo.insertCustodyEvent(trx, {
+      prison_number: event.prisonNumber,
+      kind: event.kind,
+      establishment_id: event.establishmentId,
+      prisoner_id: event.prisonerId,
+      from_establishment_id: fromEstablishmentId,
+      date,
+      recorded_at: new Date().toISOString(),
+      user_id: actor.userId,
+      username: actor.username,
+    })
+  }
+
+  /**
+   * Inserts or updates the establishment's own record of one prisoner by prison number, auditing what changed, and
+   * records his coming into or leaving its custody; returns what happened. Refuses (changing nothing) while another
+   * establishment holds him in custody. A transfer in is one audited event naming the establishment he came from;
+   * nothing of that establishment's record is read or copied.
+   */
   async function upsert(
     trx: Kysely<Database>,
     actor: Actor,
     establishmentId: number,
     record: PrisonerRecord,
     unitId: number | null,
-  ): Promise<'created' | 'updated' | 'unchanged'> {
+  ): Promise<'created' | 'updated' | 'unchanged' | 'held-elsewhere'> {
     const now = new Date().toISOString()
     const values = toRow(record, establishmentId, unitId)
-    const existing = await repo.anyByPrisonNumber(trx, record.prisonNumber)
+    const existing = await repo.own(trx, establishmentId, record.prisonNumber)
+    const arriving = values.status === 'in' && existing?.status !== 'in'
+    if ((!existing || arriving) && (await heldElsewhere(trx, establishmentId, record))) return 'held-elsewhere'
+    const cameFrom = arriving ? await repo.previousEstablishment(trx, establishmentId, record.prisonNumber) : undefined
+    const kind = custodyEventFor(existing?.status ?? null, values.status, cameFrom !== undefined)
+    const transferIn = kind === 'transfer_in' && cameFrom
+    const action = transferIn ? 'transfer-in' : existing ? 'update' : 'create'
+    const fromEstablishment = transferIn ? { from_establishment: cameFrom.code } : {}
+    // arrivals are dated by the reception date of the record; departures by the day they are recorded
+    const eventDate = kind === 'transfer_in' || kind === 'reception' ? values.reception_date : londonNow().date
     if (!existing) {
       const row: NewPrisoner = { ...values, created_at: now, updated_at: now }
       const id = await repo.insert(trx, row)
       await audit.record(trx, actor, {
-        action: 'create',
+        action,
         entity: 'prisoner',
         entityId: record.prisonNumber,
         establishmentId,
-        changes: diff(null, values),
+        changes: { ...diff(null, values), ...fromEstablishment },
       })
-      void id
+      if (kind) {
+        const event = { kind, prisonerId: id, prisonNumber: record.prisonNumber, establishmentId }
+        await recordCustodyEvent(trx, actor, event, eventDate, cameFrom?.id ?? null)
+      }
       return 'created'
     }
     const changes = diff(pick(existing, Object.keys(values)), values)
     if (Object.keys(changes).length === 0) return 'unchanged'
     await repo.update(trx, existing.id, { ...values, updated_at: now })
     await audit.record(trx, actor, {
-      action: 'update',
+      action,
       entity: 'prisoner',
       entityId: record.prisonNumber,
       establishmentId,
-      changes,
+      changes: { ...changes, ...fromEstablishment },
     })
+    if (kind) {
+      const event = { kind, prisonerId: existing.id, prisonNumber: record.prisonNumber, establishmentId }
+      await recordCustodyEvent(trx, actor, event, eventDate, cameFrom?.id ?? null)
+    }
     await changed(trx, actor, {
       prisonerId: existing.id,
       prisonNumber: existing.prison_number,
@@ -106,9 +160,6 @@ export function prisonersService(db: Kysely<Database>, audit: AuditService, hook
       ...(existing.status !== values.status ? { status: { from: existing.status, to: values.status } } : {}),
       ...(existing.complexity !== values.complexity
         ? { complexity: { from: existing.complexity, to: values.complexity } }
-        : {}),
-      ...(existing.establishment_id !== values.establishment_id
-        ? { establishment: { from: existing.establishment_id, to: values.establishment_id } }
         : {}),
     })
     return 'updated'
@@ -129,6 +180,16 @@ export function prisonersService(db: Kysely<Database>, audit: AuditService, hook
 
     get: (establishmentId: number, prisonNumber: string) => repo.byPrisonNumber(establishmentId, prisonNumber),
 
+    /** His movements that involve the establishment: which establishment, what and when, nothing else. */
+    custodyEvents: (establishmentId: number, prisonNumber: string) => repo.custodyEvents(establishmentId, prisonNumber),
+
+    /**
+     * For an import, before its rows are checked: of these prison numbers, those another establishment holds in
+     * custody and those the establishment has a record of (see refusedWhileHeldElsewhere).
+     */
+    custody: (establishmentId: number, prisonNumbers: readonly string[]) =>
+      repo.custody(db, establishmentId, prisonNumbers),
+
     /** Resolves unit codes against the establishment's units; errors keyed by field. */
     async unitIdFor(trx: Kysely<Database>, establishmentId: number, code: string | null) {
       if (!code) return { ok: true as const, id: null }
@@ -140,9 +201,11 @@ export function prisonersService(db: Kysely<Database>, audit: AuditService, hook
 
     async create(actor: Actor, establishmentId: number, record: PrisonerRecord): Promise<Result> {
       return db.transaction().execute(async trx => {
-        const existing = await repo.anyByPrisonNumber(trx, record.prisonNumber)
+        const existing = await repo.own(trx, establishmentId, record.prisonNumber)
         if (existing)
           return fail({ prisonNumber: `A prisoner with prison number ${record.prisonNumber} already exists` })
+        if (await heldElsewhere(trx, establishmentId, record))
+          return fail({ prisonNumber: heldElsewhereMessage(record.prisonNumber) })
         const unit = await this.unitIdFor(trx, establishmentId, record.unit)
         if (!unit.ok) return fail({ unit: unit.error })
         await upsert(trx, actor, establishmentId, record, unit.id)
@@ -152,10 +215,11 @@ export function prisonersService(db: Kysely<Database>, audit: AuditService, hook
 
     async update(actor: Actor, establishmentId: number, prisonNumber: string, record: PrisonerRecord): Promise<Result> {
       return db.transaction().execute(async trx => {
-        const existing = await repo.anyByPrisonNumber(trx, prisonNumber)
-        if (!existing || existing.establishment_id !== establishmentId)
-          return fail({ prisonNumber: 'Prisoner not found' })
+        const existing = await repo.own(trx, establishmentId, prisonNumber)
+        if (!existing) return fail({ prisonNumber: 'Prisoner not found' })
         if (record.prisonNumber !== prisonNumber) return fail({ prisonNumber: 'The prison number cannot be changed' })
+        if (record.status === 'in' && existing.status !== 'in' && (await heldElsewhere(trx, establishmentId, record)))
+          return fail({ status: heldElsewhereMessage(record.prisonNumber) })
         const unit = await this.unitIdFor(trx, establishmentId, record.unit)
         if (!unit.ok) return fail({ unit: unit.error })
         await upsert(trx, actor, establishmentId, record, unit.id)
@@ -167,6 +231,8 @@ export function prisonersService(db: Kysely<Database>, audit: AuditService, hook
      * Saves validated records inside the caller's transaction (imports are all-or-nothing).
      * With fullRoll, prisoners of the establishment missing from the records are marked released; nobody is deleted.
      * Prison numbers in keep are never released (an import's skipped rows: the prisoner is in the roll).
+     * The caller has refused the records of prisoners another establishment holds in custody (an import reports them
+     * on their rows); one that slipped through since (another establishment took him meanwhile) rolls it all back.
      */
     async saveMany(
       trx: Kysely<Database>,
@@ -176,7 +242,11 @@ export function prisonersService(db: Kysely<Database>, audit: AuditService, hook
       opts: { fullRoll: boolean; keep?: ReadonlySet<string> },
     ): Promise<SaveOutcome> {
       const outcome: SaveOutcome = { created: 0, updated: 0, unchanged: 0, released: 0 }
-      for (const { record, unitId } of records) outcome[await upsert(trx, actor, establishmentId, record, unitId)]++
+      for (const { record, unitId } of records) {
+        const r = await upsert(trx, actor, establishmentId, record, unitId)
+        if (r === 'held-elsewhere') throw new Error(heldElsewhereMessage(record.prisonNumber))
+        outcome[r]++
+      }
       if (opts.fullRoll) {
         const present = new Set(records.map(r => r.record.prisonNumber))
         const now = new Date().toISOString()
@@ -190,6 +260,8 @@ export function prisonersService(db: Kysely<Database>, audit: AuditService, hook
             establishmentId,
             changes: { status: { from: p.status, to: 'released' }, reason: 'not in full roll import' },
           })
+          const event = { kind: 'release' as const, prisonerId: p.id, prisonNumber: p.prison_number, establishmentId }
+          await recordCustodyEvent(trx, actor, event, londonNow().date, null)
           await changed(trx, actor, {
             prisonerId: p.id,
             prisonNumber: p.prison_number,
