@@ -20,6 +20,15 @@ describe('CSV writing', () => {
     assert.equal(csvField(' padded'), '" padded"')
   })
 
+  it('defuses text a spreadsheet would run as a formula, but writes numbers as numbers', () => {
+    assert.equal(csvField('=HYPERLINK("x")'), `"'=HYPERLINK(""x"")"`)
+    assert.equal(csvField('+44 20 7946 0000'), "'+44 20 7946 0000")
+    assert.equal(csvField('@A1'), "'@A1")
+    assert.equal(csvField('\tx'), "'\tx")
+    assert.equal(csvField("'-1"), "''-1")
+    assert.equal(csvField(-1.5), '-1.5')
+  })
+
   it('reads back exactly what it wrote (csv-parse)', () => {
     const values = ['plain', 'a,b', 'say "hi"', 'multi\r\nline', ' edge ', '', 'Ünïcödé – ok']
     const text = csvLine(values) + csvLine(['x', 'y', 'z', '1', '2', '3', '4'])
