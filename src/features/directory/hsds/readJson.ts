@@ -1,3 +1,4 @@
+import { excerpt } from '../../../domain/untrusted'
 import { type Bundle, COLUMNS, type Problem, type TableName, type Tables, emptyBundle, provisionOfTerm } from './model'
 
 type Obj = Record<string, unknown>
@@ -84,7 +85,10 @@ export class Reader {
     const v = o[key]
     if (v === undefined || v === null) return parentId
     if (v !== parentId)
-      this.problem(`${at}/${key}`, `must be "${parentId}", the id of the ${parentEntity} it is in, or left out`)
+      this.problem(
+        `${at}/${key}`,
+        `must be "${excerpt(parentId)}", the id of the ${parentEntity} it is in, or left out`,
+      )
     return parentId
   }
 
@@ -136,7 +140,7 @@ export class Reader {
     const termId = typeof term?.id === 'string' ? term.id : null
     if (row.taxonomy_term_id === null) row.taxonomy_term_id = termId as string
     else if (termId !== null && termId !== row.taxonomy_term_id)
-      this.problem(`${at}/taxonomy_term/id`, `must be the same as taxonomy_term_id "${row.taxonomy_term_id}"`)
+      this.problem(`${at}/taxonomy_term/id`, `must be the same as taxonomy_term_id "${excerpt(row.taxonomy_term_id)}"`)
     if (row.taxonomy_term_id === null) {
       this.problem(`${at}/taxonomy_term_id`, 'is required: a taxonomy_term_id or a taxonomy_term with its id')
       return
@@ -168,7 +172,7 @@ export class Reader {
       const orow = rowOf('organizations', org)
       if (row.organization_id === null) row.organization_id = orow.id
       else if (row.organization_id !== orow.id)
-        this.problem(`${oAt}/id`, `must be the same as the service's organization_id "${row.organization_id}"`)
+        this.problem(`${oAt}/id`, `must be the same as the service's organization_id "${excerpt(row.organization_id)}"`)
       this.add('organizations', oAt, orow)
       this.metadata(org.metadata, oAt, orow.id, 'organization')
     }
@@ -187,7 +191,7 @@ export class Reader {
         const locId = String(loc.id)
         if (r.location_id === null) r.location_id = locId
         else if (r.location_id !== locId)
-          this.problem(`${sAt}/location/id`, `must be the same as location_id "${r.location_id}"`)
+          this.problem(`${sAt}/location/id`, `must be the same as location_id "${excerpt(r.location_id)}"`)
       }
       if (r.location_id === null) this.problem(`${sAt}/location_id`, 'is required: a location_id or a location')
       else this.add('service_at_locations', sAt, r)
