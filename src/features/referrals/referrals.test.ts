@@ -4,7 +4,7 @@ import { addDays } from '../../domain/dates'
 import { londonNow } from '../../domain/hubs'
 import { signedIn } from '../../../test/harness'
 import { seededWorld } from '../../../test/fixtures'
-import { isOverdue, nextStatuses, referralEmail } from './rules'
+import { followUpProblems, isOverdue, nextStatuses, referralEmail } from './rules'
 import { insertReferral, insertSession } from './testing'
 
 const world = await seededWorld()
@@ -59,6 +59,32 @@ describe('rules', () => {
     assert.equal(isOverdue({ status: 'sent', follow_up_date: null }, '2025-01-02'), false)
   })
 
+  it('asks a follow-up for what it needs: a date to acknowledge, a reason to decline', () => {
+    const t = '2026-06-10'
+    const cases: [Parameters<typeof followUpProblems>[0], Record<string, string>][] = [
+      [
+        { from: 'sent', to: 'acknowledged', followUpDate: null, note: null },
+        { followUpDate: 'Enter when you will follow the referral up next' },
+      ],
+      [
+        { from: 'sent', to: 'acknowledged', followUpDate: '2026-06-09', note: null },
+        { followUpDate: 'The follow-up date must be today or in the future' },
+      ],
+      [{ from: 'sent', to: 'acknowledged', followUpDate: '2026-06-10', note: null }, {}],
+      [
+        { from: 'sent', to: 'sent', followUpDate: '2026-05-01', note: null },
+        { followUpDate: 'The follow-up date must be today or in the future' },
+      ],
+      [
+        { from: 'acknowledged', to: 'declined', followUpDate: null, note: null },
+        { note: 'Enter why the referral was declined' },
+      ],
+      [{ from: 'acknowledged', to: 'declined', followUpDate: null, note: 'No places' }, {}],
+      [{ from: 'sent', to: 'done', followUpDate: '2026-01-01', note: null }, {}],
+    ]
+    for (const [input, expected] of cases) assert.deepEqual(followUpProblems(input, t), expected, JSON.stringify(input))
+  })
+
   it('writes an email without a note or a date, and without inventing an address', () => {
     const e = referralEmail({
       establishmentName: 'Leeds (HMP)',
@@ -88,10 +114,15 @@ describe('follow-up of a referral', () => {
     assert.match(page.text, /No change: still sent/)
     assert.match(page.text, /recorded here only/, 'a stakeholder referral is not emailed')
 
-    let res = await kw.post(`/referrals/${id}`, { status: 'acknowledged' })
+    const next = addDays(today, 7).split('-')
+    let res = await kw.post(`/referrals/${id}`, {
+      status: 'acknowledged',
+      'followUpDate-day': next[2]!,
+      'followUpDate-month': next[1]!,
+      'followUpDate-year': next[0]!,
+    })
     assert.equal(res.status, 303)
     assert.equal((await s.referrals.get(mdi.establishmentId, id))?.status, 'acknowledged')
-    // the follow-up date was cleared (the form posted no date): only the status test matters here
     const so = await signedIn(world, 'supervising_officer.mdi')
     res = await so.post(`/referrals/${id}`, { status: 'done' })
     assert.equal(res.status, 303)
@@ -128,7 +159,10 @@ describe('follow-up of a referral', () => {
       'followUpDate-month': '1',
       'followUpDate-year': '2030',
     })
-    assert.match((await kw.get(res.headers.location!)).text, /Choose a new status or change the follow-up date/)
+    assert.match(
+      (await kw.get(res.headers.location!)).text,
+      /Choose a new status, change the follow-up date or add a note/,
+    )
     res = await kw.post(`/referrals/${id}`, {
       status: 'sent',
       'followUpDate-day': '20',
@@ -156,6 +190,55 @@ describe('follow-up of a referral', () => {
       assert.match((await kw.get(`/referrals/${id}`)).text, /There is a problem/)
     }
     assert.equal((await s.referrals.get(mdi.establishmentId, id))?.status, 'sent')
+  })
+
+  it('acknowledging sets a new follow-up date, so an overdue referral is no longer overdue', async () => {
+    const id = await referral({ stakeholder: 'housing', followUp: addDays(today, -10) })
+    const kw = await signedIn(world, 'key_worker.mdi')
+    assert.match((await kw.get(`/referrals/${id}`)).text, /past its follow-up date/)
+    const old = addDays(today, -10).split('-')
+    // acknowledging with the old date still in the form is refused: it would stay overdue
+    let res = await kw.post(`/referrals/${id}`, {
+      status: 'acknowledged',
+      'followUpDate-day': old[2]!,
+      'followUpDate-month': old[1]!,
+      'followUpDate-year': old[0]!,
+    })
+    assert.match((await kw.get(res.headers.location!)).text, /The follow-up date must be today or in the future/)
+    res = await kw.post(`/referrals/${id}`, { status: 'acknowledged' })
+    assert.match((await kw.get(res.headers.location!)).text, /Enter when you will follow the referral up next/)
+    assert.equal((await s.referrals.get(mdi.establishmentId, id))?.status, 'sent')
+
+    const next = addDays(today, 14).split('-')
+    res = await kw.post(`/referrals/${id}`, {
+      status: 'acknowledged',
+      'followUpDate-day': next[2]!,
+      'followUpDate-month': next[1]!,
+      'followUpDate-year': next[0]!,
+      note: 'Housing team will visit him next week',
+    })
+    assert.equal(res.headers.location, `/referrals/${id}`)
+    const page = (await kw.get(`/referrals/${id}`)).text
+    assert.doesNotMatch(page, /past its follow-up date/)
+    assert.match(page, /Note: Housing team will visit him next week/)
+    const overdue = await kw.get('/referrals?status=overdue')
+    assert.ok(!overdue.text.includes(`/referrals/${id}"`), 'not listed as overdue')
+    const listed = await s.referrals.list({ establishmentId: mdi.establishmentId, limit: 500, offset: 0 })
+    assert.equal(listed.rows.find(r => r.id === id)?.overdue, false)
+  })
+
+  it('declining needs a note, which the history shows', async () => {
+    const id = await referral({ stakeholder: 'education', followUp: addDays(today, 3) })
+    const kw = await signedIn(world, 'key_worker.mdi')
+    let res = await kw.post(`/referrals/${id}`, { status: 'declined', note: '   ' })
+    assert.match((await kw.get(res.headers.location!)).text, /Enter why the referral was declined/)
+    assert.equal((await s.referrals.get(mdi.establishmentId, id))?.status, 'sent')
+    res = await kw.post(`/referrals/${id}`, { status: 'declined', note: 'Course full until spring' })
+    assert.equal(res.headers.location, `/referrals/${id}`)
+    const r = await s.referrals.get(mdi.establishmentId, id)
+    assert.equal(r?.status, 'declined')
+    assert.equal(r?.follow_up_date, addDays(today, 3), 'closing keeps the date it had')
+    assert.match((await kw.get(`/referrals/${id}`)).text, /Sent to Declined[\s\S]*Note: Course full until spring/)
   })
 
   it('hides another establishment’s referral, and lets only Key Workers and SOs change one', async () => {

@@ -25,6 +25,26 @@ export function isOverdue(r: { status: string; follow_up_date: string | null }, 
   return isOpen(r.status) && r.follow_up_date !== null && r.follow_up_date < today
 }
 
+/**
+ * What a follow-up must carry. Acknowledging a referral sets when to chase it next, so it needs a follow-up date
+ * today or later (it is never overdue against the date it was sent with); an open referral's new date is never in the
+ * past either. Declining needs a note saying why; a note is optional otherwise. Closing (done or declined) keeps the
+ * date as it was: a closed referral is never overdue. Field → message, empty when the follow-up may be saved.
+ */
+export function followUpProblems(
+  input: { from: string; to: string; followUpDate: string | null; note: string | null },
+  today: string,
+): Record<string, string> {
+  const errors: Record<string, string> = {}
+  const moved = input.to !== input.from
+  if (moved && input.to === 'declined' && !input.note) errors.note = 'Enter why the referral was declined'
+  if (moved && input.to === 'acknowledged' && !input.followUpDate)
+    errors.followUpDate = 'Enter when you will follow the referral up next'
+  else if (isOpen(input.to) && input.followUpDate !== null && input.followUpDate < today)
+    errors.followUpDate = 'The follow-up date must be today or in the future'
+  return errors
+}
+
 /** Where a referral goes, as people read it. */
 export function referralTarget(r: { service_name?: string | null; stakeholder: string | null }): string {
   if (r.stakeholder) return STAKEHOLDERS[r.stakeholder as keyof typeof STAKEHOLDERS] ?? r.stakeholder

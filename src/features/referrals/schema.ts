@@ -14,6 +14,11 @@ export const referralUpdateSchema = z.object({
     })
     .transform(v => v as ReferralStatus),
   followUpDate: optionalDate('follow-up date'),
+  note: z
+    .string()
+    .optional()
+    .transform(v => v?.trim() || null)
+    .refine(v => v === null || v.length <= 2000, { message: 'The note must be 2,000 characters or fewer' }),
 })
 
 export type ReferralUpdate = z.infer<typeof referralUpdateSchema>

@@ -9,7 +9,7 @@ import type { Actor, AuditService } from '../audit/service'
 import type { DirectoryServiceDetail } from '../directory/service'
 import type { MailerService, SendOutcome } from '../notify/mailer'
 import { type ReferralListFilter, referralsRepository } from './repository'
-import { isOverdue, nextStatuses, referralEmail, referralTarget } from './rules'
+import { followUpProblems, isOpen, isOverdue, nextStatuses, referralEmail, referralTarget } from './rules'
 
 export const PAGE_SIZE = 50
 
@@ -117,31 +117,39 @@ export function referralsService(db: Kysely<Database>, deps: ReferralsDeps) {
     officers: (establishmentId: number) => repo.officers(establishmentId),
 
     /**
-     * Moves a referral on (sent → acknowledged → done or declined) and/or changes its follow-up date, audited.
-     * A status it may not move to, or a closed referral, is refused with a message.
+     * Moves a referral on (sent → acknowledged → done or declined) and/or changes its follow-up date, with a note,
+     * audited: the note is part of the audited change, which is the referral's history. A status it may not move
+     * to, a closed referral, or a follow-up without what it needs (see followUpProblems) is refused with a message.
      */
     async update(
       actor: Actor,
       establishmentId: number,
       referralId: number,
-      input: { status: ReferralStatus; followUpDate: string | null },
+      input: { status: ReferralStatus; followUpDate: string | null; note?: string | null },
     ): Promise<Result> {
       return db.transaction().execute(async trx => {
         const existing = await repo.byIdIn(trx, establishmentId, referralId)
         if (!existing) return fail({ status: 'Referral not found' })
+        const note = input.note ?? null
         const statusChanged = input.status !== existing.status
         if (statusChanged && !nextStatuses(existing.status).includes(input.status))
           return fail({ status: `A referral that is ${existing.status} cannot become ${input.status}` })
         if (!statusChanged && nextStatuses(existing.status).length === 0)
           return fail({ status: `This referral is ${existing.status}: it cannot change any more` })
-        const dateChanged = input.followUpDate !== existing.follow_up_date
-        if (!statusChanged && !dateChanged) return fail({ status: 'Choose a new status or change the follow-up date' })
+        // closing keeps the date it had: there is nothing left to follow up
+        const followUpDate = isOpen(input.status) ? input.followUpDate : existing.follow_up_date
+        const problems = followUpProblems({ from: existing.status, to: input.status, followUpDate, note }, today())
+        if (Object.keys(problems).length) return fail(problems)
+        const dateChanged = followUpDate !== existing.follow_up_date
+        if (!statusChanged && !dateChanged && !note)
+          return fail({ status: 'Choose a new status, change the follow-up date or add a note' })
         const changes: Record<string, { from: unknown; to: unknown }> = {}
         if (statusChanged) changes.status = { from: existing.status, to: input.status }
-        if (dateChanged) changes.follow_up_date = { from: existing.follow_up_date, to: input.followUpDate }
+        if (dateChanged) changes.follow_up_date = { from: existing.follow_up_date, to: followUpDate }
+        if (note) changes.follow_up_note = { from: null, to: note }
         await repo.update(trx, referralId, {
           status: input.status,
-          follow_up_date: input.followUpDate,
+          follow_up_date: followUpDate,
           updated_at: new Date().toISOString(),
           updated_by: actor.username,
         })

@@ -113,7 +113,8 @@ describe('pre-aggregates', () => {
     const before = (await s.statistics.verifyFollowUps(x.establishmentId)).stored.find(r => r.day === day)!
     const r = await s.referrals.update(SYSTEM_ACTOR, x.establishmentId, sent.id, {
       status: 'acknowledged',
-      followUpDate: null,
+      // acknowledging needs the next follow-up date, today or later
+      followUpDate: '2099-01-01',
     })
     assert.ok(r.ok, JSON.stringify(r))
     const { stored, fresh } = await s.statistics.verifyFollowUps(x.establishmentId)
