@@ -39,7 +39,12 @@ export interface OracleFigures {
 }
 
 const MS_PER_DAY = 24 * 60 * 60 * 1000
-const toNumber = (iso: string) => Math.round(Date.parse(`${iso.slice(0, 10)}T00:00:00Z`) / MS_PER_DAY)
+const londonDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' })
+/** A day number: a date as it is, a timestamp by its date in London. */
+const toNumber = (iso: string) => {
+  const day = iso.length > 10 ? londonDay.format(new Date(iso)) : iso
+  return Math.round(Date.parse(`${day}T00:00:00Z`) / MS_PER_DAY)
+}
 const toIso = (n: number) => new Date(n * MS_PER_DAY).toISOString().slice(0, 10)
 
 /** The figures the statistics page shows for a scope and the days from..to (both included). */
@@ -49,7 +54,9 @@ export async function oracleFigures(
   from: string,
   to: string,
   reasonCodes: readonly string[],
-): Promise<OracleFigures> {
+  /** a Key Worker's sessions with prisoners not on their caseload that day are cover: counted apart, not as theirs */
+  options: { cover?: boolean } = {},
+): Promise<OracleFigures & { coverDelivered: number }> {
   const establishments = await db.selectFrom('establishments').select(['id', 'frequency_weeks']).execute()
   const policy = await db.selectFrom('national_policy').selectAll().executeTakeFirst()
   const prisoners = await db.selectFrom('prisoners').selectAll().execute()
@@ -91,13 +98,33 @@ export async function oracleFigures(
     if (scope.kind === 'houseblock') return p.unit_id !== null && houseblock.includes(p.unit_id)
     return true
   }
-  // in custody from reception; still in while status is 'in'; otherwise out from the release date (and never in
-  // when there is no release date)
-  const inCustodyOn = (p: (typeof prisoners)[number], day: number) => {
-    if (toNumber(p.reception_date) > day) return false
-    if (p.status === 'in') return true
-    if (p.release_date === null) return false
-    return day < toNumber(p.release_date)
+  // custody from the history alone: each record's events replayed in date order (one day's events in the order they
+  // were recorded) up to the end of the day; a man is eligible while received or transferred in and not yet gone,
+  // with a complexity of need other than high, and in the houseblock he was in that day
+  const custody = await db.selectFrom('custody_events').selectAll().execute()
+  const stateOn = (p: (typeof prisoners)[number], day: number) => {
+    let inCustody = false
+    let unit: number | null = null
+    let complexity: string | null = null
+    const mine = custody
+      .filter(e => e.prisoner_id === p.id && toNumber(e.date) <= day)
+      .sort((a, b) => toNumber(a.date) - toNumber(b.date) || a.id - b.id)
+    for (const e of mine) {
+      if (e.kind === 'reception' || e.kind === 'transfer_in') {
+        inCustody = true
+        unit = e.unit_id
+        if (e.complexity !== null) complexity = e.complexity
+      }
+      if (e.kind === 'release' || e.kind === 'transfer_out') inCustody = false
+      if (e.kind === 'complexity') complexity = e.complexity
+      if (e.kind === 'moved') unit = e.unit_id
+    }
+    return { inCustody, unit, complexity }
+  }
+  const inScopeOn = (p: (typeof prisoners)[number], unit: number | null) => {
+    if (est !== null && p.establishment_id !== est) return false
+    if (scope.kind === 'houseblock') return unit !== null && houseblock.includes(unit)
+    return true
   }
   const onCaseloadOn = (prisonerId: number, day: number, staffId: number | null) => {
     for (const a of allocations) {
@@ -110,7 +137,8 @@ export async function oracleFigures(
     return false
   }
   const eligibleOn = (p: (typeof prisoners)[number], day: number) => {
-    if (!prisonerInScope(p) || p.complexity === 'high' || !inCustodyOn(p, day)) return false
+    const state = stateOn(p, day)
+    if (!state.inCustody || state.complexity === 'high' || !inScopeOn(p, state.unit)) return false
     if (scope.kind === 'officer') return onCaseloadOn(p.id, day, scope.staffId)
     return true
   }
@@ -157,6 +185,7 @@ export async function oracleFigures(
   let privateDelivered = 0
   let interpreterNeeded = 0
   let interpreterUsed = 0
+  let coverDelivered = 0
   const gaps: number[] = []
   const firsts: number[] = []
   for (const s of sessions) {
@@ -166,6 +195,10 @@ export async function oracleFigures(
     if (est !== null && s.establishment_id !== est) continue
     if (scope.kind === 'houseblock' && !prisonerInScope(prisonerById(s.prisoner_id))) continue
     if (scope.kind === 'officer' && s.staff_id !== scope.staffId) continue
+    if (scope.kind === 'officer' && options.cover && !onCaseloadOn(s.prisoner_id, day, scope.staffId)) {
+      if (s.outcome === 'delivered') coverDelivered++
+      continue
+    }
     if (s.outcome !== 'delivered') {
       notDelivered++
       const code =
@@ -274,6 +307,7 @@ export async function oracleFigures(
     referralsCompleted,
     goalsSet,
     goalsAchieved,
+    coverDelivered,
   }
 }
 
