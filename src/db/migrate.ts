@@ -14,6 +14,7 @@ import * as m012 from './migrations/012_statistics_national'
 import * as m013 from './migrations/013_directory_listing'
 import * as m014 from './migrations/014_sign_in_security'
 import * as m015 from './migrations/015_prisoner_custody'
+import * as m016 from './migrations/016_custody_history'
 
 const migrations = {
   '001_foundation': m001,
@@ -30,6 +31,7 @@ const migrations = {
   '013_directory_listing': m013,
   '014_sign_in_security': m014,
   '015_prisoner_custody': m015,
+  '016_custody_history': m016,
 }
 
 /** Brings the schema up to date on either engine; safe to run at every start. */

@@ -92,7 +92,7 @@ export interface PrisonerTable {
 export interface CustodyEventTable {
   id: Generated<number>
   prison_number: string
-  /** reception, transfer_in, transfer_out, release */
+  /** reception, transfer_in, transfer_out, release, complexity (of need changed), moved (to another unit) */
   kind: string
   /** the establishment that recorded it, and its record of him */
   establishment_id: number
@@ -104,6 +104,20 @@ export interface CustodyEventTable {
   recorded_at: string
   user_id: number | null
   username: string | null
+  /** an arrival or a move: his unit from that day */
+  unit_id: number | null
+  /** an arrival or a complexity change: his complexity of need from that day */
+  complexity: string | null
+}
+
+/** Spells of eligibility for a Key Worker derived from custody_events (src/domain/custody.ts): to_date excluded. */
+export interface CustodySpellTable {
+  id: Generated<number>
+  establishment_id: number
+  prisoner_id: number
+  unit_id: number | null
+  from_date: string
+  to_date: string | null
 }
 
 export interface UserTable {
@@ -609,6 +623,7 @@ export interface Database {
   staff: StaffTable
   prisoners: PrisonerTable
   custody_events: CustodyEventTable
+  custody_spells: CustodySpellTable
   users: UserTable
   user_roles: UserRoleTable
   web_sessions: WebSessionTable

@@ -1,7 +1,8 @@
 import type { Insertable, Kysely, Updateable } from 'kysely'
 import { prepared } from '../../db/prepared'
 import type { CustodyEventTable, Database, NewPrisoner, PrisonerTable } from '../../db/types'
-import { isPrisonNumber, normalisePrisonNumber, searchPrefixes } from '../../domain/prisoner'
+import { custodyRepository } from './custodyRepository'
+import { CUSTODY_EVENT_KINDS, isPrisonNumber, normalisePrisonNumber, searchPrefixes } from '../../domain/prisoner'
 
 // prison numbers per statement: well under either engine's limit on bound parameters
 const CHUNK = 500
@@ -17,6 +18,7 @@ export interface PrisonerSearch {
 }
 
 export function prisonersRepository(db: Kysely<Database>) {
+  const custody = custodyRepository()
   // the prisoner page is the most used page: its query is compiled once
   const byPrisonNumber = prepared(db, 2, (establishmentId: number, prisonNumber: string) =>
     db
@@ -134,23 +136,31 @@ export function prisonersRepository(db: Kysely<Database>) {
         .executeTakeFirst()
     },
 
+    /** Records the event and re-derives his spells of eligibility from his events (for the statistics). */
     async insertCustodyEvent(trx: Kysely<Database>, values: Insertable<CustodyEventTable>) {
-      await trx.insertInto('custody_events').values(values).execute()
+      await custody.record(trx, values)
     },
 
     /** His movements that involve the establishment (it recorded them, or he came from it), oldest first. */
     custodyEvents(establishmentId: number, prisonNumber: string) {
-      return db
-        .selectFrom('custody_events as c')
-        .innerJoin('establishments as e', 'e.id', 'c.establishment_id')
-        .leftJoin('establishments as f', 'f.id', 'c.from_establishment_id')
-        .select(['c.id', 'c.kind', 'c.date', 'e.name as establishment_name', 'f.name as from_establishment_name'])
-        .where('c.prison_number', '=', prisonNumber)
-        .where(eb =>
-          eb.or([eb('c.establishment_id', '=', establishmentId), eb('c.from_establishment_id', '=', establishmentId)]),
-        )
-        .orderBy('c.id')
-        .execute()
+      return (
+        db
+          .selectFrom('custody_events as c')
+          .innerJoin('establishments as e', 'e.id', 'c.establishment_id')
+          .leftJoin('establishments as f', 'f.id', 'c.from_establishment_id')
+          .select(['c.id', 'c.kind', 'c.date', 'e.name as establishment_name', 'f.name as from_establishment_name'])
+          .where('c.prison_number', '=', prisonNumber)
+          // his movements between establishments; changes of complexity or unit are in the record's audit trail
+          .where('c.kind', 'in', CUSTODY_EVENT_KINDS)
+          .where(eb =>
+            eb.or([
+              eb('c.establishment_id', '=', establishmentId),
+              eb('c.from_establishment_id', '=', establishmentId),
+            ]),
+          )
+          .orderBy('c.id')
+          .execute()
+      )
     },
 
     async insert(trx: Kysely<Database>, values: NewPrisoner) {

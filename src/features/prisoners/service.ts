@@ -81,7 +81,14 @@ export function prisonersService(db: Kysely<Database>, audit: AuditService, hook
   async function recordCustodyEvent(
     trx: Kysely<Database>,
     actor: Actor,
-    event: { kind: CustodyEventKind; prisonerId: number; prisonNumber: string; establishmentId: number },
+    event: {
+      kind: CustodyEventKind | 'complexity' | 'moved'
+      prisonerId: number
+      prisonNumber: string
+      establishmentId: number
+      unitId?: number | null
+      complexity?: string | null
+    },
     date: string,
     fromEstablishmentId: number | null,
   ) {
@@ -95,6 +102,8 @@ export function prisonersService(db: Kysely<Database>, audit: AuditService, hook
       recorded_at: new Date().toISOString(),
       user_id: actor.userId,
       username: actor.username,
+      unit_id: event.unitId ?? null,
+      complexity: event.complexity ?? null,
     })
   }
 
@@ -123,6 +132,8 @@ export function prisonersService(db: Kysely<Database>, audit: AuditService, hook
     const fromEstablishment = transferIn ? { from_establishment: cameFrom.code } : {}
     // arrivals are dated by the reception date of the record; departures by the day they are recorded
     const eventDate = kind === 'transfer_in' || kind === 'reception' ? values.reception_date : londonNow().date
+    // an arrival records the unit and complexity of need he arrives with
+    const arrival = { unitId: values.unit_id, complexity: values.complexity }
     if (!existing) {
       const row: NewPrisoner = { ...values, created_at: now, updated_at: now }
       const id = await repo.insert(trx, row)
@@ -133,9 +144,17 @@ export function prisonersService(db: Kysely<Database>, audit: AuditService, hook
         establishmentId,
         changes: { ...diff(null, values), ...fromEstablishment },
       })
-      if (kind) {
-        const event = { kind, prisonerId: id, prisonNumber: record.prisonNumber, establishmentId }
-        await recordCustodyEvent(trx, actor, event, eventDate, cameFrom?.id ?? null)
+      const event = { prisonerId: id, prisonNumber: record.prisonNumber, establishmentId, ...arrival }
+      if (kind) await recordCustodyEvent(trx, actor, { ...event, kind }, eventDate, cameFrom?.id ?? null)
+      else {
+        // a record of a stay already over: its history is the reception and the departure its dates give
+        await recordCustodyEvent(trx, actor, { ...event, kind: 'reception' }, values.reception_date, null)
+        const left =
+          values.release_date && values.release_date > values.reception_date
+            ? values.release_date
+            : values.reception_date
+        const departure = values.status === 'transferred' ? 'transfer_out' : 'release'
+        await recordCustodyEvent(trx, actor, { ...event, kind: departure }, left, null)
       }
       return 'created'
     }
@@ -149,9 +168,23 @@ export function prisonersService(db: Kysely<Database>, audit: AuditService, hook
       establishmentId,
       changes: { ...changes, ...fromEstablishment },
     })
+    const event = { prisonerId: existing.id, prisonNumber: record.prisonNumber, establishmentId }
     if (kind) {
-      const event = { kind, prisonerId: existing.id, prisonNumber: record.prisonNumber, establishmentId }
-      await recordCustodyEvent(trx, actor, event, eventDate, cameFrom?.id ?? null)
+      const more = kind === 'reception' || kind === 'transfer_in' ? arrival : {}
+      await recordCustodyEvent(trx, actor, { ...event, ...more, kind }, eventDate, cameFrom?.id ?? null)
+    } else if (existing.status === 'in' && values.status === 'in') {
+      // while he stays, a change of complexity of need or of unit is dated the day it is recorded
+      const today = londonNow().date
+      if (existing.complexity !== values.complexity)
+        await recordCustodyEvent(
+          trx,
+          actor,
+          { ...event, kind: 'complexity', complexity: values.complexity },
+          today,
+          null,
+        )
+      if (existing.unit_id !== values.unit_id)
+        await recordCustodyEvent(trx, actor, { ...event, kind: 'moved', unitId: values.unit_id }, today, null)
     }
     await changed(trx, actor, {
       prisonerId: existing.id,

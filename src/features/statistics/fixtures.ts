@@ -1,8 +1,9 @@
 // Test support: a random little world of prisoners, allocations, sessions, referrals and goals written straight
 // into the tables (the statistics read tables, whoever writes them), and the same world read back as plain
 // records for the reference recount (src/domain/statistics.ts).
-import type { Kysely } from 'kysely'
-import type { Database } from '../../db/types'
+import type { Insertable, Kysely } from 'kysely'
+import type { CustodyEventTable, Database } from '../../db/types'
+import { custodyRepository } from '../prisoners/custodyRepository'
 import { addDays } from '../../domain/dates'
 import { Random } from '../../domain/demo/random'
 import { REASONS, type World } from '../../domain/statistics'
@@ -15,6 +16,31 @@ export interface Seeded {
   unitIds: number[]
   staffIds: number[]
   prisonerIds: number[]
+}
+
+/**
+ * The custody history that prisoners' records imply (as migration 016 writes it for records older than the history):
+ * a reception on the reception date with the record's unit and complexity and, out of custody, a departure on the
+ * release date (on the reception date without one).
+ */
+export async function historyFromRecords(db: Kysely<Database>, prisonerIds: readonly number[]) {
+  if (prisonerIds.length === 0) return
+  const rows = await db.selectFrom('prisoners').selectAll().where('id', 'in', prisonerIds).execute()
+  const events: Insertable<CustodyEventTable>[] = []
+  for (const p of rows) {
+    const base = {
+      prison_number: p.prison_number,
+      establishment_id: p.establishment_id,
+      prisoner_id: p.id,
+      recorded_at: p.created_at,
+    }
+    events.push({ ...base, kind: 'reception', date: p.reception_date, unit_id: p.unit_id, complexity: p.complexity })
+    if (p.status !== 'in') {
+      const left = p.release_date && p.release_date > p.reception_date ? p.release_date : p.reception_date
+      events.push({ ...base, kind: p.status === 'transferred' ? 'transfer_out' : 'release', date: left })
+    }
+  }
+  await custodyRepository().insertHistory(db, events)
 }
 
 /** Units, officers and prisoners for an establishment; returns their ids. */
@@ -122,6 +148,7 @@ export async function seedPeople(db: Kysely<Database>, establishmentId: number, 
       .executeTakeFirstOrThrow()
     prisonerIds.push(p.id)
   }
+  await historyFromRecords(db, prisonerIds)
   for (const prisonerId of prisonerIds) {
     let at = addDays(TODAY, -rng.int(0, 200))
     for (let k = rng.int(0, 2); k > 0; k--) {

@@ -89,13 +89,13 @@ export function statisticsRepository(db: Kysely<Database>, dialect: Dialect) {
   const later = (a: RawBuilder<unknown>, b: RawBuilder<unknown>) =>
     dialect === 'postgres' ? sql`greatest(${a}, ${b})` : sql`max(${a}, ${b})`
 
-  /** conditions on prisoners p for the filter (not the officer's caseload) */
-  const prisonerWhere = (f: Filter) =>
+  /** conditions on spells of eligibility c for the filter (not the officer's caseload) */
+  const spellWhere = (f: Filter) =>
     sql.join(
       [
-        sql`p.complexity <> 'high'`,
-        ...(f.establishmentId !== null ? [sql`p.establishment_id = ${f.establishmentId}`] : []),
-        ...(f.unitIds ? [f.unitIds.length ? sql`p.unit_id in (${sql.join(f.unitIds)})` : sql`1 = 0`] : []),
+        sql`1 = 1`,
+        ...(f.establishmentId !== null ? [sql`c.establishment_id = ${f.establishmentId}`] : []),
+        ...(f.unitIds ? [f.unitIds.length ? sql`c.unit_id in (${sql.join(f.unitIds)})` : sql`1 = 0`] : []),
       ],
       sql` and `,
     )
@@ -222,33 +222,48 @@ export function statisticsRepository(db: Kysely<Database>, dialect: Dialect) {
   }
 
   return {
-    /** Receptions (clamped to the period's start) and departures of eligible prisoners, counted per day. */
+    /**
+     * Starts (clamped to the period's start) and ends of spells of eligibility from the custody history, counted per
+     * day: a reception, a transfer in, a complexity of need no longer high or a move into the houseblock starts one.
+     */
     async custodyEvents(f: Filter, p: Period): Promise<{ starts: EventRow[]; ends: EventRow[] }> {
-      const live = sql`p.reception_date <= ${p.to} and (p.status = 'in' or (p.release_date > p.reception_date and p.release_date > ${p.from}))`
+      const live = sql`c.from_date <= ${p.to} and (c.to_date is null or c.to_date > ${p.from})`
       const r = await sql<EventRow & { kind: string }>`
-        select 's' as kind, p.establishment_id, ${later(sql`p.reception_date`, sql`${p.from}`)} as day, count(*) as n
-        from prisoners p where ${prisonerWhere(f)} and ${live} group by 1, 2, 3
+        select 's' as kind, c.establishment_id, ${later(sql`c.from_date`, sql`${p.from}`)} as day, count(*) as n
+        from custody_spells c where ${spellWhere(f)} and ${live} group by 1, 2, 3
         union all
-        select 'e' as kind, p.establishment_id, p.release_date as day, count(*) as n
-        from prisoners p where ${prisonerWhere(f)} and ${live} and p.status <> 'in' and p.release_date <= ${p.to}
+        select 'e' as kind, c.establishment_id, c.to_date as day, count(*) as n
+        from custody_spells c where ${spellWhere(f)} and c.to_date > ${p.from} and c.to_date <= ${p.to}
+          and c.from_date <= ${p.to}
         group by 1, 2, 3`.execute(db)
       const norm = (kind: string) =>
         r.rows.filter(x => x.kind === kind).map(x => ({ establishment_id: x.establishment_id, day: x.day, n: n(x.n) }))
       return { starts: norm('s'), ends: norm('e') }
     },
 
-    /** An officer's caseload over time, with each prisoner's custody: for the officer's eligible prisoner-days. */
+    /**
+     * An officer's caseload over time, with each prisoner's spells of eligibility: for the officer's eligible
+     * prisoner-days (a spell reads as a stay from its start to its end).
+     */
     async caseloadIntervals(establishmentId: number, staffId: number, p: Period) {
-      return db
+      const rows = await db
         .selectFrom('allocations as a')
-        .innerJoin('prisoners as p', 'p.id', 'a.prisoner_id')
-        .select(['p.reception_date', 'p.release_date', 'p.status', 'a.allocated_at', 'a.deallocated_at'])
+        .innerJoin('custody_spells as c', 'c.prisoner_id', 'a.prisoner_id')
+        .select(['c.from_date', 'c.to_date', 'a.allocated_at', 'a.deallocated_at'])
         .where('a.establishment_id', '=', establishmentId)
         .where('a.staff_id', '=', staffId)
-        .where('p.complexity', '<>', 'high')
+        .where('c.from_date', '<=', p.to)
+        .where(eb => eb.or([eb('c.to_date', 'is', null), eb('c.to_date', '>', p.from)]))
         .where('a.allocated_at', '<', addDays(p.to, 1))
         .where(eb => eb.or([eb('a.deallocated_at', 'is', null), eb('a.deallocated_at', '>=', p.from)]))
         .execute()
+      return rows.map(r => ({
+        reception_date: r.from_date,
+        release_date: r.to_date,
+        status: r.to_date === null ? 'in' : 'released',
+        allocated_at: r.allocated_at,
+        deallocated_at: r.deallocated_at,
+      }))
     },
 
     /**
@@ -285,7 +300,7 @@ export function statisticsRepository(db: Kysely<Database>, dialect: Dialect) {
         select p.establishment_id, count(*) as eligible, ${allocated} as allocated,
           sum(case when x.last_seen >= ${from7} then 1 else 0 end) as seen7,
           sum(case when x.last_seen is not null then 1 else 0 end) as seen28
-        from prisoners p
+        from custody_spells c join prisoners p on p.id = c.prisoner_id
         left join (
           select s.prisoner_id, s.establishment_id, max(s.session_date) as last_seen from key_work_sessions s
           where s.status = 'submitted' and s.outcome = 'delivered'
@@ -294,8 +309,8 @@ export function statisticsRepository(db: Kysely<Database>, dialect: Dialect) {
           group by s.prisoner_id, s.establishment_id
         ) x on x.prisoner_id = p.id and x.establishment_id = p.establishment_id
         ${withKeyWorker}
-        where ${prisonerWhere(f)} ${caseload}
-          and p.reception_date <= ${day} and (p.status = 'in' or p.release_date > ${day})
+        where ${spellWhere(f)} ${caseload}
+          and c.from_date <= ${day} and (c.to_date is null or c.to_date > ${day})
         group by 1`.execute(db)
       return r.rows.map(x => ({
         establishment_id: x.establishment_id,
