@@ -4,6 +4,10 @@ import { type Browser, signedIn, testWorld } from '../../../test/harness'
 import { type SeededWorld, seededWorld } from '../../../test/fixtures'
 import { SYSTEM_ACTOR } from '../audit/service'
 import { recordSession } from '../sessions/testing'
+import { addDays } from '../../domain/dates'
+import { londonNow } from '../../domain/hubs'
+import { insertGoal, insertReferral, insertSession } from '../referrals/testing'
+import { prisonerRecordSchema } from './schema'
 
 describe('prisoners', () => {
   let world: Awaited<ReturnType<typeof testWorld>>
@@ -210,5 +214,146 @@ describe('a prisoner belongs to the establishment that holds him', () => {
     assert.match(leiAudit.text, /transfer-in/i)
     assert.match(leiAudit.text, /A-3-021/)
     assert.doesNotMatch(leiAudit.text, /HB1-1-004|Tomasz|establishment_admin\.mdi|key_worker\.mdi|transferred/i)
+  })
+})
+
+describe('the prisoner page carries the thread of his key work', () => {
+  let world: SeededWorld
+  before(async () => {
+    world = await seededWorld()
+  })
+  after(() => world.close())
+
+  it('shows the last session, the next due date, what was agreed, open goals and referrals', async () => {
+    const s = world.services
+    const db = s.db.db
+    const mdi = world.seeded.MDI
+    const est = mdi.establishmentId
+    const today = londonNow().date
+    const record = prisonerRecordSchema.parse({
+      prisonNumber: 'T1111TT',
+      firstName: 'Tomasz',
+      lastName: 'Thread',
+      dateOfBirth: '3/4/1990',
+      receptionDate: '5/1/2026',
+      status: 'in',
+      complexity: 'low',
+      firstLanguage: 'en',
+      interpreterNeeded: 'no',
+      nationality: 'British',
+    })
+    assert.ok((await s.prisoners.create(SYSTEM_ACTOR, est, record)).ok)
+    const kw = await signedIn(world, 'key_worker.mdi')
+    const empty = (await kw.get('/prisoners/T1111TT')).text
+    assert.match(empty, /None recorded here yet/)
+    assert.match(empty, /No sessions due: no Key Worker allocated/)
+    assert.match(empty, /No open goals/)
+    assert.match(empty, /No open referrals/)
+
+    const prisonerId = (await s.prisoners.get(est, 'T1111TT'))!.id
+    // a Key Worker since 60 days ago; sessions every 2 weeks here
+    await db
+      .insertInto('allocations')
+      .values({
+        establishment_id: est,
+        prisoner_id: prisonerId,
+        staff_id: mdi.staffId,
+        allocated_at: `${addDays(today, -60)}T09:00:00.000Z`,
+        allocated_by: 'supervising_officer.mdi',
+        allocation_reason: 'manual',
+        deallocated_at: null,
+        deallocated_by: null,
+        deallocation_reason: null,
+        deallocation_note: null,
+        handover_note: null,
+      })
+      .execute()
+    const e = (await s.establishments.byId(est))!
+    const settings = {
+      name: e.name,
+      category: e.category,
+      region: e.region,
+      autoAllocation: e.auto_allocation === 1,
+      ratio: e.ratio,
+      frequencyWeeks: 2,
+      sessionMinutes: e.session_minutes,
+    }
+    assert.ok((await s.establishments.updateSettings(SYSTEM_ACTOR, est, settings)).ok)
+    const staff = await db.selectFrom('staff').selectAll().where('id', '=', mdi.staffId).executeTakeFirstOrThrow()
+    const base = { establishmentId: est, prisonerId, staffId: mdi.staffId, author: 'key_worker.mdi' }
+    await insertSession(db, { ...base, sessionDate: addDays(today, -30), agreed: 'OLDER AGREEMENT' })
+    const delivered = await insertSession(db, {
+      ...base,
+      sessionDate: addDays(today, -20),
+      agreed: 'Apply for the bricklaying course',
+    })
+    await insertSession(db, {
+      ...base,
+      sessionDate: addDays(today, -5),
+      outcome: 'not_delivered',
+      notDeliveredReason: 'unavailable_court',
+    })
+    // neither a deleted entry nor a draft is part of the record
+    await insertSession(db, { ...base, sessionDate: addDays(today, -2), status: 'deleted', agreed: 'DELETED' })
+    await insertSession(db, { ...base, sessionDate: addDays(today, -1), status: 'draft', agreed: 'DRAFT' })
+    await insertGoal(db, { establishmentId: est, prisonerId, sessionId: delivered, description: 'Call his sister' })
+    await insertGoal(db, {
+      establishmentId: est,
+      prisonerId,
+      sessionId: delivered,
+      description: 'Stop smoking',
+      status: 'achieved',
+    })
+    const open = await insertReferral(db, {
+      establishmentId: est,
+      prisonerId,
+      sessionId: delivered,
+      stakeholder: 'education',
+      followUpDate: addDays(today, 3),
+      createdBy: 'key_worker.mdi',
+    })
+    const closed = await insertReferral(db, {
+      establishmentId: est,
+      prisonerId,
+      sessionId: delivered,
+      stakeholder: 'chaplaincy',
+      status: 'done',
+      createdBy: 'key_worker.mdi',
+    })
+
+    const page = (await kw.get('/prisoners/T1111TT')).text
+    const row = (key: string) => {
+      const m = new RegExp(`<dt class="govuk-summary-list__key">${key}</dt>\\s*<dd[^>]*>([\\s\\S]*?)</dd>`).exec(page)
+      assert.ok(m, `a "${key}" row`)
+      return m[1]!
+        .replace(/<[^>]+>/g, '')
+        .replace(/\s+/g, ' ')
+        .trim()
+    }
+    const long = (iso: string) =>
+      new Date(`${iso}T12:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' })
+    assert.equal(
+      row('Last session'),
+      `${long(addDays(today, -5))}: Not delivered (prisoner unavailable: court), by ${staff.first_name} ${staff.last_name}`,
+    )
+    // due two weeks after the last delivered session (20 days ago): 6 days overdue
+    assert.equal(row('Next session due'), `${long(addDays(today, -6))} Overdue by 6 days`)
+    assert.equal(row('Agreed last time'), `Apply for the bricklaying course ${long(addDays(today, -20))}`)
+    assert.match(page, /Call his sister/)
+    assert.doesNotMatch(page, /Stop smoking/)
+    assert.ok(page.includes(`href="/referrals/${open}">Education</a>`))
+    assert.ok(!page.includes(`href="/referrals/${closed}"`))
+    assert.doesNotMatch(page, /OLDER AGREEMENT|DELETED|DRAFT/)
+
+    // "Record a session" opens the entry form itself: the button starts a draft, no page in between
+    const form =
+      /<form method="post" action="(\/prisoners\/T1111TT\/sessions)"[\s\S]*?name="client_key" value="([^"]+)"/.exec(
+        page,
+      )
+    assert.ok(form, 'a Record a session button that posts')
+    const res = await kw.post(form[1]!, { client_key: form[2]! }, '/prisoners/T1111TT')
+    assert.equal(res.status, 303)
+    assert.match(res.headers.location ?? '', /^\/sessions\/\d+\/edit$/)
+    assert.equal((await kw.get(res.headers.location!)).status, 200)
   })
 })

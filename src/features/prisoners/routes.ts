@@ -1,3 +1,4 @@
+import crypto from 'node:crypto'
 import type { Request } from 'express'
 import type { Services } from '../../services'
 import {
@@ -16,6 +17,13 @@ import { type RouteDef, get, param, post } from '../../web/routing'
 import { pagination } from '../../web/pagination'
 import { PAGE_SIZE } from './service'
 import { prisonerRecordSchema } from './schema'
+import { prisonerThreadRepository } from './threadRepository'
+import { effectiveSettings } from '../../domain/policy'
+import { nextDue } from '../../domain/planning'
+import { londonNow } from '../../domain/hubs'
+import { GOAL_STATUSES, NOT_DELIVERED_REASONS, OUTCOMES, REFERRAL_STATUSES } from '../../domain/sessions'
+import { overridesOf, toBounds } from '../establishments/service'
+import { referralTarget } from '../referrals/rules'
 
 const READERS = ['KEY_WORKER', 'SUPERVISING_OFFICER', 'ESTABLISHMENT_ADMIN', 'NATIONAL_POLICY'] as const
 const EDITORS = ['ESTABLISHMENT_ADMIN'] as const
@@ -25,7 +33,12 @@ function formBody(req: Request) {
   return joinDateInputs(req.body as Record<string, unknown>, DATE_FIELDS)
 }
 
+/** Soonest first, undated last. */
+const byDate = (a: { date: string | null }, b: { date: string | null }) =>
+  a.date === b.date ? 0 : a.date === null ? 1 : b.date === null ? -1 : a.date < b.date ? -1 : 1
+
 export function prisonerRoutes(s: Services): RouteDef[] {
+  const thread = prisonerThreadRepository(s.db.db)
   const formOptions = async (establishmentId: number) => ({
     units: await s.prisoners.units(establishmentId),
     languages: LANGUAGE_OPTIONS,
@@ -112,12 +125,43 @@ export function prisonerRoutes(s: Services): RouteDef[] {
       const est = establishmentOf(res)
       const prisoner = await s.prisoners.view(actorOf(res), est.id, normalisePrisonNumber(param(req, 'prisonNumber')))
       if (!prisoner) throw new HttpError(404)
-      const allocations = await s.allocations.historyForPrisoner(est.id, prisoner.id)
+      const [allocations, sessions, open, custodyEvents, policy] = await Promise.all([
+        s.allocations.historyForPrisoner(est.id, prisoner.id),
+        thread.lastSessions(est.id, prisoner.id),
+        thread.openItems(est.id, prisoner.id),
+        s.prisoners.custodyEvents(est.id, prisoner.prison_number),
+        s.establishments.policy(),
+      ])
+      const keyWorker = allocations.find(a => a.deallocated_at === null)
+      const lastDelivered = sessions.find(k => k.outcome === 'delivered')
+      // next due counts from the last delivered session or the allocation, as "Sessions due" does
+      const { frequencyWeeks } = effectiveSettings(toBounds(policy), overridesOf(est))
       res.render('prisoners/views/show', {
         allocations,
-        custodyEvents: await s.prisoners.custodyEvents(est.id, prisoner.prison_number),
+        lastSession: sessions[0],
+        clientKey: crypto.randomUUID(),
+        lastDelivered,
+        due:
+          keyWorker && prisoner.status === 'in'
+            ? nextDue({
+                lastSession: lastDelivered?.session_date ?? null,
+                allocatedAt: keyWorker.allocated_at,
+                frequencyWeeks,
+                today: londonNow().date,
+              })
+            : null,
+        goals: open.filter(i => i.kind === 'goal').sort(byDate),
+        referrals: open
+          .filter(i => i.kind === 'referral')
+          .map(r => ({ ...r, target: referralTarget({ service_name: r.text, stakeholder: r.stakeholder }) }))
+          .sort(byDate),
+        outcomes: OUTCOMES,
+        notDeliveredReasons: NOT_DELIVERED_REASONS,
+        goalStatuses: GOAL_STATUSES,
+        referralStatuses: REFERRAL_STATUSES,
+        custodyEvents,
         custodyEventNames: CUSTODY_EVENT_NAMES,
-        keyWorker: allocations.find(a => a.deallocated_at === null),
+        keyWorker,
         canAllocate: hasRole(res, 'SUPERVISING_OFFICER', 'ESTABLISHMENT_ADMIN'),
         pageTitle: `${prisoner.first_name} ${prisoner.last_name}`,
         prisoner,
