@@ -68,19 +68,23 @@ async function loadDemo(s: Services, opts: Omit<DemoLoadOptions, 'onProgress'>):
   return true
 }
 
-/** Gives the demo's prisoners Key Workers, as a Supervising Officer confirming the automatic allocation would. */
+/**
+ * Gives the demo's prisoners Key Workers, as a Supervising Officer confirming the automatic allocation would. Men
+ * received in the last two days are left waiting, so the allocation page has a few to allocate.
+ */
 export async function allocateDemo(s: Services) {
   const started = performance.now()
   let allocated = 0
   for (const est of await s.establishments.all()) {
-    const preview = await s.autoAllocation.preview(est.id, {})
+    const filter = { waitingDays: 2 }
+    const preview = await s.autoAllocation.preview(est.id, filter)
     const rows = preview.pairs.map(p => ({
       prisonNumber: p.prisoner.prison_number,
       staffId: p.officer.id,
       overridden: false,
     }))
     const actor = { ...SYSTEM_ACTOR, username: 'demo', establishmentId: est.id }
-    const r = await s.autoAllocation.confirm(actor, est.id, {}, preview.fingerprint, rows)
+    const r = await s.autoAllocation.confirm(actor, est.id, filter, preview.fingerprint, rows)
     if (r.ok) allocated += r.value
   }
   const seconds = ((performance.now() - started) / 1000).toFixed(1)

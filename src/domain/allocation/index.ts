@@ -5,6 +5,7 @@ import { allocateOptimal } from './optimal'
 import type { AllocationInput, AllocationOptions, AllocationResult } from './types'
 
 export * from './types'
+export { type RoomExplanation, explainRoom } from './explain'
 export { EXCLUDED_REASON, NO_OFFICER_REASON, NO_ROOM_REASON } from './optimal'
 export { Scorer, SCALE, isEligibleOfficer, roomOf } from './scoring'
 

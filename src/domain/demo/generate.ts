@@ -1,3 +1,4 @@
+import { officerCapacity } from '../capacity'
 import { FULL_TIME_HOURS, type Complexity, type PrisonerStatus, type StaffStatus } from '../prisoner'
 import type { Role } from '../roles'
 import type { StaffGrade } from '../staff'
@@ -46,6 +47,8 @@ export interface DemoStaff {
   status: StaffStatus
   statusReturnDate: string | null
   homeUnitCode: string | null
+  /** flagged as a Key Worker: most Band 3 officers, not all (some are on other duties) */
+  keyWorker: boolean
 }
 
 export interface DemoPrisoner {
@@ -232,7 +235,9 @@ function establishment(rng: Random, info: PrisonInfo, population: number, today:
   for (let i = 0; i < released; i++) prisoners.push(make('released'))
   for (let i = 0; i < transferred; i++) prisoners.push(make('transferred'))
 
+  const eligible = prisoners.filter(p => p.status === 'in' && p.complexity !== 'high').length
   const staff = staffOf(rng, info, units, Math.max(3, Math.round(population * profile.staffRatio)), today, taken)
+  topUpKeyWorkers(staff, eligible, () => staffOf(rng, info, units, 1, today, taken, ['Band 3'])[0]!)
   return { code: info.code, name: info.name, category: info.category, region: info.region, units, staff, prisoners }
 }
 
@@ -427,13 +432,43 @@ const STAFF_LANGUAGES: [string, number][] = [
   ['sq', 0.5],
 ]
 
-function staffOf(rng: Random, info: PrisonInfo, units: DemoUnit[], n: number, today: number, taken: Taken) {
+/** The national default of prisoners per Key Worker, which the demo's establishments keep. */
+const DEMO_RATIO = 6
+
+/**
+ * Adds full-time Band 3 Key Workers until those present and flagged have room for everyone eligible and a little
+ * more, so the demo's automatic allocation leaves only the newest receptions waiting, and some Key Workers have room.
+ */
+function topUpKeyWorkers(staff: DemoStaff[], eligible: number, make: () => DemoStaff) {
+  const room = () =>
+    staff
+      .filter(s => s.keyWorker && s.status === 'active')
+      .reduce((n, s) => n + officerCapacity(DEMO_RATIO, s.weeklyHours), 0)
+  const target = Math.ceil(eligible * 1.04) + DEMO_RATIO
+  while (room() < target) {
+    const s = make()
+    s.status = 'active'
+    s.statusReturnDate = null
+    s.keyWorker = true
+    staff.push(s)
+  }
+}
+
+function staffOf(
+  rng: Random,
+  info: PrisonInfo,
+  units: DemoUnit[],
+  n: number,
+  today: number,
+  taken: Taken,
+  only?: StaffGrade[],
+) {
   const wales = info.region === 'Wales'
   const band5 = Math.max(1, Math.round(n * 0.05))
   const band4 = Math.max(1, Math.round(n * 0.13))
-  const grades: StaffGrade[] = rng.shuffle(
-    Array.from({ length: n }, (_, k) => (k < band5 ? 'Band 5' : k < band5 + band4 ? 'Band 4' : 'Band 3')),
-  )
+  const grades: StaffGrade[] =
+    only ??
+    rng.shuffle(Array.from({ length: n }, (_, k) => (k < band5 ? 'Band 5' : k < band5 + band4 ? 'Band 4' : 'Band 3')))
   const women = zipf(WOMEN_FIRST)
   const lastNames: [(r: Random) => string, number][] = [
     [zipf(wales ? WELSH.last : WHITE_BRITISH.last), 0.85],
@@ -470,6 +505,8 @@ function staffOf(rng: Random, info: PrisonInfo, units: DemoUnit[], n: number, to
       status: 'active' as StaffStatus,
       statusReturnDate: null as string | null,
       homeUnitCode: grade === 'Band 5' ? null : rng.weighted(unitWeights),
+      // a few Band 3 officers are on other duties (security, reception, training) and not Key Workers
+      keyWorker: grade === 'Band 3' && !rng.chance(0.08),
     }
   })
 

@@ -6,11 +6,16 @@ import {
   type AllocationOfficer,
   type AllocationPrisoner,
   type AllocationResult,
+  type RoomExplanation,
   type Strategy,
+  NO_OFFICER_REASON,
+  NO_ROOM_REASON,
   allocate,
+  explainRoom,
 } from '../../domain/allocation'
 import { effectiveCapacity } from '../../domain/capacity'
 import { todayIso } from '../../domain/dates'
+import { officerLabel } from '../../domain/officerLabel'
 import { type Result, fail, ok } from '../../domain/result'
 import { splitLanguages } from '../../domain/staff'
 import type { Actor, AuditService } from '../audit/service'
@@ -88,10 +93,36 @@ export function autoAllocationService(
   const repo = autoAllocationRepository(db)
   const allocations = allocationsRepository(db)
 
+  async function ratioOf(establishmentId: number) {
+    const settings = await deps.establishments.settings(establishmentId)
+    return settings?.effective.ratio ?? 6
+  }
+
+  /** Why nobody has room for the prisoners waiting, and what would make room (see src/domain/allocation/explain.ts). */
+  async function explain(establishmentId: number, waiting: number): Promise<RoomExplanation> {
+    const [settings, staff, loads] = await Promise.all([
+      deps.establishments.settings(establishmentId),
+      repo.staffForRoom(establishmentId),
+      allocations.loads(establishmentId),
+    ])
+    return explainRoom({
+      waiting,
+      ratio: settings?.effective.ratio ?? 6,
+      max: settings?.bounds.ratio.max ?? 6,
+      officers: staff.map(o => ({
+        keyWorker: o.key_worker === 1,
+        status: o.status,
+        returnDate: o.status_return_date,
+        weeklyHours: o.weekly_hours,
+        capacityOverride: o.capacity_override,
+        load: loads.get(o.id) ?? 0,
+      })),
+    })
+  }
+
   /** Everything the engine needs, plus a fingerprint that changes whenever any of it changes. */
   async function state(establishmentId: number, filter: PreviewFilter) {
-    const settings = await deps.establishments.settings(establishmentId)
-    const ratio = settings?.effective.ratio ?? 6
+    const ratio = await ratioOf(establishmentId)
     const [all, previous, staff, loads] = await Promise.all([
       repo.unallocated(establishmentId),
       repo.previous(establishmentId),
@@ -119,6 +150,7 @@ export function autoAllocationService(
       capacity: effectiveCapacity(ratio, o.weekly_hours, o.capacity_override),
       load: loads.get(o.id) ?? 0,
       keyWorker: o.key_worker === 1,
+      label: officerLabel(o),
     }))
     const fingerprint = createHash('sha256')
       .update(JSON.stringify([prisoners.map(p => p.id), officers.map(o => [o.id, o.capacity, o.load, o.keyWorker])]))
@@ -129,6 +161,7 @@ export function autoAllocationService(
 
   return {
     unallocated: (establishmentId: number, filter: PreviewFilter = {}) => state(establishmentId, filter),
+    explain,
 
     /** Runs the engine; nothing is saved. */
     async preview(establishmentId: number, filter: PreviewFilter, strategy: Strategy = 'optimal') {
@@ -145,6 +178,11 @@ export function autoAllocationService(
       const officerById = new Map(s.officers.map(o => [String(o.id), o]))
       const proposed = new Map<string, number>()
       for (const pair of result.pairs) proposed.set(pair.officerId, (proposed.get(pair.officerId) ?? 0) + 1)
+      const unallocated = result.unallocated.map(u => ({ ...u, prisoner: prisonerById.get(u.prisonerId)! }))
+      // one group per reason, so 263 men waiting for the same reason read as one line, not 263
+      const groups = new Map<string, typeof unallocated>()
+      for (const u of unallocated) groups.set(u.reason, [...(groups.get(u.reason) ?? []), u])
+      const noRoom = unallocated.filter(u => u.reason === NO_ROOM_REASON || u.reason === NO_OFFICER_REASON).length
       return {
         fingerprint: s.fingerprint,
         stats: result.stats,
@@ -153,14 +191,22 @@ export function autoAllocationService(
           prisoner: prisonerById.get(pair.prisonerId)!,
           officer: officerById.get(pair.officerId)!,
         })),
-        unallocated: result.unallocated.map(u => ({ ...u, prisoner: prisonerById.get(u.prisonerId)! })),
-        /** Key Workers with room left after the proposal: the choices for an override */
+        unallocated,
+        unallocatedGroups: [...groups].map(([reason, rows]) => ({ reason, rows })),
+        /** why nobody had room for some, and what would help; null when everyone found a Key Worker */
+        explanation: noRoom > 0 ? await explain(establishmentId, noRoom) : null,
+        /**
+         * Every Key Worker with room on their caseload today, whatever the engine proposed: the choices for a
+         * change. Confirming checks capacity again, counting every row.
+         */
         officersWithRoom: s.officers
-          .filter(o => o.keyWorker && o.load + (proposed.get(String(o.id)) ?? 0) < o.capacity)
+          .filter(o => o.keyWorker && o.load < o.capacity)
           .map(o => ({
             id: o.id,
-            name: `${o.last_name}, ${o.first_name}`,
-            room: o.capacity - o.load - (proposed.get(String(o.id)) ?? 0),
+            name: o.label,
+            load: o.load,
+            capacity: o.capacity,
+            proposed: proposed.get(String(o.id)) ?? 0,
           })),
       }
     },
@@ -186,19 +232,23 @@ export function autoAllocationService(
       const prisoners = new Map(s.prisoners.map(p => [p.prison_number, p]))
       const officers = new Map(s.officers.map(o => [o.id, o]))
       const adding = new Map<number, number>()
-      for (const row of rows) {
+      // rows the Supervising Officer changed are checked last, so an error names the changed row, not an untouched one
+      const ordered = [...rows.filter(r => !r.overridden), ...rows.filter(r => r.overridden)]
+      for (const row of ordered) {
         if (row.staffId === null) continue
         const p = prisoners.get(row.prisonNumber)
         const o = officers.get(row.staffId)
-        if (!p) return fail({ form: `${row.prisonNumber} is not waiting for a Key Worker. Nothing was saved.` })
-        if (!o)
+        const key = `staff_${row.prisonNumber}`
+        if (!p) return fail({ [key]: `${row.prisonNumber} is not waiting for a Key Worker. Nothing was saved.` })
+        const who = `${p.last_name}, ${p.first_name} (${p.prison_number})`
+        if (!o || !o.keyWorker)
           return fail({
-            form: `The Key Worker chosen for ${row.prisonNumber} is not an active officer here. Nothing was saved.`,
+            [key]: `${who}: the officer chosen is not an active Key Worker here. Choose another. Nothing was saved.`,
           })
         adding.set(o.id, (adding.get(o.id) ?? 0) + 1)
         if (o.load + adding.get(o.id)! > o.capacity) {
           return fail({
-            form: `${o.first_name} ${o.last_name} would have more than ${o.capacity} prisoners. Nothing was saved.`,
+            [key]: `${who}: ${o.label} would have more than ${o.capacity} prisoners (${o.load} already). Choose another Key Worker. Nothing was saved.`,
           })
         }
       }

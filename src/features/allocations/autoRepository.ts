@@ -86,6 +86,7 @@ export function autoAllocationRepository(db: Kysely<Database>) {
         .leftJoin('residential_units', 'residential_units.id', 'staff.home_unit_id')
         .select([
           'staff.id',
+          'staff.staff_number',
           'staff.first_name',
           'staff.last_name',
           'staff.grade',
@@ -101,6 +102,16 @@ export function autoAllocationRepository(db: Kysely<Database>) {
         .where('staff.status', '=', 'active')
         .orderBy('staff.last_name')
         .orderBy('staff.first_name')
+        .execute()
+    },
+
+    /** Every officer not inactive, present or away, for explaining why nobody has room. */
+    staffForRoom(establishmentId: number) {
+      return db
+        .selectFrom('staff')
+        .select(['id', 'key_worker', 'status', 'status_return_date', 'weekly_hours', 'capacity_override'])
+        .where('establishment_id', '=', establishmentId)
+        .where('status', '!=', 'inactive')
         .execute()
     },
   }

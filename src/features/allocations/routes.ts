@@ -8,6 +8,7 @@ import { flash, parseForm, queryString, redirectWithErrors, takeForm } from '../
 import { type RouteDef, get, intParam, param, post } from '../../web/routing'
 import { joinDateInputs, splitDate } from '../../web/fields'
 import { formatDate } from '../../domain/dates'
+import { officerLabel } from '../../domain/officerLabel'
 import { AUTO_OFF, type ConfirmRow, type PreviewFilter } from './auto'
 import { DEALLOCATION_REASONS, allocateSchema, coverSchema, deallocateSchema } from './schema'
 
@@ -48,12 +49,16 @@ export function allocationRoutes(s: Services): RouteDef[] {
         entity: 'allocation_list',
         details: { page: 'unallocated', ...filter, shown: prisonNumbersIn(state.prisoners) },
       })
+      const room = state.officers.filter(o => o.keyWorker).reduce((n, o) => n + Math.max(0, o.capacity - o.load), 0)
+      // say why and what would help when the men waiting cannot all be given a Key Worker
+      const waiting = (await s.autoAllocation.unallocated(est.id)).prisoners.length
       res.render('allocations/views/unallocated', {
         pageTitle: 'Allocate Key Workers',
         autoAllocation: est.auto_allocation === 1,
         prisoners: state.prisoners,
         keyWorkers: state.officers.filter(o => o.keyWorker),
-        room: state.officers.filter(o => o.keyWorker).reduce((n, o) => n + Math.max(0, o.capacity - o.load), 0),
+        room,
+        explanation: waiting > room ? await s.autoAllocation.explain(est.id, waiting) : null,
         units,
         filter,
         query: filterQuery(filter),
@@ -78,6 +83,7 @@ export function allocationRoutes(s: Services): RouteDef[] {
         filter,
         query: filterQuery(filter),
         strategy,
+        ...takeForm(req, {} as Record<string, string>),
       })
     }),
 
@@ -102,7 +108,17 @@ export function allocationRoutes(s: Services): RouteDef[] {
         rows.push({ prisonNumber: m[1]!, staffId, overridden: value !== proposed })
       }
       const r = await s.autoAllocation.confirm(actorOf(res), est.id, filter, fingerprint, rows)
-      if (!r.ok) return redirectWithErrors(req, res, r.errors, back)
+      if (!r.ok) {
+        // an error in a row goes back to the same preview with the Supervising Officer's choices kept
+        const rowError = Object.keys(r.errors).some(k => k.startsWith('staff_'))
+        const strategy = body.strategy === 'greedy' ? '&strategy=greedy' : ''
+        return redirectWithErrors(
+          req,
+          res,
+          r.errors,
+          rowError ? `/allocate/preview?${filterQuery(filter)}${strategy}` : back,
+        )
+      }
       flash(req, `${r.value} ${r.value === 1 ? 'prisoner' : 'prisoners'} allocated a Key Worker`)
       res.redirect(303, back)
     }),
@@ -204,10 +220,13 @@ export function allocationRoutes(s: Services): RouteDef[] {
         entityId: prisoner.prison_number,
         details: { page: 'allocate' },
       })
+      const choices = officers.filter(o => o.hasRoom || o.id === current?.staff_id)
+      const waiting = choices.some(o => o.hasRoom) ? 0 : (await s.autoAllocation.unallocated(est.id)).prisoners.length
       res.render('allocations/views/allocate', {
         pageTitle: `Choose a Key Worker for ${prisoner.first_name} ${prisoner.last_name}`,
         prisoner,
-        officers: officers.filter(o => o.hasRoom || o.id === current?.staff_id),
+        officers: choices.map(o => ({ ...o, label: officerLabel(o) })),
+        explanation: choices.some(o => o.hasRoom) ? null : await s.autoAllocation.explain(est.id, Math.max(1, waiting)),
         current,
         ...takeForm(req, { staffId: '', handoverNote: '' }),
       })

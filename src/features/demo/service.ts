@@ -162,7 +162,7 @@ export function demoService(
               status: s.status,
               status_return_date: s.statusReturnDate,
               home_unit_id: unitId(s.homeUnitCode),
-              key_worker: s.grade === 'Band 3' ? 1 : 0,
+              key_worker: s.keyWorker ? 1 : 0,
               user_id: null,
               created_at: now,
               updated_at: now,
