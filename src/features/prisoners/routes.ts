@@ -133,12 +133,12 @@ export function prisonerRoutes(s: Services): RouteDef[] {
         s.establishments.policy(),
       ])
       const keyWorker = allocations.find(a => a.deallocated_at === null)
-      const lastDelivered = sessions.find(k => k.outcome === 'delivered')
+      const { last: lastSession, lastDelivered } = sessions
       // next due counts from the last delivered session or the allocation, as "Sessions due" does
       const { frequencyWeeks } = effectiveSettings(toBounds(policy), overridesOf(est))
       res.render('prisoners/views/show', {
         allocations,
-        lastSession: sessions[0],
+        lastSession,
         clientKey: crypto.randomUUID(),
         lastDelivered,
         due:

@@ -1,50 +1,42 @@
 import { type Kysely, sql } from 'kysely'
 import type { Database } from '../../db/types'
 
-// The thread of a prisoner's key work on his page, the most viewed page: two indexed queries, whatever the history.
+// The thread of a prisoner's key work on his page, the most viewed page: two or three indexed queries, whatever the
+// history (a second session query only when the last session was not delivered).
 
 /** Submitted sessions only: drafts and deleted entries are not part of the record. */
 const SUBMITTED = 'submitted'
 
 export function prisonerThreadRepository(db: Kysely<Database>) {
-  /** The latest session of one kind for the prisoner in this establishment: its id, or null (by the prisoner index). */
-  const latest = (establishmentId: number, prisonerId: number, delivered: boolean) => {
+  /** The latest submitted session (delivered ones only, or any) for the prisoner here, by the prisoner index. */
+  const latest = (establishmentId: number, prisonerId: number, deliveredOnly: boolean) => {
     let q = db
-      .selectFrom('key_work_sessions as k2')
-      .select('k2.id')
-      .where('k2.prisoner_id', '=', prisonerId)
-      .where('k2.status', '=', SUBMITTED)
-      .where('k2.establishment_id', '=', establishmentId)
-      .where('k2.session_date', 'is not', null)
-    if (delivered) q = q.where('k2.outcome', '=', 'delivered')
-    return q.orderBy('k2.session_date', 'desc').orderBy('k2.id', 'desc').limit(1)
+      .selectFrom('key_work_sessions as k')
+      .leftJoin('staff as s', 's.id', 'k.staff_id')
+      .select([
+        'k.id',
+        'k.session_date',
+        'k.outcome',
+        'k.not_delivered_reason',
+        'k.agreed',
+        'k.author',
+        's.first_name as staff_first_name',
+        's.last_name as staff_last_name',
+      ])
+      .where('k.prisoner_id', '=', prisonerId)
+      .where('k.status', '=', SUBMITTED)
+      .where('k.session_date', 'is not', null)
+      .where('k.establishment_id', '=', establishmentId)
+    if (deliveredOnly) q = q.where('k.outcome', '=', 'delivered')
+    return q.orderBy('k.session_date', 'desc').orderBy('k.id', 'desc').limit(1).executeTakeFirst()
   }
 
   return {
-    /** The last session (delivered or not) and the last delivered one: one or two rows, none before the first. */
-    lastSessions(establishmentId: number, prisonerId: number) {
-      return db
-        .selectFrom('key_work_sessions as k')
-        .leftJoin('staff as s', 's.id', 'k.staff_id')
-        .select([
-          'k.id',
-          'k.session_date',
-          'k.outcome',
-          'k.not_delivered_reason',
-          'k.agreed',
-          'k.author',
-          's.first_name as staff_first_name',
-          's.last_name as staff_last_name',
-        ])
-        .where(eb =>
-          eb.or([
-            eb('k.id', '=', latest(establishmentId, prisonerId, false)),
-            eb('k.id', '=', latest(establishmentId, prisonerId, true)),
-          ]),
-        )
-        .orderBy('k.session_date', 'desc')
-        .orderBy('k.id', 'desc')
-        .execute()
+    /** The last session (delivered or not) and the last delivered one: a second query only when they differ. */
+    async lastSessions(establishmentId: number, prisonerId: number) {
+      const last = await latest(establishmentId, prisonerId, false)
+      if (!last || last.outcome === 'delivered') return { last, lastDelivered: last }
+      return { last, lastDelivered: await latest(establishmentId, prisonerId, true) }
     },
 
     /** Open goals and open referrals, in one list: goals by target date, referrals by follow-up date. */
