@@ -15,8 +15,11 @@ import { ACCESS_TABLE, tableAccess, tableAllows } from './accessTable'
 // own establishment (MDI), and with the route's parameters pointing at MDI's records and at another establishment's
 // (LEI's) records; and for a user who holds different roles in two establishments, acting in each in turn.
 
-/** Mounted outside the RouteDef list on purpose: load balancers call them without a session. */
-const PUBLIC_BY_DESIGN = new Set(['GET /ping', 'GET /health'])
+/**
+ * Mounted outside the RouteDef list on purpose, before sessions: load balancers call /ping and /health without one,
+ * and the status page for people must answer when the database (which holds the sessions) does not.
+ */
+const PUBLIC_BY_DESIGN = new Set(['GET /ping', 'GET /health', 'GET /status'])
 
 const world = await seededWorld()
 after(() => world.close())

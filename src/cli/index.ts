@@ -1,3 +1,4 @@
+import http from 'node:http'
 import { Command } from 'commander'
 import { loadConfig } from '../config'
 import { migrateToLatest } from '../db/migrate'
@@ -10,20 +11,44 @@ import { registerJobs, runDailyJobs } from './jobs'
 import { registerOperations } from './operations'
 import { registerStatistics } from '../features/statistics/cli'
 import { registerDirectory } from '../features/directory/hsds/cli'
+import { registerEstablishments } from '../features/establishments/cli'
 import { withServices } from './withServices'
 
 const program = new Command()
 program.name('keywork').description('Key Work in prisons: allocate, deliver, record, quality-assure and improve')
 
+/** Listens, or rejects with a message for the operator when the port is taken or not allowed. */
+function listen(server: http.Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const failed = (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE')
+        reject(new Error(`Port ${port} is already in use: stop the other service or set PORT`))
+      else if (err.code === 'EACCES')
+        reject(new Error(`Port ${port} needs privileges this user does not have: set PORT to 1024 or above`))
+      else if (err.code === 'EADDRNOTAVAIL') reject(new Error(`Cannot listen on ${host}: check HOST`))
+      else reject(err)
+    }
+    server.once('error', failed)
+    server.listen(port, host, () => {
+      server.off('error', failed)
+      resolve()
+    })
+  })
+}
+
 async function serve(services: Services) {
   const { config, logger } = services
-  const app = createApp(services)
-  const server = app.listen(config.port, config.host, () => {
-    logger.info({ port: config.port, database: services.db.dialect }, 'keywork listening')
-    console.log(
-      `\nKey Work is running at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}\n`,
-    )
-  })
+  const server = http.createServer(createApp(services))
+  try {
+    await listen(server, config.port, config.host)
+  } catch (err) {
+    await services.close()
+    throw err
+  }
+  logger.info({ port: config.port, database: services.db.dialect }, 'keywork listening')
+  console.log(
+    `\nKey Work is running at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}\n`,
+  )
   // the daily jobs are idempotent: run them at start and every hour, so a restart never skips a day
   const runJobs = () =>
     runDailyJobs(services).then(
@@ -64,6 +89,7 @@ program
   )
 
 registerOperations(program)
+registerEstablishments(program)
 registerAllocate(program)
 registerJobs(program)
 registerStatistics(program)

@@ -23,6 +23,7 @@ import { govukDir, mojDir, setUpNunjucks, srcDir } from './nunjucks'
 import { type RouteDef, authorise } from './routing'
 import { ping } from '../db/database'
 import { redactUrl, requestLogOptions } from './requestLog'
+import { statusPage } from '../features/status/routes'
 
 export const UPLOAD_LIMIT_BYTES = 10 * 1024 * 1024
 
@@ -96,6 +97,8 @@ export function createApp(services: Services) {
     res.set('Cache-Control', 'no-store')
     next()
   })
+  // the status page for people, before sessions like /health: it must still answer when the database does not
+  app.get('/status', statusPage(services))
 
   // 4. sessions in the database
   app.use(

@@ -38,7 +38,7 @@ export function setUpNunjucks(app: express.Express, cacheTemplates: boolean) {
   env.addGlobal(
     'govukFooterHtml',
     new nunjucks.runtime.SafeString(
-      env.renderString('{{ govukFooter({ meta: { items: [{ href: "/ping", text: "Service status" }] } }) }}', {}),
+      env.renderString('{{ govukFooter({ meta: { items: [{ href: "/status", text: "Service status" }] } }) }}', {}),
     ),
   )
   return env

@@ -7,7 +7,8 @@ import { HttpError } from './errors'
  * - 'public': anyone, signed in or not;
  * - 'signed-in': any signed-in user;
  * - a list of roles: a signed-in user holding one of them in the establishment they are acting in
- *   (national roles count in every establishment). Queries are then scoped to that establishment.
+ *   (national roles count in every establishment). Queries are then scoped to that establishment. A route for the
+ *   national team alone needs no establishment: it acts on none (and on an empty database there is none to act in).
  */
 export type Access = 'public' | 'signed-in' | readonly Role[]
 
@@ -51,7 +52,9 @@ export function authorise(access: Access): RequestHandler {
     const ctx = res.locals.ctx
     if (!ctx) return next(new HttpError(401))
     if (access === 'signed-in') return next()
-    if (!ctx.establishment || !access.some(r => ctx.roles.includes(r))) return next(new HttpError(403))
+    if (!access.some(r => ctx.roles.includes(r))) return next(new HttpError(403))
+    // national-only routes act on no establishment, so the national team can add the first one to an empty database
+    if (!ctx.establishment && !access.every(r => r === 'NATIONAL_POLICY')) return next(new HttpError(403))
     next()
   }
 }

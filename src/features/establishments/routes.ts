@@ -38,7 +38,8 @@ const settingsSchema = z.object({
   autoAllocation: z.enum(['yes', 'no'], { error: 'Select whether Supervising Officers use automatic allocation' }),
 })
 
-const newEstablishmentSchema = z.object({
+/** A new establishment, from the form or `keywork establishments create`. */
+export const newEstablishmentSchema = z.object({
   code: z
     .string()
     .trim()
