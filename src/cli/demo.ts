@@ -135,7 +135,10 @@ export function registerDemo(program: Command, serve: (s: Services) => Promise<v
       const services = await startServices(loadConfig())
       if (await services.demo.isEmpty()) {
         if (services.config.env === 'production') {
-          console.log('The database is empty. Not loading demo data in production: create users with keywork users.')
+          console.log(
+            'The database is empty. Not loading demo data in production. First run: keywork users create ' +
+              '--role NATIONAL_POLICY, then keywork establishments create (see the README).',
+          )
         } else {
           console.log('The database is empty: loading the demo data (Leeds and two smaller establishments).')
           if (!(await loadDemo(services, { ...DEFAULT_DEMO, reset: false }))) process.exitCode = 1
