@@ -1,6 +1,17 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { addDays, daysBetween, formatDate, isoFromParts, parseDate, todayIso } from './dates'
+import { setClock } from './clock'
+import {
+  addDays,
+  daysBetween,
+  formatDate,
+  isoFromParts,
+  londonDate,
+  londonDayStart,
+  parseDate,
+  todayIso,
+} from './dates'
+import { londonNow } from './hubs'
 
 describe('parseDate', () => {
   it('accepts ISO dates', () => {
@@ -59,8 +70,10 @@ describe('date arithmetic', () => {
     assert.equal(daysBetween('2025-01-01', '2024-01-01'), -366)
   })
 
-  it('gives today as an ISO date from a given instant', () => {
-    assert.equal(todayIso(new Date('2026-06-04T23:59:59Z')), '2026-06-04')
+  it('gives today as an ISO date from a given instant, in London', () => {
+    // 23:59:59 UTC on 4 June is 00:59:59 British Summer Time on the 5th
+    assert.equal(todayIso(new Date('2026-06-04T23:59:59Z')), '2026-06-05')
+    assert.equal(todayIso(new Date('2026-06-04T22:59:59Z')), '2026-06-04')
   })
 })
 
@@ -75,5 +88,36 @@ describe('formatDate', () => {
     assert.equal(formatDate(undefined), '')
     assert.equal(formatDate(''), '')
     assert.equal(formatDate('not a date'), 'not a date')
+  })
+})
+
+describe('the London day', () => {
+  it('cuts an instant to the day in London, not in UTC', () => {
+    assert.equal(londonDate('2026-07-01T22:59:59.999Z'), '2026-07-01') // 23:59 British Summer Time
+    assert.equal(londonDate('2026-07-01T23:00:00.000Z'), '2026-07-02') // midnight BST
+    assert.equal(londonDate('2026-07-01T23:30:00.000Z'), '2026-07-02') // 00:30 BST
+    assert.equal(londonDate('2026-01-15T23:30:00.000Z'), '2026-01-15') // 23:30 GMT
+    assert.equal(londonDate(new Date('2026-10-25T00:30:00.000Z')), '2026-10-25') // 01:30 BST, the night clocks go back
+    assert.equal(londonDate('2026-07-02'), '2026-07-02') // a plain date is already a day
+  })
+
+  it('gives the instant a London day begins, in stored ISO text, across both changes of the clocks', () => {
+    assert.equal(londonDayStart('2026-07-02'), '2026-07-01T23:00:00.000Z')
+    assert.equal(londonDayStart('2026-01-15'), '2026-01-15T00:00:00.000Z')
+    assert.equal(londonDayStart('2026-03-29'), '2026-03-29T00:00:00.000Z') // clocks go forward at 01:00 GMT
+    assert.equal(londonDayStart('2026-03-30'), '2026-03-29T23:00:00.000Z')
+    assert.equal(londonDayStart('2026-10-25'), '2026-10-24T23:00:00.000Z') // clocks go back at 02:00 BST
+    assert.equal(londonDayStart('2026-10-26'), '2026-10-26T00:00:00.000Z')
+  })
+
+  it('today is the London day of the clock', () => {
+    setClock('2026-07-01T23:30:00.000Z')
+    try {
+      assert.equal(todayIso(), '2026-07-02')
+      assert.deepEqual(londonNow(), { date: '2026-07-02', minutes: 30 })
+    } finally {
+      setClock(null)
+    }
+    assert.equal(todayIso(new Date('2026-12-31T23:59:00.000Z')), '2026-12-31')
   })
 })

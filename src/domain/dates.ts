@@ -1,3 +1,5 @@
+import { now } from './clock'
+
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
 const UK_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/
 
@@ -21,8 +23,42 @@ export function isoFromParts(y: number, m: number, d: number): string | null {
   return date.toISOString().slice(0, 10)
 }
 
-export function todayIso(now: Date = new Date()): string {
-  return now.toISOString().slice(0, 10)
+/** Today in Europe/London (by the clock, or at the instant given). */
+export function todayIso(at: Date = now()): string {
+  return londonDate(at)
+}
+
+// made once: making a formatter costs a quarter of a millisecond, far more than using it
+const LONDON_DAY = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/London',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+})
+
+/**
+ * The Europe/London day of an instant (a Date or a stored ISO timestamp), 'YYYY-MM-DD': the day an event happened
+ * for a prison in England. A plain date ('YYYY-MM-DD') is already a day and is returned as it is.
+ */
+export function londonDate(at: Date | string): string {
+  if (typeof at === 'string') {
+    if (ISO_DATE.test(at)) return at
+    at = new Date(at)
+  }
+  const parts = LONDON_DAY.formatToParts(at)
+  const get = (type: string) => parts.find(p => p.type === type)?.value ?? '00'
+  return `${get('year')}-${get('month')}-${get('day')}`
+}
+
+/**
+ * The instant a Europe/London day starts, as a stored ISO timestamp ('2026-07-01T23:00:00.000Z' for 2 July 2026):
+ * timestamps t on day d are exactly londonDayStart(d) ≤ t < londonDayStart(d + 1), in text order too.
+ */
+export function londonDayStart(day: string): string {
+  // London is UTC or UTC+1: midnight there is 00:00 or 23:00 UTC the day before; take the later that is still day
+  const utcMidnight = Date.parse(`${day}T00:00:00Z`)
+  const bst = new Date(utcMidnight - 3_600_000)
+  return (londonDate(bst) === day ? bst : new Date(utcMidnight)).toISOString()
 }
 
 export function addDays(iso: string, days: number): string {

@@ -1,6 +1,7 @@
 // Key Worker hubs: the pure rules for booking a room (times, opening hours, clashes) and the day timetable.
 // No I/O: the hubs service reads the database and asks these functions.
 
+import { now } from './clock'
 import { addDays, formatDate } from './dates'
 import type { Random } from './demo/random'
 
@@ -67,8 +68,8 @@ const LONDON = new Intl.DateTimeFormat('en-GB', {
   hourCycle: 'h23',
 })
 
-export function londonNow(now: Date = new Date()): { date: string; minutes: number } {
-  const parts = LONDON.formatToParts(now)
+export function londonNow(at: Date = now()): { date: string; minutes: number } {
+  const parts = LONDON.formatToParts(at)
   const get = (type: string) => parts.find(p => p.type === type)?.value ?? '00'
   return {
     date: `${get('year')}-${get('month')}-${get('day')}`,

@@ -7,7 +7,9 @@
  * - Eligible: in custody and not high complexity of need. For an officer: also on the officer's caseload that day.
  * - Projected sessions = eligible prisoners (average over the days of the period) × days ÷ (frequency in weeks × 7),
  *   summed per establishment (each has its own frequency); compliance = delivered ÷ projected × 100.
- * - A session counts when submitted (drafts and deleted entries never do), on its session date.
+ * - A session counts when submitted (drafts and deleted entries never do), on its session date. For an officer:
+ *   sessions with prisoners on their caseload that day; their others are cover, counted apart (coverDelivered).
+ * - Days are Europe/London days: a timestamp (an allocation, a referral, a goal) counts on its London date.
  * - Seen in the last 7 / 28 days: eligible on the period's last day, with a delivered session at their
  *   establishment in the 7 / 28 days up to and including it.
  * - Days between sessions: for each delivered session, the days since the same prisoner's previous delivered
@@ -17,7 +19,7 @@
  * Everything here is pure. `recount` is the reference: a straightforward day-by-day count over plain records that
  * the tests compare the fast paths (events, pre-aggregates, SQL) with.
  */
-import { addDays, daysBetween } from './dates'
+import { addDays, daysBetween, londonDate } from './dates'
 import { NOT_DELIVERED_REASONS, type NotDeliveredReason } from './sessions'
 
 export interface Period {
@@ -139,6 +141,18 @@ export function intersect(a: Interval, b: Interval): Interval | null {
   const end = a.end === null ? b.end : b.end === null ? a.end : a.end < b.end ? a.end : b.end
   if (end !== null && end <= start) return null
   return { start, end, weight: (a.weight ?? 1) * (b.weight ?? 1) }
+}
+
+/** An officer's allocation of one prisoner, as London days: on the caseload from start until the day before end. */
+export interface CaseloadSpell {
+  prisonerId: number
+  start: string
+  end: string | null
+}
+
+/** Whether the prisoner was on the officer's caseload on the day (any of the officer's spells with him covers it). */
+export function onCaseload(spells: readonly CaseloadSpell[], prisonerId: number, day: string): boolean {
+  return spells.some(s => s.prisonerId === prisonerId && s.start <= day && (s.end === null || day < s.end))
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -328,6 +342,10 @@ export interface Totals extends DayAggregate {
   eligibleDays: number
   /** Σ over days of eligible prisoners ÷ (frequency × 7) */
   projected: number
+  /** the Ministry of Justice's projected sessions: each establishment's projection truncated to a whole number */
+  projectedWhole: number
+  /** a Key Worker's delivered sessions with prisoners not on their caseload that day (cover), not in delivered */
+  coverDelivered: number
   eligibleAtEnd: number
   allocatedAtEnd: number
   seen7: number
@@ -346,6 +364,8 @@ export function emptyTotals(): Totals {
     ...emptyDay(),
     eligibleDays: 0,
     projected: 0,
+    projectedWhole: 0,
+    coverDelivered: 0,
     eligibleAtEnd: 0,
     allocatedAtEnd: 0,
     seen7: 0,
@@ -371,6 +391,25 @@ export function addInto<T extends DayAggregate>(a: T, b: Partial<Totals> & DayAg
 
 export function percent(n: number, of: number): number | null {
   return of > 0 ? (n / of) * 100 : null
+}
+
+/**
+ * Rounds to `digits` decimals, a tie to the even neighbour (banker's rounding, as the Ministry of Justice's figures
+ * are rounded): 12.125 → 12.12, 12.135 → 12.14. The number is taken as the shortest decimal that reads back as it
+ * (what it prints as), so a ratio that is exactly a tie in decimals rounds as that tie.
+ */
+export function roundHalfEven(x: number, digits = 2): number {
+  if (!Number.isFinite(x)) return x
+  const s = String(Math.abs(x))
+  if (s.includes('e')) return Number(x.toFixed(digits))
+  const [whole, fraction = ''] = s.split('.') as [string, string?]
+  if (fraction.length <= digits) return x
+  const kept = BigInt(whole + fraction.slice(0, digits))
+  const rest = fraction.slice(digits)
+  const half = `5${'0'.repeat(rest.length - 1)}`
+  const up = rest > half || (rest === half && kept % 2n === 1n)
+  const r = Number(kept + (up ? 1n : 0n)) / 10 ** digits
+  return x < 0 ? -r : r
 }
 
 export function mean(sum: number, n: number): number | null {
@@ -410,7 +449,9 @@ export interface Figures {
   allocated: number
   allocatedPercent: number | null
   projected: number
+  projectedWhole: number
   delivered: number
+  coverDelivered: number
   compliance: number | null
   notDelivered: number
   reasons: Record<NotDeliveredReason, number>
@@ -439,7 +480,9 @@ export function figuresOf(t: Totals, days: number): Figures {
     allocated: t.allocatedAtEnd,
     allocatedPercent: percent(t.allocatedAtEnd, t.eligibleAtEnd),
     projected: t.projected,
+    projectedWhole: t.projectedWhole,
     delivered: t.delivered,
+    coverDelivered: t.coverDelivered,
     compliance: compliance(t.delivered, t.projected),
     notDelivered: t.notDelivered,
     reasons: { ...t.reasons },
@@ -542,8 +585,8 @@ export function recount(world: World, scope: Scope, period: Period): Totals {
       a =>
         a.prisonerId === prisonerId &&
         (staffId === undefined || a.staffId === staffId) &&
-        a.allocatedAt.slice(0, 10) <= day &&
-        (a.deallocatedAt === null || day < a.deallocatedAt.slice(0, 10)),
+        londonDate(a.allocatedAt) <= day &&
+        (a.deallocatedAt === null || day < londonDate(a.deallocatedAt)),
     )
   const eligibleOn = (p: World['prisoners'][number], day: string) =>
     prisonerIn(p) &&
@@ -551,12 +594,15 @@ export function recount(world: World, scope: Scope, period: Period): Totals {
     inCustody(p, day) &&
     (scope.kind !== 'officer' || allocatedOn(p.id, day, scope.staffId))
 
+  const eligibleDaysOf = new Map<number, number>()
   for (const day of daysOf(period))
     for (const p of world.prisoners)
       if (eligibleOn(p, day)) {
         t.eligibleDays++
         t.projected += 1 / (freq.get(p.establishmentId)! * 7)
+        eligibleDaysOf.set(p.establishmentId, (eligibleDaysOf.get(p.establishmentId) ?? 0) + 1)
       }
+  for (const [id, n] of eligibleDaysOf) t.projectedWhole += Math.trunc(n / (freq.get(id)! * 7))
   const seenFrom = (days: number) => addDays(period.to, -(days - 1))
   for (const p of world.prisoners) {
     if (!eligibleOn(p, period.to)) continue
@@ -588,6 +634,11 @@ export function recount(world: World, scope: Scope, period: Period): Totals {
   }
   for (const s of world.sessions) {
     if (s.status !== 'submitted' || !inPeriod(s.date) || !sessionInScope(s)) continue
+    // a Key Worker's session with a prisoner not on their caseload that day is cover, counted on its own
+    if (scope.kind === 'officer' && !allocatedOn(s.prisonerId, s.date!, scope.staffId)) {
+      if (s.outcome === 'delivered') t.coverDelivered++
+      continue
+    }
     const earlier = world.sessions.filter(
       o =>
         o.prisonerId === s.prisonerId &&
@@ -614,7 +665,7 @@ export function recount(world: World, scope: Scope, period: Period): Totals {
 
   for (const a of world.allocations) {
     const p = prisoners.get(a.prisonerId)!
-    const day = a.allocatedAt.slice(0, 10)
+    const day = londonDate(a.allocatedAt)
     if (!inPeriod(day) || !prisonerIn(p)) continue
     if (scope.kind === 'officer' && a.staffId !== scope.staffId) continue
     const first = !world.allocations.some(
@@ -634,13 +685,13 @@ export function recount(world: World, scope: Scope, period: Period): Totals {
     return true
   }
   for (const r of world.referrals) {
-    if (!inPeriod(r.createdAt.slice(0, 10)) || !followUpInScope(r)) continue
+    if (!inPeriod(londonDate(r.createdAt)) || !followUpInScope(r)) continue
     t.referralsMade++
     if (r.status === 'acknowledged' || r.status === 'done') t.referralsAcknowledged++
     if (r.status === 'done') t.referralsCompleted++
   }
   for (const g of world.goals) {
-    if (!inPeriod(g.createdAt.slice(0, 10)) || !followUpInScope(g)) continue
+    if (!inPeriod(londonDate(g.createdAt)) || !followUpInScope(g)) continue
     t.goalsSet++
     if (g.status === 'achieved') t.goalsAchieved++
   }

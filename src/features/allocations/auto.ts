@@ -14,7 +14,7 @@ import {
   explainRoom,
 } from '../../domain/allocation'
 import { effectiveCapacity } from '../../domain/capacity'
-import { todayIso } from '../../domain/dates'
+import { addDays, todayIso } from '../../domain/dates'
 import { officerLabel } from '../../domain/officerLabel'
 import { type Result, fail, ok } from '../../domain/result'
 import { splitLanguages } from '../../domain/staff'
@@ -130,9 +130,7 @@ export function autoAllocationService(
       allocations.loads(establishmentId),
     ])
     const today = todayIso()
-    const cutoff = filter.waitingDays
-      ? new Date(Date.now() - filter.waitingDays * 86_400_000).toISOString().slice(0, 10)
-      : null
+    const cutoff = filter.waitingDays ? addDays(today, -filter.waitingDays) : null
     const prisoners = all.filter(
       p =>
         (!filter.unitCode || p.unit_code === filter.unitCode) &&

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely'
 import { isUniqueViolation } from '../../db/errors'
 import type { Database } from '../../db/types'
 import { RECENT_SESSION_DAYS, rebalance } from '../../domain/allocation/rebalance'
+import { now as clockNow } from '../../domain/clock'
 import { type Result, fail, ok } from '../../domain/result'
 import type { Actor, AuditService } from '../audit/service'
 import type { EstablishmentsService } from '../establishments/service'
@@ -121,7 +122,7 @@ export function rebalanceService(
       }
       try {
         return await db.transaction().execute(async trx => {
-          const now = new Date().toISOString()
+          const now = clockNow().toISOString()
           for (const { p, move } of chosen) {
             await allocations.end(trx, p.allocation_id, {
               deallocated_at: now,

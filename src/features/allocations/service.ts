@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import { isUniqueViolation } from '../../db/errors'
 import type { Database } from '../../db/types'
 import { effectiveCapacity } from '../../domain/capacity'
+import { now as clockNow } from '../../domain/clock'
 import { type Result, fail, ok } from '../../domain/result'
 import type { Actor, AuditService } from '../audit/service'
 import type { EstablishmentsService } from '../establishments/service'
@@ -135,7 +136,7 @@ export function allocationsService(db: Kysely<Database>, deps: AllocationDeps) {
             return fail({
               staffId: `${officer.first_name} ${officer.last_name} has no room: ${capacity} prisoners already`,
             })
-          const now = new Date().toISOString()
+          const now = clockNow().toISOString()
           if (current) {
             await repo.end(trx, current.id, {
               deallocated_at: now,

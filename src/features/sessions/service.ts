@@ -2,6 +2,7 @@ import crypto from 'node:crypto'
 import type { Kysely, Updateable } from 'kysely'
 import type { Database, KeyWorkSessionTable } from '../../db/types'
 import { isUniqueViolation } from '../../db/errors'
+import { now as clockNow } from '../../domain/clock'
 import { londonNow } from '../../domain/hubs'
 import { pathwayName } from '../../domain/pathways'
 import { type Result, fail, ok } from '../../domain/result'
@@ -194,7 +195,7 @@ export function sessionsService(db: Kysely<Database>, deps: SessionsDeps) {
     if (!changed.length) return 'unchanged'
     const n = await repo.updateDraft(k, row.id, {
       draft_form: JSON.stringify(form),
-      updated_at: new Date().toISOString(),
+      updated_at: clockNow().toISOString(),
     })
     if (!n) return 'locked'
     // the words stay in the draft; the trail records which fields changed
@@ -240,7 +241,7 @@ export function sessionsService(db: Kysely<Database>, deps: SessionsDeps) {
       const officer = await officerOf(establishmentId, actor.userId)
       const onCaseload = officer ? await repo.onCaseload(db, establishmentId, prisoner.id, officer.id) : false
       const form = await defaults(establishmentId, prisoner.interpreter_needed === 1, key)
-      const now = new Date().toISOString()
+      const now = clockNow().toISOString()
       try {
         const id = await db.transaction().execute(async trx => {
           const id = await repo.insert(trx, {
@@ -356,7 +357,7 @@ export function sessionsService(db: Kysely<Database>, deps: SessionsDeps) {
 
       // a valid entry is locked in one transaction: its draft form is done with, so it is not saved first
       return db.transaction().execute(async trx => {
-        const now = new Date().toISOString()
+        const now = clockNow().toISOString()
         const change = { establishmentId, prisonerId: row.prisoner_id, dates: [row.session_date, entry.sessionDate] }
         const locked = await deps.statistics.changeSessions(trx, change, () =>
           repo.updateDraft(trx, row.id, {
@@ -524,7 +525,7 @@ export function sessionsService(db: Kysely<Database>, deps: SessionsDeps) {
           receptionDate: row.reception_date,
         })
         if (!read.ok) return fail<number>(read.errors)
-        const now = new Date().toISOString()
+        const now = clockNow().toISOString()
         const amendmentId = await repo.insertAmendment(trx, {
           session_id: row.id,
           amended_at: now,
@@ -557,7 +558,7 @@ export function sessionsService(db: Kysely<Database>, deps: SessionsDeps) {
       return db.transaction().execute(async trx => {
         const row = await repo.byId(trx, establishmentId, id)
         if (!row || row.status === 'deleted') return 'not-found' as const
-        const now = new Date().toISOString()
+        const now = clockNow().toISOString()
         const change = { establishmentId, prisonerId: row.prisoner_id, dates: [row.session_date] }
         await deps.statistics.changeSessions(trx, change, () =>
           repo.update(trx, row.id, {

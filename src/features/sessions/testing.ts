@@ -1,3 +1,4 @@
+import { todayIso } from '../../domain/dates'
 import type { EntryForm } from '../../domain/sessionEntry'
 import type { Actor } from '../audit/service'
 import type { SessionsService } from './service'
@@ -13,7 +14,7 @@ export async function recordSession(
   establishmentId: number,
   prisonNumber: string,
   form: EntryForm = {},
-  today = new Date().toISOString().slice(0, 10),
+  today = todayIso(),
 ): Promise<number> {
   const started = await sessions.start(actor, establishmentId, prisonNumber)
   if (started === 'not-found' || !started.ok) throw new Error(`recordSession start: ${JSON.stringify(started)}`)

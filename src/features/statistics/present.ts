@@ -1,8 +1,8 @@
 // How the statistics are shown: the rows of figures (page and CSV alike), number formats, the CSV text and the
 // weekly chart as an accessible server-rendered SVG. Pure functions.
-import { formatDate } from '../../domain/dates'
+import { daysBetween, formatDate } from '../../domain/dates'
 import { NOT_DELIVERED_REASONS } from '../../domain/sessions'
-import { type Figures, REASONS, type WeekPoint } from '../../domain/statistics'
+import { type Figures, REASONS, type WeekPoint, percent, roundHalfEven } from '../../domain/statistics'
 import { defuseFormula } from '../../domain/untrusted'
 
 export type Kind = 'count' | 'decimal' | 'percent' | 'days'
@@ -17,7 +17,15 @@ export interface FigureRow {
   sub?: boolean
 }
 
-export function figureRows(current: Figures, previous: Figures): FigureRow[] {
+/**
+ * figureRows' options. cover: the scope is one Key Worker, whose sessions with prisoners not on their caseload that
+ * day are cover, shown on a line of their own.
+ */
+export interface RowOptions {
+  cover?: boolean
+}
+
+export function figureRows(current: Figures, previous: Figures, opts: RowOptions = {}): FigureRow[] {
   const row = (key: keyof Figures, label: string, kind: Kind, sub = false): FigureRow => ({
     key,
     label,
@@ -31,8 +39,11 @@ export function figureRows(current: Figures, previous: Figures): FigureRow[] {
     row('allocated', 'Prisoners with a Key Worker (last day)', 'count'),
     row('allocatedPercent', 'Eligible prisoners with a Key Worker (last day)', 'percent'),
     row('projected', 'Projected sessions', 'decimal'),
-    row('delivered', 'Sessions delivered', 'count'),
+    row('delivered', opts.cover ? 'Sessions delivered to prisoners on the caseload' : 'Sessions delivered', 'count'),
     row('compliance', 'Compliance (delivered ÷ projected)', 'percent'),
+    ...(opts.cover
+      ? [row('coverDelivered', 'Cover sessions delivered (prisoners not on the caseload that day)', 'count')]
+      : []),
     row('notDelivered', 'Sessions not delivered', 'count'),
     ...REASONS.map((r): FigureRow => ({
       key: `reason_${r}`,
@@ -82,6 +93,34 @@ export function formatChange(row: Pick<FigureRow, 'current' | 'previous' | 'kind
   return row.kind === 'percent' ? `${sign}${magnitude} points` : `${sign}${magnitude}`
 }
 
+/**
+ * A row's value by the Ministry of Justice's published method, on the same figures: projected sessions truncated to
+ * a whole number, compliance from that whole number, percentages and averages to 2 decimals rounded half-even, null
+ * where theirs is null (nothing to divide by). A Key Worker's delivered sessions include cover (they count every
+ * session the officer held); keywork's own cover line has no counterpart there. As text, so 2 decimals stay 2.
+ */
+export function mojValue(row: Pick<FigureRow, 'key' | 'kind'>, f: Figures, opts: RowOptions = {}): string | null {
+  const delivered = f.delivered + (opts.cover ? f.coverDelivered : 0)
+  const twoDp = (v: number | null) => (v === null || !Number.isFinite(v) ? null : roundHalfEven(v, 2).toFixed(2))
+  switch (row.key) {
+    case 'coverDelivered':
+      return null
+    case 'projected':
+      return String(f.projectedWhole)
+    case 'delivered':
+      return String(delivered)
+    case 'compliance':
+      return twoDp(percent(delivered, f.projectedWhole))
+  }
+  if (row.kind === 'count') {
+    const v = row.key.startsWith('reason_')
+      ? f.reasons[row.key.slice(7) as keyof Figures['reasons']]
+      : f[row.key as keyof Figures]
+    return typeof v === 'number' ? String(v) : null
+  }
+  return twoDp(f[row.key as keyof Figures] as number | null)
+}
+
 /** A CSV field: quoted when it holds a comma, quote or line break; text that a spreadsheet would run as a formula is defused. */
 export function csvField(value: string | number | null): string {
   if (value === null) return ''
@@ -99,9 +138,25 @@ export function statisticsCsv(opts: {
   period: { from: string; to: string }
   previous: { from: string; to: string }
   rows: FigureRow[]
+  /** the figures the rows come from, for the Ministry of Justice's method */
+  current: Figures
+  previousFigures: Figures
+  cover?: boolean
   establishments?: { code: string; name: string; figures: Figures }[]
 }): string {
-  let out = csvLine(['measure', 'scope', 'from', 'to', 'value', 'previous_from', 'previous_to', 'previous_value'])
+  let out = csvLine([
+    'measure',
+    'scope',
+    'from',
+    'to',
+    'value',
+    'previous_from',
+    'previous_to',
+    'previous_value',
+    'moj_value',
+    'previous_moj_value',
+  ])
+  const rowOpts = { cover: opts.cover ?? false }
   for (const r of opts.rows)
     out += csvLine([
       r.label,
@@ -112,16 +167,38 @@ export function statisticsCsv(opts: {
       opts.previous.from,
       opts.previous.to,
       r.previous,
+      mojValue(r, opts.current, rowOpts),
+      mojValue(r, opts.previousFigures, rowOpts),
     ])
   for (const e of opts.establishments ?? [])
-    for (const [label, v] of [
-      ['Eligible prisoners (average per day)', e.figures.eligible],
-      ['Projected sessions', e.figures.projected],
-      ['Sessions delivered', e.figures.delivered],
-      ['Compliance (delivered ÷ projected)', e.figures.compliance],
+    for (const [key, kind, label, v] of [
+      ['eligible', 'decimal', 'Eligible prisoners (average per day)', e.figures.eligible],
+      ['projected', 'decimal', 'Projected sessions', e.figures.projected],
+      ['delivered', 'count', 'Sessions delivered', e.figures.delivered],
+      ['compliance', 'percent', 'Compliance (delivered ÷ projected)', e.figures.compliance],
     ] as const)
-      out += csvLine([label, `${e.name} (${e.code})`, opts.period.from, opts.period.to, v, '', '', null])
+      out += csvLine([
+        label,
+        `${e.name} (${e.code})`,
+        opts.period.from,
+        opts.period.to,
+        v,
+        '',
+        '',
+        null,
+        mojValue({ key, kind }, e.figures),
+        null,
+      ])
   return out
+}
+
+const SHORT_DAY = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' })
+
+/** A week, briefly: "w/c 3 Mar" (week commencing); a short last week says where it ends: "w/c 29 Jun, to 30 Jun". */
+export function weekLabel(w: { from: string; to: string }): string {
+  const day = (iso: string) => SHORT_DAY.format(new Date(`${iso}T00:00:00Z`))
+  const label = `w/c ${day(w.from)}`
+  return daysBetween(w.from, w.to) === 6 ? label : `${label}, to ${day(w.to)}`
 }
 
 const escapeXml = (s: string) =>

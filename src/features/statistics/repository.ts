@@ -1,8 +1,15 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely'
 import type { Dialect } from '../../db/database'
 import type { Database, StatDailyTable, StatFollowUpTable } from '../../db/types'
-import { type DayAggregate, type Period, REASONS, type SessionFact, emptyDay } from '../../domain/statistics'
-import { addDays } from '../../domain/dates'
+import {
+  type CaseloadSpell,
+  type DayAggregate,
+  type Period,
+  REASONS,
+  type SessionFact,
+  emptyDay,
+} from '../../domain/statistics'
+import { addDays, daysBetween, londonDate, londonDayStart } from '../../domain/dates'
 
 /**
  * Which records a query counts. establishmentId null: every establishment (national). unitIds: prisoners in
@@ -81,11 +88,6 @@ function dailyRow(establishmentId: number, day: string, a: DayAggregate): StatDa
 
 export function statisticsRepository(db: Kysely<Database>, dialect: Dialect) {
   const n = (v: unknown) => Number(v ?? 0)
-  /** whole days from a to b (dates or timestamps; only the date counts) */
-  const dayDiff = (a: RawBuilder<unknown>, b: RawBuilder<unknown>) =>
-    dialect === 'postgres'
-      ? sql`(substr(${b}, 1, 10)::date - substr(${a}, 1, 10)::date)`
-      : sql`cast(julianday(substr(${b}, 1, 10)) - julianday(substr(${a}, 1, 10)) as integer)`
   const later = (a: RawBuilder<unknown>, b: RawBuilder<unknown>) =>
     dialect === 'postgres' ? sql`greatest(${a}, ${b})` : sql`max(${a}, ${b})`
 
@@ -126,8 +128,9 @@ export function statisticsRepository(db: Kysely<Database>, dialect: Dialect) {
       ],
       sql` and `,
     )
+  /** timestamps (UTC ISO text) on the Europe/London days of the period */
   const timeRange = (column: RawBuilder<unknown>, p: Period) =>
-    sql`${column} >= ${p.from} and ${column} < ${addDays(p.to, 1)}`
+    sql`${column} >= ${londonDayStart(p.from)} and ${column} < ${londonDayStart(addDays(p.to, 1))}`
 
   // unary plus on the establishment: SQLite otherwise walks the establishment index through every earlier session
   // of the establishment for each session (230 ms for a day of Leeds, 9 ms through the prisoner's index)
@@ -271,7 +274,8 @@ export function statisticsRepository(db: Kysely<Database>, dialect: Dialect) {
      * Worker that day, and how many had a delivered session in the 7 and in the 28 days up to it.
      */
     async seen(f: Filter, day: string) {
-      const next = addDays(day, 1)
+      // allocations are timestamps: on the caseload that day when made before the next London day began
+      const next = londonDayStart(addDays(day, 1))
       const from28 = addDays(day, -27)
       const from7 = addDays(day, -6)
       const caseload =
@@ -323,17 +327,25 @@ export function statisticsRepository(db: Kysely<Database>, dialect: Dialect) {
 
     /** Prisoners' first allocations in the period: how many and the days from reception, per establishment. */
     async firstAllocations(f: Filter, p: Period) {
-      const r = await sql<{ establishment_id: number; count: number; days: number }>`
-        select p.establishment_id, count(*) as count, sum(${dayDiff(sql`p.reception_date`, sql`a.allocated_at`)}) as days
+      // the days from reception to the allocation's London day, worked out here (SQLite knows no time zones)
+      const r = await sql<{ establishment_id: number; reception_date: string; allocated_at: string }>`
+        select p.establishment_id, p.reception_date, a.allocated_at
         from allocations a join prisoners p on p.id = a.prisoner_id
         where ${timeRange(sql`a.allocated_at`, p)}
           and ${f.establishmentId !== null ? sql`p.establishment_id = ${f.establishmentId}` : sql`1 = 1`}
           ${f.unitIds ? (f.unitIds.length ? sql`and p.unit_id in (${sql.join(f.unitIds)})` : sql`and 1 = 0`) : sql``}
           ${f.staffId !== undefined ? sql`and a.staff_id = ${f.staffId}` : sql``}
           and not exists (select 1 from allocations b where b.prisoner_id = a.prisoner_id
-            and (b.allocated_at < a.allocated_at or (b.allocated_at = a.allocated_at and b.id < a.id)))
-        group by 1`.execute(db)
-      return r.rows.map(x => ({ establishment_id: x.establishment_id, count: n(x.count), days: n(x.days) }))
+            and (b.allocated_at < a.allocated_at or (b.allocated_at = a.allocated_at and b.id < a.id)))`.execute(db)
+      const byEstablishment = new Map<number, { establishment_id: number; count: number; days: number }>()
+      for (const x of r.rows) {
+        const id = n(x.establishment_id)
+        const e = byEstablishment.get(id) ?? { establishment_id: id, count: 0, days: 0 }
+        e.count++
+        e.days += daysBetween(x.reception_date, londonDate(x.allocated_at))
+        byEstablishment.set(id, e)
+      }
+      return [...byEstablishment.values()]
     },
 
     /** Referrals made in the period, and how many of them have been acknowledged and completed since. */
@@ -368,6 +380,23 @@ export function statisticsRepository(db: Kysely<Database>, dialect: Dialect) {
         from session_goals r where ${followUpWhere(f)} ${bySession} and ${timeRange(sql`r.created_at`, p)}
         group by 1`.execute(db)
       return r.rows.map(x => ({ establishment_id: x.establishment_id, set: n(x.goals_set), achieved: n(x.achieved) }))
+    },
+
+    /** An officer's allocations that overlap the period, any complexity: whose sessions are on the caseload. */
+    async officerCaseload(establishmentId: number, staffId: number, p: Period): Promise<CaseloadSpell[]> {
+      const rows = await db
+        .selectFrom('allocations as a')
+        .select(['a.prisoner_id', 'a.allocated_at', 'a.deallocated_at'])
+        .where('a.establishment_id', '=', establishmentId)
+        .where('a.staff_id', '=', staffId)
+        .where('a.allocated_at', '<', londonDayStart(addDays(p.to, 1)))
+        .where(eb => eb.or([eb('a.deallocated_at', 'is', null), eb('a.deallocated_at', '>=', londonDayStart(p.from))]))
+        .execute()
+      return rows.map(r => ({
+        prisonerId: r.prisoner_id,
+        start: londonDate(r.allocated_at),
+        end: r.deallocated_at === null ? null : londonDate(r.deallocated_at),
+      }))
     },
 
     /** Submitted sessions of the period in scope, each with its prisoner's previous delivered session date. */
@@ -526,28 +555,40 @@ export function statisticsRepository(db: Kysely<Database>, dialect: Dialect) {
      * reference for rebuilding and checking it.
      */
     async countFollowUps(trx: Kysely<Database>, establishmentId: number) {
-      const r = await sql<Omit<StatFollowUpTable, 'establishment_id'>>`select day,
-          sum(rm) as referrals_made, sum(ra) as referrals_acknowledged, sum(rc) as referrals_completed,
-          sum(gs) as goals_set, sum(ga) as goals_achieved
-        from (
-          select substr(created_at, 1, 10) as day, 1 as rm,
-            case when status in ('acknowledged', 'done') then 1 else 0 end as ra,
-            case when status = 'done' then 1 else 0 end as rc, 0 as gs, 0 as ga
-          from referrals where establishment_id = ${establishmentId}
-          union all
-          select substr(created_at, 1, 10) as day, 0, 0, 0, 1, case when status = 'achieved' then 1 else 0 end
-          from session_goals where establishment_id = ${establishmentId}
-        ) x
-        group by day order by day`.execute(trx)
-      return r.rows.map(x => ({
-        establishment_id: establishmentId,
-        day: x.day,
-        referrals_made: n(x.referrals_made),
-        referrals_acknowledged: n(x.referrals_acknowledged),
-        referrals_completed: n(x.referrals_completed),
-        goals_set: n(x.goals_set),
-        goals_achieved: n(x.goals_achieved),
-      }))
+      // the London day each was made on, worked out here (SQLite knows no time zones)
+      const r = await sql<{ kind: string; created_at: string; status: string }>`
+        select 'r' as kind, created_at, status from referrals where establishment_id = ${establishmentId}
+        union all
+        select 'g' as kind, created_at, status from session_goals where establishment_id = ${establishmentId}`.execute(
+        trx,
+      )
+      const byDay = new Map<string, StatFollowUpTable>()
+      for (const x of r.rows) {
+        const day = londonDate(x.created_at)
+        let row = byDay.get(day)
+        if (!row)
+          byDay.set(
+            day,
+            (row = {
+              establishment_id: establishmentId,
+              day,
+              referrals_made: 0,
+              referrals_acknowledged: 0,
+              referrals_completed: 0,
+              goals_set: 0,
+              goals_achieved: 0,
+            }),
+          )
+        if (x.kind === 'r') {
+          row.referrals_made++
+          if (x.status === 'acknowledged' || x.status === 'done') row.referrals_acknowledged++
+          if (x.status === 'done') row.referrals_completed++
+        } else {
+          row.goals_set++
+          if (x.status === 'achieved') row.goals_achieved++
+        }
+      }
+      return [...byDay.values()].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0))
     },
 
     /** Replaces an establishment's stat_followups rows with a count from the tables (a rebuild, a bulk load). */

@@ -5,7 +5,7 @@ import type { Services } from '../../services'
 import { establishmentOf, hasRole } from '../../web/context'
 import { errorList } from '../../web/forms'
 import { type RouteDef, get } from '../../web/routing'
-import { figureRows, formatChange, formatValue, statisticsCsv, weeklyChartSvg } from './present'
+import { figureRows, formatChange, formatValue, statisticsCsv, weekLabel, weeklyChartSvg } from './present'
 import { readQuery } from './schema'
 import type { StatisticsScope } from './service'
 
@@ -33,7 +33,7 @@ export function statisticsRoutes(s: Services): RouteDef[] {
       })),
     ]
     const chosen = scopes.find(x => x.value === q.values.scope)
-    if (!chosen) q.errors.scope = 'Choose what to count from the list'
+    if (!chosen) q.errors.scope = 'Choose a scope from the list'
     const comparison = q.period && chosen ? await s.statistics.compare(chosen.scope, q.period) : null
     return { est, q, scopes, chosen, comparison }
   }
@@ -41,8 +41,9 @@ export function statisticsRoutes(s: Services): RouteDef[] {
   return [
     get('/statistics', VIEWERS, async (req, res) => {
       const { q, scopes, chosen, comparison } = await prepare(req, res)
+      const cover = chosen?.scope.kind === 'officer'
       const rows = comparison
-        ? figureRows(comparison.current.figures, comparison.previous.figures).map(r => ({
+        ? figureRows(comparison.current.figures, comparison.previous.figures, { cover }).map(r => ({
             ...r,
             currentText: formatValue(r.current, r.kind),
             previousText: formatValue(r.previous, r.kind),
@@ -76,7 +77,7 @@ export function statisticsRoutes(s: Services): RouteDef[] {
           : '',
         weeks: comparison?.current.weeks.map(w => ({
           ...w,
-          label: `${formatDate(w.from)} to ${formatDate(w.to)}`,
+          label: weekLabel(w),
           deliveredText: formatValue(w.delivered, 'count'),
           projectedText: formatValue(w.projected, 'decimal'),
         })),
@@ -101,11 +102,15 @@ export function statisticsRoutes(s: Services): RouteDef[] {
           .send(`${Object.values(q.errors).join('\n')}\n`)
         return
       }
+      const cover = chosen.scope.kind === 'officer'
       const csv = statisticsCsv({
         scope: chosen.text,
         period: comparison.current.period,
         previous: comparison.previous.period,
-        rows: figureRows(comparison.current.figures, comparison.previous.figures),
+        rows: figureRows(comparison.current.figures, comparison.previous.figures, { cover }),
+        current: comparison.current.figures,
+        previousFigures: comparison.previous.figures,
+        cover,
         establishments: comparison.current.establishments,
       })
       const name = `key-work-statistics-${chosen.scope.kind === 'national' ? 'all' : est.code.toLowerCase()}-${comparison.current.period.from}-to-${comparison.current.period.to}.csv`

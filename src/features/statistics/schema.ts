@@ -65,12 +65,13 @@ export function readQuery(q: Record<string, unknown>, today: string): Statistics
     if (!iso) errors[`${name}-day`] = `The ${label} must be a real date, for example 27 3 2026`
     return iso
   }
+  // both dates are checked, each on its own, so the error summary lists every problem at once
   const from = dateOf('from', 'first day')
   const to = dateOf('to', 'last day')
   if (to && to > today) errors['to-day'] = 'The last day must be today or in the past'
-  if (from && to && from > to) errors['from-day'] = 'The first day must be on or before the last day'
-  if (from && to && from <= to && addDays(from, MAX_DAYS) <= to)
-    errors['from-day'] = 'A period can be up to 3 years long'
+  if (from && from > today) errors['from-day'] = 'The first day must be today or in the past'
+  else if (from && to && from > to) errors['from-day'] = 'The first day must be on or before the last day'
+  else if (from && to && addDays(from, MAX_DAYS) <= to) errors['from-day'] = 'A period can be up to 3 years long'
   if (Object.keys(errors).length || !from || !to) return { values, period: null, errors }
   return { values, period: { from, to }, errors }
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Db } from '../../db/database'
 import type { Database } from '../../db/types'
+import { londonDate } from '../../domain/dates'
 import { effectiveSettings } from '../../domain/policy'
 import {
   type DayAggregate,
@@ -20,6 +21,7 @@ import {
   intersect,
   intervalCounts,
   leftCustody,
+  onCaseload,
   periodDays,
   previousPeriod,
   prisonerDays,
@@ -100,7 +102,7 @@ export function statisticsService(db: Db, deps: { establishments: Establishments
 
     // every query at once (on PostgreSQL each takes its own pooled connection)
     const aggregated = scope.kind === 'national' || scope.kind === 'establishment'
-    const [eligibility, sessions, seen, firsts, referrals, goals] = await Promise.all([
+    const [eligibility, sessions, seen, firsts, referrals, goals, caseload] = await Promise.all([
       scope.kind === 'officer'
         ? repo.caseloadIntervals(scope.establishmentId, scope.staffId, period)
         : repo.custodyEvents(filter, period),
@@ -115,6 +117,7 @@ export function statisticsService(db: Db, deps: { establishments: Establishments
       repo.firstAllocations(filter, period),
       aggregated ? repo.followUpSums(filter.establishmentId, period) : repo.referrals(filter, period),
       aggregated ? null : repo.goals(filter, period),
+      scope.kind === 'officer' ? repo.officerCaseload(scope.establishmentId, scope.staffId, period) : null,
     ])
 
     // eligible prisoner-days and projected sessions
@@ -126,7 +129,10 @@ export function statisticsService(db: Db, deps: { establishments: Establishments
           start: r.reception_date,
           end: leftCustody({ status: r.status, releaseDate: r.release_date, receptionDate: r.reception_date }),
         }
-        const caseload = { start: r.allocated_at.slice(0, 10), end: r.deallocated_at?.slice(0, 10) ?? null }
+        const caseload = {
+          start: londonDate(r.allocated_at),
+          end: r.deallocated_at === null ? null : londonDate(r.deallocated_at),
+        }
         const both = intersect(custody, caseload)
         if (both) intervals.push(both)
       }
@@ -161,7 +167,15 @@ export function statisticsService(db: Db, deps: { establishments: Establishments
     let deliveredByDay: Map<string, number>
     let gaps: Map<number, number> | null = null
     if (!aggregated) {
-      const facts = sessions as Awaited<ReturnType<typeof repo.sessionFacts>>
+      let facts = sessions as Awaited<ReturnType<typeof repo.sessionFacts>>
+      if (caseload) {
+        // a Key Worker delivers to the prisoners on their caseload that day; the rest is cover, shown on its own
+        const own = facts.filter(f => onCaseload(caseload, f.prisonerId, f.date))
+        for (const f of facts)
+          if (f.outcome === 'delivered' && !onCaseload(caseload, f.prisonerId, f.date))
+            totalsOf(f.establishmentId).coverDelivered++
+        facts = own
+      }
       deliveredByDay = new Map()
       for (const [d, a] of aggregateByDay(facts)) {
         addInto(totalsOf(facts[0]!.establishmentId), a)
@@ -202,6 +216,9 @@ export function statisticsService(db: Db, deps: { establishments: Establishments
       t.goalsAchieved += r.achieved
     }
 
+    // the Ministry of Justice's projection: each establishment's, truncated (eligible prisoner-days are whole)
+    for (const [id, t] of perEst)
+      t.projectedWhole = Math.trunc(t.eligibleDays / ((ests.get(id)?.frequencyWeeks ?? 1) * 7))
     const total = emptyTotals()
     for (const t of perEst.values()) addInto(total, t)
     if (gaps) total.gaps = gaps
@@ -292,7 +309,7 @@ export function statisticsService(db: Db, deps: { establishments: Establishments
       establishmentId: number,
       moves: { kind: 'referral' | 'goal'; createdAt: string; from: string | null; to: string }[],
     ) {
-      const changes = moves.map(m => followUpChange(m.kind, m.createdAt.slice(0, 10), m.from, m.to))
+      const changes = moves.map(m => followUpChange(m.kind, londonDate(m.createdAt), m.from, m.to))
       await repo.lockEstablishment(trx, establishmentId) // a rebuild of the establishment's rows finishes first
       await repo.addFollowUps(trx, establishmentId, changes)
     },

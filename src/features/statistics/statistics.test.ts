@@ -3,7 +3,8 @@ import { after, before, describe, it } from 'node:test'
 import { type Browser, signedIn, testWorld } from '../../../test/harness'
 import { Random } from '../../domain/demo/random'
 import { type Seeded, seedPeople, seedSessions } from './fixtures'
-import { csvField, csvLine, formatChange, formatValue, weeklyChartSvg } from './present'
+import { setClock } from '../../domain/clock'
+import { csvField, csvLine, formatChange, formatValue, weekLabel, weeklyChartSvg } from './present'
 import { readQuery } from './schema'
 
 const CUSTOM = {
@@ -72,7 +73,7 @@ describe('statistics pages', () => {
     assert.match(/data-measure="delivered"[\s\S]*?<\/tr>/.exec(res.text)![0], new RegExp(`>${f.figures.delivered}<`))
     const officer = await so.get(`/statistics?${qs({ scope: `officer-${mdi.staffIds[1]}` })}`)
     assert.equal(officer.status, 200)
-    assert.match(officer.text, /Key Worker: Officer Number 2/)
+    assert.match(officer.text, /Key Worker: (Officer Number 2|Number 2, Officer)/)
   })
 
   it('refuses a scope of another establishment or made up, and bad dates, with messages', async () => {
@@ -85,7 +86,7 @@ describe('statistics pages', () => {
     ]) {
       const res = await so.get(`/statistics?${qs({ scope })}`)
       assert.equal(res.status, 200)
-      assert.match(res.text, /Choose what to count from the list/)
+      assert.match(res.text, /Choose a scope from the list/)
       assert.doesNotMatch(res.text, /data-measure=/)
     }
     for (const [fields, message] of [
@@ -108,6 +109,47 @@ describe('statistics pages', () => {
     assert.equal(csv.status, 400)
   })
 
+  it('the form: a labelled scope, the button after every input, every date error at once, brief week labels', async () => {
+    setClock('2026-07-01T12:00:00.000Z')
+    try {
+      const res = await so.get(`/statistics?${qs()}`)
+      assert.match(res.text, /<label class="govuk-label govuk-label--s" for="scope">\s*Scope\s*<\/label>/)
+      const button = res.text.indexOf('Show statistics')
+      for (const id of ['id="scope"', 'id="period"', 'id="from-day"', 'id="to-year"'])
+        assert.ok(res.text.indexOf(id) > 0 && res.text.indexOf(id) < button, `${id} comes before the button`)
+      // 1 January to 30 June: 25 weeks and a last week of 6 days
+      const table = /<table class="govuk-table" id="weekly-table">[\s\S]*?<\/table>/.exec(res.text)?.[0] ?? ''
+      assert.match(table, />w\/c 1 Jan</)
+      assert.match(table, />w\/c 18 Jun</)
+      assert.match(table, />w\/c 25 Jun, to 30 Jun</)
+      assert.doesNotMatch(table, /January 2026 to/)
+
+      const summary = (text: string) =>
+        /<div class="govuk-error-summary"[\s\S]*?<\/ul>/.exec(text)?.[0] ?? 'no error summary'
+      // a bad first day and a bad last day: both listed, each linked to its field
+      const both = await so.get(`/statistics?${qs({ 'from-day': '31', 'from-month': '2', 'to-day': '99' })}`)
+      assert.match(summary(both.text), /href="#from-day">The first day must be a real date/)
+      assert.match(summary(both.text), /href="#to-day">The last day must be a real date/)
+      // a first day in the future and no last day: both listed
+      const future = await so.get(
+        `/statistics?${qs({ 'from-day': '3', 'from-month': '7', 'from-year': '2026', 'to-day': '', 'to-month': '', 'to-year': '' })}`,
+      )
+      assert.match(summary(future.text), /href="#from-day">The first day must be today or in the past/)
+      assert.match(summary(future.text), /href="#to-day">Enter the last day/)
+      // a last day in the future and a first day after it: both
+      const order = await so.get(
+        `/statistics?${qs({ 'from-day': '5', 'from-month': '7', 'to-day': '4', 'to-month': '7' })}`,
+      )
+      assert.match(summary(order.text), /href="#to-day">The last day must be today or in the past/)
+      assert.match(summary(order.text), /href="#from-day">The first day must be today or in the past/)
+      // and a bad scope with them
+      const scope = await so.get(`/statistics?${qs({ 'from-day': '31', 'from-month': '2', scope: 'nonsense' })}`)
+      assert.match(summary(scope.text), /The first day must be a real date[\s\S]*Choose a scope from the list/)
+    } finally {
+      setClock(null)
+    }
+  })
+
   it('the presets need no dates', async () => {
     for (const p of ['4w', 'quarter', '12m', 'nonsense']) {
       const res = await so.get(`/statistics?period=${p}`)
@@ -127,7 +169,10 @@ describe('statistics pages', () => {
       /attachment; filename="key-work-statistics-mdi-2026-01-01-to-2026-06-30.csv"/,
     )
     const lines = res.text.trimEnd().split('\r\n')
-    assert.equal(lines[0], 'measure,scope,from,to,value,previous_from,previous_to,previous_value')
+    assert.equal(
+      lines[0],
+      'measure,scope,from,to,value,previous_from,previous_to,previous_value,moj_value,previous_moj_value',
+    )
     const expected = await world.services.statistics.compare(
       { kind: 'establishment', establishmentId: mdi.establishmentId },
       period,
@@ -135,7 +180,7 @@ describe('statistics pages', () => {
     const delivered = lines.find(l => l.startsWith('Sessions delivered,'))!
     assert.equal(
       delivered,
-      `Sessions delivered,Moorland (HMP),2026-01-01,2026-06-30,${expected.current.figures.delivered},2025-07-04,2025-12-31,${expected.previous.figures.delivered}`,
+      `Sessions delivered,Moorland (HMP),2026-01-01,2026-06-30,${expected.current.figures.delivered},2025-07-04,2025-12-31,${expected.previous.figures.delivered},${expected.current.figures.delivered},${expected.previous.figures.delivered}`,
     )
     assert.ok(
       lines.some(
@@ -197,6 +242,12 @@ describe('statistics presentation', () => {
     })
     assert.match(svg, /<title id="c-title">A &lt;b&gt; &amp; C<\/title>/)
     assert.match(svg, /5 sessions delivered against 7.0 projected/)
+  })
+
+  it('labels a week briefly', () => {
+    assert.equal(weekLabel({ from: '2026-03-03', to: '2026-03-09' }), 'w/c 3 Mar')
+    assert.equal(weekLabel({ from: '2026-12-29', to: '2027-01-04' }), 'w/c 29 Dec')
+    assert.equal(weekLabel({ from: '2026-06-25', to: '2026-06-30' }), 'w/c 25 Jun, to 30 Jun')
   })
 
   it('reads the query', () => {
