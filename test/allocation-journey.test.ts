@@ -27,6 +27,25 @@ it('a Supervising Officer auto-allocates, holds one prisoner back and confirms',
   const first = selects.first()
   const skipped = (await first.getAttribute('name'))!.slice('staff_'.length)
   await first.selectOption({ label: 'Do not allocate now' })
+  // the second row goes to a Key Worker the engine did not propose: every Key Worker with room is offered, each
+  // shown with their staff number, caseload and capacity
+  const second = selects.nth(1)
+  const changed = (await second.getAttribute('name'))!.slice('staff_'.length)
+  const proposed = await second.inputValue()
+  const options = await second
+    .locator('option')
+    .evaluateAll(els => els.map(e => ({ value: e.getAttribute('value')!, text: e.textContent ?? '' })))
+  assert.ok(options.length > 3, 'more Key Workers than the proposed one')
+  for (const o of options.slice(1, -1))
+    assert.match(o.text, /^[^,]+, [^(]+\(\d+(, [^)]+)?\): \d+ of \d+/, 'name, staff number, caseload of capacity')
+  // one with room left after the proposal (load + proposed below capacity)
+  const other = options.slice(1, -1).find(o => {
+    const m = /: (\d+) of (\d+)(?:, (\d+) proposed)?$/.exec(o.text)!
+    return Number(m[1]) + Number(m[3] ?? 0) < Number(m[2])
+  })!
+  const otherId = other.value
+  assert.notEqual(otherId, proposed)
+  await second.selectOption(otherId)
   await page.getByRole('button', { name: 'Confirm allocations' }).click()
   await page.waitForURL(url => url.pathname === '/allocate')
 
@@ -34,5 +53,13 @@ it('a Supervising Officer auto-allocates, holds one prisoner back and confirms',
   assert.match((await banner.textContent()) ?? '', new RegExp(`${count - 1} prisoners allocated a Key Worker`))
   // the held-back prisoner is still waiting, linked from the list
   assert.equal(await page.locator(`a[href="/prisoners/${skipped}"]`).count(), 1)
+  const saved = await journey.services.db.db
+    .selectFrom('allocations')
+    .innerJoin('prisoners', 'prisoners.id', 'allocations.prisoner_id')
+    .select(['allocations.staff_id', 'allocations.allocation_reason'])
+    .where('prisoners.prison_number', '=', changed)
+    .where('allocations.deallocated_at', 'is', null)
+    .executeTakeFirstOrThrow()
+  assert.deepEqual(saved, { staff_id: Number(otherId), allocation_reason: 'manual' })
   await context.close()
 })

@@ -158,7 +158,7 @@ export function hubsRepository(db: Kysely<Database>, dialect: Dialect) {
         .selectFrom('hub_rooms as r')
         .innerJoin('hubs as h', 'h.id', 'r.hub_id')
         .selectAll('r')
-        .select(['h.name as hub_name', 'h.opens_at', 'h.closes_at'])
+        .select(['h.name as hub_name', 'h.opens_at', 'h.closes_at', 'h.unit_id as hub_unit_id'])
         .where('r.establishment_id', '=', establishmentId)
         .where('r.active', '=', 1)
         .where('h.active', '=', 1)
@@ -264,6 +264,19 @@ export function hubsRepository(db: Kysely<Database>, dialect: Dialect) {
         .where('b.date', '>=', fromDate)
         .where('b.cancelled_at', 'is', null)
         .where(eb => eb.or([eb('b.booked_by_user_id', '=', userId), eb('s.user_id', '=', userId)]))
+        .orderBy('b.date')
+        .orderBy('b.starts_at')
+        .limit(200)
+        .execute()
+    },
+
+    /** An officer's own bookings from a date on (not those they made for someone else). */
+    bookingsOfStaff(establishmentId: number, staffId: number, fromDate: string) {
+      return bookingColumns(db)
+        .where('b.establishment_id', '=', establishmentId)
+        .where('b.date', '>=', fromDate)
+        .where('b.cancelled_at', 'is', null)
+        .where('b.staff_id', '=', staffId)
         .orderBy('b.date')
         .orderBy('b.starts_at')
         .limit(200)

@@ -381,6 +381,9 @@ export function hubsService(db: Db, deps: { audit: AuditService }) {
     /** The signed-in user's bookings from today on: made by them or for them. */
     myBookings: (establishmentId: number, userId: number, now?: Date) =>
       repo.bookingsOfUser(establishmentId, userId, londonNow(now).date),
+    /** "My sessions": the bookings for this officer, whoever made them; not those they made for others. */
+    officerBookings: (establishmentId: number, staffId: number, now?: Date) =>
+      repo.bookingsOfStaff(establishmentId, staffId, londonNow(now).date),
     mayCancel,
 
     /** One hub's day: rooms in use × slots of the opening hours, each free (bookable or not) or booked. */

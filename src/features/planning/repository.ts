@@ -86,6 +86,7 @@ export function planningRepository(db: Kysely<Database>, dialect: Dialect) {
           'a.staff_id',
           's.first_name as staff_first_name',
           's.last_name as staff_last_name',
+          's.staff_number',
         ])
         .where('a.establishment_id', '=', establishmentId)
         .where('a.deallocated_at', 'is', null)

@@ -19,6 +19,7 @@ import {
   withinKeyWorkTime,
 } from '../../domain/planning'
 import { type Result, fail, ok } from '../../domain/result'
+import { officerLabel } from '../../domain/officerLabel'
 import type { Actor, AuditService } from '../audit/service'
 import type { EstablishmentsService } from '../establishments/service'
 import type { HubsService } from '../hubs/service'
@@ -100,7 +101,11 @@ export function planningService(
           ...r,
           unit_name: r.unit_id === null ? null : (unitById.get(r.unit_id)?.name ?? null),
           houseblock: houseblockOf(r.unit_id),
-          staff_name: `${r.staff_first_name} ${r.staff_last_name}`,
+          staff_name: officerLabel({
+            first_name: r.staff_first_name,
+            last_name: r.staff_last_name,
+            staff_number: r.staff_number,
+          }),
           due: nextDue({
             lastSession: r.last_session ? String(r.last_session) : null,
             allocatedAt: r.allocated_at,
@@ -213,7 +218,7 @@ export function planningService(
         frequencyOf(establishmentId),
         dueRows(establishmentId, me.id, now),
         repo.slots(db.db, establishmentId, me.id),
-        deps.hubs.myBookings(establishmentId, userId, opts.now),
+        deps.hubs.officerBookings(establishmentId, me.id, opts.now),
       ])
       const slots = slotRows.map(toSlot)
       const upcoming = bookings.filter(
@@ -236,12 +241,17 @@ export function planningService(
         const rooms = await deps.hubs.bookableRooms(establishmentId, piece.date, piece.startsAt, piece.endsAt)
         if (rooms.length) offers.push({ ...piece, rooms })
       }
-      // suggest the most urgent prisoners without a planned session for the offered slots, in order
+      // suggest the most urgent prisoners without a planned session for the offered slots, in order, each with the
+      // rooms of his own houseblock's hub first, then central hubs, then the others
       const waiting = caseload.filter(r => !r.planned)
-      const suggested = offers.map((o, i) => ({
-        ...o,
-        prisonerId: waiting.length ? waiting[i % waiting.length]!.id : (caseload[0]?.id ?? null),
-      }))
+      const suggested = offers.map((o, i) => {
+        const prisoner = waiting.length ? waiting[i % waiting.length]! : caseload[0]
+        return {
+          ...o,
+          rooms: preferHouseblock(o.rooms, prisoner?.houseblock?.id ?? null),
+          prisonerId: prisoner?.id ?? null,
+        }
+      })
       return {
         me,
         caseload,
@@ -335,7 +345,7 @@ export function planningService(
           .sort(worstFirst),
         options: {
           houseblocks,
-          officers: officers.map(o => ({ id: o.id, name: `${o.first_name} ${o.last_name}` })),
+          officers: officers.map(o => ({ id: o.id, name: officerLabel(o) })),
         },
       }
     },
@@ -368,3 +378,12 @@ export function planningService(
 }
 
 export type PlanningService = ReturnType<typeof planningService>
+
+/** Rooms of the hub serving this houseblock first, then central hubs, then the rest, each group in its own order. */
+export function preferHouseblock<R extends { hub_unit_id: number | null }>(rooms: R[], houseblockId: number | null) {
+  const rank = (r: R) => (houseblockId !== null && r.hub_unit_id === houseblockId ? 0 : r.hub_unit_id === null ? 1 : 2)
+  return rooms
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => rank(a.r) - rank(b.r) || a.i - b.i)
+    .map(x => x.r)
+}

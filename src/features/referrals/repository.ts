@@ -119,7 +119,7 @@ export function referralsRepository(db: Kysely<Database>) {
     officers(establishmentId: number) {
       return db
         .selectFrom('staff')
-        .select(['staff.id', 'staff.first_name', 'staff.last_name'])
+        .select(['staff.id', 'staff.first_name', 'staff.last_name', 'staff.staff_number'])
         .where('staff.establishment_id', '=', establishmentId)
         .where(eb =>
           eb.exists(

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express'
 import type { Services } from '../../services'
 import { normalisePrisonNumber } from '../../domain/prisoner'
 import { AMENDABLE, MAX_ROWS, rowCount } from '../../domain/sessionEntry'
-import { LOCATIONS, NOT_DELIVERED_REASONS, OUTCOMES, STAKEHOLDERS } from '../../domain/sessions'
+import { LOCATIONS, NOT_DELIVERED_REASONS, OUTCOMES } from '../../domain/sessions'
 import { PATHWAYS } from '../../domain/pathways'
 import { actorOf, ctxOf, establishmentOf, hasRole } from '../../web/context'
 import { HttpError } from '../../web/errors'
@@ -136,7 +136,7 @@ export function sessionRoutes(s: Services): RouteDef[] {
         reasons: NOT_DELIVERED_REASONS,
         locations: LOCATIONS,
         pathways: PATHWAYS,
-        stakeholders: STAKEHOLDERS,
+        stakeholders: options.stakeholders,
       })
     }),
 

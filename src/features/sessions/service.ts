@@ -16,6 +16,7 @@ import {
   readEntry,
 } from '../../domain/sessionEntry'
 import { GOAL_STATUSES, LOCATIONS, NOT_DELIVERED_REASONS, OUTCOMES, STAKEHOLDERS } from '../../domain/sessions'
+import { referralTargets } from '../../domain/referTo'
 import type { Actor, AuditService } from '../audit/service'
 import type { StatisticsService } from '../statistics/service'
 import type { DirectoryService } from '../directory/service'
@@ -297,10 +298,15 @@ export function sessionsService(db: Kysely<Database>, deps: SessionsDeps) {
         /^\d{4}-\d{2}-\d{2}$/.test(date) ? deps.hubs.bookingsFor(establishmentId, date) : Promise.resolve([]),
         deps.establishments.settings(establishmentId),
       ])
+      // each service once, and only the teams no directory service stands for (src/domain/referTo.ts)
+      const targets = referralTargets(
+        services.filter(s => s.status === 'active').sort((a, b) => a.name.localeCompare(b.name, 'en')),
+        STAKEHOLDERS,
+      )
       return {
         openGoals,
-        services: services.filter(s => s.status === 'active').sort((a, b) => a.name.localeCompare(b.name, 'en')),
-        stakeholders: STAKEHOLDERS,
+        services: targets.services,
+        stakeholders: targets.stakeholders,
         worksheets,
         bookings,
         defaultMinutes: settings?.effective.sessionMinutes ?? null,

@@ -808,7 +808,7 @@ export function statisticsRepository(db: Kysely<Database>, dialect: Dialect) {
         .execute()
       const officers = await db
         .selectFrom('staff')
-        .select(['id', 'first_name', 'last_name'])
+        .select(['id', 'first_name', 'last_name', 'staff_number'])
         .where('establishment_id', '=', establishmentId)
         .where(eb =>
           eb.or([

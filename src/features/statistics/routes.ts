@@ -28,7 +28,7 @@ export function statisticsRoutes(s: Services): RouteDef[] {
       })),
       ...options.officers.map(o => ({
         value: `officer-${o.id}`,
-        text: `Key Worker: ${o.first_name} ${o.last_name}`,
+        text: `Key Worker: ${o.last_name}, ${o.first_name} (${o.staff_number})`,
         scope: { kind: 'officer', establishmentId: est.id, staffId: o.id } as const,
       })),
     ]

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { Browser, testServices } from '../../../test/harness'
+import { DEMO_PASSWORD } from '../../domain/demo/generate'
+import { createApp } from '../../web/app'
+
+// The demo's directory lists the chaplaincy, healthcare and other teams as services: the session form's "Refer to"
+// showed "Chaplaincy" twice, once as a service and once as a team.
+describe('the session form’s "Refer to" lists each service once', () => {
+  let s: Awaited<ReturnType<typeof testServices>>
+  before(async () => {
+    s = await testServices()
+    const r = await s.demo.load({ seed: 5, establishments: 1, prisonersPer: 40, reset: false })
+    assert.ok(r.ok)
+  })
+  after(() => s.close())
+
+  it('has no option twice, national or not', async () => {
+    const est = (await s.establishments.all())[0]!
+    const prisoner = await s.db.db
+      .selectFrom('prisoners')
+      .select('prison_number')
+      .where('establishment_id', '=', est.id)
+      .where('status', '=', 'in')
+      .orderBy('prison_number')
+      .executeTakeFirstOrThrow()
+    const kw = new Browser(createApp(s))
+    assert.equal((await kw.signIn('keyworker', DEMO_PASSWORD)).status, 303)
+    const pn = prisoner.prison_number
+    const started = await kw.post(
+      `/prisoners/${pn}/sessions`,
+      { client_key: crypto.randomUUID() },
+      `/prisoners/${pn}/sessions/new`,
+    )
+    assert.equal(started.status, 303)
+    const form = await kw.agent.get(started.headers.location!)
+    assert.equal(form.status, 200)
+    const select = /<select[^>]*id="referral0To"[^>]*>([\s\S]*?)<\/select>/.exec(form.text)![1]!
+    const options = [...select.matchAll(/<option value="[^"]+"[^>]*>([^<]+)<\/option>/g)].map(m =>
+      m[1]!
+        .replace(/ \(national\)$/, '')
+        .trim()
+        .toLowerCase(),
+    )
+    assert.ok(options.length > 20, `${options.length} options`)
+    assert.ok(options.includes('chaplaincy'))
+    assert.deepEqual(
+      options.filter((o, i) => options.indexOf(o) !== i),
+      [],
+      'no option twice',
+    )
+  })
+})
