@@ -73,7 +73,7 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     prisoners,
     units,
     staff,
-    imports: importService(db.db, { audit, prisoners, units, staff }),
+    imports: importService(db.db, { audit, prisoners, units, staff, statistics }),
     demo: demoService(db, { audit, users, directory, hubs, guidance, planning }),
     hubs,
     planning,

@@ -98,8 +98,10 @@ registerDemo(program, serve)
 
 program
   .command('import')
-  .description('import prisoners, staff or residential units from a CSV file (see docs/CSV.md)')
-  .argument('<kind>', 'prisoners, staff or units')
+  .description(
+    'import prisoners, staff, residential units, allocations or past sessions from a CSV file (see docs/CSV.md)',
+  )
+  .argument('<kind>', 'prisoners, staff, units, allocations or sessions')
   .argument('<file>', 'a CSV file saved as UTF-8, 10 MB at most')
   .requiredOption('--establishment <code>', 'the establishment to import into, like MDI')
   .option(

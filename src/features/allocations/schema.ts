@@ -11,7 +11,7 @@ export const DEALLOCATION_REASONS = {
 } as const
 export type DeallocationReason = keyof typeof DEALLOCATION_REASONS
 
-export const ALLOCATION_REASONS = { auto: 'Automatic', manual: 'Manual' } as const
+export const ALLOCATION_REASONS = { auto: 'Automatic', manual: 'Manual', imported: 'Imported' } as const
 
 export const allocateSchema = z.object({
   staffId: z.string({ error: 'Choose a Key Worker' }).trim().regex(/^\d+$/, 'Choose a Key Worker').transform(Number),

@@ -141,7 +141,7 @@ describe('keywork import (the command, in process)', () => {
       ].map(r => [r.code, r.err]),
       [
         [2, 'There is no establishment with the code XYZ'],
-        [2, 'Unknown kind "inmates": use one of prisoners, staff, units'],
+        [2, 'Unknown kind "inmates": use one of prisoners, staff, units, allocations, sessions'],
         [2, '--full-roll is only for prisoners'],
       ],
     )

@@ -87,6 +87,8 @@ function print(outcome: ImportOutcome, file: string, code: string, opts: ImportC
   if (outcome.status === 'file-problem') {
     io.err(`Nothing was imported from ${file}:`)
     for (const m of outcome.messages) io.err(`  ${m}`)
+    // the rows' errors in the columns that could be read, so one pass lists everything
+    if (outcome.report?.errors.length) io.err(errorTable(outcome.report.errors))
     return exit
   }
   const r = outcome.report

@@ -113,6 +113,21 @@ export function mapColumns<F extends string>(
   required: readonly F[],
   labels: Record<F, string>,
 ): ColumnMap<F> {
+  const { map, problems } = readColumns(headers, aliases, required, labels)
+  if (problems.length) throw new FileProblem(problems)
+  return map
+}
+
+/**
+ * As mapColumns, but the problems with the headings are returned beside the columns that could be read (of two
+ * columns for the same field, the first), so that the rows can still be checked and every problem listed at once.
+ */
+export function readColumns<F extends string>(
+  headers: string[],
+  aliases: Record<F, readonly string[]>,
+  required: readonly F[],
+  labels: Record<F, string>,
+): { map: ColumnMap<F>; problems: string[] } {
   const byAlias = new Map<string, F>()
   for (const field of Object.keys(aliases) as F[])
     for (const a of [field, labels[field], ...aliases[field]]) byAlias.set(normaliseHeader(a), field)
@@ -144,6 +159,5 @@ export function mapColumns<F extends string>(
     problems.unshift(
       `The file is missing ${missing.length === 1 ? 'a required column' : 'required columns'}: ${missing.join(', ')}`,
     )
-  if (problems.length) throw new FileProblem(problems)
-  return { columns, headings, ignored }
+  return { map: { columns, headings, ignored }, problems }
 }

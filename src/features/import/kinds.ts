@@ -2,13 +2,21 @@ import type { z } from 'zod'
 import { PRISON_NUMBER, normalisePrisonNumber } from '../../domain/prisoner'
 import { STAFF_NUMBER, normaliseStaffNumber } from '../../domain/staff'
 import { PRISONER_FIELD_LABELS, type PrisonerRecord, prisonerRecordSchema } from '../prisoners/schema'
+import {
+  ALLOCATION_FIELD_LABELS,
+  type AllocationRecord,
+  SESSION_FIELD_LABELS,
+  type SessionRecord,
+  allocationRecordSchema,
+  sessionRecordSchema,
+} from './historySchema'
 import { STAFF_FIELD_LABELS, type StaffRecord, staffRecordSchema } from '../staff/schema'
 import { UNIT_CODE, UNIT_FIELD_LABELS, type UnitRecord, unitRecordSchema } from '../units/schema'
 
 // What each kind of file holds: its record schema (the same one the forms use), the headings each field
 // answers to, the columns a file must have, and the field that identifies a record. docs/CSV.md documents these.
 
-export const IMPORT_KINDS = ['prisoners', 'staff', 'units'] as const
+export const IMPORT_KINDS = ['prisoners', 'staff', 'units', 'allocations', 'sessions'] as const
 export type ImportKind = (typeof IMPORT_KINDS)[number]
 
 export interface KindSpec<R, F extends keyof R & string = keyof R & string> {
@@ -25,6 +33,8 @@ export interface KindSpec<R, F extends keyof R & string = keyof R & string> {
   isKey(key: string): boolean
   /** a field holding a unit code that must be one of the establishment's units */
   unitField?: F
+  /** the key may be on several rows (a prisoner's allocations): the kind checks its own natural key */
+  duplicateKeysAllowed?: boolean
 }
 
 export const prisonerKind: KindSpec<PrisonerRecord> = {
@@ -116,11 +126,56 @@ export const unitKind: KindSpec<UnitRecord> = {
   isKey: key => UNIT_CODE.test(key),
 }
 
+const PRISON_NUMBER_ALIASES = ['prison no', 'prisoner number', 'NOMS number', 'NOMS id', 'NOMIS id', 'offender no']
+
+/** A prisoner's Key Workers over time: several rows per prisoner, so the key is not unique in the file. */
+export const allocationKind: KindSpec<AllocationRecord> = {
+  kind: 'allocations',
+  schema: allocationRecordSchema,
+  labels: ALLOCATION_FIELD_LABELS,
+  aliases: {
+    prisonNumber: PRISON_NUMBER_ALIASES,
+    staffNumber: ['key worker', 'key worker staff no', 'staff number', 'staff no', 'officer staff number'],
+    from: ['from date', 'start date', 'allocated', 'allocated on', 'date allocated', 'start'],
+    to: ['to date', 'end date', 'ended', 'deallocated', 'deallocated on', 'date deallocated', 'end'],
+    reason: ['end reason', 'deallocation reason', 'reason ended'],
+  },
+  required: ['prisonNumber', 'staffNumber', 'from'],
+  keyField: 'prisonNumber',
+  normaliseKey: normalisePrisonNumber,
+  isKey: key => PRISON_NUMBER.test(key),
+  duplicateKeysAllowed: true,
+}
+
+/** Past key work sessions (case notes); a prisoner has many. */
+export const sessionKind: KindSpec<SessionRecord> = {
+  kind: 'sessions',
+  schema: sessionRecordSchema,
+  labels: SESSION_FIELD_LABELS,
+  aliases: {
+    date: ['session date', 'date of session', 'case note date', 'occurred', 'occurrence date'],
+    staffNumber: ['officer', 'staff number', 'staff no', 'key worker staff number', 'author staff number'],
+    prisonNumber: PRISON_NUMBER_ALIASES,
+    delivered: ['session delivered', 'outcome', 'took place'],
+    notDeliveredReason: ['reason not delivered', 'not delivered', 'reason'],
+    startTime: ['time', 'start', 'starts at', 'session time'],
+    duration: ['duration minutes', 'minutes', 'length', 'duration (minutes)'],
+    caseNote: ['case note text', 'text', 'note', 'notes', 'narrative'],
+  },
+  required: ['date', 'staffNumber', 'prisonNumber', 'delivered'],
+  keyField: 'prisonNumber',
+  normaliseKey: normalisePrisonNumber,
+  isKey: key => PRISON_NUMBER.test(key),
+  duplicateKeysAllowed: true,
+}
+
 /** The specs by kind, for the ones that can be imported. */
 export const KIND_SPECS: Record<ImportKind, KindSpec<never>> = {
   prisoners: prisonerKind as unknown as KindSpec<never>,
   staff: staffKind as unknown as KindSpec<never>,
   units: unitKind as unknown as KindSpec<never>,
+  allocations: allocationKind as unknown as KindSpec<never>,
+  sessions: sessionKind as unknown as KindSpec<never>,
 }
 
 /** Required and optional column labels of each kind, for the upload page's help. */

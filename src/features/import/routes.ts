@@ -29,9 +29,17 @@ const KIND_NAMES: Record<ImportKind, string> = {
   prisoners: 'Prisoners',
   staff: 'Staff',
   units: 'Residential units',
+  allocations: 'Key Worker allocations',
+  sessions: 'Past key work sessions',
 }
 
-const LIST_PATHS: Record<ImportKind, string> = { prisoners: '/prisoners', staff: '/staff', units: '/units' }
+const LIST_PATHS: Record<ImportKind, string> = {
+  prisoners: '/prisoners',
+  staff: '/staff',
+  units: '/units',
+  allocations: '/prisoners',
+  sessions: '/prisoners',
+}
 
 interface FormState {
   kind: string
@@ -110,7 +118,12 @@ export function importRoutes(s: Services): RouteDef[] {
           skipInvalid: state.skipInvalid,
           fullRoll: state.fullRoll,
         })
-        if (outcome.status === 'file-problem') return renderForm(res, state, { fileErrors: outcome.messages })
+        // wrong headings come with the errors of the rows in the columns that could be read, all listed at once
+        if (outcome.status === 'file-problem')
+          return renderForm(res, state, {
+            fileErrors: outcome.messages,
+            report: outcome.report?.errors.length ? outcome.report : undefined,
+          })
         if (outcome.status === 'rejected') return renderForm(res, state, { report: outcome.report })
         const report = outcome.report
         req.session.importResult = {

@@ -1,15 +1,25 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../db/types'
 import type { Actor, AuditService } from '../audit/service'
-import { heldElsewhereMessage, refusedWhileHeldElsewhere } from '../../domain/prisoner'
+import { heldElsewhereMessage, normalisePrisonNumber, refusedWhileHeldElsewhere } from '../../domain/prisoner'
+import { prisonerRecordSchema } from '../prisoners/schema'
 import type { PrisonersService } from '../prisoners/service'
+import type { StatisticsService } from '../statistics/service'
 import type { StaffService } from '../staff/service'
 import { type UnitLink, parentProblems } from '../units/hierarchy'
 import type { UnitRecord } from '../units/schema'
 import type { UnitsService } from '../units/service'
-import { FileProblem, decodeUtf8, mapColumns, parseCsv } from './csv'
-import { type ImportKind, type KindSpec, prisonerKind, staffKind, unitKind } from './kinds'
-import { type CrossProblem, type RowError, type ValidRow, type Validation, validateRows } from './validate'
+import { FileProblem, decodeUtf8, parseCsv, readColumns } from './csv'
+import { type HistoryJob, allocationImport, sessionImport } from './history'
+import { type ImportKind, type KindSpec, allocationKind, prisonerKind, sessionKind, staffKind, unitKind } from './kinds'
+import {
+  type CrossProblem,
+  type RowChecks,
+  type RowError,
+  type ValidRow,
+  type Validation,
+  validateRows,
+} from './validate'
 
 export interface ImportOptions {
   fileName: string
@@ -42,7 +52,8 @@ export interface ImportReport {
 }
 
 export type ImportOutcome =
-  | { status: 'file-problem'; messages: string[] }
+  /** report: with headings that are wrong, the rows' errors in the columns that could still be read */
+  | { status: 'file-problem'; messages: string[]; report?: ImportReport }
   | { status: 'rejected'; report: ImportReport }
   | { status: 'imported'; report: ImportReport }
 
@@ -51,12 +62,17 @@ export interface ImportDeps {
   prisoners: PrisonersService
   units: UnitsService
   staff: StaffService
+  statistics: Pick<StatisticsService, 'rebuild' | 'changeSessions'>
 }
 
-type Saved = Omit<ImportCounts, 'skipped' | 'released'> & { released?: number }
+export type Saved = Omit<ImportCounts, 'skipped' | 'released'> & { released?: number }
 
 export function importService(db: Kysely<Database>, deps: ImportDeps) {
   const { audit, prisoners, units, staff } = deps
+  const history = {
+    allocations: allocationImport(db, audit),
+    sessions: sessionImport(db, { audit, statistics: deps.statistics }),
+  }
 
   /**
    * Reads and checks the file, then saves its valid records with save() in one transaction together with an
@@ -69,25 +85,17 @@ export function importService(db: Kysely<Database>, deps: ImportDeps) {
     bytes: Uint8Array,
     opts: ImportOptions,
     save: (trx: Kysely<Database>, valid: ValidRow<R>[], v: Validation<R>, report: ImportReport) => Promise<Saved>,
-    crossCheck?: (valid: readonly ValidRow<R>[], invalidKeys: ReadonlySet<string>) => CrossProblem[],
-    /** what the database says about the file's keys, read once before the rows are checked, as a check of a row */
-    recordCheck?: (keys: string[]) => Promise<(valid: readonly ValidRow<R>[]) => CrossProblem[]>,
+    /** the checks besides the schema, given the file's keys (what the database says about them is read once) */
+    checksFor: (keys: string[]) => Promise<RowChecks<R>> = async () => ({}),
   ): Promise<ImportOutcome> {
     const table = parseCsv(decodeUtf8(bytes))
-    const map = mapColumns(table.headers, spec.aliases, spec.required, spec.labels)
+    // wrong headings are a problem with the file, but the rows are still checked in the columns that were read
+    const { map, problems } = readColumns(table.headers, spec.aliases, spec.required, spec.labels)
     const establishmentUnits = (await units.list(establishmentId)).map(u => ({ id: u.id, code: u.code, name: u.name }))
     const keyIndex = map.columns.get(spec.keyField)
     const keys =
       keyIndex === undefined ? [] : table.rows.map(r => spec.normaliseKey(r.cells[keyIndex] ?? '')).filter(spec.isKey)
-    const checkRecords = await recordCheck?.(keys)
-    const checks =
-      crossCheck && checkRecords
-        ? (valid: readonly ValidRow<R>[], invalidKeys: ReadonlySet<string>) => [
-            ...crossCheck(valid, invalidKeys),
-            ...checkRecords(valid),
-          ]
-        : (crossCheck ?? checkRecords)
-    const v = validateRows(table, map, spec, establishmentUnits, checks)
+    const v = validateRows(table, map, spec, establishmentUnits, await checksFor(keys))
     const report: ImportReport = {
       kind: spec.kind,
       fileName: opts.fileName,
@@ -98,6 +106,7 @@ export function importService(db: Kysely<Database>, deps: ImportDeps) {
       warnings: [],
       counts: { created: 0, updated: 0, unchanged: 0, released: 0, skipped: 0 },
     }
+    if (problems.length) return { status: 'file-problem', messages: problems, report }
     if (v.errors.length && (!opts.skipInvalid || v.valid.length === 0)) return { status: 'rejected', report }
     const skipped = new Set(v.errors.map(e => e.row)).size
     await db.transaction().execute(async trx => {
@@ -145,15 +154,20 @@ export function importService(db: Kysely<Database>, deps: ImportDeps) {
         }
         return prisoners.saveMany(trx, actor, establishmentId, valid, { fullRoll, keep: v.invalidKeys })
       },
-      undefined,
       async keys => {
-        // a prisoner another establishment holds in custody is theirs: his row is an error, and nothing of him changes
+        // a prisoner another establishment holds in custody is theirs: his row is an error, and nothing of him changes;
+        // judged on the cells, so a row with other errors says so too
         const { heldElsewhere, own } = await prisoners.custody(establishmentId, keys)
-        return valid =>
-          valid
-            .filter(r => heldElsewhere.has(r.record.prisonNumber))
-            .filter(r => refusedWhileHeldElsewhere(own.has(r.record.prisonNumber), r.record.status))
-            .map(r => ({ row: r.row, field: 'prisonNumber', reason: heldElsewhereMessage(r.record.prisonNumber) }))
+        return {
+          cells: input => {
+            const number = normalisePrisonNumber(input.prisonNumber ?? '')
+            if (!heldElsewhere.has(number)) return []
+            const status = prisonerRecordSchema.shape.status.safeParse(input.status ?? '')
+            // a status that cannot be read is an error of its own; judged as the default, in custody
+            if (!refusedWhileHeldElsewhere(own.has(number), status.success ? status.data : 'in')) return []
+            return [{ field: 'prisonNumber', reason: heldElsewhereMessage(number) }]
+          },
+        }
       },
     )
   }
@@ -204,7 +218,28 @@ export function importService(db: Kysely<Database>, deps: ImportDeps) {
           establishmentId,
           valid.map(r => r.record),
         ),
-      crossCheck,
+      async () => ({ cross: crossCheck }),
+    )
+  }
+
+  /** Allocations or past sessions: checked against what the establishment has, read once when the file is read. */
+  function importHistory<R, F extends keyof R & string>(
+    spec: KindSpec<R, F>,
+    begin: (establishmentId: number, keys: string[]) => Promise<HistoryJob<R>>,
+    actor: Actor,
+    establishmentId: number,
+    bytes: Uint8Array,
+    opts: ImportOptions,
+  ) {
+    let job: HistoryJob<R> | undefined
+    return importFile(
+      spec,
+      actor,
+      establishmentId,
+      bytes,
+      opts,
+      (trx, valid) => job!.save(trx, actor, valid),
+      async keys => (job = await begin(establishmentId, keys)).checks,
     )
   }
 
@@ -225,6 +260,10 @@ export function importService(db: Kysely<Database>, deps: ImportDeps) {
       try {
         if (kind === 'prisoners') return await importPrisoners(actor, establishmentId, bytes, opts)
         if (kind === 'units') return await importUnits(actor, establishmentId, bytes, opts)
+        if (kind === 'allocations')
+          return await importHistory(allocationKind, history.allocations.begin, actor, establishmentId, bytes, opts)
+        if (kind === 'sessions')
+          return await importHistory(sessionKind, history.sessions.begin, actor, establishmentId, bytes, opts)
         return await importStaff(actor, establishmentId, bytes, opts)
       } catch (err) {
         if (err instanceof FileProblem) return { status: 'file-problem', messages: err.messages }

@@ -28,6 +28,22 @@ export interface UnitRef {
   name: string
 }
 
+/** A problem found in a row's cells as written, whatever else is wrong with the row */
+export interface CellProblem {
+  field: string
+  reason: string
+}
+
+/** Checks besides each row's schema; each sees as much of the file as it can, so one pass lists every problem. */
+export interface RowChecks<R> {
+  /** on every row's cells, parsed or not (a unit code, a prisoner or officer this establishment has) */
+  cells?: (input: Record<string, string>, row: number) => CellProblem[]
+  /** once, on every row the schema read, errors elsewhere or not (overlaps between rows, a key on two rows) */
+  parsed?: (parsed: readonly ValidRow<R>[]) => CrossProblem[]
+  /** across rows (a unit's parent in the file): run on the valid rows until no new problem appears */
+  cross?: (valid: readonly ValidRow<R>[], invalidKeys: ReadonlySet<string>) => CrossProblem[]
+}
+
 export interface Validation<R> {
   valid: ValidRow<R>[]
   errors: RowError[]
@@ -41,17 +57,21 @@ export interface Validation<R> {
 
 /**
  * Checks every row with the kind's record schema, then what only the file as a whole or the establishment can tell:
- * the same key on two rows, and unit codes the establishment does not have. Reports every error, never only the first.
+ * the same key on two rows, and unit codes the establishment does not have. Reports every error, never only the first:
+ * a unit code is checked on a row with other errors too, and a required column missing from the file (a problem with
+ * the file, reported once) does not hide the other columns' errors.
  */
 export function validateRows<R, F extends keyof R & string>(
   table: CsvTable,
   map: ColumnMap<F>,
   spec: KindSpec<R, F>,
   units: readonly UnitRef[],
-  /** checks across rows (a unit's parent in the file): run on the valid rows until no new problem appears */
-  crossCheck?: (valid: readonly ValidRow<R>[], invalidKeys: ReadonlySet<string>) => CrossProblem[],
+  checks: RowChecks<R> = {},
 ): Validation<R> {
+  const crossCheck = checks.cross
   const fields = [...map.columns.keys()]
+  // a required column the file lacks is reported once with the headings, not on every row
+  const absent = new Set<string>(spec.required.filter(f => !map.columns.has(f)))
   const headingOf = (field: string) => map.headings.get(field as F) ?? spec.labels[field as F] ?? field
   const columnOrder = (field: string) => map.columns.get(field as F) ?? Number.MAX_SAFE_INTEGER
   const unitByCode = new Map(units.map(u => [u.code.toUpperCase(), u]))
@@ -91,38 +111,44 @@ export function validateRows<R, F extends keyof R & string>(
     }
 
     const parsed = spec.schema.safeParse(input)
+    const seen = new Set<string>(absent)
     if (!parsed.success) {
-      const seen = new Set<string>()
       for (const issue of parsed.error.issues) {
         const field = String(issue.path[0] ?? '')
         if (seen.has(field)) continue // the first message for each field, as forms show
         seen.add(field)
         addError(row, field, issue.message)
       }
-      continue
     }
-    const record = parsed.data
+    // the unit code as written: checked whatever else is wrong with the row
     let unitId: number | null = null
-    if (spec.unitField) {
-      const code = record[spec.unitField] as unknown
-      if (typeof code === 'string' && code !== '') {
-        const unit = unitByCode.get(code.toUpperCase()) ?? unitByName.get(code.toLowerCase())
-        if (unit) unitId = unit.id
-        else
-          addError(
-            row,
-            spec.unitField,
-            units.length
-              ? `${excerpt(code)} is not a residential unit of this establishment; use one of: ${unitList}`
-              : `${excerpt(code)} is not a residential unit of this establishment, which has no units yet: add the units first`,
-          )
+    const code = spec.unitField && map.columns.has(spec.unitField) ? (input[spec.unitField] ?? '').trim() : ''
+    if (spec.unitField && code !== '' && !seen.has(spec.unitField)) {
+      const unit = unitByCode.get(code.toUpperCase()) ?? unitByName.get(code.toLowerCase())
+      if (unit) unitId = unit.id
+      else {
+        seen.add(spec.unitField)
+        addError(
+          row,
+          spec.unitField,
+          units.length
+            ? `${excerpt(code)} is not a residential unit of this establishment; use one of: ${unitList}`
+            : `${excerpt(code)} is not a residential unit of this establishment, which has no units yet: add the units first`,
+        )
       }
     }
-    candidates.push({ row, record, unitId })
+    for (const p of checks.cells?.(input, row) ?? []) {
+      if (seen.has(p.field)) continue
+      seen.add(p.field)
+      addError(row, p.field, p.reason)
+    }
+    if (parsed.success) candidates.push({ row, record: parsed.data, unitId })
   }
 
+  if (checks.parsed) for (const p of checks.parsed(candidates)) addError(p.row, p.field, p.reason)
+
   for (const [key, rows] of rowsByKey) {
-    if (rows.length < 2) continue
+    if (rows.length < 2 || spec.duplicateKeysAllowed) continue
     // one list for all the rows (a key on 10,000 rows must not make 10,000 lists of 10,000)
     const where = limitedList(rows.map(String), 10)
     for (const row of rows)
