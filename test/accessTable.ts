@@ -38,6 +38,7 @@ export const ACCESS_TABLE: Record<string, Who> = {
   'POST /establishments/new': 'NP',
   'GET /establishment/settings': 'EA NP',
   'POST /establishment/settings': 'EA NP',
+  'GET /national': 'NP',
   'GET /national/policy': 'NP',
   'POST /national/policy': 'NP',
 

@@ -77,6 +77,7 @@ const NO_PERSONAL_DATA: Record<string, string> = {
   '/establishments': 'establishments',
   '/establishments/new': 'an empty form',
   '/establishment/settings': 'settings',
+  '/national': 'counts only, per establishment',
   '/national/policy': 'national settings',
   '/units': 'residential units',
   '/units/new': 'an empty form',

@@ -11,6 +11,8 @@ import type { Access } from '../src/web/routing'
 import { CHROMIUM, launchChromium, missingChromium } from './chromium'
 import { PASSWORD } from './harness'
 import { resolvePath, seededWorld, usernameFor } from './fixtures'
+import { SYSTEM_ACTOR } from '../src/features/audit/service'
+import { prisonerRecordSchema } from '../src/features/prisoners/schema'
 import { axeViolations } from './journey'
 
 // Real Chromium over the real app on a loopback port: every page each role may open passes axe (WCAG 2.1 A and
@@ -353,4 +355,142 @@ describe('without JavaScript', () => {
       await context.close()
     }
   })
+})
+
+describe('on a phone (390 × 844)', () => {
+  let context: BrowserContext
+  let page: Page
+  before(async () => {
+    // a caseload like the demo's: a few prisoners, long names among them, one who needs an interpreter
+    const s = world.services
+    const actor = { ...SYSTEM_ACTOR, establishmentId: own.establishmentId }
+    const people = [
+      ['P3901AA', 'Christopher-Alexander', 'Montgomery-Fitzwilliam', 'pl', 'yes'],
+      ['P3902AA', 'Oluwaseun', 'Adebayo-Okonkwo', 'en', 'no'],
+    ] as const
+    const ids = [ownPrisoner.id]
+    for (const [prisonNumber, firstName, lastName, firstLanguage, interpreterNeeded] of people) {
+      const record = prisonerRecordSchema.parse({
+        prisonNumber,
+        firstName,
+        lastName,
+        dateOfBirth: '3/4/1990',
+        receptionDate: '5/1/2026',
+        status: 'in',
+        complexity: 'low',
+        firstLanguage,
+        interpreterNeeded,
+        nationality: 'British',
+        unit: own.unitCode,
+        cell: 'A1-01',
+      })
+      assert.ok((await s.prisoners.create(actor, own.establishmentId, record)).ok, prisonNumber)
+      ids.push((await s.prisoners.get(own.establishmentId, prisonNumber))!.id)
+    }
+    for (const prisonerId of ids)
+      await s.db.db
+        .insertInto('allocations')
+        .values({
+          establishment_id: own.establishmentId,
+          prisoner_id: prisonerId,
+          staff_id: own.staffId,
+          allocated_at: '2026-01-06T09:00:00.000Z',
+          allocated_by: 'supervising_officer.mdi',
+          allocation_reason: 'manual',
+          deallocated_at: null,
+          deallocated_by: null,
+          deallocation_reason: null,
+          deallocation_note: null,
+          handover_note: null,
+        })
+        .execute()
+    // the Key Worker's account is their staff record, as in the demo
+    const kw = await s.db.db
+      .selectFrom('users')
+      .select('id')
+      .where('username', '=', usernameFor('KEY_WORKER'))
+      .executeTakeFirstOrThrow()
+    await s.db.db.updateTable('staff').set({ user_id: kw.id }).where('id', '=', own.staffId).execute()
+    assert.ok(browser, 'Chromium did not start')
+    context = await browser.newContext({ baseURL: base, viewport: { width: 390, height: 844 }, isMobile: true })
+    page = await context.newPage()
+    await signInThroughForm(page, usernameFor('KEY_WORKER'))
+  })
+  after(() => context?.close())
+
+  const fits = async (path: string) => {
+    const res = await page.goto(path)
+    assert.equal(res?.status(), 200, path)
+    const width = (await page.evaluate('document.documentElement.scrollWidth')) as number
+    assert.ok(width <= 390, `${path} is ${width} px wide on a 390 px screen: it scrolls sideways`)
+    await expectAccessible(page, `${path} on a phone`)
+  }
+
+  it('the caseload fits, and every row has a visible "Record a session"', async () => {
+    await fits('/caseload')
+    const links = page.getByRole('link', { name: /^Record a session/ })
+    assert.equal(await links.count(), 3)
+    for (let i = 0; i < 3; i++) assert.ok(await links.nth(i).isVisible(), `row ${i + 1}: Record a session is visible`)
+    const box = await links.nth(0).boundingBox()
+    assert.ok(box && box.x >= 0 && box.x + box.width <= 390, 'the link is on the screen')
+  })
+
+  it('"My sessions" fits', () => fits('/my-sessions'))
+
+  it('the referrals fit', async () => {
+    await fits('/referrals')
+    assert.ok(
+      await page
+        .getByRole('link', { name: /Referral|\w+ \w+/ })
+        .first()
+        .isVisible(),
+    )
+  })
+
+  it('the prisoner page fits, and its "Record a session" is visible', async () => {
+    await fits(`/prisoners/${own.prisonNumber}`)
+    assert.ok(await page.getByRole('button', { name: 'Record a session' }).isVisible())
+  })
+})
+
+describe('the menu at 1,280 px', () => {
+  /** The top of each menu item, in the order shown; all equal when the menu is one row. */
+  const tops = (page: Page) =>
+    page.evaluate(
+      `[...document.querySelectorAll('.govuk-service-navigation__item')].map(li => Math.round(li.getBoundingClientRect().top))`,
+    ) as Promise<number[]>
+  const items = (page: Page) =>
+    page.evaluate(
+      `[...document.querySelectorAll('.govuk-service-navigation__item')].map(li => li.textContent.trim())`,
+    ) as Promise<string[]>
+
+  for (const role of ROLES) {
+    it(`is one row for a ${role}`, async () => {
+      assert.ok(browser, 'Chromium did not start')
+      const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 800 } })
+      try {
+        const page = await context.newPage()
+        await signInThroughForm(page, usernameFor(role))
+        if (role === 'NATIONAL_POLICY') {
+          // the national team lands on the national overview, in no establishment yet
+          assert.equal(await page.locator('h1').textContent(), 'National overview')
+          assert.equal(await page.locator('.app-context-bar__establishment').count(), 0)
+          assert.ok((await page.locator('#establishments-overview tbody tr').count()) >= 2)
+          const row = await tops(page)
+          assert.ok(row.length > 1 && row.every(t => t === row[0]), `menu of ${role} before choosing: ${row}`)
+          await expectAccessible(page, 'the national overview')
+          await actInMdi(page)
+        }
+        const row = await tops(page)
+        assert.ok(row.length > 1 && row.every(t => t === row[0]), `menu of ${role} on two rows: tops ${row}`)
+        if (role === 'ESTABLISHMENT_ADMIN') {
+          const names = await items(page)
+          assert.ok(names.includes('Import'), `admin menu: ${names}`)
+          assert.ok(names.includes('Referrals'), `admin menu: ${names}`)
+        }
+      } finally {
+        await context.close()
+      }
+    })
+  }
 })

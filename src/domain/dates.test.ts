@@ -110,6 +110,13 @@ describe('the London day', () => {
     assert.equal(londonDayStart('2026-10-26'), '2026-10-26T00:00:00.000Z')
   })
 
+  it('shows a timestamp as its London day', () => {
+    assert.equal(formatDate('2026-07-01T23:30:00.000Z'), '2 July 2026')
+    assert.equal(formatDate('2026-01-15T23:30:00.000Z'), '15 January 2026')
+    assert.equal(formatDate('2026-07-01'), '1 July 2026')
+    assert.equal(formatDate('not a date'), 'not a date')
+  })
+
   it('today is the London day of the clock', () => {
     setClock('2026-07-01T23:30:00.000Z')
     try {

@@ -86,10 +86,11 @@ const MONTHS = [
   'December',
 ]
 
-/** GOV.UK style: 4 June 2026 */
+/** GOV.UK style: 4 June 2026. A timestamp shows its London day (23:30 UTC on 1 July 2026 is 2 July 2026). */
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return ''
-  const m = ISO_DATE.exec(iso.slice(0, 10))
+  const timestamp = iso.length > 10 && iso[10] === 'T' && !Number.isNaN(Date.parse(iso))
+  const m = ISO_DATE.exec(timestamp ? londonDate(iso) : iso.slice(0, 10))
   if (!m) return iso
   return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1]} ${m[1]}`
 }

@@ -25,6 +25,17 @@ const oneOff = (onDate: string, startsAt: string, endsAt: string) =>
   ({ weekday: null, onDate, startsAt, endsAt, validFrom: onDate, validTo: onDate }) satisfies Slot
 
 describe('due dates', () => {
+  it('counts from the London day of the allocation when there is no session yet', () => {
+    // allocated at 00:30 British Summer Time on 2 July (23:30 UTC on the 1st): due a week after the 2nd
+    const d = nextDue({
+      lastSession: null,
+      allocatedAt: '2026-07-01T23:30:00.000Z',
+      frequencyWeeks: 1,
+      today: '2026-07-02',
+    })
+    assert.equal(d.due, '2026-07-09')
+  })
+
   it('is frequency × 7 days after the last delivered session', () => {
     const d = nextDue({
       lastSession: '2026-06-01',

@@ -1,7 +1,7 @@
 // Planning Key Work sessions: ring-fenced key work time (rota slots), when each prisoner's next session is due,
 // and the session-length pieces of key work time to offer. Pure: the planning service reads the database.
 
-import { addDays, daysBetween, formatDate } from './dates'
+import { addDays, daysBetween, formatDate, londonDate } from './dates'
 import { formatTime, overlaps, parseTime } from './hubs'
 
 /** Key work time starts and ends on 5-minute boundaries. */
@@ -120,7 +120,7 @@ export function nextDue(input: {
   frequencyWeeks: number
   today: string
 }): Due {
-  const base = input.lastSession ?? input.allocatedAt.slice(0, 10)
+  const base = input.lastSession ?? londonDate(input.allocatedAt)
   const due = addDays(base, input.frequencyWeeks * 7)
   const overdue = due < input.today
   return {

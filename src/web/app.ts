@@ -153,7 +153,10 @@ export function createApp(services: Services) {
     }
     const establishments = await services.establishments.available(grants)
     let establishment = establishments.find(e => e.id === req.session.establishmentId) ?? establishments[0] ?? null
-    if (establishment && req.session.establishmentId !== establishment.id)
+    // a national user who has not chosen an establishment is on the national overview, not in the first one found
+    const unchosen = req.session.establishmentId === undefined && grants.some(g => g.role === 'NATIONAL_POLICY')
+    res.locals.noEstablishmentChosen = unchosen
+    if (establishment && req.session.establishmentId !== establishment.id && !unchosen)
       req.session.establishmentId = establishment.id
     if (!establishment) establishment = null
     const ctx: RequestContext = {

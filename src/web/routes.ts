@@ -8,6 +8,7 @@ import { guidanceRoutes } from '../features/guidance/routes'
 import { homeRoutes } from '../features/home/routes'
 import { hubRoutes } from '../features/hubs/routes'
 import { importRoutes } from '../features/import/routes'
+import { nationalRoutes } from '../features/national/routes'
 import { notifyRoutes } from '../features/notify/routes'
 import { planningRoutes } from '../features/planning/routes'
 import { prisonerRoutes } from '../features/prisoners/routes'
@@ -28,6 +29,7 @@ export function routes(s: Services): RouteDef[] {
     ...authRoutes(s),
     ...homeRoutes(s),
     ...establishmentRoutes(s),
+    ...nationalRoutes(s),
     ...prisonerRoutes(s),
     ...unitRoutes(s),
     ...staffRoutes(s),

@@ -178,7 +178,7 @@ export function guidanceService(db: Kysely<Database>, deps: GuidanceDeps) {
       paragraph(doc, b.establishment.name, { size: 13 })
       paragraph(
         doc,
-        `Part 1: the national Key Worker guide${b.guide ? `, version ${b.guide.version} (${formatDate(b.guide.published_at.slice(0, 10))})` : ''}.`,
+        `Part 1: the national Key Worker guide${b.guide ? `, version ${b.guide.version} (${formatDate(b.guide.published_at)})` : ''}.`,
       )
       paragraph(doc, `Part 2: services and contacts at ${b.establishment.name}.`)
 

@@ -45,12 +45,13 @@ const expected: Record<Role, { menu: string[]; cards: string[] }> = {
     menu: [
       '/',
       '/sessions-due',
+      '/referrals',
       '/allocate',
       '/statistics',
       '/prisoners',
       '/staff',
+      '/import',
       '/directory',
-      '/hubs',
       '/guidance',
     ],
     cards: [
@@ -68,17 +69,8 @@ const expected: Record<Role, { menu: string[]; cards: string[] }> = {
     ],
   },
   NATIONAL_POLICY: {
-    menu: [
-      '/',
-      '/sessions-due',
-      '/statistics',
-      '/prisoners',
-      '/staff',
-      '/directory',
-      '/hubs',
-      '/guidance',
-      '/establishments',
-    ],
+    // once in an establishment (they land on the national overview: see below)
+    menu: ['/', '/national', '/sessions-due', '/statistics', '/prisoners', '/directory', '/guidance'],
     cards: [
       '/prisoners',
       '/staff',
@@ -100,6 +92,8 @@ describe('the menu and the home page', () => {
   for (const [role, want] of Object.entries(expected) as [Role, (typeof expected)[Role]][]) {
     it(`give a ${role} their everyday work in the menu and the rest on the home page`, async () => {
       const b = await signedIn(world, usernameFor(role))
+      if (role === 'NATIONAL_POLICY')
+        assert.equal((await b.post('/establishment/switch', { establishment: 'MDI' }, '/')).status, 303)
       const home = await b.get('/')
       assert.equal(home.status, 200)
       assert.deepEqual(menuOf(home.text), want.menu)
@@ -109,6 +103,22 @@ describe('the menu and the home page', () => {
         assert.equal((await b.get(href)).status, 200, `${role} opens ${href}`)
     })
   }
+
+  it('lands the national team on the national overview, in no establishment until they choose one', async () => {
+    const b = await signedIn(world, usernameFor('NATIONAL_POLICY'))
+    const home = await b.get('/')
+    assert.equal(home.status, 200)
+    assert.match(home.text, /<h1 class="govuk-heading-l">National overview<\/h1>/)
+    assert.doesNotMatch(home.text, /app-context-bar__establishment/, 'no establishment is shown as the current one')
+    assert.deepEqual(menuOf(home.text), ['/', '/national', '/guidance'])
+    // one row per establishment, each with a way in
+    for (const code of ['MDI', 'LEI']) assert.match(home.text, new RegExp(`name="establishment" value="${code}"`))
+    assert.equal((await b.get('/national')).status, 200)
+    // after choosing, home is that establishment's
+    await b.post('/establishment/switch', { establishment: 'LEI' }, '/')
+    assert.match((await b.get('/')).text, /Key Work in Leeds/)
+    assert.match((await b.get('/national')).text, /National overview/, 'the overview stays in the menu')
+  })
 
   it('marks Guidance as the current section on the booklet and the worksheets', async () => {
     const b = await signedIn(world, usernameFor('KEY_WORKER'))
