@@ -586,7 +586,8 @@ describe('roles', () => {
 
   it('shows "Record a session" on the prisoner page to those who record', async () => {
     const page = await kw.get(`/prisoners/${mdi().prisonNumber}`)
-    assert.match(page.text, new RegExp(`/prisoners/${mdi().prisonNumber}/sessions/new`))
+    // a button that starts the draft: straight into the entry form
+    assert.match(page.text, new RegExp(`action="/prisoners/${mdi().prisonNumber}/sessions"`))
     const admin = await signedIn(world, 'establishment_admin.mdi')
     assert.doesNotMatch((await admin.get(`/prisoners/${mdi().prisonNumber}`)).text, /Record a session/)
   })
