@@ -537,6 +537,37 @@ A2000LL,Lee,Larch,bad,HB7,2024-01-01
     assert.equal(await world.services.prisoners.get(mdi, 'A3000DD'), undefined)
   })
 
+  it('the upload page takes allocations: row errors first, then the good file', async () => {
+    for (const [kind, csv] of [
+      [
+        'prisoners',
+        'Prison number,First name,Last name,Date of birth,Reception date\nA4000AA,Al,Oak,1990-01-01,2025-01-01\n',
+      ],
+      ['staff', 'Staff number,First name,Last name,Grade,Key Worker\nSN40,Kit,Pine,Band 3,yes\n'],
+    ] as const)
+      assert.equal((await run(kind, csv)).status, 'imported')
+    const upload = async (csv: string) =>
+      admin.agent
+        .post('/import')
+        .field('_csrf', await admin.csrf('/import'))
+        .field('kind', 'allocations')
+        .attach('file', Buffer.from(csv), { filename: 'allocations.csv', contentType: 'text/csv' })
+    const head = 'Prison number,Key Worker staff number,From,To\n'
+    const bad = await upload(`${head}A4000AA,SN41,2025-02-01,\n`)
+    assert.equal(bad.status, 422)
+    assert.match(bad.text, /href="#row-error-0">Row 2, Key Worker staff number: SN41 is not a member of staff/)
+    const good = await upload(`${head}A4000AA,SN40,2025-02-01,\n`)
+    assert.equal(good.status, 303, good.text)
+    const page = await admin.get('/import/result')
+    assert.match(page.text, /Key Worker allocations from allocations\.csv/)
+    const rows = await world.services.db.db
+      .selectFrom('allocations')
+      .select(['allocated_at', 'allocation_reason'])
+      .where('establishment_id', '=', mdi)
+      .execute()
+    assert.deepEqual(rows, [{ allocated_at: '2025-02-01T12:00:00.000Z', allocation_reason: 'imported' }])
+  })
+
   it('the upload page lists the heading problem and the rows’ errors together', async () => {
     const _csrf = await admin.csrf('/import')
     const res = await admin.agent
