@@ -311,7 +311,7 @@ export function allocationImport(db: Kysely<Database>, audit: AuditService) {
             })
             created++
           }
-          return { created, updated: 0, unchanged: unchanged.size }
+          return { created, updated: 0, unchanged: valid.filter(r => unchanged.has(r.row)).length }
         },
       }
     },
@@ -483,7 +483,7 @@ export function sessionImport(
             await insert(fresh)
             await deps.statistics.rebuild(establishmentId, trx)
           }
-          return { created: fresh.length, updated: 0, unchanged: unchanged.size }
+          return { created: fresh.length, updated: 0, unchanged: valid.filter(r => unchanged.has(r.row)).length }
         },
       }
     },
