@@ -13,7 +13,7 @@ import { PASSWORD } from './harness'
 import { resolvePath, seededWorld, usernameFor } from './fixtures'
 import { SYSTEM_ACTOR } from '../src/features/audit/service'
 import { prisonerRecordSchema } from '../src/features/prisoners/schema'
-import { axeViolations } from './journey'
+import { assertNoRawValues, axeViolations } from './journey'
 
 // Real Chromium over the real app on a loopback port: every page each role may open passes axe (WCAG 2.1 A and
 // AA) with no violations, the main journeys work with the keyboard alone, and the pages work without JavaScript.
@@ -73,6 +73,7 @@ function describeViolations(violations: AxeResult[]): string {
 }
 
 async function expectAccessible(page: Page, what: string) {
+  await assertNoRawValues(page, what)
   const violations = await axeViolations(page)
   assert.equal(
     violations.length,
@@ -139,6 +140,7 @@ const checkedFrames = new Set<string>()
  * frame a role can see is checked by axe at least once.
  */
 async function expectAccessibleView(page: Page, what: string) {
+  await assertNoRawValues(page, what)
   const { content, frame } = await fingerprints(page)
   if (checkedContents.has(content) && checkedFrames.has(frame)) return expectIdsConsistent(page, what)
   await expectAccessible(page, what)

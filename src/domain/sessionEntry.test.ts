@@ -15,6 +15,7 @@ const delivered: EntryForm = {
   private: 'yes',
   interpreterNeeded: 'no',
   concern: 'no',
+  agreed: 'To meet again next week',
 }
 
 const errorsOf = (form: EntryForm, c = ctx) => {
@@ -204,5 +205,88 @@ describe('readAmendment', () => {
       c,
     )
     assert.ok(!bad.ok && bad.errors.durationMinutes && bad.errors.sessionDate)
+  })
+})
+
+describe('an entry states only what happened (issue 12, point 3)', () => {
+  const { agreed: _agreed, ...nothingWritten } = delivered
+
+  it('refuses a delivered session with nothing about what happened in it', () => {
+    assert.deepEqual(Object.keys(errorsOf(nothingWritten)), ['prisonerWords'])
+    assert.match(errorsOf(nothingWritten).prisonerWords!, /Record what was discussed or agreed/)
+  })
+
+  it('takes any one of what was said, agreed, a pathway, a goal, a goal review or a referral', () => {
+    const each: [string, EntryForm][] = [
+      ['what the prisoner said', { prisonerWords: 'I want to see my kids' }],
+      ['what was agreed', { agreed: 'Apply for a visit' }],
+      ['a pathway', { pathways: ['accommodation'] }],
+      ['a goal', { goal0Description: 'Family visit', goal0Measure: 'Visit booked' }],
+      ['a goal review', { review7Status: 'in_progress' }],
+      ['a referral', { referral0To: 'stakeholder:pom' }],
+    ]
+    for (const [what, extra] of each) assert.deepEqual(errorsOf({ ...nothingWritten, ...extra }), {}, what)
+  })
+
+  it('lists that error where the form asks it, before the errors of the goals below', () => {
+    const errors = errorsOf({ ...nothingWritten, duration: '600', review7Status: 'bogus', worksheets: ['x'] })
+    assert.deepEqual(Object.keys(errors), ['duration', 'prisonerWords', 'review7Status', 'worksheets'])
+  })
+
+  it('asks where it took place and whether it was private: neither is assumed', () => {
+    const { location: _l, private: _p, ...unanswered } = delivered
+    assert.deepEqual(Object.keys(errorsOf(unanswered)).sort(), ['location', 'private'])
+  })
+
+  it('ignores and clears the questions of the outcome not chosen', () => {
+    // delivered, with a refusal reason left in the hidden not-delivered questions: recorded without it
+    const d = readEntry({ ...delivered, notDeliveredReason: 'prisoner_refused', notDeliveredDetail: 'x' }, ctx)
+    assert.ok(d.ok, JSON.stringify(d))
+    assert.equal(d.entry.outcome, 'delivered')
+    assert.equal(d.entry.notDeliveredReason, null)
+    assert.equal(d.entry.notDeliveredDetail, null)
+
+    // not delivered, with the delivered questions answered: none of them recorded, and none of them checked
+    const n = readEntry(
+      {
+        ...delivered,
+        outcome: 'not_delivered',
+        notDeliveredReason: 'prisoner_refused',
+        duration: '600',
+        location: 'nowhere',
+        private: 'yes',
+        interpreterNeeded: 'yes',
+        interpreterUsed: 'yes',
+        interpreterLanguage: 'Polish',
+        pathways: ['health'],
+        worksheets: ['3'],
+      },
+      ctx,
+    )
+    assert.ok(n.ok, JSON.stringify(n))
+    assert.deepEqual(
+      {
+        duration: n.entry.durationMinutes,
+        location: n.entry.location,
+        private: n.entry.private,
+        used: n.entry.interpreterUsed,
+        language: n.entry.interpreterLanguage,
+        pathways: n.entry.pathways,
+        worksheets: n.entry.worksheetIds,
+        needed: n.entry.interpreterNeeded,
+        reason: n.entry.notDeliveredReason,
+      },
+      {
+        duration: null,
+        location: null,
+        private: null,
+        used: false,
+        language: null,
+        pathways: [],
+        worksheets: [],
+        needed: true,
+        reason: 'prisoner_refused',
+      },
+    )
   })
 })

@@ -148,6 +148,10 @@ export function readEntry(
   const outcome: Outcome | null = outcomeText === 'delivered' || outcomeText === 'not_delivered' ? outcomeText : null
   if (!outcome) err('outcome', 'Select whether the session was delivered')
   const delivered = outcome === 'delivered'
+  // Each outcome has its own questions: those of the branch not chosen are ignored, so the record holds none of
+  // them (a reason for a delivered session, a place or privacy for one that did not happen). Until an outcome is
+  // chosen, both branches are checked as typed.
+  const askDelivered = outcome !== 'not_delivered'
   let notDeliveredReason: NotDeliveredReason | null = null
   let notDeliveredDetail: string | null = null
   if (outcome === 'not_delivered') {
@@ -173,7 +177,7 @@ export function readEntry(
   const startsAt = startsText ? parseTime(startsText) : null
   if (startsText && !startsAt) err('startsAt', 'Enter the start time as hours and minutes, like 14:30')
 
-  const durationText = textOf(form, 'duration')
+  const durationText = askDelivered ? textOf(form, 'duration') : ''
   let durationMinutes: number | null = null
   if (durationText) {
     const n = Number(durationText)
@@ -182,7 +186,7 @@ export function readEntry(
     else durationMinutes = n
   } else if (delivered) err('duration', 'Enter how long the session lasted, in minutes')
 
-  const locationText = textOf(form, 'location')
+  const locationText = askDelivered ? textOf(form, 'location') : ''
   let location: SessionLocation | null = null
   if (locationText in LOCATIONS) location = locationText as SessionLocation
   else if (locationText || delivered) err('location', 'Select where the session took place')
@@ -194,18 +198,18 @@ export function readEntry(
     else err('hubBookingId', 'Select a hub room booking from the list')
   }
 
-  const privateText = textOf(form, 'private')
+  const privateText = askDelivered ? textOf(form, 'private') : ''
   const isPrivate = privateText ? yes(privateText) : null
   if (delivered && !privateText) err('private', 'Select whether the session was private')
 
   // interpreter
   const interpreterNeeded = yes(textOf(form, 'interpreterNeeded'))
-  const interpreterUsed = interpreterNeeded && yes(textOf(form, 'interpreterUsed'))
+  const interpreterUsed = askDelivered && interpreterNeeded && yes(textOf(form, 'interpreterUsed'))
   const interpreterService = interpreterUsed ? short('interpreterService', 'The interpreting service') : null
   const interpreterBookingRef = interpreterUsed ? short('interpreterBookingRef', 'The booking reference') : null
   const interpreterLanguage = interpreterUsed ? short('interpreterLanguage', 'The language') : null
   let interpreterWhyNot: string | null = null
-  if (interpreterNeeded && !interpreterUsed) {
+  if (askDelivered && interpreterNeeded && !interpreterUsed) {
     interpreterWhyNot = short('interpreterWhyNot', 'Why no interpreter was used', 1000)
     if (delivered && !interpreterWhyNot)
       err('interpreterWhyNot', 'Say why no interpreter was used when the prisoner needs one')
@@ -213,7 +217,7 @@ export function readEntry(
 
   // pathways and concerns
   const pathways: PathwayCode[] = []
-  for (const p of listOf(form, 'pathways')) {
+  for (const p of askDelivered ? listOf(form, 'pathways') : []) {
     if (isPathwayCode(p)) {
       if (!pathways.includes(p)) pathways.push(p)
     } else err('pathways', 'Select pathways from the list')
@@ -287,10 +291,31 @@ export function readEntry(
   }
 
   const worksheetIds: number[] = []
-  for (const w of listOf(form, 'worksheets')) {
+  for (const w of askDelivered ? listOf(form, 'worksheets') : []) {
     if (/^\d{1,9}$/.test(w)) {
       if (!worksheetIds.includes(Number(w))) worksheetIds.push(Number(w))
     } else err('worksheets', 'Select worksheets from the list')
+  }
+
+  // a delivered session says what happened in it
+  if (
+    delivered &&
+    !errors.prisonerWords &&
+    !prisonerWords &&
+    !agreed &&
+    !pathways.length &&
+    !goals.length &&
+    !reviews.length &&
+    !referrals.length
+  ) {
+    // listed where the form asks it, before the errors of the fields below it
+    const later = Object.keys(errors).findIndex(k => k === 'agreed' || /^(goal|review|referral)\d|^worksheets$/.test(k))
+    const entries = Object.entries(errors)
+    const message =
+      'Record what was discussed or agreed: what the prisoner said, what was agreed, the pathways discussed, a goal or a referral'
+    entries.splice(later < 0 ? entries.length : later, 0, ['prisonerWords', message])
+    for (const k of Object.keys(errors)) delete errors[k]
+    Object.assign(errors, Object.fromEntries(entries))
   }
 
   if (Object.keys(errors).length || !outcome) return { ok: false, errors }

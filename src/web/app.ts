@@ -23,6 +23,7 @@ import { govukDir, mojDir, setUpNunjucks, srcDir } from './nunjucks'
 import { type RouteDef, authorise } from './routing'
 import { ping } from '../db/database'
 import { redactUrl, requestLogOptions } from './requestLog'
+import { keepUnsavedEntry } from '../features/sessions/unsaved'
 import { statusPage } from '../features/status/routes'
 
 export const UPLOAD_LIMIT_BYTES = 10 * 1024 * 1024
@@ -177,14 +178,16 @@ export function createApp(services: Services) {
     next()
   })
 
-  // Anyone not signed in goes to sign-in, and comes back afterwards (to the form's page for a POST).
+  // Anyone not signed in goes to sign-in, and comes back afterwards (to the form's page for a POST). A script's
+  // request (asking for JSON) gets a 401 it can tell the user about, not the sign-in page as if it had worked.
   const publicPaths = new Set(['/sign-in'])
   app.use((req, res, next) => {
     if (res.locals.ctx || publicPaths.has(req.path)) return next()
+    if (req.accepts(['html', 'json']) === 'json') return void res.status(401).json({ status: 401, error: 'signed-out' })
     if (req.method === 'GET') req.session.returnTo = req.originalUrl
     else {
       const referer = req.get('referer')
-      const back = referer ? safeLocalPath(referer, req) : null
+      const back = keepUnsavedEntry(req) ?? (referer ? safeLocalPath(referer, req) : null)
       if (back) req.session.returnTo = back
     }
     res.redirect(303, '/sign-in')
@@ -204,7 +207,13 @@ export function createApp(services: Services) {
   app.use((req, res, next) => {
     res.locals.csrfToken = csrf.generateToken(req)
     if (req.is('multipart/form-data')) return next()
-    csrf.csrfSynchronisedProtection(req, res, next)
+    csrf.csrfSynchronisedProtection(req, res, err => {
+      // a session entry posted with the token of a sign-in that has since been replaced (signed in again in another
+      // tab): nothing is saved, and the form shows again with what was typed, to send with a fresh token
+      const page = err && req.accepts(['html', 'json']) !== 'json' ? keepUnsavedEntry(req) : null
+      if (page) return res.redirect(303, page)
+      next(err)
+    })
   })
   // only upload routes parse multipart: any other route refuses it, so no handler runs without a checked token
   const refuseMultipart: RequestHandler = (req, _res, next) =>

@@ -23,6 +23,8 @@ declare module 'express-session' {
     returnTo?: string
     form?: { errors: Record<string, string>; values: Record<string, unknown> }
     flash?: string
+    /** a form posted after the sign-in expired, not saved: shown again on its page once signed in */
+    unsaved?: { page: string; values: Record<string, unknown> }
   }
 }
 

@@ -59,10 +59,12 @@ export function authRoutes(s: Services): RouteDef[] {
             : 'The username or password is incorrect'
         return redirectWithErrors(req, res, { username: message })
       }
-      const returnTo = req.session.returnTo
+      const { returnTo, unsaved } = req.session
       // a new session id at sign-in defeats session fixation
       await regenerate(req)
       req.session.userId = result.user.id
+      // a form posted while signed out goes back to its page (which shows it only to the user it belongs to)
+      if (unsaved && returnTo === unsaved.page) req.session.unsaved = unsaved
       const first = result.grants.find(g => g.establishmentId !== null)
       if (first?.establishmentId) req.session.establishmentId = first.establishmentId
       res.redirect(303, returnTo && isLocalPath(returnTo) ? returnTo : '/')

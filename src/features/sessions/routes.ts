@@ -12,6 +12,7 @@ import { flash, redirectWithErrors, takeForm } from '../../web/forms'
 import { type RouteDef, get, intParam, param, post } from '../../web/routing'
 import { entryFormOf, withExtraRow } from './schema'
 import { formOf, releasedMessage } from './service'
+import { takeUnsavedEntry } from './unsaved'
 
 /** Who records sessions (a Supervising Officer records for cover), and who reads them. */
 const RECORDERS = ['KEY_WORKER', 'SUPERVISING_OFFICER'] as const
@@ -113,7 +114,9 @@ export function sessionRoutes(s: Services): RouteDef[] {
         entityId: row.id,
         details: { page: 'draft', prisonNumber: row.prison_number },
       })
-      const stored = formOf(row)
+      // a form posted after the sign-in expired comes back as it was typed, not saved until sent again
+      const unsaved = takeUnsavedEntry(req, row)
+      const stored = unsaved ?? formOf(row)
       const kept = takeForm(req, stored)
       const values = kept.values as Record<string, unknown>
       const options = await s.sessions.formOptions(est.id, row, values as Record<string, string>)
@@ -126,6 +129,7 @@ export function sessionRoutes(s: Services): RouteDef[] {
         row,
         ...kept,
         clientKey: row.client_key,
+        unsaved: unsaved !== null,
         checkedPathways: list('pathways'),
         checkedWorksheets: list('worksheets').map(Number),
         goalRows: Array.from({ length: rowCount(values as Record<string, string>, 'goalRows') }, (_, i) => i),

@@ -3,7 +3,9 @@ import type { Kysely, Updateable } from 'kysely'
 import type { Database, KeyWorkSessionTable } from '../../db/types'
 import { isUniqueViolation } from '../../db/errors'
 import { now as clockNow } from '../../domain/clock'
+import type { BookletService } from '../../domain/directory'
 import { londonNow } from '../../domain/hubs'
+import { languageName } from '../../domain/languages'
 import { pathwayName } from '../../domain/pathways'
 import { type Result, fail, ok } from '../../domain/result'
 import {
@@ -19,7 +21,7 @@ import { GOAL_STATUSES, LOCATIONS, NOT_DELIVERED_REASONS, OUTCOMES, STAKEHOLDERS
 import { referralTargets } from '../../domain/referTo'
 import type { Actor, AuditService } from '../audit/service'
 import type { StatisticsService } from '../statistics/service'
-import type { DirectoryService } from '../directory/service'
+import { type DirectoryService, toBooklet } from '../directory/service'
 import type { EstablishmentsService } from '../establishments/service'
 import type { HubsService } from '../hubs/service'
 import type { PrisonersService } from '../prisoners/service'
@@ -140,22 +142,23 @@ export function sessionsService(db: Kysely<Database>, deps: SessionsDeps) {
     return me ?? null
   }
 
-  /** The default form of a new entry: today, the establishment's session length, private, interpreter as known. */
-  async function defaults(establishmentId: number, interpreterNeeded: boolean, clientKey: string): Promise<EntryForm> {
-    const settings = await deps.establishments.settings(establishmentId)
+  /**
+   * The form of a new entry: today, and what the prisoner's record says (whether he needs an interpreter, his first
+   * language). Where and how long the session was and whether it was private are left to answer: a value filled in
+   * for the officer would be recorded as a fact nobody confirmed (the form suggests them in hints).
+   */
+  function defaults(prisoner: { interpreter_needed: number; first_language: string | null }, clientKey: string) {
     const [y, m, d] = today().split('-')
     return {
       client_key: clientKey,
       'sessionDate-day': String(Number(d)),
       'sessionDate-month': String(Number(m)),
       'sessionDate-year': y!,
-      duration: String(settings?.effective.sessionMinutes ?? 45),
-      location: 'hub_room',
-      private: 'yes',
-      interpreterNeeded: interpreterNeeded ? 'yes' : 'no',
+      interpreterNeeded: prisoner.interpreter_needed === 1 ? 'yes' : 'no',
+      ...(prisoner.first_language ? { interpreterLanguage: languageName(prisoner.first_language) } : {}),
       goalRows: '1',
       referralRows: '1',
-    }
+    } satisfies EntryForm
   }
 
   /** A draft the user may edit: theirs, in this establishment, still a draft. */
@@ -241,7 +244,7 @@ export function sessionsService(db: Kysely<Database>, deps: SessionsDeps) {
       if (existingDraft) return ok({ id: existingDraft.id, created: false })
       const officer = await officerOf(establishmentId, actor.userId)
       const onCaseload = officer ? await repo.onCaseload(db, establishmentId, prisoner.id, officer.id) : false
-      const form = await defaults(establishmentId, prisoner.interpreter_needed === 1, key)
+      const form = defaults(prisoner, key)
       const now = clockNow().toISOString()
       try {
         const id = await db.transaction().execute(async trx => {
@@ -472,10 +475,13 @@ export function sessionsService(db: Kysely<Database>, deps: SessionsDeps) {
         repo.worksheetsIn([row.id]),
         repo.amendmentsOf(row.id),
       ])
-      const services = new Map<string, Awaited<ReturnType<DirectoryService['get']>>>()
+      // the contact details as the form showed them (phones and places as text, not records)
+      const services = new Map<string, BookletService | null>()
       for (const r of referrals)
-        if (r.service_id && !services.has(r.service_id))
-          services.set(r.service_id, await deps.directory.get(establishmentId, r.service_id))
+        if (r.service_id && !services.has(r.service_id)) {
+          const detail = await deps.directory.get(establishmentId, r.service_id)
+          services.set(r.service_id, detail ? toBooklet(detail) : null)
+        }
       return {
         row,
         goals,

@@ -4,7 +4,7 @@ import { londonNow } from '../../domain/hubs'
 import { addDays } from '../../domain/dates'
 import { SYSTEM_ACTOR } from '../audit/service'
 import { prisonerRecordSchema } from '../prisoners/schema'
-import { type Browser, createUser, signedIn } from '../../../test/harness'
+import { Browser, createUser, signedIn } from '../../../test/harness'
 import { type SeededWorld, seededWorld } from '../../../test/fixtures'
 
 // Recording Key Work sessions through the routes, over a real database (SQLite, or PostgreSQL with
@@ -101,7 +101,9 @@ describe('recording a session', () => {
     const edit = await kw.get(`/sessions/${id}/edit`)
     assert.equal(edit.status, 200)
     assert.match(edit.text, /not on your caseload/, 'the Key Worker is not linked to this prisoner: cover')
-    assert.match(edit.text, /name="duration"[^>]*value="\d+"/, 'the duration defaults from the settings')
+    // the establishment's session length is a suggestion, not a recorded answer (issue 12, point 3)
+    assert.match(edit.text, /Usually \d+ minutes/, 'the session length is suggested')
+    assert.doesNotMatch(edit.text, /name="duration"[^>]*value="\d+"/, 'but not filled in')
     assert.match(edit.text, new RegExp(`name="sessionDate-year"[^>]*value="${ty}"`), 'the date defaults to today')
     assert.match(edit.text, /Resettlement advice MDI/, 'the establishment’s directory services are offered')
     assert.doesNotMatch(edit.text, /Resettlement advice LEI/, 'not another establishment’s')
@@ -662,5 +664,132 @@ describe('submit rules named by the mutations they kill', () => {
       .where('action', '=', 'submit')
       .execute()
     assert.equal(submits.length, 1, 'one submit event')
+  })
+})
+
+describe('an entry states only what happened (issue 12, point 3)', () => {
+  it('presets nothing the officer must answer; the interpreter language starts as his first language', async () => {
+    const pn = await newPrisoner({ firstLanguage: 'pl', interpreterNeeded: 'yes' })
+    const id = await start(kw, pn)
+    const page = await kw.get(`/sessions/${id}/edit`)
+    assert.equal(page.status, 200)
+    assert.doesNotMatch(page.text, /name="location"[^>]*value="[a-z_]+"[^>]*checked/, 'no place is preset')
+    assert.doesNotMatch(page.text, /name="private"[^>]*value="(yes|no)"[^>]*checked/, 'privacy is not preset')
+    assert.match(page.text, /name="interpreterLanguage"[^>]*value="Polish"/)
+    // the questions of each outcome are revealed under it (GOV.UK conditional reveals)
+    assert.match(page.text, /id="conditional-outcome-2"[\s\S]*id="notDeliveredReason"/)
+  })
+
+  it('refuses a delivered session with nothing written about it, keeping what was typed', async () => {
+    const pn = await newPrisoner()
+    const id = await start(kw, pn)
+    const { prisonerWords: _w, agreed: _a, ...nothing } = basic()
+    const res = await kw.post(`/sessions/${id}/submit`, nothing, `/sessions/${id}/edit`)
+    assert.equal(res.headers.location, `/sessions/${id}/edit`)
+    const page = await kw.get(`/sessions/${id}/edit`)
+    assert.match(page.text, /Record what was discussed or agreed/)
+    assert.equal((await sessionRow(id)).status, 'draft')
+  })
+
+  it('records a delivered session without the refusal reason left in the not-delivered questions', async () => {
+    const pn = await newPrisoner()
+    const id = await start(kw, pn)
+    const fields = { ...basic(), notDeliveredReason: 'prisoner_refused', notDeliveredDetail: 'Said no' }
+    const res = await kw.post(`/sessions/${id}/submit`, fields, `/sessions/${id}/edit`)
+    assert.equal(res.headers.location, `/sessions/${id}`)
+    const row = await sessionRow(id)
+    assert.deepEqual(
+      { outcome: row.outcome, reason: row.not_delivered_reason, detail: row.not_delivered_detail },
+      { outcome: 'delivered', reason: null, detail: null },
+    )
+  })
+
+  it('records a session not delivered without the place, length or privacy of a session that did not happen', async () => {
+    const pn = await newPrisoner()
+    const id = await start(kw, pn)
+    const fields = { ...basic(), outcome: 'not_delivered', notDeliveredReason: 'prisoner_refused' }
+    const res = await kw.post(`/sessions/${id}/submit`, fields, `/sessions/${id}/edit`)
+    assert.equal(res.headers.location, `/sessions/${id}`)
+    const row = await sessionRow(id)
+    assert.deepEqual(
+      [row.outcome, row.not_delivered_reason, row.location, row.private, row.duration_minutes],
+      ['not_delivered', 'prisoner_refused', null, null, null],
+    )
+  })
+})
+
+describe('no raw values (issue 12, point 5)', () => {
+  it('shows the referred service’s phone and place as words on the submitted entry', async () => {
+    const pn = await newPrisoner()
+    const id = await start(kw, pn)
+    const fields = { ...basic(), referral0To: `service:${mdi().serviceId}` }
+    const res = await kw.post(`/sessions/${id}/submit`, fields, `/sessions/${id}/edit`)
+    assert.equal(res.headers.location, `/sessions/${id}`)
+    const page = await kw.get(`/sessions/${id}`)
+    assert.equal(page.status, 200)
+    assert.doesNotMatch(page.text, /\[object Object\]/)
+    // test/fixtures.ts: the service's phone 0113 496 0100 (extension 2201), at the "Resettlement hub"
+    assert.match(page.text, /Phone: 0113 496 0100/)
+    assert.match(page.text, /Where: Resettlement hub/)
+  })
+})
+
+describe('nothing typed is lost when the sign-in expires (issue 12, point 4)', () => {
+  it('answers the autosave of a signed-out officer with a 401, not the sign-in page', async () => {
+    const pn = await newPrisoner()
+    const id = await start(kw, pn)
+    const anonymous = new Browser(world.app)
+    const res = await anonymous.agent
+      .post(`/sessions/${id}/draft`)
+      .set('Accept', 'application/json')
+      .type('form')
+      .send({ agreed: 'Typed while signed out' })
+    assert.equal(res.status, 401)
+    assert.deepEqual(res.body, { status: 401, error: 'signed-out' })
+    assert.doesNotMatch((await sessionRow(id)).draft_form ?? '', /Typed while signed out/)
+  })
+
+  it('brings a form submitted while signed out back to its page after signing in, unsaved', async () => {
+    const pn = await newPrisoner()
+    const id = await start(kw, pn)
+    const clientKey = (await sessionRow(id)).client_key!
+    const officer = new Browser(world.app) // the same officer, whose sign-in has expired
+    const res = await officer.agent
+      .post(`/sessions/${id}/submit`)
+      .type('form')
+      .send({ _csrf: 'from-the-expired-sign-in', client_key: clientKey, ...basic(), agreed: 'Typed before expiry' })
+    assert.equal(res.status, 303)
+    assert.equal(res.headers.location, '/sign-in')
+    const signIn = await officer.signIn('key_worker.mdi')
+    assert.equal(signIn.headers.location, `/sessions/${id}/edit`)
+    const page = await officer.get(`/sessions/${id}/edit`)
+    assert.match(page.text, /You were signed out before this was saved/)
+    assert.match(page.text, /Typed before expiry/)
+    const row = await sessionRow(id)
+    assert.equal(row.status, 'draft', 'not submitted without a fresh token')
+    assert.doesNotMatch(row.draft_form ?? '', /Typed before expiry/, 'not saved either')
+    // shown once: the next visit shows the draft as saved
+    assert.doesNotMatch((await officer.get(`/sessions/${id}/edit`)).text, /Typed before expiry/)
+  })
+
+  it('shows a form posted with an old sign-in’s token again, and never one posted for another draft', async () => {
+    const pn = await newPrisoner()
+    const id = await start(kw, pn)
+    const clientKey = (await sessionRow(id)).client_key!
+    const stale = { _csrf: 'token-of-an-earlier-sign-in', ...basic() }
+    const res = await kw.agent
+      .post(`/sessions/${id}/submit`)
+      .type('form')
+      .send({ ...stale, client_key: clientKey, agreed: 'Posted with an old token' })
+    assert.equal(res.headers.location, `/sessions/${id}/edit`)
+    assert.match((await kw.get(`/sessions/${id}/edit`)).text, /Posted with an old token/)
+    assert.equal((await sessionRow(id)).status, 'draft')
+    // without the draft's own client key (a form made elsewhere), nothing is shown
+    await kw.agent
+      .post(`/sessions/${id}/submit`)
+      .type('form')
+      .send({ ...stale, client_key: 'another-key-0000', agreed: 'Posted from another page' })
+    const page = await kw.get(`/sessions/${id}/edit`)
+    assert.doesNotMatch(page.text, /Posted from another page|You were signed out/)
   })
 })

@@ -1,5 +1,6 @@
 import { formatDate } from '../../domain/dates'
 import { pathwayName } from '../../domain/pathways'
+import { AMENDABLE } from '../../domain/sessionEntry'
 import { GOAL_STATUSES, LOCATIONS, NOT_DELIVERED_REASONS, REFERRAL_STATUSES, STAKEHOLDERS } from '../../domain/sessions'
 
 // Pure: turns the rows of a prisoner's key work history into one list of events, newest first.
@@ -139,8 +140,10 @@ const RANK: Record<EventKind, number> = {
 const sessionAt = (r: { session_date: string | null; starts_at: string | null }, fallback = '') =>
   r.session_date ? `${r.session_date}T${r.starts_at ?? '00:00'}` : fallback
 
-const officerOf = (r: { staff_first_name: string | null; staff_last_name: string | null; author: string }) =>
-  r.staff_first_name ? `${r.staff_first_name} ${r.staff_last_name}` : r.author
+const officerOf = (
+  r: { staff_first_name: string | null; staff_last_name: string | null; author: string },
+  who: (u: string) => string | null,
+) => (r.staff_first_name ? `${r.staff_first_name} ${r.staff_last_name}` : who(r.author))
 
 function lookup(names: Record<string, string>, code: string | null): string {
   if (!code) return ''
@@ -200,7 +203,17 @@ export function amended(r: SessionRow, amendments: AmendmentRow[]): SessionRow {
   return out as unknown as SessionRow
 }
 
-function sessionEvent(original: SessionRow, amendments: AmendmentRow[]): TimelineEvent {
+/** The label of an amended field as the amendment form shows it (a column name written by older code too). */
+export function amendedFieldLabel(field: string): string {
+  if (field in AMENDABLE) return AMENDABLE[field as keyof typeof AMENDABLE]
+  const byColumn = Object.entries(AMENDED_COLUMNS).find(([, column]) => column === field)
+  return byColumn ? AMENDABLE[byColumn[0] as keyof typeof AMENDABLE] : field.replaceAll('_', ' ')
+}
+
+/** Usernames are shown as the person's name; a username no longer on record is shown as it is. */
+type Names = (username: string | null) => string | null
+
+function sessionEvent(original: SessionRow, amendments: AmendmentRow[], who: Names): TimelineEvent {
   const r = amended(original, amendments)
   const details: [string, string][] = [['Outcome', sessionOutcome(r)]]
   if (r.outcome === 'delivered') {
@@ -234,11 +247,11 @@ function sessionEvent(original: SessionRow, amendments: AmendmentRow[]): Timelin
     at: sessionAt(r, r.submitted_at ?? ''),
     date: r.session_date ?? r.submitted_at ?? '',
     title: r.outcome === 'not_delivered' ? 'Key work session not delivered' : 'Key work session',
-    byline: officerOf(r),
+    byline: officerOf(r, who),
     details,
     notes: amendments.map(a => {
-      const fields = Object.keys(parseChanges(a.changes)).map(f => f.replaceAll('_', ' '))
-      return `Amended on ${formatDate(a.amended_at)} by ${a.amended_by}: ${a.reason}${fields.length ? ` (changed: ${fields.join(', ')})` : ''}`
+      const fields = Object.keys(parseChanges(a.changes)).map(f => amendedFieldLabel(f).toLowerCase())
+      return `Amended on ${formatDate(a.amended_at)} by ${who(a.amended_by)}: ${a.reason}${fields.length ? ` (changed: ${fields.join(', ')})` : ''}`
     }),
     href: `/sessions/${r.id}`,
   }
@@ -252,11 +265,14 @@ export interface TimelineInput {
   referrals: ReferralRow[]
   referralChanges: ReferralChangeRow[]
   allocations: AllocationRow[]
+  /** username → the person's name, for bylines */
+  names?: ReadonlyMap<string, string>
 }
 
 /** Every event of a prisoner's key work, newest first. Deleted sessions appear only if they are in the input. */
 export function buildTimeline(input: TimelineInput): TimelineEvent[] {
   const events: TimelineEvent[] = []
+  const who: Names = u => (u === null ? null : (input.names?.get(u) ?? u))
   const amendmentsBySession = new Map<number, AmendmentRow[]>()
   for (const a of input.amendments) {
     const list = amendmentsBySession.get(a.session_id) ?? []
@@ -266,15 +282,17 @@ export function buildTimeline(input: TimelineInput): TimelineEvent[] {
 
   for (const s of input.sessions) {
     if (s.status === 'submitted' && !s.deleted_at) {
-      events.push(sessionEvent(s, amendmentsBySession.get(s.id) ?? []))
+      events.push(sessionEvent(s, amendmentsBySession.get(s.id) ?? [], who))
     } else if (s.submitted_at) {
       events.push({
         kind: 'session_deleted',
         at: sessionAt(s, s.submitted_at),
         date: s.session_date ?? s.submitted_at,
         title: 'Key work session deleted',
-        byline: officerOf(s),
-        details: [['Deleted', `Deleted by ${s.deleted_by ?? 'unknown'}: ${s.deleted_reason ?? 'no reason given'}`]],
+        byline: officerOf(s, who),
+        details: [
+          ['Deleted', `Deleted by ${who(s.deleted_by) ?? 'unknown'}: ${s.deleted_reason ?? 'no reason given'}`],
+        ],
         notes: [],
         href: null,
       })
@@ -293,7 +311,7 @@ export function buildTimeline(input: TimelineInput): TimelineEvent[] {
       at: sessionAt(g),
       date: g.session_date ?? '',
       title: 'Goal set',
-      byline: g.author,
+      byline: who(g.author),
       details,
       notes: [],
       href: null,
@@ -309,7 +327,7 @@ export function buildTimeline(input: TimelineInput): TimelineEvent[] {
       date: r.session_date ?? '',
       title:
         r.status === 'achieved' ? 'Goal achieved' : `Goal reviewed: ${lookup(GOAL_STATUSES, r.status).toLowerCase()}`,
-      byline: r.author,
+      byline: who(r.author),
       details,
       notes: [],
       href: null,
@@ -329,7 +347,7 @@ export function buildTimeline(input: TimelineInput): TimelineEvent[] {
       at: sessionAt(r),
       date: r.session_date ?? '',
       title: `Referred to ${referralTargetName(r)}`,
-      byline: r.created_by,
+      byline: who(r.created_by),
       details,
       notes: [],
       href: `/referrals/${r.id}`,
@@ -352,7 +370,7 @@ export function buildTimeline(input: TimelineInput): TimelineEvent[] {
       title: status
         ? `Referral to ${referralTargetName(r)}: ${lookup(REFERRAL_STATUSES, String(status.to)).toLowerCase()}`
         : `Referral to ${referralTargetName(r)}: follow-up date changed`,
-      byline: c.username,
+      byline: who(c.username),
       details,
       notes: [],
       href: `/referrals/${r.id}`,
@@ -369,7 +387,7 @@ export function buildTimeline(input: TimelineInput): TimelineEvent[] {
       at: a.allocated_at,
       date: a.allocated_at,
       title: `${a.cover_until ? 'Covering Key Worker' : 'Key Worker'}: ${name}`,
-      byline: a.allocated_by,
+      byline: who(a.allocated_by),
       details,
       notes: [],
       href: null,
@@ -381,7 +399,7 @@ export function buildTimeline(input: TimelineInput): TimelineEvent[] {
         at: a.deallocated_at,
         date: a.deallocated_at,
         title: `Key Worker ${name} removed`,
-        byline: a.deallocated_by,
+        byline: who(a.deallocated_by),
         details: why || a.deallocation_note ? [['Why', [why, a.deallocation_note].filter(Boolean).join(': ')]] : [],
         notes: [],
         href: null,

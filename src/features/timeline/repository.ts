@@ -106,6 +106,18 @@ export function timelineRepository(db: Kysely<Database>) {
         .execute()
     },
 
+    /** The names of these users (usernames are what the records keep), for bylines. */
+    async displayNames(usernames: string[]): Promise<Map<string, string>> {
+      const wanted = [...new Set(usernames)]
+      if (wanted.length === 0) return new Map()
+      const rows = await db
+        .selectFrom('users')
+        .select(['username', 'display_name'])
+        .where('username', 'in', wanted)
+        .execute()
+      return new Map(rows.filter(r => r.display_name).map(r => [r.username, r.display_name]))
+    },
+
     /** The audited changes of these referrals (status and follow-up date), oldest first. */
     referralChanges(establishmentId: number, referralIds: number[]) {
       if (referralIds.length === 0) return Promise.resolve([])

@@ -56,10 +56,22 @@ export function timelineService(db: Kysely<Database>, deps: TimelineDeps) {
           referrals.map(r => r.id),
         ),
       ])
+      const names = await repo.displayNames(
+        [
+          ...sessions.flatMap(s => [s.author, s.deleted_by]),
+          ...amendments.map(a => a.amended_by),
+          ...goals.map(g => g.author),
+          ...goalReviews.map(r => r.author),
+          ...referrals.map(r => r.created_by),
+          ...referralChanges.map(c => c.username),
+          ...history.flatMap(a => [a.allocated_by, a.deallocated_by]),
+        ].filter((u): u is string => !!u),
+      )
       return {
         prisoner,
         keyWorker: history.find(a => a.deallocated_at === null),
         events: buildTimeline({
+          names,
           sessions,
           amendments,
           goals,
@@ -83,7 +95,10 @@ export function timelineService(db: Kysely<Database>, deps: TimelineDeps) {
         allocations.historyForPrisoner(establishmentId, prisoner.id),
       ])
       const recent = sessions.slice(0, sessionCount)
-      const amendments = await repo.amendments(recent.map(r => r.id))
+      const [amendments, names] = await Promise.all([
+        repo.amendments(recent.map(r => r.id)),
+        repo.displayNames(recent.map(r => r.author)),
+      ])
       return {
         prisoner,
         today,
@@ -99,7 +114,7 @@ export function timelineService(db: Kysely<Database>, deps: TimelineDeps) {
               amendments.filter(a => a.session_id === r.id),
             ),
           )
-          .map(r => ({ ...r, outcomeText: sessionOutcome(r) })),
+          .map(r => ({ ...r, outcomeText: sessionOutcome(r), authorName: names.get(r.author) ?? r.author })),
         sessionCount,
       }
     },

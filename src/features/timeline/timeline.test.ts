@@ -117,7 +117,8 @@ describe('the prisoner’s key work timeline', () => {
     assert.ok(at(t, 'AGREED-OLDER') < at(t, 'GOAL-OPEN: open a bank account'))
     assert.ok(at(t, 'GOAL-OPEN') < at(t, 'REFERRAL-POM'))
     assert.doesNotMatch(t, /AGREED-ORIGINAL<\/dd>/, 'the session reads as amended')
-    assert.match(t, /Amended on .* by key_worker\.mdi: Typed the wrong plan \(changed: agreed\)/)
+    // the field changed by its label, never its internal name
+    assert.match(t, /Amended on .* by key_worker\.mdi: Typed the wrong plan \(changed: what was agreed\)/)
     assert.match(t, /Settles well with a morning session\./, 'the handover note')
     assert.match(t, /Accommodation, Children and families/)
     assert.match(t, new RegExp(`href="/referrals/${referralPom}"`))
@@ -281,5 +282,64 @@ describe('buildTimeline', () => {
     assert.equal(r.agreed, 'c')
     assert.equal(r.duration_minutes, 60)
     assert.equal(r.private, 1)
+  })
+})
+
+describe('names, not usernames or field names (issue 12, point 5)', () => {
+  it('shows who did what by their name, and an amended field by its label', async () => {
+    const db = world.services.db.db
+    await db.updateTable('users').set({ display_name: 'Kim Okafor' }).where('username', '=', 'key_worker.mdi').execute()
+    try {
+      const kw = await signedIn(world, 'key_worker.mdi')
+      const t = (await kw.get(`/prisoners/${mdi.prisonNumber}/timeline`)).text
+      assert.match(t, /Amended on .* by Kim Okafor: Typed the wrong plan \(changed: what was agreed\)/)
+      assert.doesNotMatch(t, /by key_worker\.mdi/, 'no username where a name belongs')
+    } finally {
+      await db
+        .updateTable('users')
+        .set({ display_name: 'key_worker.mdi' })
+        .where('username', '=', 'key_worker.mdi')
+        .execute()
+    }
+  })
+
+  it('labels every field an amendment can change', () => {
+    // the amendment form's labels (src/domain/sessionEntry.ts AMENDABLE), written out here
+    const labels: Record<string, string> = {
+      sessionDate: 'date of the session',
+      startsAt: 'start time',
+      durationMinutes: 'duration (minutes)',
+      location: 'location',
+      private: 'private',
+      concernEscalatedTo: 'concern escalated to',
+      interpreterWhyNot: 'why no interpreter was used',
+      prisonerWords: 'what the prisoner said',
+      agreed: 'what was agreed',
+    }
+    const changes = Object.fromEntries(Object.keys(labels).map(k => [k, { from: '', to: '' }]))
+    const [event] = buildTimeline({
+      sessions: [
+        {
+          ...{ id: 1, status: 'submitted', outcome: 'delivered', session_date: '2026-01-01', starts_at: null },
+          ...{ not_delivered_reason: null, not_delivered_detail: null, duration_minutes: 45, location: 'cell' },
+          ...{ private: 1, interpreter_needed: 0, interpreter_used: 0, interpreter_language: null, pathways: '' },
+          ...{ interpreter_why_not: null, concern: 0, concern_escalated_to: null, prisoner_words: null, agreed: 'a' },
+          ...{ author: 'kw', on_caseload: 1, submitted_at: '2026-01-01T11:00:00.000Z', deleted_at: null },
+          ...{ deleted_by: null, deleted_reason: null, staff_first_name: null, staff_last_name: null },
+        },
+      ],
+      amendments: [
+        { session_id: 1, amended_at: '2026-01-02', amended_by: 'x', reason: 'r', changes: JSON.stringify(changes) },
+      ],
+      goals: [],
+      goalReviews: [],
+      referrals: [],
+      referralChanges: [],
+      allocations: [],
+    })
+    assert.match(
+      event!.notes[0]!,
+      new RegExp(`\\(changed: ${Object.values(labels).join(', ').replace(/[()]/g, '\\$&')}\\)`),
+    )
   })
 })

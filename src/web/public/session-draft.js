@@ -9,11 +9,50 @@ if (form && window.fetch && window.FormData && window.URLSearchParams) {
   let inFlight = null
   let again = false
 
-  const say = text => {
-    if (status) status.textContent = text
+  const say = (text, problem = false) => {
+    if (!status) return
+    status.textContent = text
+    status.classList.toggle('app-draft-status--problem', problem)
   }
 
-  const save = async () => {
+  // signed out (the idle timeout passed): nothing was saved, and the text must stay on the page until it is
+  const signedOut = () => {
+    if (!status) return
+    say('Your draft was NOT saved: you have been signed out. What you typed is still on this page. ', true)
+    const link = document.createElement('a')
+    link.className = 'govuk-link'
+    link.href = '/sign-in'
+    link.target = '_blank'
+    link.rel = 'noopener'
+    link.textContent = 'Sign in again (opens in a new tab)'
+    status.append(
+      link,
+      ' and carry on here, or choose “Save and continue”: you will sign in and come back to this form with everything you typed.',
+    )
+  }
+
+  // signed in again in another tab: this page's CSRF token belongs to the old sign-in; take the new one from the
+  // form's page (same origin only) and try once more
+  const refreshToken = async () => {
+    try {
+      const res = await fetch(window.location.pathname, {
+        credentials: 'same-origin',
+        headers: { Accept: 'text/html' },
+      })
+      if (!res.ok || res.redirected) return false
+      const html = await res.text()
+      const token = new window.DOMParser().parseFromString(html, 'text/html').querySelector('input[name="_csrf"]')
+      const field = form.querySelector('input[name="_csrf"]')
+      if (!token || !field || !token.getAttribute('value')) return false
+      field.setAttribute('value', token.getAttribute('value'))
+      field.value = token.getAttribute('value')
+      return true
+    } catch {
+      return false
+    }
+  }
+
+  const save = async (retried = false) => {
     if (inFlight) {
       again = true
       return
@@ -26,23 +65,30 @@ if (form && window.fetch && window.FormData && window.URLSearchParams) {
       credentials: 'same-origin',
       headers: { Accept: 'application/json' },
     })
+    let retry = false
     try {
       const res = await inFlight
-      if (res.ok) {
+      // a redirect (to sign in, or anywhere) is not a save: only the draft route's JSON answer says it saved
+      const answer = res.ok && !res.redirected ? await res.json().catch(() => null) : null
+      if (answer && answer.saved) {
         const time = new Date().toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })
         say(`Draft saved at ${time}`)
       } else if (res.status === 409) {
         say('This entry has been submitted: reload the page to see it')
+      } else if (res.status === 401 || (res.redirected && new URL(res.url).pathname === '/sign-in')) {
+        signedOut()
+      } else if (res.status === 403 && !retried && (await refreshToken())) {
+        retry = true
       } else {
-        say('Your draft could not be saved just now. Use "Save and continue" before leaving the page.')
+        say('Your draft could not be saved just now. Use "Save and continue" before leaving the page.', true)
       }
     } catch {
-      say('Your draft could not be saved (no connection?). Use "Save and continue" when you are back online.')
+      say('Your draft could not be saved (no connection?). Use "Save and continue" when you are back online.', true)
     } finally {
       inFlight = null
-      if (again) {
+      if (retry || again) {
         again = false
-        save()
+        save(retry)
       }
     }
   }
