@@ -223,17 +223,30 @@ function establishment(rng: Random, info: PrisonInfo, population: number, today:
   const foreignShare = info.foreignNationals ?? REGION_FOREIGN_NATIONALS[info.region] ?? 0.12
   // about one man in twenty in a Welsh prison speaks Welsh as his first language
   const welsh = info.region === 'Wales' ? 0.05 : 0
-  const make = (status: PrisonerStatus, place?: Place) =>
-    prisoner(rng, status, profile, people, foreignShare, welsh, today, taken, place)
+  const make = (status: PrisonerStatus, place?: Place, stay?: Stay) =>
+    prisoner(rng, status, profile, people, foreignShare, welsh, today, taken, place, stay)
 
   for (let i = 0; i < population; i++) {
     prisoners.push(make('in', places[i]))
   }
-  // A few men who have left recently, so the roll has history (never counted against capacity).
-  const released = Math.round(population * 0.03)
-  const transferred = Math.round(population * 0.012)
-  for (let i = 0; i < released; i++) prisoners.push(make('released'))
-  for (let i = 0; i < transferred; i++) prisoners.push(make('transferred'))
+  // Turnover: before its man of today, each place held a line of men back to a year ago. The one before left a day
+  // or two before he came, after a stay drawn like those of the roll (mostly short, some long), so the roll is near
+  // its size every day of the year and receptions and releases match (at a local prison, about 100 a week per 1,200).
+  const yearAgo = today - 366
+  for (let i = 0; i < population; i++) {
+    let next = dayOf(prisoners[i]!.receptionDate)
+    while (next > yearAgo) {
+      const left = Math.min(today - 1, next - rng.int(0, 2))
+      const length = rng.chance(profile.longStay)
+        ? rng.int(90, TWO_YEARS)
+        : 1 + Math.floor(rng.exponential(profile.meanStay * 0.8))
+      const status = rng.chance(0.2) ? 'transferred' : 'released'
+      // his unit is kept (the history of the houseblock needs it), not his cell: it is another man's now
+      const place = places[i] ? { ...places[i]!, cell: null } : undefined
+      prisoners.push(make(status, place, { reception: left - length, release: left }))
+      next = left - length
+    }
+  }
 
   const eligible = prisoners.filter(p => p.status === 'in' && p.complexity !== 'high').length
   const staff = staffOf(rng, info, units, Math.max(3, Math.round(population * profile.staffRatio)), today, taken)
@@ -261,7 +274,8 @@ function residentialUnits(rng: Random, info: PrisonInfo, population: number): De
 
 interface Place {
   unitCode: string
-  cell: string
+  /** null for a man who has left: the cell is another man's now */
+  cell: string | null
 }
 
 /** Every bed in the establishment as (unit, cell), shuffled: men fill them at random, so no unit is over capacity. */
@@ -320,6 +334,12 @@ function foreignName(rng: Random, n: Nationality) {
 }
 const NATIONALITY_WEIGHTS = NATIONALITIES.map(n => [n, n.weight] as const)
 
+/** A stay already over: the days of reception and of leaving. */
+interface Stay {
+  reception: number
+  release: number
+}
+
 function prisoner(
   rng: Random,
   status: PrisonerStatus,
@@ -330,6 +350,7 @@ function prisoner(
   today: number,
   taken: Taken,
   place?: Place,
+  stay?: Stay,
 ): DemoPrisoner {
   const foreign = rng.chance(foreignShare)
   let name: { first: string; last: string }
@@ -359,7 +380,10 @@ function prisoner(
 
   let reception: number
   let release: number | null
-  if (status === 'in') {
+  if (stay) {
+    reception = stay.reception
+    release = stay.release
+  } else if (status === 'in') {
     const daysIn = rng.chance(profile.longStay)
       ? rng.int(0, TWO_YEARS)
       : Math.min(TWO_YEARS, Math.floor(rng.exponential(profile.meanStay)))

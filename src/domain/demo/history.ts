@@ -28,7 +28,8 @@ export interface HistoryInput {
   today: string
   frequencyWeeks: number
   sessionMinutes: number
-  allocations: { id: number; prisonerId: number; staffId: number; allocatedAt: string }[]
+  /** until: the day a past allocation ended (the man left; no session from that day) */
+  allocations: { id: number; prisonerId: number; staffId: number; allocatedAt: string; until?: string }[]
   prisoners: HistoryPrisoner[]
   /** directory services the establishment can refer to (its own and national ones) */
   services: { id: string; name: string }[]
@@ -258,7 +259,8 @@ export function generateHistory(input: HistoryInput): History {
     // the first session is due one period after allocation; history covers at most the horizon
     let due = addDays(start, rng.int(1, step))
     if (due < horizon) due = addDays(horizon, rng.int(0, step - 1))
-    for (; due <= input.today; due = addDays(due, step + rng.int(-2, 2))) {
+    const end = a.until !== undefined && a.until <= input.today ? addDays(a.until, -1) : input.today
+    for (; due <= end; due = addDays(due, step + rng.int(-2, 2))) {
       const date = due < p.receptionDate ? p.receptionDate : due
       if (rng.chance(rate)) {
         const s = deliveredSession(

@@ -108,6 +108,16 @@ export function demoRepository(db: Kysely<Database>, dialect: Dialect) {
     insertPrisoners: (trx: Kysely<Database>, rows: Insertable<PrisonerTable>[]) =>
       inChunks(rows, chunk => trx.insertInto('prisoners').values(chunk).execute()),
 
+    /** The establishment's prisoners' ids by prison number (after a bulk insert, which returns none). */
+    async prisonerIds(trx: Kysely<Database>, establishmentId: number): Promise<Map<string, number>> {
+      const rows = await trx
+        .selectFrom('prisoners')
+        .select(['id', 'prison_number'])
+        .where('establishment_id', '=', establishmentId)
+        .execute()
+      return new Map(rows.map(r => [r.prison_number, r.id]))
+    },
+
     async linkStaffToUser(trx: Kysely<Database>, establishmentId: number, staffNumber: string, userId: number) {
       await trx
         .updateTable('staff')

@@ -19,6 +19,7 @@ import type { GuidanceService } from '../guidance/service'
 import type { HubsService } from '../hubs/service'
 import type { PlanningService } from '../planning/service'
 import type { UsersService } from '../users/service'
+import { custodyRepository } from '../prisoners/custodyRepository'
 import { demoRepository } from './repository'
 
 export const DEFAULT_DEMO = { seed: 1, establishments: 3 } as const
@@ -65,6 +66,7 @@ export function demoService(
   },
 ) {
   const repo = demoRepository(db.db, db.dialect)
+  const custody = custodyRepository()
 
   function signInsOf(users: DemoUser[], names: Map<string, string>): DemoSignIn[] {
     return users.map(u => ({
@@ -176,7 +178,8 @@ export function demoService(
               last_name: p.lastName,
               date_of_birth: p.dateOfBirth,
               establishment_id: establishmentId,
-              unit_id: unitId(p.unitCode),
+              // a man who has left is on no unit now (his unit is in his custody history)
+              unit_id: p.status === 'in' ? unitId(p.unitCode) : null,
               cell: p.cell,
               reception_date: p.receptionDate,
               release_date: p.releaseDate,
@@ -188,6 +191,31 @@ export function demoService(
               created_at: now,
               updated_at: now,
             })),
+          )
+          // each man's custody history: his reception and, for those who have left, his release or transfer out
+          const prisonerIds = await repo.prisonerIds(trx, establishmentId)
+          const recordedAt = new Date().toISOString()
+          await custody.insertHistory(
+            trx,
+            e.prisoners.flatMap(p => {
+              const base = {
+                prison_number: p.prisonNumber,
+                establishment_id: establishmentId,
+                prisoner_id: prisonerIds.get(p.prisonNumber)!,
+                recorded_at: recordedAt,
+                username: 'demo',
+              }
+              const reception = {
+                ...base,
+                kind: 'reception',
+                date: p.receptionDate,
+                unit_id: unitId(p.unitCode),
+                complexity: p.complexity,
+              }
+              if (p.status === 'in') return [reception]
+              const kind = p.status === 'transferred' ? 'transfer_out' : 'release'
+              return [reception, { ...base, kind, date: p.releaseDate ?? p.receptionDate }]
+            }),
           )
           await deps.hubs.loadDemo(trx, SYSTEM_ACTOR, {
             establishmentId,

@@ -3,7 +3,9 @@
 // database: the establishments must have no sessions yet (their aggregates are built from the new ones only).
 import { type Insertable, type Kysely, sql } from 'kysely'
 import type { Db } from '../../db/database'
-import type { Database, KeyWorkSessionTable } from '../../db/types'
+import type { AllocationTable, Database, KeyWorkSessionTable } from '../../db/types'
+import { addDays } from '../../domain/dates'
+import { Random, deriveSeed } from '../../domain/demo/random'
 import { generateHistory } from '../../domain/demo/history'
 import { effectiveSettings } from '../../domain/policy'
 import { type AuditService, SYSTEM_ACTOR } from '../audit/service'
@@ -56,19 +58,24 @@ export async function loadDemoHistory(
         .orderBy('id')
         .execute(),
     ])
+    // the men who left in the year had Key Workers too, until they left: their allocations, ended that day
+    const past = await pastAllocations(k, est.id, opts.seed, addDays(opts.today, -365), allocations)
     const history = generateHistory({
       seed: opts.seed,
       stream: est.id,
       today: opts.today,
       frequencyWeeks: settings.frequencyWeeks,
       sessionMinutes: settings.sessionMinutes,
-      allocations: allocations.map(a => ({
-        id: a.id,
-        prisonerId: a.prisoner_id,
-        staffId: a.staff_id,
-        allocatedAt: a.allocated_at,
-      })),
-      prisoners: prisoners.map(p => ({
+      allocations: [
+        ...allocations.map(a => ({
+          id: a.id,
+          prisonerId: a.prisoner_id,
+          staffId: a.staff_id,
+          allocatedAt: a.allocated_at,
+        })),
+        ...past.allocations,
+      ],
+      prisoners: [...prisoners, ...past.prisoners].map(p => ({
         id: p.id,
         firstName: p.first_name,
         receptionDate: p.reception_date,
@@ -164,7 +171,7 @@ export async function loadDemoHistory(
           .values(referrals.slice(i, i + CHUNK))
           .execute()
       // the aggregates from what was just inserted: the demo's establishments have no other sessions
-      const receptions = new Map(prisoners.map(p => [p.id, p.reception_date]))
+      const receptions = new Map([...prisoners, ...past.prisoners].map(p => [p.id, p.reception_date]))
       await deps.statistics.storeFrom(
         trx,
         est.id,
@@ -204,6 +211,75 @@ export async function loadDemoHistory(
   }
   await deps.statistics.analyze()
   return summary
+}
+
+/**
+ * Allocations for the men who left the establishment since the horizon (each to one of today's Key Workers, a few
+ * days after reception, ended the day he left), inserted; returned with the men, for the history of their sessions.
+ */
+async function pastAllocations(
+  k: Kysely<Database>,
+  establishmentId: number,
+  seed: number,
+  horizon: string,
+  current: { staff_id: number }[],
+) {
+  const staff = [...new Set(current.map(a => a.staff_id))].sort((a, b) => a - b)
+  const prisoners = await k
+    .selectFrom('prisoners')
+    .select([
+      'id',
+      'first_name',
+      'reception_date',
+      'release_date',
+      'status',
+      'unit_id',
+      'interpreter_needed',
+      'first_language',
+    ])
+    .where('establishment_id', '=', establishmentId)
+    .where('status', '<>', 'in')
+    .where('release_date', '>', horizon)
+    .orderBy('id')
+    .execute()
+  const rng = new Random(deriveSeed(seed, 20_000 + establishmentId))
+  const rows: Insertable<AllocationTable>[] = []
+  const until = new Map<number, string>()
+  for (const p of staff.length ? prisoners : []) {
+    const start = addDays(p.reception_date, rng.int(1, 10))
+    if (!p.release_date || start >= p.release_date) continue
+    until.set(p.id, p.release_date)
+    rows.push({
+      establishment_id: establishmentId,
+      prisoner_id: p.id,
+      staff_id: rng.pick(staff),
+      allocated_at: `${start}T10:00:00.000Z`,
+      allocated_by: 'demo',
+      allocation_reason: 'auto',
+      deallocated_at: `${p.release_date}T09:00:00.000Z`,
+      deallocated_by: 'demo',
+      deallocation_reason: p.status === 'transferred' ? 'transferred' : 'released',
+      deallocation_note: null,
+      handover_note: null,
+    })
+  }
+  const allocations: { id: number; prisonerId: number; staffId: number; allocatedAt: string; until: string }[] = []
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const out = await k
+      .insertInto('allocations')
+      .values(rows.slice(i, i + CHUNK))
+      .returning(['id', 'prisoner_id', 'staff_id', 'allocated_at'])
+      .execute()
+    for (const a of out)
+      allocations.push({
+        id: a.id,
+        prisonerId: a.prisoner_id,
+        staffId: a.staff_id,
+        allocatedAt: a.allocated_at,
+        until: until.get(a.prisoner_id)!,
+      })
+  }
+  return { prisoners: prisoners.filter(p => until.has(p.id)), allocations }
 }
 
 /** Inserts sessions in chunks and returns their ids by client key. */
