@@ -143,9 +143,17 @@ describe('demo generator', () => {
     assert.ok(released.every(p => p.releaseDate !== null && p.releaseDate < TODAY))
   })
 
-  it('staffs a local with about 200 officers, mostly band 3, with working patterns and absences', () => {
+  it('staffs a local with about 280 officers, mostly band 3, with working patterns and absences', () => {
     const staff = leeds.staff
-    assert.ok(staff.length >= 180 && staff.length <= 220, `${staff.length} staff`)
+    // enough Key Workers for the roll at 6 each (issue 12): about one officer per four men
+    assert.ok(staff.length >= 250 && staff.length <= 320, `${staff.length} staff`)
+    const eligible = leeds.prisoners.filter(p => p.status === 'in' && p.complexity !== 'high').length
+    const present = staff.filter(s => s.keyWorker && s.status === 'active')
+    const room = present.reduce((n, s) => n + Math.max(1, Math.round((6 * s.weeklyHours) / 37)), 0)
+    assert.ok(room >= eligible && room <= eligible * 1.1 + 12, `room for ${room}, ${eligible} eligible`)
+    // some Band 3 officers are not Key Workers, and no other grade is
+    assert.ok(staff.some(s => s.grade === 'Band 3' && !s.keyWorker))
+    assert.ok(staff.every(s => !s.keyWorker || s.grade === 'Band 3'))
     assert.ok(share(staff, s => s.grade === 'Band 3') > 0.75)
     assert.ok(staff.some(s => s.grade === 'Band 4') && staff.some(s => s.grade === 'Band 5'))
     const partTime = staff.filter(s => s.workingPattern === 'part_time')
