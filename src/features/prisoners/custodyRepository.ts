@@ -75,6 +75,23 @@ export function custodyRepository() {
       }
     },
 
+    /** Re-derives the spells of every record of the establishment (all establishments: null) from their events. */
+    async rebuild(db: Kysely<Database>, establishmentId: number | null) {
+      const ids = await db
+        .selectFrom('prisoners')
+        .select('id')
+        .$if(establishmentId !== null, q => q.where('establishment_id', '=', establishmentId!))
+        .orderBy('id')
+        .execute()
+      await db.transaction().execute(trx =>
+        this.refresh(
+          trx,
+          ids.map(r => r.id),
+        ),
+      )
+      return ids.length
+    },
+
     /**
      * A bulk load (the demo, a test world): these events are the whole history of their records, in the order they
      * were recorded; their spells are derived in memory.

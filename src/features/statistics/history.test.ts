@@ -179,6 +179,16 @@ describe('eligible prisoners on past days, from the custody history', () => {
     close(await eligible(block('B'), '2025-02-01', '2025-02-28'), 47 / 28)
   })
 
+  it('rule: the spells rebuilt from the events alone give the same counts', async () => {
+    await db.deleteFrom('custody_spells').where('establishment_id', '=', mdi).execute()
+    assert.equal(await eligible(est(), '2025-01-31'), 0)
+    assert.equal(await custody.rebuild(db, mdi), 6) // P1–P6's records at MDI
+    for (const [day, scope, expected] of days) {
+      const s = typeof scope === 'function' ? scope() : scope
+      assert.equal(await eligible(s, day), expected, `${day} ${JSON.stringify(s)}`)
+    }
+  })
+
   it('rule: the independent reference, replaying the events itself, agrees with the hand counts', async () => {
     for (const [day, scope, expected] of days) {
       const s = typeof scope === 'function' ? scope() : scope
