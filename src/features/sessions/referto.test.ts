@@ -49,5 +49,13 @@ describe('the session form’s "Refer to" lists each service once', () => {
       [],
       'no option twice',
     )
+    assert.doesNotMatch(select, /value="stakeholder:chaplaincy"/, 'the chaplaincy is offered as a service only')
+
+    // a team chosen before (an older draft, an import) stays on offer when the form is opened again
+    const edit = started.headers.location!
+    const saved = await kw.post(`${edit.replace(/\/edit$/, '')}/draft`, { referral0To: 'stakeholder:chaplaincy' }, edit)
+    assert.equal(saved.status, 303)
+    const again = (await kw.agent.get(edit)).text
+    assert.match(again, /<option value="stakeholder:chaplaincy" selected>Chaplaincy<\/option>/)
   })
 })

@@ -306,10 +306,16 @@ export function sessionsService(db: Kysely<Database>, deps: SessionsDeps) {
         services.filter(s => s.status === 'active').sort((a, b) => a.name.localeCompare(b.name, 'en')),
         STAKEHOLDERS,
       )
+      // a team already chosen in this entry stays on offer, so reopening the form does not drop it
+      const chosen = new Set(
+        Object.values(form).flatMap(v => (typeof v === 'string' && v.startsWith('stakeholder:') ? [v.slice(12)] : [])),
+      )
       return {
         openGoals,
         services: targets.services,
-        stakeholders: targets.stakeholders,
+        stakeholders: Object.fromEntries(
+          Object.entries(STAKEHOLDERS).filter(([code]) => code in targets.stakeholders || chosen.has(code)),
+        ),
         worksheets,
         bookings,
         defaultMinutes: settings?.effective.sessionMinutes ?? null,
