@@ -61,5 +61,24 @@ it('a Supervising Officer auto-allocates, holds one prisoner back and confirms',
     .where('allocations.deallocated_at', 'is', null)
     .executeTakeFirstOrThrow()
   assert.deepEqual(saved, { staff_id: Number(otherId), allocation_reason: 'manual' })
+
+  // at 4 prisoners per Key Worker (the national minimum) nobody has room: the pages say why and what would help
+  await journey.services.db.db.updateTable('establishments').set({ ratio: 4 }).execute()
+  await page.goto('/allocate')
+  await assertAxeClean(page, '/allocate with nobody room')
+  const why = page.locator('#no-room')
+  assert.match((await why.textContent()) ?? '', /no Key Worker has room at 4 prisoners per Key Worker/)
+  assert.match(
+    (await why.textContent()) ?? '',
+    /Raising capacity to \d+ prisoners per Key Worker, within the national maximum of 10/,
+  )
+  await page.getByRole('button', { name: 'Run automatic allocation' }).click()
+  await page.waitForURL(url => url.pathname === '/allocate/preview')
+  assert.match((await page.locator('#no-room').textContent()) ?? '', /would make room for \d+ more/)
+  assert.match(
+    (await page.locator('main').textContent()) ?? '',
+    /\d+ prisoners?: No Key Worker has room on their caseload\./,
+  )
+  await assertAxeClean(page, '/allocate/preview with nobody room')
   await context.close()
 })
