@@ -207,13 +207,7 @@ export function createApp(services: Services) {
   app.use((req, res, next) => {
     res.locals.csrfToken = csrf.generateToken(req)
     if (req.is('multipart/form-data')) return next()
-    csrf.csrfSynchronisedProtection(req, res, err => {
-      // a session entry posted with the token of a sign-in that has since been replaced (signed in again in another
-      // tab): nothing is saved, and the form shows again with what was typed, to send with a fresh token
-      const page = err && req.accepts(['html', 'json']) !== 'json' ? keepUnsavedEntry(req) : null
-      if (page) return res.redirect(303, page)
-      next(err)
-    })
+    csrf.csrfSynchronisedProtection(req, res, next)
   })
   // only upload routes parse multipart: any other route refuses it, so no handler runs without a checked token
   const refuseMultipart: RequestHandler = (req, _res, next) =>

@@ -219,6 +219,18 @@ export function sessionsRepository(db: Kysely<Database>) {
       return db.selectFrom('session_amendments').selectAll().where('session_id', '=', sessionId).orderBy('id').execute()
     },
 
+    /** The names of these users (entries keep usernames), to show people by name. */
+    async displayNames(usernames: string[]): Promise<Record<string, string>> {
+      const wanted = [...new Set(usernames.filter(Boolean))]
+      if (!wanted.length) return {}
+      const rows = await db
+        .selectFrom('users')
+        .select(['username', 'display_name'])
+        .where('username', 'in', wanted)
+        .execute()
+      return Object.fromEntries(rows.filter(r => r.display_name).map(r => [r.username, r.display_name]))
+    },
+
     async insertAmendment(k: Kysely<Database>, row: Insertable<Database['session_amendments']>) {
       const r = await k.insertInto('session_amendments').values(row).returning('id').executeTakeFirstOrThrow()
       return r.id

@@ -481,6 +481,7 @@ export function sessionsService(db: Kysely<Database>, deps: SessionsDeps) {
         repo.worksheetsIn([row.id]),
         repo.amendmentsOf(row.id),
       ])
+      const names = await repo.displayNames([row.author, row.deleted_by ?? '', ...amendments.map(a => a.amended_by)])
       // the contact details as the form showed them (phones and places as text, not records)
       const services = new Map<string, BookletService | null>()
       for (const r of referrals)
@@ -505,6 +506,8 @@ export function sessionsService(db: Kysely<Database>, deps: SessionsDeps) {
           changes: JSON.parse(a.changes) as Record<string, { from: string; to: string }>,
         })),
         current: currentValues(row, amendments),
+        /** username → name, for who recorded, amended or deleted the entry */
+        names,
         pathways: row.pathways ? row.pathways.split(',').map(pathwayName) : [],
       }
     },

@@ -732,6 +732,29 @@ describe('no raw values (issue 12, point 5)', () => {
     assert.match(page.text, /Phone: 0113 496 0100/)
     assert.match(page.text, /Where: Resettlement hub/)
   })
+
+  it('names who recorded and amended the entry, not their usernames', async () => {
+    const pn = await newPrisoner()
+    const id = await start(kw, pn)
+    await kw.post(`/sessions/${id}/submit`, basic(), `/sessions/${id}/edit`)
+    const amend = {
+      ...{ sessionDate: today, startsAt: '10:15', durationMinutes: '50', location: 'interview_room', private: 'yes' },
+      ...{ concernEscalatedTo: '', interpreterWhyNot: '', prisonerWords: 'I want to get a job in a kitchen.' },
+      ...{ agreed: 'Look at catering courses.', reason: 'It ran over' },
+    }
+    assert.equal((await kw.post(`/sessions/${id}/amend`, amend)).headers.location, `/sessions/${id}`)
+    const users = () => db().updateTable('users').where('username', '=', 'key_worker.mdi')
+    await users().set({ display_name: 'Kim Okafor' }).execute()
+    try {
+      const page = (await kw.get(`/sessions/${id}`)).text
+      const text = page.slice(page.indexOf('<main'))
+      assert.match(text, /Recorded by Kim Okafor/)
+      assert.match(text, /Amended by Kim Okafor on/)
+      assert.doesNotMatch(text, /key_worker\.mdi/)
+    } finally {
+      await users().set({ display_name: 'key_worker.mdi' }).execute()
+    }
+  })
 })
 
 describe('nothing typed is lost when the sign-in expires (issue 12, point 4)', () => {
@@ -772,24 +795,17 @@ describe('nothing typed is lost when the sign-in expires (issue 12, point 4)', (
     assert.doesNotMatch((await officer.get(`/sessions/${id}/edit`)).text, /Typed before expiry/)
   })
 
-  it('shows a form posted with an old sign-in’s token again, and never one posted for another draft', async () => {
+  it('never shows a form posted signed out for a draft without that draft’s own client key', async () => {
     const pn = await newPrisoner()
     const id = await start(kw, pn)
-    const clientKey = (await sessionRow(id)).client_key!
-    const stale = { _csrf: 'token-of-an-earlier-sign-in', ...basic() }
-    const res = await kw.agent
+    const officer = new Browser(world.app)
+    await officer.agent
       .post(`/sessions/${id}/submit`)
       .type('form')
-      .send({ ...stale, client_key: clientKey, agreed: 'Posted with an old token' })
-    assert.equal(res.headers.location, `/sessions/${id}/edit`)
-    assert.match((await kw.get(`/sessions/${id}/edit`)).text, /Posted with an old token/)
-    assert.equal((await sessionRow(id)).status, 'draft')
-    // without the draft's own client key (a form made elsewhere), nothing is shown
-    await kw.agent
-      .post(`/sessions/${id}/submit`)
-      .type('form')
-      .send({ ...stale, client_key: 'another-key-0000', agreed: 'Posted from another page' })
-    const page = await kw.get(`/sessions/${id}/edit`)
+      .send({ ...basic(), client_key: 'another-key-0000', agreed: 'Posted from another page' })
+    assert.equal((await officer.signIn('key_worker.mdi')).headers.location, `/sessions/${id}/edit`)
+    const page = await officer.get(`/sessions/${id}/edit`)
+    assert.equal(page.status, 200)
     assert.doesNotMatch(page.text, /Posted from another page|You were signed out/)
   })
 })

@@ -8,9 +8,9 @@ const ENTRY_POST = /^\/sessions\/(\d{1,9})\/(draft|submit)$/
 const MAX_KEPT_CHARS = 150_000
 
 /**
- * An entry form posted when it cannot be taken (the sign-in expired, or its CSRF token belongs to an earlier
- * sign-in): keeps what was typed in the session, to show on the form's page once signed in, and answers that page.
- * Nothing is saved: the officer sends the form again, with a fresh token. Null for any other request.
+ * An entry form posted after the sign-in expired: keeps what was typed in the (new, signed-out) session, to show on
+ * the form's page once signed in, and answers that page. Nothing is saved: the officer sends the form again, with a
+ * fresh token. Null for any other request.
  */
 export function keepUnsavedEntry(req: Request): string | null {
   const m = req.method === 'POST' ? ENTRY_POST.exec(req.path) : null
