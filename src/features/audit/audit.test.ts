@@ -75,20 +75,18 @@ describe('audit hash chain over every column', () => {
   it('audit verify fails when any column of any event is edited: every audited column is in the hash', async () => {
     const { db } = world.services.db
     // an event with every column filled in, followed by one more, so the edited event is in the middle
-    await db
-      .transaction()
-      .execute(trx =>
-        world.services.audit.record(
-          trx,
-          { userId: 1, username: 'establishment_admin.mdi', establishmentId: world.est.MDI! },
-          {
-            action: 'update',
-            entity: 'prisoner',
-            entityId: 'A1234BC',
-            changes: { cell: { from: '1-01', to: '1-02' } },
-          },
-        ),
-      )
+    await db.transaction().execute(trx =>
+      world.services.audit.record(
+        trx,
+        { userId: 1, username: 'establishment_admin.mdi', establishmentId: world.est.MDI! },
+        {
+          action: 'update',
+          entity: 'prisoner',
+          entityId: 'A1234BC',
+          changes: { cell: { from: '1-01', to: '1-02' } },
+        },
+      ),
+    )
     const [target] = await db.selectFrom('audit_events').selectAll().orderBy('id', 'desc').limit(1).execute()
     await world.services.audit.recordAlone(SYSTEM_ACTOR, { action: 'view', entity: 'prisoner', entityId: 'A1234BC' })
     assert.ok(target)
@@ -112,5 +110,110 @@ describe('audit hash chain over every column', () => {
       await set(original)
       assert.equal((await world.services.audit.verify()).ok, true, `restoring ${column} mends it`)
     }
+  })
+})
+
+describe('audit trail: the head, the filters and the pages of verify', () => {
+  let world: Awaited<ReturnType<typeof testWorld>>
+  before(async () => {
+    world = await testWorld()
+  })
+  after(() => world.close())
+
+  const mdi = () => ({ userId: 1, username: 'establishment_admin.mdi', establishmentId: world.est.MDI! })
+  const lei = () => ({ userId: 2, username: 'establishment_admin.lei', establishmentId: world.est.LEI! })
+
+  it('rule: verify fails when the last events are deleted, naming how many', async () => {
+    const { db } = world.services.db
+    await world.services.audit.recordAlone(mdi(), { action: 'view', entity: 'prisoner', entityId: 'A1111AA' })
+    await world.services.audit.recordAlone(mdi(), { action: 'view', entity: 'prisoner', entityId: 'A1111AB' })
+    assert.equal((await world.services.audit.verify()).ok, true)
+    const [last] = await db.selectFrom('audit_events').selectAll().orderBy('id', 'desc').limit(1).execute()
+    assert.ok(last)
+    await db.deleteFrom('audit_events').where('id', '=', last.id).execute()
+    const r = await world.services.audit.verify()
+    assert.equal(r.ok, false)
+    assert.deepEqual(r.problems, [{ id: last.id, problem: 'the last 1 event(s) are missing' }])
+    // put it back exactly as it was: the chain is whole again
+    await db.insertInto('audit_events').values(last).execute()
+    assert.equal((await world.services.audit.verify()).ok, true)
+  })
+
+  it('rule: verify fails when the head does not hold the last event’s hash', async () => {
+    const { db } = world.services.db
+    const head = await db.selectFrom('audit_head').selectAll().executeTakeFirstOrThrow()
+    await db
+      .updateTable('audit_head')
+      .set({ hash: 'f'.repeat(64) })
+      .execute()
+    const r = await world.services.audit.verify()
+    assert.equal(r.ok, false)
+    assert.deepEqual(r.problems, [{ id: head.last_id, problem: 'the chain head does not match the last event' }])
+    await db.updateTable('audit_head').set({ hash: head.hash }).execute()
+    assert.equal((await world.services.audit.verify()).ok, true)
+  })
+
+  it('rule: an event without a record id or changes stores nulls, and a changed event is still caught', async () => {
+    const { db } = world.services.db
+    await world.services.audit.recordAlone(mdi(), { action: 'sign-in', entity: 'user' })
+    const [event] = await db.selectFrom('audit_events').selectAll().orderBy('id', 'desc').limit(1).execute()
+    assert.equal(event?.entity_id, null)
+    assert.equal(event?.changes, null)
+    assert.equal((await world.services.audit.verify()).ok, true)
+    await db.updateTable('audit_events').set({ entity_id: '' }).where('id', '=', event!.id).execute()
+    assert.equal((await world.services.audit.verify()).ok, false, 'an empty id is not the same as none')
+    await db.updateTable('audit_events').set({ entity_id: null }).where('id', '=', event!.id).execute()
+    assert.equal((await world.services.audit.verify()).ok, true)
+  })
+
+  it('rule: verify reads the whole trail, page by page (more than one page of 5,000)', async () => {
+    const { db } = world.services.db
+    // 5,001 events written in one transaction, as many writes would
+    await db.transaction().execute(async trx => {
+      for (let i = 0; i < 5001; i++)
+        await world.services.audit.record(trx, mdi(), { action: 'view', entity: 'prisoner', entityId: `P${i}` })
+    })
+    const total = Number(
+      (
+        await db
+          .selectFrom('audit_events')
+          .select(eb => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    )
+    const r = await world.services.audit.verify()
+    assert.equal(r.ok, true)
+    assert.equal(r.checked, total)
+    // an edit on the second page is found too
+    const [late] = await db.selectFrom('audit_events').select('id').orderBy('id', 'desc').limit(1).offset(3).execute()
+    await db.updateTable('audit_events').set({ entity: 'staff' }).where('id', '=', late!.id).execute()
+    const broken = await world.services.audit.verify()
+    assert.equal(broken.ok, false)
+    assert.equal(broken.problems[0]?.id, late!.id)
+  })
+
+  it('rule: the trail filters by establishment, record, id and user, newest first, up to the limit', async () => {
+    await world.services.audit.recordAlone(lei(), { action: 'view', entity: 'referral', entityId: '7' })
+    await world.services.audit.recordAlone(mdi(), { action: 'view', entity: 'referral', entityId: '7' })
+    await world.services.audit.recordAlone(mdi(), { action: 'view', entity: 'referral', entityId: '8' })
+    await world.services.audit.recordAlone(mdi(), { action: 'update', entity: 'hub', entityId: '7' })
+    const key = (e: { username: string | null; entity: string; entity_id: string | null }) =>
+      `${e.username} ${e.entity} ${e.entity_id}`
+    const mdiReferral7 = await world.services.audit.recent({
+      establishmentId: world.est.MDI!,
+      entity: 'referral',
+      entityId: '7',
+    })
+    assert.deepEqual(mdiReferral7.map(key), ['establishment_admin.mdi referral 7'])
+    const anyReferral7 = await world.services.audit.recent({ establishmentId: null, entity: 'referral', entityId: '7' })
+    assert.deepEqual(anyReferral7.map(key), [
+      'establishment_admin.mdi referral 7',
+      'establishment_admin.lei referral 7',
+    ])
+    const byUser = await world.services.audit.recent({ establishmentId: null, username: 'Establishment_Admin.LEI' })
+    assert.ok(byUser.length >= 1)
+    assert.ok(byUser.every(e => e.username === 'establishment_admin.lei'))
+    const newestTwo = await world.services.audit.recent({ establishmentId: world.est.MDI! }, 2)
+    assert.deepEqual(newestTwo.map(key), ['establishment_admin.mdi hub 7', 'establishment_admin.mdi referral 8'])
   })
 })
