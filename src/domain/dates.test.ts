@@ -101,6 +101,24 @@ describe('the London day', () => {
     assert.equal(londonDate('2026-07-02'), '2026-07-02') // a plain date is already a day
   })
 
+  it('agrees, every 15 minutes of two years, with the rule of British Summer Time written out here', () => {
+    // BST: from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday of October
+    const lastSunday = (year: number, month: number) => {
+      const last = new Date(Date.UTC(year, month + 1, 0))
+      return Date.UTC(year, month, last.getUTCDate() - last.getUTCDay(), 1)
+    }
+    for (const year of [2025, 2026]) {
+      const [start, end] = [lastSunday(year, 2), lastSunday(year, 9)]
+      for (let t = Date.UTC(year, 0, 1); t < Date.UTC(year + 1, 0, 1); t += 15 * 60_000) {
+        const offset = t >= start && t < end ? 3_600_000 : 0
+        const expected = new Date(t + offset).toISOString().slice(0, 10)
+        const stored = new Date(t + 59_999).toISOString() // late in the minute, with milliseconds
+        assert.equal(londonDate(stored), expected, stored)
+        assert.equal(londonDate(new Date(t)), expected, `Date ${stored}`)
+      }
+    }
+  })
+
   it('gives the instant a London day begins, in stored ISO text, across both changes of the clocks', () => {
     assert.equal(londonDayStart('2026-07-02'), '2026-07-01T23:00:00.000Z')
     assert.equal(londonDayStart('2026-01-15'), '2026-01-15T00:00:00.000Z')

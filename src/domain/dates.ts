@@ -43,8 +43,27 @@ const LONDON_DAY = new Intl.DateTimeFormat('en-CA', {
 export function londonDate(at: Date | string): string {
   if (typeof at === 'string') {
     if (ISO_DATE.test(at)) return at
+    // London's clocks change on the hour (01:00 UTC), so every instant of one UTC hour has the same London day: a
+    // year of statistics asks for a few hundred thousand timestamps but only 8,760 hours, each formatted once
+    if (UTC_TIMESTAMP.test(at)) {
+      const hour = at.slice(0, 13)
+      let day = dayOfUtcHour.get(hour)
+      if (day === undefined) {
+        if (dayOfUtcHour.size >= 100_000) dayOfUtcHour.clear()
+        day = formatLondonDay(new Date(`${hour}:00:00Z`))
+        dayOfUtcHour.set(hour, day)
+      }
+      return day
+    }
     at = new Date(at)
   }
+  return formatLondonDay(at)
+}
+
+const UTC_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?Z$/
+const dayOfUtcHour = new Map<string, string>()
+
+function formatLondonDay(at: Date): string {
   const parts = LONDON_DAY.formatToParts(at)
   const get = (type: string) => parts.find(p => p.type === type)?.value ?? '00'
   return `${get('year')}-${get('month')}-${get('day')}`
