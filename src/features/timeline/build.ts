@@ -360,16 +360,20 @@ export function buildTimeline(input: TimelineInput): TimelineEvent[] {
     const changes = parseChanges(c.changes)
     const status = changes.status
     const followUp = changes.follow_up_date
-    if (!status && !followUp) continue
+    const note = changes.follow_up_note?.to
+    if (!status && !followUp && !note) continue
     const details: [string, string][] = []
     if (followUp) details.push(['Follow up by', followUp.to ? formatDate(String(followUp.to)) : 'No date'])
+    if (note) details.push(['Note', String(note)])
     events.push({
       kind: 'referral_change',
       at: c.at,
       date: c.at,
       title: status
         ? `Referral to ${referralTargetName(r)}: ${lookup(REFERRAL_STATUSES, String(status.to)).toLowerCase()}`
-        : `Referral to ${referralTargetName(r)}: follow-up date changed`,
+        : followUp
+          ? `Referral to ${referralTargetName(r)}: follow-up date changed`
+          : `Referral to ${referralTargetName(r)}: note added`,
       byline: who(c.username),
       details,
       notes: [],
@@ -379,7 +383,8 @@ export function buildTimeline(input: TimelineInput): TimelineEvent[] {
 
   for (const a of input.allocations) {
     const name = `${a.staff_first_name} ${a.staff_last_name}`
-    const details: [string, string][] = [['How', a.allocation_reason === 'auto' ? 'Automatic allocation' : 'By hand']]
+    const how = { auto: 'Automatic allocation', imported: 'Imported from an earlier record' }[a.allocation_reason]
+    const details: [string, string][] = [['How', how ?? 'By hand']]
     if (a.cover_until) details.push(['Cover until', formatDate(a.cover_until)])
     if (a.handover_note) details.push(['Handover note', a.handover_note])
     events.push({

@@ -343,3 +343,76 @@ describe('names, not usernames or field names (issue 12, point 5)', () => {
     )
   })
 })
+
+describe('buildTimeline: referral notes and imported allocations', () => {
+  const empty = { sessions: [], amendments: [], goals: [], goalReviews: [], referrals: [], referralChanges: [] }
+  const allocation = (allocation_reason: string) => ({
+    id: 1,
+    allocated_at: '2025-02-01T12:00:00.000Z',
+    allocated_by: 'importer',
+    allocation_reason,
+    deallocated_at: null,
+    deallocated_by: null,
+    deallocation_reason: null,
+    deallocation_note: null,
+    handover_note: null,
+    cover_until: null,
+    staff_first_name: 'Ann',
+    staff_last_name: 'Lee',
+  })
+
+  it('says how a Key Worker was allocated: automatically, by hand, or imported from an earlier record', () => {
+    const how = (reason: string) =>
+      buildTimeline({ ...empty, allocations: [allocation(reason)] })[0]?.details.find(([k]) => k === 'How')?.[1]
+    assert.equal(how('auto'), 'Automatic allocation')
+    assert.equal(how('manual'), 'By hand')
+    assert.equal(how('imported'), 'Imported from an earlier record')
+  })
+
+  it('shows a referral’s follow-up note, also when the note is all that changed', () => {
+    const referral = {
+      id: 4,
+      service_id: null,
+      stakeholder: 'Chaplaincy',
+      service_name: null,
+      note: null,
+      status: 'acknowledged',
+      follow_up_date: '2025-03-10',
+      created_by: 'kw',
+      session_date: '2025-03-01',
+      starts_at: '10:00',
+    }
+    const change = (at: string, changes: object) => ({
+      at,
+      username: 'kw',
+      entity_id: '4',
+      changes: JSON.stringify(changes),
+    })
+    const events = buildTimeline({
+      ...empty,
+      allocations: [],
+      referrals: [referral],
+      referralChanges: [
+        change('2025-03-02T10:00:00.000Z', {
+          status: { from: 'sent', to: 'acknowledged' },
+          follow_up_date: { from: '2025-03-01', to: '2025-03-10' },
+          follow_up_note: { from: null, to: 'Appointment on the 9th' },
+        }),
+        change('2025-03-05T10:00:00.000Z', { follow_up_note: { from: null, to: 'He went' } }),
+      ],
+    }).filter(e => e.kind === 'referral_change')
+    assert.deepEqual(
+      events.map(e => [e.title, e.details]),
+      [
+        ['Referral to Chaplaincy: note added', [['Note', 'He went']]],
+        [
+          'Referral to Chaplaincy: acknowledged',
+          [
+            ['Follow up by', '10 March 2025'],
+            ['Note', 'Appointment on the 9th'],
+          ],
+        ],
+      ],
+    )
+  })
+})
