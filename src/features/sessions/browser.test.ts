@@ -108,6 +108,14 @@ it('records a session on the form, saving the draft as fields change; the timeli
   const row = await world.services.sessions.get(own.establishmentId, id)
   assert.equal(row?.status, 'submitted')
 
+  // the prisoner's page carries the thread: what was agreed, the open goal and the open referral
+  await page.goto(`/prisoners/${own.prisonNumber}`)
+  const thread = (await page.locator('main').textContent()) ?? ''
+  assert.match(thread, /Saved by the script as I typed/)
+  assert.match(thread, /Find a housing advice appointment before release/)
+  assert.match(thread, /Resettlement advice MDI/)
+  await expectAccessible(page, 'the prisoner page after a session')
+
   // the prisoner's timeline shows the session, its goal and its referral
   await page.goto(`/prisoners/${own.prisonNumber}/timeline`)
   const timeline = (await page.locator('main').textContent()) ?? ''
