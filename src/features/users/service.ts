@@ -46,6 +46,34 @@ export function usersService(db: Kysely<Database>, audit: AuditService) {
     return (await repo.grants(userId)).every(g => g.establishmentId !== null && administers.has(g.establishmentId))
   }
 
+  /**
+   * Stores a new password and ends the account's sessions (but `keepSid`, the one that made the change), audited.
+   * A password someone else chose for the user must be changed at their next sign-in.
+   */
+  async function storePassword(
+    actor: Actor,
+    userId: number,
+    password: string,
+    how: { chosenByUser: boolean; keepSid: string | null },
+  ): Promise<void> {
+    const password_hash = await hashPassword(password)
+    await db.transaction().execute(async trx => {
+      await trx
+        .updateTable('users')
+        .set({ password_hash, must_change_password: how.chosenByUser ? 0 : 1 })
+        .where('id', '=', userId)
+        .execute()
+      await endSessionsOf(trx, userId, how.keepSid)
+      await audit.record(trx, actor, {
+        action: 'update',
+        entity: 'user',
+        entityId: userId,
+        changes: { password: how.chosenByUser ? 'changed' : 'set by an admin' },
+      })
+    })
+    access.clear()
+  }
+
   return {
     byId: (id: number) => repo.byId(id),
     grants: (userId: number) => repo.grants(userId),
@@ -112,22 +140,7 @@ export function usersService(db: Kysely<Database>, audit: AuditService) {
       if (problem) return fail({ newPassword: problem })
       if (user.password_hash && (await verifyPassword(user.password_hash, next)))
         return fail({ newPassword: 'Choose a new password different from your current one' })
-      const password_hash = await hashPassword(next)
-      await db.transaction().execute(async trx => {
-        await trx
-          .updateTable('users')
-          .set({ password_hash, must_change_password: 0 })
-          .where('id', '=', userId)
-          .execute()
-        await endSessionsOf(trx, userId, keepSid)
-        await audit.record(trx, actor, {
-          action: 'update',
-          entity: 'user',
-          entityId: userId,
-          changes: { password: 'changed' },
-        })
-      })
-      access.clear()
+      await storePassword(actor, userId, next, { chosenByUser: true, keepSid })
       return ok()
     },
 
@@ -273,22 +286,7 @@ export function usersService(db: Kysely<Database>, audit: AuditService) {
         })
       const problem = passwordProblem(password, { username: user.username, displayName: user.display_name })
       if (problem) return fail({ newPassword: problem })
-      const password_hash = await hashPassword(password)
-      await db.transaction().execute(async trx => {
-        await trx
-          .updateTable('users')
-          .set({ password_hash, must_change_password: 1 })
-          .where('id', '=', userId)
-          .execute()
-        await endSessionsOf(trx, userId, null)
-        await audit.record(trx, actor, {
-          action: 'update',
-          entity: 'user',
-          entityId: userId,
-          changes: { password: 'set by an admin' },
-        })
-      })
-      access.clear()
+      await storePassword(actor, userId, password, { chosenByUser: false, keepSid: null })
       return ok()
     },
 
