@@ -10,6 +10,7 @@ import {
   staffGrade,
 } from '../../domain/staff'
 import { todayIso } from '../../domain/dates'
+import { type FieldProblem, parsedFields, whenAnObject } from '../../web/crossFields'
 import { languageList, oneOf, optionalDate, optionalText, text } from '../../web/fields'
 
 // Deliberately simple: one @, something on each side, a dot in the domain, no spaces. Mail systems decide the rest.
@@ -102,22 +103,14 @@ export const staffRecordSchema = z
     homeUnit: optionalText('home residential unit', 20).transform(v => (v ? v.toUpperCase() : null)),
     keyWorker,
   })
-  .superRefine((v, ctx) => {
-    if (v.startedInPost && v.startedInPost > todayIso())
-      ctx.addIssue({
-        code: 'custom',
-        path: ['startedInPost'],
-        message: 'Date started in post must be today or in the past',
-      })
-    if (v.weeklyHours === null && defaultWeeklyHours(v.workingPattern) === null)
-      ctx.addIssue({ code: 'custom', path: ['weeklyHours'], message: 'Enter weekly hours for part-time staff' })
-    if (returnDateRule(v.status) === 'required' && !v.statusReturnDate)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['statusReturnDate'],
-        message: 'Enter the date they return from annual leave',
-      })
-  })
+  .superRefine(
+    (v, ctx) => {
+      for (const p of staffRecordProblems(parsedFields(v, ctx.issues)))
+        ctx.addIssue({ code: 'custom', path: [p.field], message: p.message })
+    },
+    // run even when a field failed (zod skips refinements then), so one pass lists every problem of a form or row
+    { when: whenAnObject },
+  )
   .transform(v => ({
     ...v,
     weeklyHours: v.weeklyHours ?? defaultWeeklyHours(v.workingPattern) ?? 0,
@@ -126,6 +119,25 @@ export const staffRecordSchema = z
   }))
 
 export type StaffRecord = z.infer<typeof staffRecordSchema>
+
+type RuleFields = 'startedInPost' | 'weeklyHours' | 'workingPattern' | 'status' | 'statusReturnDate'
+
+/**
+ * The rules between an officer's fields (and today), on those that parsed: a field absent here failed its own check,
+ * so its rules wait, while the others are still listed.
+ */
+export function staffRecordProblems(v: {
+  [K in RuleFields]?: K extends 'weeklyHours' ? number | null : StaffRecord[K]
+}): FieldProblem<'startedInPost' | 'weeklyHours' | 'statusReturnDate'>[] {
+  const problems: FieldProblem<'startedInPost' | 'weeklyHours' | 'statusReturnDate'>[] = []
+  if (v.startedInPost && v.startedInPost > todayIso())
+    problems.push({ field: 'startedInPost', message: 'Date started in post must be today or in the past' })
+  if (v.weeklyHours === null && v.workingPattern && defaultWeeklyHours(v.workingPattern) === null)
+    problems.push({ field: 'weeklyHours', message: 'Enter weekly hours for part-time staff' })
+  if (v.status && returnDateRule(v.status) === 'required' && 'statusReturnDate' in v && !v.statusReturnDate)
+    problems.push({ field: 'statusReturnDate', message: 'Enter the date they return from annual leave' })
+  return problems
+}
 
 export const STAFF_FIELD_LABELS: Record<keyof StaffRecord, string> = {
   staffNumber: 'Staff number',
