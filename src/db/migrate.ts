@@ -15,6 +15,7 @@ import * as m013 from './migrations/013_directory_listing'
 import * as m014 from './migrations/014_sign_in_security'
 import * as m015 from './migrations/015_prisoner_custody'
 import * as m016 from './migrations/016_custody_history'
+import * as m017 from './migrations/017_stat_answered'
 
 const migrations = {
   '001_foundation': m001,
@@ -32,6 +33,7 @@ const migrations = {
   '014_sign_in_security': m014,
   '015_prisoner_custody': m015,
   '016_custody_history': m016,
+  '017_stat_answered': m017,
 }
 
 /** Brings the schema up to date on either engine; safe to run at every start. */

@@ -582,8 +582,12 @@ export interface StatDailyTable {
   nd_regime_curtailed: number
   nd_other: number
   private_delivered: number
+  /** delivered sessions whose privacy was answered (migration 017) */
+  private_answered: number
   interpreter_needed: number
   interpreter_used: number
+  /** delivered sessions needing an interpreter where its use was answered (migration 017) */
+  interpreter_answered: number
   gap_count: number
   gap_days: number
   first_count: number

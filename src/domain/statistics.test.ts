@@ -160,9 +160,10 @@ const worldArb: fc.Arbitrary<World> = fc
         outcome: fc.constantFrom('delivered', 'delivered', 'not_delivered'),
         reason: fc.constantFrom('prisoner_refused', 'regime_curtailed', 'other', null),
         date: fc.integer({ min: -5, max: 60 }),
-        private: fc.constantFrom(0, 1),
-        interpreterNeeded: fc.constantFrom(0, 1),
-        interpreterUsed: fc.constantFrom(0, 1),
+        // null: not answered (imported past sessions, entries from before the form asked)
+        private: fc.constantFrom(0, 1, null),
+        interpreterNeeded: fc.constantFrom(0, 1, null),
+        interpreterUsed: fc.constantFrom(0, 1, null),
       }),
       { maxLength: 25 },
     ),
@@ -246,7 +247,15 @@ describe('the fast paths against the recount', () => {
           const total = emptyTotals()
           for (const [d, a] of aggregateByDay(facts)) if (d >= period.from && d <= period.to) addInto(total, a)
           const slow = recount(world, { kind: 'establishment', establishmentId }, period)
-          for (const k of ['delivered', 'notDelivered', 'privateDelivered', 'interpreterNeeded', 'interpreterUsed'])
+          for (const k of [
+            'delivered',
+            'notDelivered',
+            'privateDelivered',
+            'privateAnswered',
+            'interpreterNeeded',
+            'interpreterUsed',
+            'interpreterAnswered',
+          ])
             assert.equal(total[k as 'delivered'], slow[k as 'delivered'], k)
           for (const k of ['gapCount', 'gapDays', 'firstCount', 'firstDays'] as const)
             assert.equal(total[k], slow[k], k)
@@ -305,7 +314,7 @@ describe('moving the day aggregates by one prisoner’s change', () => {
         reason: fc.constantFrom(null, 'prisoner_refused', 'regime_curtailed'),
         private: fc.constantFrom(null, 0, 1),
         interpreterNeeded: fc.constantFrom(0, 1),
-        interpreterUsed: fc.constantFrom(0, 1),
+        interpreterUsed: fc.constantFrom(null, 0, 1),
       })
       .map((f): Fact => ({ ...f, id, receptionDate: day(-10 - f.prisonerId) }))
   const sessionsArb = fc
@@ -445,8 +454,9 @@ describe('figures of a world counted by hand (the same world as the statistics f
       session(1, '2026-03-24', { private: 1, interpreterNeeded: 1, interpreterUsed: 1 }),
       session(1, '2026-03-26', { status: 'draft' }),
       session(1, '2026-03-25', { status: 'deleted' }),
-      session(2, '2026-03-20', { private: 1 }),
-      session(2, '2026-03-20'),
+      // an interpreter needed, whether one was used not answered; then a session whose privacy was not answered
+      session(2, '2026-03-20', { private: 1, interpreterNeeded: 1, interpreterUsed: null }),
+      session(2, '2026-03-20', { private: null }),
       session(3, '2026-03-05', { staffId: 200 }),
       session(3, '2026-03-06', { staffId: 200, outcome: 'not_delivered', reason: 'regime_curtailed' }),
       session(6, '2026-03-21', { staffId: 200 }),
@@ -490,10 +500,14 @@ describe('figures of a world counted by hand (the same world as the statistics f
     assert.equal(f.reasons.prisoner_refused, 1)
     assert.equal(f.reasons.regime_curtailed, 1)
     assert.equal(f.reasons.other, 0)
-    near(f.privatePercent, (3 / 7) * 100, 'private 3 of 7')
-    near(f.interpreterNeeded, 3, 'interpreter needed')
+    // the later 20 Mar session left privacy blank: 3 private of the 6 answered = 50%, not 3 of 7 = 42.86%
+    near(f.privatePercent, 50, 'private 3 of 6 answered')
+    near(f.privateAnswered, 6, 'privacy answered')
+    // needed on 3, 17, 24 Mar and the first 20 Mar, whose use was left blank: 2 used of 3 answered, not 2 of 4
+    near(f.interpreterNeeded, 4, 'interpreter needed')
     near(f.interpreterUsed, 2, 'interpreter used')
-    near(f.interpreterPercent, (2 / 3) * 100, 'interpreter 2 of 3')
+    near(f.interpreterAnswered, 3, 'interpreter use answered')
+    near(f.interpreterPercent, (2 / 3) * 100, 'interpreter 2 of 3 answered')
     near(f.seen7Percent, 25, 'seen 22–28 Mar: prisoner 1 of 4 (6 was seen on the 21st, one day outside)')
     near(f.seen28Percent, 75, 'seen 1–28 Mar: 1, 2, 6 of 4 (7 was seen on 28 Feb, one day outside)')
     near(f.averageDaysBetween, 8, 'gaps 11, 14, 7, 0: 32 ÷ 4')
@@ -516,7 +530,8 @@ describe('figures of a world counted by hand (the same world as the statistics f
     near(f.compliance, 100, 'compliance 5 ÷ 5')
     near(f.allocatedPercent, 100, 'prisoner 1 of 1')
     near(f.seen7Percent, 100, 'prisoner 1 seen on the 24th')
-    near(f.privatePercent, 60, 'private 3 of 5')
+    near(f.privatePercent, 75, 'private 3 of the 4 answered (not 3 of 5 = 60%)')
+    near(f.interpreterPercent, (2 / 3) * 100, 'interpreter 2 of the 3 answered (not 2 of 4 = 50%)')
     near(f.averageDaysToFirstSession, 5, 'prisoner 2: 15 → 20 March')
     near(f.averageDaysToAllocation, 3, 'prisoner 2: 15 → 18 March')
     near(f.goalsSet, 2, 'goals on officer 100’s sessions')
@@ -540,8 +555,10 @@ describe('figures of a world counted by hand (the same world as the statistics f
       projected: 8,
       delivered: 6,
       privateDelivered: 3,
+      privateAnswered: 4,
       interpreterNeeded: 4,
       interpreterUsed: 1,
+      interpreterAnswered: 2,
       eligibleAtEnd: 5,
       allocatedAtEnd: 4,
       seen7: 2,
@@ -561,8 +578,8 @@ describe('figures of a world counted by hand (the same world as the statistics f
     const f = figuresOf(t, 28)
     assert.equal(f.eligible, 2) // 56 ÷ 28
     assert.equal(f.compliance, 75) // 6 ÷ 8
-    assert.equal(f.privatePercent, 50) // 3 ÷ 6
-    assert.equal(f.interpreterPercent, 25) // 1 ÷ 4
+    assert.equal(f.privatePercent, 75) // 3 ÷ 4 answered, not 3 ÷ 6 delivered
+    assert.equal(f.interpreterPercent, 50) // 1 ÷ 2 answered, not 1 ÷ 4 needed
     assert.equal(f.allocatedPercent, 80) // 4 ÷ 5
     assert.equal(f.seen7Percent, 40) // 2 ÷ 5
     assert.equal(f.seen28Percent, 60) // 3 ÷ 5
@@ -620,8 +637,10 @@ describe('figures of a world counted by hand (the same world as the statistics f
     assert.equal(a.notDelivered, 1)
     assert.equal(a.reasons.other, 1, 'an unknown reason counts as other')
     assert.equal(a.privateDelivered, 1)
+    assert.equal(a.privateAnswered, 2, 'a delivered session whose privacy is null is not answered')
     assert.equal(a.interpreterNeeded, 2)
     assert.equal(a.interpreterUsed, 1, 'used counts only when needed')
+    assert.equal(a.interpreterAnswered, 2)
     assert.equal(a.firstCount, 1)
     assert.equal(a.firstDays, 4) // 1 → 5 March
     assert.equal(a.gapCount, 2)
@@ -630,6 +649,21 @@ describe('figures of a world counted by hand (the same world as the statistics f
       [0, 1],
       [7, 1],
     ])
+    // needed, use not answered: counted as needed, but not as needed and not used
+    addSession(a, {
+      ...base,
+      id: 5,
+      date: '2026-03-05',
+      private: 1,
+      interpreterNeeded: 1,
+      interpreterUsed: null,
+      prevDate: '2026-03-05',
+    })
+    assert.equal(a.interpreterNeeded, 3)
+    assert.equal(a.interpreterAnswered, 2)
+    assert.equal(a.interpreterUsed, 1)
+    assert.equal(a.privateAnswered, 3)
+    assert.equal(a.privateDelivered, 2)
   })
 })
 

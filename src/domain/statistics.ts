@@ -15,11 +15,15 @@
  * - Days between sessions: for each delivered session, the days since the same prisoner's previous delivered
  *   session at the same establishment (by date, then entry order). A delivered session with no previous one is
  *   the prisoner's first: it gives the days from reception to first session.
+ * - Held in private = private ÷ delivered sessions whose privacy was answered; with an interpreter = used ÷ delivered
+ *   sessions where one was needed and whether one was used was answered. An unanswered question (null: an imported
+ *   past session, an entry recorded before the form asked) is left out, never counted as a no.
  *
  * Everything here is pure. `recount` is the reference: a straightforward day-by-day count over plain records that
  * the tests compare the fast paths (events, pre-aggregates, SQL) with.
  */
 import { addDays, daysBetween, londonDate } from './dates'
+import { mojAverage, mojProjected } from './moj'
 import { NOT_DELIVERED_REASONS, type NotDeliveredReason } from './sessions'
 
 export interface Period {
@@ -177,8 +181,12 @@ export interface DayAggregate {
   notDelivered: number
   reasons: Record<NotDeliveredReason, number>
   privateDelivered: number
+  /** delivered sessions whose privacy was answered (the denominator of privatePercent) */
+  privateAnswered: number
   interpreterNeeded: number
   interpreterUsed: number
+  /** delivered sessions where an interpreter was needed and whether one was used was answered */
+  interpreterAnswered: number
   gapCount: number
   gapDays: number
   firstCount: number
@@ -195,8 +203,10 @@ export function emptyDay(): DayAggregate {
     notDelivered: 0,
     reasons: zeroReasons(),
     privateDelivered: 0,
+    privateAnswered: 0,
     interpreterNeeded: 0,
     interpreterUsed: 0,
+    interpreterAnswered: 0,
     gapCount: 0,
     gapDays: 0,
     firstCount: 0,
@@ -213,10 +223,17 @@ export function reasonOf(code: string | null): NotDeliveredReason {
 export function addSession(a: DayAggregate, s: SessionFact): DayAggregate {
   if (s.outcome === 'delivered') {
     a.delivered++
-    if (s.private === 1) a.privateDelivered++
+    // an unanswered question (null) is left out of its percentage, not taken as a no
+    if (s.private !== null) {
+      a.privateAnswered++
+      if (s.private === 1) a.privateDelivered++
+    }
     if (s.interpreterNeeded === 1) {
       a.interpreterNeeded++
-      if (s.interpreterUsed === 1) a.interpreterUsed++
+      if (s.interpreterUsed !== null) {
+        a.interpreterAnswered++
+        if (s.interpreterUsed === 1) a.interpreterUsed++
+      }
     }
     if (s.prevDate === null) {
       a.firstCount++
@@ -297,8 +314,10 @@ const DAY_COUNTS = [
   'delivered',
   'notDelivered',
   'privateDelivered',
+  'privateAnswered',
   'interpreterNeeded',
   'interpreterUsed',
+  'interpreterAnswered',
   'gapCount',
   'gapDays',
   'firstCount',
@@ -342,10 +361,14 @@ export interface Totals extends DayAggregate {
   eligibleDays: number
   /** Σ over days of eligible prisoners ÷ (frequency × 7) */
   projected: number
-  /** the Ministry of Justice's projected sessions: each establishment's projection truncated to a whole number */
+  /** the Ministry of Justice's projected sessions, summed over establishments (src/domain/moj.ts mojProjected) */
   projectedWhole: number
+  /** the Ministry of Justice's eligible prisoners: each establishment's average per day truncated, summed */
+  eligibleWhole: number
   /** a Key Worker's delivered sessions with prisoners not on their caseload that day (cover), not in delivered */
   coverDelivered: number
+  /** of that cover, sessions with prisoners allocated to the Key Worker at some time in the period (theirs count) */
+  coverOfCaseload: number
   eligibleAtEnd: number
   allocatedAtEnd: number
   seen7: number
@@ -365,7 +388,9 @@ export function emptyTotals(): Totals {
     eligibleDays: 0,
     projected: 0,
     projectedWhole: 0,
+    eligibleWhole: 0,
     coverDelivered: 0,
+    coverOfCaseload: 0,
     eligibleAtEnd: 0,
     allocatedAtEnd: 0,
     seen7: 0,
@@ -450,14 +475,20 @@ export interface Figures {
   allocatedPercent: number | null
   projected: number
   projectedWhole: number
+  eligibleWhole: number
   delivered: number
   coverDelivered: number
+  coverOfCaseload: number
   compliance: number | null
   notDelivered: number
   reasons: Record<NotDeliveredReason, number>
   privatePercent: number | null
+  /** delivered sessions whose privacy was answered */
+  privateAnswered: number
   interpreterNeeded: number
   interpreterUsed: number
+  /** of those needing an interpreter, the sessions where whether one was used was answered */
+  interpreterAnswered: number
   interpreterPercent: number | null
   seen7Percent: number | null
   seen28Percent: number | null
@@ -481,15 +512,19 @@ export function figuresOf(t: Totals, days: number): Figures {
     allocatedPercent: percent(t.allocatedAtEnd, t.eligibleAtEnd),
     projected: t.projected,
     projectedWhole: t.projectedWhole,
+    eligibleWhole: t.eligibleWhole,
     delivered: t.delivered,
     coverDelivered: t.coverDelivered,
+    coverOfCaseload: t.coverOfCaseload,
     compliance: compliance(t.delivered, t.projected),
     notDelivered: t.notDelivered,
     reasons: { ...t.reasons },
-    privatePercent: percent(t.privateDelivered, t.delivered),
+    privatePercent: percent(t.privateDelivered, t.privateAnswered),
+    privateAnswered: t.privateAnswered,
     interpreterNeeded: t.interpreterNeeded,
     interpreterUsed: t.interpreterUsed,
-    interpreterPercent: percent(t.interpreterUsed, t.interpreterNeeded),
+    interpreterAnswered: t.interpreterAnswered,
+    interpreterPercent: percent(t.interpreterUsed, t.interpreterAnswered),
     seen7Percent: percent(t.seen7, t.eligibleAtEnd),
     seen28Percent: percent(t.seen28, t.eligibleAtEnd),
     averageDaysBetween: mean(t.gapDays, t.gapCount),
@@ -602,7 +637,12 @@ export function recount(world: World, scope: Scope, period: Period): Totals {
         t.projected += 1 / (freq.get(p.establishmentId)! * 7)
         eligibleDaysOf.set(p.establishmentId, (eligibleDaysOf.get(p.establishmentId) ?? 0) + 1)
       }
-  for (const [id, n] of eligibleDaysOf) t.projectedWhole += Math.trunc(n / (freq.get(id)! * 7))
+  const periodLength = daysOf(period).length
+  for (const [id, n] of eligibleDaysOf) {
+    const eligible = mojAverage(n, periodLength)
+    t.eligibleWhole += eligible
+    t.projectedWhole += mojProjected(eligible, periodLength, freq.get(id)!)
+  }
   const seenFrom = (days: number) => addDays(period.to, -(days - 1))
   for (const p of world.prisoners) {
     if (!eligibleOn(p, period.to)) continue
@@ -636,7 +676,18 @@ export function recount(world: World, scope: Scope, period: Period): Totals {
     if (s.status !== 'submitted' || !inPeriod(s.date) || !sessionInScope(s)) continue
     // a Key Worker's session with a prisoner not on their caseload that day is cover, counted on its own
     if (scope.kind === 'officer' && !allocatedOn(s.prisonerId, s.date!, scope.staffId)) {
-      if (s.outcome === 'delivered') t.coverDelivered++
+      if (s.outcome === 'delivered') {
+        t.coverDelivered++
+        const staffId = scope.staffId
+        const sometime = world.allocations.some(
+          a =>
+            a.prisonerId === s.prisonerId &&
+            a.staffId === staffId &&
+            londonDate(a.allocatedAt) <= period.to &&
+            (a.deallocatedAt === null || londonDate(a.deallocatedAt) >= period.from),
+        )
+        if (sometime) t.coverOfCaseload++
+      }
       continue
     }
     const earlier = world.sessions.filter(

@@ -22,9 +22,11 @@ export interface OracleFigures {
   notDelivered: number
   reasons: Record<string, number>
   privatePercent: number | null
+  privateAnswered: number
   interpreterNeeded: number
   interpreterUsed: number
   interpreterPercent: number | null
+  interpreterAnswered: number
   seen7Percent: number | null
   seen28Percent: number | null
   averageDaysBetween: number | null
@@ -182,9 +184,10 @@ export async function oracleFigures(
   let notDelivered = 0
   const reasons: Record<string, number> = {}
   for (const r of reasonCodes) reasons[r] = 0
-  let privateDelivered = 0
+  // the answers given, one per delivered session that has one: a question left blank (null) is not an answer
+  const privacyAnswers: boolean[] = []
   let interpreterNeeded = 0
-  let interpreterUsed = 0
+  const interpreterUseAnswers: boolean[] = []
   let coverDelivered = 0
   const gaps: number[] = []
   const firsts: number[] = []
@@ -209,11 +212,10 @@ export async function oracleFigures(
       continue
     }
     delivered++
-    if (s.private === 1) privateDelivered++
-    if (s.interpreter_needed === 1) {
-      interpreterNeeded++
-      if (s.interpreter_used === 1) interpreterUsed++
-    }
+    if (s.private === 0 || s.private === 1) privacyAnswers.push(s.private === 1)
+    if (s.interpreter_needed === 1) interpreterNeeded++
+    if (s.interpreter_needed === 1 && (s.interpreter_used === 0 || s.interpreter_used === 1))
+      interpreterUseAnswers.push(s.interpreter_used === 1)
     // the latest earlier delivered session of the same prisoner at the same establishment (same day: lower id)
     let previous: number | null = null
     for (const o of sessions) {
@@ -292,10 +294,12 @@ export async function oracleFigures(
     compliance: pct(delivered, projected),
     notDelivered,
     reasons,
-    privatePercent: pct(privateDelivered, delivered),
+    privatePercent: pct(privacyAnswers.filter(yes => yes).length, privacyAnswers.length),
+    privateAnswered: privacyAnswers.length,
     interpreterNeeded,
-    interpreterUsed,
-    interpreterPercent: pct(interpreterUsed, interpreterNeeded),
+    interpreterUsed: interpreterUseAnswers.filter(yes => yes).length,
+    interpreterPercent: pct(interpreterUseAnswers.filter(yes => yes).length, interpreterUseAnswers.length),
+    interpreterAnswered: interpreterUseAnswers.length,
     seen7Percent: pct(seen7, eligibleAtEnd),
     seen28Percent: pct(seen28, eligibleAtEnd),
     averageDaysBetween: avg(gaps),

@@ -176,6 +176,8 @@ export async function seedPeople(db: Kysely<Database>, establishmentId: number, 
   return { establishmentId, unitIds, staffIds, prisonerIds }
 }
 
+const answerOrBlank = (n: number): number | null => (n === 2 ? null : n)
+
 /** A random session row (submitted mostly); the caller writes it and tells the statistics. */
 export function randomSession(rng: Random, seeded: Seeded, key: string) {
   const delivered = rng.chance(0.6)
@@ -201,9 +203,11 @@ export function randomSession(rng: Random, seeded: Seeded, key: string) {
     duration_minutes: 45,
     location: 'cell',
     hub_booking_id: null,
-    private: rng.int(0, 1),
+    // a third not answered (null), as imported past sessions and entries from before the form asked (one draw each,
+    // so the sequence of what follows is unchanged)
+    private: answerOrBlank(rng.int(0, 2)),
     interpreter_needed: rng.chance(0.2) ? 1 : 0,
-    interpreter_used: rng.int(0, 1),
+    interpreter_used: answerOrBlank(rng.int(0, 2)),
     interpreter_service: null,
     interpreter_booking_ref: null,
     interpreter_language: null,

@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely'
 import { signedIn, testWorld } from '../../../test/harness'
 import { oracleFigures } from '../../../test/support/statisticsOracle'
 import type { Database } from '../../db/types'
+import { fillAnswered } from '../../db/migrations/017_stat_answered'
 import { REASONS } from '../../domain/statistics'
 import { Random } from '../../domain/demo/random'
 import { amendSessions, historyFromRecords, seedPeople, seedSessions } from './fixtures'
@@ -30,9 +31,10 @@ type Session = {
   status?: string
   outcome?: 'delivered' | 'not_delivered'
   reason?: string
-  private?: number
+  /** null: not answered (an imported past session, an entry from before the form asked) */
+  private?: number | null
   needed?: number
-  used?: number
+  used?: number | null
 }
 
 async function insertSession(x: Session): Promise<number> {
@@ -57,9 +59,9 @@ async function insertSession(x: Session): Promise<number> {
       duration_minutes: 45,
       location: 'cell',
       hub_booking_id: null,
-      private: x.private ?? 0,
+      private: x.private === undefined ? 0 : x.private,
       interpreter_needed: x.needed ?? 0,
-      interpreter_used: x.used ?? 0,
+      interpreter_used: x.used === undefined ? 0 : x.used,
       interpreter_service: null,
       interpreter_booking_ref: null,
       interpreter_language: null,
@@ -245,8 +247,9 @@ before(async () => {
   const c = await insertSession({ prisoner: p1, date: '2026-03-24', private: 1, needed: 1, used: 1 }) // gap 7
   await insertSession({ prisoner: p1, date: '2026-03-26', status: 'draft' }) // drafts never count
   await insertSession({ prisoner: p1, date: '2026-03-25', status: 'deleted' }) // nor deleted entries
-  const d = await insertSession({ prisoner: p2, date: '2026-03-20', private: 1 }) // first: 20 − 15 = 5 days
-  await insertSession({ prisoner: p2, date: '2026-03-20' }) // same day, later entry: gap 0
+  // first: 20 − 15 = 5 days; an interpreter was needed, whether one was used was not answered
+  const d = await insertSession({ prisoner: p2, date: '2026-03-20', private: 1, needed: 1, used: null })
+  await insertSession({ prisoner: p2, date: '2026-03-20', private: null }) // same day, later entry: gap 0; privacy not answered
   const e = await insertSession({ prisoner: p3, date: '2026-03-05', staff: s2 }) // first: 59 + 4 = 63 days
   await insertSession({
     prisoner: p3,
@@ -284,8 +287,10 @@ const reasons = (counts: Partial<Record<string, number>>) =>
 //   compliance = 7 ÷ (108 ÷ 7) × 100 = 49 ÷ 108 × 100 = 45.37%
 //   eligible on the 28th: P1, P2, P6, P7 = 4; with a Key Worker: P1 (S1), P6 (S2) = 2 (P2's ended on the 25th): 50%
 //   not delivered = 2: prisoner refused 1, regime curtailed 1
-//   private: 3 Mar, 24 Mar, 20 Mar (first) = 3 of 7 = 42.86%
-//   interpreter: needed 3 (3, 17, 24 Mar), used 2 (3, 24 Mar) = 66.7%
+//   private: 3 Mar, 24 Mar, 20 Mar (first) = 3 of the 6 answered (the later 20 Mar entry left it blank) = 50%,
+//     not 3 of 7 = 42.86% (a blank taken as a no)
+//   interpreter: needed 4 (3, 17, 24 Mar; 20 Mar first), use answered for 3 (not 20 Mar), used 2 (3, 24 Mar):
+//     2 of 3 answered = 66.7%, not 2 of 4 = 50% (a blank taken as needed but not used)
 //   seen in 7 days (22–28 Mar): P1 (24th) = 1 of 4 = 25%; in 28 days (1–28 Mar): P1, P2, P6 = 3 of 4 = 75%
 //   days between: 11 (20 Feb → 3 Mar), 14 (3 → 17 Mar), 7 (17 → 24 Mar), 0 (20 → 20 Mar): mean 32 ÷ 4 = 8,
 //     median of 0, 7, 11, 14 = (7 + 11) ÷ 2 = 9
@@ -303,9 +308,11 @@ const ESTABLISHMENT = {
   compliance: (49 / 108) * 100,
   notDelivered: 2,
   reasons: reasons({ prisoner_refused: 1, regime_curtailed: 1 }),
-  privatePercent: (3 / 7) * 100,
-  interpreterNeeded: 3,
+  privatePercent: 50, // 3 ÷ 6
+  privateAnswered: 6,
+  interpreterNeeded: 4,
   interpreterUsed: 2,
+  interpreterAnswered: 3,
   interpreterPercent: (2 / 3) * 100,
   seen7Percent: 25,
   seen28Percent: 75,
@@ -323,7 +330,8 @@ const ESTABLISHMENT = {
 // Officer S1: on S1's caseload and in custody: P1 all 28 days, P2 18th to 24th = 7 days: 35 prisoner-days,
 //   average 35 ÷ 28 = 1.25; projected 35 ÷ 7 = 5; S1's sessions delivered 5 (not P3's): compliance 5 ÷ 5 = 100%
 //   eligible on the 28th: P1 only, with S1: 1 of 1 = 100%; seen in 7 and 28 days: P1: 100%
-//   not delivered 1 (refused); private 3 of 5 = 60%; interpreter 2 of 3 = 66.7%
+//   not delivered 1 (refused); private 3 of the 4 answered = 75% (not 3 of 5 = 60%); interpreter needed 4, used 2
+//   of the 3 answered = 66.7% (not 2 of 4 = 50%)
 //   days between 11, 14, 7, 0: mean 8, median 9; days to first session: P2 5; days to a Key Worker: P2 3
 //   referrals on S1's sessions: 3, 2 acknowledged, 1 completed; goals on S1's sessions: 2 (3 Mar, 24 Mar), 1 achieved
 const OFFICER = {
@@ -336,9 +344,11 @@ const OFFICER = {
   compliance: 100,
   notDelivered: 1,
   reasons: reasons({ prisoner_refused: 1 }),
-  privatePercent: 60,
-  interpreterNeeded: 3,
+  privatePercent: 75, // 3 ÷ 4
+  privateAnswered: 4,
+  interpreterNeeded: 4,
   interpreterUsed: 2,
+  interpreterAnswered: 3,
   interpreterPercent: (2 / 3) * 100,
   seen7Percent: 100,
   seen28Percent: 100,
@@ -410,8 +420,10 @@ describe('statistics of a world counted by hand', () => {
       reason_prisoner_refused: '1',
       reason_regime_curtailed: '1',
       reason_unavailable_court: '0',
-      privatePercent: '42.9%',
-      interpreterPercent: '66.7%',
+      privatePercent: '50.0%', // 3 of the 6 answered
+      privateAnswered: '6',
+      interpreterPercent: '66.7%', // 2 of the 3 answered
+      interpreterAnswered: '3',
       seen7Percent: '25.0%',
       seen28Percent: '75.0%',
       averageDaysBetween: '8.0',
@@ -425,6 +437,35 @@ describe('statistics of a world counted by hand', () => {
       goalsAchieved: '1',
     }
     for (const [key, text] of Object.entries(shown)) assert.equal(current(key), text, key)
+  })
+
+  it('rule: migration 017 fills the answered counts of existing days from the sessions (as before it ran: 0)', async () => {
+    const answered = async () =>
+      (
+        await db
+          .selectFrom('stat_daily')
+          .select(['day', 'private_answered', 'interpreter_answered'])
+          .where('establishment_id', '=', mdi)
+          .where('day', '>=', PERIOD.from)
+          .where('day', '<=', PERIOD.to)
+          .orderBy('day')
+          .execute()
+      ).filter(r => r.private_answered || r.interpreter_answered)
+    // by hand: delivered sessions in March with privacy answered, and needing an interpreter with use answered
+    const expected = [
+      { day: '2026-03-03', private_answered: 1, interpreter_answered: 1 },
+      { day: '2026-03-05', private_answered: 1, interpreter_answered: 0 },
+      { day: '2026-03-17', private_answered: 1, interpreter_answered: 1 },
+      { day: '2026-03-20', private_answered: 1, interpreter_answered: 0 }, // two sessions, one of each left blank
+      { day: '2026-03-21', private_answered: 1, interpreter_answered: 0 },
+      { day: '2026-03-24', private_answered: 1, interpreter_answered: 1 },
+    ]
+    assert.deepEqual(await answered(), expected, 'as the rebuild wrote them')
+    await db.updateTable('stat_daily').set({ private_answered: 0, interpreter_answered: 0 }).execute()
+    await fillAnswered(db)
+    assert.deepEqual(await answered(), expected, 'as the migration fills them')
+    const r = await world.services.statistics.compute({ kind: 'establishment', establishmentId: mdi }, PERIOD)
+    assertFigures(r.figures as unknown as Record<string, unknown>, ESTABLISHMENT, 'after the migration')
   })
 
   it('rule: the independent reference gives the same hand counts', async () => {

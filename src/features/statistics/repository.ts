@@ -58,8 +58,10 @@ const DAILY_COUNT_COLUMNS = [
   'delivered',
   'not_delivered',
   'private_delivered',
+  'private_answered',
   'interpreter_needed',
   'interpreter_used',
+  'interpreter_answered',
   'gap_count',
   'gap_days',
   'first_count',
@@ -75,8 +77,10 @@ function dailyRow(establishmentId: number, day: string, a: DayAggregate): StatDa
     delivered: a.delivered,
     not_delivered: a.notDelivered,
     private_delivered: a.privateDelivered,
+    private_answered: a.privateAnswered,
     interpreter_needed: a.interpreterNeeded,
     interpreter_used: a.interpreterUsed,
+    interpreter_answered: a.interpreterAnswered,
     gap_count: a.gapCount,
     gap_days: a.gapDays,
     first_count: a.firstCount,
@@ -514,8 +518,10 @@ export function statisticsRepository(db: Kysely<Database>, dialect: Dialect) {
         a.notDelivered = n(row.not_delivered)
         REASONS.forEach((reason, i) => (a.reasons[reason] = n(row[REASON_COLUMNS[i]!])))
         a.privateDelivered = n(row.private_delivered)
+        a.privateAnswered = n(row.private_answered)
         a.interpreterNeeded = n(row.interpreter_needed)
         a.interpreterUsed = n(row.interpreter_used)
+        a.interpreterAnswered = n(row.interpreter_answered)
         a.gapCount = n(row.gap_count)
         a.gapDays = n(row.gap_days)
         a.firstCount = n(row.first_count)
