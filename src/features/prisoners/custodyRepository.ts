@@ -1,6 +1,6 @@
 import type { Insertable, Kysely } from 'kysely'
 import type { CustodyEventTable, CustodySpellTable, Database } from '../../db/types'
-import { spellsFrom } from '../../domain/custody'
+import { ARRIVALS, spellsFrom } from '../../domain/custody'
 
 // rows per statement: well under either engine's limit on bound parameters
 const CHUNK = 500
@@ -41,6 +41,38 @@ function spellRows(events: readonly EventRow[]): Insertable<CustodySpellTable>[]
   return rows
 }
 
+/** An event's date as a correction changes it. */
+export interface Redated {
+  id: number
+  kind: string
+  from: string
+  to: string
+}
+
+/**
+ * Which events a corrected reception date re-dates: the arrival of his latest stay moves to the new date, kept after
+ * the stay before it (stays never overlap), and events of the stay dated before the new arrival move to it with it,
+ * as nothing of a stay happens before he arrives. The first is the arrival; nothing when there is nothing to move.
+ */
+export function redatedByReception(
+  events: readonly { id: number; kind: string; date: string }[],
+  receptionDate: string,
+): Redated[] {
+  const sorted = [...events].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.id - b.id))
+  const i = sorted.findLastIndex(e => ARRIVALS.includes(e.kind))
+  if (i < 0) return []
+  const arrival = sorted[i]!
+  const previous = sorted[i - 1]
+  const to = previous && receptionDate < previous.date ? previous.date : receptionDate
+  if (to === arrival.date) return []
+  return [arrival, ...sorted.slice(i + 1).filter(e => e.date < to)].map(e => ({
+    id: e.id,
+    kind: e.kind,
+    from: e.date,
+    to,
+  }))
+}
+
 /**
  * Custody events and the spells of eligibility derived from them, written together in the caller's transaction so
  * the statistics' custody_spells always match custody_events.
@@ -59,6 +91,31 @@ export function custodyRepository() {
     async record(trx: Kysely<Database>, values: Insertable<CustodyEventTable>) {
       await trx.insertInto('custody_events').values(values).execute()
       await this.refresh(trx, [values.prisoner_id])
+    },
+
+    /**
+     * A corrected reception date re-dates the arrival of his latest stay (see redatedByReception) and re-derives his
+     * spells; returns the arrival as moved, for the caller's audit, or undefined when nothing moved.
+     */
+    async redateArrival(trx: Kysely<Database>, prisonerId: number, receptionDate: string) {
+      const events = await trx
+        .selectFrom('custody_events')
+        .select(['id', 'kind', 'date'])
+        .where('prisoner_id', '=', prisonerId)
+        .execute()
+      const moves = redatedByReception(events, receptionDate)
+      if (moves.length === 0) return undefined
+      await trx
+        .updateTable('custody_events')
+        .set({ date: moves[0]!.to })
+        .where(
+          'id',
+          'in',
+          moves.map(m => m.id),
+        )
+        .execute()
+      await this.refresh(trx, [prisonerId])
+      return moves[0]
     },
 
     /** Re-derives the spells of these records from their events. */

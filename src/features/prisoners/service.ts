@@ -11,6 +11,7 @@ import {
 } from '../../domain/prisoner'
 import { type Result, fail, ok } from '../../domain/result'
 import { unitsRepository } from '../units/repository'
+import { custodyRepository } from './custodyRepository'
 import { type PrisonerSearch, prisonersRepository } from './repository'
 import type { PrisonerRecord } from './schema'
 
@@ -67,6 +68,7 @@ export interface PrisonerHooks {
 export function prisonersService(db: Kysely<Database>, audit: AuditService, hooks: PrisonerHooks = {}) {
   const repo = prisonersRepository(db)
   const units = unitsRepository(db)
+  const custody = custodyRepository()
 
   async function changed(trx: Kysely<Database>, actor: Actor, change: PrisonerChange) {
     if (change.status || change.complexity || change.establishment) await hooks.onPrisonerChanged?.(trx, actor, change)
@@ -161,12 +163,21 @@ export function prisonersService(db: Kysely<Database>, audit: AuditService, hook
     const changes = diff(pick(existing, Object.keys(values)), values)
     if (Object.keys(changes).length === 0) return 'unchanged'
     await repo.update(trx, existing.id, { ...values, updated_at: now })
+    // a corrected reception date re-dates the arrival of his stay, so the history (and the statistics) follow it
+    const redated =
+      existing.reception_date !== values.reception_date && kind !== 'reception' && kind !== 'transfer_in'
+        ? await custody.redateArrival(trx, existing.id, values.reception_date)
+        : undefined
     await audit.record(trx, actor, {
       action,
       entity: 'prisoner',
       entityId: record.prisonNumber,
       establishmentId,
-      changes: { ...changes, ...fromEstablishment },
+      changes: {
+        ...changes,
+        ...fromEstablishment,
+        ...(redated ? { [`${redated.kind}_event_date`]: { from: redated.from, to: redated.to } } : {}),
+      },
     })
     const event = { prisonerId: existing.id, prisonNumber: record.prisonNumber, establishmentId }
     if (kind) {
