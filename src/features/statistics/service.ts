@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Db } from '../../db/database'
 import type { Database } from '../../db/types'
 import { londonDate } from '../../domain/dates'
+import { mojAverage, mojProjected } from '../../domain/moj'
 import { effectiveSettings } from '../../domain/policy'
 import {
   type DayAggregate,
@@ -172,8 +173,12 @@ export function statisticsService(db: Db, deps: { establishments: Establishments
         // a Key Worker delivers to the prisoners on their caseload that day; the rest is cover, shown on its own
         const own = facts.filter(f => onCaseload(caseload, f.prisonerId, f.date))
         for (const f of facts)
-          if (f.outcome === 'delivered' && !onCaseload(caseload, f.prisonerId, f.date))
-            totalsOf(f.establishmentId).coverDelivered++
+          if (f.outcome === 'delivered' && !onCaseload(caseload, f.prisonerId, f.date)) {
+            const t = totalsOf(f.establishmentId)
+            t.coverDelivered++
+            // the caseload's spells are those of the period: a prisoner in them was allocated at some time in it
+            if (caseload.some(c => c.prisonerId === f.prisonerId)) t.coverOfCaseload++
+          }
         facts = own
       }
       deliveredByDay = new Map()
@@ -216,9 +221,11 @@ export function statisticsService(db: Db, deps: { establishments: Establishments
       t.goalsAchieved += r.achieved
     }
 
-    // the Ministry of Justice's projection: each establishment's, truncated (eligible prisoner-days are whole)
-    for (const [id, t] of perEst)
-      t.projectedWhole = Math.trunc(t.eligibleDays / ((ests.get(id)?.frequencyWeeks ?? 1) * 7))
+    // the Ministry of Justice's figures per establishment: average eligible truncated, then the projection truncated
+    for (const [id, t] of perEst) {
+      t.eligibleWhole = mojAverage(t.eligibleDays, periodDays(period))
+      t.projectedWhole = mojProjected(t.eligibleWhole, periodDays(period), ests.get(id)?.frequencyWeeks ?? 1)
+    }
     const total = emptyTotals()
     for (const t of perEst.values()) addInto(total, t)
     if (gaps) total.gaps = gaps
