@@ -23,6 +23,7 @@
  * the tests compare the fast paths (events, pre-aggregates, SQL) with.
  */
 import { addDays, daysBetween, londonDate } from './dates'
+import { mojAverage, mojProjected } from './moj'
 import { NOT_DELIVERED_REASONS, type NotDeliveredReason } from './sessions'
 
 export interface Period {
@@ -360,10 +361,14 @@ export interface Totals extends DayAggregate {
   eligibleDays: number
   /** Σ over days of eligible prisoners ÷ (frequency × 7) */
   projected: number
-  /** the Ministry of Justice's projected sessions: each establishment's projection truncated to a whole number */
+  /** the Ministry of Justice's projected sessions, summed over establishments (src/domain/moj.ts mojProjected) */
   projectedWhole: number
+  /** the Ministry of Justice's eligible prisoners: each establishment's average per day truncated, summed */
+  eligibleWhole: number
   /** a Key Worker's delivered sessions with prisoners not on their caseload that day (cover), not in delivered */
   coverDelivered: number
+  /** of that cover, sessions with prisoners allocated to the Key Worker at some time in the period (theirs count) */
+  coverOfCaseload: number
   eligibleAtEnd: number
   allocatedAtEnd: number
   seen7: number
@@ -383,7 +388,9 @@ export function emptyTotals(): Totals {
     eligibleDays: 0,
     projected: 0,
     projectedWhole: 0,
+    eligibleWhole: 0,
     coverDelivered: 0,
+    coverOfCaseload: 0,
     eligibleAtEnd: 0,
     allocatedAtEnd: 0,
     seen7: 0,
@@ -468,8 +475,10 @@ export interface Figures {
   allocatedPercent: number | null
   projected: number
   projectedWhole: number
+  eligibleWhole: number
   delivered: number
   coverDelivered: number
+  coverOfCaseload: number
   compliance: number | null
   notDelivered: number
   reasons: Record<NotDeliveredReason, number>
@@ -503,8 +512,10 @@ export function figuresOf(t: Totals, days: number): Figures {
     allocatedPercent: percent(t.allocatedAtEnd, t.eligibleAtEnd),
     projected: t.projected,
     projectedWhole: t.projectedWhole,
+    eligibleWhole: t.eligibleWhole,
     delivered: t.delivered,
     coverDelivered: t.coverDelivered,
+    coverOfCaseload: t.coverOfCaseload,
     compliance: compliance(t.delivered, t.projected),
     notDelivered: t.notDelivered,
     reasons: { ...t.reasons },
@@ -626,7 +637,12 @@ export function recount(world: World, scope: Scope, period: Period): Totals {
         t.projected += 1 / (freq.get(p.establishmentId)! * 7)
         eligibleDaysOf.set(p.establishmentId, (eligibleDaysOf.get(p.establishmentId) ?? 0) + 1)
       }
-  for (const [id, n] of eligibleDaysOf) t.projectedWhole += Math.trunc(n / (freq.get(id)! * 7))
+  const periodLength = daysOf(period).length
+  for (const [id, n] of eligibleDaysOf) {
+    const eligible = mojAverage(n, periodLength)
+    t.eligibleWhole += eligible
+    t.projectedWhole += mojProjected(eligible, periodLength, freq.get(id)!)
+  }
   const seenFrom = (days: number) => addDays(period.to, -(days - 1))
   for (const p of world.prisoners) {
     if (!eligibleOn(p, period.to)) continue
@@ -660,7 +676,18 @@ export function recount(world: World, scope: Scope, period: Period): Totals {
     if (s.status !== 'submitted' || !inPeriod(s.date) || !sessionInScope(s)) continue
     // a Key Worker's session with a prisoner not on their caseload that day is cover, counted on its own
     if (scope.kind === 'officer' && !allocatedOn(s.prisonerId, s.date!, scope.staffId)) {
-      if (s.outcome === 'delivered') t.coverDelivered++
+      if (s.outcome === 'delivered') {
+        t.coverDelivered++
+        const staffId = scope.staffId
+        const sometime = world.allocations.some(
+          a =>
+            a.prisonerId === s.prisonerId &&
+            a.staffId === staffId &&
+            londonDate(a.allocatedAt) <= period.to &&
+            (a.deallocatedAt === null || londonDate(a.deallocatedAt) >= period.from),
+        )
+        if (sometime) t.coverOfCaseload++
+      }
       continue
     }
     const earlier = world.sessions.filter(

@@ -8,7 +8,11 @@ import { recordSession } from '../sessions/testing'
 import { historyFromRecords } from './fixtures'
 
 // A Key Worker's statistics count the prisoners on their caseload that day, cover on its own line; the CSV's
-// Ministry of Justice columns; one clock (Europe/London). Every expected value is worked out here by hand.
+// Ministry of Justice columns; one clock (Europe/London). Every expected value is worked out here by hand. The MoJ
+// columns follow ministryofjustice/keyworker-api: services/PrisonStatsService.kt asStats() and projectedSessions()
+// (an establishment), services/Statistic.kt percentage() (null when either side is 0, 2 decimals HALF_EVEN) and
+// services/GetKeyworkerDetails.kt keyworkerSessionStats() (a Key Worker: sessions with anyone allocated to them in
+// the period, compliance 0.0 when null).
 
 let world: Awaited<ReturnType<typeof testWorld>>
 let db: Kysely<Database>
@@ -212,7 +216,7 @@ describe('a Key Worker delivers to the prisoners on their caseload that day; cov
 })
 
 describe('statistics.csv reproduces the Ministry of Justice’s method in columns of its own', () => {
-  it('rule: the establishment: projected truncated, 15.625% rounds half-even to 15.62, empty for nothing to divide', async () => {
+  it('rule: the establishment: eligible and projected truncated, 15.625% rounds half-even to 15.62, empty where they publish nothing', async () => {
     const so = await signedIn(world, 'supervising_officer.mdi')
     const res = await so.get(`/statistics.csv?${CUSTOM(MARCH.from, MARCH.to)}`)
     assert.equal(res.status, 200)
@@ -223,26 +227,33 @@ describe('statistics.csv reproduces the Ministry of Justice’s method in column
     )
     const tail = (v: string, pv: string, m: string, pm: string) =>
       `,Moorland (HMP),2026-03-01,2026-03-28,${v},2026-02-01,2026-02-28,${pv},${m},${pm}`
-    // 8 eligible × 28 days ÷ 7 = 32 projected both periods; 5 delivered in March (every delivered session), none in February
+    // PrisonStatsService.kt: 8 eligible a day, average truncated to 8; 8 × (28 ÷ 7) = 32 projected both periods; 5
+    // delivered in March (every delivered session), none in February
     assert.equal(
       csvRow(csv, 'Eligible prisoners (average per day)'),
-      `Eligible prisoners (average per day)${tail('8', '8', '8.00', '8.00')}`,
+      `Eligible prisoners (average per day)${tail('8', '8', '8', '8')}`,
     )
     assert.equal(csvRow(csv, 'Projected sessions'), `Projected sessions${tail('32', '32', '32', '32')}`)
     assert.equal(csvRow(csv, 'Sessions delivered'), `Sessions delivered${tail('5', '0', '5', '0')}`)
-    // 5 ÷ 32 × 100 = 15.625: half-even keeps the even 2 (half-up would give 15.63); February 0 ÷ 32 = 0.00
+    // 5 ÷ 32 × 100 = 15.625: half-even keeps the even 2 (half-up would give 15.63); February: percentage() is null
+    // for 0 sessions and asStats() gives 0.0 in its place
     assert.equal(
       csvRow(csv, 'Compliance (delivered ÷ projected)'),
       `Compliance (delivered ÷ projected)${tail('15.625', '0', '15.62', '0.00')}`,
     )
-    // private: 1 of 5 answered = 20.00; February had no delivered session: nothing to divide by, empty
+    // figures they do not publish have no MoJ value: private 1 of 5 answered = 20% is ours alone
     assert.equal(
       csvRow(csv, 'Delivered sessions held in private, of those where privacy was answered'),
-      `"Delivered sessions held in private, of those where privacy was answered"${tail('20', '', '20.00', '')}`,
+      `"Delivered sessions held in private, of those where privacy was answered"${tail('20', '', '', '')}`,
     )
     assert.equal(
       csvRow(csv, 'Delivered sessions where privacy was answered (unanswered are left out)'),
-      `Delivered sessions where privacy was answered (unanswered are left out)${tail('5', '0', '5', '0')}`,
+      `Delivered sessions where privacy was answered (unanswered are left out)${tail('5', '0', '', '')}`,
+    )
+    // theirs is an average of daily snapshots of allocations that keywork does not keep: empty, not a look-alike
+    assert.equal(
+      csvRow(csv, 'Prisoners with a Key Worker (last day)'),
+      `Prisoners with a Key Worker (last day)${tail('2', '1', '', '')}`,
     )
     // an interpreter was never needed: empty in both methods, both periods
     assert.equal(
@@ -251,7 +262,7 @@ describe('statistics.csv reproduces the Ministry of Justice’s method in column
     )
   })
 
-  it('rule: a Key Worker: their method counts every session the officer held, against the truncated projection', async () => {
+  it('rule: a Key Worker: their method counts sessions with anyone allocated in the period, against their projection', async () => {
     const so = await signedIn(world, 'supervising_officer.mdi')
     const res = await so.get(`/statistics.csv?${CUSTOM(MARCH.from, MARCH.to)}&scope=officer-${s1}`)
     assert.equal(res.status, 200)
@@ -263,13 +274,16 @@ describe('statistics.csv reproduces the Ministry of Justice’s method in column
     }
     const tail = (v: string, pv: string, m: string, pm: string) =>
       `,2026-03-01,2026-03-28,${v},2026-02-01,2026-02-28,${pv},${m},${pm}`
-    // projected 34 ÷ 7 = 4.857…, theirs truncated to 4; nobody on S1's caseload in February: 0
+    // caseload days 21 + 13 = 34 over 28 days: ours 1.2143 a day, theirs truncated to 1; February: nobody, 0
+    assert.equal(cells('Eligible prisoners (average per day)'), tail('1.2143', '0', '1', '0'))
+    // projected: ours 34 ÷ 7 = 4.857…; theirs 1 × (28 ÷ 7) = 4
     assert.equal(cells('Projected sessions'), tail('4.8571', '0', '4', '0'))
-    // ours 2 on the caseload; theirs 2 + 3 cover = 5
-    assert.equal(cells('Sessions delivered to prisoners on the caseload'), tail('2', '0', '5', '0'))
+    // ours 2 on the caseload that day; theirs every session S1 held with P1 or P2 (allocated to S1 at some time in
+    // March): 2 + P1 on 5 March + P2 on 24 March = 4, but not S2's P3 on 15 March
+    assert.equal(cells('Sessions delivered to prisoners on the caseload'), tail('2', '0', '4', '0'))
     assert.equal(cells('Cover sessions delivered (prisoners not on the caseload that day)'), tail('3', '0', '', ''))
-    // ours 2 ÷ 4.857… = 41.1765%; theirs 5 ÷ 4 = 125.00; February: projected 0, null in both
-    assert.equal(cells('Compliance (delivered ÷ projected)'), tail('41.1765', '', '125.00', ''))
+    // ours 2 ÷ 4.857… = 41.1765%; theirs 4 ÷ 4 = 100.00; February: projected 0, ours null, theirs 0.00
+    assert.equal(cells('Compliance (delivered ÷ projected)'), tail('41.1765', '', '100.00', '0.00'))
   })
 })
 

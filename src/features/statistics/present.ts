@@ -2,7 +2,8 @@
 // weekly chart as an accessible server-rendered SVG. Pure functions.
 import { daysBetween, formatDate } from '../../domain/dates'
 import { NOT_DELIVERED_REASONS } from '../../domain/sessions'
-import { type Figures, REASONS, type WeekPoint, percent, roundHalfEven } from '../../domain/statistics'
+import { mojCompliance } from '../../domain/moj'
+import { type Figures, REASONS, type WeekPoint } from '../../domain/statistics'
 import { defuseFormula } from '../../domain/untrusted'
 
 export type Kind = 'count' | 'decimal' | 'percent' | 'days'
@@ -101,31 +102,27 @@ export function formatChange(row: Pick<FigureRow, 'current' | 'previous' | 'kind
 }
 
 /**
- * A row's value by the Ministry of Justice's published method, on the same figures: projected sessions truncated to
- * a whole number, compliance from that whole number, percentages and averages to 2 decimals rounded half-even, null
- * where theirs is null (nothing to divide by). A Key Worker's delivered sessions include cover (they count every
- * session the officer held); keywork's own cover line has no counterpart there. As text, so 2 decimals stay 2.
+ * A row's value by the Ministry of Justice's method, on the same data, as their code in ministryofjustice/keyworker-api
+ * works it out (src/domain/moj.ts says where): eligible prisoners and projected sessions as whole numbers, compliance
+ * to 2 decimals half-even and 0.00 when nothing was held or projected. Null (an empty cell) where they have no such
+ * figure, or where theirs rests on daily snapshots keywork does not keep (the README lists them). A Key Worker's
+ * delivered sessions are theirs: every session the officer held with a prisoner allocated to them at some time in
+ * the period. As text, so 2 decimals stay 2.
  */
 export function mojValue(row: Pick<FigureRow, 'key' | 'kind'>, f: Figures, opts: RowOptions = {}): string | null {
-  const delivered = f.delivered + (opts.cover ? f.coverDelivered : 0)
-  const twoDp = (v: number | null) => (v === null || !Number.isFinite(v) ? null : roundHalfEven(v, 2).toFixed(2))
+  const delivered = f.delivered + (opts.cover ? f.coverOfCaseload : 0)
   switch (row.key) {
-    case 'coverDelivered':
-      return null
+    case 'eligible':
+      return String(f.eligibleWhole)
     case 'projected':
       return String(f.projectedWhole)
     case 'delivered':
       return String(delivered)
     case 'compliance':
-      return twoDp(percent(delivered, f.projectedWhole))
+      return mojCompliance(delivered, f.projectedWhole).toFixed(2)
+    default:
+      return null
   }
-  if (row.kind === 'count') {
-    const v = row.key.startsWith('reason_')
-      ? f.reasons[row.key.slice(7) as keyof Figures['reasons']]
-      : f[row.key as keyof Figures]
-    return typeof v === 'number' ? String(v) : null
-  }
-  return twoDp(f[row.key as keyof Figures] as number | null)
 }
 
 /** A CSV field: quoted when it holds a comma, quote or line break; text that a spreadsheet would run as a formula is defused. */
