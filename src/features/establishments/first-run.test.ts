@@ -51,10 +51,14 @@ describe('first run on the web: a national user alone on an empty database', () 
       const list = await b.get('/establishments')
       assert.match(list.text, /Leeds \(HMP\) \(LEI\) has been added/)
       assert.match(list.text, /<td class="govuk-table__cell">LEI<\/td>/)
+      // the national overview now lists it, and the national user chooses to work in it
       const now = await b.get('/')
       assert.equal(now.status, 200)
-      assert.match(now.text, /Key Work in Leeds \(HMP\)/)
+      assert.match(now.text, /Leeds \(HMP\) \(LEI\)/)
+      assert.match(now.text, /Work in Leeds \(HMP\)/)
       assert.doesNotMatch(now.text, /Add the first establishment/)
+      assert.equal((await b.post('/establishment/switch', { establishment: 'LEI' }, '/')).status, 303)
+      assert.match((await b.get('/')).text, /Key Work in Leeds \(HMP\)/)
     } finally {
       await s.close()
     }
@@ -169,6 +173,11 @@ describe('first run from the command line (SQLite file)', () => {
       })
       assert.equal(changed.status, 303)
       assert.equal(changed.headers.location, '/')
+      // a national user lands on the national overview, then chooses the establishment to work in
+      const overview = await b.get('/')
+      assert.equal(overview.status, 200)
+      assert.match(overview.text, /Work in Leeds \(HMP\)/)
+      assert.equal((await b.post('/establishment/switch', { establishment: 'LEI' }, '/')).status, 303)
       const home = await b.get('/')
       assert.equal(home.status, 200)
       assert.match(home.text, /Key Work in Leeds \(HMP\)/)
