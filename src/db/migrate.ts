@@ -16,6 +16,7 @@ import * as m014 from './migrations/014_sign_in_security'
 import * as m015 from './migrations/015_prisoner_custody'
 import * as m016 from './migrations/016_custody_history'
 import * as m017 from './migrations/017_stat_answered'
+import * as m018 from './migrations/018_prisoner_search_index'
 
 const migrations = {
   '001_foundation': m001,
@@ -34,6 +35,7 @@ const migrations = {
   '015_prisoner_custody': m015,
   '016_custody_history': m016,
   '017_stat_answered': m017,
+  '018_prisoner_search_index': m018,
 }
 
 /** Brings the schema up to date on either engine; safe to run at every start. */
