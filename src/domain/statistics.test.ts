@@ -11,7 +11,6 @@ import {
   type SessionFact,
   aggregateByDay,
   onCaseload,
-  roundHalfEven,
   dayChanges,
   emptyDay,
   emptyTotals,
@@ -667,21 +666,7 @@ describe('figures of a world counted by hand (the same world as the statistics f
   })
 })
 
-describe('the Ministry of Justice’s rounding and a Key Worker’s caseload', () => {
-  it('rounds half-even to 2 decimals: a tie goes to the even neighbour', () => {
-    assert.equal(roundHalfEven(15.625), 15.62) // half-up would give 15.63
-    assert.equal(roundHalfEven(15.635), 15.64)
-    assert.equal(roundHalfEven(0.145), 0.14) // the decimal tie, though the double is a hair below it
-    assert.equal(roundHalfEven(2.675), 2.68)
-    assert.equal(roundHalfEven(12.5, 0), 12)
-    assert.equal(roundHalfEven(13.5, 0), 14)
-    assert.equal(roundHalfEven(41.17647058823529), 41.18)
-    assert.equal(roundHalfEven(41.174), 41.17)
-    assert.equal(roundHalfEven(-15.625), -15.62)
-    assert.equal(roundHalfEven(20), 20)
-    assert.equal(roundHalfEven(1e-9), 0)
-  })
-
+describe('a Key Worker’s caseload', () => {
   it('a prisoner is on the caseload from the allocation’s day to the day before it ended', () => {
     const spells = [
       { prisonerId: 1, start: '2026-03-08', end: null },

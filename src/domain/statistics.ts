@@ -418,25 +418,6 @@ export function percent(n: number, of: number): number | null {
   return of > 0 ? (n / of) * 100 : null
 }
 
-/**
- * Rounds to `digits` decimals, a tie to the even neighbour (banker's rounding, as the Ministry of Justice's figures
- * are rounded): 12.125 → 12.12, 12.135 → 12.14. The number is taken as the shortest decimal that reads back as it
- * (what it prints as), so a ratio that is exactly a tie in decimals rounds as that tie.
- */
-export function roundHalfEven(x: number, digits = 2): number {
-  if (!Number.isFinite(x)) return x
-  const s = String(Math.abs(x))
-  if (s.includes('e')) return Number(x.toFixed(digits))
-  const [whole, fraction = ''] = s.split('.') as [string, string?]
-  if (fraction.length <= digits) return x
-  const kept = BigInt(whole + fraction.slice(0, digits))
-  const rest = fraction.slice(digits)
-  const half = `5${'0'.repeat(rest.length - 1)}`
-  const up = rest > half || (rest === half && kept % 2n === 1n)
-  const r = Number(kept + (up ? 1n : 0n)) / 10 ** digits
-  return x < 0 ? -r : r
-}
-
 export function mean(sum: number, n: number): number | null {
   return n > 0 ? sum / n : null
 }
