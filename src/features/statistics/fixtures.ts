@@ -11,6 +11,37 @@ import type { Services } from '../../services'
 
 export const TODAY = '2026-06-30'
 
+/** A plain Band 3 officer written straight into `staff` (the statistics read the table, whoever writes it). */
+export async function insertOfficer(
+  db: Kysely<Database>,
+  o: { establishmentId: number; staffNumber: string; lastName: string; at?: string },
+): Promise<number> {
+  const at = o.at ?? '2026-01-01T00:00:00.000Z'
+  const r = await db
+    .insertInto('staff')
+    .values({
+      establishment_id: o.establishmentId,
+      staff_number: o.staffNumber,
+      first_name: 'Officer',
+      last_name: o.lastName,
+      grade: 'Band 3',
+      email: null,
+      working_pattern: 'full_time',
+      weekly_hours: 37,
+      started_in_post: null,
+      languages: '',
+      status: 'active',
+      status_return_date: null,
+      home_unit_id: null,
+      user_id: null,
+      created_at: at,
+      updated_at: at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return r.id
+}
+
 export interface Seeded {
   establishmentId: number
   unitIds: number[]
@@ -80,29 +111,14 @@ export async function seedPeople(db: Kysely<Database>, establishmentId: number, 
   unitIds.push(landing.id)
   const staffIds: number[] = []
   for (let i = 0; i < 3; i++) {
-    const s = await db
-      .insertInto('staff')
-      .values({
-        establishment_id: establishmentId,
-        staff_number: `S${establishmentId}-${i}`,
-        first_name: 'Officer',
-        last_name: `Number ${i + 1}`,
-        grade: 'Band 3',
-        email: null,
-        working_pattern: 'full_time',
-        weekly_hours: 37,
-        started_in_post: null,
-        languages: '',
-        status: 'active',
-        status_return_date: null,
-        home_unit_id: null,
-        user_id: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-    staffIds.push(s.id)
+    staffIds.push(
+      await insertOfficer(db, {
+        establishmentId,
+        staffNumber: `S${establishmentId}-${i}`,
+        lastName: `Number ${i + 1}`,
+        at: now,
+      }),
+    )
   }
   const prisonerIds: number[] = []
   for (let i = 0; i < prisoners; i++) {

@@ -7,7 +7,7 @@ import type { Database } from '../../db/types'
 import { fillAnswered } from '../../db/migrations/017_stat_answered'
 import { REASONS } from '../../domain/statistics'
 import { Random } from '../../domain/demo/random'
-import { amendSessions, historyFromRecords, seedPeople, seedSessions } from './fixtures'
+import { amendSessions, historyFromRecords, insertOfficer, seedPeople, seedSessions } from './fixtures'
 import type { StatisticsScope } from './service'
 
 // Every figure of the statistics page for a world small enough to count by hand: the expected values and their
@@ -172,31 +172,8 @@ async function followUp(kind: 'referral' | 'goal', session: number, prisoner: nu
       .execute()
 }
 
-async function staff(n: number) {
-  const now = '2026-01-01T00:00:00.000Z'
-  const r = await db
-    .insertInto('staff')
-    .values({
-      establishment_id: mdi,
-      staff_number: `HAND${n}`,
-      first_name: 'Officer',
-      last_name: `Hand ${n}`,
-      grade: 'Band 3',
-      email: null,
-      working_pattern: 'full_time',
-      weekly_hours: 37,
-      started_in_post: null,
-      languages: '',
-      status: 'active',
-      status_return_date: null,
-      home_unit_id: null,
-      user_id: null,
-      created_at: now,
-      updated_at: now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  return r.id
+function staff(n: number) {
+  return insertOfficer(db, { establishmentId: mdi, staffNumber: `HAND${n}`, lastName: `Hand ${n}` })
 }
 
 before(async () => {

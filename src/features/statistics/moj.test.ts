@@ -5,7 +5,7 @@ import { signedIn, testWorld } from '../../../test/harness'
 import type { Database } from '../../db/types'
 import { setClock } from '../../domain/clock'
 import { recordSession } from '../sessions/testing'
-import { historyFromRecords } from './fixtures'
+import { historyFromRecords, insertOfficer } from './fixtures'
 
 // A Key Worker's statistics count the prisoners on their caseload that day, cover on its own line; the CSV's
 // Ministry of Justice columns; one clock (Europe/London). Every expected value is worked out here by hand. The MoJ
@@ -45,31 +45,13 @@ async function prisoner(establishmentId: number, n: number, reception: string) {
   return r
 }
 
-async function officer(establishmentId: number, n: number) {
-  const at = '2026-01-01T12:00:00.000Z'
-  const r = await db
-    .insertInto('staff')
-    .values({
-      establishment_id: establishmentId,
-      staff_number: `MOJ${n}`,
-      first_name: 'Officer',
-      last_name: `Hand ${n}`,
-      grade: 'Band 3',
-      email: null,
-      working_pattern: 'full_time',
-      weekly_hours: 37,
-      started_in_post: null,
-      languages: '',
-      status: 'active',
-      status_return_date: null,
-      home_unit_id: null,
-      user_id: null,
-      created_at: at,
-      updated_at: at,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  return r.id
+function officer(establishmentId: number, n: number) {
+  return insertOfficer(db, {
+    establishmentId,
+    staffNumber: `MOJ${n}`,
+    lastName: `Hand ${n}`,
+    at: '2026-01-01T12:00:00.000Z',
+  })
 }
 
 async function allocate(
