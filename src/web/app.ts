@@ -169,6 +169,7 @@ export function createApp(services: Services) {
       roles: rolesIn(grants, establishment?.id ?? null),
       establishments,
       establishment,
+      mustChangePassword: user.must_change_password === 1,
     }
     res.locals.ctx = ctx
     if (req.session.flash) {
@@ -195,10 +196,9 @@ export function createApp(services: Services) {
 
   // A password an admin set must be changed before anything else; changing it and signing out stay open.
   const whileChangingPassword = new Set(['/account/password', '/sign-out'])
-  app.use(async (req, res, next) => {
+  app.use((req, res, next) => {
     const ctx = res.locals.ctx as RequestContext | undefined
-    if (!ctx || whileChangingPassword.has(req.path)) return next()
-    if ((await services.users.access(ctx.userId)).user?.must_change_password !== 1) return next()
+    if (!ctx?.mustChangePassword || whileChangingPassword.has(req.path)) return next()
     res.redirect(303, '/account/password')
   })
 

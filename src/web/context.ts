@@ -14,6 +14,8 @@ export interface RequestContext {
   roles: Role[]
   establishments: Establishment[]
   establishment: Establishment | null
+  /** a password someone else set: nothing but changing it (and signing out) until it is changed */
+  mustChangePassword: boolean
 }
 
 declare module 'express-session' {
