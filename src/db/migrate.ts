@@ -17,6 +17,7 @@ import * as m015 from './migrations/015_prisoner_custody'
 import * as m016 from './migrations/016_custody_history'
 import * as m017 from './migrations/017_stat_answered'
 import * as m018 from './migrations/018_prisoner_search_index'
+import * as m019 from './migrations/019_api_tokens'
 
 const migrations = {
   '001_foundation': m001,
@@ -36,6 +37,7 @@ const migrations = {
   '016_custody_history': m016,
   '017_stat_answered': m017,
   '018_prisoner_search_index': m018,
+  '019_api_tokens': m019,
 }
 
 /** Brings the schema up to date on either engine; safe to run at every start. */

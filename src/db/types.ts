@@ -620,6 +620,22 @@ export interface StatGapAllTable {
   n: number
 }
 
+/** A read-only HSDS API token given to a partner; only its SHA-256 is kept (features/directory/hsds/tokens.ts). */
+export interface ApiTokenTable {
+  id: Generated<number>
+  /** null: a national token, for the national services */
+  establishment_id: number | null
+  name: string
+  /** hex SHA-256 of the token */
+  token_hash: string
+  created_by_user_id: number | null
+  created_by: string
+  created_at: string
+  last_used_at: string | null
+  revoked_at: string | null
+  revoked_by: string | null
+}
+
 export interface Database {
   national_policy: NationalPolicyTable
   establishments: EstablishmentTable
@@ -648,6 +664,7 @@ export interface Database {
   directory_languages: DirectoryLanguageTable
   directory_attributes: DirectoryAttributeTable
   directory_metadata: DirectoryMetadataTable
+  api_tokens: ApiTokenTable
   key_work_slots: KeyWorkSlotTable
   key_work_sessions: KeyWorkSessionTable
   session_amendments: SessionAmendmentTable
