@@ -119,6 +119,7 @@ describe('HSDS import: a zip is bounded before it is expanded', () => {
     const excerpt = `colour${'x'.repeat(54)}…`
     assert.deepEqual(problems, [
       `services.csv, column ${excerpt}: unknown column "${excerpt}": HSDS 3.0 has no such field in services.csv`,
+      'services.csv row 2, organization_id: is required by keywork',
     ])
   })
 

@@ -467,7 +467,7 @@ describe('HSDS import: every problem is reported, and nothing is imported', () =
     assert.deepEqual(await rejected(Buffer.alloc(0)), ['/: The selected file is empty'])
     assert.deepEqual(await rejected(Buffer.from('  \n')), ['/: The selected file is empty'])
     assert.deepEqual(await rejected(Buffer.from('[]')), ['/: The file holds no services'])
-    assert.match((await rejected(jsonBytes(good[0])))[0]!, /must be an array of HSDS services/)
+    assert.match((await rejected(jsonBytes({ colour: 'blue' })))[0]!, /must be an array of HSDS services/)
     assert.deepEqual(await rejected(Buffer.alloc(HSDS_FILE_LIMIT_BYTES + 1, 0x20)), [
       '/: The file must be smaller than 20 MB',
     ])
@@ -482,6 +482,7 @@ describe('HSDS import: every problem is reported, and nothing is imported', () =
     let problems = await rejected(zipSync(files), 'bad.zip')
     assert.deepEqual(problems, [
       'services.csv, column colour: unknown column "colour": HSDS 3.0 has no such field in services.csv',
+      'services.csv row 2, organization_id: is required by keywork',
     ])
 
     problems = await rejected(zipSync({ 'notes.txt': strToU8('hello') }), 'bad.zip')

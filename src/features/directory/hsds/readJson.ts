@@ -1,5 +1,14 @@
-import { excerpt } from '../../../domain/untrusted'
-import { type Bundle, COLUMNS, type Problem, type TableName, type Tables, emptyBundle, provisionOfTerm } from './model'
+import { excerpt, limitedList } from '../../../domain/untrusted'
+import {
+  type Bundle,
+  COLUMNS,
+  type Problem,
+  RESOURCE_TYPE,
+  type TableName,
+  type Tables,
+  emptyBundle,
+  provisionOfTerm,
+} from './model'
 
 type Obj = Record<string, unknown>
 
@@ -42,13 +51,44 @@ function hasValue(v: unknown): boolean {
   return v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)
 }
 
+/** The HSDS fields of each record that link it to a record it is nested in (one phone may have several). */
+const LINKS: Partial<Record<TableName, readonly string[]>> = {
+  phones: ['service_id', 'contact_id', 'location_id', 'organization_id', 'service_at_location_id'],
+  contacts: ['service_id', 'organization_id', 'location_id', 'service_at_location_id'],
+  schedules: ['service_id', 'location_id', 'service_at_location_id'],
+  languages: ['service_id', 'location_id', 'phone_id'],
+  addresses: ['location_id'],
+  service_at_locations: ['service_id'],
+  attributes: ['link_id'],
+  metadata: ['resource_id'],
+}
+
+/** The places (relative JSON paths) where two values read from a file differ; no value, null and [] are the same. */
+export function differences(a: unknown, b: unknown, at: string, out: string[]): string[] {
+  if (!hasValue(a) && !hasValue(b)) return out
+  const here = at || '(the whole record)'
+  if (Array.isArray(a) && Array.isArray(b)) {
+    for (let i = 0; i < Math.max(a.length, b.length); i++)
+      if (i >= a.length || i >= b.length) out.push(`${at}/${i}`.replace(/^\//, ''))
+      else differences(a[i], b[i], `${at}/${i}`, out)
+    return out
+  }
+  if (isObj(a) && isObj(b)) {
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) differences(a[k], b[k], `${at}/${k}`, out)
+    return out
+  }
+  if (a !== b) out.push(here.replace(/^\//, ''))
+  return out
+}
+
 /** A table row from an HSDS object (or CSV record): the columns keywork keeps, null when absent. */
 export function rowOf<T extends TableName>(table: T, o: Obj): Tables[T] {
   const row: Obj = {}
   for (const col of COLUMNS[table] as readonly string[]) {
     const v = o[col]
-    if (v === undefined || v === null) row[col] = null
-    else if (table === 'phones' && col === 'extension') row[col] = String(v)
+    // an object or a list where a value belongs is a schema error already: the row is only read for the other checks
+    if (v === undefined || v === null || typeof v === 'object') row[col] = null
+    else if (typeof v === 'boolean' || (table === 'phones' && col === 'extension')) row[col] = String(v)
     else row[col] = v
   }
   if (table === 'services') row.provision = null
@@ -76,8 +116,55 @@ export class Reader {
     for (const [k, v] of Object.entries(o)) if (!kept.has(k) && hasValue(v)) this.ignore(`${entity}.${k}`)
   }
 
-  add<T extends TableName>(table: T, at: string, row: Tables[T]) {
+  /** The first copy of each record read, by table and id, with the object it was read from. */
+  private copies = new Map<TableName, Map<string, { at: string; row: Record<string, unknown>; source: Obj }>>()
+
+  /**
+   * Adds a row read from `source` (the HSDS object or CSV record). Nested HSDS repeats a record where it belongs (one
+   * phone under its service, its contact and its location): a copy deep-equal to the first is the same record, so
+   * it merges into it with its parent links, as the tabular form's one row with several parent ids; a copy that
+   * differs is a problem naming the fields. Services are left to the importer (the same service twice is an error).
+   */
+  add<T extends TableName>(table: T, at: string, row: Tables[T], source?: Obj) {
+    if (source && table !== 'services') {
+      const id = (row as { id: unknown }).id
+      let byId = this.copies.get(table)
+      if (!byId) this.copies.set(table, (byId = new Map()))
+      if (typeof id === 'string') {
+        const first = byId.get(id)
+        if (first) {
+          this.mergeCopy(table, first, { at, row: row as unknown as Record<string, unknown>, source })
+          return
+        }
+        byId.set(id, { at, row: row as unknown as Record<string, unknown>, source })
+      }
+    }
     ;(this.bundle[table] as { at: string; row: Tables[T] }[]).push({ at, row })
+  }
+
+  private mergeCopy(
+    table: TableName,
+    first: { at: string; row: Record<string, unknown>; source: Obj },
+    copy: { at: string; row: Record<string, unknown>; source: Obj },
+  ) {
+    const links = LINKS[table] ?? []
+    const differ: string[] = []
+    const strip = (o: Obj) => Object.fromEntries(Object.entries(o).filter(([k]) => !links.includes(k)))
+    differences(strip(first.source), strip(copy.source), '', differ)
+    const merged: Record<string, unknown> = {}
+    for (const link of links) {
+      const a = link in first.row ? first.row[link] : first.source[link]
+      const b = link in copy.row ? copy.row[link] : copy.source[link]
+      if (hasValue(a) && hasValue(b) && a !== b) differ.push(link)
+      else if (!hasValue(a) && hasValue(b) && link in first.row) merged[link] = b
+    }
+    if (differ.length) {
+      const where = (f: string) => (copy.at.startsWith('/') || copy.at === '' ? `${copy.at}/${f}` : `${copy.at}, ${f}`)
+      this.problem(
+        where('id'),
+        `the ${RESOURCE_TYPE[table]} id appears more than once with different values: "${excerpt(first.row.id)}" is also at ${first.at || '/'}, and differs in ${limitedList(differ, 5)}`,
+      )
+    } else Object.assign(first.row, merged)
   }
 
   /** A child's reference to the object it is nested in: absent means that object; anything else is an error. */
@@ -98,7 +185,7 @@ export class Reader {
       const row = rowOf('metadata', m)
       row.resource_id = this.parentRef(m, mAt, 'resource_id', resourceId, entity)
       row.resource_type ??= entity
-      this.add('metadata', mAt, row)
+      this.add('metadata', mAt, row, m)
     })
   }
 
@@ -106,7 +193,7 @@ export class Reader {
     this.noteIgnored('phone', 'phones', p)
     const row = rowOf('phones', p)
     row[parent.key] = this.parentRef(p, at, parent.key, parent.id, parent.entity)
-    this.add('phones', at, row)
+    this.add('phones', at, row, p)
     this.metadata(p.metadata, at, row.id, 'phone')
   }
 
@@ -114,13 +201,13 @@ export class Reader {
     this.noteIgnored('location', 'locations', l)
     const row = rowOf('locations', l)
     if (row.name === null) this.problem(`${at}/name`, 'is required: keywork needs a name for every location')
-    this.add('locations', at, row)
+    this.add('locations', at, row, l)
     arr(l.addresses).forEach((a, i) => {
       const aAt = `${at}/addresses/${i}`
       this.noteIgnored('address', 'addresses', a)
       const ar = rowOf('addresses', a)
       ar.location_id = this.parentRef(a, aAt, 'location_id', row.id, 'location')
-      this.add('addresses', aAt, ar)
+      this.add('addresses', aAt, ar, a)
       this.metadata(a.metadata, aAt, ar.id, 'address')
     })
     arr(l.phones).forEach((p, i) =>
@@ -151,7 +238,7 @@ export class Reader {
       this.setProvision(serviceId, provision, at)
       return
     }
-    this.add('attributes', at, row)
+    this.add('attributes', at, row, a)
     this.metadata(a.metadata, at, row.id, 'attribute')
   }
 
@@ -173,7 +260,7 @@ export class Reader {
       if (row.organization_id === null) row.organization_id = orow.id
       else if (row.organization_id !== orow.id)
         this.problem(`${oAt}/id`, `must be the same as the service's organization_id "${excerpt(row.organization_id)}"`)
-      this.add('organizations', oAt, orow)
+      this.add('organizations', oAt, orow, org)
       this.metadata(org.metadata, oAt, orow.id, 'organization')
     }
     if (row.organization_id === null)
@@ -194,7 +281,7 @@ export class Reader {
           this.problem(`${sAt}/location/id`, `must be the same as location_id "${excerpt(r.location_id)}"`)
       }
       if (r.location_id === null) this.problem(`${sAt}/location_id`, 'is required: a location_id or a location')
-      else this.add('service_at_locations', sAt, r)
+      else this.add('service_at_locations', sAt, r, sal)
       this.metadata(sal.metadata, sAt, r.id, 'service_at_location')
     })
 
@@ -203,7 +290,7 @@ export class Reader {
       this.noteIgnored('contact', 'contacts', c)
       const r = rowOf('contacts', c)
       r.service_id = this.parentRef(c, cAt, 'service_id', row.id, 'service')
-      this.add('contacts', cAt, r)
+      this.add('contacts', cAt, r, c)
       arr(c.phones).forEach((p, j) =>
         this.phone(p, `${cAt}/phones/${j}`, { key: 'contact_id', id: r.id, entity: 'contact' }),
       )
@@ -223,7 +310,7 @@ export class Reader {
         this.noteIgnored(entity, table, o)
         const r = rowOf(table, o)
         r.service_id = this.parentRef(o, oAt, 'service_id', row.id, 'service')
-        this.add(table, oAt, r)
+        this.add(table, oAt, r, o)
         this.metadata(o.metadata, oAt, r.id, entity)
       })
     }
@@ -239,11 +326,12 @@ export class Reader {
   }
 }
 
-/** The one-file form (an array of HSDS services), already valid against the strict HSDS service schema. */
-export function readServices(services: unknown[]): Reading {
+/**
+ * The one-file form: HSDS services, each with its JSON pointer (`/3`, `/contents/3`, or `` for a file that is one
+ * service). Read even where the schema found problems, so that the later checks run on what can be read.
+ */
+export function readServices(services: { value: unknown; at: string }[]): Reading {
   const reader = new Reader()
-  services.forEach((s, i) => {
-    if (isObj(s)) reader.service(s, `/${i}`)
-  })
+  for (const s of services) if (isObj(s.value)) reader.service(s.value, s.at)
   return reader.finish()
 }

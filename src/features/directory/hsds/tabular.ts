@@ -6,6 +6,7 @@ import { type Snapshot, extensionToHsds, termObjects } from './exportJson'
 import { COLUMNS, CSV_FILE, PROVISION_TERMS, TABLES, type TableName, provisionAttributeId } from './model'
 import { Reader, type Reading, rowOf } from './readJson'
 import { problemOf, tabularTables } from './schemas'
+import { valueProblems } from './values'
 
 /**
  * The HSDS tabular form: one CSV file per table (compiled/tabular.json), zipped. Every table's file holds all
@@ -135,26 +136,23 @@ export function readTabular(files: Map<string, string>, knownTermIds: Set<string
     if (!header) continue
     const types = new Map(table.columns.map(c => [c.name, c.type]))
     const seen = new Set<string>()
-    let headerOk = true
-    header.forEach(h => {
-      if (!types.has(h)) {
+    // a bad column is a problem, and its cells are left out: the rows are still checked (every problem in one pass)
+    const columns: { name: string; index: number }[] = []
+    header.forEach((h, index) => {
+      if (!types.has(h))
         reader.problem(
           `${table.file}, column ${excerpt(h)}`,
           `unknown column "${excerpt(h)}": HSDS 3.0 has no such field in ${table.file}`,
         )
-        headerOk = false
-      } else if (seen.has(h)) {
-        reader.problem(`${table.file}, column ${excerpt(h)}`, 'the column appears more than once')
-        headerOk = false
-      }
+      else if (seen.has(h)) reader.problem(`${table.file}, column ${excerpt(h)}`, 'the column appears more than once')
+      else columns.push({ name: h, index })
       seen.add(h)
     })
-    if (!headerOk) continue
     const ours = KNOWN_FILES.get(table.file)
     data.forEach((cells, i) => {
       const at = `${table.file} row ${i + 2}`
       const o: Record<string, unknown> = {}
-      header.forEach((h, j) => {
+      columns.forEach(({ name: h, index: j }) => {
         const v = restoreFormula(cells[j] ?? '')
         if (v === '') {
           if (table.required.has(h)) o[h] = ''
@@ -162,13 +160,18 @@ export function readTabular(files: Map<string, string>, knownTermIds: Set<string
         }
         o[h] = types.get(h) === 'number' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v
       })
+      // the schema, then keywork's checks of the values it shows, then what keywork needs: all of them
+      const reported = new Set<string>()
       if (!table.validate(o)) {
         for (const e of table.validate.errors ?? []) {
           const p = problemOf(e, '')
+          const field = p.path.replace(/^\//, '').split('/')[0] || 'row'
+          reported.add(field)
           reader.problem(`${at}, ${p.path.replace(/^\//, '') || 'row'}`, p.message)
         }
-        return
       }
+      for (const p of valueProblems(table.name, o, field => field))
+        if (!reported.has(p.path)) reader.problem(`${at}, ${p.path}`, p.message)
       if (table.name === 'taxonomy_term' || table.name === 'taxonomy') {
         if (table.name === 'taxonomy_term' && !knownTermIds.has(String(o.id)))
           reader.problem(`${at}, id`, `unknown taxonomy term "${excerpt(o.id)}": keywork knows only its own terms`)
@@ -179,7 +182,7 @@ export function readTabular(files: Map<string, string>, knownTermIds: Set<string
         return
       }
       for (const col of REQUIRED_REFS[ours] ?? [])
-        if (o[col] === undefined) reader.problem(`${at}, ${col}`, 'is required by keywork')
+        if (o[col] === undefined && !reported.has(col)) reader.problem(`${at}, ${col}`, 'is required by keywork')
       const kept = new Set<string>(COLUMNS[ours] as readonly string[])
       for (const k of Object.keys(o)) if (!kept.has(k)) reader.ignore(`${table.name}.${k}`)
       if (ours === 'phones' && o.service_id === undefined && o.contact_id === undefined && o.location_id === undefined)
@@ -193,10 +196,10 @@ export function readTabular(files: Map<string, string>, knownTermIds: Set<string
           reader.setProvision(String(o.link_id ?? ''), provision, at)
           return
         }
-        reader.add('attributes', at, { ...rowOf('attributes', o), link_entity: String(o.link_entity ?? 'service') })
+        reader.add('attributes', at, { ...rowOf('attributes', o), link_entity: String(o.link_entity ?? 'service') }, o)
         return
       }
-      reader.add(ours, at, rowOf(ours, o))
+      reader.add(ours, at, rowOf(ours, o), o)
     })
   }
   return reader.finish()

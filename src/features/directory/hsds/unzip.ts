@@ -146,16 +146,96 @@ function join(chunks: Uint8Array[]): Uint8Array {
   return out
 }
 
+/** The HSDS tabular file of each table name (service_at_location → service_at_location.csv). */
+function hsdsFileOfTable(): Map<string, string> {
+  const tabular = loadHsdsSchema('compiled/tabular.json') as { properties: Record<string, { items: { path: string } }> }
+  return new Map(Object.entries(tabular.properties).map(([name, p]) => [name, p.items.path]))
+}
+
+const baseName = (name: string) => name.split('/').pop() ?? name
+const dirName = (name: string) => (name.includes('/') ? name.slice(0, name.lastIndexOf('/') + 1) : '')
+
+/** "a/./b/../c.csv" → "a/c.csv": a data package's resource path, as a zip entry name. */
+function normalPath(p: string): string {
+  const out: string[] = []
+  for (const part of p.split('/')) {
+    if (part === '' || part === '.') continue
+    if (part === '..') out.pop()
+    else out.push(part)
+  }
+  return out.join('/')
+}
+
 /**
- * Unzips the tabular form within the limits; problems for a bad or oversized zip, a file that is not of the HSDS
- * tabular form (never inflated), a file twice, or a file that is not UTF-8.
+ * The entries a Frictionless data package (datapackage.json, as HSDS publishes the tabular form with) names as its
+ * resources, by entry name, with the HSDS file each holds; problems for a resource missing from the zip or not an
+ * HSDS table.
+ */
+function dataPackageFiles(
+  text: string,
+  packageName: string,
+  entries: Entry[],
+  problems: Problem[],
+): Map<string, string> {
+  const found = new Map<string, string>()
+  let pkg: unknown
+  try {
+    pkg = JSON.parse(text)
+  } catch {
+    problems.push({ path: excerpt(packageName), message: 'is not valid JSON: keywork reads it to find the CSV files' })
+    return found
+  }
+  const resources = (pkg as { resources?: unknown } | null)?.resources
+  if (!Array.isArray(resources)) {
+    problems.push({ path: excerpt(packageName), message: 'must list its CSV files in resources' })
+    return found
+  }
+  const hsdsFiles = hsdsTabularFileNames()
+  const byTable = hsdsFileOfTable()
+  const names = new Set(entries.map(e => e.name))
+  resources.forEach((r, i) => {
+    const res = (r ?? {}) as { name?: unknown; path?: unknown }
+    const at = `${excerpt(packageName)}, resources/${i}`
+    const paths = Array.isArray(res.path) ? res.path : [res.path]
+    for (const p of paths) {
+      if (typeof p !== 'string' || p === '') {
+        problems.push({ path: `${at}/path`, message: 'must be the path of a CSV file in the zip' })
+        continue
+      }
+      const entryName = normalPath(dirName(packageName) + p)
+      const hsdsName = hsdsFiles.has(baseName(p))
+        ? baseName(p)
+        : typeof res.name === 'string'
+          ? byTable.get(res.name)
+          : undefined
+      if (!names.has(entryName))
+        problems.push({
+          path: `${at}/path`,
+          message: `names ${excerpt(p)}, which is not in the zip: add the file or remove the resource`,
+        })
+      else if (!hsdsName)
+        problems.push({
+          path: `${at}/path`,
+          message: `${excerpt(p)} is not a file of the HSDS tabular form (organizations.csv, ...)`,
+        })
+      else found.set(entryName, hsdsName)
+    }
+  })
+  return found
+}
+
+/**
+ * Unzips the tabular form within the limits. A zip that cannot be read (damaged, too many files, too large once
+ * unzipped) is refused at once; otherwise every file of the HSDS tabular form is read and the problems of the others
+ * listed alongside: a file that is not of the HSDS tabular form (never inflated), a file twice, a file that is not
+ * UTF-8. A Frictionless datapackage.json, as HSDS publishes the tabular form, says where the CSV files are.
  */
 export function unzipTabular(
   bytes: Uint8Array,
   limits: ZipLimits = ZIP_LIMITS,
 ): { files: Map<string, string>; problems: Problem[] } {
   const files = new Map<string, string>()
-  const refuse = (message: string) => ({ files, problems: [{ path: '/', message }] })
+  const refuse = (message: string) => ({ files: new Map<string, string>(), problems: [{ path: '/', message }] })
   const damaged = refuse('The zip file cannot be opened: it is damaged or not a zip file. Nothing was imported')
   let listing: Listing
   try {
@@ -171,37 +251,19 @@ export function unzipTabular(
 
   const problems: Problem[] = []
   const hsdsFiles = hsdsTabularFileNames()
-  const wanted: Entry[] = []
-  for (const e of listing.entries) {
-    if (e.name.endsWith('/')) continue
-    const name = e.name.split('/').pop() ?? e.name
-    if (name.startsWith('.') || e.name.startsWith('__MACOSX/')) continue
-    if (!hsdsFiles.has(name))
-      problems.push({
-        path: excerpt(e.name),
-        message: 'is not a file of the HSDS tabular form (organizations.csv, ...)',
-      })
-    else if (wanted.some(w => w.name.split('/').pop() === name))
-      problems.push({ path: excerpt(e.name), message: `the zip holds ${name} more than once` })
-    else if (e.method !== 0 && e.method !== 8)
-      problems.push({ path: excerpt(e.name), message: 'is compressed in a way keywork cannot read: zip it again' })
-    else wanted.push(e)
-  }
-  if (problems.length) return { files, problems }
-
-  // what the zip says first (nothing inflated), then what inflating really gives, since the sizes can lie
+  const entries = listing.entries.filter(e => {
+    if (e.name.endsWith('/')) return false
+    return !baseName(e.name).startsWith('.') && !e.name.startsWith('__MACOSX/')
+  })
+  const decoder = new TextDecoder('utf-8', { fatal: true })
   const tooLarge = (name: string) =>
     refuse(`${excerpt(name)} is too large once unzipped: ${limitsText(limits)}. Nothing was imported`)
   const allTooLarge = refuse(
     `The files in the zip are too large once unzipped: ${limitsText(limits)}. Nothing was imported`,
   )
-  for (const e of wanted) if (e.size > limits.fileBytes) return tooLarge(e.name)
-  if (wanted.reduce((n, e) => n + e.size, 0) > limits.totalBytes) return allTooLarge
-
-  const decoder = new TextDecoder('utf-8', { fatal: true })
   let total = 0
-  for (const e of wanted) {
-    const name = e.name.split('/').pop() ?? e.name
+  /** One entry's text; a refusal when it cannot be read; null when it is not UTF-8 (a problem noted). */
+  const read = (e: Entry, name: string): string | null | { files: Map<string, string>; problems: Problem[] } => {
     const room = limits.totalBytes - total
     let data: Uint8Array
     try {
@@ -213,10 +275,53 @@ export function unzipTabular(
     }
     total += data.length
     try {
-      files.set(name, decoder.decode(data).replace(/^\uFEFF/, ''))
+      return decoder.decode(data).replace(/^\uFEFF/, '')
     } catch {
-      problems.push({ path: name, message: 'is not UTF-8 text: save it as CSV UTF-8' })
+      problems.push({ path: excerpt(name), message: 'is not UTF-8 text: save it as CSV UTF-8' })
+      return null
     }
+  }
+  const readable = (e: Entry) => {
+    if (e.method === 0 || e.method === 8) return true
+    problems.push({ path: excerpt(e.name), message: 'is compressed in a way keywork cannot read: zip it again' })
+    return false
+  }
+
+  // the data package first: it says which entries are the CSV files
+  const packages = entries.filter(e => baseName(e.name) === 'datapackage.json')
+  let packaged = new Map<string, string>()
+  if (packages.length > 1)
+    problems.push({ path: excerpt(packages[1]!.name), message: 'the zip holds datapackage.json more than once' })
+  const pkg = packages[0]
+  if (pkg && readable(pkg)) {
+    if (pkg.size > limits.fileBytes) return tooLarge(pkg.name)
+    const text = read(pkg, pkg.name)
+    if (text !== null && typeof text === 'object') return text
+    if (typeof text === 'string') packaged = dataPackageFiles(text, pkg.name, entries, problems)
+  }
+
+  const wanted: { entry: Entry; name: string }[] = []
+  for (const e of entries) {
+    if (packages.includes(e)) continue
+    const name = packaged.get(e.name) ?? baseName(e.name)
+    if (!packaged.has(e.name) && !hsdsFiles.has(name))
+      problems.push({
+        path: excerpt(e.name),
+        message: 'is not a file of the HSDS tabular form (organizations.csv, ...)',
+      })
+    else if (wanted.some(w => w.name === name))
+      problems.push({ path: excerpt(e.name), message: `the zip holds ${name} more than once` })
+    else if (readable(e)) wanted.push({ entry: e, name })
+  }
+
+  // what the zip says first (nothing inflated), then what inflating really gives, since the sizes can lie
+  for (const { entry } of wanted) if (entry.size > limits.fileBytes) return tooLarge(entry.name)
+  if (wanted.reduce((n, w) => n + w.entry.size, 0) > limits.totalBytes) return allTooLarge
+
+  for (const { entry, name } of wanted) {
+    const text = read(entry, name)
+    if (text !== null && typeof text === 'object') return text
+    if (typeof text === 'string') files.set(name, text)
   }
   if (!problems.length && files.size === 0)
     problems.push({ path: '/', message: 'The zip file holds no CSV files of the HSDS tabular form' })
