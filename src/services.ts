@@ -10,6 +10,7 @@ import { auditService } from './features/audit/service'
 import { demoService } from './features/demo/service'
 import { directoryService } from './features/directory/service'
 import { hsdsService } from './features/directory/hsds/service'
+import { tokensService } from './features/directory/hsds/tokens'
 import { mailerService } from './features/notify/mailer'
 import { referralsService } from './features/referrals/service'
 import { timelineService } from './features/timeline/service'
@@ -83,6 +84,7 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     timeline: timelineService(db.db, { audit, prisoners, allocations }),
     sessions,
     hsds: hsdsService(db.db, audit),
+    hsdsTokens: tokensService(db.db, audit),
     guidance,
     worksheets,
     autoAllocation,

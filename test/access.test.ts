@@ -167,6 +167,13 @@ interface Subject {
   notTheirs?: ReadonlySet<string>
 }
 
+/**
+ * The HSDS API answers for itself (features/directory/hsds/api.ts): signed out, and without an API token, a JSON 401,
+ * never the sign-in page. Its taxonomies are shared by every establishment, so another establishment's is theirs too.
+ */
+const isApi = (path: string) => path === '/api/hsds' || path.startsWith('/api/hsds/')
+const SHARED_RECORDS = new Set(['GET /api/hsds/taxonomies/:taxonomyId', 'GET /api/hsds/taxonomy_terms/:taxonomyTermId'])
+
 /** Only its author, a Supervising Officer or an admin amends an entry; the seeded one is key_worker.mdi's. */
 const AUTHOR_ONLY = new Set(['GET /sessions/:sessionId/amend', 'POST /sessions/:sessionId/amend'])
 
@@ -196,13 +203,26 @@ for (const { title, actor, own, other, notTheirs } of subjects) {
       const allowed = allows(def, role)
       const ownPath = resolvePath(def.path, own)
       const notTheir = allowed && !!notTheirs?.has(label(def))
-      const expect = !role && !allowed ? 'sign-in' : notTheir ? '404, not their record' : allowed ? 'allowed' : '403'
+      const expect =
+        !role && isApi(def.path)
+          ? '401 JSON'
+          : !role && !allowed
+            ? 'sign-in'
+            : notTheir
+              ? '404, not their record'
+              : allowed
+                ? 'allowed'
+                : '403'
 
       it(`${label(def)}: ${expect}`, async () => {
         const res = await actor.send(def, ownPath)
         const what = `${label(def)} as ${title} gave ${where(res)}`
 
-        if (!role && !allowed) {
+        if (!role && isApi(def.path)) {
+          assert.equal(res.status, 401, what)
+          assert.match(String(res.headers['content-type']), /^application\/json/, what)
+          assert.equal((res.body as { status?: unknown }).status, 401, what)
+        } else if (!role && !allowed) {
           assert.equal(res.status, 303, what)
           assert.equal(res.headers.location, '/sign-in', what)
         } else if (!allowed) {
@@ -233,9 +253,11 @@ for (const { title, actor, own, other, notTheirs } of subjects) {
 
       if (hasParams(def.path) && role) {
         const otherPath = resolvePath(def.path, other)
-        it(`${label(def)} with another establishment’s record: ${allowed ? '404' : '403'}`, async () => {
+        const shared = SHARED_RECORDS.has(label(def))
+        const status = !allowed ? 403 : shared ? 200 : 404
+        it(`${label(def)} with another establishment’s record: ${status}`, async () => {
           const res = await actor.send(def, otherPath)
-          assert.equal(res.status, allowed ? 404 : 403, `${def.method.toUpperCase()} ${otherPath} gave ${where(res)}`)
+          assert.equal(res.status, status, `${def.method.toUpperCase()} ${otherPath} gave ${where(res)}`)
         })
       }
       if (hasParams(def.path) && !role && !allowed) {

@@ -1,5 +1,6 @@
 import { addDays } from '../src/domain/dates'
 import { londonNow } from '../src/domain/hubs'
+import { PATHWAY_TAXONOMY_ID, PATHWAYS } from '../src/domain/pathways'
 import type { Role } from '../src/domain/roles'
 import { SYSTEM_ACTOR } from '../src/features/audit/service'
 import { insertReferral, insertSession } from '../src/features/referrals/testing'
@@ -24,6 +25,9 @@ export interface Seeded {
   userId: number
   /** a services directory entry of this establishment (not a national one) */
   serviceId: string
+  /** its organisation, and its one service at a location (HSDS API routes) */
+  organizationId: string
+  serviceAtLocationId: string
   /** a Key Worker hub with one room, and a booking of it a week ahead */
   hubId: number
   roomId: number
@@ -214,6 +218,17 @@ export async function seededWorld(): Promise<SeededWorld> {
       `directory service ${code}`,
     )
 
+    const { organization_id: organizationId } = await s.db.db
+      .selectFrom('directory_services')
+      .select('organization_id')
+      .where('id', '=', serviceId)
+      .executeTakeFirstOrThrow()
+    const { id: serviceAtLocationId } = await s.db.db
+      .selectFrom('directory_service_at_locations')
+      .select('id')
+      .where('service_id', '=', serviceId)
+      .executeTakeFirstOrThrow()
+
     const worksheetId = must(
       await s.worksheets.create(actor, establishmentId, {
         title: `Getting to the gym at ${code}`,
@@ -279,6 +294,8 @@ export async function seededWorld(): Promise<SeededWorld> {
       prisonNumber: record.prisonNumber,
       userId,
       serviceId,
+      organizationId,
+      serviceAtLocationId,
       hubId,
       roomId,
       bookingId,
@@ -302,6 +319,11 @@ export const PARAM_VALUES: Record<string, (s: Seeded) => string> = {
   unitId: s => String(s.unitId),
   userId: s => String(s.userId),
   serviceId: s => s.serviceId,
+  organizationId: s => s.organizationId,
+  serviceAtLocationId: s => s.serviceAtLocationId,
+  // the taxonomies are shared by every establishment: keywork's pathways, and its accommodation term
+  taxonomyId: () => PATHWAY_TAXONOMY_ID,
+  taxonomyTermId: () => PATHWAYS.find(p => p.code === 'accommodation')!.termId,
   hubId: s => String(s.hubId),
   roomId: s => String(s.roomId),
   bookingId: s => String(s.bookingId),

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto'
+import { STATUS_CODES } from 'node:http'
 import path from 'node:path'
 import express, {
   type ErrorRequestHandler,
@@ -181,9 +182,10 @@ export function createApp(services: Services) {
 
   // Anyone not signed in goes to sign-in, and comes back afterwards (to the form's page for a POST). A script's
   // request (asking for JSON) gets a 401 it can tell the user about, not the sign-in page as if it had worked.
+  // The HSDS API answers for itself (features/directory/hsds/api.ts): a partner's token, or a JSON 401.
   const publicPaths = new Set(['/sign-in'])
   app.use((req, res, next) => {
-    if (res.locals.ctx || publicPaths.has(req.path)) return next()
+    if (res.locals.ctx || publicPaths.has(req.path) || isHsdsApi(req)) return next()
     if (req.accepts(['html', 'json']) === 'json') return void res.status(401).json({ status: 401, error: 'signed-out' })
     if (req.method === 'GET') req.session.returnTo = req.originalUrl
     else {
@@ -205,6 +207,8 @@ export function createApp(services: Services) {
   // 9. CSRF on every form; uploads are checked after the file is parsed, in their own route
   const csrf = csrfSync({ getTokenFromRequest: req => (req.body as Record<string, string> | undefined)?._csrf })
   app.use((req, res, next) => {
+    // a partner's API call (no sign-in, GET only) gets no session: a token stored in one would start one per call
+    if (!res.locals.ctx && isHsdsApi(req)) return next()
     res.locals.csrfToken = csrf.generateToken(req)
     if (req.is('multipart/form-data')) return next()
     csrf.csrfSynchronisedProtection(req, res, next)
@@ -238,6 +242,9 @@ export function createApp(services: Services) {
   return app
 }
 
+/** The HSDS API (features/directory/hsds/api.ts), whose every answer is JSON. */
+export const isHsdsApi = (req: Request) => req.path === '/api/hsds' || req.path.startsWith('/api/hsds/')
+
 function safeLocalPath(url: string, req: Request): string | null {
   try {
     const u = new URL(url)
@@ -257,7 +264,9 @@ function errorHandler(services: Services): ErrorRequestHandler {
     let status = err instanceof HttpError ? err.status : (e.status ?? e.statusCode ?? 500)
     if (e.code === 'LIMIT_FILE_SIZE' || e.type === 'entity.too.large') status = 413
     else if (typeof e.code === 'string' && e.code.startsWith('LIMIT_')) status = 400
-    if (status === 401) return res.redirect(303, '/sign-in')
+    // the HSDS API's errors are JSON, whatever the request accepts
+    const api = isHsdsApi(req)
+    if (status === 401 && !api) return res.redirect(303, '/sign-in')
     if (status >= 500) services.logger.error({ err, url: redactUrl(req.originalUrl) }, 'request failed')
     const csrfFailed = e.code === 'EBADCSRFTOKEN'
     // a refused attempt at personal data is audited like a view of it; this never throws
@@ -276,6 +285,7 @@ function errorHandler(services: Services): ErrorRequestHandler {
                 : 'errors/500'
     if (res.headersSent) return
     res.status(status)
+    if (api) return void res.json({ status, message: STATUS_CODES[status] ?? 'Error' })
     if (req.accepts(['html', 'json']) === 'json')
       return void res.json({ status, error: csrfFailed ? 'csrf' : undefined })
     res.render(view, { status, csrfFailed, uploadLimitMb: UPLOAD_LIMIT_BYTES / 1024 / 1024 })

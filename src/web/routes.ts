@@ -3,6 +3,7 @@ import { auditRoutes } from '../features/audit/routes'
 import { authRoutes } from '../features/auth/routes'
 import { directoryRoutes } from '../features/directory/routes'
 import { hsdsRoutes } from '../features/directory/hsds/routes'
+import { apiTokenRoutes, hsdsApiRoutes } from '../features/directory/hsds/api'
 import { establishmentRoutes } from '../features/establishments/routes'
 import { guidanceRoutes } from '../features/guidance/routes'
 import { homeRoutes } from '../features/home/routes'
@@ -44,6 +45,8 @@ export function routes(s: Services): RouteDef[] {
     ...guidanceRoutes(s),
     ...worksheetRoutes(s),
     ...hsdsRoutes(s),
+    ...hsdsApiRoutes(s),
+    ...apiTokenRoutes(s),
     ...referralRoutes(s),
     ...notifyRoutes(s),
     ...timelineRoutes(s),

@@ -5,7 +5,7 @@ import { ROLES } from '../../../domain/roles'
 import type { Services } from '../../../services'
 import { actorOf, establishmentOf, hasRole } from '../../../web/context'
 import { redirectWithErrors, takeForm } from '../../../web/forms'
-import { type RouteDef, get, param, post, postOwnUpload } from '../../../web/routing'
+import { type RouteDef, get, post, postOwnUpload } from '../../../web/routing'
 import type { Problem } from './model'
 import type { Owner, Scope } from './repository'
 import { HSDS_FILE_LIMIT_BYTES, type HsdsImportReport } from './service'
@@ -17,8 +17,6 @@ const IMPORTERS = ['ESTABLISHMENT_ADMIN', 'NATIONAL_POLICY'] as const
 /** The error summary links to at most this many problems; the table shows up to TABLE_LIMIT. */
 const SUMMARY_LIMIT = 50
 const TABLE_LIMIT = 2_000
-const PER_PAGE_DEFAULT = 20
-const PER_PAGE_MAX = 100
 
 const LIMIT_MB = HSDS_FILE_LIMIT_BYTES / 1024 / 1024
 
@@ -49,13 +47,6 @@ function ownerOf(res: Response): Owner {
 
 function directoryName(res: Response, owner: Owner): string {
   return owner === null ? 'the national directory' : `the directory of ${establishmentOf(res).name}`
-}
-
-function intQuery(req: Request, name: string, fallback: number): number | null {
-  const v = req.query[name]
-  if (v === undefined) return fallback
-  if (typeof v !== 'string' || !/^\d{1,6}$/.test(v)) return null
-  return Number(v)
 }
 
 export function hsdsRoutes(s: Services): RouteDef[] {
@@ -162,30 +153,6 @@ export function hsdsRoutes(s: Services): RouteDef[] {
         tables,
       })
     }),
-
-    // HSDS API (openapi.json): the directory the signed-in user's establishment sees, own and national services
-    get('/api/hsds/services', EVERYONE, async (req, res) => {
-      const est = establishmentOf(res)
-      const page = intQuery(req, 'page', 1)
-      const perPage = intQuery(req, 'per_page', PER_PAGE_DEFAULT)
-      if (page === null || page < 1)
-        return void res.status(400).json({ status: 400, message: 'page must be a whole number, 1 or more' })
-      if (perPage === null || perPage < 1 || perPage > PER_PAGE_MAX)
-        return void res
-          .status(400)
-          .json({ status: 400, message: `per_page must be a whole number from 1 to ${PER_PAGE_MAX}` })
-      const search = typeof req.query.search === 'string' ? req.query.search.trim().slice(0, 200) : ''
-      res.json(await hsds.page({ establishmentId: est.id, includeNational: true }, search, page, perPage))
-    }),
-
-    get('/api/hsds/services/:serviceId', EVERYONE, async (req, res) => {
-      const est = establishmentOf(res)
-      const id = param(req, 'serviceId')
-      const service = /^[0-9a-f-]{36}$/i.test(id)
-        ? await hsds.one({ establishmentId: est.id, includeNational: true }, id)
-        : undefined
-      if (!service) return void res.status(404).json({ status: 404, message: 'Service not found' })
-      res.json(service)
-    }),
+    // the HSDS API itself: api.ts
   ]
 }
