@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { spellsFrom } from './custody'
+import { spellsFrom, unitOnDay } from './custody'
 
 const ev = (id: number, kind: string, date: string, more: { unitId?: number; complexity?: string } = {}) => ({
   id,
@@ -49,5 +49,23 @@ describe('spells of eligibility from custody events', () => {
       spellsFrom([ev(1, 'reception', '2025-01-10', { unitId: 7, complexity: 'low' }), ev(2, 'release', '2025-01-10')]),
       [],
     )
+  })
+})
+
+describe('unitOnDay: the unit a prisoner was in on a day', () => {
+  const events = [
+    { id: 1, kind: 'reception', date: '2026-01-01', unitId: 11 },
+    { id: 3, kind: 'moved', date: '2026-01-10', unitId: 13 }, // recorded after id 2, the same day: it wins
+    { id: 2, kind: 'moved', date: '2026-01-10', unitId: 12 },
+    { id: 4, kind: 'complexity', date: '2026-01-15', unitId: null },
+    { id: 5, kind: 'release', date: '2026-01-20', unitId: null },
+  ]
+  it('rule: the last arrival or move on or before the day places him', () => {
+    assert.equal(unitOnDay(events, '2025-12-31'), null)
+    assert.equal(unitOnDay(events, '2026-01-01'), 11)
+    assert.equal(unitOnDay(events, '2026-01-09'), 11)
+    assert.equal(unitOnDay(events, '2026-01-10'), 13)
+    assert.equal(unitOnDay(events, '2026-01-16'), 13) // a complexity change does not move him
+    assert.equal(unitOnDay(events, '2026-01-25'), 13)
   })
 })

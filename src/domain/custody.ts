@@ -73,3 +73,25 @@ export function spellsFrom(events: readonly CustodyStep[]): Spell[] {
   }
   return spells
 }
+
+/** A custody event that places a prisoner in a unit (an arrival or a move), as unitOnDay needs it. */
+export interface UnitStep {
+  id: number
+  kind: string
+  date: string
+  unitId: number | null
+}
+
+/**
+ * The unit a prisoner was in on a day, from his events at one establishment: the unit of the last arrival or move
+ * on or before the day (events of one day in the order they were recorded); null when none placed him anywhere.
+ * A departure does not clear it: whether he was in custody that day is the spells' question, not this one.
+ */
+export function unitOnDay(events: readonly UnitStep[], day: string): number | null {
+  let best: UnitStep | null = null
+  for (const e of events) {
+    if (!(ARRIVALS.includes(e.kind) || e.kind === 'moved') || e.date > day) continue
+    if (!best || e.date > best.date || (e.date === best.date && e.id > best.id)) best = e
+  }
+  return best ? best.unitId : null
+}

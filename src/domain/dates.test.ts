@@ -3,6 +3,7 @@ import { describe, it } from 'node:test'
 import { setClock } from './clock'
 import {
   addDays,
+  addMonths,
   daysBetween,
   formatDate,
   isoFromParts,
@@ -144,5 +145,16 @@ describe('the London day', () => {
       setClock(null)
     }
     assert.equal(todayIso(new Date('2026-12-31T23:59:00.000Z')), '2026-12-31')
+  })
+})
+
+describe('addMonths: a calendar month as Java LocalDate counts it', () => {
+  it('rule: the same day of the month, clamped to the end of a shorter month', () => {
+    assert.equal(addMonths('2026-01-15', -1), '2025-12-15')
+    assert.equal(addMonths('2026-08-31', -6), '2026-02-28')
+    assert.equal(addMonths('2024-08-31', -6), '2024-02-29') // a leap year
+    assert.equal(addMonths('2026-11-30', 3), '2027-02-28')
+    assert.equal(addMonths('2026-03-31', 1), '2026-04-30')
+    assert.equal(addMonths('2026-05-10', 0), '2026-05-10')
   })
 })

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { bigDecimalHalfEven, mojAverage, mojCompliance, mojPercentage, mojProjected } from './moj'
+import {
+  type MojDailyInput,
+  bigDecimalHalfEven,
+  mojAverage,
+  mojCompliance,
+  mojDaily,
+  mojPercentage,
+  mojPeriod,
+  mojProjected,
+} from './moj'
 
 // The Ministry of Justice's arithmetic, as ministryofjustice/keyworker-api does it. Expected values are worked out
 // by hand (the exact binary value of each double is written beside it).
@@ -51,5 +60,113 @@ describe('their percentages (services/Statistic.kt), eligible average and projec
     assert.equal(mojProjected(0, 28, 1), 0)
     assert.equal(mojAverage(34, 28), 1)
     assert.equal(mojAverage(0, 0), 0)
+  })
+})
+
+describe('their nightly figures from the dated history (statistics/PrisonStatisticCalculator.kt), by hand', () => {
+  // 1 to 10 March 2026 (10 days). Spells are [from, to); allocations run from the day made to the day ended.
+  const period = { from: '2026-03-01', to: '2026-03-10' }
+  const input: MojDailyInput = {
+    period,
+    spells: [
+      { prisonerId: 1, from: '2026-02-20', to: null },
+      { prisonerId: 2, from: '2026-03-05', to: '2026-03-08' }, // released 8 March
+      { prisonerId: 3, from: '2025-06-01', to: null }, // received long ago
+      { prisonerId: 4, from: '2026-01-10', to: '2026-02-01' }, // high complexity 1 to 15 February
+      { prisonerId: 4, from: '2026-02-15', to: null },
+      { prisonerId: 6, from: '2026-03-01', to: null },
+    ],
+    allocations: [
+      { prisonerId: 1, from: '2026-03-03', to: null },
+      { prisonerId: 2, from: '2026-03-05', to: '2026-03-07' },
+      { prisonerId: 3, from: '2026-03-05', to: null },
+      { prisonerId: 4, from: '2026-03-05', to: null },
+      { prisonerId: 5, from: '2026-03-04', to: null }, // never eligible: no spell
+      { prisonerId: 6, from: '2026-03-09', to: '2026-03-09' }, // made and ended the same day
+    ],
+    eligibilityStarts: [
+      { prisonerId: 1, date: '2026-02-20' },
+      { prisonerId: 2, date: '2026-03-05' },
+      { prisonerId: 3, date: '2025-06-01' },
+      { prisonerId: 4, date: '2026-01-10' },
+      { prisonerId: 4, date: '2026-02-01' },
+      { prisonerId: 4, date: '2026-02-15' },
+      { prisonerId: 6, date: '2026-03-01' },
+    ],
+    sessions: [
+      { prisonerId: 1, date: '2026-03-02' },
+      { prisonerId: 1, date: '2026-03-06' },
+      { prisonerId: 4, date: '2026-03-06' },
+      { prisonerId: 3, date: '2026-03-06' },
+      { prisonerId: 2, date: '2026-03-08' },
+      { prisonerId: 6, date: '2026-03-02' },
+      { prisonerId: 6, date: '2026-03-02' },
+    ],
+    lastBefore: new Map([[4, '2026-02-10']]),
+  }
+
+  it('rule: assigned counts eligible prisoner-days with a Key Worker at the end of the day', () => {
+    // 1: 3–10 March = 8; 2: 5 and 6 March = 2 (ended the 7th); 3: 5–10 = 6; 4: 5–10 = 6; 5: not eligible; 6: none
+    assert.equal(mojDaily(input).assignedDays, 22)
+  })
+
+  it('rule: reception to allocation is each day’s truncated mean, from the later of arrival and complexity change', () => {
+    // 3 March: prisoner 1, 20 Feb → 3 Mar = 11 days. 5 March: prisoner 2, 0 days; prisoner 4, 15 Feb → 5 Mar = 18
+    // days (his last complexity change, not his reception); prisoner 3 received over 6 months before: left out.
+    // (0 + 18) ÷ 2 = 9. 9 March: prisoner 6, 1 Mar → 9 Mar = 8 days (an allocation ended that day is still new)
+    assert.deepEqual(mojDaily(input).toAllocation, [11, 9, 8])
+  })
+
+  it('rule: reception to session counts only a first session since the eligibility date', () => {
+    // 2 March: prisoner 1 (no earlier session) 10 days; prisoner 6 (two sessions, once) 1 day: (10 + 1) ÷ 2 = 5.5 → 5
+    // 6 March: prisoner 1 had one on 2 March: no; prisoner 4's last was 10 Feb, before his eligibility on 15 Feb:
+    // 19 days; prisoner 3 too long ago. 8 March: prisoner 2 was released that day: not eligible
+    assert.deepEqual(mojDaily(input).toSession, [5, 19])
+  })
+
+  it('rule: the period figures average the nightly ones and truncate', () => {
+    // eligible prisoner-days: 10 + 3 + 10 + 10 + 10 = 43 → 4 a day; assigned 22 → 2; 2 ÷ 4 = 50.00%
+    // to allocation (11 + 9 + 8) ÷ 3 = 9.33 → 9; to session (5 + 19) ÷ 2 = 12
+    assert.deepEqual(mojPeriod(mojDaily(input), 4, 10), {
+      assigned: 2,
+      assignedPercent: 50,
+      toAllocation: 9,
+      toSession: 12,
+    })
+    assert.deepEqual(mojPeriod({ assignedDays: 0, toAllocation: [], toSession: [] }, 4, 10), {
+      assigned: 0,
+      assignedPercent: null,
+      toAllocation: null,
+      toSession: null,
+    })
+  })
+
+  it('rule: an eligibility date counts when it is after the run day (D + 1) less 6 months', () => {
+    // day 30 March 2026: the run is on 31 March, less 6 months is 30 September 2025
+    const one = (since: string): MojDailyInput => ({
+      period: { from: '2026-03-30', to: '2026-03-30' },
+      spells: [{ prisonerId: 1, from: since, to: null }],
+      allocations: [{ prisonerId: 1, from: '2026-03-30', to: null }],
+      eligibilityStarts: [{ prisonerId: 1, date: since }],
+      sessions: [],
+      lastBefore: new Map(),
+    })
+    assert.deepEqual(mojDaily(one('2025-09-30')).toAllocation, [])
+    assert.deepEqual(mojDaily(one('2025-10-01')).toAllocation, [180])
+  })
+
+  it('rule: overlapping allocations of one prisoner count his day once', () => {
+    const twice: MojDailyInput = {
+      period: { from: '2026-03-01', to: '2026-03-04' },
+      spells: [{ prisonerId: 1, from: '2026-01-01', to: null }],
+      allocations: [
+        { prisonerId: 1, from: '2026-02-01', to: '2026-03-03' },
+        { prisonerId: 1, from: '2026-03-02', to: null },
+      ],
+      eligibilityStarts: [],
+      sessions: [],
+      lastBefore: new Map(),
+    }
+    assert.equal(mojDaily(twice).assignedDays, 4)
   })
 })

@@ -22,6 +22,7 @@
  * Everything here is pure. `recount` is the reference: a straightforward day-by-day count over plain records that
  * the tests compare the fast paths (events, pre-aggregates, SQL) with.
  */
+import type { MojPeriod } from './moj'
 import { addDays, daysBetween, londonDate } from './dates'
 import { mojAverage, mojProjected } from './moj'
 import { NOT_DELIVERED_REASONS, type NotDeliveredReason } from './sessions'
@@ -482,6 +483,11 @@ export interface Figures {
   referralsCompleted: number
   goalsSet: number
   goalsAchieved: number
+  /**
+   * the Ministry of Justice's figures that rest on their nightly snapshots (domain/moj.ts mojDaily), worked out from
+   * the dated history when asked for (the CSV); null otherwise, and for one Key Worker (they have none)
+   */
+  moj: MojPeriod | null
 }
 
 export function figuresOf(t: Totals, days: number): Figures {
@@ -517,6 +523,7 @@ export function figuresOf(t: Totals, days: number): Figures {
     referralsCompleted: t.referralsCompleted,
     goalsSet: t.goalsSet,
     goalsAchieved: t.goalsAchieved,
+    moj: null,
   }
 }
 

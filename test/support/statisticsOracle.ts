@@ -95,10 +95,13 @@ export async function oracleFigures(
     return weeks
   }
   const prisonerById = (id: number) => prisoners.find(p => p.id === id)!
-  const prisonerInScope = (p: (typeof prisoners)[number]) => {
+  // a session, allocation, referral or goal is in a houseblock when its prisoner was there that day: the unit of his
+  // last arrival or move up to it (replayed by stateOn below), his record's when none names one
+  const prisonerInScope = (p: (typeof prisoners)[number], day: number) => {
     if (est !== null && p.establishment_id !== est) return false
-    if (scope.kind === 'houseblock') return p.unit_id !== null && houseblock.includes(p.unit_id)
-    return true
+    if (scope.kind !== 'houseblock') return true
+    const unit = stateOn(p, day).unit ?? p.unit_id
+    return unit !== null && houseblock.includes(unit)
   }
   // custody from the history alone: each record's events replayed in date order (one day's events in the order they
   // were recorded) up to the end of the day; a man is eligible while received or transferred in and not yet gone,
@@ -196,7 +199,7 @@ export async function oracleFigures(
     const day = toNumber(s.session_date)
     if (day < first || day > last) continue
     if (est !== null && s.establishment_id !== est) continue
-    if (scope.kind === 'houseblock' && !prisonerInScope(prisonerById(s.prisoner_id))) continue
+    if (scope.kind === 'houseblock' && !prisonerInScope(prisonerById(s.prisoner_id), day)) continue
     if (scope.kind === 'officer' && s.staff_id !== scope.staffId) continue
     if (scope.kind === 'officer' && options.cover && !onCaseloadOn(s.prisoner_id, day, scope.staffId)) {
       if (s.outcome === 'delivered') coverDelivered++
@@ -234,7 +237,7 @@ export async function oracleFigures(
     const day = toNumber(a.allocated_at)
     if (day < first || day > last) continue
     const p = prisonerById(a.prisoner_id)
-    if (!prisonerInScope(p)) continue
+    if (!prisonerInScope(p, day)) continue
     if (scope.kind === 'officer' && a.staff_id !== scope.staffId) continue
     let earliest = true
     for (const o of allocations)
@@ -253,7 +256,7 @@ export async function oracleFigures(
     const day = toNumber(row.created_at)
     if (day < first || day > last) return false
     if (est !== null && row.establishment_id !== est) return false
-    if (scope.kind === 'houseblock') return prisonerInScope(prisonerById(row.prisoner_id))
+    if (scope.kind === 'houseblock') return prisonerInScope(prisonerById(row.prisoner_id), day)
     if (scope.kind === 'officer') return sessions.find(s => s.id === sessionId)?.staff_id === scope.staffId
     return true
   }

@@ -7,6 +7,7 @@ import type { Database } from '../../db/types'
 import { REASONS } from '../../domain/statistics'
 import { SYSTEM_ACTOR } from '../audit/service'
 import { custodyRepository } from '../prisoners/custodyRepository'
+import { insertOfficer } from './fixtures'
 import type { StatisticsScope } from './service'
 
 // Eligible prisoners on past days come from the custody history, not from today's records: a history written by
@@ -20,6 +21,7 @@ let mdi: number
 let lei: number
 const unit: Record<string, number> = {}
 const custody = custodyRepository()
+let p5: { id: number; prison_number: string; establishmentId: number }
 
 async function insertUnit(establishmentId: number, code: string, parent: number | null) {
   const r = await db
@@ -110,7 +112,7 @@ before(async () => {
   await event(p4, 'reception', '2025-01-05', { unit: unit.B, complexity: 'low' })
   await event(p4, 'complexity', '2025-02-10', { complexity: 'high' })
   // P5: received 15 Jan in A, low; moved to B on 5 Feb (today's record: B)
-  const p5 = await record(5, mdi, { unit: unit.B, complexity: 'low', status: 'in' })
+  p5 = await record(5, mdi, { unit: unit.B, complexity: 'low', status: 'in' })
   await event(p5, 'reception', '2025-01-15', { unit: unit.A, complexity: 'low' })
   await event(p5, 'moved', '2025-02-05', { unit: unit.B })
   // P6: received 20 Feb in A with high complexity; medium from 10 March (today's record: medium)
@@ -285,5 +287,146 @@ describe('the prisoner form and the import record the history', () => {
       .where('to_date', 'is', null)
       .execute()
     assert.equal(open.length, 0)
+  })
+})
+
+describe('a houseblock counts a man where he was on the day, not where he is now', () => {
+  // P5 was in houseblock A until he moved to B on 5 February 2025 (his record says B). Each record below is counted
+  // in the houseblock he was in the day it was made.
+  before(async () => {
+    const staff = await insertOfficer(db, { establishmentId: mdi, staffNumber: 'HX1', lastName: 'Wing' })
+    const at = '2025-03-01T12:00:00.000Z'
+    const session = async (date: string) =>
+      (
+        await db
+          .insertInto('key_work_sessions')
+          .values({
+            establishment_id: mdi,
+            prisoner_id: p5.id,
+            staff_id: staff,
+            author_user_id: null,
+            author: 'test',
+            status: 'submitted',
+            on_caseload: 1,
+            outcome: 'delivered',
+            not_delivered_reason: null,
+            not_delivered_detail: null,
+            session_date: date,
+            starts_at: '10:00',
+            duration_minutes: 45,
+            location: 'cell',
+            hub_booking_id: null,
+            private: 1,
+            interpreter_needed: 0,
+            interpreter_used: null,
+            interpreter_service: null,
+            interpreter_booking_ref: null,
+            interpreter_language: null,
+            interpreter_why_not: null,
+            pathways: '',
+            concern: 0,
+            concern_escalated_to: null,
+            prisoner_words: 'Talked',
+            agreed: null,
+            client_key: `hx-${date}`,
+            created_at: at,
+            updated_at: at,
+            submitted_at: at,
+            deleted_at: null,
+            deleted_by: null,
+            deleted_reason: null,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id
+    const inA = await session('2025-02-01')
+    const inB = await session('2025-02-10')
+    await session('2025-02-12')
+    // a referral made on 3 February (in A), a goal set on 20 February (in B); his allocation on 2 February (in A)
+    await db
+      .insertInto('referrals')
+      .values({
+        establishment_id: mdi,
+        prisoner_id: p5.id,
+        session_id: inA,
+        service_id: null,
+        stakeholder: 'education',
+        note: null,
+        status: 'sent',
+        follow_up_date: null,
+        created_at: '2025-02-03T12:00:00.000Z',
+        created_by: 'test',
+        updated_at: '2025-02-03T12:00:00.000Z',
+        updated_by: null,
+      })
+      .execute()
+    await db
+      .insertInto('session_goals')
+      .values({
+        establishment_id: mdi,
+        prisoner_id: p5.id,
+        set_in_session_id: inB,
+        description: 'Read a book',
+        measure: 'Finished',
+        target_date: null,
+        status: 'achieved',
+        updated_in_session_id: null,
+        created_at: '2025-02-20T12:00:00.000Z',
+        updated_at: '2025-02-20T12:00:00.000Z',
+      })
+      .execute()
+    await db
+      .insertInto('allocations')
+      .values({
+        establishment_id: mdi,
+        prisoner_id: p5.id,
+        staff_id: staff,
+        allocated_at: '2025-02-02T10:00:00.000Z',
+        allocated_by: 'test',
+        allocation_reason: 'manual',
+        deallocated_at: null,
+        deallocated_by: null,
+        deallocation_reason: null,
+        deallocation_note: null,
+        handover_note: null,
+      })
+      .execute()
+  })
+
+  const FEB = { from: '2025-02-01', to: '2025-02-28' }
+
+  it('rule: sessions, the first allocation, referrals and goals go to the houseblock of the day', async () => {
+    const a = (await world.services.statistics.compute(block('A'), FEB)).figures
+    const b = (await world.services.statistics.compute(block('B'), FEB)).figures
+    // A: the session of 1 February; B: those of 10 and 12 February
+    assert.equal(a.delivered, 1)
+    assert.equal(b.delivered, 2)
+    // the gap from 1 to 10 February belongs to B's session of the 10th (9 days), and 10 to 12 to B too (2 days)
+    assert.equal(b.averageDaysBetween, (9 + 2) / 2)
+    // his first allocation on 2 February, in A: 1 January 2025 (his record's reception) to 2 February = 32 days
+    assert.equal(a.averageDaysToAllocation, 32)
+    assert.equal(b.averageDaysToAllocation, null)
+    assert.deepEqual([a.referralsMade, b.referralsMade], [1, 0])
+    assert.deepEqual([a.goalsSet, a.goalsAchieved, b.goalsSet, b.goalsAchieved], [0, 0, 1, 1])
+  })
+
+  it('rule: the independent reference agrees', async () => {
+    for (const code of ['A', 'B']) {
+      const ours = (await world.services.statistics.compute(block(code), FEB)).figures
+      const o = await oracleFigures(db, block(code), FEB.from, FEB.to, REASONS)
+      assert.equal(ours.delivered, o.delivered, code)
+      assert.equal(ours.referralsMade, o.referralsMade, code)
+      assert.equal(ours.goalsSet, o.goalsSet, code)
+      assert.equal(ours.averageDaysToAllocation, o.averageDaysToAllocation, code)
+    }
+  })
+
+  it('rule: the Ministry of Justice’s nightly figures for a houseblock use its spells', async () => {
+    const a = (await world.services.statistics.compute(block('A'), FEB, { moj: true })).figures
+    // A's eligible prisoner-days in February: 60 (above) → 2 a day. P5 has a Key Worker from 2 February but left A
+    // on the 5th: 2, 3 and 4 February = 3 days → 3 ÷ 28 → 0, so no percentage (theirs is null for 0). Their days
+    // run from the reception in his history (15 January), not his record's date: to the allocation on 2 February 18
+    // days, to the session of 1 February 17; his sessions of the 10th and 12th were in B
+    assert.deepEqual(a.moj, { assigned: 0, assignedPercent: null, toAllocation: 18, toSession: 17 })
   })
 })

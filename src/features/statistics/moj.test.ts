@@ -232,10 +232,30 @@ describe('statistics.csv reproduces the Ministry of Justice’s method in column
       csvRow(csv, 'Delivered sessions where privacy was answered (unanswered are left out)'),
       `Delivered sessions where privacy was answered (unanswered are left out)${tail('5', '0', '', '')}`,
     )
-    // theirs is an average of daily snapshots of allocations that keywork does not keep: empty, not a look-alike
+    // theirs average nightly counts (statistics/PrisonStatisticCalculator.kt, then asStats()): eligible prisoners
+    // with a Key Worker at the end of each day. March: P1 8–28 = 21 days, P2 8–20 = 13, P3 all 28: 62 ÷ 28 = 2.2 → 2;
+    // February: P3 alone, 28 ÷ 28 = 1. Ours: who has one on the last day, P1 and P3 (2), in February P3 (1)
     assert.equal(
       csvRow(csv, 'Prisoners with a Key Worker (last day)'),
-      `Prisoners with a Key Worker (last day)${tail('2', '1', '', '')}`,
+      `Prisoners with a Key Worker (last day)${tail('2', '1', '2', '1')}`,
+    )
+    // of 8 eligible: 2 ÷ 8 = 25.00 and 1 ÷ 8 = 12.50
+    assert.equal(
+      csvRow(csv, 'Eligible prisoners with a Key Worker (last day)'),
+      `Eligible prisoners with a Key Worker (last day)${tail('25', '12.5', '25.00', '12.50')}`,
+    )
+    // reception (1 January) to allocation: P1 and P2 on 8 March, 31 + 28 + 7 = 66 days each, one nightly figure of
+    // 66; nobody allocated in February: no figure in either method
+    assert.equal(
+      csvRow(csv, 'Average days from reception to a Key Worker'),
+      `Average days from reception to a Key Worker${tail('66', '', '66', '')}`,
+    )
+    // reception to a first session: P1 on 5 March (63 days), P2 on 12 March (70), P3 on 15 March (73); P1's 10 March
+    // and P2's 24 March are not first. Ours pools them: 206 ÷ 3 = 68.6667; theirs averages the three nightly figures
+    // 63, 70 and 73 and truncates: 68
+    assert.equal(
+      csvRow(csv, 'Average days from reception to the first session'),
+      `Average days from reception to the first session${tail('68.6667', '', '68', '')}`,
     )
     // an interpreter was never needed: empty in both methods, both periods
     assert.equal(
@@ -266,6 +286,10 @@ describe('statistics.csv reproduces the Ministry of Justice’s method in column
     assert.equal(cells('Cover sessions delivered (prisoners not on the caseload that day)'), tail('3', '0', '', ''))
     // ours 2 ÷ 4.857… = 41.1765%; theirs 4 ÷ 4 = 100.00; February: projected 0, ours null, theirs 0.00
     assert.equal(cells('Compliance (delivered ÷ projected)'), tail('41.1765', '', '100.00', '0.00'))
+    // their Key Worker page has no nightly figures: prisoners with a Key Worker and the reception averages are empty
+    assert.equal(cells('Prisoners with a Key Worker (last day)'), tail('1', '0', '', ''))
+    // ours: of the caseload sessions only P2's on 12 March is a first (P1 was seen on 5 March): 70 days
+    assert.equal(cells('Average days from reception to the first session'), tail('70', '', '', ''))
   })
 })
 

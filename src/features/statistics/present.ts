@@ -104,8 +104,9 @@ export function formatChange(row: Pick<FigureRow, 'current' | 'previous' | 'kind
 /**
  * A row's value by the Ministry of Justice's method, on the same data, as their code in ministryofjustice/keyworker-api
  * works it out (src/domain/moj.ts says where): eligible prisoners and projected sessions as whole numbers, compliance
- * to 2 decimals half-even and 0.00 when nothing was held or projected. Null (an empty cell) where they have no such
- * figure, or where theirs rests on daily snapshots keywork does not keep (the README lists them). A Key Worker's
+ * to 2 decimals half-even and 0.00 when nothing was held or projected; prisoners with a Key Worker, its % and the days
+ * from reception to allocation and to a first session as their nightly job works them out (domain/moj.ts mojDaily),
+ * when the figures carry them. Null (an empty cell) where they have no such figure. A Key Worker's
  * delivered sessions are theirs: every session the officer held with a prisoner allocated to them at some time in
  * the period. As text, so 2 decimals stay 2.
  */
@@ -120,6 +121,15 @@ export function mojValue(row: Pick<FigureRow, 'key' | 'kind'>, f: Figures, opts:
       return String(delivered)
     case 'compliance':
       return mojCompliance(delivered, f.projectedWhole).toFixed(2)
+    // from their nightly snapshots, worked out from the dated history (Figures.moj; none for one Key Worker)
+    case 'allocated':
+      return f.moj ? String(f.moj.assigned) : null
+    case 'allocatedPercent':
+      return f.moj?.assignedPercent?.toFixed(2) ?? null
+    case 'averageDaysToAllocation':
+      return f.moj?.toAllocation != null ? String(f.moj.toAllocation) : null
+    case 'averageDaysToFirstSession':
+      return f.moj?.toSession != null ? String(f.moj.toSession) : null
     default:
       return null
   }

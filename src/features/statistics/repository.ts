@@ -10,11 +10,14 @@ import {
   emptyDay,
 } from '../../domain/statistics'
 import { addDays, daysBetween, londonDate, londonDayStart } from '../../domain/dates'
+import { unitOnDay } from '../../domain/custody'
+import type { MojDailyInput } from '../../domain/moj'
 
 /**
  * Which records a query counts. establishmentId null: every establishment (national). unitIds: prisoners in
- * those units now (a houseblock and the units inside it). staffId: sessions held by that officer, prisoners on
- * their caseload.
+ * those units on the day of the record (a houseblock and the units inside it: an eligible day by his spell's unit,
+ * a session, an allocation, a referral or a goal by the unit he was in that day). staffId: sessions held by that
+ * officer, prisoners on their caseload.
  */
 export interface Filter {
   establishmentId: number | null
@@ -90,6 +93,21 @@ function dailyRow(establishmentId: number, day: string, a: DayAggregate): StatDa
   return row
 }
 
+/** Sums what each row counts, per establishment. */
+function countBy<R extends { establishment_id: number }, K extends string>(
+  rows: R[],
+  counts: (row: R) => Record<K, number>,
+): ({ establishment_id: number } & Record<K, number>)[] {
+  const by = new Map<number, Record<string, number>>()
+  for (const row of rows) {
+    const id = Number(row.establishment_id)
+    const e = by.get(id) ?? { establishment_id: id }
+    for (const [k, v] of Object.entries<number>(counts(row))) e[k] = (e[k] ?? 0) + v
+    by.set(id, e)
+  }
+  return [...by.values()] as ({ establishment_id: number } & Record<K, number>)[]
+}
+
 export function statisticsRepository(db: Kysely<Database>, dialect: Dialect) {
   const n = (v: unknown) => Number(v ?? 0)
   const later = (a: RawBuilder<unknown>, b: RawBuilder<unknown>) =>
@@ -105,33 +123,78 @@ export function statisticsRepository(db: Kysely<Database>, dialect: Dialect) {
       ],
       sql` and `,
     )
+  /**
+   * The unit prisoner p was in on a day (a date column): that of his last arrival or move on or before it, else his
+   * record's (domain/custody.ts unitOnDay, with the same fallback as unitsOnDays).
+   */
+  const unitOn = (day: RawBuilder<unknown>) => sql`coalesce((select e.unit_id from custody_events e
+      where e.prisoner_id = p.id and e.kind in ('reception', 'transfer_in', 'moved') and e.date <= ${day}
+      order by e.date desc, e.id desc limit 1), p.unit_id)`
   /** conditions on sessions s (joined to prisoners p) */
   const sessionWhere = (f: Filter) =>
     sql.join(
       [
         sql`s.status = 'submitted'`,
         ...(f.establishmentId !== null ? [sql`s.establishment_id = ${f.establishmentId}`] : []),
-        ...(f.unitIds ? [f.unitIds.length ? sql`p.unit_id in (${sql.join(f.unitIds)})` : sql`1 = 0`] : []),
+        ...(f.unitIds
+          ? [f.unitIds.length ? sql`${unitOn(sql`s.session_date`)} in (${sql.join(f.unitIds)})` : sql`1 = 0`]
+          : []),
         ...(f.staffId !== undefined ? [sql`s.staff_id = ${f.staffId}`] : []),
       ],
       sql` and `,
     )
-  /** referrals or goals r in scope: through the prisoner (houseblock) or the session (officer) */
+  /**
+   * referrals or goals r in scope: through the prisoner (houseblock: every prisoner who has been in its units; the
+   * caller keeps those in them on the day, unitsOnDays) or the session (officer)
+   */
   const followUpWhere = (f: Filter) =>
     sql.join(
       [
         sql`1 = 1`,
         ...(f.establishmentId !== null ? [sql`r.establishment_id = ${f.establishmentId}`] : []),
-        ...(f.unitIds
-          ? [
-              f.unitIds.length
-                ? sql`r.prisoner_id in (select id from prisoners where unit_id in (${sql.join(f.unitIds)}))`
-                : sql`1 = 0`,
-            ]
-          : []),
+        ...(f.unitIds ? [everInUnits(sql`r.prisoner_id`, f.unitIds)] : []),
       ],
       sql` and `,
     )
+  /** prisoner records that are or have been in one of the units */
+  const everInUnits = (prisonerId: RawBuilder<unknown>, unitIds: number[]) =>
+    unitIds.length
+      ? sql`${prisonerId} in (select id from prisoners where unit_id in (${sql.join(unitIds)})
+          union select prisoner_id from custody_events where unit_id in (${sql.join(unitIds)}))`
+      : sql`1 = 0`
+
+  /**
+   * The rows whose prisoner was in one of the units on the row's day: the unit of his last arrival or move on or
+   * before it (domain/custody.ts unitOnDay), else his record's unit. Rows of other prisoners are dropped.
+   */
+  async function unitsOnDays<T extends { prisoner_id: number; day: string }>(rows: T[], unitIds: number[]) {
+    const ids = [...new Set(rows.map(r => n(r.prisoner_id)))]
+    const events = new Map<number, { id: number; kind: string; date: string; unitId: number | null }[]>()
+    const current = new Map<number, number | null>()
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const chunk = ids.slice(i, i + CHUNK)
+      const [evs, prisoners] = await Promise.all([
+        db
+          .selectFrom('custody_events')
+          .select(['id', 'prisoner_id', 'kind', 'date', 'unit_id'])
+          .where('prisoner_id', 'in', chunk)
+          .where('kind', 'in', ['reception', 'transfer_in', 'moved'])
+          .execute(),
+        db.selectFrom('prisoners').select(['id', 'unit_id']).where('id', 'in', chunk).execute(),
+      ])
+      for (const e of evs) {
+        const list = events.get(n(e.prisoner_id)) ?? []
+        list.push({ id: n(e.id), kind: e.kind, date: e.date, unitId: e.unit_id === null ? null : n(e.unit_id) })
+        events.set(n(e.prisoner_id), list)
+      }
+      for (const p of prisoners) current.set(n(p.id), p.unit_id === null ? null : n(p.unit_id))
+    }
+    const wanted = new Set(unitIds)
+    return rows.filter(r => {
+      const unit = unitOnDay(events.get(n(r.prisoner_id)) ?? [], r.day) ?? current.get(n(r.prisoner_id)) ?? null
+      return unit !== null && wanted.has(unit)
+    })
+  }
   /** timestamps (UTC ISO text) on the Europe/London days of the period */
   const timeRange = (column: RawBuilder<unknown>, p: Period) =>
     sql`${column} >= ${londonDayStart(p.from)} and ${column} < ${londonDayStart(addDays(p.to, 1))}`
@@ -332,24 +395,101 @@ export function statisticsRepository(db: Kysely<Database>, dialect: Dialect) {
     /** Prisoners' first allocations in the period: how many and the days from reception, per establishment. */
     async firstAllocations(f: Filter, p: Period) {
       // the days from reception to the allocation's London day, worked out here (SQLite knows no time zones)
-      const r = await sql<{ establishment_id: number; reception_date: string; allocated_at: string }>`
-        select p.establishment_id, p.reception_date, a.allocated_at
+      const r = await sql<{
+        establishment_id: number
+        prisoner_id: number
+        reception_date: string
+        allocated_at: string
+      }>`
+        select p.establishment_id, p.id as prisoner_id, p.reception_date, a.allocated_at
         from allocations a join prisoners p on p.id = a.prisoner_id
         where ${timeRange(sql`a.allocated_at`, p)}
           and ${f.establishmentId !== null ? sql`p.establishment_id = ${f.establishmentId}` : sql`1 = 1`}
-          ${f.unitIds ? (f.unitIds.length ? sql`and p.unit_id in (${sql.join(f.unitIds)})` : sql`and 1 = 0`) : sql``}
+          ${f.unitIds ? sql`and ${everInUnits(sql`p.id`, f.unitIds)}` : sql``}
           ${f.staffId !== undefined ? sql`and a.staff_id = ${f.staffId}` : sql``}
           and not exists (select 1 from allocations b where b.prisoner_id = a.prisoner_id
             and (b.allocated_at < a.allocated_at or (b.allocated_at = a.allocated_at and b.id < a.id)))`.execute(db)
+      const dated = r.rows.map(x => ({ ...x, day: londonDate(x.allocated_at) }))
+      const rows = f.unitIds ? await unitsOnDays(dated, f.unitIds) : dated
       const byEstablishment = new Map<number, { establishment_id: number; count: number; days: number }>()
-      for (const x of r.rows) {
+      for (const x of rows) {
         const id = n(x.establishment_id)
         const e = byEstablishment.get(id) ?? { establishment_id: id, count: 0, days: 0 }
         e.count++
-        e.days += daysBetween(x.reception_date, londonDate(x.allocated_at))
+        e.days += daysBetween(x.reception_date, x.day)
         byEstablishment.set(id, e)
       }
       return [...byEstablishment.values()]
+    },
+
+    /**
+     * What the Ministry of Justice's nightly figures of the period are made of (domain/moj.ts mojDaily), per
+     * establishment: the spells of eligibility in scope, those prisoners' allocations as London days, the days their
+     * eligibility (re)started, their delivered sessions in the period and their last one before it.
+     */
+    async mojInputs(f: Filter, p: Period): Promise<Map<number, MojDailyInput>> {
+      const live = sql`c.from_date <= ${p.to} and (c.to_date is null or c.to_date > ${p.from})`
+      const inScope = sql`(select c.prisoner_id from custody_spells c where ${spellWhere(f)} and ${live})`
+      const [spells, allocations, starts, sessions, before] = await Promise.all([
+        sql<{ establishment_id: number; prisoner_id: number; from_date: string; to_date: string | null }>`
+          select c.establishment_id, c.prisoner_id, c.from_date, c.to_date from custody_spells c
+          where ${spellWhere(f)} and ${live}`.execute(db),
+        sql<{ prisoner_id: number; allocated_at: string; deallocated_at: string | null }>`
+          select a.prisoner_id, a.allocated_at, a.deallocated_at from allocations a
+          where a.prisoner_id in ${inScope} and a.allocated_at < ${londonDayStart(addDays(p.to, 1))}
+            and (a.deallocated_at is null or a.deallocated_at >= ${londonDayStart(p.from)})`.execute(db),
+        sql<{ prisoner_id: number; date: string }>`
+          select e.prisoner_id, e.date from custody_events e
+          where e.prisoner_id in ${inScope} and e.kind in ('reception', 'transfer_in', 'complexity')
+            and e.date <= ${p.to}`.execute(db),
+        sql<{ prisoner_id: number; session_date: string }>`
+          select s.prisoner_id, s.session_date from key_work_sessions s
+          where s.prisoner_id in ${inScope} and s.status = 'submitted' and s.outcome = 'delivered'
+            and s.session_date >= ${p.from} and s.session_date <= ${p.to}`.execute(db),
+        sql<{ prisoner_id: number; day: string }>`
+          select s.prisoner_id, max(s.session_date) as day from key_work_sessions s
+          where s.prisoner_id in ${inScope} and s.status = 'submitted' and s.outcome = 'delivered'
+            and s.session_date < ${p.from}
+          group by s.prisoner_id`.execute(db),
+      ])
+      const out = new Map<number, MojDailyInput>()
+      const establishmentOf = new Map<number, number>()
+      const inputOf = (establishmentId: number) => {
+        let i = out.get(establishmentId)
+        if (!i) {
+          i = { period: p, spells: [], allocations: [], eligibilityStarts: [], sessions: [], lastBefore: new Map() }
+          out.set(establishmentId, i)
+        }
+        return i as MojDailyInput & {
+          spells: MojDailyInput['spells'][number][]
+          allocations: MojDailyInput['allocations'][number][]
+          eligibilityStarts: MojDailyInput['eligibilityStarts'][number][]
+          sessions: MojDailyInput['sessions'][number][]
+          lastBefore: Map<number, string>
+        }
+      }
+      for (const r of spells.rows) {
+        const prisonerId = n(r.prisoner_id)
+        establishmentOf.set(prisonerId, n(r.establishment_id))
+        inputOf(n(r.establishment_id)).spells.push({ prisonerId, from: r.from_date, to: r.to_date })
+      }
+      // a prisoner record belongs to one establishment: his rows go to its input
+      const forPrisoner = (id: unknown) => {
+        const e = establishmentOf.get(n(id))
+        return e === undefined ? null : inputOf(e)
+      }
+      for (const r of allocations.rows)
+        forPrisoner(r.prisoner_id)?.allocations.push({
+          prisonerId: n(r.prisoner_id),
+          from: londonDate(r.allocated_at),
+          to: r.deallocated_at === null ? null : londonDate(r.deallocated_at),
+        })
+      for (const r of starts.rows)
+        forPrisoner(r.prisoner_id)?.eligibilityStarts.push({ prisonerId: n(r.prisoner_id), date: r.date })
+      for (const r of sessions.rows)
+        forPrisoner(r.prisoner_id)?.sessions.push({ prisonerId: n(r.prisoner_id), date: r.session_date })
+      for (const r of before.rows) forPrisoner(r.prisoner_id)?.lastBefore.set(n(r.prisoner_id), r.day)
+      return out
     },
 
     /** Referrals made in the period, and how many of them have been acknowledged and completed since. */
@@ -358,6 +498,21 @@ export function statisticsRepository(db: Kysely<Database>, dialect: Dialect) {
         f.staffId !== undefined
           ? sql`and r.session_id in (select id from key_work_sessions where staff_id = ${f.staffId})`
           : sql``
+      if (f.unitIds) {
+        // a houseblock: each referral by the unit its prisoner was in the day it was made
+        const rows = await sql<{ establishment_id: number; prisoner_id: number; status: string; created_at: string }>`
+          select r.establishment_id, r.prisoner_id, r.status, r.created_at
+          from referrals r where ${followUpWhere(f)} ${bySession} and ${timeRange(sql`r.created_at`, p)}`.execute(db)
+        const kept = await unitsOnDays(
+          rows.rows.map(x => ({ ...x, day: londonDate(x.created_at) })),
+          f.unitIds,
+        )
+        return countBy(kept, x => ({
+          made: 1,
+          acknowledged: x.status === 'acknowledged' || x.status === 'done' ? 1 : 0,
+          completed: x.status === 'done' ? 1 : 0,
+        }))
+      }
       const r = await sql<{ establishment_id: number; made: number; acknowledged: number; completed: number }>`
         select r.establishment_id, count(*) as made,
           sum(case when r.status in ('acknowledged', 'done') then 1 else 0 end) as acknowledged,
@@ -378,6 +533,18 @@ export function statisticsRepository(db: Kysely<Database>, dialect: Dialect) {
         f.staffId !== undefined
           ? sql`and r.set_in_session_id in (select id from key_work_sessions where staff_id = ${f.staffId})`
           : sql``
+      if (f.unitIds) {
+        const rows = await sql<{ establishment_id: number; prisoner_id: number; status: string; created_at: string }>`
+          select r.establishment_id, r.prisoner_id, r.status, r.created_at
+          from session_goals r where ${followUpWhere(f)} ${bySession} and ${timeRange(sql`r.created_at`, p)}`.execute(
+          db,
+        )
+        const kept = await unitsOnDays(
+          rows.rows.map(x => ({ ...x, day: londonDate(x.created_at) })),
+          f.unitIds,
+        )
+        return countBy(kept, x => ({ set: 1, achieved: x.status === 'achieved' ? 1 : 0 }))
+      }
       const r = await sql<{ establishment_id: number; goals_set: number; achieved: number }>`
         select r.establishment_id, count(*) as goals_set,
           sum(case when r.status = 'achieved' then 1 else 0 end) as achieved

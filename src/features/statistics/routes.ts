@@ -13,7 +13,7 @@ const VIEWERS = ['SUPERVISING_OFFICER', 'ESTABLISHMENT_ADMIN', 'NATIONAL_POLICY'
 
 export function statisticsRoutes(s: Services): RouteDef[] {
   /** Reads the form, resolves the scope (only what the user may see) and computes both periods. */
-  async function prepare(req: Request, res: Response) {
+  async function prepare(req: Request, res: Response, opts: { moj?: boolean } = {}) {
     const est = establishmentOf(res)
     const national = hasRole(res, 'NATIONAL_POLICY')
     const q = readQuery(req.query as Record<string, unknown>, todayIso())
@@ -34,7 +34,7 @@ export function statisticsRoutes(s: Services): RouteDef[] {
     ]
     const chosen = scopes.find(x => x.value === q.values.scope)
     if (!chosen) q.errors.scope = 'Choose a scope from the list'
-    const comparison = q.period && chosen ? await s.statistics.compare(chosen.scope, q.period) : null
+    const comparison = q.period && chosen ? await s.statistics.compare(chosen.scope, q.period, opts) : null
     return { est, q, scopes, chosen, comparison }
   }
 
@@ -94,7 +94,7 @@ export function statisticsRoutes(s: Services): RouteDef[] {
     }),
 
     get('/statistics.csv', VIEWERS, async (req, res) => {
-      const { est, q, chosen, comparison } = await prepare(req, res)
+      const { est, q, chosen, comparison } = await prepare(req, res, { moj: true })
       if (!comparison || !chosen) {
         res
           .status(400)

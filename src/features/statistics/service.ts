@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Db } from '../../db/database'
 import type { Database } from '../../db/types'
 import { londonDate } from '../../domain/dates'
-import { mojAverage, mojProjected } from '../../domain/moj'
+import { type MojDaily, mojAverage, mojDaily, mojMeanOfDays, mojPercentage, mojProjected } from '../../domain/moj'
 import { effectiveSettings } from '../../domain/policy'
 import {
   type DayAggregate,
@@ -59,6 +59,10 @@ export interface SessionChange {
   dates: (string | null | undefined)[]
 }
 
+export interface ComputeOptions {
+  moj?: boolean
+}
+
 type EstablishmentsService = ReturnType<typeof establishmentsService>
 
 export function statisticsService(db: Db, deps: { establishments: EstablishmentsService }) {
@@ -88,7 +92,11 @@ export function statisticsService(db: Db, deps: { establishments: Establishments
     }
   }
 
-  async function compute(scope: StatisticsScope, period: Period): Promise<PeriodStatistics> {
+  /**
+   * The statistics of a scope for a period. moj: also the Ministry of Justice's figures that rest on their nightly
+   * snapshots (Figures.moj), for the CSV; not for one Key Worker.
+   */
+  async function compute(scope: StatisticsScope, period: Period, opts: ComputeOptions = {}): Promise<PeriodStatistics> {
     const filter = await filterOf(scope)
     const ests = await establishmentsWithFrequency()
     const days = daysOf(period)
@@ -103,7 +111,7 @@ export function statisticsService(db: Db, deps: { establishments: Establishments
 
     // every query at once (on PostgreSQL each takes its own pooled connection)
     const aggregated = scope.kind === 'national' || scope.kind === 'establishment'
-    const [eligibility, sessions, seen, firsts, referrals, goals, caseload] = await Promise.all([
+    const [eligibility, sessions, seen, firsts, referrals, goals, caseload, mojInputs] = await Promise.all([
       scope.kind === 'officer'
         ? repo.caseloadIntervals(scope.establishmentId, scope.staffId, period)
         : repo.custodyEvents(filter, period),
@@ -119,6 +127,7 @@ export function statisticsService(db: Db, deps: { establishments: Establishments
       aggregated ? repo.followUpSums(filter.establishmentId, period) : repo.referrals(filter, period),
       aggregated ? null : repo.goals(filter, period),
       scope.kind === 'officer' ? repo.officerCaseload(scope.establishmentId, scope.staffId, period) : null,
+      opts.moj && scope.kind !== 'officer' ? repo.mojInputs(filter, period) : null,
     ])
 
     // eligible prisoner-days and projected sessions
@@ -230,6 +239,21 @@ export function statisticsService(db: Db, deps: { establishments: Establishments
     for (const t of perEst.values()) addInto(total, t)
     if (gaps) total.gaps = gaps
     const n = periodDays(period)
+    // their nightly figures per establishment; for several, the assigned averages summed and the daily figures pooled
+    const mojOf = new Map<number, MojDaily>()
+    for (const [id, input] of mojInputs ?? []) mojOf.set(id, mojDaily(input))
+    const mojFigures = (ids: number[], eligibleWhole: number) => {
+      const daily = ids.map(id => mojOf.get(id) ?? { assignedDays: 0, toAllocation: [], toSession: [] })
+      const assigned = daily.reduce((a, d) => a + mojAverage(d.assignedDays, n), 0)
+      return {
+        assigned,
+        assignedPercent: mojPercentage(assigned, eligibleWhole),
+        toAllocation: mojMeanOfDays(daily.flatMap(d => d.toAllocation)),
+        toSession: mojMeanOfDays(daily.flatMap(d => d.toSession)),
+      }
+    }
+    const withMoj = (f: Figures, ids: number[]): Figures =>
+      mojInputs ? { ...f, moj: mojFigures(ids, f.eligibleWhole) } : f
     const establishments =
       scope.kind === 'national'
         ? [...ests.values()]
@@ -239,12 +263,12 @@ export function statisticsService(db: Db, deps: { establishments: Establishments
               id: e.id,
               code: e.code,
               name: e.name,
-              figures: figuresOf(perEst.get(e.id) ?? emptyTotals(), n),
+              figures: withMoj(figuresOf(perEst.get(e.id) ?? emptyTotals(), n), [e.id]),
             }))
         : []
     return {
       period,
-      figures: figuresOf(total, n),
+      figures: withMoj(figuresOf(total, n), scope.kind === 'national' ? [...ests.keys()] : [scope.establishmentId]),
       weeks: weeklySeries(period, deliveredByDay, projectedByDay),
       establishments,
     }
@@ -264,8 +288,11 @@ export function statisticsService(db: Db, deps: { establishments: Establishments
 
   return {
     /** The statistics of a scope for a period and the previous period of the same length. */
-    async compare(scope: StatisticsScope, period: Period): Promise<Comparison> {
-      const [current, previous] = await Promise.all([compute(scope, period), compute(scope, previousPeriod(period))])
+    async compare(scope: StatisticsScope, period: Period, opts: ComputeOptions = {}): Promise<Comparison> {
+      const [current, previous] = await Promise.all([
+        compute(scope, period, opts),
+        compute(scope, previousPeriod(period), opts),
+      ])
       return { current, previous }
     },
 
