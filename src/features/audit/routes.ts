@@ -18,6 +18,7 @@ export const ACTION_LABELS: Record<string, string> = {
   'sign-in': 'Signed in',
   'sign-out': 'Signed out',
   'sign-in-failed': 'Sign-in failed',
+  revoke: 'Revoked',
 }
 
 /** The record types, named as people call them; the filter offers these, in this order. */
@@ -47,6 +48,8 @@ export const ENTITY_LABELS: Record<string, string> = {
   national_policy: 'National policy',
   import: 'Import',
   demo: 'Demo data',
+  api_token: 'API token',
+  hsds_api: 'Directory API read with a token',
 }
 const ENTITIES = Object.keys(ENTITY_LABELS)
 

@@ -607,6 +607,10 @@ describe('HSDS API', () => {
         .executeTakeFirstOrThrow()
       assert.notEqual(used.last_used_at, null)
 
+      const trail = await admin.get('/audit?entity=hsds_api')
+      assert.match(trail.text, /API token: Probation partner/, 'the admin reads the use in the audit trail')
+      assert.match(trail.text, /Directory API read with a token/)
+
       assert.equal((await bearer(token, `/api/hsds/services/${S4}`)).status, 404)
       assert.equal((await bearer(token, `/api/hsds/services/${S5}`)).status, 200)
       assert.deepEqual(ids((await bearer(token, '/api/hsds/organizations')).body as Obj), [ORG_A, ORG_B, ORG_N])
@@ -703,6 +707,8 @@ describe('HSDS API', () => {
       const page = await admin.get('/directory/api-tokens')
       assert.match(page.text, /Enter who the token is for/)
       assert.equal((await keyWorker.get('/directory/api-tokens')).status, 403)
+      assert.match((await admin.get('/directory/export')).text, /href="\/directory\/api-tokens"/)
+      assert.doesNotMatch((await keyWorker.get('/directory/export')).text, /href="\/directory\/api-tokens"/)
       const before = await db()
         .selectFrom('api_tokens')
         .select(eb => eb.fn.countAll<number>().as('n'))
