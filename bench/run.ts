@@ -10,8 +10,9 @@ export const BENCHMARKS: Record<string, { about: string; run: (args: string[]) =
   },
   directory: {
     about:
-      'services directory search over 5,000 services on SQLite, side by side with a bare node:http server ' +
-      '[--json] [--services N] [--duration S] [--connections N]',
+      'services directory search over 5,000 services on SQLite, side by side with a bare node:http server, then ' +
+      'the HSDS import and export of 20,000 services with every field filled, with /ping during the import ' +
+      '[--json] [--services N] [--duration S] [--connections N] [--hsds-services N] [--skip-search] [--skip-hsds]',
     run: async args => (await import('./directory')).run(args),
   },
   allocation: {

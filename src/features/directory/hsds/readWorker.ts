@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads'
 import type { Problem } from './model'
+import type { ReadLimits } from './read'
 import type { ReadJob } from './readThread'
 import type { Reading } from './readJson'
 
@@ -26,7 +27,7 @@ const pending = new Map<number, Pending>()
 function start(): Worker {
   const w = new Worker(new URL('./readThreadEntry.js', import.meta.url), {
     execArgv: [],
-    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+    resourceLimits: { maxOldGenerationSizeMb: heapMb },
   })
   w.on('message', (m: { id: number; result?: Result; error?: string }) => {
     const job = pending.get(m.id)
@@ -51,6 +52,18 @@ function start(): Worker {
   return w
 }
 
+let limits: ReadLimits | undefined
+let heapMb = WORKER_HEAP_MB
+
+/**
+ * Other limits for the reads that follow (undefined: keywork's own). Only the directory benchmark sets them: its
+ * 20,000 services with every HSDS field filled make a file larger than an upload may be.
+ */
+export function setReadLimits(l: ReadLimits | undefined, workerHeapMb = WORKER_HEAP_MB) {
+  limits = l
+  heapMb = workerHeapMb
+}
+
 /** readHsdsFile (read.ts), in the worker thread. */
 export function readInWorker(bytes: Uint8Array, knownTermIds: Set<string>): Promise<Result> {
   worker ??= start()
@@ -60,7 +73,7 @@ export function readInWorker(bytes: Uint8Array, knownTermIds: Set<string>): Prom
     pending.set(id, { resolve, reject })
     // a pending read keeps the process alive (the command line awaits it with nothing else to do)
     w.ref()
-    const job: ReadJob = { id, bytes, termIds: [...knownTermIds] }
+    const job: ReadJob = { id, bytes, termIds: [...knownTermIds], limits }
     w.postMessage(job)
   })
 }
