@@ -63,6 +63,8 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     worksheets,
     hubs,
     statistics,
+    referrals,
+    logger,
   })
   return {
     config,

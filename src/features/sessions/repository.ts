@@ -215,6 +215,16 @@ export function sessionsRepository(db: Kysely<Database>) {
         .execute()
     },
 
+    /** The changes of an entry's amendments, in the order they were made (read in the amending transaction). */
+    amendmentChanges(k: Kysely<Database>, sessionId: number) {
+      return k
+        .selectFrom('session_amendments')
+        .select('changes')
+        .where('session_id', '=', sessionId)
+        .orderBy('id')
+        .execute()
+    },
+
     amendmentsOf(sessionId: number) {
       return db.selectFrom('session_amendments').selectAll().where('session_id', '=', sessionId).orderBy('id').execute()
     },

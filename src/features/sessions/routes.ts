@@ -11,7 +11,8 @@ import { auditView } from '../../web/audit'
 import { flash, redirectWithErrors, takeForm } from '../../web/forms'
 import { type RouteDef, get, intParam, param, post } from '../../web/routing'
 import { entryFormOf, withExtraRow } from './schema'
-import { formOf, releasedMessage } from './service'
+import { formOf } from './draft'
+import { releasedMessage } from './present'
 import { takeUnsavedEntry } from './unsaved'
 
 /** Who records sessions (a Supervising Officer records for cover), and who reads them. */
@@ -44,16 +45,6 @@ export function sessionRoutes(s: Services): RouteDef[] {
     }
     if (row.author_user_id !== ctxOf(res).userId) throw new HttpError(404)
     return row
-  }
-
-  /** After the commit, the referrals feature emails the services; a failure there never undoes the entry. */
-  async function sendReferrals(res: Response, establishmentId: number, referralIds: number[]) {
-    if (!referralIds.length) return
-    try {
-      await s.referrals.sendForNewReferrals(actorOf(res), establishmentId, referralIds)
-    } catch (err) {
-      s.logger.error({ err, referralIds }, 'sending referral emails failed; the referrals are saved')
-    }
   }
 
   return [
@@ -171,18 +162,24 @@ export function sessionRoutes(s: Services): RouteDef[] {
       res.redirect(303, `/sessions/${row.id}/edit${anchor}`)
     }),
 
+    // the submit use case reads the entry and checks whose it is; this answers what it did
     post('/sessions/:sessionId/submit', RECORDERS, async (req, res) => {
-      const row = await draftOrRedirect(req, res)
-      if (!row) return
-      const est = establishmentOf(res)
-      const r = await s.sessions.submit(actorOf(res), est.id, row.id, entryFormOf(req.body))
-      if (r === 'not-found') throw new HttpError(404)
-      if (!r.ok) return redirectWithErrors(req, res, r.errors, `/sessions/${row.id}/edit`)
-      if (!r.value.already) {
-        await sendReferrals(res, est.id, r.value.referralIds)
-        flash(req, `Session with ${row.first_name} ${row.last_name} recorded`)
+      const id = intParam(req, 'sessionId')
+      const r = await s.sessions.submitEntry(actorOf(res), establishmentOf(res).id, id, entryFormOf(req.body))
+      switch (r.kind) {
+        case 'not-found':
+          throw new HttpError(404)
+        case 'not-draft':
+          if (wantsJson(req)) return void res.status(409).json({ saved: false, status: r.status })
+          return res.redirect(303, `/sessions/${id}`)
+        case 'locked':
+          return res.redirect(303, `/sessions/${id}`)
+        case 'invalid':
+          return redirectWithErrors(req, res, r.errors, `/sessions/${id}/edit`)
+        case 'submitted':
+          flash(req, `Session with ${r.prisoner.first_name} ${r.prisoner.last_name} recorded`)
+          return res.redirect(303, `/sessions/${id}`)
       }
-      res.redirect(303, `/sessions/${row.id}`)
     }),
 
     get('/sessions/:sessionId', READERS, async (req, res) => {
