@@ -530,7 +530,7 @@ describe('HSDS API', () => {
     async function create(as: Browser, name: string): Promise<string> {
       const res = await as.post('/directory/api-tokens', { name }, '/directory/api-tokens')
       assert.equal(res.status, 200, res.text.slice(0, 500))
-      const m = /<code id="new-token">([^<]+)<\/code>/.exec(res.text)
+      const m = /<code id="new-token"[^>]*>([^<]+)<\/code>/.exec(res.text)
       assert.ok(m, 'the new token is shown')
       return m[1]!
     }
@@ -658,6 +658,7 @@ describe('HSDS API', () => {
         const changes = JSON.parse(String(event!.changes)) as Obj
         assert.equal(changes.reason, reason)
         assert.equal(changes.path, '/api/hsds/services')
+        assert.equal(changes.status, 401)
         assert.ok(!String(event!.changes).includes('AAAAAAAAAA'), 'the token is not in the audit trail')
       }
     })

@@ -104,7 +104,7 @@ export function tokensService(db: Kysely<Database>, audit: AuditService) {
               entity: ENTITY,
               entityId: row?.id ?? null,
               establishmentId: row?.establishment_id ?? null,
-              changes: { reason, ...where, ...(row ? {} : { hash_prefix: hash.slice(0, 12) }) },
+              changes: { reason, ...where, status: 401, ...(row ? {} : { hash_prefix: hash.slice(0, 12) }) },
             },
           )
           return { ok: false as const, reason }
