@@ -375,7 +375,10 @@ export function hsdsService(db: Kysely<Database>, audit: AuditService) {
       ...new Set([...services.values()].map(s => s.organization_id as string)),
     ])
     const orgName = new Map(orgs.map(o => [o.id, o.name]))
-    const contacts = await repo.byServiceIds(trx, 'contacts', [...services.keys()])
+    // by service, once: a filter per service would be quadratic (20,000 services: seconds)
+    const contacts = new Map<string, Awaited<ReturnType<typeof repo.byServiceIds<'contacts'>>>>()
+    for (const c of await repo.byServiceIds(trx, 'contacts', [...services.keys()]))
+      if (c.service_id !== null) contacts.set(c.service_id, [...(contacts.get(c.service_id) ?? []), c])
     for (const s of services.values()) {
       const text = searchTextOf({
         name: s.name as string,
@@ -383,7 +386,7 @@ export function hsdsService(db: Kysely<Database>, audit: AuditService) {
         description: s.description as string | null,
         organizationName: orgName.get(s.organization_id as string) ?? null,
         eligibility: s.eligibility_description as string | null,
-        contacts: contacts.filter(c => c.service_id === s.id),
+        contacts: contacts.get(s.id as string) ?? [],
       })
       if (text !== s.search_text) await repo.update(trx, 'services', s.id as string, { search_text: text })
     }
