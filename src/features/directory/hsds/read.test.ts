@@ -4,6 +4,9 @@ import { strToU8, unzipSync, zipSync } from 'fflate'
 import { testWorld } from '../../../../test/harness'
 import { type Actor, SYSTEM_ACTOR } from '../../audit/service'
 import { fixture, jsonBytes, withFreshIds } from './testing'
+import { readHsdsFile } from './read'
+import { PART_ITEMS, joinPart, splitResult } from './readTransfer'
+import { readInWorker } from './readWorker'
 import { isByDay, isDateTime, isRealDate, isTimeOfDay } from './values'
 
 type World = Awaited<ReturnType<typeof testWorld>>
@@ -376,5 +379,41 @@ describe('HSDS import: the shapes publishers produce, copies, values and every p
     const r = await importInto(zip, 'again.zip', 'MDI')
     assert.equal(r.status, 'imported', JSON.stringify(r).slice(0, 800))
     if (r.status === 'imported') assert.deepEqual(r.report.created, {})
+  })
+})
+
+describe('HSDS reading thread: a large reading comes back in parts, whole', () => {
+  it('splits long lists into parts and joins them back in order', () => {
+    const reading = {
+      problems: Array.from({ length: PART_ITEMS * 2 + 5 }, (_, i) => ({ path: `/${i}`, message: 'x' })),
+      bundle: {
+        phones: Array.from({ length: PART_ITEMS + 1 }, (_, i) => ({ id: String(i) })),
+        services: [{ id: 's' }],
+      },
+      ignored: new Map([['service.fees', 2]]),
+    }
+    const { skeleton, parts } = splitResult(structuredClone(reading))
+    assert.equal(parts.length, 5, '3 parts of problems and 2 of phones')
+    assert.deepEqual(skeleton.problems, [])
+    assert.deepEqual(skeleton.bundle.services, [{ id: 's' }], 'a short list stays in the skeleton')
+    for (const part of structuredClone(parts)) joinPart(skeleton, part)
+    assert.deepEqual(skeleton, reading)
+  })
+
+  it('a file of thousands of records reads the same in the thread as in place', async () => {
+    const one = fixture()[3]!
+    const phone = (one.phones as Obj[])[0]!
+    one.phones = Array.from({ length: PART_ITEMS * 2 + 10 }, (_, i) => ({
+      ...phone,
+      id: `${String(i).padStart(8, '0')}-2222-4333-8444-555555555555`,
+      number: `0114 496 ${String(i).padStart(4, '0')}`,
+    }))
+    const bytes = jsonBytes([one])
+    const terms = new Set<string>()
+    const inThread = await readInWorker(bytes, terms)
+    const inPlace = readHsdsFile(bytes, terms)
+    assert.ok(!Array.isArray(inThread) && !Array.isArray(inPlace))
+    assert.equal(inThread.bundle.phones.length, PART_ITEMS * 2 + 10)
+    assert.deepEqual(inThread, inPlace)
   })
 })

@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads'
 import type { Problem } from './model'
 import type { ReadLimits } from './read'
 import type { ReadJob } from './readThread'
+import { type Part, joinPart } from './readTransfer'
 import type { Reading } from './readJson'
 
 /**
@@ -18,6 +19,9 @@ type Result = Reading | Problem[]
 interface Pending {
   resolve(result: Result): void
   reject(error: Error): void
+  /** the result so far, and how many of its parts are still to come (readTransfer.ts) */
+  result?: Result
+  partsLeft: number
 }
 
 let worker: Worker | undefined
@@ -29,13 +33,25 @@ function start(): Worker {
     execArgv: [],
     resourceLimits: { maxOldGenerationSizeMb: heapMb },
   })
-  w.on('message', (m: { id: number; result?: Result; error?: string }) => {
+  w.on('message', (m: { id: number; result?: Result; parts?: number; part?: Part; error?: string }) => {
     const job = pending.get(m.id)
     if (!job) return
+    if (m.result !== undefined) {
+      job.result = m.result
+      job.partsLeft = m.parts ?? 0
+    } else if (m.part && job.result !== undefined) {
+      joinPart(job.result, m.part)
+      job.partsLeft--
+    }
+    if (m.error === undefined && job.partsLeft > 0) {
+      // the next part once this one is in: the server answers others in between
+      setImmediate(() => w.postMessage({ id: m.id, next: true }))
+      return
+    }
     pending.delete(m.id)
     if (pending.size === 0) w.unref()
     if (m.error !== undefined) job.reject(new Error(`Reading the HSDS file failed: ${m.error}`))
-    else job.resolve(m.result!)
+    else job.resolve(job.result!)
   })
   const stopped = (error: Error) => {
     if (worker === w) worker = undefined
@@ -70,7 +86,7 @@ export function readInWorker(bytes: Uint8Array, knownTermIds: Set<string>): Prom
   const w = worker
   const id = nextId++
   return new Promise((resolve, reject) => {
-    pending.set(id, { resolve, reject })
+    pending.set(id, { resolve, reject, partsLeft: 0 })
     // a pending read keeps the process alive (the command line awaits it with nothing else to do)
     w.ref()
     const job: ReadJob = { id, bytes, termIds: [...knownTermIds], limits }
