@@ -12,6 +12,7 @@ import { directoryService } from './features/directory/service'
 import { hsdsService } from './features/directory/hsds/service'
 import { tokensService } from './features/directory/hsds/tokens'
 import { mailerService } from './features/notify/mailer'
+import { nationalService } from './features/national/service'
 import { referralsService } from './features/referrals/service'
 import { timelineService } from './features/timeline/service'
 import { sessionsService } from './features/sessions/service'
@@ -33,11 +34,12 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
   const audit = auditService(db.db, db.dialect)
   const users = usersService(db.db, audit)
   // allocations depends on prisoners, so prisoners reaches it through a hook; called only after both exist
-  const prisoners = prisonersService(db.db, audit, {
-    onPrisonerChanged: (trx, actor, change) => allocations.prisonerChanged(trx, actor, change),
-  })
   const units = unitsService(db.db, audit)
-  const staff = staffService(db.db, audit)
+  const prisoners = prisonersService(db.db, audit, {
+    units,
+    hooks: { onPrisonerChanged: (trx, actor, change) => allocations.prisonerChanged(trx, actor, change) },
+  })
+  const staff = staffService(db.db, audit, { units })
   const establishments = establishmentsService(db.db, audit)
   const allocations = allocationsService(db.db, { audit, establishments, prisoners, staff })
   const autoAllocation = autoAllocationService(db.db, { audit, establishments })
@@ -77,13 +79,14 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     units,
     staff,
     imports: importService(db.db, { audit, prisoners, units, staff, statistics }),
-    demo: demoService(db, { audit, users, directory, hubs, guidance, planning }),
+    demo: demoService(db, { audit, users, directory, hubs, guidance, planning, prisoners }),
     hubs,
     planning,
     directory,
     mailer,
     referrals,
     timeline: timelineService(db.db, { audit, prisoners, allocations }),
+    national: nationalService(db.db),
     sessions,
     hsds: hsdsService(db.db, audit),
     hsdsTokens: tokensService(db.db, audit),

@@ -19,7 +19,7 @@ import type { GuidanceService } from '../guidance/service'
 import type { HubsService } from '../hubs/service'
 import type { PlanningService } from '../planning/service'
 import type { UsersService } from '../users/service'
-import { custodyRepository } from '../prisoners/custodyRepository'
+import type { PrisonersService } from '../prisoners/service'
 import { demoRepository } from './repository'
 
 export const DEFAULT_DEMO = { seed: 1, establishments: 3 } as const
@@ -63,10 +63,10 @@ export function demoService(
     hubs: HubsService
     guidance: GuidanceService
     planning: PlanningService
+    prisoners: PrisonersService
   },
 ) {
   const repo = demoRepository(db.db, db.dialect)
-  const custody = custodyRepository()
 
   function signInsOf(users: DemoUser[], names: Map<string, string>): DemoSignIn[] {
     return users.map(u => ({
@@ -195,7 +195,7 @@ export function demoService(
           // each man's custody history: his reception and, for those who have left, his release or transfer out
           const prisonerIds = await repo.prisonerIds(trx, establishmentId)
           const recordedAt = new Date().toISOString()
-          await custody.insertHistory(
+          await deps.prisoners.insertCustodyHistory(
             trx,
             e.prisoners.flatMap(p => {
               const base = {

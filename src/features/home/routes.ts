@@ -2,13 +2,20 @@ import type { Services } from '../../services'
 import { ctxOf } from '../../web/context'
 import { takeForm } from '../../web/forms'
 import { type RouteDef, get } from '../../web/routing'
-import { renderNationalOverview } from '../national/routes'
 
 export function homeRoutes(s: Services): RouteDef[] {
   return [
     get('/', 'signed-in', async (req, res) => {
       const ctx = ctxOf(res)
-      if (res.locals.noEstablishmentChosen) return renderNationalOverview(s, res)
+      // a national user who has not chosen an establishment lands on the national overview (as /national shows it)
+      if (res.locals.noEstablishmentChosen) {
+        const overview = await s.national.overview(ctx.establishments)
+        return res.render('national/views/overview', {
+          pageTitle: 'National overview',
+          ...overview,
+          nationalOverview: true,
+        })
+      }
       const summary = ctx.establishment ? await s.prisoners.summary(ctx.establishment.id) : null
       res.render('home/views/home', { ...takeForm(req, {}), summary, pageTitle: 'Home' })
     }),

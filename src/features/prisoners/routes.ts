@@ -23,7 +23,7 @@ import { nextDue } from '../../domain/planning'
 import { londonNow } from '../../domain/hubs'
 import { GOAL_STATUSES, NOT_DELIVERED_REASONS, OUTCOMES, REFERRAL_STATUSES } from '../../domain/sessions'
 import { overridesOf, toBounds } from '../establishments/service'
-import { referralTarget } from '../referrals/rules'
+import { referralTarget } from '../../domain/referrals'
 
 const READERS = ['KEY_WORKER', 'SUPERVISING_OFFICER', 'ESTABLISHMENT_ADMIN', 'NATIONAL_POLICY'] as const
 const EDITORS = ['ESTABLISHMENT_ADMIN'] as const

@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely'
-import type { Database, NewPrisoner, Prisoner } from '../../db/types'
+import type { Insertable, Kysely } from 'kysely'
+import type { CustodyEventTable, Database, NewPrisoner, Prisoner } from '../../db/types'
 import { diff } from '../../domain/audit'
 import type { Actor, AuditService } from '../audit/service'
 import { londonNow } from '../../domain/hubs'
@@ -10,7 +10,7 @@ import {
   refusedWhileHeldElsewhere,
 } from '../../domain/prisoner'
 import { type Result, fail, ok } from '../../domain/result'
-import { unitsRepository } from '../units/repository'
+import type { UnitsService } from '../units/service'
 import { custodyRepository } from './custodyRepository'
 import { type PrisonerSearch, prisonersRepository } from './repository'
 import type { PrisonerRecord } from './schema'
@@ -65,9 +65,14 @@ export interface PrisonerHooks {
   onPrisonerChanged?(trx: Kysely<Database>, actor: Actor, change: PrisonerChange): Promise<unknown>
 }
 
-export function prisonersService(db: Kysely<Database>, audit: AuditService, hooks: PrisonerHooks = {}) {
+export function prisonersService(
+  db: Kysely<Database>,
+  audit: AuditService,
+  deps: { units: UnitsService; hooks?: PrisonerHooks },
+) {
   const repo = prisonersRepository(db)
-  const units = unitsRepository(db)
+  const { units } = deps
+  const hooks = deps.hooks ?? {}
   const custody = custodyRepository()
 
   async function changed(trx: Kysely<Database>, actor: Actor, change: PrisonerChange) {
@@ -210,6 +215,14 @@ export function prisonersService(db: Kysely<Database>, audit: AuditService, hook
   }
 
   return {
+    /**
+     * Rebuilds the spells of eligibility from the custody events (one establishment, or all); returns the prisoner
+     * records rebuilt. A repair: every change keeps them up to date.
+     */
+    rebuildCustody: (establishmentId: number | null) => custody.rebuild(db, establishmentId),
+    /** Writes custody events of a bulk load and the spells they make, in the caller's transaction. */
+    insertCustodyHistory: (trx: Kysely<Database>, events: Insertable<CustodyEventTable>[]) =>
+      custody.insertHistory(trx, events),
     search: (s: PrisonerSearch) => repo.search(s),
     summary: (establishmentId: number) => repo.summary(establishmentId),
     units: (establishmentId: number) => units.list(establishmentId),

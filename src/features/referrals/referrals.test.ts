@@ -4,7 +4,7 @@ import { addDays } from '../../domain/dates'
 import { londonNow } from '../../domain/hubs'
 import { signedIn } from '../../../test/harness'
 import { seededWorld } from '../../../test/fixtures'
-import { followUpProblems, isOverdue, nextStatuses, referralEmail } from './rules'
+import { followUpProblems, isOverdue, nextStatuses, referralEmail } from '../../domain/referrals'
 import { insertReferral, insertSession } from './testing'
 
 const world = await seededWorld()

@@ -8,7 +8,7 @@ import { flash, parseForm, queryString, redirectWithErrors, takeForm } from '../
 import { pagination } from '../../web/pagination'
 import { type RouteDef, get, intParam, post } from '../../web/routing'
 import { EMAIL_STATUSES } from '../notify/mailer'
-import { isOverdue, nextStatuses, referralTarget } from './rules'
+import { isOverdue, nextStatuses, referralTarget } from '../../domain/referrals'
 import { referralUpdateSchema } from './schema'
 import { PAGE_SIZE, type ReferralsService, today } from './service'
 

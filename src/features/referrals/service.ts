@@ -9,7 +9,7 @@ import type { Actor, AuditService } from '../audit/service'
 import type { DirectoryServiceDetail } from '../directory/service'
 import type { MailerService, SendOutcome } from '../notify/mailer'
 import { type ReferralListFilter, referralsRepository } from './repository'
-import { followUpProblems, isOpen, isOverdue, nextStatuses, referralEmail, referralTarget } from './rules'
+import { followUpProblems, isOpen, isOverdue, nextStatuses, referralEmail, referralTarget } from '../../domain/referrals'
 
 export const PAGE_SIZE = 50
 

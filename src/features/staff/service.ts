@@ -4,7 +4,7 @@ import { diff } from '../../domain/audit'
 import { type Result, fail, ok } from '../../domain/result'
 import { joinLanguages } from '../../domain/staff'
 import type { Actor, AuditService } from '../audit/service'
-import { unitsRepository } from '../units/repository'
+import type { UnitsService } from '../units/service'
 import { type StaffSearch, staffRepository } from './repository'
 import type { StaffRecord } from './schema'
 
@@ -49,9 +49,9 @@ function pick(row: Staff, keys: string[]): Record<string, unknown> {
   return Object.fromEntries(keys.map(k => [k, r[k]]))
 }
 
-export function staffService(db: Kysely<Database>, audit: AuditService) {
+export function staffService(db: Kysely<Database>, audit: AuditService, deps: { units: UnitsService }) {
   const repo = staffRepository(db)
-  const units = unitsRepository(db)
+  const { units } = deps
 
   /** Inserts or updates one staff member by staff number within the establishment, auditing what changed. */
   async function upsert(

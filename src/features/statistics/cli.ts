@@ -2,7 +2,6 @@ import type { Command } from 'commander'
 import { withServices } from '../../cli/withServices'
 import { todayIso } from '../../domain/dates'
 import type { Services } from '../../services'
-import { custodyRepository } from '../prisoners/custodyRepository'
 import { loadDemoHistory } from './demo'
 
 /** `keywork stats rebuild [--establishment CODE]`: recomputes the statistics aggregates from the sessions. */
@@ -26,7 +25,7 @@ export function registerStatistics(program: Command) {
           id = est.id
         }
         // the spells of eligibility, from the custody events
-        const records = await custodyRepository().rebuild(s.db.db, id ?? null)
+        const records = await s.prisoners.rebuildCustody(id ?? null)
         const days = await s.statistics.rebuild(id)
         const seconds = ((performance.now() - started) / 1000).toFixed(1)
         console.log(

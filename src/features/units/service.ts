@@ -3,7 +3,7 @@ import type { Database, ResidentialUnit } from '../../db/types'
 import { diff } from '../../domain/audit'
 import { type Result, fail, ok } from '../../domain/result'
 import type { Actor, AuditService } from '../audit/service'
-import { descendantIds, parentProblems, unitTree } from './hierarchy'
+import { descendantIds, parentProblems, unitTree } from '../../domain/unitHierarchy'
 import { unitsRepository } from './repository'
 import type { UnitRecord } from './schema'
 
@@ -95,6 +95,8 @@ export function unitsService(db: Kysely<Database>, audit: AuditService) {
 
   return {
     list: (establishmentId: number) => repo.list(establishmentId),
+    /** A unit of the establishment by its code, in the caller's transaction (for the features that name units). */
+    byCode: (trx: Kysely<Database>, establishmentId: number, code: string) => repo.byCode(trx, establishmentId, code),
     get: (establishmentId: number, id: number) => repo.byId(establishmentId, id),
 
     /** Every unit in reading order (a houseblock, then its wings), with capacity and the prisoners in it now. */

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test'
 import { type Browser, signedIn, testWorld } from '../../../test/harness'
 import { SYSTEM_ACTOR } from '../audit/service'
 import { prisonerRecordSchema } from '../prisoners/schema'
-import { descendantIds, parentProblems, unitTree } from './hierarchy'
+import { descendantIds, parentProblems, unitTree } from '../../domain/unitHierarchy'
 import { unitRecordSchema } from './schema'
 
 describe('residential units', () => {

@@ -1,5 +1,5 @@
-import { REFERRAL_STATUSES, type ReferralStatus, STAKEHOLDERS } from '../../domain/sessions'
-import { formatDate } from '../../domain/dates'
+import { REFERRAL_STATUSES, type ReferralStatus, STAKEHOLDERS } from './sessions'
+import { formatDate } from './dates'
 
 // Pure rules of a referral's follow-up (no I/O): which status may follow which, when one is overdue, and the
 // email a directory service receives.
