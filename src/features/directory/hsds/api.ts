@@ -216,7 +216,7 @@ export function hsdsApiRoutes(s: Services): RouteDef[] {
     )
     return rows.map(r => {
       const o = orgs.get(r.organization_id)
-      return { ...serviceFields(r), ...(o ? { organization: organizationFields(o) } : {}) }
+      return { ...scalars(serviceFields(r)), ...(o ? { organization: scalars(organizationFields(o)) } : {}) }
     })
   }
 
@@ -310,7 +310,7 @@ export function hsdsApiRoutes(s: Services): RouteDef[] {
       if (full) contents = await fullServices(scope, p.slice)
       else {
         const rows = await api.servicesById(p.slice)
-        contents = minimal ? rows.map(serviceFields) : await withOrganizations(rows)
+        contents = minimal ? rows.map(r => scalars(serviceFields(r))) : await withOrganizations(rows)
       }
       res.json(p.page(contents))
     }),
@@ -329,7 +329,7 @@ export function hsdsApiRoutes(s: Services): RouteDef[] {
       const fullService = bool(req, 'full_service')
       const orgs = (await api.organizations(scope)).filter(o => matches(search, o.name, o.description))
       const p = page(orgs, pageNumber, perPage)
-      if (!full && !fullService) return void res.json(p.page(p.slice.map(organizationFields)))
+      if (!full && !fullService) return void res.json(p.page(p.slice.map(o => scalars(organizationFields(o)))))
       const services = await api.servicesOfOrganizations(
         scope,
         p.slice.map(o => o.id),
@@ -339,10 +339,13 @@ export function hsdsApiRoutes(s: Services): RouteDef[] {
             scope,
             services.map(x => x.id),
           )
-        : services.map(serviceFields)
+        : services.map(x => scalars(serviceFields(x)))
       res.json(
         p.page(
-          p.slice.map(o => ({ ...organizationFields(o), services: nested.filter(x => x.organization_id === o.id) })),
+          p.slice.map(o => ({
+            ...scalars(organizationFields(o)),
+            services: nested.filter(x => x.organization_id === o.id),
+          })),
         ),
       )
     }),
@@ -357,7 +360,7 @@ export function hsdsApiRoutes(s: Services): RouteDef[] {
             scope,
             services.map(x => x.id),
           )
-        : services.map(serviceFields)
+        : services.map(x => scalars(serviceFields(x)))
       res.json({ ...organizationFields(org), services: nested })
     }),
 
