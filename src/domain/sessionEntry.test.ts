@@ -1,162 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { type EntryForm, parseTime, readAmendment, readEntry, rowCount } from './sessionEntry'
-
-const ctx = { today: '2026-05-20', receptionDate: '2025-02-03', openGoalIds: [7] }
-
-const delivered: EntryForm = {
-  outcome: 'delivered',
-  'sessionDate-day': '19',
-  'sessionDate-month': '5',
-  'sessionDate-year': '2026',
-  startsAt: '14:30',
-  duration: '45',
-  location: 'interview_room',
-  private: 'yes',
-  interpreterNeeded: 'no',
-  concern: 'no',
-  agreed: 'To meet again next week',
-}
-
-const errorsOf = (form: EntryForm, c = ctx) => {
-  const r = readEntry(form, c)
-  return r.ok ? {} : r.errors
-}
-
-describe('readEntry', () => {
-  it('reads a complete delivered entry', () => {
-    const r = readEntry(
-      {
-        ...delivered,
-        pathways: ['health', 'accommodation', 'health'],
-        goalRows: '2',
-        goal0Description: 'Find a tenancy',
-        goal0Measure: 'A signed tenancy',
-        goal0TargetDate: '1/9/2026',
-        referralRows: '2',
-        referral0To: 'stakeholder:pom',
-        referral0FollowUp: '2026-06-01',
-        referral1To: 'service:0191a2b3-aaaa-7000-8000-000000000001',
-        review7Status: 'achieved',
-        review7Note: 'Done',
-        worksheets: ['3', '3', '5'],
-      },
-      ctx,
-    )
-    assert.ok(r.ok, JSON.stringify(r))
-    const e = r.entry
-    assert.equal(e.sessionDate, '2026-05-19')
-    assert.equal(e.durationMinutes, 45)
-    assert.equal(e.private, true)
-    assert.deepEqual(e.pathways, ['accommodation', 'health'])
-    assert.deepEqual(e.goals, [
-      { description: 'Find a tenancy', measure: 'A signed tenancy', targetDate: '2026-09-01' },
-    ])
-    assert.deepEqual(e.reviews, [{ goalId: 7, status: 'achieved', note: 'Done' }])
-    assert.equal(e.referrals.length, 2)
-    assert.equal(e.referrals[0]!.stakeholder, 'pom')
-    assert.equal(e.referrals[1]!.serviceId, '0191a2b3-aaaa-7000-8000-000000000001')
-    assert.deepEqual(e.worksheetIds, [3, 5])
-  })
-
-  it('requires an outcome and, when not delivered, a reason (and words for "other")', () => {
-    assert.ok(errorsOf({ ...delivered, outcome: '' }).outcome)
-    const nd = { ...delivered, outcome: 'not_delivered', duration: '', location: '', private: '' }
-    assert.ok(errorsOf(nd).notDeliveredReason)
-    assert.ok(errorsOf({ ...nd, notDeliveredReason: 'other' }).notDeliveredDetail)
-    const r = readEntry({ ...nd, notDeliveredReason: 'prisoner_refused', notDeliveredDetail: 'ignored' }, ctx)
-    assert.ok(r.ok)
-    assert.equal(r.entry.notDeliveredReason, 'prisoner_refused')
-    assert.equal(r.entry.notDeliveredDetail, null)
-    assert.equal(r.entry.durationMinutes, null)
-  })
-
-  it('keeps a delivered session free of a not-delivered reason', () => {
-    const r = readEntry({ ...delivered, notDeliveredReason: 'prisoner_refused' }, ctx)
-    assert.ok(r.ok)
-    assert.equal(r.entry.notDeliveredReason, null)
-  })
-
-  it('refuses goals in a session that was not delivered', () => {
-    const e = errorsOf({
-      ...delivered,
-      outcome: 'not_delivered',
-      notDeliveredReason: 'regime_curtailed',
-      goal0Description: 'x',
-      goal0Measure: 'y',
-    })
-    assert.ok(e.goal0Description)
-  })
-
-  it('checks the date: real, not in the future, not before reception', () => {
-    assert.match(
-      errorsOf({ ...delivered, 'sessionDate-day': '', 'sessionDate-month': '', 'sessionDate-year': '' }).sessionDate!,
-      /Enter/,
-    )
-    assert.match(
-      errorsOf({ ...delivered, 'sessionDate-day': '31', 'sessionDate-month': '2' }).sessionDate!,
-      /real date/,
-    )
-    assert.match(errorsOf({ ...delivered, 'sessionDate-day': '21' }).sessionDate!, /today or in the past/)
-    assert.match(
-      errorsOf({ ...delivered, 'sessionDate-year': '2025', 'sessionDate-month': '2', 'sessionDate-day': '2' })
-        .sessionDate!,
-      /before the prisoner arrived/,
-    )
-    assert.ok(readEntry({ ...delivered, 'sessionDate-day': '20' }, ctx).ok, 'today is fine')
-    assert.ok(
-      readEntry({ ...delivered, 'sessionDate-year': '2025', 'sessionDate-month': '2', 'sessionDate-day': '3' }, ctx).ok,
-      'the reception day is fine',
-    )
-  })
-
-  it('checks the duration is within bounds', () => {
-    for (const bad of ['0', '600', '4', '181', '45.5', 'abc', '-5'])
-      assert.ok(errorsOf({ ...delivered, duration: bad }).duration, bad)
-    for (const good of ['5', '180']) assert.ok(readEntry({ ...delivered, duration: good }, ctx).ok, good)
-    assert.ok(errorsOf({ ...delivered, duration: '' }).duration, 'required when delivered')
-  })
-
-  it('asks why when a prisoner who needs an interpreter had none', () => {
-    const needed = { ...delivered, interpreterNeeded: 'yes', interpreterUsed: 'no' }
-    assert.ok(errorsOf(needed).interpreterWhyNot)
-    assert.ok(readEntry({ ...needed, interpreterWhyNot: 'No line available' }, ctx).ok)
-    const used = readEntry(
-      { ...delivered, interpreterNeeded: 'yes', interpreterUsed: 'yes', interpreterLanguage: 'Polish' },
-      ctx,
-    )
-    assert.ok(used.ok)
-    assert.equal(used.entry.interpreterLanguage, 'Polish')
-    assert.equal(used.entry.interpreterWhyNot, null)
-  })
-
-  it('requires who a concern was escalated to', () => {
-    assert.ok(errorsOf({ ...delivered, concern: 'yes' }).concernEscalatedTo)
-    const r = readEntry({ ...delivered, concern: 'yes', concernEscalatedTo: 'Safer custody' }, ctx)
-    assert.ok(r.ok)
-    assert.equal(r.entry.concernEscalatedTo, 'Safer custody')
-  })
-
-  it('checks goal and referral rows', () => {
-    assert.ok(errorsOf({ ...delivered, goal0Description: 'Only the what' }).goal0Measure)
-    assert.ok(
-      errorsOf({ ...delivered, goal0Description: 'a', goal0Measure: 'b', goal0TargetDate: '1/1/2020' }).goal0TargetDate,
-    )
-    assert.ok(errorsOf({ ...delivered, referral0Note: 'no one to refer to' }).referral0To)
-    assert.ok(errorsOf({ ...delivered, referral0To: 'stakeholder:nobody' }).referral0To)
-    assert.ok(errorsOf({ ...delivered, referral0To: 'stakeholder:pom', referral0FollowUp: 'soon' }).referral0FollowUp)
-    assert.ok(errorsOf({ ...delivered, pathways: ['not-a-pathway'] }).pathways)
-    assert.ok(errorsOf({ ...delivered, review7Status: 'finished' }).review7Status)
-    // a review of a goal that is not open any more is ignored
-    const r = readEntry({ ...delivered, review99Status: 'achieved' }, ctx)
-    assert.ok(r.ok)
-    assert.deepEqual(r.entry.reviews, [])
-  })
-
-  it('refuses over-long text', () => {
-    assert.ok(errorsOf({ ...delivered, agreed: 'x'.repeat(5001) }).agreed)
-  })
-})
+import { type EntryText, checkEntry, parseTime, readAmendment, rowCount } from './sessionEntry'
 
 describe('helpers', () => {
   it('parses times', () => {
@@ -208,85 +52,104 @@ describe('readAmendment', () => {
   })
 })
 
-describe('an entry states only what happened (issue 12, point 3)', () => {
-  const { agreed: _agreed, ...nothingWritten } = delivered
-
-  it('refuses a delivered session with nothing about what happened in it', () => {
-    assert.deepEqual(Object.keys(errorsOf(nothingWritten)), ['prisonerWords'])
-    assert.match(errorsOf(nothingWritten).prisonerWords!, /Record what was discussed or agreed/)
+describe('checkEntry: the rules on the form as read', () => {
+  const ctx = { today: '2026-05-20', receptionDate: '2025-02-03', openGoalIds: [7, 9] }
+  const blankRow = { description: '', measure: '', targetDate: '' }
+  const text = (over: Partial<EntryText> = {}): EntryText => ({
+    outcome: 'delivered',
+    notDeliveredReason: '',
+    notDeliveredDetail: '',
+    sessionDate: { day: '19', month: '5', year: '2026' },
+    startsAt: '9.30',
+    duration: '45',
+    location: 'interview_room',
+    hubBookingId: '',
+    private: 'no',
+    interpreterNeeded: 'no',
+    interpreterUsed: '',
+    interpreterService: '',
+    interpreterBookingRef: '',
+    interpreterLanguage: '',
+    interpreterWhyNot: '',
+    pathways: [],
+    concern: 'no',
+    concernEscalatedTo: '',
+    prisonerWords: '',
+    agreed: 'Meet again',
+    goals: [blankRow],
+    reviews: new Map(),
+    referrals: [{ to: '', note: '', followUp: '' }],
+    worksheets: [],
+    ...over,
   })
 
-  it('takes any one of what was said, agreed, a pathway, a goal, a goal review or a referral', () => {
-    const each: [string, EntryForm][] = [
-      ['what the prisoner said', { prisonerWords: 'I want to see my kids' }],
-      ['what was agreed', { agreed: 'Apply for a visit' }],
-      ['a pathway', { pathways: ['accommodation'] }],
-      ['a goal', { goal0Description: 'Family visit', goal0Measure: 'Visit booked' }],
-      ['a goal review', { review7Status: 'in_progress' }],
-      ['a referral', { referral0To: 'stakeholder:pom' }],
-    ]
-    for (const [what, extra] of each) assert.deepEqual(errorsOf({ ...nothingWritten, ...extra }), {}, what)
-  })
-
-  it('lists that error where the form asks it, before the errors of the goals below', () => {
-    const errors = errorsOf({ ...nothingWritten, duration: '600', review7Status: 'bogus', worksheets: ['x'] })
-    assert.deepEqual(Object.keys(errors), ['duration', 'prisonerWords', 'review7Status', 'worksheets'])
-  })
-
-  it('asks where it took place and whether it was private: neither is assumed', () => {
-    const { location: _l, private: _p, ...unanswered } = delivered
-    assert.deepEqual(Object.keys(errorsOf(unanswered)).sort(), ['location', 'private'])
-  })
-
-  it('ignores and clears the questions of the outcome not chosen', () => {
-    // delivered, with a refusal reason left in the hidden not-delivered questions: recorded without it
-    const d = readEntry({ ...delivered, notDeliveredReason: 'prisoner_refused', notDeliveredDetail: 'x' }, ctx)
-    assert.ok(d.ok, JSON.stringify(d))
-    assert.equal(d.entry.outcome, 'delivered')
-    assert.equal(d.entry.notDeliveredReason, null)
-    assert.equal(d.entry.notDeliveredDetail, null)
-
-    // not delivered, with the delivered questions answered: none of them recorded, and none of them checked
-    const n = readEntry(
-      {
-        ...delivered,
-        outcome: 'not_delivered',
-        notDeliveredReason: 'prisoner_refused',
-        duration: '600',
-        location: 'nowhere',
-        private: 'yes',
-        interpreterNeeded: 'yes',
-        interpreterUsed: 'yes',
-        interpreterLanguage: 'Polish',
-        pathways: ['health'],
-        worksheets: ['3'],
-      },
+  it('builds the entry: blank rows skipped, reviews only of open goals, pathways once each in their order', () => {
+    const r = checkEntry(
+      text({
+        pathways: ['health', 'accommodation', 'health'],
+        goals: [blankRow, { description: 'Find work', measure: 'A job offer', targetDate: '1/9/2026' }],
+        reviews: new Map([
+          [9, { status: 'dropped', note: '' }],
+          [99, { status: 'achieved', note: 'not open' }],
+        ]),
+      }),
       ctx,
     )
-    assert.ok(n.ok, JSON.stringify(n))
-    assert.deepEqual(
-      {
-        duration: n.entry.durationMinutes,
-        location: n.entry.location,
-        private: n.entry.private,
-        used: n.entry.interpreterUsed,
-        language: n.entry.interpreterLanguage,
-        pathways: n.entry.pathways,
-        worksheets: n.entry.worksheetIds,
-        needed: n.entry.interpreterNeeded,
-        reason: n.entry.notDeliveredReason,
-      },
-      {
-        duration: null,
-        location: null,
-        private: null,
-        used: false,
-        language: null,
-        pathways: [],
-        worksheets: [],
-        needed: true,
-        reason: 'prisoner_refused',
-      },
+    assert.ok(r.ok, JSON.stringify(r))
+    assert.equal(r.entry.startsAt, '09:30')
+    assert.equal(r.entry.private, false)
+    assert.deepEqual(r.entry.pathways, ['accommodation', 'health'])
+    assert.deepEqual(r.entry.goals, [{ description: 'Find work', measure: 'A job offer', targetDate: '2026-09-01' }])
+    assert.deepEqual(r.entry.reviews, [{ goalId: 9, status: 'dropped', note: null }])
+    assert.deepEqual(r.entry.referrals, [])
+  })
+
+  it('lists the errors in the form’s order, "nothing written" before the rows below it', () => {
+    const r = checkEntry(
+      text({ agreed: '', duration: '600', reviews: new Map([[7, { status: 'bogus', note: '' }]]), worksheets: ['x'] }),
+      ctx,
+    )
+    assert.ok(!r.ok)
+    assert.deepEqual(Object.entries(r.errors), [
+      ['duration', 'The duration must be a whole number of minutes from 5 to 180'],
+      [
+        'prisonerWords',
+        'Record what was discussed or agreed: what the prisoner said, what was agreed, the pathways discussed, a goal or a referral',
+      ],
+      ['review7Status', 'Select achieved, in progress or dropped'],
+      ['worksheets', 'Select worksheets from the list'],
+    ])
+  })
+
+  it('checks a goal row once anything is typed in it', () => {
+    const r = checkEntry(text({ goals: [{ description: 'x'.repeat(501), measure: '', targetDate: '' }] }), ctx)
+    assert.ok(!r.ok)
+    assert.deepEqual(Object.entries(r.errors), [
+      ['goal0Description', 'The goal must be 500 characters or fewer'],
+      ['goal0Measure', 'Goal 1: enter how it will be measured'],
+    ])
+  })
+
+  it('keeps the first message of a field: an over-long goal in a session not delivered says it is too long', () => {
+    const r = checkEntry(
+      text({
+        outcome: 'not_delivered',
+        notDeliveredReason: 'regime_curtailed',
+        goals: [{ description: 'x'.repeat(501), measure: 'm', targetDate: '' }],
+      }),
+      ctx,
+    )
+    assert.ok(!r.ok)
+    assert.deepEqual(r.errors, { goal0Description: 'The goal must be 500 characters or fewer' })
+  })
+
+  it('says nothing was written only when nothing else was said about what happened', () => {
+    const r = checkEntry(text({ agreed: '', duration: '' }), ctx)
+    assert.ok(!r.ok)
+    assert.deepEqual(Object.keys(r.errors), ['duration', 'prisonerWords'])
+    assert.equal(
+      r.errors.prisonerWords,
+      'Record what was discussed or agreed: what the prisoner said, what was agreed, the pathways discussed, a goal or a referral',
     )
   })
 })

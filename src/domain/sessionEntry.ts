@@ -92,31 +92,15 @@ export function textOf(form: EntryForm, name: string): string {
   return (Array.isArray(v) ? (v[0] ?? '') : (v ?? '')).trim()
 }
 
-/** Every value of a field (checkboxes), trimmed and without blanks. */
-export function listOf(form: EntryForm, name: string): string[] {
-  const v = form[name]
-  const all = Array.isArray(v) ? v : v === undefined ? [] : [v]
-  return all.map(x => x.trim()).filter(x => x.length > 0)
-}
-
 /** How many goal or referral rows the form shows (at least one). */
 export function rowCount(form: EntryForm, name: 'goalRows' | 'referralRows'): number {
   const n = Number(textOf(form, name))
   return Number.isInteger(n) && n >= 1 ? Math.min(n, MAX_ROWS) : 1
 }
 
-const yes = (v: string) => ['yes', 'true', '1', 'on'].includes(v.toLowerCase())
+/** A yes/no answer as sent by a checkbox or radio. */
+export const yes = (v: string) => ['yes', 'true', '1', 'on'].includes(v.toLowerCase())
 const TIME = /^([01]?\d|2[0-3])[:.]([0-5]\d)$/
-
-/** The session date from the three GOV.UK date input fields, or null when none was typed. */
-export function sessionDateOf(form: EntryForm): { iso: string | null; typed: boolean } {
-  const d = textOf(form, 'sessionDate-day')
-  const m = textOf(form, 'sessionDate-month')
-  const y = textOf(form, 'sessionDate-year')
-  if (!d && !m && !y) return { iso: null, typed: false }
-  const iso = /^\d+$/.test(d) && /^\d+$/.test(m) && /^\d{4}$/.test(y) ? isoFromParts(+y, +m, +d) : null
-  return { iso, typed: true }
-}
 
 /** 'HH:MM' from '9:30', '09.30' or '0930'; null if it is not a time of day. */
 export function parseTime(v: string): string | null {
@@ -126,217 +110,129 @@ export function parseTime(v: string): string | null {
 }
 
 /**
- * Reads the form into an entry and checks every rule that needs no database. Errors are keyed by the form
- * field they are about (the id the error summary links to), in the order the form shows them.
+ * The entry form as read (by src/features/sessions/schema.ts): every value trimmed text ('' when not given), lists
+ * without blanks, the numbered rows gathered. Nothing here has been checked yet.
  */
-export function readEntry(
-  form: EntryForm,
-  ctx: EntryContext,
-): { ok: true; entry: SessionEntry } | { ok: false; errors: Record<string, string> } {
-  const errors: Record<string, string> = {}
-  const err = (field: string, message: string) => {
-    errors[field] ??= message
-  }
-  const short = (name: string, label: string, max = SHORT_TEXT_MAX): string | null => {
-    const v = textOf(form, name)
-    if (v.length > max) err(name, `${label} must be ${max.toLocaleString('en-GB')} characters or fewer`)
-    return v || null
-  }
+export interface EntryText {
+  outcome: string
+  notDeliveredReason: string
+  notDeliveredDetail: string
+  sessionDate: { day: string; month: string; year: string }
+  startsAt: string
+  duration: string
+  location: string
+  hubBookingId: string
+  private: string
+  interpreterNeeded: string
+  interpreterUsed: string
+  interpreterService: string
+  interpreterBookingRef: string
+  interpreterLanguage: string
+  interpreterWhyNot: string
+  pathways: string[]
+  concern: string
+  concernEscalatedTo: string
+  prisonerWords: string
+  agreed: string
+  /** the goal rows the form shows (rowCount), in order */
+  goals: { description: string; measure: string; targetDate: string }[]
+  /** the review fields sent, by goal id (only those of open goals are read) */
+  reviews: ReadonlyMap<number, { status: string; note: string }>
+  /** the referral rows the form shows (rowCount), in order */
+  referrals: { to: string; note: string; followUp: string }[]
+  worksheets: string[]
+}
 
-  // outcome and reason
-  const outcomeText = textOf(form, 'outcome')
-  const outcome: Outcome | null = outcomeText === 'delivered' || outcomeText === 'not_delivered' ? outcomeText : null
-  if (!outcome) err('outcome', 'Select whether the session was delivered')
+export type EntryCheck = { ok: true; entry: SessionEntry } | { ok: false; errors: Record<string, string> }
+
+/** Errors keyed by the form field they are about, in the order found; a field keeps its first message. */
+class Problems {
+  readonly errors: Record<string, string> = {}
+  add(field: string, message: string) {
+    this.errors[field] ??= message
+  }
+  has(field: string) {
+    return field in this.errors
+  }
+  /** Text up to a length, or null when blank. */
+  short(field: string, value: string, label: string, max = SHORT_TEXT_MAX): string | null {
+    if (value.length > max) this.add(field, `${label} must be ${max.toLocaleString('en-GB')} characters or fewer`)
+    return value || null
+  }
+  get count() {
+    return Object.keys(this.errors).length
+  }
+}
+
+/**
+ * Checks every rule of an entry that needs no database, and builds the entry. Errors are keyed by the form field
+ * they are about (the id the error summary links to), in the order the form shows them.
+ *
+ * Each outcome has its own questions: those of the branch not chosen are ignored, so the record holds none of them
+ * (a reason for a delivered session, a place or privacy for one that did not happen). Until an outcome is chosen,
+ * both branches are checked as typed.
+ */
+export function checkEntry(t: EntryText, ctx: EntryContext): EntryCheck {
+  const p = new Problems()
+  const outcome: Outcome | null = t.outcome === 'delivered' || t.outcome === 'not_delivered' ? t.outcome : null
+  if (!outcome) p.add('outcome', 'Select whether the session was delivered')
   const delivered = outcome === 'delivered'
-  // Each outcome has its own questions: those of the branch not chosen are ignored, so the record holds none of
-  // them (a reason for a delivered session, a place or privacy for one that did not happen). Until an outcome is
-  // chosen, both branches are checked as typed.
   const askDelivered = outcome !== 'not_delivered'
-  let notDeliveredReason: NotDeliveredReason | null = null
-  let notDeliveredDetail: string | null = null
-  if (outcome === 'not_delivered') {
-    const r = textOf(form, 'notDeliveredReason')
-    if (r in NOT_DELIVERED_REASONS) notDeliveredReason = r as NotDeliveredReason
-    else err('notDeliveredReason', 'Select why the session was not delivered')
-    notDeliveredDetail = short('notDeliveredDetail', 'The reason')
-    if (notDeliveredReason === 'other' && !notDeliveredDetail)
-      err('notDeliveredDetail', 'Say why the session was not delivered')
-    if (notDeliveredReason !== 'other') notDeliveredDetail = null
-  }
-
-  // when and where
-  const date = sessionDateOf(form)
-  if (!date.typed) err('sessionDate', 'Enter the date of the session')
-  else if (!date.iso) err('sessionDate', 'The date of the session must be a real date, like 27 3 2026')
-  else if (date.iso > ctx.today) err('sessionDate', 'The date of the session must be today or in the past')
-  else if (date.iso < ctx.receptionDate)
-    err('sessionDate', 'The date of the session cannot be before the prisoner arrived at this establishment')
-  const sessionDate = date.iso ?? ''
-
-  const startsText = textOf(form, 'startsAt')
-  const startsAt = startsText ? parseTime(startsText) : null
-  if (startsText && !startsAt) err('startsAt', 'Enter the start time as hours and minutes, like 14:30')
-
-  const durationText = askDelivered ? textOf(form, 'duration') : ''
-  let durationMinutes: number | null = null
-  if (durationText) {
-    const n = Number(durationText)
-    if (!/^\d+$/.test(durationText) || n < DURATION_MIN || n > DURATION_MAX)
-      err('duration', `The duration must be a whole number of minutes from ${DURATION_MIN} to ${DURATION_MAX}`)
-    else durationMinutes = n
-  } else if (delivered) err('duration', 'Enter how long the session lasted, in minutes')
-
-  const locationText = askDelivered ? textOf(form, 'location') : ''
-  let location: SessionLocation | null = null
-  if (locationText in LOCATIONS) location = locationText as SessionLocation
-  else if (locationText || delivered) err('location', 'Select where the session took place')
-
-  const bookingText = textOf(form, 'hubBookingId')
-  let hubBookingId: number | null = null
-  if (bookingText && location === 'hub_room') {
-    if (/^\d{1,9}$/.test(bookingText)) hubBookingId = Number(bookingText)
-    else err('hubBookingId', 'Select a hub room booking from the list')
-  }
-
-  const privateText = askDelivered ? textOf(form, 'private') : ''
-  const isPrivate = privateText ? yes(privateText) : null
-  if (delivered && !privateText) err('private', 'Select whether the session was private')
-
-  // interpreter
-  const interpreterNeeded = yes(textOf(form, 'interpreterNeeded'))
-  const interpreterUsed = askDelivered && interpreterNeeded && yes(textOf(form, 'interpreterUsed'))
-  const interpreterService = interpreterUsed ? short('interpreterService', 'The interpreting service') : null
-  const interpreterBookingRef = interpreterUsed ? short('interpreterBookingRef', 'The booking reference') : null
-  const interpreterLanguage = interpreterUsed ? short('interpreterLanguage', 'The language') : null
-  let interpreterWhyNot: string | null = null
-  if (askDelivered && interpreterNeeded && !interpreterUsed) {
-    interpreterWhyNot = short('interpreterWhyNot', 'Why no interpreter was used', 1000)
-    if (delivered && !interpreterWhyNot)
-      err('interpreterWhyNot', 'Say why no interpreter was used when the prisoner needs one')
-  }
+  const reason =
+    outcome === 'not_delivered' ? notDelivered(t, p) : { notDeliveredReason: null, notDeliveredDetail: null }
+  const when = whenAndWhere(t, ctx, p, { delivered, askDelivered })
+  const interpreter = interpreterOf(t, p, { delivered, askDelivered })
 
   // pathways and concerns
   const pathways: PathwayCode[] = []
-  for (const p of askDelivered ? listOf(form, 'pathways') : []) {
-    if (isPathwayCode(p)) {
-      if (!pathways.includes(p)) pathways.push(p)
-    } else err('pathways', 'Select pathways from the list')
+  for (const code of askDelivered ? t.pathways : []) {
+    if (isPathwayCode(code)) {
+      if (!pathways.includes(code)) pathways.push(code)
+    } else p.add('pathways', 'Select pathways from the list')
   }
   pathways.sort((a, b) => PATHWAY_CODES.indexOf(a) - PATHWAY_CODES.indexOf(b))
-  const concern = yes(textOf(form, 'concern'))
-  const concernEscalatedTo = concern ? short('concernEscalatedTo', 'Who it was escalated to') : null
+  const concern = yes(t.concern)
+  const concernEscalatedTo = concern
+    ? p.short('concernEscalatedTo', t.concernEscalatedTo, 'Who it was escalated to')
+    : null
   if (concern && !concernEscalatedTo)
-    err('concernEscalatedTo', 'Say who the wellbeing or self-harm concern was escalated to')
+    p.add('concernEscalatedTo', 'Say who the wellbeing or self-harm concern was escalated to')
 
   // narrative
-  const prisonerWords = short('prisonerWords', 'What the prisoner said', NARRATIVE_MAX)
-  const agreed = short('agreed', 'What was agreed', NARRATIVE_MAX)
+  const prisonerWords = p.short('prisonerWords', t.prisonerWords, 'What the prisoner said', NARRATIVE_MAX)
+  const agreed = p.short('agreed', t.agreed, 'What was agreed', NARRATIVE_MAX)
 
-  // new goals: a row with anything typed in it must be complete
-  const goals: GoalInput[] = []
-  for (let i = 0; i < rowCount(form, 'goalRows'); i++) {
-    const description = short(`goal${i}Description`, 'The goal', 500)
-    const measure = short(`goal${i}Measure`, 'How it will be measured', 500)
-    const targetText = textOf(form, `goal${i}TargetDate`)
-    if (!description && !measure && !targetText) continue
-    if (!description) err(`goal${i}Description`, `Goal ${i + 1}: enter what the goal is`)
-    if (!measure) err(`goal${i}Measure`, `Goal ${i + 1}: enter how it will be measured`)
-    let targetDate: string | null = null
-    if (targetText) {
-      targetDate = parseDate(targetText)
-      if (!targetDate) err(`goal${i}TargetDate`, `Goal ${i + 1}: the date must be a real date, like 27/3/2027`)
-      else if (sessionDate && targetDate < sessionDate)
-        err(`goal${i}TargetDate`, `Goal ${i + 1}: the date must be on or after the date of the session`)
-    }
-    goals.push({ description: description ?? '', measure: measure ?? '', targetDate })
-  }
-
-  // reviews of open goals: only goals still open, and only those given a status
-  const reviews: GoalReviewInput[] = []
-  for (const goalId of ctx.openGoalIds) {
-    const status = textOf(form, `review${goalId}Status`)
-    const note = short(`review${goalId}Note`, 'The note', 1000)
-    if (!status) continue
-    if (!(REVIEW_STATUSES as readonly string[]).includes(status)) {
-      err(`review${goalId}Status`, 'Select achieved, in progress or dropped')
-      continue
-    }
-    reviews.push({ goalId, status: status as ReviewStatus, note })
-  }
+  const goals = goalRows(t, p, when.sessionDate)
+  const reviews = goalReviews(t, ctx, p)
   if (outcome === 'not_delivered' && goals.length)
-    err('goal0Description', 'Goals are set in a delivered session: remove them, or record the session as delivered')
+    p.add('goal0Description', 'Goals are set in a delivered session: remove them, or record the session as delivered')
   if (outcome === 'not_delivered' && reviews.length)
-    err(`review${reviews[0]!.goalId}Status`, 'Goals are reviewed in a delivered session: clear the reviews')
-
-  // referrals: to a directory service ("service:<id>") or a stakeholder ("stakeholder:<code>")
-  const referrals: ReferralInput[] = []
-  for (let i = 0; i < rowCount(form, 'referralRows'); i++) {
-    const to = textOf(form, `referral${i}To`)
-    const note = short(`referral${i}Note`, 'The note', 1000)
-    const followText = textOf(form, `referral${i}FollowUp`)
-    if (!to && !note && !followText) continue
-    let serviceId: string | null = null
-    let stakeholder: Stakeholder | null = null
-    if (to.startsWith('service:') && /^[0-9a-f-]{1,64}$/i.test(to.slice(8))) serviceId = to.slice(8)
-    else if (to.startsWith('stakeholder:') && to.slice(12) in STAKEHOLDERS) stakeholder = to.slice(12) as Stakeholder
-    else err(`referral${i}To`, `Referral ${i + 1}: select a service or a team to refer to`)
-    let followUpDate: string | null = null
-    if (followText) {
-      followUpDate = parseDate(followText)
-      if (!followUpDate) err(`referral${i}FollowUp`, `Referral ${i + 1}: the date must be a real date, like 27/3/2027`)
-      else if (sessionDate && followUpDate < sessionDate)
-        err(`referral${i}FollowUp`, `Referral ${i + 1}: the follow-up date must be on or after the date of the session`)
-    }
-    referrals.push({ field: `referral${i}To`, serviceId, stakeholder, note, followUpDate })
-  }
+    p.add(`review${reviews[0]!.goalId}Status`, 'Goals are reviewed in a delivered session: clear the reviews')
+  const referrals = referralRows(t, p, when.sessionDate)
 
   const worksheetIds: number[] = []
-  for (const w of askDelivered ? listOf(form, 'worksheets') : []) {
+  for (const w of askDelivered ? t.worksheets : []) {
     if (/^\d{1,9}$/.test(w)) {
       if (!worksheetIds.includes(Number(w))) worksheetIds.push(Number(w))
-    } else err('worksheets', 'Select worksheets from the list')
+    } else p.add('worksheets', 'Select worksheets from the list')
   }
 
-  // a delivered session says what happened in it
-  if (
+  const errors =
     delivered &&
-    !errors.prisonerWords &&
+    !p.has('prisonerWords') &&
     !prisonerWords &&
     !agreed &&
-    !pathways.length &&
-    !goals.length &&
-    !reviews.length &&
-    !referrals.length
-  ) {
-    // listed where the form asks it, before the errors of the fields below it
-    const later = Object.keys(errors).findIndex(k => k === 'agreed' || /^(goal|review|referral)\d|^worksheets$/.test(k))
-    const entries = Object.entries(errors)
-    const message =
-      'Record what was discussed or agreed: what the prisoner said, what was agreed, the pathways discussed, a goal or a referral'
-    entries.splice(later < 0 ? entries.length : later, 0, ['prisonerWords', message])
-    for (const k of Object.keys(errors)) delete errors[k]
-    Object.assign(errors, Object.fromEntries(entries))
-  }
-
+    ![pathways, goals, reviews, referrals].some(l => l.length)
+      ? withNothingWritten(p.errors)
+      : p.errors
   if (Object.keys(errors).length || !outcome) return { ok: false, errors }
   return {
     ok: true,
     entry: {
       outcome,
-      notDeliveredReason,
-      notDeliveredDetail,
-      sessionDate,
-      startsAt,
-      durationMinutes,
-      location,
-      hubBookingId,
-      private: isPrivate,
-      interpreterNeeded,
-      interpreterUsed,
-      interpreterService,
-      interpreterBookingRef,
-      interpreterLanguage,
-      interpreterWhyNot,
+      ...reason,
+      ...when,
+      ...interpreter,
       pathways,
       concern,
       concernEscalatedTo,
@@ -348,6 +244,165 @@ export function readEntry(
       worksheetIds,
     },
   }
+}
+
+/** A session not delivered: why (a reason from the list; words for "other", kept only then). */
+function notDelivered(t: EntryText, p: Problems) {
+  let notDeliveredReason: NotDeliveredReason | null = null
+  if (t.notDeliveredReason in NOT_DELIVERED_REASONS) notDeliveredReason = t.notDeliveredReason as NotDeliveredReason
+  else p.add('notDeliveredReason', 'Select why the session was not delivered')
+  const detail = p.short('notDeliveredDetail', t.notDeliveredDetail, 'The reason')
+  if (notDeliveredReason === 'other' && !detail) p.add('notDeliveredDetail', 'Say why the session was not delivered')
+  return { notDeliveredReason, notDeliveredDetail: notDeliveredReason === 'other' ? detail : null }
+}
+
+interface Branch {
+  delivered: boolean
+  askDelivered: boolean
+}
+
+/** When and where: the date (real, not in the future, not before reception), start, length, place, privacy. */
+function whenAndWhere(t: EntryText, ctx: EntryContext, p: Problems, { delivered, askDelivered }: Branch) {
+  const { day, month, year } = t.sessionDate
+  const typed = !!(day || month || year)
+  const iso =
+    typed && /^\d+$/.test(day) && /^\d+$/.test(month) && /^\d{4}$/.test(year) ? isoFromParts(+year, +month, +day) : null
+  if (!typed) p.add('sessionDate', 'Enter the date of the session')
+  else if (!iso) p.add('sessionDate', 'The date of the session must be a real date, like 27 3 2026')
+  else if (iso > ctx.today) p.add('sessionDate', 'The date of the session must be today or in the past')
+  else if (iso < ctx.receptionDate)
+    p.add('sessionDate', 'The date of the session cannot be before the prisoner arrived at this establishment')
+
+  const startsAt = t.startsAt ? parseTime(t.startsAt) : null
+  if (t.startsAt && !startsAt) p.add('startsAt', 'Enter the start time as hours and minutes, like 14:30')
+
+  const durationText = askDelivered ? t.duration : ''
+  let durationMinutes: number | null = null
+  if (durationText) {
+    const n = Number(durationText)
+    if (!/^\d+$/.test(durationText) || n < DURATION_MIN || n > DURATION_MAX)
+      p.add('duration', `The duration must be a whole number of minutes from ${DURATION_MIN} to ${DURATION_MAX}`)
+    else durationMinutes = n
+  } else if (delivered) p.add('duration', 'Enter how long the session lasted, in minutes')
+
+  const locationText = askDelivered ? t.location : ''
+  let location: SessionLocation | null = null
+  if (locationText in LOCATIONS) location = locationText as SessionLocation
+  else if (locationText || delivered) p.add('location', 'Select where the session took place')
+
+  let hubBookingId: number | null = null
+  if (t.hubBookingId && location === 'hub_room') {
+    if (/^\d{1,9}$/.test(t.hubBookingId)) hubBookingId = Number(t.hubBookingId)
+    else p.add('hubBookingId', 'Select a hub room booking from the list')
+  }
+
+  const privateText = askDelivered ? t.private : ''
+  if (delivered && !privateText) p.add('private', 'Select whether the session was private')
+  const isPrivate = privateText ? yes(privateText) : null
+  return { sessionDate: iso ?? '', startsAt, durationMinutes, location, hubBookingId, private: isPrivate }
+}
+
+/** The interpreter: who and which language when one was used; why not when one was needed and not used. */
+function interpreterOf(t: EntryText, p: Problems, { delivered, askDelivered }: Branch) {
+  const interpreterNeeded = yes(t.interpreterNeeded)
+  const interpreterUsed = askDelivered && interpreterNeeded && yes(t.interpreterUsed)
+  const used = (field: 'interpreterService' | 'interpreterBookingRef' | 'interpreterLanguage', label: string) =>
+    interpreterUsed ? p.short(field, t[field], label) : null
+  const interpreterService = used('interpreterService', 'The interpreting service')
+  const interpreterBookingRef = used('interpreterBookingRef', 'The booking reference')
+  const interpreterLanguage = used('interpreterLanguage', 'The language')
+  let interpreterWhyNot: string | null = null
+  if (askDelivered && interpreterNeeded && !interpreterUsed) {
+    interpreterWhyNot = p.short('interpreterWhyNot', t.interpreterWhyNot, 'Why no interpreter was used', 1000)
+    if (delivered && !interpreterWhyNot)
+      p.add('interpreterWhyNot', 'Say why no interpreter was used when the prisoner needs one')
+  }
+  return {
+    interpreterNeeded,
+    interpreterUsed,
+    interpreterService,
+    interpreterBookingRef,
+    interpreterLanguage,
+    interpreterWhyNot,
+  }
+}
+
+/** New goals: a row with anything typed in it must be complete, its date on or after the session. */
+function goalRows(t: EntryText, p: Problems, sessionDate: string): GoalInput[] {
+  const goals: GoalInput[] = []
+  t.goals.forEach((row, i) => {
+    const description = p.short(`goal${i}Description`, row.description, 'The goal', 500)
+    const measure = p.short(`goal${i}Measure`, row.measure, 'How it will be measured', 500)
+    if (!description && !measure && !row.targetDate) return
+    if (!description) p.add(`goal${i}Description`, `Goal ${i + 1}: enter what the goal is`)
+    if (!measure) p.add(`goal${i}Measure`, `Goal ${i + 1}: enter how it will be measured`)
+    let targetDate: string | null = null
+    if (row.targetDate) {
+      targetDate = parseDate(row.targetDate)
+      if (!targetDate) p.add(`goal${i}TargetDate`, `Goal ${i + 1}: the date must be a real date, like 27/3/2027`)
+      else if (sessionDate && targetDate < sessionDate)
+        p.add(`goal${i}TargetDate`, `Goal ${i + 1}: the date must be on or after the date of the session`)
+    }
+    goals.push({ description: description ?? '', measure: measure ?? '', targetDate })
+  })
+  return goals
+}
+
+/** Reviews of open goals: only goals still open, and only those given a status. */
+function goalReviews(t: EntryText, ctx: EntryContext, p: Problems): GoalReviewInput[] {
+  const reviews: GoalReviewInput[] = []
+  for (const goalId of ctx.openGoalIds) {
+    const { status, note: noteText } = t.reviews.get(goalId) ?? { status: '', note: '' }
+    const note = p.short(`review${goalId}Note`, noteText, 'The note', 1000)
+    if (!status) continue
+    if (!(REVIEW_STATUSES as readonly string[]).includes(status)) {
+      p.add(`review${goalId}Status`, 'Select achieved, in progress or dropped')
+      continue
+    }
+    reviews.push({ goalId, status: status as ReviewStatus, note })
+  }
+  return reviews
+}
+
+/** Referrals: to a directory service ("service:<id>") or a stakeholder ("stakeholder:<code>"). */
+function referralRows(t: EntryText, p: Problems, sessionDate: string): ReferralInput[] {
+  const referrals: ReferralInput[] = []
+  t.referrals.forEach((row, i) => {
+    const { to, followUp } = row
+    const note = p.short(`referral${i}Note`, row.note, 'The note', 1000)
+    if (!to && !note && !followUp) return
+    let serviceId: string | null = null
+    let stakeholder: Stakeholder | null = null
+    if (to.startsWith('service:') && /^[0-9a-f-]{1,64}$/i.test(to.slice(8))) serviceId = to.slice(8)
+    else if (to.startsWith('stakeholder:') && to.slice(12) in STAKEHOLDERS) stakeholder = to.slice(12) as Stakeholder
+    else p.add(`referral${i}To`, `Referral ${i + 1}: select a service or a team to refer to`)
+    let followUpDate: string | null = null
+    if (followUp) {
+      followUpDate = parseDate(followUp)
+      if (!followUpDate)
+        p.add(`referral${i}FollowUp`, `Referral ${i + 1}: the date must be a real date, like 27/3/2027`)
+      else if (sessionDate && followUpDate < sessionDate)
+        p.add(
+          `referral${i}FollowUp`,
+          `Referral ${i + 1}: the follow-up date must be on or after the date of the session`,
+        )
+    }
+    referrals.push({ field: `referral${i}To`, serviceId, stakeholder, note, followUpDate })
+  })
+  return referrals
+}
+
+/**
+ * A delivered session says what happened in it: the errors with that one added, listed where the form asks it
+ * (before the errors of the fields below it).
+ */
+function withNothingWritten(errors: Record<string, string>): Record<string, string> {
+  const entries = Object.entries(errors)
+  const later = entries.findIndex(([k]) => k === 'agreed' || /^(goal|review|referral)\d|^worksheets$/.test(k))
+  const message =
+    'Record what was discussed or agreed: what the prisoner said, what was agreed, the pathways discussed, a goal or a referral'
+  entries.splice(later < 0 ? entries.length : later, 0, ['prisonerWords', message])
+  return Object.fromEntries(entries)
 }
 
 /** The fields an amendment may change, with their labels, in the order the form shows them. */

@@ -1,5 +1,17 @@
-import type { EntryForm } from '../../domain/sessionEntry'
-import { MAX_ROWS, NARRATIVE_MAX } from '../../domain/sessionEntry'
+// The entry form: what a draft keeps of a request body (entryFormOf), and the zod schema that reads that form into
+// the text the domain's rules check (entrySchema). Every rule and message is in src/domain/sessionEntry.ts.
+import { z } from 'zod'
+import {
+  type EntryCheck,
+  type EntryContext,
+  type EntryForm,
+  type EntryText,
+  MAX_ROWS,
+  NARRATIVE_MAX,
+  checkEntry,
+  rowCount,
+} from '../../domain/sessionEntry'
+import { parseForm } from '../../web/forms'
 
 /** The entry form's fields; goal, review and referral rows are numbered (goal0Description, review12Status...). */
 const FIELDS = new Set([
@@ -59,4 +71,99 @@ export function withExtraRow(form: EntryForm, which: 'goalRows' | 'referralRows'
   const n = Number(form[which])
   const rows = Number.isInteger(n) && n >= 1 ? n : 1
   return { ...form, [which]: String(Math.min(rows + 1, MAX_ROWS)) }
+}
+
+/** A form field as sent: one text (the first, if several were sent), trimmed; '' when absent. */
+const one = z
+  .unknown()
+  .optional()
+  .transform(v => (Array.isArray(v) ? String(v[0] ?? '') : typeof v === 'string' ? v : '').trim())
+/** A field of several values (checkboxes): every value trimmed, blanks dropped. */
+const many = z
+  .unknown()
+  .optional()
+  .transform(v =>
+    (Array.isArray(v) ? v : v === undefined ? [] : [v]).map(x => String(x).trim()).filter(x => x.length > 0),
+  )
+
+/** A review field of a goal: its id as the form writes it (no leading zeros). */
+const REVIEW_FIELD = /^review(0|[1-9]\d*)(Status|Note)$/
+
+/**
+ * Gathers the flat form's date inputs and numbered fields (goal0Description, review12Status, referral1To...) into
+ * the date and the rows: as many goal and referral rows as the form shows, and a review for each goal with one.
+ */
+function gather(input: unknown) {
+  const form = (input && typeof input === 'object' ? input : {}) as EntryForm
+  const reviewIds = [...new Set(Object.keys(form).flatMap(k => REVIEW_FIELD.exec(k)?.[1] ?? []))]
+  return {
+    ...form,
+    sessionDate: { day: form['sessionDate-day'], month: form['sessionDate-month'], year: form['sessionDate-year'] },
+    goals: Array.from({ length: rowCount(form, 'goalRows') }, (_, i) => ({
+      description: form[`goal${i}Description`],
+      measure: form[`goal${i}Measure`],
+      targetDate: form[`goal${i}TargetDate`],
+    })),
+    referrals: Array.from({ length: rowCount(form, 'referralRows') }, (_, i) => ({
+      to: form[`referral${i}To`],
+      note: form[`referral${i}Note`],
+      followUp: form[`referral${i}FollowUp`],
+    })),
+    reviews: reviewIds.map(id => ({
+      goalId: Number(id),
+      status: form[`review${id}Status`],
+      note: form[`review${id}Note`],
+    })),
+  }
+}
+
+/** The entry form read into text (EntryText): nothing checked yet. */
+const entryTextSchema = z.preprocess(
+  gather,
+  z.object({
+    outcome: one,
+    notDeliveredReason: one,
+    notDeliveredDetail: one,
+    sessionDate: z.object({ day: one, month: one, year: one }),
+    startsAt: one,
+    duration: one,
+    location: one,
+    hubBookingId: one,
+    private: one,
+    interpreterNeeded: one,
+    interpreterUsed: one,
+    interpreterService: one,
+    interpreterBookingRef: one,
+    interpreterLanguage: one,
+    interpreterWhyNot: one,
+    pathways: many,
+    concern: one,
+    concernEscalatedTo: one,
+    prisonerWords: one,
+    agreed: one,
+    goals: z.array(z.object({ description: one, measure: one, targetDate: one })),
+    reviews: z
+      .array(z.object({ goalId: z.number(), status: one, note: one }))
+      .transform(rows => new Map(rows.map(r => [r.goalId, { status: r.status, note: r.note }]))),
+    referrals: z.array(z.object({ to: one, note: one, followUp: one })),
+    worksheets: many,
+  }) satisfies z.ZodType<EntryText>,
+)
+
+/**
+ * The entry form, read and checked against the rules of an entry (the prisoner's reception, today, the open goals):
+ * the entry, or issues keyed by the field they are about, in the order the form shows them.
+ */
+export const entrySchema = (ctx: EntryContext) =>
+  entryTextSchema.transform((text, issues) => {
+    const r = checkEntry(text, ctx)
+    if (r.ok) return r.entry
+    for (const [field, message] of Object.entries(r.errors)) issues.addIssue({ code: 'custom', path: [field], message })
+    return z.NEVER
+  })
+
+/** Reads and checks a form (a draft, or a submit): the entry, or the errors by field. */
+export function readEntry(form: EntryForm, ctx: EntryContext): EntryCheck {
+  const r = parseForm(entrySchema(ctx), form)
+  return r.ok ? { ok: true, entry: r.data } : r
 }

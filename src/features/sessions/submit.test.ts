@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { londonNow } from '../../domain/hubs'
+import { type SeededWorld, seededWorld } from '../../../test/fixtures'
+import { sessionsService } from './service'
+
+// The submit use case on its own (no route): it emails the services referred to once the entry is committed, and a
+// failed email never undoes the entry.
+
+let world: SeededWorld
+before(async () => {
+  world = await seededWorld()
+})
+after(() => world.close())
+
+const [y, m, d] = londonNow().date.split('-')
+const form = () => ({
+  outcome: 'delivered',
+  'sessionDate-day': d!,
+  'sessionDate-month': m!,
+  'sessionDate-year': y!,
+  duration: '30',
+  location: 'cell',
+  private: 'no',
+  interpreterNeeded: 'no',
+  concern: 'no',
+  agreed: 'Ask about housing',
+  referral0To: `service:${world.seeded.MDI.serviceId}`,
+})
+
+/** The sessions service as services.ts builds it, with these referrals and logger. */
+function sessionsWith(
+  referrals: Parameters<typeof sessionsService>[1]['referrals'],
+  logged: unknown[],
+): ReturnType<typeof sessionsService> {
+  const s = world.services
+  return sessionsService(s.db.db, {
+    audit: s.audit,
+    prisoners: s.prisoners,
+    staff: s.staff,
+    establishments: s.establishments,
+    directory: s.directory,
+    worksheets: s.worksheets,
+    hubs: s.hubs,
+    statistics: s.statistics,
+    referrals,
+    logger: { error: (...args: unknown[]) => void logged.push(args) },
+  })
+}
+
+describe('submitting an entry', () => {
+  it('emails the new referrals with the actor who submitted, once the entry is recorded', async () => {
+    const mdi = world.seeded.MDI
+    const actor = { userId: mdi.userId, username: 'fixture.mdi', establishmentId: mdi.establishmentId }
+    const calls: { actor: unknown; establishmentId: number; ids: number[]; status: string }[] = []
+    const sessions = sessionsWith(
+      {
+        sendForNewReferrals: async (a, establishmentId, ids) => {
+          // the entry is committed before the email step: it reads as submitted from outside the transaction
+          const row = await world.services.sessions.get(establishmentId, id)
+          calls.push({ actor: a, establishmentId, ids, status: row?.status ?? 'none' })
+          return []
+        },
+      },
+      [],
+    )
+    const started = await sessions.start(actor, mdi.establishmentId, mdi.prisonNumber)
+    assert.ok(started !== 'not-found' && started.ok)
+    const id = started.value.id
+    const r = await sessions.submitEntry(actor, mdi.establishmentId, id, form())
+    assert.equal(r.kind, 'submitted')
+    const referrals = await world.services.db.db
+      .selectFrom('referrals')
+      .select('id')
+      .where('session_id', '=', id)
+      .execute()
+    assert.equal(referrals.length, 1)
+    assert.deepEqual(calls, [
+      { actor, establishmentId: mdi.establishmentId, ids: [referrals[0]!.id], status: 'submitted' },
+    ])
+    // sent again, it records and emails nothing more
+    assert.deepEqual(await sessions.submitEntry(actor, mdi.establishmentId, id, form()), {
+      kind: 'not-draft',
+      status: 'submitted',
+      mine: true,
+    })
+    assert.equal(calls.length, 1)
+  })
+
+  it('keeps the entry when the email step fails, and logs it', async () => {
+    const mdi = world.seeded.MDI
+    const actor = { userId: mdi.userId, username: 'fixture.mdi', establishmentId: mdi.establishmentId }
+    const logged: unknown[] = []
+    const sessions = sessionsWith(
+      {
+        sendForNewReferrals: () => Promise.reject(new Error('the outbox is down')),
+      },
+      logged,
+    )
+    const started = await sessions.start(actor, mdi.establishmentId, mdi.prisonNumber)
+    assert.ok(started !== 'not-found' && started.ok)
+    const r = await sessions.submitEntry(actor, mdi.establishmentId, started.value.id, form())
+    assert.equal(r.kind, 'submitted')
+    assert.equal((await world.services.sessions.get(mdi.establishmentId, started.value.id))?.status, 'submitted')
+    assert.equal(logged.length, 1)
+  })
+
+  it('reads the entry once for whose it is: another user’s draft is not found, and stays a draft', async () => {
+    const mdi = world.seeded.MDI
+    const owner = { userId: mdi.userId, username: 'fixture.mdi', establishmentId: mdi.establishmentId }
+    const sessions = sessionsWith(undefined, [])
+    const started = await sessions.start(owner, mdi.establishmentId, mdi.prisonNumber)
+    assert.ok(started !== 'not-found' && started.ok)
+    const other = { userId: mdi.userId + 1000, username: 'someone.else', establishmentId: mdi.establishmentId }
+    assert.deepEqual(await sessions.submitEntry(other, mdi.establishmentId, started.value.id, form()), {
+      kind: 'not-found',
+    })
+    assert.equal((await world.services.sessions.get(mdi.establishmentId, started.value.id))?.status, 'draft')
+  })
+})
