@@ -1,0 +1,149 @@
+// `npm run mutation`: StrykerJS over the scope in MUTATE (see stryker.config.mjs), with results that accumulate.
+//
+// Stryker's incremental mode keeps one file per run, and a run writes back only the files it mutated. So that runs
+// of different scopes (a folder, one file, a comma list) and of different sessions all add up, the results live in
+// one committed store per area, test/mutation/<area>.json (src/domain, src/features/<name>): before a run, the
+// stores are joined into the run's incremental file (reports/mutation/<scope>.incremental.json); after it, the
+// run's results replace the stores' entries for the files it mutated. A later run of any scope then re-tests only
+// the mutants whose code or covering tests changed.
+//
+//   MUTATE=src/domain/markdown.ts npm run mutation     # measure (or re-measure) one file
+//   npm run mutation -- --summary                      # the scores per file and per area from the stores
+//   npm run mutation -- --survivors src/domain/hubs.ts # the surviving mutants of the stores' files that match
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+
+const STORE = 'test/mutation'
+
+/** The store a mutated file belongs to: src/domain/x.ts -> src-domain, src/features/audit/x.ts -> src-features-audit. */
+function areaOf(file) {
+  const parts = file.split('/')
+  const depth = parts[1] === 'features' ? 3 : 2
+  return parts.slice(0, Math.min(depth, parts.length - 1)).join('-')
+}
+
+function readStores() {
+  if (!existsSync(STORE)) return []
+  return readdirSync(STORE)
+    .filter(f => f.endsWith('.json'))
+    .map(f => ({ area: f.replace(/\.json$/, ''), report: JSON.parse(readFileSync(join(STORE, f), 'utf8')) }))
+}
+
+/** One report from all the stores (test ids are the tests' names there, so they never clash). */
+function joined(stores) {
+  const out = { files: {}, testFiles: {} }
+  for (const { report } of stores) {
+    Object.assign(out.files, report.files)
+    for (const [name, tf] of Object.entries(report.testFiles ?? {})) out.testFiles[name] ??= tf
+    for (const key of ['schemaVersion', 'thresholds', 'projectRoot', 'config', 'framework'])
+      if (report[key] !== undefined) out[key] ??= report[key]
+  }
+  out.schemaVersion ??= '2'
+  out.thresholds ??= { high: 80, low: 60 }
+  return out
+}
+
+/** Puts a run's results into the stores: its files replace theirs; tests are renamed from ids to names. */
+function merge(result) {
+  const nameOf = new Map()
+  for (const tf of Object.values(result.testFiles ?? {})) for (const t of tf.tests) nameOf.set(t.id, t.name)
+  const rename = ids => (ids ?? []).map(id => nameOf.get(id) ?? id)
+  const testFiles = {}
+  for (const [file, tf] of Object.entries(result.testFiles ?? {}))
+    testFiles[file] = { ...tf, tests: tf.tests.map(t => ({ ...t, id: t.name })) }
+
+  const stores = new Map(readStores().map(s => [s.area, s.report]))
+  for (const [file, entry] of Object.entries(result.files)) {
+    const area = areaOf(file)
+    const store = stores.get(area) ?? { files: {}, testFiles: {} }
+    store.files[file] = {
+      ...entry,
+      mutants: entry.mutants.map(m => ({
+        ...m,
+        id: `${file}#${m.id}`,
+        coveredBy: rename(m.coveredBy),
+        killedBy: rename(m.killedBy),
+      })),
+    }
+    stores.set(area, store)
+  }
+  mkdirSync(STORE, { recursive: true })
+  for (const [area, store] of stores) {
+    // keep the test files the area's mutants name, the run's copy when it has one
+    const used = new Set()
+    for (const f of Object.values(store.files))
+      for (const m of f.mutants) for (const id of [...(m.coveredBy ?? []), ...(m.killedBy ?? [])]) used.add(id)
+    const tfs = {}
+    for (const [file, tf] of Object.entries({ ...store.testFiles, ...testFiles }))
+      if (tf.tests.some(t => used.has(t.id))) tfs[file] = tf
+    const out = {
+      schemaVersion: result.schemaVersion,
+      thresholds: result.thresholds,
+      files: Object.fromEntries(Object.entries(store.files).sort(([a], [b]) => a.localeCompare(b))),
+      testFiles: Object.fromEntries(Object.entries(tfs).sort(([a], [b]) => a.localeCompare(b))),
+    }
+    writeFileSync(join(STORE, `${area}.json`), JSON.stringify(out) + '\n')
+  }
+}
+
+const DETECTED = ['Killed', 'Timeout']
+const UNDETECTED = ['Survived', 'NoCoverage']
+function counts(mutants) {
+  const c = { mutants: 0, Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0, other: 0 }
+  for (const m of mutants) {
+    c.mutants++
+    if (m.status in c) c[m.status]++
+    else c.other++
+  }
+  const valid = [...DETECTED, ...UNDETECTED].reduce((n, k) => n + c[k], 0)
+  c.score = valid ? ((100 * (c.Killed + c.Timeout)) / valid).toFixed(1) : '-'
+  return c
+}
+
+function summary() {
+  const row = (name, c) =>
+    `| ${name} | ${c.mutants} | ${c.Killed} | ${c.Survived} | ${c.Timeout} | ${c.NoCoverage} | ${c.score}% |`
+  console.log('| scope | mutants | killed | survived | timeout | no coverage | score |')
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |')
+  for (const { area, report } of readStores()) {
+    const all = Object.values(report.files).flatMap(f => f.mutants)
+    console.log(row(`**${area}** (measured files)`, counts(all)))
+    for (const [file, f] of Object.entries(report.files)) console.log(row(file, counts(f.mutants)))
+  }
+}
+
+function survivors(prefixes) {
+  for (const { report } of readStores())
+    for (const [file, f] of Object.entries(report.files)) {
+      if (prefixes.length && !prefixes.some(p => file.startsWith(p))) continue
+      const lines = f.source.split('\n')
+      for (const m of f.mutants
+        .filter(m => UNDETECTED.includes(m.status))
+        .sort(
+          (a, b) => a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column,
+        )) {
+        const l = m.location.start
+        const code = lines[l.line - 1].trim().slice(0, 100)
+        const to = String(m.replacement ?? '')
+          .replace(/\s+/g, ' ')
+          .slice(0, 70)
+        console.log(`${file}:${l.line}:${l.column} ${m.status} ${m.mutatorName}: ${code}  =>  ${to}`)
+      }
+    }
+}
+
+const args = process.argv.slice(2)
+if (args[0] === '--summary') summary()
+else if (args[0] === '--survivors') survivors(args.slice(1))
+else if (args[0] === '--merge') for (const f of args.slice(1)) merge(JSON.parse(readFileSync(f, 'utf8')))
+else {
+  const { default: config } = await import('../stryker.config.mjs')
+  const runFile = config.incrementalFile
+  mkdirSync(dirname(runFile), { recursive: true })
+  writeFileSync(runFile, JSON.stringify(joined(readStores())))
+  const run = spawnSync('npx', ['stryker', 'run', ...args], { stdio: 'inherit' })
+  if (run.status !== 0) process.exit(run.status ?? 1)
+  merge(JSON.parse(readFileSync(runFile, 'utf8')))
+  console.log(`mutation results kept in ${STORE}/ (commit them)`)
+}
