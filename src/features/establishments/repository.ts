@@ -6,11 +6,11 @@ export function establishmentsRepository(db: Kysely<Database>) {
     all() {
       return db.selectFrom('establishments').selectAll().orderBy('name').execute()
     },
-    byId(id: number) {
-      return db.selectFrom('establishments').selectAll().where('id', '=', id).executeTakeFirst()
+    byId(id: number, trx: Kysely<Database> = db) {
+      return trx.selectFrom('establishments').selectAll().where('id', '=', id).executeTakeFirst()
     },
-    byCode(code: string) {
-      return db.selectFrom('establishments').selectAll().where('code', '=', code.toUpperCase()).executeTakeFirst()
+    byCode(code: string, trx: Kysely<Database> = db) {
+      return trx.selectFrom('establishments').selectAll().where('code', '=', code.toUpperCase()).executeTakeFirst()
     },
     byIds(ids: number[]) {
       if (ids.length === 0) return Promise.resolve([])

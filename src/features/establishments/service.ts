@@ -66,11 +66,7 @@ export function establishmentsService(db: Kysely<Database>, audit: AuditService)
     ): Promise<Result> {
       return changed(
         await db.transaction().execute(async trx => {
-          const before = await trx
-            .selectFrom('establishments')
-            .selectAll()
-            .where('id', '=', establishmentId)
-            .executeTakeFirst()
+          const before = await repo.byId(establishmentId, trx)
           if (!before) return fail({ name: 'Establishment not found' })
           const errors = boundsErrors(toBounds(await repo.policy(trx)), input)
           if (Object.keys(errors).length > 0) return fail(errors as Record<string, string>)
@@ -135,11 +131,7 @@ export function establishmentsService(db: Kysely<Database>, audit: AuditService)
       return changed(
         await db.transaction().execute(async trx => {
           const code = input.code.toUpperCase()
-          const existing = await trx
-            .selectFrom('establishments')
-            .select('id')
-            .where('code', '=', code)
-            .executeTakeFirst()
+          const existing = await repo.byCode(code, trx)
           if (existing) return fail({ code: `An establishment with code ${code} already exists` })
           const now = new Date().toISOString()
           const values = {

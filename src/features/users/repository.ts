@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely'
-import type { Database } from '../../db/types'
+import type { Insertable, Kysely } from 'kysely'
+import type { Database, UserTable } from '../../db/types'
 import type { Role, RoleGrant } from '../../domain/roles'
 
 export function usersRepository(db: Kysely<Database>) {
@@ -76,6 +76,50 @@ export function usersRepository(db: Kysely<Database>) {
         q.select(eb => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
       ])
       return { rows, total: Number(total.n) }
+    },
+    // writes, in the caller's transaction
+    setPassword(trx: Kysely<Database>, userId: number, passwordHash: string, mustChange: boolean) {
+      return trx
+        .updateTable('users')
+        .set({ password_hash: passwordHash, must_change_password: mustChange ? 1 : 0 })
+        .where('id', '=', userId)
+        .execute()
+    },
+    signedIn(trx: Kysely<Database>, userId: number, at: string) {
+      return trx.updateTable('users').set({ last_sign_in_at: at }).where('id', '=', userId).execute()
+    },
+    setEnabled(trx: Kysely<Database>, userId: number, enabled: boolean) {
+      return trx
+        .updateTable('users')
+        .set({ enabled: enabled ? 1 : 0 })
+        .where('id', '=', userId)
+        .execute()
+    },
+    usernameTaken(trx: Kysely<Database>, username: string) {
+      return trx.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst()
+    },
+    async insert(trx: Kysely<Database>, values: Insertable<UserTable>): Promise<number> {
+      return (await trx.insertInto('users').values(values).returning('id').executeTakeFirstOrThrow()).id
+    },
+    async addRole(trx: Kysely<Database>, userId: number, role: Role, establishmentId: number | null) {
+      await trx.insertInto('user_roles').values({ user_id: userId, role, establishment_id: establishmentId }).execute()
+    },
+    rolesIn(trx: Kysely<Database>, userId: number, establishmentId: number) {
+      return trx
+        .selectFrom('user_roles')
+        .select('role')
+        .where('user_id', '=', userId)
+        .where('establishment_id', '=', establishmentId)
+        .execute()
+    },
+    /** Removes the user's roles in the establishment (null: their national roles); returns the roles removed. */
+    removeRoles(trx: Kysely<Database>, userId: number, establishmentId: number | null) {
+      return trx
+        .deleteFrom('user_roles')
+        .where('user_id', '=', userId)
+        .where('establishment_id', establishmentId === null ? 'is' : '=', establishmentId)
+        .returning('role')
+        .execute()
     },
     rolesForUsers(userIds: number[]) {
       if (userIds.length === 0) return Promise.resolve([])

@@ -58,11 +58,7 @@ export function usersService(db: Kysely<Database>, audit: AuditService) {
   ): Promise<void> {
     const password_hash = await hashPassword(password)
     await db.transaction().execute(async trx => {
-      await trx
-        .updateTable('users')
-        .set({ password_hash, must_change_password: how.chosenByUser ? 0 : 1 })
-        .where('id', '=', userId)
-        .execute()
+      await repo.setPassword(trx, userId, password_hash, !how.chosenByUser)
       await endSessionsOf(trx, userId, how.keepSid)
       await audit.record(trx, actor, {
         action: 'update',
@@ -101,11 +97,7 @@ export function usersService(db: Kysely<Database>, audit: AuditService) {
       await throttle.clear(account.key)
       await throttle.release(from.key, from.rule)
       await db.transaction().execute(async trx => {
-        await trx
-          .updateTable('users')
-          .set({ last_sign_in_at: new Date().toISOString() })
-          .where('id', '=', user.id)
-          .execute()
+        await repo.signedIn(trx, user.id, new Date().toISOString())
         await audit.record(
           trx,
           { userId: user.id, username: user.username, establishmentId: null },
@@ -159,12 +151,8 @@ export function usersService(db: Kysely<Database>, audit: AuditService) {
       const password_hash = input.password === null ? null : await hashPassword(input.password)
       return changed(
         await db.transaction().execute(async trx => {
-          const existing = await trx
-            .selectFrom('users')
-            .select('id')
-            .where('username', '=', username)
-            .executeTakeFirst()
-          if (existing) return fail({ username: `The username ${username} is already taken` })
+          if (await repo.usernameTaken(trx, username))
+            return fail({ username: `The username ${username} is already taken` })
           const values = {
             username,
             display_name: input.displayName.trim(),
@@ -175,13 +163,8 @@ export function usersService(db: Kysely<Database>, audit: AuditService) {
             last_sign_in_at: null,
             must_change_password: input.mustChangePassword && password_hash !== null ? 1 : 0,
           }
-          const { id } = await trx.insertInto('users').values(values).returning('id').executeTakeFirstOrThrow()
-          for (const r of input.roles) {
-            await trx
-              .insertInto('user_roles')
-              .values({ user_id: id, role: r.role, establishment_id: r.establishmentId })
-              .execute()
-          }
+          const id = await repo.insert(trx, values)
+          for (const r of input.roles) await repo.addRole(trx, id, r.role, r.establishmentId)
           await audit.record(trx, actor, {
             action: 'create',
             entity: 'user',
@@ -206,36 +189,13 @@ export function usersService(db: Kysely<Database>, audit: AuditService) {
       }
       return changed(
         await db.transaction().execute(async trx => {
-          const before = await trx
-            .selectFrom('user_roles')
-            .select('role')
-            .where('user_id', '=', userId)
-            .where('establishment_id', '=', establishmentId)
-            .execute()
-          await trx
-            .deleteFrom('user_roles')
-            .where('user_id', '=', userId)
-            .where('establishment_id', '=', establishmentId)
-            .execute()
-          const local = roles.filter(r => r !== 'NATIONAL_POLICY')
-          for (const role of local) {
-            await trx
-              .insertInto('user_roles')
-              .values({ user_id: userId, role, establishment_id: establishmentId })
-              .execute()
-          }
+          const before = await repo.rolesIn(trx, userId, establishmentId)
+          await repo.removeRoles(trx, userId, establishmentId)
+          for (const role of roles.filter(r => r !== 'NATIONAL_POLICY'))
+            await repo.addRole(trx, userId, role, establishmentId)
           if (isNational(actorGrants)) {
-            await trx
-              .deleteFrom('user_roles')
-              .where('user_id', '=', userId)
-              .where('establishment_id', 'is', null)
-              .execute()
-            if (roles.includes('NATIONAL_POLICY')) {
-              await trx
-                .insertInto('user_roles')
-                .values({ user_id: userId, role: 'NATIONAL_POLICY', establishment_id: null })
-                .execute()
-            }
+            await repo.removeRoles(trx, userId, null)
+            if (roles.includes('NATIONAL_POLICY')) await repo.addRole(trx, userId, 'NATIONAL_POLICY', null)
           }
           await audit.record(trx, actor, {
             action: 'update',
@@ -259,11 +219,7 @@ export function usersService(db: Kysely<Database>, audit: AuditService) {
             'this account. You can remove them from this establishment instead.',
         })
       await db.transaction().execute(async trx => {
-        await trx
-          .updateTable('users')
-          .set({ enabled: enabled ? 1 : 0 })
-          .where('id', '=', userId)
-          .execute()
+        await repo.setEnabled(trx, userId, enabled)
         if (!enabled) await endSessionsOf(trx, userId, null)
         await audit.record(trx, actor, { action: 'update', entity: 'user', entityId: userId, changes: { enabled } })
       })
@@ -293,12 +249,7 @@ export function usersService(db: Kysely<Database>, audit: AuditService) {
     /** Removes every role the user holds in one establishment; their account and roles elsewhere stay. */
     async removeFromEstablishment(actor: Actor, userId: number, establishmentId: number): Promise<void> {
       await db.transaction().execute(async trx => {
-        const removed = await trx
-          .deleteFrom('user_roles')
-          .where('user_id', '=', userId)
-          .where('establishment_id', '=', establishmentId)
-          .returning('role')
-          .execute()
+        const removed = await repo.removeRoles(trx, userId, establishmentId)
         await audit.record(trx, actor, {
           action: 'update',
           entity: 'user_roles',
