@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { type EntryText, checkEntry, parseTime, readAmendment, rowCount } from './sessionEntry'
+import {
+  type EntryText,
+  amendedValue,
+  amendmentChanges,
+  amendmentReasonError,
+  checkEntry,
+  parseTime,
+  rowCount,
+} from './sessionEntry'
 
 describe('helpers', () => {
   it('parses times', () => {
@@ -15,40 +23,6 @@ describe('helpers', () => {
     assert.equal(rowCount({ goalRows: '3' }, 'goalRows'), 3)
     assert.equal(rowCount({ goalRows: '999' }, 'goalRows'), 20)
     assert.equal(rowCount({ goalRows: 'x' }, 'goalRows'), 1)
-  })
-})
-
-describe('readAmendment', () => {
-  const current = {
-    sessionDate: '2026-05-19',
-    startsAt: '14:30',
-    durationMinutes: '45',
-    location: 'cell',
-    private: 'yes',
-    concernEscalatedTo: '',
-    interpreterWhyNot: '',
-    prisonerWords: 'Said a thing',
-    agreed: '',
-  }
-  const c = { today: '2026-05-20', receptionDate: '2025-02-03' }
-
-  it('records only what changed, with the reason', () => {
-    const r = readAmendment(current, { ...current, durationMinutes: '60', reason: 'Typo' }, c)
-    assert.ok(r.ok)
-    assert.deepEqual(r.changes, { durationMinutes: { from: '45', to: '60' } })
-    assert.equal(r.reason, 'Typo')
-  })
-  it('needs a reason and a change, and checks the new values', () => {
-    const noReason = readAmendment(current, { ...current, agreed: 'x' }, c)
-    assert.ok(!noReason.ok && noReason.errors.reason)
-    const noChange = readAmendment(current, { ...current, reason: 'why' }, c)
-    assert.ok(!noChange.ok)
-    const bad = readAmendment(
-      current,
-      { ...current, durationMinutes: '600', sessionDate: '2030-01-01', reason: 'why' },
-      c,
-    )
-    assert.ok(!bad.ok && bad.errors.durationMinutes && bad.errors.sessionDate)
   })
 })
 
@@ -151,5 +125,59 @@ describe('checkEntry: the rules on the form as read', () => {
       r.errors.prisonerWords,
       'Record what was discussed or agreed: what the prisoner said, what was agreed, the pathways discussed, a goal or a referral',
     )
+  })
+})
+
+describe('the rules of an amendment', () => {
+  const c = { today: '2026-05-20', receptionDate: '2025-02-03' }
+
+  it('checks a changed value by the entry’s own rules, and writes dates and times as stored', () => {
+    assert.deepEqual(amendedValue('sessionDate', '19/5/2026', c), { value: '2026-05-19', error: null })
+    assert.deepEqual(amendedValue('sessionDate', '', c), {
+      value: '',
+      error: 'The date of the session must be a real date, like 27/3/2026',
+    })
+    assert.deepEqual(amendedValue('sessionDate', '2025-02-02', c), {
+      value: '2025-02-02',
+      error: 'The date of the session cannot be before the prisoner arrived at this establishment',
+    })
+    assert.deepEqual(amendedValue('startsAt', '9.05', c), { value: '09:05', error: null })
+    assert.deepEqual(amendedValue('startsAt', '', c), { value: '', error: null })
+    assert.deepEqual(amendedValue('durationMinutes', '181', c), {
+      value: '181',
+      error: 'The duration must be a whole number of minutes from 5 to 180',
+    })
+    assert.deepEqual(amendedValue('location', 'garden', c), {
+      value: 'garden',
+      error: 'Select where the session took place',
+    })
+    assert.deepEqual(amendedValue('private', 'maybe', c), { value: 'maybe', error: 'Select yes or no' })
+    assert.equal(amendedValue('concernEscalatedTo', 'x'.repeat(201), c).error, 'Concern escalated to is too long')
+    assert.equal(amendedValue('agreed', 'x'.repeat(5000), c).error, null)
+  })
+
+  it('needs a reason of at most 1,000 characters', () => {
+    assert.equal(amendmentReasonError(''), 'Enter why the entry is being amended')
+    assert.equal(amendmentReasonError('x'.repeat(1001)), 'The reason must be 1,000 characters or fewer')
+    assert.equal(amendmentReasonError('Typo'), null)
+  })
+
+  it('lists the fields that differ, in the form’s order', () => {
+    const current = {
+      sessionDate: '2026-05-19',
+      startsAt: '',
+      durationMinutes: '45',
+      location: 'cell',
+      private: 'yes',
+      concernEscalatedTo: '',
+      interpreterWhyNot: '',
+      prisonerWords: '',
+      agreed: '',
+    }
+    assert.deepEqual(Object.entries(amendmentChanges(current, { ...current, agreed: 'x', startsAt: '10:00' })), [
+      ['startsAt', { from: '', to: '10:00' }],
+      ['agreed', { from: '', to: 'x' }],
+    ])
+    assert.deepEqual(amendmentChanges(current, { ...current }), {})
   })
 })

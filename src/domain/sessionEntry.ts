@@ -421,50 +421,57 @@ export type AmendableField = keyof typeof AMENDABLE
 export type AmendableValues = Record<AmendableField, string>
 
 /**
- * Compares the amendment form with the entry's current values: the changes ({ field: { from, to } }) and any
- * errors. A reason and at least one change are required; a changed value must pass the entry's own rules.
+ * An amended value checked by the entry's own rules: the value as stored (a date or a time written the usual way)
+ * and the error, if any. Blank clears a field, except the date of the session.
  */
-export function readAmendment(
-  current: AmendableValues,
-  form: EntryForm,
+export function amendedValue(
+  field: AmendableField,
+  raw: string,
   ctx: { today: string; receptionDate: string },
-):
-  | { ok: true; changes: Record<string, { from: string; to: string }>; reason: string }
-  | { ok: false; errors: Record<string, string> } {
-  const errors: Record<string, string> = {}
-  const next: Record<string, string> = {}
-  for (const field of Object.keys(AMENDABLE) as AmendableField[]) {
-    const raw = textOf(form, field)
-    let v = raw
-    if (field === 'sessionDate') {
-      const iso = parseDate(raw)
-      if (!iso) errors[field] = 'The date of the session must be a real date, like 27/3/2026'
-      else if (iso > ctx.today) errors[field] = 'The date of the session must be today or in the past'
-      else if (iso < ctx.receptionDate)
-        errors[field] = 'The date of the session cannot be before the prisoner arrived at this establishment'
-      v = iso ?? raw
-    } else if (field === 'startsAt' && raw) {
-      const t = parseTime(raw)
-      if (!t) errors[field] = 'Enter the start time as hours and minutes, like 14:30'
-      v = t ?? raw
-    } else if (field === 'durationMinutes' && raw) {
-      const n = Number(raw)
-      if (!/^\d+$/.test(raw) || n < DURATION_MIN || n > DURATION_MAX)
-        errors[field] = `The duration must be a whole number of minutes from ${DURATION_MIN} to ${DURATION_MAX}`
-    } else if (field === 'location' && raw && !(raw in LOCATIONS)) errors[field] = 'Select where the session took place'
-    else if (field === 'private' && raw && raw !== 'yes' && raw !== 'no') errors[field] = 'Select yes or no'
-    else if (raw.length > (field === 'prisonerWords' || field === 'agreed' ? NARRATIVE_MAX : SHORT_TEXT_MAX))
-      errors[field] = `${AMENDABLE[field]} is too long`
-    next[field] = v
+): { value: string; error: string | null } {
+  if (field === 'sessionDate') {
+    const iso = parseDate(raw)
+    const error = !iso
+      ? 'The date of the session must be a real date, like 27/3/2026'
+      : iso > ctx.today
+        ? 'The date of the session must be today or in the past'
+        : iso < ctx.receptionDate
+          ? 'The date of the session cannot be before the prisoner arrived at this establishment'
+          : null
+    return { value: iso ?? raw, error }
   }
-  const reason = textOf(form, 'reason')
-  if (!reason) errors.reason = 'Enter why the entry is being amended'
-  else if (reason.length > 1000) errors.reason = 'The reason must be 1,000 characters or fewer'
+  if (field === 'startsAt' && raw) {
+    const t = parseTime(raw)
+    return { value: t ?? raw, error: t ? null : 'Enter the start time as hours and minutes, like 14:30' }
+  }
+  if (field === 'durationMinutes' && raw) {
+    const n = Number(raw)
+    const bad = !/^\d+$/.test(raw) || n < DURATION_MIN || n > DURATION_MAX
+    return {
+      value: raw,
+      error: bad ? `The duration must be a whole number of minutes from ${DURATION_MIN} to ${DURATION_MAX}` : null,
+    }
+  }
+  if (field === 'location' && raw && !(raw in LOCATIONS))
+    return { value: raw, error: 'Select where the session took place' }
+  if (field === 'private' && raw && raw !== 'yes' && raw !== 'no') return { value: raw, error: 'Select yes or no' }
+  const max = field === 'prisonerWords' || field === 'agreed' ? NARRATIVE_MAX : SHORT_TEXT_MAX
+  return { value: raw, error: raw.length > max ? `${AMENDABLE[field]} is too long` : null }
+}
+
+/** Why an entry is amended: required, up to 1,000 characters. */
+export function amendmentReasonError(reason: string): string | null {
+  if (!reason) return 'Enter why the entry is being amended'
+  return reason.length > 1000 ? 'The reason must be 1,000 characters or fewer' : null
+}
+
+/** The fields whose value differs from the entry's current one, in the order the form shows them. */
+export function amendmentChanges(
+  current: AmendableValues,
+  next: AmendableValues,
+): Record<string, { from: string; to: string }> {
   const changes: Record<string, { from: string; to: string }> = {}
   for (const field of Object.keys(AMENDABLE) as AmendableField[])
-    if (next[field] !== current[field]) changes[field] = { from: current[field], to: next[field]! }
-  if (!Object.keys(errors).length && !Object.keys(changes).length)
-    errors.sessionDate = 'Change at least one value, or go back to the entry'
-  if (Object.keys(errors).length) return { ok: false, errors }
-  return { ok: true, changes, reason }
+    if (next[field] !== current[field]) changes[field] = { from: current[field], to: next[field] }
+  return changes
 }

@@ -8,16 +8,11 @@ import type { Updateable } from 'kysely'
 import type { KeyWorkSessionTable } from '../../db/types'
 import { now as clockNow } from '../../domain/clock'
 import { type Result, fail, ok } from '../../domain/result'
-import {
-  AMENDABLE,
-  type AmendableField,
-  type AmendableValues,
-  type EntryForm,
-  readAmendment,
-} from '../../domain/sessionEntry'
+import { AMENDABLE, type AmendableField, type AmendableValues, type EntryForm } from '../../domain/sessionEntry'
 import type { Actor } from '../audit/service'
 import { ENTITY, type SessionsContext } from './context'
 import type { SessionRow } from './repository'
+import { readAmendment } from './schema'
 
 type Stored = string | number | null
 

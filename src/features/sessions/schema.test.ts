@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { EntryForm } from '../../domain/sessionEntry'
-import { readEntry } from './schema'
+import { readAmendment, readEntry } from './schema'
 
 // The entry form read by its zod schema and checked by the domain's rules: every message and rule of an entry.
 // (These tests were in src/domain/sessionEntry.test.ts while the domain read the form itself.)
@@ -159,6 +159,40 @@ describe('readEntry', () => {
 
   it('refuses over-long text', () => {
     assert.ok(errorsOf({ ...delivered, agreed: 'x'.repeat(5001) }).agreed)
+  })
+})
+
+describe('readAmendment', () => {
+  const current = {
+    sessionDate: '2026-05-19',
+    startsAt: '14:30',
+    durationMinutes: '45',
+    location: 'cell',
+    private: 'yes',
+    concernEscalatedTo: '',
+    interpreterWhyNot: '',
+    prisonerWords: 'Said a thing',
+    agreed: '',
+  }
+  const c = { today: '2026-05-20', receptionDate: '2025-02-03' }
+
+  it('records only what changed, with the reason', () => {
+    const r = readAmendment(current, { ...current, durationMinutes: '60', reason: 'Typo' }, c)
+    assert.ok(r.ok)
+    assert.deepEqual(r.changes, { durationMinutes: { from: '45', to: '60' } })
+    assert.equal(r.reason, 'Typo')
+  })
+  it('needs a reason and a change, and checks the new values', () => {
+    const noReason = readAmendment(current, { ...current, agreed: 'x' }, c)
+    assert.ok(!noReason.ok && noReason.errors.reason)
+    const noChange = readAmendment(current, { ...current, reason: 'why' }, c)
+    assert.ok(!noChange.ok)
+    const bad = readAmendment(
+      current,
+      { ...current, durationMinutes: '600', sessionDate: '2030-01-01', reason: 'why' },
+      c,
+    )
+    assert.ok(!bad.ok && bad.errors.durationMinutes && bad.errors.sessionDate)
   })
 })
 

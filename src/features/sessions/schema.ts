@@ -2,12 +2,18 @@
 // the text the domain's rules check (entrySchema). Every rule and message is in src/domain/sessionEntry.ts.
 import { z } from 'zod'
 import {
+  AMENDABLE,
+  type AmendableField,
+  type AmendableValues,
   type EntryCheck,
   type EntryContext,
   type EntryForm,
   type EntryText,
   MAX_ROWS,
   NARRATIVE_MAX,
+  amendedValue,
+  amendmentChanges,
+  amendmentReasonError,
   checkEntry,
   rowCount,
 } from '../../domain/sessionEntry'
@@ -166,4 +172,51 @@ export const entrySchema = (ctx: EntryContext) =>
 export function readEntry(form: EntryForm, ctx: EntryContext): EntryCheck {
   const r = parseForm(entrySchema(ctx), form)
   return r.ok ? { ok: true, entry: r.data } : r
+}
+
+/**
+ * The amendment form, checked against the entry's current values: the changes ({ field: { from, to } }) and why.
+ * Each changed value must pass the entry's own rules; a reason and at least one change are required.
+ */
+export const amendmentSchema = (current: AmendableValues, ctx: { today: string; receptionDate: string }) => {
+  const field = (f: AmendableField) =>
+    one.transform((raw, issues) => {
+      const { value, error } = amendedValue(f, raw, ctx)
+      if (error) issues.addIssue({ code: 'custom', message: error })
+      return value
+    })
+  return z
+    .object({
+      ...(Object.fromEntries((Object.keys(AMENDABLE) as AmendableField[]).map(f => [f, field(f)])) as Record<
+        AmendableField,
+        ReturnType<typeof field>
+      >),
+      reason: one.transform((raw, issues) => {
+        const error = amendmentReasonError(raw)
+        if (error) issues.addIssue({ code: 'custom', message: error })
+        return raw
+      }),
+    })
+    .transform(({ reason, ...next }, issues) => {
+      const changes = amendmentChanges(current, next)
+      if (Object.keys(changes).length) return { changes, reason }
+      issues.addIssue({
+        code: 'custom',
+        path: ['sessionDate'],
+        message: 'Change at least one value, or go back to the entry',
+      })
+      return z.NEVER
+    })
+}
+
+/** Reads and checks an amendment form: the changes and the reason, or the errors by field. */
+export function readAmendment(
+  current: AmendableValues,
+  form: EntryForm,
+  ctx: { today: string; receptionDate: string },
+):
+  | { ok: true; changes: Record<string, { from: string; to: string }>; reason: string }
+  | { ok: false; errors: Record<string, string> } {
+  const r = parseForm(amendmentSchema(current, ctx), form)
+  return r.ok ? { ok: true, ...r.data } : r
 }
