@@ -1,0 +1,235 @@
+/**
+ * Near-duplicate narratives: MinHash signatures with locality-sensitive hashing (banding), every candidate pair
+ * then checked with the exact Jaccard similarity of the two texts' shingles. Pure, deterministic, 32-bit arithmetic
+ * only (Math.imul and unsigned shifts), so the same text gives the same signature on every machine.
+ *
+ * - A text is normalised first: lower case; prison numbers, dates, times, numbers and the words the caller names
+ *   (the prisoner's and the officer's names, the form's boilerplate) removed; punctuation dropped. What is left is
+ *   what an officer wrote.
+ * - Its shingles are the hashes of every run of SHINGLE words (whole text when shorter); similarity is the Jaccard
+ *   similarity of the two sets: |A ∩ B| ÷ |A ∪ B|.
+ * - A signature is, for each of HASHES seeded mixing functions, the least hash over the shingles: two texts agree
+ *   at one position with probability equal to their Jaccard similarity.
+ * - Banding: BANDS bands of ROWS positions; texts sharing any whole band are candidates. With 20 × 6 a pair at
+ *   similarity 0.8 becomes a candidate with probability 1 − (1 − 0.8⁶)²⁰ ≈ 0.998, at 0.5 about 0.27, at 0.3 about
+ *   0.014; the exact check then keeps only pairs at or above the threshold.
+ */
+
+export const SHINGLE = 3
+export const BANDS = 20
+export const ROWS = 6
+export const HASHES = BANDS * ROWS
+
+const PRISON_NUMBER = /\b[a-z]\d{4}[a-z]{2}\b/g
+const DATE =
+  /\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}(st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*(\s+\d{4})?\b/g
+const TIME = /\b\d{1,2}[:.]\d{2}\b/g
+
+/** The words of a text that count: see the module comment. `remove`: names and boilerplate, each a word or phrase. */
+export function normalise(text: string, remove: readonly string[] = []): string[] {
+  let t = ` ${text.toLowerCase()} `.replace(PRISON_NUMBER, ' ').replace(DATE, ' ').replace(TIME, ' ')
+  t = t.replace(/[^\p{L}\p{N}\s']+/gu, ' ').replace(/\d+/g, ' ')
+  for (const phrase of remove) {
+    const words = phrase
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s']+/gu, ' ')
+      .split(/\s+/)
+      .filter(Boolean)
+    if (!words.length) continue
+    t = t.replace(new RegExp(`(?<=\\s)${words.map(escape).join('\\s+')}(?=\\s)`, 'g'), ' ')
+  }
+  return t.split(/\s+/).filter(w => w && w !== "'")
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/** FNV-1a over a string's UTF-16 code units, 32-bit. */
+export function hashString(s: string): number {
+  let h = 0x811c9dc5
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i)
+    h = Math.imul(h, 0x01000193)
+  }
+  return h >>> 0
+}
+
+/** murmur3's finaliser: a 32-bit mixing function, x ^ seed → well-spread bits. */
+function mix(x: number, seed: number): number {
+  let h = (x ^ seed) >>> 0
+  h ^= h >>> 16
+  h = Math.imul(h, 0x85ebca6b)
+  h ^= h >>> 13
+  h = Math.imul(h, 0xc2b2ae35)
+  h ^= h >>> 16
+  return h >>> 0
+}
+
+/** The seeds of the HASHES functions, fixed so signatures are comparable across runs. */
+const SEEDS = (() => {
+  const seeds = new Uint32Array(HASHES)
+  let s = 0x9e3779b9
+  for (let i = 0; i < HASHES; i++) {
+    s = mix(s, 0x7f4a7c15 + i)
+    seeds[i] = s
+  }
+  return seeds
+})()
+
+/** The text's shingles as sorted, distinct 32-bit hashes (none for a text with no words). */
+export function shingles(words: readonly string[], size = SHINGLE): Uint32Array {
+  if (!words.length) return new Uint32Array(0)
+  const out = new Set<number>()
+  if (words.length <= size) out.add(hashString(words.join(' ')))
+  else for (let i = 0; i + size <= words.length; i++) out.add(hashString(words.slice(i, i + size).join(' ')))
+  return Uint32Array.from(out).sort()
+}
+
+/** |A ∩ B| ÷ |A ∪ B| of two sorted sets; 0 when both are empty. */
+export function jaccard(a: Uint32Array, b: Uint32Array): number {
+  let i = 0
+  let j = 0
+  let both = 0
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) {
+      both++
+      i++
+      j++
+    } else if (a[i]! < b[j]!) i++
+    else j++
+  }
+  const union = a.length + b.length - both
+  return union === 0 ? 0 : both / union
+}
+
+/** The MinHash signature of a set of shingles (all 0xffffffff for an empty set, which matches nothing real). */
+export function signature(set: Uint32Array): Uint32Array {
+  const sig = new Uint32Array(HASHES).fill(0xffffffff)
+  for (let s = 0; s < set.length; s++) {
+    const x = set[s]!
+    for (let i = 0; i < HASHES; i++) {
+      const h = mix(x, SEEDS[i]!)
+      if (h < sig[i]!) sig[i] = h
+    }
+  }
+  return sig
+}
+
+/** One key per band: the band's number and a hash of its ROWS values. */
+export function bandKeys(sig: Uint32Array): string[] {
+  const keys: string[] = []
+  for (let b = 0; b < BANDS; b++) {
+    let h = 0x811c9dc5 ^ b
+    for (let r = 0; r < ROWS; r++) {
+      h ^= sig[b * ROWS + r]!
+      h = Math.imul(h, 0x01000193)
+      h = mix(h, r)
+    }
+    keys.push(`${b}:${(h >>> 0).toString(36)}`)
+  }
+  return keys
+}
+
+export interface Entry<Id> {
+  id: Id
+  set: Uint32Array
+}
+
+export interface SimilarPair<Id> {
+  a: Id
+  b: Id
+  similarity: number
+}
+
+/**
+ * An index of entries by their band keys: adding is O(bands); asking which entries are at least `threshold`
+ * similar to a text costs the band lookups plus one exact Jaccard per candidate.
+ */
+export class NearDuplicateIndex<Id> {
+  private readonly buckets = new Map<string, Entry<Id>[]>()
+  private count = 0
+
+  get size() {
+    return this.count
+  }
+
+  add(id: Id, set: Uint32Array) {
+    if (!set.length) return
+    const entry = { id, set }
+    for (const key of bandKeys(signature(set))) {
+      const list = this.buckets.get(key)
+      if (list) list.push(entry)
+      else this.buckets.set(key, [entry])
+    }
+    this.count++
+  }
+
+  /** Entries at least `threshold` similar to the set, most similar first (the set's own id excluded). */
+  similar(set: Uint32Array, threshold: number, self?: Id): SimilarPair<Id>[] {
+    if (!set.length) return []
+    const seen = new Set<Entry<Id>>()
+    const out: { id: Id; similarity: number }[] = []
+    for (const key of bandKeys(signature(set)))
+      for (const e of this.buckets.get(key) ?? []) {
+        if (seen.has(e) || e.id === self) continue
+        seen.add(e)
+        const similarity = jaccard(set, e.set)
+        if (similarity >= threshold) out.push({ id: e.id, similarity })
+      }
+    return out
+      .sort((x, y) => y.similarity - x.similarity)
+      .map(x => ({ a: self as Id, b: x.id, similarity: x.similarity }))
+  }
+}
+
+/**
+ * Every pair of entries at least `threshold` similar, each pair once (in the order the entries were given), found
+ * through the bands and checked exactly.
+ */
+export function similarPairs<Id>(entries: readonly Entry<Id>[], threshold: number): SimilarPair<Id>[] {
+  const index = new NearDuplicateIndex<number>()
+  const out: SimilarPair<Id>[] = []
+  entries.forEach((e, i) => {
+    for (const p of index.similar(e.set, threshold))
+      out.push({ a: entries[p.b]!.id, b: e.id, similarity: p.similarity })
+    index.add(i, e.set)
+  })
+  return out
+}
+
+/**
+ * The passages two texts share, for showing them side by side: for each text, the word ranges (start, end
+ * exclusive, in its own words as split on white space) that belong to a run of at least `min` words found in both.
+ */
+export function sharedPassages(a: string, b: string, min = SHINGLE): { a: [number, number][]; b: [number, number][] } {
+  const wa = a.split(/\s+/).filter(Boolean)
+  const wb = b.split(/\s+/).filter(Boolean)
+  const key = (w: string) => w.toLowerCase().replace(/[^\p{L}\p{N}']+/gu, '')
+  const grams = (ws: string[]) => {
+    const m = new Map<string, number[]>()
+    for (let i = 0; i + min <= ws.length; i++) {
+      const g = ws
+        .slice(i, i + min)
+        .map(key)
+        .join(' ')
+      const list = m.get(g)
+      if (list) list.push(i)
+      else m.set(g, [i])
+    }
+    return m
+  }
+  const ga = grams(wa)
+  const gb = grams(wb)
+  const marks = (mine: Map<string, number[]>, other: Map<string, number[]>, length: number) => {
+    const on = new Uint8Array(length)
+    for (const [g, starts] of mine) if (other.has(g)) for (const s of starts) on.fill(1, s, s + min)
+    const ranges: [number, number][] = []
+    for (let i = 0; i < length; i++)
+      if (on[i] && (i === 0 || !on[i - 1])) {
+        let j = i
+        while (j < length && on[j]) j++
+        ranges.push([i, j])
+      }
+    return ranges
+  }
+  return { a: marks(ga, gb, wa.length), b: marks(gb, ga, wb.length) }
+}
