@@ -18,6 +18,8 @@ import * as m016 from './migrations/016_custody_history'
 import * as m017 from './migrations/017_stat_answered'
 import * as m018 from './migrations/018_prisoner_search_index'
 import * as m019 from './migrations/019_api_tokens'
+import * as m020 from './migrations/020_hsds_lossless'
+import * as m021 from './migrations/021_foreign_taxonomies'
 
 const migrations = {
   '001_foundation': m001,
@@ -38,6 +40,8 @@ const migrations = {
   '017_stat_answered': m017,
   '018_prisoner_search_index': m018,
   '019_api_tokens': m019,
+  '020_hsds_lossless': m020,
+  '021_foreign_taxonomies': m021,
 }
 
 /** Brings the schema up to date on either engine; safe to run at every start. */

@@ -220,6 +220,8 @@ export interface DirectoryOrganizationTable {
   website: string | null
   created_at: string
   updated_at: string
+  /** HSDS fields and nested records keywork does not model, as canonical JSON (hsds/extras.ts); null: none */
+  extra?: string | null
 }
 
 export interface DirectoryServiceTable {
@@ -247,6 +249,8 @@ export interface DirectoryServiceTable {
   search_text: string
   created_at: string
   updated_at: string
+  /** HSDS fields and nested records keywork does not model, as canonical JSON (hsds/extras.ts); null: none */
+  extra?: string | null
 }
 
 export interface DirectoryLocationTable {
@@ -258,6 +262,8 @@ export interface DirectoryLocationTable {
   name: string
   description: string | null
   url: string | null
+  /** HSDS fields and nested records keywork does not model, as canonical JSON (hsds/extras.ts); null: none */
+  extra?: string | null
 }
 
 export interface DirectoryAddressTable {
@@ -271,6 +277,8 @@ export interface DirectoryAddressTable {
   postal_code: string
   country: string
   address_type: string
+  /** HSDS fields and nested records keywork does not model, as canonical JSON (hsds/extras.ts); null: none */
+  extra?: string | null
 }
 
 export interface DirectoryServiceAtLocationTable {
@@ -278,6 +286,8 @@ export interface DirectoryServiceAtLocationTable {
   service_id: string
   location_id: string
   description: string | null
+  /** HSDS fields and nested records keywork does not model, as canonical JSON (hsds/extras.ts); null: none */
+  extra?: string | null
 }
 
 export interface DirectoryContactTable {
@@ -287,6 +297,8 @@ export interface DirectoryContactTable {
   title: string | null
   department: string | null
   email: string | null
+  /** HSDS fields and nested records keywork does not model, as canonical JSON (hsds/extras.ts); null: none */
+  extra?: string | null
 }
 
 export interface DirectoryPhoneTable {
@@ -298,6 +310,8 @@ export interface DirectoryPhoneTable {
   extension: string | null
   type: string | null
   description: string | null
+  /** HSDS fields and nested records keywork does not model, as canonical JSON (hsds/extras.ts); null: none */
+  extra?: string | null
 }
 
 export interface DirectoryScheduleTable {
@@ -312,6 +326,8 @@ export interface DirectoryScheduleTable {
   valid_to: string | null
   description: string | null
   notes: string | null
+  /** HSDS fields and nested records keywork does not model, as canonical JSON (hsds/extras.ts); null: none */
+  extra?: string | null
 }
 
 export interface DirectoryLanguageTable {
@@ -320,6 +336,8 @@ export interface DirectoryLanguageTable {
   name: string | null
   code: string | null
   note: string | null
+  /** HSDS fields and nested records keywork does not model, as canonical JSON (hsds/extras.ts); null: none */
+  extra?: string | null
 }
 
 export interface DirectoryAttributeTable {
@@ -329,6 +347,8 @@ export interface DirectoryAttributeTable {
   link_entity: string
   taxonomy_term_id: string
   value: string | null
+  /** HSDS fields and nested records keywork does not model, as canonical JSON (hsds/extras.ts); null: none */
+  extra?: string | null
 }
 
 export interface DirectoryMetadataTable {
@@ -341,6 +361,34 @@ export interface DirectoryMetadataTable {
   previous_value: string
   replacement_value: string
   updated_by: string
+}
+
+/** A taxonomy other than keywork's, kept whole as an import brought it (migration 021). */
+export interface DirectoryForeignTaxonomyTable {
+  id: string
+  /** the directory that first imported it; null: national */
+  establishment_id: number | null
+  name: string
+  /** the HSDS taxonomy object, as canonical JSON */
+  data: string
+}
+
+/** A term of another taxonomy, kept whole, and the pathway it is mapped to (migration 021). */
+export interface DirectoryForeignTermTable {
+  id: string
+  establishment_id: number | null
+  taxonomy_id: string | null
+  parent_id: string | null
+  code: string | null
+  name: string
+  /** the HSDS taxonomy_term object, as canonical JSON */
+  data: string
+  /** keywork's pathway term (directory_taxonomy_terms) it is mapped to; null: not mapped */
+  pathway_term_id: string | null
+  mapped_at: string | null
+  mapped_by: string | null
+  /** whose admin mapped it; null with mapped_at set: the national team */
+  mapped_by_establishment_id: number | null
 }
 
 // Key Worker hubs: rooms and desks for private sessions, and their bookings. Times are 'HH:MM' text.
@@ -664,6 +712,8 @@ export interface Database {
   directory_languages: DirectoryLanguageTable
   directory_attributes: DirectoryAttributeTable
   directory_metadata: DirectoryMetadataTable
+  directory_foreign_taxonomies: DirectoryForeignTaxonomyTable
+  directory_foreign_terms: DirectoryForeignTermTable
   api_tokens: ApiTokenTable
   key_work_slots: KeyWorkSlotTable
   key_work_sessions: KeyWorkSessionTable

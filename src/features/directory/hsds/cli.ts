@@ -68,7 +68,10 @@ export async function directoryImport(s: Services, file: string, opts: Directory
   io.out(
     `Imported ${r.services} service(s) from ${file}: ${sum(r.created)} record(s) created, ${sum(r.updated)} updated, ${r.unchanged} unchanged`,
   )
-  for (const i of r.ignored) io.out(`Not kept by keywork: ${i.field} (${i.count})`)
+  if (r.foreignTerms.created || r.foreignTerms.updated)
+    io.out(
+      `Terms of other taxonomies: ${r.foreignTerms.created} new, ${r.foreignTerms.updated} changed (map them to pathways on the taxonomy terms page)`,
+    )
   return 0
 }
 

@@ -2,6 +2,8 @@ import type {
   DirectoryAddressTable,
   DirectoryAttributeTable,
   DirectoryContactTable,
+  DirectoryForeignTaxonomyTable,
+  DirectoryForeignTermTable,
   DirectoryLanguageTable,
   DirectoryLocationTable,
   DirectoryMetadataTable,
@@ -14,6 +16,7 @@ import type {
   DirectoryTaxonomyTermTable,
 } from '../../../db/types'
 import { type Provision, PROVISIONS } from '../../../domain/directory'
+import { parseExtra, withExtra } from './extras'
 import { PROVISION_TAXONOMY, PROVISION_TERMS, provisionAttributeId } from './model'
 
 /** Everything an export needs, read from the database in one transaction. */
@@ -31,6 +34,9 @@ export interface Snapshot {
   metadata: DirectoryMetadataTable[]
   taxonomies: DirectoryTaxonomyTable[]
   terms: DirectoryTaxonomyTermTable[]
+  /** other taxonomies' terms the services carry (and their parents), and those the directory brought */
+  foreignTerms?: DirectoryForeignTermTable[]
+  foreignTaxonomies?: DirectoryForeignTaxonomyTable[]
 }
 
 export type HsdsObject = Record<string, unknown>
@@ -44,6 +50,9 @@ export function compact(o: Record<string, unknown>): HsdsObject {
 export function extensionToHsds(ext: string | null): number | null {
   return ext !== null && /^(0|[1-9]\d{0,14})$/.test(ext) ? Number(ext) : null
 }
+
+/** An exported object: keywork's fields (null ones left out), then the fields it kept (extras.ts). */
+const nest = (extra: string | null | undefined, fields: Record<string, unknown>) => withExtra(compact(fields), extra)
 
 const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 
@@ -59,8 +68,13 @@ function groupBy<T>(rows: T[], key: (r: T) => string | null): Map<string, T[]> {
   return m
 }
 
-/** The taxonomy terms keywork uses, as HSDS taxonomy_term objects with their taxonomy_detail. */
-export function termObjects(snapshot: Pick<Snapshot, 'taxonomies' | 'terms'>): Map<string, HsdsObject> {
+/**
+ * The taxonomy terms of an export, as HSDS taxonomy_term objects: keywork's with their taxonomy_detail, and other
+ * taxonomies' terms exactly as they were imported.
+ */
+export function termObjects(
+  snapshot: Pick<Snapshot, 'taxonomies' | 'terms' | 'foreignTerms'>,
+): Map<string, HsdsObject> {
   const taxonomies = new Map<string, HsdsObject>(
     snapshot.taxonomies.map(t => [
       t.id,
@@ -86,15 +100,23 @@ export function termObjects(snapshot: Pick<Snapshot, 'taxonomies' | 'terms'>): M
       taxonomy_detail: taxonomies.get(PROVISION_TAXONOMY.id),
     })
   }
+  for (const t of snapshot.foreignTerms ?? []) if (!terms.has(t.id)) terms.set(t.id, parseExtra(t.data))
   return terms
 }
 
 export function organizationFields(o: DirectoryOrganizationTable): HsdsObject {
-  return compact({ id: o.id, name: o.name, description: o.description, email: o.email, website: o.website })
+  return withExtra(
+    compact({ id: o.id, name: o.name, description: o.description, email: o.email, website: o.website }),
+    o.extra,
+  )
 }
 
 /** The one-to-one fields of a service (HSDS service_list item, without its organisation). */
 export function serviceFields(s: DirectoryServiceTable): HsdsObject {
+  return withExtra(serviceColumns(s), s.extra)
+}
+
+function serviceColumns(s: DirectoryServiceTable): HsdsObject {
   return compact({
     id: s.id,
     organization_id: s.organization_id,
@@ -149,7 +171,7 @@ export function toHsdsServices(snap: Snapshot): HsdsObject[] {
     }))
 
   const phone = (p: DirectoryPhoneTable) =>
-    compact({
+    nest(p.extra, {
       id: p.id,
       location_id: p.location_id,
       service_id: p.service_id,
@@ -162,7 +184,7 @@ export function toHsdsServices(snap: Snapshot): HsdsObject[] {
     })
 
   const location = (l: DirectoryLocationTable) =>
-    compact({
+    nest(l.extra, {
       id: l.id,
       location_type: l.location_type,
       url: l.url,
@@ -170,7 +192,7 @@ export function toHsdsServices(snap: Snapshot): HsdsObject[] {
       name: l.name,
       description: l.description,
       addresses: (addresses.get(l.id) ?? []).map(a =>
-        compact({
+        nest(a.extra, {
           id: a.id,
           location_id: a.location_id,
           address_1: a.address_1,
@@ -192,9 +214,10 @@ export function toHsdsServices(snap: Snapshot): HsdsObject[] {
     a: { id: string; link_id: string; link_type: string | null; link_entity: string } & {
       taxonomy_term_id: string
       value: string | null
+      extra?: string | null
     },
   ) =>
-    compact({
+    nest(a.extra, {
       id: a.id,
       link_id: a.link_id,
       taxonomy_term_id: a.taxonomy_term_id,
@@ -213,7 +236,7 @@ export function toHsdsServices(snap: Snapshot): HsdsObject[] {
       organization: org ? { ...organizationFields(org), metadata: meta(org.id) } : undefined,
       service_at_locations: (sals.get(s.id) ?? []).map(sal => {
         const loc = locations.get(sal.location_id)
-        return compact({
+        return nest(sal.extra, {
           id: sal.id,
           service_id: sal.service_id,
           location_id: sal.location_id,
@@ -223,7 +246,7 @@ export function toHsdsServices(snap: Snapshot): HsdsObject[] {
         })
       }),
       contacts: (contacts.get(s.id) ?? []).map(c =>
-        compact({
+        nest(c.extra, {
           id: c.id,
           service_id: c.service_id,
           name: c.name,
@@ -236,7 +259,7 @@ export function toHsdsServices(snap: Snapshot): HsdsObject[] {
       ),
       phones: (servicePhones.get(s.id) ?? []).map(phone),
       schedules: (schedules.get(s.id) ?? []).map(r =>
-        compact({
+        nest(r.extra, {
           id: r.id,
           service_id: r.service_id,
           valid_from: r.valid_from,
@@ -252,7 +275,14 @@ export function toHsdsServices(snap: Snapshot): HsdsObject[] {
         }),
       ),
       languages: (languages.get(s.id) ?? []).map(l =>
-        compact({ id: l.id, service_id: l.service_id, name: l.name, code: l.code, note: l.note, metadata: meta(l.id) }),
+        nest(l.extra, {
+          id: l.id,
+          service_id: l.service_id,
+          name: l.name,
+          code: l.code,
+          note: l.note,
+          metadata: meta(l.id),
+        }),
       ),
       attributes: [
         ...(attributes.get(s.id) ?? []).map(attribute),

@@ -23,6 +23,8 @@ export interface OrganizationRow {
   description: string
   email: string | null
   website: string | null
+  /** HSDS fields keywork does not model, as canonical JSON (hsds/extras.ts) */
+  extra?: string | null
 }
 export interface ServiceRow {
   id: string
@@ -43,6 +45,8 @@ export interface ServiceRow {
   assurer_email: string | null
   /** HSDS last_modified; stored as updated_at */
   last_modified: string | null
+  /** HSDS fields keywork does not model, as canonical JSON (hsds/extras.ts) */
+  extra?: string | null
 }
 export interface LocationRow {
   id: string
@@ -51,6 +55,8 @@ export interface LocationRow {
   name: string
   description: string | null
   url: string | null
+  /** HSDS fields keywork does not model, as canonical JSON (hsds/extras.ts) */
+  extra?: string | null
 }
 export type AddressRow = DirectoryAddressTable
 export type ServiceAtLocationRow = DirectoryServiceAtLocationTable

@@ -9,6 +9,7 @@ import {
   emptyBundle,
   provisionOfTerm,
 } from './model'
+import { type KeptRow, extraOf } from './extras'
 
 type Obj = Record<string, unknown>
 
@@ -18,6 +19,8 @@ export interface Reading {
   problems: Problem[]
   /** "service.fees_description" → how many times it was present with a value */
   ignored: Map<string, number>
+  /** tabular rows keywork keeps whole (hsds/extras.ts), nested by the importer */
+  kept?: KeptRow[]
 }
 
 /** Nested collections each object may carry in the one-file form; anything else HSDS has is ignored. */
@@ -91,6 +94,8 @@ export function rowOf<T extends TableName>(table: T, o: Obj): Tables[T] {
     else if (typeof v === 'boolean' || (table === 'phones' && col === 'extension')) row[col] = String(v)
     else row[col] = v
   }
+  // what keywork does not model is kept with the row (hsds/extras.ts)
+  if (table !== 'metadata') row.extra = extraOf(table, o)
   if (table === 'services') row.provision = null
   return row as unknown as Tables[T]
 }
@@ -104,6 +109,12 @@ export class Reader {
 
   problem(path: string, message: string) {
     this.problems.push({ path, message })
+  }
+
+  kept: KeptRow[] = []
+
+  keep(entity: string, at: string, row: Obj) {
+    this.kept.push({ entity, at, row })
   }
 
   ignore(what: string) {
@@ -322,7 +333,7 @@ export class Reader {
   /** Sets each service's provision from its attribute. */
   finish(): Reading {
     for (const { row } of this.bundle.services) row.provision = this.provisions.get(row.id)?.value ?? null
-    return { bundle: this.bundle, problems: this.problems, ignored: this.ignored }
+    return { bundle: this.bundle, problems: this.problems, ignored: this.ignored, kept: this.kept }
   }
 }
 

@@ -142,6 +142,77 @@ export function hsdsRepository(db: Kysely<Database>) {
       return trx.selectFrom('directory_taxonomy_terms').selectAll().orderBy('id').execute()
     },
 
+    /** Organisations and locations a directory holds, whether or not a service uses them (the tabular export). */
+    async ownedIds(trx: Kysely<Database>, table: 'organizations' | 'locations', scope: Scope): Promise<string[]> {
+      let q = trx.selectFrom(DB_TABLE[table] as 'directory_locations').select('id')
+      q =
+        scope.establishmentId === null
+          ? q.where('establishment_id', 'is', null)
+          : scope.includeNational
+            ? q.where(eb =>
+                eb.or([eb('establishment_id', '=', scope.establishmentId), eb('establishment_id', 'is', null)]),
+              )
+            : q.where('establishment_id', '=', scope.establishmentId)
+      return (await q.execute()).map(r => r.id)
+    },
+
+    /** Terms of other taxonomies by id. */
+    async foreignTerms(trx: Kysely<Database>, ids: string[]) {
+      const out = []
+      for (const c of chunks(ids))
+        out.push(...(await trx.selectFrom('directory_foreign_terms').selectAll().where('id', 'in', c).execute()))
+      return out
+    },
+
+    async foreignTaxonomies(trx: Kysely<Database>, ids: string[]) {
+      const out = []
+      for (const c of chunks(ids))
+        out.push(...(await trx.selectFrom('directory_foreign_taxonomies').selectAll().where('id', 'in', c).execute()))
+      return out
+    },
+
+    /** Ids of the terms and taxonomies a directory imported first (the tabular export writes them all). */
+    async ownedTaxonomyIds(trx: Kysely<Database>, scope: Scope) {
+      const owned = <T extends 'directory_foreign_terms' | 'directory_foreign_taxonomies'>(table: T) => {
+        const q = trx.selectFrom(table as 'directory_foreign_terms').select('id')
+        return (
+          scope.establishmentId === null
+            ? q.where('establishment_id', 'is', null)
+            : scope.includeNational
+              ? q.where(eb =>
+                  eb.or([eb('establishment_id', '=', scope.establishmentId), eb('establishment_id', 'is', null)]),
+                )
+              : q.where('establishment_id', '=', scope.establishmentId)
+        ).execute()
+      }
+      return {
+        terms: (await owned('directory_foreign_terms')).map(r => r.id),
+        taxonomies: (await owned('directory_foreign_taxonomies')).map(r => r.id),
+      }
+    },
+
+    /** Adds and changes terms and taxonomies of other taxonomies (planned by the importer). */
+    async writeTaxonomies(
+      trx: Kysely<Database>,
+      plan: Record<'terms' | 'taxonomies', { insert: Record<string, unknown>[]; update: Record<string, unknown>[] }>,
+    ) {
+      const tables = { terms: 'directory_foreign_terms', taxonomies: 'directory_foreign_taxonomies' } as const
+      for (const kind of ['taxonomies', 'terms'] as const) {
+        const table = tables[kind] as 'directory_foreign_terms'
+        for (const c of chunks(plan[kind].insert))
+          await trx
+            .insertInto(table)
+            .values(c as never)
+            .execute()
+        for (const { id, ...values } of plan[kind].update)
+          await trx
+            .updateTable(table)
+            .set(values as never)
+            .where('id', '=', id as string)
+            .execute()
+      }
+    },
+
     /** Existing rows of a table by id, whatever their owner. */
     async rowsById(
       trx: Kysely<Database>,

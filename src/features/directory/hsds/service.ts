@@ -5,6 +5,7 @@ import { searchTextOf } from '../../../domain/directory'
 import { excerpt } from '../../../domain/untrusted'
 import type { Actor, AuditService } from '../../audit/service'
 import { type HsdsObject, type Snapshot, organizationFields, serviceFields, toHsdsServices } from './exportJson'
+import { assembleKept, canonicalJson, parseExtra } from './extras'
 import {
   type Bundle,
   COLUMNS,
@@ -20,6 +21,7 @@ import { isZip } from './read'
 import { readInWorker } from './readWorker'
 import { type Owner, type Scope, hsdsRepository } from './repository'
 import { toTabularFiles, toZip } from './tabular'
+import { type FileTaxonomies, KEYWORK_TERM_IDS, collectTaxonomies, differingFields, termColumns } from './terms'
 
 export { HSDS_FILE_LIMIT_BYTES } from './read'
 
@@ -32,8 +34,8 @@ export interface HsdsImportReport {
   created: Partial<Record<TableName, number>>
   updated: Partial<Record<TableName, number>>
   unchanged: number
-  /** HSDS fields in the file that keywork does not keep, with how often they had a value */
-  ignored: { field: string; count: number }[]
+  /** terms of other taxonomies the file brought: new to keywork, and changed */
+  foreignTerms: { created: number; updated: number }
 }
 
 export type HsdsImportOutcome =
@@ -45,7 +47,7 @@ function rowsOf(bundle: Bundle, table: TableName): Located<Record<string, unknow
 
 /** Where a field of a located row is: a JSON pointer, or "file.csv row N, field". */
 function fieldAt(at: string, field: string): string {
-  return at === '' || at.startsWith('/') ? `${at}/${field}` : `${at}, ${field}`
+  return at.startsWith('/') ? `${at}/${field}` : `${at}, ${field}`
 }
 
 function same(a: unknown, b: unknown): boolean {
@@ -58,7 +60,16 @@ function same(a: unknown, b: unknown): boolean {
 /** The columns of a table compared to decide whether a row changed (a service's last_modified is not data). */
 function comparedColumns(table: TableName): string[] {
   const cols = (COLUMNS[table] as readonly string[]).filter(c => c !== 'last_modified')
-  return table === 'services' ? [...cols, 'provision'] : cols
+  if (table === 'metadata') return cols
+  return table === 'services' ? [...cols, 'provision', 'extra'] : [...cols, 'extra']
+}
+
+/** The HSDS fields of a change to kept fields (extra): each top-level field that differs, as text. */
+function extraChanges(before: unknown, after: unknown): { field: string; before: string; after: string }[] {
+  const a = parseExtra(before as string | null)
+  const b = parseExtra(after as string | null)
+  const text = (v: unknown) => (v === undefined || v === null ? '' : typeof v === 'string' ? v : canonicalJson(v))
+  return differingFields(a, b).map(field => ({ field, before: text(a[field]), after: text(b[field]) }))
 }
 
 function changedFields(table: TableName, row: Record<string, unknown>, existing: Record<string, unknown>): string[] {
@@ -110,16 +121,26 @@ const scopeName = (owner: Owner) => (owner === null ? 'the national directory' :
 export function hsdsService(db: Kysely<Database>, audit: AuditService) {
   const repo = hsdsRepository(db)
 
+  /** The directory: its services, and the organisations, locations and terms it holds that no service uses. */
   async function snapshot(trx: Kysely<Database>, scope: Scope): Promise<Snapshot> {
-    return snapshotOf(trx, await repo.services(trx, scope))
+    return snapshotOf(trx, await repo.services(trx, scope), scope)
   }
 
   /** The services and everything they hold. */
-  async function snapshotOf(trx: Kysely<Database>, services: Database['directory_services'][]): Promise<Snapshot> {
+  async function snapshotOf(
+    trx: Kysely<Database>,
+    services: Database['directory_services'][],
+    scope?: Scope,
+  ): Promise<Snapshot> {
     const serviceIds = services.map(s => s.id)
     const serviceAtLocations = await repo.byServiceIds(trx, 'service_at_locations', serviceIds)
     const contacts = await repo.byServiceIds(trx, 'contacts', serviceIds)
-    const locations = await repo.locations(trx, [...new Set(serviceAtLocations.map(r => r.location_id))])
+    const locations = await repo.locations(trx, [
+      ...new Set([
+        ...serviceAtLocations.map(r => r.location_id),
+        ...(scope ? await repo.ownedIds(trx, 'locations', scope) : []),
+      ]),
+    ])
     const locationIds = locations.map(l => l.id)
     const contactIds = new Set(contacts.map(c => c.id))
     const serviceIdSet = new Set(serviceIds)
@@ -143,6 +164,7 @@ export function hsdsService(db: Kysely<Database>, audit: AuditService) {
       ...new Set([
         ...services.map(s => s.organization_id),
         ...locations.flatMap(l => (l.organization_id ? [l.organization_id] : [])),
+        ...(scope ? await repo.ownedIds(trx, 'organizations', scope) : []),
       ]),
     ])
     const addresses = await repo.addresses(trx, locationIds)
@@ -156,8 +178,27 @@ export function hsdsService(db: Kysely<Database>, audit: AuditService) {
         .flat()
         .map(r => r.id),
     ]
+    // other taxonomies: the terms the services carry and their parents, and those the directory brought
+    const owned = scope ? await repo.ownedTaxonomyIds(trx, scope) : { terms: [], taxonomies: [] }
+    const foreignTerms = new Map<string, Database['directory_foreign_terms']>()
+    let wantedTerms = [...new Set([...attributes.map(a => a.taxonomy_term_id), ...owned.terms])]
+    while (wantedTerms.length) {
+      const found = await repo.foreignTerms(trx, wantedTerms.filter(id => !KEYWORK_TERM_IDS.has(id)))
+      for (const t of found) foreignTerms.set(t.id, t)
+      wantedTerms = [
+        ...new Set(found.flatMap(t => (t.parent_id && !foreignTerms.has(t.parent_id) ? [t.parent_id] : []))),
+      ]
+    }
+    const foreignTaxonomies = await repo.foreignTaxonomies(trx, [
+      ...new Set([
+        ...[...foreignTerms.values()].flatMap(t => (t.taxonomy_id ? [t.taxonomy_id] : [])),
+        ...owned.taxonomies,
+      ]),
+    ])
     const metadata = await repo.metadataOf(trx, ids)
     return {
+      foreignTerms: [...foreignTerms.values()],
+      foreignTaxonomies,
       services,
       organizations,
       serviceAtLocations,
@@ -206,17 +247,31 @@ export function hsdsService(db: Kysely<Database>, audit: AuditService) {
   }
 
   /** Checks the rows against the database (owners, references, terms); returns what to write. */
-  async function plan(trx: Kysely<Database>, owner: Owner, bundle: Bundle, problems: Problem[]): Promise<Plan> {
+  async function plan(
+    trx: Kysely<Database>,
+    owner: Owner,
+    bundle: Bundle,
+    problems: Problem[],
+    file: FileTaxonomies,
+  ): Promise<Plan> {
     const terms = new Set([
       ...(await repo.taxonomyTerms(trx)).map(t => t.id),
       PROVISION_TERMS.internal.id,
       PROVISION_TERMS.external.id,
+      ...file.terms.keys(),
     ])
+    const stored = new Set(
+      (
+        await repo.foreignTerms(trx, [
+          ...new Set(bundle.attributes.map(a => a.row.taxonomy_term_id).filter(id => !terms.has(id))),
+        ])
+      ).map(t => t.id),
+    )
     for (const { at, row } of bundle.attributes)
-      if (!terms.has(row.taxonomy_term_id))
+      if (!terms.has(row.taxonomy_term_id) && !stored.has(row.taxonomy_term_id))
         problems.push({
           path: fieldAt(at, 'taxonomy_term_id'),
-          message: `unknown taxonomy term "${excerpt(row.taxonomy_term_id)}": use a keywork pathway term`,
+          message: `unknown taxonomy term "${excerpt(row.taxonomy_term_id)}": give the term (taxonomy_term, or a row of taxonomy_terms.csv)`,
         })
 
     for (const [table, column] of NOT_BLANK)
@@ -355,6 +410,49 @@ export function hsdsService(db: Kysely<Database>, audit: AuditService) {
     return result
   }
 
+  interface TermPlan {
+    terms: { insert: Record<string, unknown>[]; update: Record<string, unknown>[] }
+    taxonomies: { insert: Record<string, unknown>[]; update: Record<string, unknown>[] }
+  }
+
+  /**
+   * The other taxonomies' terms and taxonomies of the file against those stored: new ones are added (owned by the
+   * importer's directory), the importer's own are changed, another directory's that differ are a problem.
+   */
+  async function planTerms(
+    trx: Kysely<Database>,
+    owner: Owner,
+    file: FileTaxonomies,
+    problems: Problem[],
+  ): Promise<TermPlan> {
+    const out: TermPlan = { terms: { insert: [], update: [] }, taxonomies: { insert: [], update: [] } }
+    const storedTerms = new Map((await repo.foreignTerms(trx, [...file.terms.keys()])).map(t => [t.id, t]))
+    const storedTaxonomies = new Map(
+      (await repo.foreignTaxonomies(trx, [...file.taxonomies.keys()])).map(t => [t.id, t]),
+    )
+    const check = (
+      kind: 'taxonomy term' | 'taxonomy',
+      id: string,
+      t: { at: string; data: Record<string, unknown>; text: string },
+      before: { establishment_id: number | null; data: string } | undefined,
+      values: Record<string, unknown>,
+      into: { insert: Record<string, unknown>[]; update: Record<string, unknown>[] },
+    ) => {
+      if (!before) return void into.insert.push({ id, establishment_id: owner, ...values })
+      if (before.data === t.text) return
+      if (before.establishment_id !== owner)
+        return void problems.push({
+          path: fieldAt(t.at, 'id'),
+          message: `this ${kind} is already in keywork, brought by ${before.establishment_id === null ? 'the national directory' : 'another establishment’s directory'}, with other values (${differingFields(parseExtra(before.data), t.data).join(', ')}): only that directory can change it`,
+        })
+      into.update.push({ id, ...values })
+    }
+    for (const [id, t] of file.terms) check('taxonomy term', id, t, storedTerms.get(id), termColumns(t.data), out.terms)
+    for (const [id, t] of file.taxonomies)
+      check('taxonomy', id, t, storedTaxonomies.get(id), { name: String(t.data.name ?? ''), data: t.text }, out.taxonomies)
+    return out
+  }
+
   function dbRow(table: TableName, row: Record<string, unknown>, owner: Owner, now: string): Record<string, unknown> {
     const out: Record<string, unknown> = {}
     for (const c of comparedColumns(table)) out[c] = row[c] ?? null
@@ -453,6 +551,8 @@ export function hsdsService(db: Kysely<Database>, audit: AuditService) {
       if (Array.isArray(reading)) return { status: 'rejected', fileName, problems: reading }
       const problems = [...reading.problems]
       const bundle = reading.bundle
+      // the tabular form's records keywork keeps whole go where HSDS nests them; other taxonomies' terms apart
+      const taxonomies = collectTaxonomies(bundle, assembleKept(bundle, reading.kept ?? [], problems), problems)
       dedupe(bundle, problems)
       if (bundle.services.length === 0 && format === 'zip' && !problems.length)
         problems.push({ path: 'services.csv', message: 'The file holds no services' })
@@ -460,7 +560,8 @@ export function hsdsService(db: Kysely<Database>, audit: AuditService) {
       class Rejected extends Error {}
       try {
         return await db.transaction().execute(async trx => {
-          const p = await plan(trx, owner, bundle, problems)
+          const p = await plan(trx, owner, bundle, problems, taxonomies)
+          const termPlan = await planTerms(trx, owner, taxonomies, problems)
           if (problems.length) throw new Rejected()
           const now = new Date().toISOString()
           const report: HsdsImportReport = {
@@ -470,10 +571,9 @@ export function hsdsService(db: Kysely<Database>, audit: AuditService) {
             created: {},
             updated: {},
             unchanged: p.unchanged,
-            ignored: [...reading.ignored]
-              .map(([field, count]) => ({ field, count }))
-              .sort((a, b) => (a.field < b.field ? -1 : 1)),
+            foreignTerms: { created: termPlan.terms.insert.length, updated: termPlan.terms.update.length },
           }
+          await repo.writeTaxonomies(trx, termPlan)
           const touchedServices = new Set<string>()
           const newMetadata: Record<string, unknown>[] = []
           const by = actor.username ?? 'system'
@@ -503,7 +603,11 @@ export function hsdsService(db: Kysely<Database>, audit: AuditService) {
               if (table === 'services')
                 values.updated_at = typeof u.row.last_modified === 'string' ? u.row.last_modified : now
               await repo.update(trx, table, u.row.id as string, values)
-              for (const c of u.changed) meta(table, u.row.id as string, c, u.existing[c], u.row[c])
+              for (const c of u.changed)
+                if (c === 'extra')
+                  for (const x of extraChanges(u.existing.extra, u.row.extra))
+                    meta(table, u.row.id as string, x.field, x.before, x.after)
+                else meta(table, u.row.id as string, c, u.existing[c], u.row[c])
               if (table === 'services') touchedServices.add(u.row.id as string)
               if (table === 'contacts') {
                 for (const sid of [u.row.service_id, u.existing.service_id])

@@ -3,6 +3,7 @@ import { strToU8, zipSync } from 'fflate'
 import { PROVISIONS } from '../../../domain/directory'
 import { defuseFormula, excerpt, restoreFormula } from '../../../domain/untrusted'
 import { type Snapshot, extensionToHsds, termObjects } from './exportJson'
+import { type Emit, extraScalars, flattenExtra, flattenRecord, keptPlacement, parseExtra } from './extras'
 import { COLUMNS, CSV_FILE, PROVISION_TERMS, TABLES, type TableName, provisionAttributeId } from './model'
 import { Reader, type Reading, rowOf } from './readJson'
 import { problemOf, tabularTables } from './schemas'
@@ -50,21 +51,31 @@ function csvOf(hsdsName: string, rows: Record<string, unknown>[]): string {
   return csvLine(cols) + rows.map(r => csvLine(cols.map(c => r[c]))).join('')
 }
 
-/** The snapshot as the files of the tabular form, by file name. */
+/**
+ * The snapshot as the files of the tabular form, by file name: keywork's tables with the fields each row kept
+ * (extras.ts), then every record kept whole in them (funding, service areas, a location's accessibility...) in its
+ * table's file, naming the record it was nested in. A record met twice (an organisation's location that is also a
+ * service's) is written once, as keywork's row.
+ */
 export function toTabularFiles(snap: Snapshot): Record<string, string> {
   const byId = <T extends { id: string }>(rows: T[]) =>
     [...rows].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  const withKept = <T extends { extra?: string | null }>(r: T, fields: Record<string, unknown> = {}) => ({
+    ...r,
+    ...fields,
+    ...extraScalars(r.extra),
+  })
   const rows: Record<TableName, Record<string, unknown>[]> = {
-    organizations: byId(snap.organizations).map(o => ({ ...o })),
-    services: snap.services.map(s => ({ ...s, last_modified: s.updated_at })),
-    locations: byId(snap.locations).map(l => ({ ...l })),
-    addresses: byId(snap.addresses).map(a => ({ ...a })),
-    service_at_locations: byId(snap.serviceAtLocations).map(r => ({ ...r })),
-    contacts: byId(snap.contacts).map(r => ({ ...r })),
-    phones: byId(snap.phones).map(p => ({ ...p, extension: extensionToHsds(p.extension) })),
-    schedules: byId(snap.schedules).map(r => ({ ...r })),
-    languages: byId(snap.languages).map(r => ({ ...r })),
-    attributes: byId([
+    organizations: byId(snap.organizations).map(o => withKept(o)),
+    services: snap.services.map(s => withKept(s, { last_modified: s.updated_at })),
+    locations: byId(snap.locations).map(l => withKept(l)),
+    addresses: byId(snap.addresses).map(a => withKept(a)),
+    service_at_locations: byId(snap.serviceAtLocations).map(r => withKept(r)),
+    contacts: byId(snap.contacts).map(r => withKept(r)),
+    phones: byId(snap.phones).map(p => withKept(p, { extension: extensionToHsds(p.extension) })),
+    schedules: byId(snap.schedules).map(r => withKept(r)),
+    languages: byId(snap.languages).map(r => withKept(r)),
+    attributes: byId<{ id: string; extra?: string | null }>([
       ...snap.attributes,
       ...snap.services.map(s => ({
         id: provisionAttributeId(s.id),
@@ -74,21 +85,33 @@ export function toTabularFiles(snap: Snapshot): Record<string, string> {
         taxonomy_term_id: (PROVISION_TERMS[s.provision as 'internal'] ?? PROVISION_TERMS.external).id,
         value: null,
       })),
-    ]).map(r => ({ ...r })),
+    ]).map(r => withKept(r)),
     metadata: byId(snap.metadata).map(r => ({ ...r })),
   }
+  // every record by HSDS table and id, keywork's rows first
+  const records = new Map<string, Map<string, Record<string, unknown>>>()
+  const emit: Emit = (entity, row) => {
+    let m = records.get(entity)
+    if (!m) records.set(entity, (m = new Map()))
+    const id = String(row.id)
+    if (!m.has(id)) m.set(id, row)
+  }
+  for (const t of TABLES) for (const r of rows[t]) emit(HSDS_NAME[t], r)
+  for (const t of TABLES)
+    if (t !== 'metadata') for (const r of rows[t]) flattenExtra(t, String(r.id), r.extra as string | null, emit)
+  for (const term of termObjects(snap).values()) flattenRecord('taxonomy_term', term, emit)
+  for (const t of snap.foreignTaxonomies ?? []) flattenRecord('taxonomy', parseExtra(t.data), emit)
+
   const files: Record<string, string> = {}
-  for (const t of TABLES) files[CSV_FILE[t]] = csvOf(HSDS_NAME[t], rows[t])
-  const terms = [...termObjects(snap).values()]
-  const taxonomies = new Map(terms.map(t => [String(t.taxonomy_id), t.taxonomy_detail as Record<string, unknown>]))
-  files['taxonomies.csv'] = csvOf(
-    'taxonomy',
-    [...taxonomies.values()].sort((a, b) => String(a.id).localeCompare(String(b.id))),
-  )
-  files['taxonomy_terms.csv'] = csvOf(
-    'taxonomy_term',
-    terms.sort((a, b) => String(a.id).localeCompare(String(b.id))),
-  )
+  const always = new Set([...TABLES.map(t => HSDS_NAME[t]), 'taxonomy', 'taxonomy_term'])
+  for (const table of tabularTables().values()) {
+    const m = records.get(table.name)
+    if (!m && !always.has(table.name)) continue
+    const list = [...(m?.values() ?? [])]
+    // keywork's services in the export's order (name, then id); every other file by id
+    if (table.name !== 'service') list.sort((a, b) => (String(a.id) < String(b.id) ? -1 : String(a.id) > String(b.id) ? 1 : 0))
+    files[table.file] = csvOf(table.name, list)
+  }
   return files
 }
 
@@ -172,13 +195,15 @@ export function readTabular(files: Map<string, string>, knownTermIds: Set<string
       }
       for (const p of valueProblems(table.name, o, field => field))
         if (!reported.has(p.path)) reader.problem(`${at}, ${p.path}`, p.message)
-      if (table.name === 'taxonomy_term' || table.name === 'taxonomy') {
-        if (table.name === 'taxonomy_term' && !knownTermIds.has(String(o.id)))
-          reader.problem(`${at}, id`, `unknown taxonomy term "${excerpt(o.id)}": keywork knows only its own terms`)
+      // another taxonomy's terms, the tables keywork does not model, and rows where keywork does not model them
+      // (a location's contact...) are kept whole: hsds/extras.ts
+      if (table.name === 'taxonomy_term' || table.name === 'taxonomy' || (ours && keptPlacement(ours, o))) {
+        reader.keep(table.name, at, o)
         return
       }
       if (!ours) {
-        reader.ignore(`${table.name} (${table.file})`)
+        if (table.name === 'meta_table_description') reader.ignore(`${table.name} (${table.file})`)
+        else reader.keep(table.name, at, o)
         return
       }
       for (const col of REQUIRED_REFS[ours] ?? [])
