@@ -47,7 +47,7 @@ function rowsOf(bundle: Bundle, table: TableName): Located<Record<string, unknow
 
 /** Where a field of a located row is: a JSON pointer, or "file.csv row N, field". */
 function fieldAt(at: string, field: string): string {
-  return at.startsWith('/') ? `${at}/${field}` : `${at}, ${field}`
+  return at === '' || at.startsWith('/') ? `${at}/${field}` : `${at}, ${field}`
 }
 
 function same(a: unknown, b: unknown): boolean {
