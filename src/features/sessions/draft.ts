@@ -19,6 +19,9 @@ import { ENTITY, type SessionsContext, officerOf } from './context'
 import { releasedMessage } from './present'
 import type { SessionRow } from './repository'
 
+/** What a draft save did, for the route to answer. */
+export type DraftSave = { kind: 'saved' | 'unchanged' } | { kind: 'not-draft'; status: string } | { kind: 'not-found' }
+
 /** The form of a draft, as stored (JSON of text fields). */
 export function formOf(row: { draft_form: string | null }): EntryForm {
   if (!row.draft_form) return {}
@@ -193,18 +196,18 @@ export function draftUseCases(c: SessionsContext) {
       }
     },
 
-    /** Saves the form as typed into the user's draft. 'not-found': not their draft; 'locked': submitted. */
-    async saveDraft(
-      actor: Actor,
-      establishmentId: number,
-      id: number,
-      form: EntryForm,
-    ): Promise<'saved' | 'unchanged' | 'locked' | 'not-found'> {
-      return db.transaction().execute(async trx => {
-        const row = await ownDraft(trx, establishmentId, id, actor.userId)
-        if (!row) return 'not-found'
-        if (row.status !== 'draft') return 'locked'
-        return saveForm(c, trx, actor, row, form)
+    /**
+     * Saves the form as typed into the user's draft, reading the entry and checking whose it is once. 'not-draft':
+     * submitted or deleted (by anyone); 'not-found': no entry of this establishment, or another user's draft.
+     */
+    async saveDraft(actor: Actor, establishmentId: number, id: number, form: EntryForm): Promise<DraftSave> {
+      return db.transaction().execute(async (trx): Promise<DraftSave> => {
+        const row = await repo.byId(trx, establishmentId, id)
+        if (!row) return { kind: 'not-found' }
+        if (row.status !== 'draft') return { kind: 'not-draft', status: row.status }
+        if (actor.userId === null || row.author_user_id !== actor.userId) return { kind: 'not-found' }
+        const saved = await saveForm(c, trx, actor, row, form)
+        return saved === 'locked' ? { kind: 'not-draft', status: 'submitted' } : { kind: saved }
       })
     },
   }

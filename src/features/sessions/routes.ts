@@ -136,22 +136,21 @@ export function sessionRoutes(s: Services): RouteDef[] {
     }),
 
     // Every "save and continue" (without JavaScript) and every field change (with it) saves the draft here.
+    // the save reads the entry and checks whose it is; this answers what it did
     post('/sessions/:sessionId/draft', RECORDERS, async (req, res) => {
-      const row = await draftOrRedirect(req, res)
-      if (!row) return
-      const est = establishmentOf(res)
+      const id = intParam(req, 'sessionId')
       const body = (req.body ?? {}) as Record<string, unknown>
       let form = entryFormOf(body)
       const action = typeof body.action === 'string' ? body.action : 'save'
       if (action === 'add-goal') form = withExtraRow(form, 'goalRows')
       if (action === 'add-referral') form = withExtraRow(form, 'referralRows')
-      const r = await s.sessions.saveDraft(actorOf(res), est.id, row.id, form)
-      if (r === 'not-found') throw new HttpError(404)
-      if (wantsJson(req)) {
-        if (r === 'locked') return void res.status(409).json({ saved: false, status: 'submitted' })
-        return void res.json({ saved: true, at: new Date().toISOString() })
+      const r = await s.sessions.saveDraft(actorOf(res), establishmentOf(res).id, id, form)
+      if (r.kind === 'not-found') throw new HttpError(404)
+      if (r.kind === 'not-draft') {
+        if (wantsJson(req)) return void res.status(409).json({ saved: false, status: r.status })
+        return res.redirect(303, `/sessions/${id}`)
       }
-      if (r === 'locked') return res.redirect(303, `/sessions/${row.id}`)
+      if (wantsJson(req)) return void res.json({ saved: true, at: new Date().toISOString() })
       const anchor =
         action === 'add-goal'
           ? `#goal${rowCount(form, 'goalRows') - 1}Description`
@@ -159,7 +158,7 @@ export function sessionRoutes(s: Services): RouteDef[] {
             ? `#referral${rowCount(form, 'referralRows') - 1}To`
             : ''
       flash(req, 'Draft saved')
-      res.redirect(303, `/sessions/${row.id}/edit${anchor}`)
+      res.redirect(303, `/sessions/${id}/edit${anchor}`)
     }),
 
     // the submit use case reads the entry and checks whose it is; this answers what it did

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { londonNow } from '../../domain/hubs'
+import { signedIn } from '../../../test/harness'
 import { type SeededWorld, seededWorld } from '../../../test/fixtures'
 import { sessionsService } from './service'
 
@@ -116,5 +117,55 @@ describe('submitting an entry', () => {
       kind: 'not-found',
     })
     assert.equal((await world.services.sessions.get(mdi.establishmentId, started.value.id))?.status, 'draft')
+  })
+})
+
+describe('saving a draft', () => {
+  it('reads the entry once for whose it is and whether it is still a draft', async () => {
+    const mdi = world.seeded.MDI
+    const owner = { userId: mdi.userId, username: 'fixture.mdi', establishmentId: mdi.establishmentId }
+    const sessions = sessionsWith(undefined, [])
+    const started = await sessions.start(owner, mdi.establishmentId, mdi.prisonNumber)
+    assert.ok(started !== 'not-found' && started.ok)
+    const id = started.value.id
+    const typed = { ...form(), agreed: 'Typed so far' }
+    assert.deepEqual(await sessions.saveDraft(owner, mdi.establishmentId, id, typed), { kind: 'saved' })
+    assert.deepEqual(await sessions.saveDraft(owner, mdi.establishmentId, id, typed), { kind: 'unchanged' })
+    const other = { userId: mdi.userId + 1000, username: 'someone.else', establishmentId: mdi.establishmentId }
+    assert.deepEqual(await sessions.saveDraft(other, mdi.establishmentId, id, form()), { kind: 'not-found' })
+    assert.deepEqual(await sessions.saveDraft(owner, world.seeded.LEI.establishmentId, id, form()), {
+      kind: 'not-found',
+    })
+    assert.equal((await sessions.submitEntry(owner, mdi.establishmentId, id, typed)).kind, 'submitted')
+    assert.deepEqual(await sessions.saveDraft(owner, mdi.establishmentId, id, form()), {
+      kind: 'not-draft',
+      status: 'submitted',
+    })
+  })
+
+  it('answers the script 409 with the status once the entry is submitted, and a form with the entry', async () => {
+    const kw = await signedIn(world, 'key_worker.mdi')
+    const pn = world.seeded.MDI.prisonNumber
+    const startPage = await kw.get(`/prisoners/${pn}/sessions/new`)
+    const key = /name="client_key" value="([^"]+)"/.exec(startPage.text)?.[1]
+    assert.ok(key)
+    const started = await kw.post(`/prisoners/${pn}/sessions`, { client_key: key }, `/prisoners/${pn}/sessions/new`)
+    const id = Number(/^\/sessions\/(\d+)\/edit$/.exec(started.headers.location ?? '')?.[1])
+    assert.ok(id)
+    const submitted = await kw.post(`/sessions/${id}/submit`, form(), `/sessions/${id}/edit`)
+    assert.equal(submitted.headers.location, `/sessions/${id}`)
+    const _csrf = await kw.csrf(`/sessions/${id}`)
+    for (const path of ['draft', 'submit']) {
+      const json = await kw.agent
+        .post(`/sessions/${id}/${path}`)
+        .set('Accept', 'application/json')
+        .type('form')
+        .send({ _csrf, ...form() })
+      assert.equal(json.status, 409, path)
+      assert.deepEqual(json.body, { saved: false, status: 'submitted' }, path)
+      const html = await kw.post(`/sessions/${id}/${path}`, form(), `/sessions/${id}`)
+      assert.equal(html.status, 303, path)
+      assert.equal(html.headers.location, `/sessions/${id}`, path)
+    }
   })
 })
