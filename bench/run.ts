@@ -21,6 +21,13 @@ export const BENCHMARKS: Record<string, { about: string; run: (args: string[]) =
       'run [--json] [--seed N] [--establishments N] [--national-prisoners N]',
     run: async args => (await import('./allocation')).run(args),
   },
+  integrity: {
+    about:
+      'near-duplicate narratives over 1,000,000 generated entries with planted copies: full scan, recall and ' +
+      'precision against a brute force over a subset, incremental check p50/p99 [--json] [--entries N] ' +
+      '[--subset N] [--probes N] [--seed N]',
+    run: async args => (await import('./integrity')).run(args),
+  },
   sessions: {
     about:
       'recording a session under 50 concurrent users against a bare node:http server, and the statistics pages of ' +

@@ -4,7 +4,8 @@ import fc from 'fast-check'
 import { Random } from './demo/random'
 import {
   NearDuplicateIndex,
-  bandKeys,
+  BandTable,
+  bandHashes,
   jaccard,
   normalise,
   sharedPassages,
@@ -82,7 +83,7 @@ describe('near-duplicate narratives: MinHash and bands', () => {
     fc.assert(
       fc.property(words, ws => {
         assert.deepEqual(signature(shingles(ws)), signature(shingles([...ws])))
-        assert.deepEqual(bandKeys(signature(shingles(ws))), bandKeys(signature(shingles(ws))))
+        assert.deepEqual(bandHashes(signature(shingles(ws))), bandHashes(signature(shingles(ws))))
       }),
     )
   })
@@ -113,6 +114,35 @@ describe('near-duplicate narratives: MinHash and bands', () => {
     const found = similarPairs(entries, 0.8)
     for (const p of found) assert.ok(p.similarity >= 0.8 && truth.has(`${p.a} ${p.b}`), `${p.a} ${p.b} is a true pair`)
     assert.ok(found.length / truth.size >= 0.95, `recall ${found.length} of ${truth.size}`)
+  })
+})
+
+describe('near-duplicate narratives: the sorted band table', () => {
+  it('property: the table finds the same candidate pairs as the per-band maps', () => {
+    const texts = fc.array(fc.array(fc.constantFrom('a', 'b', 'c', 'd', 'e'), { minLength: 1, maxLength: 8 }), {
+      minLength: 1,
+      maxLength: 25,
+    })
+    fc.assert(
+      fc.property(texts, ts => {
+        const hashes = ts.map(t => bandHashes(signature(shingles(t))))
+        const table = new BandTable(Uint32Array.from(hashes.flatMap(h => [...h])))
+        const fromTable = [...table.pairs()].map(([i, j]) => `${i} ${j}`).sort()
+        // the reference: two entries are candidates when some band's hashes are equal
+        const naive: string[] = []
+        for (let i = 0; i < ts.length; i++)
+          for (let j = i + 1; j < ts.length; j++)
+            if (hashes[i]!.some((h, b) => h === hashes[j]![b])) naive.push(`${i} ${j}`)
+        assert.deepEqual(fromTable, naive.sort())
+        // and looking one entry up gives the entries it pairs with, itself included
+        const withFirst = [...table.candidates(hashes[0]!)].sort((a, b) => a - b)
+        const expected = [0, ...naive.filter(p => p.startsWith('0 ')).map(p => Number(p.split(' ')[1]))]
+        assert.deepEqual(
+          withFirst,
+          expected.sort((a, b) => a - b),
+        )
+      }),
+    )
   })
 })
 
