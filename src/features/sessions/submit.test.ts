@@ -49,10 +49,25 @@ function sessionsWith(
   })
 }
 
+/** The fixture's user of MDI, who records here; and a user who is not them. */
+const owner = () => ({
+  userId: world.seeded.MDI.userId,
+  username: 'fixture.mdi',
+  establishmentId: world.seeded.MDI.establishmentId,
+})
+const someoneElse = () => ({ ...owner(), userId: owner().userId + 1000, username: 'someone.else' })
+
+/** A new draft for MDI's prisoner, by the fixture's user; its id. */
+async function draftOf(sessions: ReturnType<typeof sessionsService>): Promise<number> {
+  const started = await sessions.start(owner(), owner().establishmentId, world.seeded.MDI.prisonNumber)
+  assert.ok(started !== 'not-found' && started.ok)
+  return started.value.id
+}
+
 describe('submitting an entry', () => {
   it('emails the new referrals with the actor who submitted, once the entry is recorded', async () => {
     const mdi = world.seeded.MDI
-    const actor = { userId: mdi.userId, username: 'fixture.mdi', establishmentId: mdi.establishmentId }
+    const actor = owner()
     const calls: { actor: unknown; establishmentId: number; ids: number[]; status: string }[] = []
     const sessions = sessionsWith(
       {
@@ -65,9 +80,7 @@ describe('submitting an entry', () => {
       },
       [],
     )
-    const started = await sessions.start(actor, mdi.establishmentId, mdi.prisonNumber)
-    assert.ok(started !== 'not-found' && started.ok)
-    const id = started.value.id
+    const id = await draftOf(sessions)
     const r = await sessions.submitEntry(actor, mdi.establishmentId, id, form())
     assert.equal(r.kind, 'submitted')
     const referrals = await world.services.db.db
@@ -90,7 +103,7 @@ describe('submitting an entry', () => {
 
   it('keeps the entry when the email step fails, and logs it', async () => {
     const mdi = world.seeded.MDI
-    const actor = { userId: mdi.userId, username: 'fixture.mdi', establishmentId: mdi.establishmentId }
+    const actor = owner()
     const logged: unknown[] = []
     const sessions = sessionsWith(
       {
@@ -98,46 +111,40 @@ describe('submitting an entry', () => {
       },
       logged,
     )
-    const started = await sessions.start(actor, mdi.establishmentId, mdi.prisonNumber)
-    assert.ok(started !== 'not-found' && started.ok)
-    const r = await sessions.submitEntry(actor, mdi.establishmentId, started.value.id, form())
+    const id = await draftOf(sessions)
+    const r = await sessions.submitEntry(actor, mdi.establishmentId, id, form())
     assert.equal(r.kind, 'submitted')
-    assert.equal((await world.services.sessions.get(mdi.establishmentId, started.value.id))?.status, 'submitted')
+    assert.equal((await world.services.sessions.get(mdi.establishmentId, id))?.status, 'submitted')
     assert.equal(logged.length, 1)
   })
 
   it('reads the entry once for whose it is: another user’s draft is not found, and stays a draft', async () => {
     const mdi = world.seeded.MDI
-    const owner = { userId: mdi.userId, username: 'fixture.mdi', establishmentId: mdi.establishmentId }
     const sessions = sessionsWith(undefined, [])
-    const started = await sessions.start(owner, mdi.establishmentId, mdi.prisonNumber)
-    assert.ok(started !== 'not-found' && started.ok)
-    const other = { userId: mdi.userId + 1000, username: 'someone.else', establishmentId: mdi.establishmentId }
-    assert.deepEqual(await sessions.submitEntry(other, mdi.establishmentId, started.value.id, form()), {
+    const id = await draftOf(sessions)
+    const other = someoneElse()
+    assert.deepEqual(await sessions.submitEntry(other, mdi.establishmentId, id, form()), {
       kind: 'not-found',
     })
-    assert.equal((await world.services.sessions.get(mdi.establishmentId, started.value.id))?.status, 'draft')
+    assert.equal((await world.services.sessions.get(mdi.establishmentId, id))?.status, 'draft')
   })
 })
 
 describe('saving a draft', () => {
   it('reads the entry once for whose it is and whether it is still a draft', async () => {
     const mdi = world.seeded.MDI
-    const owner = { userId: mdi.userId, username: 'fixture.mdi', establishmentId: mdi.establishmentId }
     const sessions = sessionsWith(undefined, [])
-    const started = await sessions.start(owner, mdi.establishmentId, mdi.prisonNumber)
-    assert.ok(started !== 'not-found' && started.ok)
-    const id = started.value.id
+    const id = await draftOf(sessions)
     const typed = { ...form(), agreed: 'Typed so far' }
-    assert.deepEqual(await sessions.saveDraft(owner, mdi.establishmentId, id, typed), { kind: 'saved' })
-    assert.deepEqual(await sessions.saveDraft(owner, mdi.establishmentId, id, typed), { kind: 'unchanged' })
-    const other = { userId: mdi.userId + 1000, username: 'someone.else', establishmentId: mdi.establishmentId }
+    assert.deepEqual(await sessions.saveDraft(owner(), mdi.establishmentId, id, typed), { kind: 'saved' })
+    assert.deepEqual(await sessions.saveDraft(owner(), mdi.establishmentId, id, typed), { kind: 'unchanged' })
+    const other = someoneElse()
     assert.deepEqual(await sessions.saveDraft(other, mdi.establishmentId, id, form()), { kind: 'not-found' })
-    assert.deepEqual(await sessions.saveDraft(owner, world.seeded.LEI.establishmentId, id, form()), {
+    assert.deepEqual(await sessions.saveDraft(owner(), world.seeded.LEI.establishmentId, id, form()), {
       kind: 'not-found',
     })
-    assert.equal((await sessions.submitEntry(owner, mdi.establishmentId, id, typed)).kind, 'submitted')
-    assert.deepEqual(await sessions.saveDraft(owner, mdi.establishmentId, id, form()), {
+    assert.equal((await sessions.submitEntry(owner(), mdi.establishmentId, id, typed)).kind, 'submitted')
+    assert.deepEqual(await sessions.saveDraft(owner(), mdi.establishmentId, id, form()), {
       kind: 'not-draft',
       status: 'submitted',
     })
