@@ -98,6 +98,20 @@ const EXTERNAL = 'a1b2c3d4-5e6f-5a7b-8c9d-0e1f2a3b4c5d'
 // a council's own taxonomy, written to the database directly
 const COUNCIL_TAXONOMY = 'cc000000-0000-4000-8000-0000000000cc'
 const COUNCIL_TERM = 'ce000000-0000-4000-8000-0000000000ce'
+// another taxonomy as a publisher's file brings it: a term and its child, kept as they came (MDI's import)
+const UK_TAXONOMY = 'fa000000-0000-4000-8000-0000000000fa'
+const UK_HOUSING = 'f1000000-0000-4000-8000-0000000000f1' // on Apple housing; mapped to finance below
+const UK_EMERGENCY = 'f2000000-0000-4000-8000-0000000000f2' // child of UK_HOUSING, on Cherry health
+const UK_DETAIL = { id: UK_TAXONOMY, name: 'Open Referral UK', description: 'The UK services taxonomy' }
+const ukTerm = (id: string, name: string, code: string, parent?: string) => ({
+  id,
+  name,
+  description: `${name}, as Open Referral UK describes it`,
+  code,
+  ...(parent ? { parent_id: parent } : {}),
+  taxonomy_id: UK_TAXONOMY,
+  taxonomy_detail: UK_DETAIL,
+})
 
 let n = 0
 const uuid = () => `ee000000-0000-4000-8000-${String(++n).padStart(12, '0')}`
@@ -124,6 +138,7 @@ function service(
   lastModified: string,
   terms: string[],
   sal?: { id: string; location: string },
+  foreign: Obj[] = [],
 ) {
   return {
     id,
@@ -136,20 +151,33 @@ function service(
     service_at_locations: sal ? [serviceAtLocation(id, name, sal)] : [],
     contacts: [{ id: uuid(), service_id: id, name: 'Sam Hughes', title: 'Adviser' }],
     phones: [{ id: uuid(), service_id: id, number: '0113 496 0100', type: 'voice' }],
-    attributes: terms.map(t => ({ id: uuid(), link_id: id, link_entity: 'service', taxonomy_term_id: t })),
+    attributes: [
+      ...terms.map(t => ({ id: uuid(), link_id: id, link_entity: 'service', taxonomy_term_id: t })),
+      ...foreign.map(t => ({
+        id: uuid(),
+        link_id: id,
+        link_entity: 'service',
+        taxonomy_term_id: t.id,
+        taxonomy_term: t,
+      })),
+    ],
   }
 }
 
 const A = org(ORG_A, 'Alpha Trust')
 const B = org(ORG_B, 'Beta Housing')
 const MDI_FILE = [
-  service(S1, A, 'Apple housing', '2025-01-10T09:00:00Z', [ACCOMMODATION, INTERNAL], { id: SAL1, location: 'Wing A' }),
+  service(S1, A, 'Apple housing', '2025-01-10T09:00:00Z', [ACCOMMODATION, INTERNAL], { id: SAL1, location: 'Wing A' }, [
+    ukTerm(UK_HOUSING, 'Housing support', 'UK-H'),
+  ]),
   // a quarter past midnight in London on 1 March is 23:15 UTC on 28 February
   service(S2, B, 'Banana benefits', '2025-03-01T00:15:00+01:00', [FINANCE, EXTERNAL], {
     id: SAL2,
     location: 'Library',
   }),
-  service(S3, A, 'Cherry health', '2025-06-01T12:00:00Z', [HEALTH, ACCOMMODATION, INTERNAL]),
+  service(S3, A, 'Cherry health', '2025-06-01T12:00:00Z', [HEALTH, ACCOMMODATION, INTERNAL], undefined, [
+    ukTerm(UK_EMERGENCY, 'Emergency housing', 'UK-H1', UK_HOUSING),
+  ]),
 ]
 const LEI_FILE = [
   service(S4, org(ORG_L, 'Leeds Futures'), 'Damson housing', '2025-07-01T00:00:00Z', [ACCOMMODATION, EXTERNAL], {
@@ -217,6 +245,12 @@ describe('HSDS API', () => {
         taxonomy_term_id: COUNCIL_TERM,
         value: null,
       })
+      .execute()
+    // an admin has mapped the UK housing term to the finance pathway (features/directory mapping, by hand here)
+    await db
+      .updateTable('directory_foreign_terms')
+      .set({ pathway_term_id: FINANCE })
+      .where('id', '=', UK_HOUSING)
       .execute()
     ;[keyWorker, admin, leiAdmin, national] = await Promise.all([
       signedIn(world, 'key_worker.mdi'),
@@ -326,11 +360,16 @@ describe('HSDS API', () => {
       assert.deepEqual(await by(INTERNAL), [S1, S3])
       assert.deepEqual(await by(EXTERNAL), [S2, S5])
       assert.deepEqual(await by(COUNCIL_TERM), [S2])
+      assert.deepEqual(await by(UK_HOUSING), [S1])
+      assert.deepEqual(await by(UK_EMERGENCY), [S3])
+      // Apple housing carries the UK housing term, mapped to finance
+      assert.deepEqual(await by(FINANCE), [S1, S2])
     })
 
     it('filters by taxonomy_id', async () => {
       const by = async (t: string) => ids(await page(`/api/hsds/services?taxonomy_id=${t}`, V.services))
       assert.deepEqual(await by(COUNCIL_TAXONOMY), [S2])
+      assert.deepEqual(await by(UK_TAXONOMY), [S1, S3])
       assert.deepEqual(await by(PATHWAY_TAXONOMY), [S1, S2, S3, S5])
       assert.deepEqual(await by(PROVISION_TAXONOMY), [S1, S2, S3, S5])
       assert.deepEqual(await by('99999999-0000-4000-8000-000000000000'), [])
@@ -462,9 +501,15 @@ describe('HSDS API', () => {
   })
 
   describe('taxonomies and terms', () => {
-    it('lists the taxonomies: keywork’s pathways and provision, and the council’s', async () => {
+    it('lists the taxonomies: keywork’s pathways and provision, the council’s and the one MDI’s file brought', async () => {
       const body = await page('/api/hsds/taxonomies', V.taxonomies)
-      assert.deepEqual(ids(body), [COUNCIL_TAXONOMY, PATHWAY_TAXONOMY, PROVISION_TAXONOMY])
+      // by name: Council categories, Open Referral UK, Pathways to reduce reoffending, keywork-provision
+      assert.deepEqual(ids(body), [COUNCIL_TAXONOMY, UK_TAXONOMY, PATHWAY_TAXONOMY, PROVISION_TAXONOMY])
+      assert.deepEqual(await read(`/api/hsds/taxonomies/${UK_TAXONOMY}`), UK_DETAIL)
+      // LEI's directory neither brought it nor carries its terms
+      const lei = (await leiAdmin.get('/api/hsds/taxonomies')).body as Obj
+      assert.deepEqual(ids(lei), [COUNCIL_TAXONOMY, PATHWAY_TAXONOMY, PROVISION_TAXONOMY])
+      assert.equal((await leiAdmin.get(`/api/hsds/taxonomies/${UK_TAXONOMY}`)).status, 404)
       valid(V.taxonomy, await read(`/api/hsds/taxonomies/${COUNCIL_TAXONOMY}`), 'taxonomy')
       valid(V.taxonomy, await read(`/api/hsds/taxonomies/${PROVISION_TAXONOMY}`), 'provision taxonomy')
       const res = await keyWorker.get('/api/hsds/taxonomies/99999999-0000-4000-8000-000000000000')
@@ -473,14 +518,24 @@ describe('HSDS API', () => {
 
     it('lists terms, by taxonomy and by search', async () => {
       const all = await page('/api/hsds/taxonomy_terms?per_page=100', V.terms)
-      // eight pathways (the seven, and wellbeing and safety), two provision terms, the council's term
-      assert.equal(all.total_items, 11)
+      // eight pathways (the seven, and wellbeing and safety), two provision terms, the council's, two UK terms
+      assert.equal(all.total_items, 13)
       const council = await page(`/api/hsds/taxonomy_terms?taxonomy_id=${COUNCIL_TAXONOMY}`, V.terms)
       assert.deepEqual(ids(council), [COUNCIL_TERM])
       const provision = await page(`/api/hsds/taxonomy_terms?taxonomy_id=${PROVISION_TAXONOMY}`, V.terms)
       assert.deepEqual(ids(provision), [EXTERNAL, INTERNAL])
       assert.deepEqual(ids(await page('/api/hsds/taxonomy_terms?search=accommodation', V.terms)), [ACCOMMODATION])
-      assert.equal((await page('/api/hsds/taxonomy_terms?top_only=true&per_page=100', V.terms)).total_items, 11)
+      assert.equal((await page('/api/hsds/taxonomy_terms?top_only=true&per_page=100', V.terms)).total_items, 12)
+      assert.deepEqual(ids(await page(`/api/hsds/taxonomy_terms?parent_id=${UK_HOUSING}`, V.terms)), [UK_EMERGENCY])
+      // by name: Emergency housing, Housing support
+      assert.deepEqual(ids(await page(`/api/hsds/taxonomy_terms?taxonomy_id=${UK_TAXONOMY}`, V.terms)), [
+        UK_EMERGENCY,
+        UK_HOUSING,
+      ])
+      const uk = await read(`/api/hsds/taxonomy_terms/${UK_EMERGENCY}`)
+      valid(V.term, uk, 'a term kept as it came')
+      assert.deepEqual(uk, ukTerm(UK_EMERGENCY, 'Emergency housing', 'UK-H1', UK_HOUSING))
+      assert.equal((await leiAdmin.get(`/api/hsds/taxonomy_terms/${UK_HOUSING}`)).status, 404)
       const term = await read(`/api/hsds/taxonomy_terms/${COUNCIL_TERM}`)
       valid(V.term, term, 'term')
       assert.equal((term.taxonomy_detail as Obj).name, 'Council categories')
@@ -499,6 +554,7 @@ describe('HSDS API', () => {
       assert.deepEqual(await by(`organization_id=${ORG_B}`), [SAL2])
       assert.deepEqual(await by(`taxonomy_term_id=${ACCOMMODATION}`), [SAL1, SAL5])
       assert.deepEqual(await by(`taxonomy_id=${COUNCIL_TAXONOMY}`), [SAL2])
+      assert.deepEqual(await by(`taxonomy_id=${UK_TAXONOMY}`), [SAL1])
       assert.deepEqual(await by('modified_after=2025-02-28T23:15:00Z'), [SAL2, SAL5])
       const full = await page('/api/hsds/service_at_locations?full=true', V.sals)
       for (const item of full.contents as Obj[]) valid(V.sal, item, String(item.id))

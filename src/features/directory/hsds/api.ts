@@ -246,12 +246,25 @@ export function hsdsApiRoutes(s: Services): RouteDef[] {
     return heads.map(h => h.id)
   }
 
-  async function taxonomyData() {
-    const [taxonomies, terms] = await Promise.all([repo.taxonomies(s.db.db), repo.taxonomyTerms(s.db.db)])
-    const termMap = termObjects({ taxonomies, terms })
+  /**
+   * The taxonomies and terms a reader sees: keywork's (the pathways, keywork-provision) and any other held in
+   * keywork's own tables, for everyone; other taxonomies an import brought, when the reader's directory brought them
+   * or its services carry their terms. Other taxonomies' records are given as they came.
+   */
+  async function taxonomyData(scope: Scope) {
+    const [taxonomies, terms, foreignTerms] = await Promise.all([
+      repo.taxonomies(s.db.db),
+      repo.taxonomyTerms(s.db.db),
+      api.foreignTerms(scope),
+    ])
+    const foreignTaxonomies = await api.foreignTaxonomies(scope, [
+      ...new Set(foreignTerms.flatMap(t => (t.taxonomy_id ? [t.taxonomy_id] : []))),
+    ])
+    const termMap = termObjects({ taxonomies, terms, foreignTerms })
     const details = new Map<string, HsdsObject>()
+    for (const t of foreignTaxonomies) details.set(t.id, JSON.parse(t.data) as HsdsObject)
     for (const t of termMap.values())
-      if (t.taxonomy_detail && typeof t.taxonomy_id === 'string')
+      if (t.taxonomy_detail && typeof t.taxonomy_id === 'string' && !details.has(t.taxonomy_id))
         details.set(t.taxonomy_id, t.taxonomy_detail as HsdsObject)
     for (const t of taxonomies)
       if (!details.has(t.id))
@@ -364,10 +377,10 @@ export function hsdsApiRoutes(s: Services): RouteDef[] {
       res.json({ ...organizationFields(org), services: nested })
     }),
 
-    route('/taxonomies', async (req, res) => {
+    route('/taxonomies', async (req, res, scope) => {
       const { pageNumber, perPage } = paging(req)
       const search = text(req, 'search')
-      const { taxonomies } = await taxonomyData()
+      const { taxonomies } = await taxonomyData(scope)
       const p = page(
         taxonomies.filter(t => matches(search, t.name, t.description)),
         pageNumber,
@@ -376,20 +389,20 @@ export function hsdsApiRoutes(s: Services): RouteDef[] {
       res.json(p.page(p.slice))
     }),
 
-    route('/taxonomies/:taxonomyId', async (req, res) => {
+    route('/taxonomies/:taxonomyId', async (req, res, scope) => {
       const tid = param(req, 'taxonomyId')
-      const found = (await taxonomyData()).taxonomies.find(t => t.id === tid)
+      const found = (await taxonomyData(scope)).taxonomies.find(t => t.id === tid)
       if (!found) return send(res, 404, 'Taxonomy not found')
       res.json(found)
     }),
 
-    route('/taxonomy_terms', async (req, res) => {
+    route('/taxonomy_terms', async (req, res, scope) => {
       const { pageNumber, perPage } = paging(req)
       const search = text(req, 'search')
       const taxonomyId = id(req, 'taxonomy_id')
       const parentId = id(req, 'parent_id')
       const topOnly = bool(req, 'top_only')
-      const { terms } = await taxonomyData()
+      const { terms } = await taxonomyData(scope)
       const p = page(
         terms.filter(
           t =>
@@ -404,9 +417,9 @@ export function hsdsApiRoutes(s: Services): RouteDef[] {
       res.json(p.page(p.slice))
     }),
 
-    route('/taxonomy_terms/:taxonomyTermId', async (req, res) => {
+    route('/taxonomy_terms/:taxonomyTermId', async (req, res, scope) => {
       const tid = param(req, 'taxonomyTermId')
-      const found = (await taxonomyData()).terms.find(t => t.id === tid)
+      const found = (await taxonomyData(scope)).terms.find(t => t.id === tid)
       if (!found) return send(res, 404, 'Taxonomy term not found')
       res.json(found)
     }),

@@ -16,7 +16,11 @@ function likeContains(text: string): string {
   return `%${text.replace(/[\\%_]/g, c => `\\${c}`)}%`
 }
 
-type OwnerColumn = 'directory_services.establishment_id' | 'directory_organizations.establishment_id'
+type OwnerColumn =
+  | 'directory_services.establishment_id'
+  | 'directory_organizations.establishment_id'
+  | 'directory_foreign_terms.establishment_id'
+  | 'directory_foreign_taxonomies.establishment_id'
 
 /** The where clause of a scope on an owner column: an establishment's rows, with the national ones if asked. */
 function inScope(column: OwnerColumn, scope: Scope): RawBuilder<SqlBool> {
@@ -52,17 +56,72 @@ export function apiRepository(db: Kysely<Database>) {
       return ids.flatMap(id => byId.get(id) ?? [])
     },
 
-    /** Ids of the services linked (by a service attribute) to the term, or to any term of the taxonomy. */
+    /**
+     * Ids of the services linked (by a service attribute) to the term, or to any term of the taxonomy: keywork's
+     * terms, other taxonomies' terms, and for a pathway the other taxonomies' terms mapped to it.
+     */
     async serviceIdsWith(filter: { termId: string } | { taxonomyId: string }): Promise<Set<string>> {
-      const q = db.selectFrom('directory_attributes as a').select('a.link_id').where('a.link_entity', '=', 'service')
-      const rows =
+      const foreign = db.selectFrom('directory_foreign_terms').select('id')
+      const termIds =
         'termId' in filter
-          ? await q.where('a.taxonomy_term_id', '=', filter.termId).execute()
-          : await q
-              .innerJoin('directory_taxonomy_terms as t', 't.id', 'a.taxonomy_term_id')
-              .where('t.taxonomy_id', '=', filter.taxonomyId)
-              .execute()
-      return new Set(rows.map(r => r.link_id))
+          ? db
+              .selectFrom('directory_attributes as a')
+              .select('a.link_id')
+              .where('a.link_entity', '=', 'service')
+              .where(eb =>
+                eb.or([
+                  eb('a.taxonomy_term_id', '=', filter.termId),
+                  eb('a.taxonomy_term_id', 'in', foreign.where('pathway_term_id', '=', filter.termId)),
+                ]),
+              )
+          : db
+              .selectFrom('directory_attributes as a')
+              .select('a.link_id')
+              .where('a.link_entity', '=', 'service')
+              .where(eb =>
+                eb.or([
+                  eb(
+                    'a.taxonomy_term_id',
+                    'in',
+                    db.selectFrom('directory_taxonomy_terms').select('id').where('taxonomy_id', '=', filter.taxonomyId),
+                  ),
+                  eb('a.taxonomy_term_id', 'in', foreign.where('taxonomy_id', '=', filter.taxonomyId)),
+                ]),
+              )
+      return new Set((await termIds.execute()).map(r => r.link_id))
+    },
+
+    /**
+     * Other taxonomies' terms a reader sees: those their directory brought, and those their services carry (another
+     * directory may have brought the same term first).
+     */
+    foreignTerms(scope: Scope) {
+      const carried = db
+        .selectFrom('directory_attributes as a')
+        .innerJoin('directory_services', 'directory_services.id', 'a.link_id')
+        .select('a.taxonomy_term_id')
+        .where('a.link_entity', '=', 'service')
+        .where(inScope('directory_services.establishment_id', scope))
+      return db
+        .selectFrom('directory_foreign_terms')
+        .selectAll()
+        .where(eb => eb.or([inScope('directory_foreign_terms.establishment_id', scope), eb('id', 'in', carried)]))
+        .orderBy('id')
+        .execute()
+    },
+
+    /** Other taxonomies a reader sees: those their directory brought, and those of the terms they see. */
+    foreignTaxonomies(scope: Scope, termTaxonomyIds: string[]) {
+      return db
+        .selectFrom('directory_foreign_taxonomies')
+        .selectAll()
+        .where(eb =>
+          termTaxonomyIds.length
+            ? eb.or([inScope('directory_foreign_taxonomies.establishment_id', scope), eb('id', 'in', termTaxonomyIds)])
+            : inScope('directory_foreign_taxonomies.establishment_id', scope),
+        )
+        .orderBy('id')
+        .execute()
     },
 
     /** The organisations in scope, by name then id. */
