@@ -20,6 +20,7 @@ import type { HubsService } from '../hubs/service'
 import type { PlanningService } from '../planning/service'
 import type { UsersService } from '../users/service'
 import type { PrisonersService } from '../prisoners/service'
+import { loadDemoGuidance, loadDemoHubs, loadDemoSlots } from './loaders'
 import { demoRepository } from './repository'
 
 export const DEFAULT_DEMO = { seed: 1, establishments: 3 } as const
@@ -217,14 +218,14 @@ export function demoService(
               return [reception, { ...base, kind, date: p.releaseDate ?? p.receptionDate }]
             }),
           )
-          await deps.hubs.loadDemo(trx, SYSTEM_ACTOR, {
+          await loadDemoHubs(db, trx, SYSTEM_ACTOR, {
             establishmentId,
             houseblocks: e.units.map(u => ({ id: unitIds.get(u.code)!, code: u.code, name: u.name })),
             today,
             seed: opts.seed,
           })
           // ring-fenced key work time for every Key Worker: two weekly slots each
-          await deps.planning.loadDemo(trx, SYSTEM_ACTOR, { establishmentId, today })
+          await loadDemoSlots(db, trx, SYSTEM_ACTOR, { establishmentId, today })
           await deps.audit.record(trx, SYSTEM_ACTOR, {
             action: 'import',
             entity: 'demo',
@@ -250,8 +251,11 @@ export function demoService(
           today,
         )
         // national guide and worksheets (a reset emptied them) and each establishment's booklet introduction
-        await deps.guidance.loadDemo(
+        await loadDemoGuidance(
+          db,
           trx,
+          deps.guidance,
+          SYSTEM_ACTOR,
           generated.map(g => ({ id: ids.get(g.code)!, name: g.name })),
         )
       })

@@ -35,19 +35,6 @@ export interface GuidanceDeps {
   servicesForBooklet: (establishmentId: number) => Promise<BookletService[]>
 }
 
-/** A short local introduction for a demo establishment (part 2 of its booklet). */
-export function demoIntroduction(name: string): string {
-  return `Welcome to Key Work at ${name}.
-
-This part of the booklet lists the services in our prison and in the community, grouped by pathway, and the people to contact. Use it in every session to signpost the men on your caseload.
-
-- Key work time is ring-fenced: if you are detailed to Key Work, you do Key Work.
-- Book a private room in your houseblock's Key Worker hub, or the central hub.
-- Your Supervising Officer is your first contact for questions about the role, cover and training.
-- If a contact or phone number here is wrong, tell your establishment admin so it can be fixed for everyone.
-`
-}
-
 export function guidanceService(db: Kysely<Database>, deps: GuidanceDeps) {
   const repo = guidanceRepository(db)
 
@@ -154,19 +141,6 @@ export function guidanceService(db: Kysely<Database>, deps: GuidanceDeps) {
       }
       if (trx) await run(trx)
       else await db.transaction().execute(run)
-    },
-
-    /** The demo: national content, and a short local introduction for each establishment. */
-    async loadDemo(trx: Kysely<Database>, establishments: { id: number; name: string }[]): Promise<void> {
-      await this.ensureNationalContent(trx)
-      const now = new Date().toISOString()
-      for (const e of establishments)
-        await repo.saveIntroduction(trx, {
-          establishment_id: e.id,
-          body: demoIntroduction(e.name),
-          updated_at: now,
-          updated_by: SYSTEM_ACTOR.username,
-        })
     },
 
     booklet,

@@ -4,10 +4,8 @@ import { isUniqueViolation } from '../../db/errors'
 import type { Database } from '../../db/types'
 import { diff } from '../../domain/audit'
 import { formatDate, parseDate } from '../../domain/dates'
-import { Random } from '../../domain/demo/random'
 import {
   daySlots,
-  demoHubPlan,
   londonNow,
   mayCancel,
   normaliseTime,
@@ -406,79 +404,6 @@ export function hubsService(db: Db, deps: { audit: AuditService }) {
         londonNow(now),
       )
       return { hub, rooms, rows, bookings }
-    },
-
-    /**
-     * Demo data for one establishment, inside the demo's transaction: a hub per houseblock (2 to 4 rooms, some with
-     * a computer or phone) and a central hub, and bookings over the coming days. Bulk inserts; the demo's own
-     * audit event for the establishment covers them.
-     */
-    async loadDemo(
-      trx: Kysely<Database>,
-      actor: Actor,
-      opts: {
-        establishmentId: number
-        houseblocks: { id: number; code: string; name: string }[]
-        today: string
-        seed: number
-      },
-    ) {
-      const rng = new Random(opts.seed * 7919 + opts.establishmentId)
-      const plan = demoHubPlan(rng, opts.houseblocks, opts.today)
-      const now = new Date().toISOString()
-      const unitIdOf = new Map(opts.houseblocks.map(h => [h.code, h.id]))
-      const hubIds = await repo.insertHubs(
-        trx,
-        plan.hubs.map(h => ({
-          establishment_id: opts.establishmentId,
-          name: h.name,
-          unit_id: h.unitCode === null ? null : (unitIdOf.get(h.unitCode) ?? null),
-          opens_at: '08:00',
-          closes_at: '20:00',
-          active: 1,
-          created_at: now,
-          updated_at: now,
-        })),
-      )
-      const roomIds = await repo.insertRooms(
-        trx,
-        plan.hubs.flatMap(h =>
-          h.rooms.map(r => ({
-            establishment_id: opts.establishmentId,
-            hub_id: hubIds.get(h.name)!,
-            name: r.name,
-            kind: r.kind,
-            is_private: r.isPrivate ? 1 : 0,
-            has_computer: r.hasComputer ? 1 : 0,
-            has_phone: r.hasPhone ? 1 : 0,
-            active: 1,
-            created_at: now,
-            updated_at: now,
-          })),
-        ),
-      )
-      const people = await repo.demoPeople(trx, opts.establishmentId, 40)
-      await repo.insertBookings(
-        trx,
-        plan.bookings.map((b, i) => {
-          const hub = plan.hubs[b.hubIndex]!
-          const room = hub.rooms[b.roomIndex]!
-          return {
-            establishment_id: opts.establishmentId,
-            room_id: roomIds.get(`${hubIds.get(hub.name)}:${room.name}`)!,
-            date: b.date,
-            starts_at: b.startsAt,
-            ends_at: b.endsAt,
-            staff_id: people.staffIds.length ? people.staffIds[i % people.staffIds.length]! : null,
-            prisoner_id: people.prisonerIds.length ? people.prisonerIds[(i * 7) % people.prisonerIds.length]! : null,
-            purpose: b.purpose,
-            booked_by_user_id: null,
-            booked_by: actor.username,
-            created_at: now,
-          }
-        }),
-      )
-      return { hubs: plan.hubs.length, rooms: roomIds.size, bookings: plan.bookings.length }
     },
   }
   return service

@@ -1,16 +1,13 @@
-import type { Kysely } from 'kysely'
 import type { Db } from '../../db/database'
 import type { Selectable } from 'kysely'
-import type { Database, KeyWorkSlotTable } from '../../db/types'
+import type { KeyWorkSlotTable } from '../../db/types'
 import { diff } from '../../domain/audit'
-import { addDays } from '../../domain/dates'
 import { formatTime, londonNow, normaliseTime } from '../../domain/hubs'
 import {
   type Due,
   type Piece,
   type Slot,
   byDue,
-  demoSlotsFor,
   describeKeyWorkSlot,
   keyWorkPieces,
   nextDue,
@@ -348,31 +345,6 @@ export function planningService(
           officers: officers.map(o => ({ id: o.id, name: officerLabel(o) })),
         },
       }
-    },
-
-    /**
-     * Demo key work time for every active Key Worker of one establishment, inside the demo's transaction: two weekly
-     * slots each, valid from four weeks before `today`. One bulk insert; the demo's own audit event covers it.
-     */
-    async loadDemo(trx: Kysely<Database>, actor: Actor, opts: { establishmentId: number; today: string }) {
-      const ids = await repo.keyWorkerIds(trx, opts.establishmentId)
-      const createdAt = new Date().toISOString()
-      const rows = ids.flatMap(({ id }) =>
-        demoSlotsFor(id, addDays(opts.today, -28)).map(s => ({
-          establishment_id: opts.establishmentId,
-          staff_id: id,
-          weekday: s.weekday,
-          on_date: s.onDate,
-          starts_at: s.startsAt,
-          ends_at: s.endsAt,
-          valid_from: s.validFrom,
-          valid_to: s.validTo,
-          created_at: createdAt,
-          created_by: actor.username,
-        })),
-      )
-      await repo.insertSlots(trx, rows)
-      return { slots: rows.length }
     },
   }
 }
