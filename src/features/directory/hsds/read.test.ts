@@ -276,6 +276,8 @@ describe('HSDS import: the shapes publishers produce, copies, values and every p
     ;((housing.metadata as Obj[])[0] as Obj).last_action_date = 'last week'
     file[1]!.last_modified = 'yesterday'
     ;((file[1]!.schedules as Obj[])[0] as Obj).byday = '1MO,-1FR'
+    ;((file[1]!.languages as Obj[])[0] as Obj).code = 'en-GB'
+    ;((file[0]!.languages as Obj[])[0] as Obj).code = 'English'
     const problems = await problemsOf(jsonBytes(file))
     const expected = [
       '/0/schedules/0/opens_at: "25:99" is not a time of day: use HH:MM or HH:MM:SS (24-hour clock), for example 09:30',
@@ -287,6 +289,7 @@ describe('HSDS import: the shapes publishers produce, copies, values and every p
       '/0/schedules/0/byday: "MO,XX" is not a list of weekdays: use MO, TU, WE, TH, FR, SA and SU separated by commas (an occurrence such as 1MO or -1FR may come first)',
       '/0/assured_date: "not a date" is not a date: use YYYY-MM-DD, for example 2025-03-31',
       '/0/metadata/0/last_action_date: "last week" is not a date: use YYYY-MM-DD, or a date and time such as 2025-03-31T09:30:00Z',
+      '/0/languages/0/code: "English" is not a language code: use an ISO 639 code such as en, cy or pol (a region may follow, as in en-GB)',
     ]
     for (const e of expected) assert.ok(problems.includes(e), `${e}\nnot in\n${problems.join('\n')}`)
     // the schema's date-time format says it once; the ordinals of RFC 5545 are fine

@@ -79,6 +79,10 @@ const byday: Check = v =>
   isByDay(v)
     ? null
     : `${shown(v)} is not a list of weekdays: use MO, TU, WE, TH, FR, SA and SU separated by commas (an occurrence such as 1MO or -1FR may come first)`
+const languageCode: Check = v =>
+  /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(v)
+    ? null
+    : `${shown(v)} is not a language code: use an ISO 639 code such as en, cy or pol (a region may follow, as in en-GB)`
 const numbers =
   (max: number, what: string): Check =>
   v =>
@@ -112,6 +116,8 @@ const TEXT_CHECKS: Record<string, Record<string, Check>> = {
     byyearday: numbers(366, 'days of the year'),
   },
   cost_option: { valid_from: date, valid_to: date },
+  // keywork shows the language's name for its code
+  language: { code: languageCode },
   // keywork writes the date and time of its own changes here; HSDS says a date
   metadata: { last_action_date: dateOrDateTime },
 }
