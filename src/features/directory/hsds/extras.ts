@@ -88,8 +88,7 @@ export function extraOf(table: TableName, o: Obj): string | null {
   const skip = keptOut.get(table)!
   const out: Obj = {}
   for (const [k, v] of Object.entries(o)) if (!skip.has(k) && v !== undefined) out[k] = v
-  if (table === 'phones' && typeof o.extension === 'number' && !plainExtension(o.extension))
-    out.extension = o.extension
+  if (table === 'phones' && typeof o.extension === 'number' && !plainExtension(o.extension)) out.extension = o.extension
   return Object.keys(out).length ? canonicalJson(out) : null
 }
 
@@ -333,6 +332,14 @@ export function assembleKept(bundle: Bundle, kept: readonly KeptRow[], problems:
           },
     )
   }
+  // a service's program (service.program in the JSON form) is the organisation's program its program_id names
+  for (const { row } of rows('services')) {
+    if (!String(row.extra ?? '').includes('"program_id"')) continue
+    const extra = extraOfRow(row)
+    const program = typeof extra.program_id === 'string' ? index.get(extra.program_id) : undefined
+    if (program && program.entity === 'program' && !program.table && extra.program === undefined)
+      extra.program = program.row
+  }
   for (const [row, extra] of extras)
     try {
       row.extra = Object.keys(extra).length ? canonicalJson(extra) : null
@@ -377,7 +384,8 @@ function flattenChildren(entity: string, id: unknown, o: Obj, emit: Emit) {
     if (child.single) {
       if (isObj(v)) flattenRecord(child.entity, v, emit)
     } else if (Array.isArray(v))
-      for (const c of v) if (isObj(c)) flattenRecord(child.entity, c, emit, child.fk ? { id, fk: child.fk, entity } : undefined)
+      for (const c of v)
+        if (isObj(c)) flattenRecord(child.entity, c, emit, child.fk ? { id, fk: child.fk, entity } : undefined)
   }
 }
 
