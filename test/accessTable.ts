@@ -137,6 +137,8 @@ export const ACCESS_TABLE: Record<string, Who> = {
   'GET /directory/import': 'EA NP',
   'POST /directory/import': 'EA NP',
   'GET /directory/import/result': 'EA NP',
+  'GET /directory/taxonomy-terms': 'EA NP',
+  'POST /directory/taxonomy-terms/:termId': 'EA NP',
   'GET /directory/api-tokens': 'EA NP',
   'POST /directory/api-tokens': 'EA NP',
   'POST /directory/api-tokens/revoke': 'EA NP',

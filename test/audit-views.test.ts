@@ -105,6 +105,7 @@ const NO_PERSONAL_DATA: Record<string, string> = {
   '/directory/export': 'services',
   '/directory/import': 'an empty form',
   '/directory/import/result': 'the result of the admin’s own upload',
+  '/directory/taxonomy-terms': 'taxonomy terms',
   '/directory/api-tokens': 'API tokens: who each is for, and dates; never a token',
   '/api/hsds': 'the API’s version',
   '/api/hsds/openapi.json': 'the API’s description',
