@@ -43,7 +43,7 @@ export default {
     '!**/*.test.ts',
     '!**/testing.ts',
     '!**/fixtures.ts',
-    '!src/domain/demo/**',
+    '!src/demo/**',
     ...excluded.map(e => `!${e}`),
   ],
   tap: {

@@ -15,7 +15,7 @@ import {
 } from '../src/domain/allocation'
 import { CATEGORY_B_LOCAL, generateEstablishment } from '../src/domain/allocation/generate'
 import { Scorer } from '../src/domain/allocation/scoring'
-import { Random, deriveSeed } from '../src/domain/demo/random'
+import { Random, deriveSeed } from '../src/domain/random'
 
 interface Tally {
   prisoners: number

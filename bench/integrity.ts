@@ -7,7 +7,7 @@
 // a subset (default 20,000 entries, with its time), and the incremental check of one new entry against the whole
 // index (p50 and p99). Targets: recall ≥ 0.95; the full scan ≤ 60 s; the incremental check p99 ≤ 20 ms.
 import { parseArgs } from 'node:util'
-import { Random } from '../src/domain/demo/random'
+import { Random } from '../src/domain/random'
 import { BANDS, BandTable, bandHashes, jaccard, normalise, shingles, signature } from '../src/domain/nearDuplicates'
 
 const THRESHOLD = 0.8

@@ -52,7 +52,7 @@ describe('every route has an access rule', () => {
     assert.deepEqual(
       routers.map(l => l.name),
       [],
-      'mount every route as a RouteDef in src/web/routes.ts, not through express.Router()',
+      'mount every route as a RouteDef in src/routes.ts, not through express.Router()',
     )
   })
 
@@ -62,7 +62,7 @@ describe('every route has an access rule', () => {
     )
     const declared = new Set(defs.map(label))
     const missing = registered.filter(r => !declared.has(r) && !PUBLIC_BY_DESIGN.has(r))
-    assert.deepEqual(missing, [], `routes without a RouteDef (add them to src/web/routes.ts with an access rule)`)
+    assert.deepEqual(missing, [], `routes without a RouteDef (add them to src/routes.ts with an access rule)`)
     for (const d of defs) assert.ok(registered.includes(label(d)), `${label(d)} is declared but not mounted`)
   })
 

@@ -11,7 +11,7 @@ import type { Access } from '../src/web/routing'
 import { CHROMIUM, launchChromium, missingChromium } from './chromium'
 import { PASSWORD } from './harness'
 import { resolvePath, seededWorld, usernameFor } from './fixtures'
-import { SYSTEM_ACTOR } from '../src/features/audit/service'
+import { SYSTEM_ACTOR } from '../src/platform/audit/service'
 import { prisonerRecordSchema } from '../src/features/prisoners/schema'
 import { assertNoRawValues, axeViolations } from './journey'
 

@@ -8,7 +8,7 @@ import { migrateToLatest } from '../src/db/migrate'
 import type { Role } from '../src/domain/roles'
 import { type Services, buildServices } from '../src/services'
 import { createApp } from '../src/web/app'
-import { SYSTEM_ACTOR } from '../src/features/audit/service'
+import { SYSTEM_ACTOR } from '../src/platform/audit/service'
 
 export const PASSWORD = 'correct horse battery staple'
 

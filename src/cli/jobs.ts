@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { SYSTEM_ACTOR } from '../features/audit/service'
+import { SYSTEM_ACTOR } from '../platform/audit/service'
 import type { Services } from '../services'
 import { withServices } from './withServices'
 

@@ -2,7 +2,7 @@ import type { Command } from 'commander'
 import { z } from 'zod'
 import { loadConfig } from '../config'
 import { ROLES, type Role } from '../domain/roles'
-import { SYSTEM_ACTOR } from '../features/audit/service'
+import { SYSTEM_ACTOR } from '../platform/audit/service'
 import { backup, restore } from '../features/operations/backup'
 import { withServices } from './withServices'
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
 import { addDays } from './dates'
-import { Random } from './demo/random'
+import { Random } from './random'
 import {
   MAX_BOOKING_MINUTES,
   daySlots,

@@ -3,7 +3,7 @@
 
 import { now } from './clock'
 import { addDays, formatDate } from './dates'
-import type { Random } from './demo/random'
+import type { Random } from './random'
 
 /** Bookings start and end on 5-minute boundaries. */
 export const TIME_STEP_MINUTES = 5

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
-import { Random } from './demo/random'
+import { Random } from './random'
 import {
   NearDuplicateIndex,
   BandTable,

@@ -1,4 +1,4 @@
-import { Random } from './demo/random'
+import { Random } from './random'
 
 /**
  * The Supervising Officers' quality-assurance sample for one establishment and month: a random sample of each Key

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express'
 import type { Logger } from 'pino'
-import type { AuditService } from '../features/audit/service'
+import type { AuditService } from '../platform/audit/service'
 import type { RequestContext } from './context'
 import { actorOf, establishmentOf } from './context'
 

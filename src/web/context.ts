@@ -1,7 +1,7 @@
 import type { Response } from 'express'
 import type { Establishment } from '../db/types'
 import type { Role, RoleGrant } from '../domain/roles'
-import type { Actor } from '../features/audit/service'
+import type { Actor } from '../platform/audit/service'
 import { HttpError } from './errors'
 
 export interface RequestContext {

@@ -1,5 +1,5 @@
 // Generated establishments for the benchmark and the tests: seeded, so the same seed gives the same prison.
-import { Random } from '../demo/random'
+import { Random } from '../random'
 import type { AllocationInput, AllocationOfficer, AllocationPrisoner } from './types'
 
 export interface EstablishmentShape {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { signedIn } from '../../../test/harness'
 import { type SeededWorld, seededWorld } from '../../../test/fixtures'
-import { SYSTEM_ACTOR } from '../audit/service'
+import { SYSTEM_ACTOR } from '../../platform/audit/service'
 
 describe('manual allocation, history and caseload', () => {
   let world: SeededWorld

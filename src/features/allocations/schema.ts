@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { date } from '../../web/fields'
+import { date } from '../../forms/fields'
 
 export const DEALLOCATION_REASONS = {
   released: 'Released',

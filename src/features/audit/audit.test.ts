@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test'
 import { sql } from 'kysely'
 import { signedIn, testWorld } from '../../../test/harness'
 import { describeChanges } from './routes'
-import { SYSTEM_ACTOR } from './service'
+import { SYSTEM_ACTOR } from '../../platform/audit/service'
 
 describe('audit trail page', () => {
   let world: Awaited<ReturnType<typeof testWorld>>

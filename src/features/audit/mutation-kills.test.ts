@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { signedIn, testWorld } from '../../../test/harness'
 import { describeChanges } from './routes'
-import type { Actor } from './service'
+import type { Actor } from '../../platform/audit/service'
 
 /** The rows of the page's table, each as its cells' text: [when, who, action, record, changes]. */
 function tableRows(html: string): string[][] {

@@ -2,7 +2,7 @@ import type { Request } from 'express'
 import type { Services } from '../../services'
 import { auditView } from '../../web/audit'
 import { establishmentOf } from '../../web/context'
-import { queryString } from '../../web/forms'
+import { queryString } from '../../forms/forms'
 import { type RouteDef, get } from '../../web/routing'
 
 /** What the page calls each action: the stored names are internal. An unknown one shows as stored. */

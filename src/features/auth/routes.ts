@@ -2,7 +2,7 @@ import type { Request } from 'express'
 import { z } from 'zod'
 import type { Services } from '../../services'
 import { actorOf, ctxOf } from '../../web/context'
-import { flash, parseForm, redirectWithErrors, takeForm } from '../../web/forms'
+import { flash, parseForm, redirectWithErrors, takeForm } from '../../forms/forms'
 import { type RouteDef, get, post } from '../../web/routing'
 
 const signInSchema = z.object({

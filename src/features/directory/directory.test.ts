@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test'
 import { addDays, todayIso } from '../../domain/dates'
 import type { ServiceRecord } from '../../domain/directoryRecord'
 import { searchTextOf } from '../../domain/directory'
-import { SYSTEM_ACTOR } from '../audit/service'
+import { SYSTEM_ACTOR } from '../../platform/audit/service'
 import { type World, signedIn, testWorld } from '../../../test/harness'
 
 const world: World & { close(): Promise<void> } = await testWorld()

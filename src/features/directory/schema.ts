@@ -22,7 +22,7 @@ import {
   sortDays,
 } from '../../domain/directoryRecord'
 import { PATHWAY_CODES, type PathwayCode } from '../../domain/pathways'
-import { capitalise, languageList, optionalText, text } from '../../web/fields'
+import { capitalise, languageList, optionalText, text } from '../../forms/fields'
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@.]{2,}$/
 

@@ -1,8 +1,8 @@
 import type { Command } from 'commander'
 import { withServices } from '../../cli/withServices'
-import { parseForm } from '../../web/forms'
+import { parseForm } from '../../forms/forms'
 import type { Services } from '../../services'
-import { SYSTEM_ACTOR } from '../audit/service'
+import { SYSTEM_ACTOR } from '../../platform/audit/service'
 import { newEstablishmentSchema } from './routes'
 
 export interface Io {

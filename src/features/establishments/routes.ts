@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { Services } from '../../services'
 import { actorOf, establishmentOf } from '../../web/context'
-import { flash, parseForm, redirectWithErrors, takeForm } from '../../web/forms'
+import { flash, parseForm, redirectWithErrors, takeForm } from '../../forms/forms'
 import { type RouteDef, get, post } from '../../web/routing'
 import { SETTING_NAMES } from '../../domain/policy'
 import { toBounds } from './service'

@@ -10,7 +10,7 @@ import {
 } from '../../domain/policy'
 import { type Result, fail, ok } from '../../domain/result'
 import { type RoleGrant, isNational } from '../../domain/roles'
-import type { Actor, AuditService } from '../audit/service'
+import type { Actor, AuditService } from '../../platform/audit/service'
 import { ttlCache } from '../../domain/ttlCache'
 import { establishmentsRepository } from './repository'
 

@@ -5,7 +5,7 @@ import { textDiff } from '../../domain/textdiff'
 import type { Services } from '../../services'
 import { actorOf, establishmentOf, hasRole } from '../../web/context'
 import { HttpError } from '../../web/errors'
-import { flash, parseForm, redirectWithErrors, takeForm } from '../../web/forms'
+import { flash, parseForm, redirectWithErrors, takeForm } from '../../forms/forms'
 import { type RouteDef, get, post } from '../../web/routing'
 import { introductionSchema, publishSchema } from './schema'
 

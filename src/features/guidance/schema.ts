@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { MARKDOWN_MAX } from '../../domain/markdown'
-import { text } from '../../web/fields'
+import { text } from '../../forms/fields'
 import { markdownField } from '../worksheets/schema'
 
 export const INTRODUCTION_MAX = 8_000

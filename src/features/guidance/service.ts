@@ -6,10 +6,10 @@ import { markdownBlocks } from '../../domain/markdown'
 import { type Result, fail, ok } from '../../domain/result'
 import { type TextDiff, textDiff } from '../../domain/textdiff'
 import type { Database, Establishment } from '../../db/types'
-import { type Actor, type AuditService, SYSTEM_ACTOR } from '../audit/service'
+import { type Actor, type AuditService, SYSTEM_ACTOR } from '../../platform/audit/service'
 import type { WorksheetsService } from '../worksheets/service'
 import { loadGuideSeed } from './content'
-import { finishPdf, heading, newPdf, paragraph, table, writeBlocks } from './pdf'
+import { finishPdf, heading, newPdf, paragraph, table, writeBlocks } from '../../platform/pdf'
 import { guidanceRepository } from './repository'
 
 export interface GuideVersion {

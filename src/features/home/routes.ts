@@ -1,6 +1,6 @@
 import type { Services } from '../../services'
 import { ctxOf } from '../../web/context'
-import { takeForm } from '../../web/forms'
+import { takeForm } from '../../forms/forms'
 import { type RouteDef, get } from '../../web/routing'
 
 export function homeRoutes(s: Services): RouteDef[] {

@@ -4,7 +4,7 @@ import { type SeededWorld, seededWorld } from '../../../test/fixtures'
 import { type Browser, signedIn } from '../../../test/harness'
 import { addDays, formatDate } from '../../domain/dates'
 import { londonNow } from '../../domain/hubs'
-import { type Actor, SYSTEM_ACTOR } from '../audit/service'
+import { type Actor, SYSTEM_ACTOR } from '../../platform/audit/service'
 
 describe('Key Worker hubs', () => {
   let world: SeededWorld

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { DEFAULT_CLOSES_AT, DEFAULT_OPENS_AT, DURATIONS } from '../../domain/hubs'
 import { PRISON_NUMBER } from '../../domain/prisoner'
-import { date, oneOf, text } from '../../web/fields'
+import { date, oneOf, text } from '../../forms/fields'
 
 export const ROOM_KINDS = ['room', 'desk'] as const
 export type RoomKind = (typeof ROOM_KINDS)[number]

@@ -16,7 +16,7 @@ import {
 } from '../../domain/hubs'
 import { PRISON_NUMBER } from '../../domain/prisoner'
 import { type Result, fail, ok } from '../../domain/result'
-import type { Actor, AuditService } from '../audit/service'
+import type { Actor, AuditService } from '../../platform/audit/service'
 import { hubsRepository } from './repository'
 import type { RoomKind } from './schema'
 

@@ -7,9 +7,9 @@ import { after, before, describe, it } from 'node:test'
 import { testWorld } from '../../../test/harness'
 import { loadConfig } from '../../config'
 import { buildServices } from '../../services'
-import { SYSTEM_ACTOR } from '../audit/service'
+import { SYSTEM_ACTOR } from '../../platform/audit/service'
 import { CLI_FILE_LIMIT_BYTES, type ImportCommandOptions, importCommand } from './cli'
-import { FIXTURES, addUnits } from './testing'
+import { FIXTURES, addUnits } from '../../../test/support/imports'
 
 const ROOT = path.resolve(import.meta.dirname, '../../..')
 const fixturePath = (name: string) => path.join(FIXTURES, name)

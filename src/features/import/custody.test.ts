@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { testWorld } from '../../../test/harness'
 import type { ImportOptions, ImportOutcome } from './service'
-import { addUnits } from './testing'
+import { addUnits } from '../../../test/support/imports'
 
 // A prisoner belongs to the establishment that holds him in custody: another establishment's prisoners CSV cannot
 // take him, rename him or read him; once he is transferred out or released, their import is a transfer in.

@@ -4,11 +4,11 @@ import os from 'node:os'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { type Browser, signedIn, testWorld } from '../../../test/harness'
-import type { Actor } from '../audit/service'
+import type { Actor } from '../../platform/audit/service'
 import { importCommand } from './cli'
 import type { ImportKind } from './kinds'
 import type { ImportOptions, ImportOutcome } from './service'
-import { addUnits } from './testing'
+import { addUnits } from '../../../test/support/imports'
 
 // Allocations and past sessions brought in with their dates (issue 12, point 2), and every problem of a file listed
 // in one pass (point 15). Dates are fixed days of 2025, so nothing here depends on when the tests run.

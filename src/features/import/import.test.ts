@@ -2,10 +2,10 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { sql } from 'kysely'
 import { testWorld } from '../../../test/harness'
-import type { Actor } from '../audit/service'
+import type { Actor } from '../../platform/audit/service'
 import { MAX_ROWS, NOT_UTF8 } from './csv'
 import type { ImportOptions, ImportOutcome } from './service'
-import { addUnits, fixture, prisonerCsv } from './testing'
+import { addUnits, fixture, prisonerCsv } from '../../../test/support/imports'
 
 describe('CSV import of prisoners (service)', () => {
   let world: Awaited<ReturnType<typeof testWorld>>

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../db/types'
-import type { Actor, AuditService } from '../audit/service'
+import type { Actor, AuditService } from '../../platform/audit/service'
 import { heldElsewhereMessage, normalisePrisonNumber, refusedWhileHeldElsewhere } from '../../domain/prisoner'
 import { prisonerRecordSchema } from '../prisoners/schema'
 import type { PrisonersService } from '../prisoners/service'

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { testWorld } from '../../../test/harness'
-import type { Actor } from '../audit/service'
+import type { Actor } from '../../platform/audit/service'
 import type { ImportKind } from './kinds'
 import type { ImportOptions, ImportOutcome } from './service'
-import { fixture } from './testing'
+import { fixture } from '../../../test/support/imports'
 
 describe('CSV import of residential units and staff (service)', () => {
   let world: Awaited<ReturnType<typeof testWorld>>

@@ -3,9 +3,9 @@ import { after, describe, it } from 'node:test'
 import { addDays } from '../../domain/dates'
 import { londonNow } from '../../domain/hubs'
 import { signedIn, testWorld } from '../../../test/harness'
-import { SYSTEM_ACTOR } from '../audit/service'
+import { SYSTEM_ACTOR } from '../../platform/audit/service'
 import { prisonerRecordSchema } from '../prisoners/schema'
-import { insertSession } from '../referrals/testing'
+import { insertSession } from '../../../test/support/referrals'
 
 const world = await testWorld()
 after(() => world.close())

@@ -6,9 +6,9 @@ import { londonNow } from '../../domain/hubs'
 import { buildServices } from '../../services'
 import { signedIn } from '../../../test/harness'
 import { seededWorld } from '../../../test/fixtures'
-import { SYSTEM_ACTOR } from '../audit/service'
-import { insertReferral, insertSession } from '../referrals/testing'
-import { FAKE_API_KEY, startFakeNotify } from './fakeNotify'
+import { SYSTEM_ACTOR } from '../../platform/audit/service'
+import { insertReferral, insertSession } from '../../../test/support/referrals'
+import { FAKE_API_KEY, startFakeNotify } from '../../../test/support/fakeNotify'
 
 const TEMPLATE_ID = 'f33517ff-2a88-4f6e-b855-c550268ce08a'
 

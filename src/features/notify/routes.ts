@@ -3,11 +3,11 @@ import type { Services } from '../../services'
 import { establishmentOf, hasRole } from '../../web/context'
 import { HttpError } from '../../web/errors'
 import { auditView } from '../../web/audit'
-import { queryString } from '../../web/forms'
+import { queryString } from '../../forms/forms'
 import { pagination } from '../../web/pagination'
 import { type RouteDef, get, intParam } from '../../web/routing'
-import { EMAIL_STATUSES } from './mailer'
-import type { OutboxScope } from './repository'
+import { EMAIL_STATUSES } from '../../platform/notify/mailer'
+import type { OutboxScope } from '../../platform/notify/repository'
 
 const READERS = ['ESTABLISHMENT_ADMIN', 'NATIONAL_POLICY'] as const
 const PAGE_SIZE = 50

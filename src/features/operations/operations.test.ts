@@ -9,7 +9,7 @@ import { sql } from 'kysely'
 import { loadConfig } from '../../config'
 import { buildServices } from '../../services'
 import { migrateToLatest } from '../../db/migrate'
-import { SYSTEM_ACTOR } from '../audit/service'
+import { SYSTEM_ACTOR } from '../../platform/audit/service'
 import { testServices } from '../../../test/harness'
 import { backup, checkBackup, restore } from './backup'
 

@@ -4,7 +4,7 @@ import { type SeededWorld, seededWorld } from '../../../test/fixtures'
 import { signedIn } from '../../../test/harness'
 import { addDays } from '../../domain/dates'
 import { londonNow } from '../../domain/hubs'
-import { SYSTEM_ACTOR } from '../audit/service'
+import { SYSTEM_ACTOR } from '../../platform/audit/service'
 import { prisonerRecordSchema } from '../prisoners/schema'
 import { staffRecordSchema } from '../staff/schema'
 

@@ -10,7 +10,7 @@ import { londonNow } from '../../domain/hubs'
 import { weekdayOf } from '../../domain/planning'
 import { prisonerRecordSchema } from '../prisoners/schema'
 import { staffRecordSchema } from '../staff/schema'
-import { SYSTEM_ACTOR } from '../audit/service'
+import { SYSTEM_ACTOR } from '../../platform/audit/service'
 
 const today = londonNow().date
 const tomorrow = addDays(today, 1)

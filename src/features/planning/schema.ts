@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { optionalDate } from '../../web/fields'
+import { optionalDate } from '../../forms/fields'
 import { parseDate } from '../../domain/dates'
 
 const time = (label: string) =>

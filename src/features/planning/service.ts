@@ -17,7 +17,7 @@ import {
 } from '../../domain/planning'
 import { type Result, fail, ok } from '../../domain/result'
 import { officerLabel } from '../../domain/officerLabel'
-import type { Actor, AuditService } from '../audit/service'
+import type { Actor, AuditService } from '../../platform/audit/service'
 import type { EstablishmentsService } from '../establishments/service'
 import type { HubsService } from '../hubs/service'
 import type { StaffService } from '../staff/service'

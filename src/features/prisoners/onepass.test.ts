@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test'
 import { type Browser, signedIn, testWorld } from '../../../test/harness'
 import type { ImportKind } from '../import/kinds'
 import type { ImportOutcome } from '../import/service'
-import { addUnits } from '../import/testing'
+import { addUnits } from '../../../test/support/imports'
 
 // A field that fails its own check must not hide the rules between fields (zod skips refinements after a failure).
 describe('a bad field does not hide the rules between fields: every problem in one pass', () => {

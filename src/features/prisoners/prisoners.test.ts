@@ -2,11 +2,11 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { type Browser, signedIn, testWorld } from '../../../test/harness'
 import { type SeededWorld, seededWorld } from '../../../test/fixtures'
-import { SYSTEM_ACTOR } from '../audit/service'
+import { SYSTEM_ACTOR } from '../../platform/audit/service'
 import { recordSession } from '../sessions/testing'
 import { addDays } from '../../domain/dates'
 import { londonNow } from '../../domain/hubs'
-import { insertGoal, insertReferral, insertSession } from '../referrals/testing'
+import { insertGoal, insertReferral, insertSession } from '../../../test/support/referrals'
 import { prisonerRecordSchema } from './schema'
 
 describe('prisoners', () => {

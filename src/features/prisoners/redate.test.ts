@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { type Browser, signedIn, testWorld } from '../../../test/harness'
 import type { StatisticsScope } from '../statistics/service'
-import { addUnits } from '../import/testing'
+import { addUnits } from '../../../test/support/imports'
 import { redatedByReception } from './custodyRepository'
 
 // A corrected reception date re-dates his arrival, so the custody history and the eligible prisoners of past days

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { COMPLEXITIES, PRISONER_STATUSES, PRISON_NUMBER } from '../../domain/prisoner'
-import { type FieldProblem, parsedFields, whenAnObject } from '../../web/crossFields'
-import { date, language, oneOf, optionalDate, optionalText, text, yesNo } from '../../web/fields'
+import { type FieldProblem, parsedFields, whenAnObject } from '../../forms/crossFields'
+import { date, language, oneOf, optionalDate, optionalText, text, yesNo } from '../../forms/fields'
 
 /** One prisoner as typed in a form or read from a CSV row: all text, validated and normalised. */
 export const prisonerRecordSchema = z

@@ -1,7 +1,7 @@
 import type { Insertable, Kysely } from 'kysely'
 import type { CustodyEventTable, Database, NewPrisoner, Prisoner } from '../../db/types'
 import { diff } from '../../domain/audit'
-import type { Actor, AuditService } from '../audit/service'
+import type { Actor, AuditService } from '../../platform/audit/service'
 import { londonNow } from '../../domain/hubs'
 import {
   type CustodyEventKind,

@@ -5,7 +5,7 @@ import { londonNow } from '../../domain/hubs'
 import { signedIn } from '../../../test/harness'
 import { seededWorld } from '../../../test/fixtures'
 import { followUpProblems, isOverdue, nextStatuses, referralEmail } from '../../domain/referrals'
-import { insertReferral, insertSession } from './testing'
+import { insertReferral, insertSession } from '../../../test/support/referrals'
 
 const world = await seededWorld()
 const s = world.services

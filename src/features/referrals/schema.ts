@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { REFERRAL_STATUSES, type ReferralStatus } from '../../domain/sessions'
-import { optionalDate } from '../../web/fields'
+import { optionalDate } from '../../forms/fields'
 
 const STATUS_CODES = Object.keys(REFERRAL_STATUSES) as ReferralStatus[]
 

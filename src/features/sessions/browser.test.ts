@@ -6,7 +6,7 @@ import { launchChromium } from '../../../test/chromium'
 import { assertAxeClean } from '../../../test/journey'
 import { PASSWORD } from '../../../test/harness'
 import { seededWorld } from '../../../test/fixtures'
-import { SYSTEM_ACTOR } from '../audit/service'
+import { SYSTEM_ACTOR } from '../../platform/audit/service'
 import { prisonerRecordSchema } from '../prisoners/schema'
 
 // Real Chromium: a Key Worker records a session on the entry form with JavaScript on. Every field change saves the

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { Browser, testServices } from '../../../test/harness'
-import { DEMO_PASSWORD } from '../../domain/demo/generate'
+import { DEMO_PASSWORD } from '../../demo/generator/generate'
 import { createApp } from '../../web/app'
 
 // The demo's directory lists the chaplaincy, healthcare and other teams as services: the session form's "Refer to"

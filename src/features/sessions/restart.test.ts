@@ -10,7 +10,7 @@ import { migrateToLatest } from '../../db/migrate'
 import { londonNow } from '../../domain/hubs'
 import { type Services, buildServices } from '../../services'
 import { createApp } from '../../web/app'
-import { SYSTEM_ACTOR } from '../audit/service'
+import { SYSTEM_ACTOR } from '../../platform/audit/service'
 import { prisonerRecordSchema } from '../prisoners/schema'
 import { Browser, createUser, testServices } from '../../../test/harness'
 

@@ -17,7 +17,7 @@ import {
   checkEntry,
   rowCount,
 } from '../../domain/sessionEntry'
-import { parseForm } from '../../web/forms'
+import { parseForm } from '../../forms/forms'
 
 /** The entry form's fields; goal, review and referral rows are numbered (goal0Description, review12Status...). */
 const FIELDS = new Set([

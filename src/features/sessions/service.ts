@@ -8,7 +8,7 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../db/types'
 import type { EntryForm } from '../../domain/sessionEntry'
-import type { Actor } from '../audit/service'
+import type { Actor } from '../../platform/audit/service'
 import { amendUseCases } from './amend'
 import { type SessionsDeps, sessionsContext } from './context'
 import { draftUseCases } from './draft'

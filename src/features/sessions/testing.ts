@@ -1,6 +1,6 @@
 import { todayIso } from '../../domain/dates'
 import type { EntryForm } from '../../domain/sessionEntry'
-import type { Actor } from '../audit/service'
+import type { Actor } from '../../platform/audit/service'
 import type { SessionsService } from './service'
 
 /**

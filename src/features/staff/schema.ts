@@ -10,8 +10,8 @@ import {
   staffGrade,
 } from '../../domain/staff'
 import { todayIso } from '../../domain/dates'
-import { type FieldProblem, parsedFields, whenAnObject } from '../../web/crossFields'
-import { languageList, oneOf, optionalDate, optionalText, text } from '../../web/fields'
+import { type FieldProblem, parsedFields, whenAnObject } from '../../forms/crossFields'
+import { languageList, oneOf, optionalDate, optionalText, text } from '../../forms/fields'
 
 // Deliberately simple: one @, something on each side, a dot in the domain, no spaces. Mail systems decide the rest.
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { testServices } from '../../../test/harness'
-import { SYSTEM_ACTOR } from '../audit/service'
+import { SYSTEM_ACTOR } from '../../platform/audit/service'
 import { addDays } from '../../domain/dates'
-import { Random } from '../../domain/demo/random'
+import { Random } from '../../domain/random'
 import {
   type Period,
   type Scope,
@@ -14,7 +14,7 @@ import {
   recount,
 } from '../../domain/statistics'
 import type { Services } from '../../services'
-import { TODAY, type Seeded, amendSessions, randomSession, readWorld, seedPeople, seedSessions } from './fixtures'
+import { TODAY, type Seeded, amendSessions, randomSession, readWorld, seedPeople, seedSessions } from '../../../test/support/statisticsFixtures'
 import type { StatisticsScope } from './service'
 
 // The pre-aggregates (kept by changeSessions after random inserts and amendments) and every figure of the

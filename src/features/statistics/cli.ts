@@ -2,7 +2,7 @@ import type { Command } from 'commander'
 import { withServices } from '../../cli/withServices'
 import { todayIso } from '../../domain/dates'
 import type { Services } from '../../services'
-import { loadDemoHistory } from './demo'
+import { loadDemoHistory } from '../../demo/statistics'
 
 /** `keywork stats rebuild [--establishment CODE]`: recomputes the statistics aggregates from the sessions. */
 export function registerStatistics(program: Command) {

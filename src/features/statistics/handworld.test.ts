@@ -6,8 +6,8 @@ import { oracleFigures } from '../../../test/support/statisticsOracle'
 import type { Database } from '../../db/types'
 import { fillAnswered } from '../../db/migrations/017_stat_answered'
 import { REASONS } from '../../domain/statistics'
-import { Random } from '../../domain/demo/random'
-import { amendSessions, historyFromRecords, insertOfficer, seedPeople, seedSessions } from './fixtures'
+import { Random } from '../../domain/random'
+import { amendSessions, historyFromRecords, insertOfficer, seedPeople, seedSessions } from '../../../test/support/statisticsFixtures'
 import type { StatisticsScope } from './service'
 
 // Every figure of the statistics page for a world small enough to count by hand: the expected values and their

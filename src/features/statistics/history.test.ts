@@ -5,9 +5,9 @@ import { testWorld } from '../../../test/harness'
 import { oracleFigures } from '../../../test/support/statisticsOracle'
 import type { Database } from '../../db/types'
 import { REASONS } from '../../domain/statistics'
-import { SYSTEM_ACTOR } from '../audit/service'
+import { SYSTEM_ACTOR } from '../../platform/audit/service'
 import { custodyRepository } from '../prisoners/custodyRepository'
-import { insertOfficer } from './fixtures'
+import { insertOfficer } from '../../../test/support/statisticsFixtures'
 import type { StatisticsScope } from './service'
 
 // Eligible prisoners on past days come from the custody history, not from today's records: a history written by

@@ -5,7 +5,7 @@ import { signedIn, testWorld } from '../../../test/harness'
 import type { Database } from '../../db/types'
 import { setClock } from '../../domain/clock'
 import { recordSession } from '../sessions/testing'
-import { historyFromRecords, insertOfficer } from './fixtures'
+import { historyFromRecords, insertOfficer } from '../../../test/support/statisticsFixtures'
 
 // A Key Worker's statistics count the prisoners on their caseload that day, cover on its own line; the CSV's
 // Ministry of Justice columns; one clock (Europe/London). Every expected value is worked out here by hand. The MoJ

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../db/types'
 import { londonNow } from '../../domain/hubs'
-import type { Actor, AuditService } from '../audit/service'
+import type { Actor, AuditService } from '../../platform/audit/service'
 import { isOverdue } from '../../domain/referrals'
 import { type AllocationRow, amended, buildTimeline, referralTargetName, sessionOutcome } from './build'
 import { timelineRepository } from './repository'

@@ -4,8 +4,8 @@ import { addDays } from '../../domain/dates'
 import { londonNow } from '../../domain/hubs'
 import { signedIn } from '../../../test/harness'
 import { seededWorld } from '../../../test/fixtures'
-import { SYSTEM_ACTOR } from '../audit/service'
-import { insertAmendment, insertGoal, insertGoalReview, insertReferral, insertSession } from '../referrals/testing'
+import { SYSTEM_ACTOR } from '../../platform/audit/service'
+import { insertAmendment, insertGoal, insertGoalReview, insertReferral, insertSession } from '../../../test/support/referrals'
 import { type SessionRow, amended, buildTimeline } from './build'
 
 const world = await seededWorld()

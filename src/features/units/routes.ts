@@ -1,7 +1,7 @@
 import type { Services } from '../../services'
 import { actorOf, establishmentOf, hasRole } from '../../web/context'
 import { HttpError } from '../../web/errors'
-import { flash, parseForm, redirectWithErrors, takeForm } from '../../web/forms'
+import { flash, parseForm, redirectWithErrors, takeForm } from '../../forms/forms'
 import { type RouteDef, get, intParam, post } from '../../web/routing'
 import { unitRecordSchema } from './schema'
 

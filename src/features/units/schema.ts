@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { text } from '../../web/fields'
+import { text } from '../../forms/fields'
 
 /** Houseblock, wing or landing codes as establishments write them: HB1, A, A-1, 2L. */
 export const UNIT_CODE = /^[A-Z0-9][A-Z0-9-]{0,19}$/

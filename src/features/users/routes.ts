@@ -4,11 +4,11 @@ import type { Services } from '../../services'
 import { ROLES, ROLE_NAMES, type Role, isRole } from '../../domain/roles'
 import { actorOf, ctxOf, establishmentOf } from '../../web/context'
 import { HttpError } from '../../web/errors'
-import { optionalText, text } from '../../web/fields'
-import { flash, parseForm, redirectWithErrors, takeForm, queryString } from '../../web/forms'
+import { optionalText, text } from '../../forms/fields'
+import { flash, parseForm, redirectWithErrors, takeForm, queryString } from '../../forms/forms'
 import { pagination } from '../../web/pagination'
 import { type RouteDef, get, intParam, post } from '../../web/routing'
-import { passwordProblem } from '../auth/passwords'
+import { passwordProblem } from '../../platform/auth/passwords'
 
 const MANAGERS = ['ESTABLISHMENT_ADMIN', 'NATIONAL_POLICY'] as const
 const LOCAL_ROLES = ROLES.filter(r => r !== 'NATIONAL_POLICY')

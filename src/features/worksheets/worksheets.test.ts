@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test'
 import { PATHWAY_CODES } from '../../domain/pathways'
 import { TARGET_READING_AGE } from '../../domain/readability'
 import { type Browser, signedIn, testWorld } from '../../../test/harness'
-import { SYSTEM_ACTOR } from '../audit/service'
+import { SYSTEM_ACTOR } from '../../platform/audit/service'
 import { loadWorksheetSeeds, parseWorksheetFile } from './content'
 import { sheetReadability } from './service'
 

@@ -7,7 +7,7 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
 import addFormatsModule from 'ajv-formats'
 import supertest from 'supertest'
 import { type Browser, signedIn, testWorld } from '../../../../test/harness'
-import { SYSTEM_ACTOR } from '../../audit/service'
+import { SYSTEM_ACTOR } from '../../../platform/audit/service'
 import { HSDS_DIR, closed, loadHsdsSchema } from './schemas'
 
 // The HSDS API (api.ts) over a hand-built directory: three establishments' worth of services (MDI's, LEI's and a

@@ -6,7 +6,7 @@ import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { strToU8, unzipSync, zipSync } from 'fflate'
 import { Browser, testWorld } from '../../../../test/harness'
-import { type Actor, SYSTEM_ACTOR } from '../../audit/service'
+import { type Actor, SYSTEM_ACTOR } from '../../../platform/audit/service'
 import type { Scope } from './repository'
 import { bombEntry, fixture, fixtureBytes, jsonBytes, textEntry, withFreshIds, zipOf } from './testing'
 

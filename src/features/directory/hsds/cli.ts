@@ -2,7 +2,7 @@ import fs from 'node:fs/promises'
 import type { Command } from 'commander'
 import { withServices } from '../../../cli/withServices'
 import type { Services } from '../../../services'
-import { SYSTEM_ACTOR } from '../../audit/service'
+import { SYSTEM_ACTOR } from '../../../platform/audit/service'
 import type { Owner } from './repository'
 import { HSDS_FILE_LIMIT_BYTES } from './service'
 

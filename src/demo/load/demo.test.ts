@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { Browser, testServices } from '../../../test/harness'
-import { DEMO_PASSWORD, DEMO_USERNAMES, generateDemo } from '../../domain/demo/generate'
+import { DEMO_PASSWORD, DEMO_USERNAMES, generateDemo } from '../generator/generate'
 import { createApp } from '../../web/app'
-import { prisonerRecordSchema } from '../prisoners/schema'
-import { staffRecordSchema } from '../staff/schema'
+import { prisonerRecordSchema } from '../../features/prisoners/schema'
+import { staffRecordSchema } from '../../features/staff/schema'
 
 const OPTIONS = { seed: 7, establishments: 2, prisonersPer: 100, today: '2025-06-30' }
 

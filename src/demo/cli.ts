@@ -1,12 +1,12 @@
 import cliProgress from 'cli-progress'
 import { type Command, InvalidArgumentError } from 'commander'
 import { loadConfig } from '../config'
-import { PRISONS } from '../domain/demo/prisons'
-import { SYSTEM_ACTOR } from '../features/audit/service'
-import { DEFAULT_DEMO, type DemoLoadOptions, type DemoSignIn } from '../features/demo/service'
+import { PRISONS } from './generator/prisons'
+import { SYSTEM_ACTOR } from '../platform/audit/service'
+import { DEFAULT_DEMO, type DemoLoadOptions, type DemoSignIn } from './load/service'
 import { demoHistory } from '../features/statistics/cli'
 import { type Services, startServices } from '../services'
-import { withServices } from './withServices'
+import { withServices } from '../cli/withServices'
 
 function integer(min: number, max: number) {
   return (value: string) => {

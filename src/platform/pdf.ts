@@ -1,5 +1,5 @@
 import PDFDocument from 'pdfkit'
-import type { Block, Run } from '../../domain/markdown'
+import type { Block, Run } from '../domain/markdown'
 
 /**
  * Small A5 PDFs with pdfkit: the standard Helvetica fonts (nothing embedded), headings, paragraphs with bold and

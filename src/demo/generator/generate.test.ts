@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { LANGUAGES } from '../languages'
-import { isPrisonNumber } from '../prisoner'
+import { LANGUAGES } from '../../domain/languages'
+import { isPrisonNumber } from '../../domain/prisoner'
 import { type DemoEstablishment, DEMO_USERNAMES, demoUsers, establishmentPlan, generateDemo } from './generate'
 import { PRISONS } from './prisons'
-import { Random, deriveSeed } from './random'
+import { Random, deriveSeed } from '../../domain/random'
 
 const TODAY = '2025-06-30'
 const generate = (o: { seed?: number; establishments?: number; prisonersPer?: number } = {}) => [

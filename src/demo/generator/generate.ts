@@ -1,7 +1,7 @@
-import { officerCapacity } from '../capacity'
-import { FULL_TIME_HOURS, type Complexity, type PrisonerStatus, type StaffStatus } from '../prisoner'
-import type { Role } from '../roles'
-import type { StaffGrade } from '../staff'
+import { officerCapacity } from '../../domain/capacity'
+import { FULL_TIME_HOURS, type Complexity, type PrisonerStatus, type StaffStatus } from '../../domain/prisoner'
+import type { Role } from '../../domain/roles'
+import type { StaffGrade } from '../../domain/staff'
 import {
   ASIAN_BRITISH,
   BLACK_BRITISH,
@@ -14,7 +14,7 @@ import {
   WOMEN_FIRST,
 } from './names'
 import { CATEGORY, type Category, type PrisonInfo, REGION_FOREIGN_NATIONALS, prisonList } from './prisons'
-import { Random, deriveSeed, zipf } from './random'
+import { Random, deriveSeed, zipf } from '../../domain/random'
 
 // Deterministic, realistic demo data as plain objects: no I/O. The same options (seed, sizes and "today")
 // always give the same establishments, units, staff and prisoners.

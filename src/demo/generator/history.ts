@@ -7,10 +7,10 @@
  * quality: a third to a half good (specific, in the prisoner's own words, with agreed actions), some thin ("Spoke
  * to X, all fine"), a few copied word for word from another prisoner's entry. Pure: no I/O.
  */
-import { addDays, daysBetween } from '../dates'
-import { PATHWAYS } from '../pathways'
-import { type NotDeliveredReason, STAKEHOLDERS, type Stakeholder } from '../sessions'
-import { Random, deriveSeed } from './random'
+import { addDays, daysBetween } from '../../domain/dates'
+import { PATHWAYS } from '../../domain/pathways'
+import { type NotDeliveredReason, STAKEHOLDERS, type Stakeholder } from '../../domain/sessions'
+import { Random, deriveSeed } from '../../domain/random'
 
 export interface HistoryPrisoner {
   id: number

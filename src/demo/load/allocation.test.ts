@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { testServices } from '../../../test/harness'
-import { allocateDemo } from '../../cli/demo'
+import { allocateDemo } from '../cli'
 
 // The demo's Leeds (scaled down to 300 men), after the demo's automatic allocation: before issue 12 it had a quarter
 // of its eligible men waiting and no Key Worker with room.

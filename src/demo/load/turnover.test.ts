@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { testServices } from '../../../test/harness'
-import { allocateDemo } from '../../cli/demo'
+import { allocateDemo } from '../cli'
 import { addDays } from '../../domain/dates'
 import type { Services } from '../../services'
-import { loadDemoHistory } from '../statistics/demo'
+import { loadDemoHistory } from '../statistics'
 
 // The demo's Leeds over a year: a stable roll with turnover, and sessions only while each man was in custody.
 

@@ -2,15 +2,15 @@
 // with the statistics aggregates built from the same rows. One transaction per establishment. For the demo's fresh
 // database: the establishments must have no sessions yet (their aggregates are built from the new ones only).
 import { type Insertable, type Kysely, sql } from 'kysely'
-import type { Db } from '../../db/database'
-import type { AllocationTable, Database, KeyWorkSessionTable } from '../../db/types'
-import { addDays } from '../../domain/dates'
-import { Random, deriveSeed } from '../../domain/demo/random'
-import { generateHistory } from '../../domain/demo/history'
-import { effectiveSettings } from '../../domain/policy'
-import { type AuditService, SYSTEM_ACTOR } from '../audit/service'
-import { type establishmentsService, overridesOf, toBounds } from '../establishments/service'
-import type { StatisticsService } from './service'
+import type { Db } from '../db/database'
+import type { AllocationTable, Database, KeyWorkSessionTable } from '../db/types'
+import { addDays } from '../domain/dates'
+import { Random, deriveSeed } from '../domain/random'
+import { generateHistory } from './generator/history'
+import { effectiveSettings } from '../domain/policy'
+import { type AuditService, SYSTEM_ACTOR } from '../platform/audit/service'
+import { type establishmentsService, overridesOf, toBounds } from '../features/establishments/service'
+import type { StatisticsService } from '../features/statistics/service'
 
 const CHUNK = 500
 

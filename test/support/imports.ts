@@ -1,11 +1,11 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import type { Services } from '../../services'
-import { SYSTEM_ACTOR } from '../audit/service'
+import type { Services } from '../../src/services'
+import { SYSTEM_ACTOR } from '../../src/platform/audit/service'
 
 // Helpers shared by the import tests.
 
-export const FIXTURES = path.resolve(import.meta.dirname, '../../../test/fixtures/csv')
+export const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/csv')
 
 export function fixture(name: string): Buffer {
   return fs.readFileSync(path.join(FIXTURES, name))

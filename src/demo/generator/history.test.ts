@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { addDays } from '../dates'
+import { addDays } from '../../domain/dates'
 import { type HistoryInput, generateHistory } from './history'
-import { Random } from './random'
+import { Random } from '../../domain/random'
 
 const TODAY = '2026-11-27'
 

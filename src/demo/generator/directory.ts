@@ -4,11 +4,11 @@
  * give the same directory. Contact details are clearly made up: phone numbers from Ofcom's drama ranges
  * (0113 496 0000–0999, 020 7946 0000–0999) and email addresses at example.org.
  */
-import { addDays } from '../dates'
-import type { Provision, ServiceStatus } from '../directory'
-import type { Day, LocationRecord, ScheduleRecord, ServiceRecord } from '../directoryRecord'
-import type { PathwayCode } from '../pathways'
-import { Random, deriveSeed } from './random'
+import { addDays } from '../../domain/dates'
+import type { Provision, ServiceStatus } from '../../domain/directory'
+import type { Day, LocationRecord, ScheduleRecord, ServiceRecord } from '../../domain/directoryRecord'
+import type { PathwayCode } from '../../domain/pathways'
+import { Random, deriveSeed } from '../../domain/random'
 
 export interface DemoDirectoryService {
   record: ServiceRecord

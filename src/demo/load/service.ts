@@ -10,16 +10,16 @@ import {
   demoUsers,
   establishmentPlan,
   generateDemo,
-} from '../../domain/demo/generate'
+} from '../generator/generate'
 import { type Result, fail, ok } from '../../domain/result'
 import { ROLE_NAMES } from '../../domain/roles'
-import { type AuditService, SYSTEM_ACTOR } from '../audit/service'
-import type { DirectoryService } from '../directory/service'
-import type { GuidanceService } from '../guidance/service'
-import type { HubsService } from '../hubs/service'
-import type { PlanningService } from '../planning/service'
-import type { UsersService } from '../users/service'
-import type { PrisonersService } from '../prisoners/service'
+import { type AuditService, SYSTEM_ACTOR } from '../../platform/audit/service'
+import type { DirectoryService } from '../../features/directory/service'
+import type { GuidanceService } from '../../features/guidance/service'
+import type { HubsService } from '../../features/hubs/service'
+import type { PlanningService } from '../../features/planning/service'
+import type { UsersService } from '../../features/users/service'
+import type { PrisonersService } from '../../features/prisoners/service'
 import { loadDemoGuidance, loadDemoHubs, loadDemoSlots } from './loaders'
 import { demoRepository } from './repository'
 

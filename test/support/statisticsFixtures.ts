@@ -2,12 +2,12 @@
 // into the tables (the statistics read tables, whoever writes them), and the same world read back as plain
 // records for the reference recount (src/domain/statistics.ts).
 import type { Insertable, Kysely } from 'kysely'
-import type { CustodyEventTable, Database } from '../../db/types'
-import { custodyRepository } from '../prisoners/custodyRepository'
-import { addDays } from '../../domain/dates'
-import { Random } from '../../domain/demo/random'
-import { REASONS, type World } from '../../domain/statistics'
-import type { Services } from '../../services'
+import type { CustodyEventTable, Database } from '../../src/db/types'
+import { custodyRepository } from '../../src/features/prisoners/custodyRepository'
+import { addDays } from '../../src/domain/dates'
+import { Random } from '../../src/domain/random'
+import { REASONS, type World } from '../../src/domain/statistics'
+import type { Services } from '../../src/services'
 
 export const TODAY = '2026-06-30'
 

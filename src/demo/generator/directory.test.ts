@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { PATHWAY_CODES } from '../pathways'
-import { parseUkPhone } from '../directoryRecord'
+import { PATHWAY_CODES } from '../../domain/pathways'
+import { parseUkPhone } from '../../domain/directoryRecord'
 import { demoDirectory, townOf } from './directory'
 
 test('each establishment gets at least 25 services across all 8 pathways, the same every time', () => {

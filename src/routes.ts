@@ -1,0 +1,57 @@
+import { allocationRoutes } from './features/allocations/routes'
+import { auditRoutes } from './features/audit/routes'
+import { authRoutes } from './features/auth/routes'
+import { directoryRoutes } from './features/directory/routes'
+import { hsdsRoutes } from './features/directory/hsds/routes'
+import { termRoutes } from './features/directory/hsds/termRoutes'
+import { apiTokenRoutes, hsdsApiRoutes } from './features/directory/hsds/api'
+import { establishmentRoutes } from './features/establishments/routes'
+import { guidanceRoutes } from './features/guidance/routes'
+import { homeRoutes } from './features/home/routes'
+import { hubRoutes } from './features/hubs/routes'
+import { importRoutes } from './features/import/routes'
+import { nationalRoutes } from './features/national/routes'
+import { notifyRoutes } from './features/notify/routes'
+import { planningRoutes } from './features/planning/routes'
+import { prisonerRoutes } from './features/prisoners/routes'
+import { referralRoutes } from './features/referrals/routes'
+import { staffRoutes } from './features/staff/routes'
+import { statisticsRoutes } from './features/statistics/routes'
+import { timelineRoutes } from './features/timeline/routes'
+import { unitRoutes } from './features/units/routes'
+import { userRoutes } from './features/users/routes'
+import { worksheetRoutes } from './features/worksheets/routes'
+import { sessionRoutes } from './features/sessions/routes'
+import type { Services } from './services'
+import type { RouteDef } from './web/routing'
+
+/** Every route of the application, each with its access rule. The access-matrix test walks this list. */
+export function routes(s: Services): RouteDef[] {
+  return [
+    ...authRoutes(s),
+    ...homeRoutes(s),
+    ...establishmentRoutes(s),
+    ...nationalRoutes(s),
+    ...prisonerRoutes(s),
+    ...unitRoutes(s),
+    ...staffRoutes(s),
+    ...userRoutes(s),
+    ...auditRoutes(s),
+    ...allocationRoutes(s),
+    ...sessionRoutes(s),
+    ...hubRoutes(s),
+    ...planningRoutes(s),
+    ...importRoutes(s),
+    ...directoryRoutes(s),
+    ...guidanceRoutes(s),
+    ...worksheetRoutes(s),
+    ...hsdsRoutes(s),
+    ...termRoutes(s),
+    ...hsdsApiRoutes(s),
+    ...apiTokenRoutes(s),
+    ...referralRoutes(s),
+    ...notifyRoutes(s),
+    ...timelineRoutes(s),
+    ...statisticsRoutes(s),
+  ]
+}
