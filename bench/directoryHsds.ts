@@ -16,7 +16,7 @@ import { migrateToLatest } from '../src/db/migrate'
 import { SYSTEM_ACTOR } from '../src/platform/audit/service'
 import { setReadLimits } from '../src/features/directory/hsds/readWorker'
 import { buildServices } from '../src/services'
-import { createApp } from '../src/web/app'
+import { createApp } from '../src/app'
 import { benchConfig } from './pages-server'
 
 export const TARGETS = { importSeconds: 30, exportSeconds: 10, pingP99Ms: 100 }

@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url'
 import { type Config, loadConfig } from '../src/config'
 import { openDatabase } from '../src/db/database'
 import { buildServices } from '../src/services'
-import { createApp } from '../src/web/app'
+import { createApp } from '../src/app'
 
 export type ServerRequest =
   { mode: 'app'; database: Config['database']; sessionSecret: string } | { mode: 'bare'; body: string }

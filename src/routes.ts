@@ -22,7 +22,10 @@ import { unitRoutes } from './features/units/routes'
 import { userRoutes } from './features/users/routes'
 import { worksheetRoutes } from './features/worksheets/routes'
 import { sessionRoutes } from './features/sessions/routes'
+import { keepUnsavedEntry } from './features/sessions/unsaved'
+import { statusPage } from './features/status/routes'
 import type { Services } from './services'
+import type { AppParts } from './web/parts'
 import type { RouteDef } from './web/routing'
 
 /** Every route of the application, each with its access rule. The access-matrix test walks this list. */
@@ -54,4 +57,12 @@ export function routes(s: Services): RouteDef[] {
     ...timelineRoutes(s),
     ...statisticsRoutes(s),
   ]
+}
+
+/** The HSDS API (features/directory/hsds/api.ts), whose every answer is JSON and which authenticates its callers. */
+export const isHsdsApi = (req: { path: string }) => req.path === '/api/hsds' || req.path.startsWith('/api/hsds/')
+
+/** What the features give the web application. */
+export function appParts(s: Services): AppParts {
+  return { routes: routes(s), statusPage: statusPage(s), returnAfterSignIn: keepUnsavedEntry, isApi: isHsdsApi }
 }

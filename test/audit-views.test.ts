@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Role } from '../src/domain/roles'
-import { routeDefsOf } from '../src/web/app'
+import { routeDefsOf } from '../src/app'
 import { Browser } from './harness'
 import { PARAM_VALUES, type Seeded, resolvePath, seededWorld, usernameFor } from './fixtures'
 

@@ -7,7 +7,7 @@ import { openDatabase } from '../src/db/database'
 import { migrateToLatest } from '../src/db/migrate'
 import type { Role } from '../src/domain/roles'
 import { type Services, buildServices } from '../src/services'
-import { createApp } from '../src/web/app'
+import { createApp } from '../src/app'
 import { SYSTEM_ACTOR } from '../src/platform/audit/service'
 
 export const PASSWORD = 'correct horse battery staple'

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { AxeBuilder } from '@axe-core/playwright'
 import type { AxeResults, Result as AxeResult, RunOptions } from 'axe-core'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { createApp } from '../src/web/app'
+import { createApp } from '../src/app'
 import { launchChromium } from './chromium'
 import { testServices } from './harness'
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { Browser, testServices } from '../../../test/harness'
 import { DEMO_PASSWORD, DEMO_USERNAMES, generateDemo } from '../generator/generate'
-import { createApp } from '../../web/app'
+import { createApp } from '../../app'
 import { prisonerRecordSchema } from '../../features/prisoners/schema'
 import { staffRecordSchema } from '../../features/staff/schema'
 

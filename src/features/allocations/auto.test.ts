@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { Browser, testServices } from '../../../test/harness'
-import { createApp } from '../../web/app'
+import { createApp } from '../../app'
 
 describe('automatic allocation: preview, override, confirm', () => {
   let s: Awaited<ReturnType<typeof testServices>>

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test'
 import { sql } from 'kysely'
 import { Browser, testServices } from '../../../test/harness'
 import { addDays, todayIso } from '../../domain/dates'
-import { createApp } from '../../web/app'
+import { createApp } from '../../app'
 
 describe('cover while a Key Worker is away', () => {
   let s: Awaited<ReturnType<typeof testServices>>

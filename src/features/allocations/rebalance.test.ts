@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test'
 import { sql } from 'kysely'
 import { Browser, testServices } from '../../../test/harness'
 import { todayIso } from '../../domain/dates'
-import { createApp } from '../../web/app'
+import { createApp } from '../../app'
 import { rebalanceService } from './rebalance'
 
 describe('rebalancing caseloads', () => {

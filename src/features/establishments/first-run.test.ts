@@ -7,7 +7,7 @@ import { promisify } from 'node:util'
 import { after, describe, it } from 'node:test'
 import { loadConfig } from '../../config'
 import { buildServices } from '../../services'
-import { createApp } from '../../web/app'
+import { createApp } from '../../app'
 import { Browser, createUser, testServices } from '../../../test/harness'
 import { createEstablishment } from './cli'
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { type Browser, signedIn, testWorld } from '../../../test/harness'
-import { UPLOAD_LIMIT_BYTES } from '../../web/app'
+import { UPLOAD_LIMIT_BYTES } from '../../app'
 import { addUnits, fixture, prisonerCsv } from '../../../test/support/imports'
 
 describe('CSV import page', () => {

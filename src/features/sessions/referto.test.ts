@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { Browser, testServices } from '../../../test/harness'
 import { DEMO_PASSWORD } from '../../demo/generator/generate'
-import { createApp } from '../../web/app'
+import { createApp } from '../../app'
 
 // The demo's directory lists the chaplaincy, healthcare and other teams as services: the session form's "Refer to"
 // showed "Chaplaincy" twice, once as a service and once as a team.
