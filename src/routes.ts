@@ -25,6 +25,7 @@ import { sessionRoutes } from './features/sessions/routes'
 import { keepUnsavedEntry } from './features/sessions/unsaved'
 import { statusPage } from './features/status/routes'
 import type { Services } from './services'
+import type { MenuItem } from './web/menu'
 import type { AppParts } from './web/parts'
 import type { RouteDef } from './web/routing'
 
@@ -62,7 +63,35 @@ export function routes(s: Services): RouteDef[] {
 /** The HSDS API (features/directory/hsds/api.ts), whose every answer is JSON and which authenticates its callers. */
 export const isHsdsApi = (req: { path: string }) => req.path === '/api/hsds' || req.path.startsWith('/api/hsds/')
 
+/**
+ * The menu: each role's everyday work, on one row at 1,280 px (a browser test checks it). Each link shows to whoever
+ * may use its route; `for` keeps a link to those whose everyday work it is (the national team reaches referrals and
+ * staff, and those who do not book hubs reach hubs, from the home page, with settings, units, users, emails, audit).
+ */
+export const MENU: MenuItem[] = [
+  { text: 'Home', href: '/' },
+  { text: 'National overview', href: '/national', sections: ['/establishments'] },
+  { text: 'My caseload', href: '/caseload' },
+  { text: 'My sessions', href: '/my-sessions' },
+  { text: 'Sessions due', href: '/sessions-due' },
+  { text: 'Referrals', href: '/referrals', for: ['KEY_WORKER', 'SUPERVISING_OFFICER', 'ESTABLISHMENT_ADMIN'] },
+  { text: 'Allocate', href: '/allocate' },
+  { text: 'Statistics', href: '/statistics' },
+  { text: 'Prisoners', href: '/prisoners' },
+  { text: 'Staff', href: '/staff', for: ['ESTABLISHMENT_ADMIN'] },
+  { text: 'Import', href: '/import' },
+  { text: 'Services', href: '/directory' },
+  { text: 'Hubs', href: '/hubs', for: ['KEY_WORKER'] },
+  { text: 'Guidance', href: '/guidance', sections: ['/booklet', '/worksheets'] },
+]
+
 /** What the features give the web application. */
 export function appParts(s: Services): AppParts {
-  return { routes: routes(s), statusPage: statusPage(s), returnAfterSignIn: keepUnsavedEntry, isApi: isHsdsApi }
+  return {
+    routes: routes(s),
+    menu: MENU,
+    statusPage: statusPage(s),
+    returnAfterSignIn: keepUnsavedEntry,
+    isApi: isHsdsApi,
+  }
 }

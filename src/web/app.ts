@@ -35,7 +35,7 @@ export function createWebApp(services: Services, parts: AppParts) {
   sessions(app, services)
   bodyParsing(app)
   setUpNunjucks(app, !services.config.templateReload) // 7. views
-  currentUser(app, services)
+  currentUser(app, services, parts)
   signInRequired(app, parts)
   const csrf = csrfProtection(app, parts)
   mountRoutes(app, parts.routes, csrf)

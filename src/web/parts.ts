@@ -1,4 +1,5 @@
 import type { Request, RequestHandler } from 'express'
+import type { MenuItem } from './menu'
 import type { RouteDef } from './routing'
 
 /**
@@ -8,6 +9,8 @@ import type { RouteDef } from './routing'
 export interface AppParts {
   /** every route, each with its access rule */
   routes: RouteDef[]
+  /** the menu, in order: each link shown to whoever may use its route (web/menu.ts) */
+  menu: MenuItem[]
   /** the status page for people (/status), served before sessions: it must answer when the database does not */
   statusPage: RequestHandler
   /** where a signed-out POST returns after sign-in, when its page must be kept (null: the page it came from) */

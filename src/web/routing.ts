@@ -46,15 +46,23 @@ export const postOwnUpload = (path: string, access: Access, field: string, handl
   ownUpload: field,
 })
 
+/**
+ * Whether a signed-in user may use a route: `roles` are theirs in the establishment they act in (null: none). The
+ * one rule both authorise and the menu apply.
+ */
+export function mayUse(access: Access, roles: readonly Role[], establishment: unknown): boolean {
+  if (access === 'public' || access === 'signed-in') return true
+  if (!access.some(r => roles.includes(r))) return false
+  // national-only routes act on no establishment, so the national team can add the first one to an empty database
+  return !!establishment || access.every(r => r === 'NATIONAL_POLICY')
+}
+
 export function authorise(access: Access): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     if (access === 'public') return next()
     const ctx = res.locals.ctx
     if (!ctx) return next(new HttpError(401))
-    if (access === 'signed-in') return next()
-    if (!access.some(r => ctx.roles.includes(r))) return next(new HttpError(403))
-    // national-only routes act on no establishment, so the national team can add the first one to an empty database
-    if (!ctx.establishment && !access.every(r => r === 'NATIONAL_POLICY')) return next(new HttpError(403))
+    if (!mayUse(access, ctx.roles, ctx.establishment)) return next(new HttpError(403))
     next()
   }
 }

@@ -2,13 +2,15 @@ import type { Express, NextFunction, Request, Response } from 'express'
 import { rolesIn } from '../../domain/roles'
 import type { Services } from '../../services'
 import type { RequestContext } from '../context'
+import { menuFor } from '../menu'
+import type { AppParts } from '../parts'
 
 /**
  * 8. The signed-in user, their roles in the establishment they act in, and the flash message (res.locals.ctx,
  * res.locals.flash). A national user who has not chosen an establishment is on the national overview, not in the
- * first one found (res.locals.noEstablishmentChosen).
+ * first one found (res.locals.noEstablishmentChosen). The menu they may use (res.locals.menu).
  */
-export function currentUser(app: Express, services: Services) {
+export function currentUser(app: Express, services: Services, parts: Pick<AppParts, 'menu' | 'routes'>) {
   app.use(async (req: Request, res: Response, next: NextFunction) => {
     res.locals.currentPath = req.path
     const userId = req.session.userId
@@ -37,6 +39,7 @@ export function currentUser(app: Express, services: Services) {
       mustChangePassword: user.must_change_password === 1,
     }
     res.locals.ctx = ctx
+    res.locals.menu = menuFor(parts.menu, parts.routes, ctx, unchosen)
     if (req.session.flash) {
       res.locals.flash = req.session.flash
       delete req.session.flash
