@@ -54,6 +54,8 @@ export interface SearchFilters {
   /** lower-case words, each must appear in the service's search text */
   words: string[]
   pathwayTermId?: string
+  /** only services with no pathway: neither a pathway term nor a term mapped to one ("no pathway yet") */
+  noPathway?: boolean
   provision?: string
   language?: string
   /** statuses to leave out (defunct by default) */
@@ -116,14 +118,44 @@ export function directoryRepository(db: Db) {
     // IN (subquery) rather than EXISTS: the subquery runs once, not once per service
     if (f.pathwayTermId) {
       const term = f.pathwayTermId
+      // the pathway's term, or a term of another taxonomy mapped to it
       q = q.where('s.id', 'in', eb =>
         eb
           .selectFrom('directory_attributes as a')
           .select('a.link_id')
-          .where('a.taxonomy_term_id', '=', term)
+          .where(eb =>
+            eb.or([
+              eb('a.taxonomy_term_id', '=', term),
+              eb(
+                'a.taxonomy_term_id',
+                'in',
+                eb.selectFrom('directory_foreign_terms as f').select('f.id').where('f.pathway_term_id', '=', term),
+              ),
+            ]),
+          )
           .where('a.link_entity', '=', 'service'),
       )
     }
+    if (f.noPathway)
+      q = q.where('s.id', 'not in', eb =>
+        eb
+          .selectFrom('directory_attributes as a')
+          .select('a.link_id')
+          .where('a.link_entity', '=', 'service')
+          .where(eb =>
+            eb.or([
+              eb('a.taxonomy_term_id', 'in', eb.selectFrom('directory_taxonomy_terms as t').select('t.id')),
+              eb(
+                'a.taxonomy_term_id',
+                'in',
+                eb
+                  .selectFrom('directory_foreign_terms as f')
+                  .select('f.id')
+                  .where('f.pathway_term_id', 'is not', null),
+              ),
+            ]),
+          ),
+      )
     if (f.language) {
       const code = f.language
       q = q.where('s.id', 'in', eb =>
@@ -131,6 +163,34 @@ export function directoryRepository(db: Db) {
       )
     }
     return q
+  }
+
+  /**
+   * The pathways of services: their pathway terms, and the terms of other taxonomies mapped to a pathway (once each).
+   */
+  async function pathwayRows(trx: Db, serviceIds: string[]): Promise<{ service_id: string; code: string }[]> {
+    const direct = await trx
+      .selectFrom('directory_attributes as a')
+      .innerJoin('directory_taxonomy_terms as t', 't.id', 'a.taxonomy_term_id')
+      .select(['a.link_id as service_id', 't.code'])
+      .where('a.link_entity', '=', 'service')
+      .where('a.link_id', 'in', serviceIds)
+      .execute()
+    const mapped = await trx
+      .selectFrom('directory_attributes as a')
+      .innerJoin('directory_foreign_terms as f', 'f.id', 'a.taxonomy_term_id')
+      .innerJoin('directory_taxonomy_terms as t', 't.id', 'f.pathway_term_id')
+      .select(['a.link_id as service_id', 't.code'])
+      .where('a.link_entity', '=', 'service')
+      .where('a.link_id', 'in', serviceIds)
+      .execute()
+    const seen = new Set<string>()
+    return [...direct, ...mapped].filter(r => {
+      const key = `${r.service_id} ${r.code}`
+      if (seen.has(key)) return false
+      seen.add(key)
+      return true
+    })
   }
 
   return {
@@ -164,7 +224,7 @@ export function directoryRepository(db: Db) {
     async search(f: SearchFilters): Promise<{ rows: ServiceRow[]; total: number }> {
       let ids: { id: string }[]
       let total: number | undefined
-      if (f.words.length > 0 || f.pathwayTermId || f.language) {
+      if (f.words.length > 0 || f.pathwayTermId || f.noPathway || f.language) {
         const page = await filtered(f)
           .select(eb => ['s.id', eb.fn.countAll<number>().over().as('total')])
           .orderBy(byName('s.name'))
@@ -252,14 +312,10 @@ export function directoryRepository(db: Db) {
     async pathwaysOf(serviceIds: string[]): Promise<Map<string, string[]>> {
       const out = new Map<string, string[]>()
       if (serviceIds.length === 0) return out
-      const rows = await db
-        .selectFrom('directory_attributes as a')
-        .innerJoin('directory_taxonomy_terms as t', 't.id', 'a.taxonomy_term_id')
-        .select(['a.link_id', 't.code'])
-        .where('a.link_entity', '=', 'service')
-        .where('a.link_id', 'in', serviceIds)
-        .execute()
-      for (const r of rows) out.set(r.link_id, [...(out.get(r.link_id) ?? []), r.code])
+      for (const r of await pathwayRows(db, serviceIds)) {
+        const codes = out.get(r.service_id) ?? []
+        if (!codes.includes(r.code)) out.set(r.service_id, [...codes, r.code])
+      }
       return out
     },
 
@@ -311,13 +367,7 @@ export function directoryRepository(db: Db) {
         .where('service_id', 'in', serviceIds)
         .orderBy('id')
         .execute()
-      const pathways = await trx
-        .selectFrom('directory_attributes as a')
-        .innerJoin('directory_taxonomy_terms as t', 't.id', 'a.taxonomy_term_id')
-        .select(['a.link_id as service_id', 't.code'])
-        .where('a.link_entity', '=', 'service')
-        .where('a.link_id', 'in', serviceIds)
-        .execute()
+      const pathways = await pathwayRows(trx, serviceIds)
       const locations = await trx
         .selectFrom('directory_service_at_locations as sal')
         .innerJoin('directory_locations as l', 'l.id', 'sal.location_id')

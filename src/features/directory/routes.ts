@@ -6,11 +6,11 @@ import { PATHWAYS, isPathwayCode, pathwayName } from '../../domain/pathways'
 import type { Services } from '../../services'
 import { actorOf, ctxOf, establishmentOf, hasRole } from '../../web/context'
 import { HttpError } from '../../web/errors'
-import { flash, parseForm, queryString, redirectWithErrors, takeForm } from '../../web/forms'
+import { flash, parseForm, queryString, redirectWithErrors, takeForm } from '../../forms/forms'
 import { pagination } from '../../web/pagination'
 import { type RouteDef, get, param, post } from '../../web/routing'
 import { MAX_ROWS, addRow, formBody, formRows, formValuesOf, inPageOrder, serviceFormSchema, withLists } from './schema'
-import { type Editor, locationLine, mayEdit } from './service'
+import { type Editor, NO_PATHWAY, locationLine, mayEdit } from './service'
 
 const READERS = ['KEY_WORKER', 'SUPERVISING_OFFICER', 'ESTABLISHMENT_ADMIN', 'NATIONAL_POLICY'] as const
 const EDITORS = ['ESTABLISHMENT_ADMIN', 'NATIONAL_POLICY'] as const
@@ -72,7 +72,7 @@ export function directoryRoutes(s: Services): RouteDef[] {
       const language = queryString(req, 'language')
       const filters = {
         q,
-        pathway: isPathwayCode(pathway) ? pathway : '',
+        pathway: isPathwayCode(pathway) || pathway === NO_PATHWAY ? pathway : '',
         provision: (PROVISIONS as readonly string[]).includes(provision) ? provision : '',
         language: LANGUAGE_OPTIONS.some(l => l.code === language) ? language : '',
       }

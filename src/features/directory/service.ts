@@ -27,11 +27,11 @@ import {
   phoneLine,
   reconcileRows,
 } from '../../domain/directoryRecord'
-import { demoDirectory } from '../../domain/demo/directory'
+import { demoDirectory } from '../../demo/generator/directory'
 import { languageName } from '../../domain/languages'
 import { PATHWAYS, type PathwayCode, isPathwayCode } from '../../domain/pathways'
 import { type Result, ok } from '../../domain/result'
-import type { Actor, AuditService } from '../audit/service'
+import type { Actor, AuditService } from '../../platform/audit/service'
 import { type DirectoryRows, type ServiceRow, directoryRepository, emptyRows } from './repository'
 
 export const PAGE_SIZE = 20
@@ -98,6 +98,9 @@ export interface DirectoryServiceDetail extends ServiceRecord {
   /** "Monday to Friday, 09:00 to 12:00" */
   openingTimes: string[]
 }
+
+/** The pathway filter's value for services whose terms are not (yet) mapped to a pathway. */
+export const NO_PATHWAY = 'none'
 
 export interface SearchQuery {
   q: string
@@ -608,7 +611,8 @@ export function directoryService(db: Kysely<Database>, deps: { audit: AuditServi
       const { rows, total } = await repo.search({
         establishmentId,
         words: searchWords(query.q),
-        pathwayTermId: query.pathway ? termIdOf.get(query.pathway) : undefined,
+        pathwayTermId: query.pathway && query.pathway !== NO_PATHWAY ? termIdOf.get(query.pathway) : undefined,
+        noPathway: query.pathway === NO_PATHWAY,
         provision: query.provision || undefined,
         language: query.language || undefined,
         excludeStatuses: query.allStatuses ? [] : ['defunct', 'inactive'],

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../../../db/types'
 import { searchTextOf } from '../../../domain/directory'
 import { excerpt } from '../../../domain/untrusted'
-import type { Actor, AuditService } from '../../audit/service'
+import type { Actor, AuditService } from '../../../platform/audit/service'
 import { type HsdsObject, type Snapshot, organizationFields, serviceFields, toHsdsServices } from './exportJson'
 import { assembleKept, canonicalJson, parseExtra } from './extras'
 import {
@@ -21,6 +21,7 @@ import { isZip } from './read'
 import { readInWorker } from './readWorker'
 import { type Owner, type Scope, hsdsRepository } from './repository'
 import { toTabularFiles, toZip } from './tabular'
+import { termMappingService } from './termMapping'
 import { type FileTaxonomies, KEYWORK_TERM_IDS, collectTaxonomies, differingFields, termColumns } from './terms'
 
 export { HSDS_FILE_LIMIT_BYTES } from './read'
@@ -491,6 +492,9 @@ export function hsdsService(db: Kysely<Database>, audit: AuditService) {
   }
 
   return {
+    /** Other taxonomies' terms and the pathways they are mapped to (termMapping.ts). */
+    termMapping: termMappingService(db, audit),
+
     /** The directory as HSDS services (compiled service objects, fully nested). */
     async exportJson(scope: Scope): Promise<HsdsObject[]> {
       return db.transaction().execute(async trx => toHsdsServices(await snapshot(trx, scope)))
