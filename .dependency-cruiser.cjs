@@ -44,6 +44,13 @@ module.exports = {
       to: { path: ['^test/', '\\.test\\.ts$', '/testing\\.ts$', '/fixtures\\.ts$'] },
     },
     {
+      name: 'no-demo-in-production',
+      comment: 'the demo (src/demo) builds on the service; the service never depends on the demo',
+      severity: 'error',
+      from: { path: '^src/(features|platform|forms|web|domain)/', pathNot: '\\.test\\.ts$' },
+      to: { path: '^src/demo/' },
+    },
+    {
       name: 'no-circular',
       comment: 'modules that import each other in a ring cannot be understood or moved one at a time',
       severity: 'error',

@@ -4,7 +4,8 @@ import { loadConfig } from '../config'
 import { PRISONS } from './generator/prisons'
 import { SYSTEM_ACTOR } from '../platform/audit/service'
 import { DEFAULT_DEMO, type DemoLoadOptions, type DemoSignIn } from './load/service'
-import { demoHistory } from '../features/statistics/cli'
+import { loadDemoHistory } from './statistics'
+import { todayIso } from '../domain/dates'
 import { type Services, startServices } from '../services'
 import { withServices } from '../cli/withServices'
 
@@ -152,4 +153,20 @@ export function registerDemo(program: Command, serve: (s: Services) => Promise<v
       }
       await serve(services)
     })
+}
+
+/** After the demo's allocations: a year of Key Work history and its statistics, reported on the terminal. */
+export async function demoHistory(s: Services, opts: { seed: number; today?: string }) {
+  const started = performance.now()
+  const r = await loadDemoHistory(
+    s.db,
+    { audit: s.audit, establishments: s.establishments, statistics: s.statistics },
+    { seed: opts.seed, today: opts.today ?? todayIso() },
+  )
+  const seconds = ((performance.now() - started) / 1000).toFixed(1)
+  const n = (x: number) => x.toLocaleString('en-GB')
+  console.log(
+    `Recorded a year of Key Work history in ${seconds} s: ${n(r.sessions)} sessions (${n(r.delivered)} delivered), ` +
+      `${n(r.goals)} goals and ${n(r.referrals)} referrals.`,
+  )
 }

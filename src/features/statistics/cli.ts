@@ -1,8 +1,5 @@
 import type { Command } from 'commander'
 import { withServices } from '../../cli/withServices'
-import { todayIso } from '../../domain/dates'
-import type { Services } from '../../services'
-import { loadDemoHistory } from '../../demo/statistics'
 
 /** `keywork stats rebuild [--establishment CODE]`: recomputes the statistics aggregates from the sessions. */
 export function registerStatistics(program: Command) {
@@ -34,20 +31,4 @@ export function registerStatistics(program: Command) {
         )
       }),
     )
-}
-
-/** After the demo's allocations: a year of Key Work history and its statistics, reported on the terminal. */
-export async function demoHistory(s: Services, opts: { seed: number; today?: string }) {
-  const started = performance.now()
-  const r = await loadDemoHistory(
-    s.db,
-    { audit: s.audit, establishments: s.establishments, statistics: s.statistics },
-    { seed: opts.seed, today: opts.today ?? todayIso() },
-  )
-  const seconds = ((performance.now() - started) / 1000).toFixed(1)
-  const n = (x: number) => x.toLocaleString('en-GB')
-  console.log(
-    `Recorded a year of Key Work history in ${seconds} s: ${n(r.sessions)} sessions (${n(r.delivered)} delivered), ` +
-      `${n(r.goals)} goals and ${n(r.referrals)} referrals.`,
-  )
 }

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { testServices } from '../../../test/harness'
-import { Random } from '../../domain/random'
-import type { Services } from '../../services'
-import { SYSTEM_ACTOR } from '../../platform/audit/service'
-import { loadDemoHistory } from '../../demo/statistics'
-import { TODAY, seedPeople } from '../../../test/support/statisticsFixtures'
+import { testServices } from '../../test/harness'
+import { Random } from '../domain/random'
+import type { Services } from '../services'
+import { SYSTEM_ACTOR } from '../platform/audit/service'
+import { loadDemoHistory } from './statistics'
+import { TODAY, seedPeople } from '../../test/support/statisticsFixtures'
 
 describe('demo history', () => {
   let s: Services & { close(): Promise<void> }
