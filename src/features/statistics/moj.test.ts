@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely'
 import { signedIn, testWorld } from '../../../test/harness'
 import type { Database } from '../../db/types'
 import { setClock } from '../../domain/clock'
-import { recordSession } from '../sessions/testing'
+import { recordSession } from '../../../test/support/sessions'
 import { historyFromRecords, insertOfficer } from '../../../test/support/statisticsFixtures'
 
 // A Key Worker's statistics count the prisoners on their caseload that day, cover on its own line; the CSV's

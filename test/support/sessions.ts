@@ -1,7 +1,7 @@
-import { todayIso } from '../../domain/dates'
-import type { EntryForm } from '../../domain/sessionEntry'
-import type { Actor } from '../../platform/audit/service'
-import type { SessionsService } from './service'
+import { todayIso } from '../../src/domain/dates'
+import type { EntryForm } from '../../src/domain/sessionEntry'
+import type { Actor } from '../../src/platform/audit/service'
+import type { SessionsService } from '../../src/features/sessions/service'
 
 /**
  * For tests, fixtures and the demo: records a submitted session through the sessions service, as the form would
