@@ -20,7 +20,8 @@ import {
 import { isZip } from './read'
 import { readInWorker } from './readWorker'
 import { type Owner, type Scope, hsdsRepository } from './repository'
-import { toTabularFiles, toZip } from './tabular'
+import { toTabularFiles } from './tabular'
+import { zipFiles } from './zipWrite'
 import { termMappingService } from './termMapping'
 import { type FileTaxonomies, KEYWORK_TERM_IDS, collectTaxonomies, differingFields, termColumns } from './terms'
 
@@ -502,7 +503,8 @@ export function hsdsService(db: Kysely<Database>, audit: AuditService) {
 
     /** The directory as the HSDS tabular form: a zip of one CSV file per table. */
     async exportZip(scope: Scope): Promise<Uint8Array> {
-      return db.transaction().execute(async trx => toZip(toTabularFiles(await snapshot(trx, scope))))
+      // deflated off the event loop (zipWrite.ts), once the transaction is over
+      return zipFiles(await db.transaction().execute(async trx => toTabularFiles(await snapshot(trx, scope))))
     },
 
     async exportTabularFiles(scope: Scope): Promise<Record<string, string>> {
