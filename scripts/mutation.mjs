@@ -30,11 +30,24 @@ function readStores() {
     .map(f => ({ area: f.replace(/\.json$/, ''), report: JSON.parse(readFileSync(join(STORE, f), 'utf8')) }))
 }
 
-/** One report from all the stores (test ids are the tests' names there, so they never clash). */
-function joined(stores) {
+/** Whether a file is in a run's scope: config.mutate's entries are files or folders (with /**, *.ts), then exclusions. */
+function inScope(mutate, file) {
+  const matches = pattern =>
+    pattern.endsWith('/**/*.ts') ? file.startsWith(pattern.slice(0, -'**/*.ts'.length)) : file === pattern
+  const excluded = mutate.filter(p => p.startsWith('!')).map(p => p.slice(1))
+  if (excluded.some(p => matches(p) || (p.startsWith('**/') && file.endsWith(p.slice(3))))) return false
+  if (file.startsWith('src/domain/demo/')) return false
+  return mutate.filter(p => !p.startsWith('!')).some(matches)
+}
+
+/**
+ * One report from the stores' entries for the files in scope (test ids are the tests' names there, so they never
+ * clash). Files out of scope are left out: Stryker would carry them into its result as they were.
+ */
+function joined(stores, mutate) {
   const out = { files: {}, testFiles: {} }
   for (const { report } of stores) {
-    Object.assign(out.files, report.files)
+    for (const [file, entry] of Object.entries(report.files)) if (inScope(mutate, file)) out.files[file] = entry
     for (const [name, tf] of Object.entries(report.testFiles ?? {})) out.testFiles[name] ??= tf
     for (const key of ['schemaVersion', 'thresholds', 'projectRoot', 'config', 'framework'])
       if (report[key] !== undefined) out[key] ??= report[key]
@@ -44,8 +57,8 @@ function joined(stores) {
   return out
 }
 
-/** Puts a run's results into the stores: its files replace theirs; tests are renamed from ids to names. */
-function merge(result) {
+/** Puts a run's results into the stores: its files in scope replace theirs; tests are renamed from ids to names. */
+function merge(result, mutate) {
   const nameOf = new Map()
   for (const tf of Object.values(result.testFiles ?? {})) for (const t of tf.tests) nameOf.set(t.id, t.name)
   const rename = ids => (ids ?? []).map(id => nameOf.get(id) ?? id)
@@ -54,7 +67,9 @@ function merge(result) {
     testFiles[file] = { ...tf, tests: tf.tests.map(t => ({ ...t, id: t.name })) }
 
   const stores = new Map(readStores().map(s => [s.area, s.report]))
+  const touched = new Set()
   for (const [file, entry] of Object.entries(result.files)) {
+    if (!inScope(mutate, file)) continue
     const area = areaOf(file)
     const store = stores.get(area) ?? { files: {}, testFiles: {} }
     store.files[file] = {
@@ -67,9 +82,11 @@ function merge(result) {
       })),
     }
     stores.set(area, store)
+    touched.add(area)
   }
   mkdirSync(STORE, { recursive: true })
-  for (const [area, store] of stores) {
+  for (const area of touched) {
+    const store = stores.get(area)
     // keep the test files the area's mutants name, the run's copy when it has one
     const used = new Set()
     for (const f of Object.values(store.files))
@@ -136,14 +153,17 @@ function survivors(prefixes) {
 const args = process.argv.slice(2)
 if (args[0] === '--summary') summary()
 else if (args[0] === '--survivors') survivors(args.slice(1))
-else if (args[0] === '--merge') for (const f of args.slice(1)) merge(JSON.parse(readFileSync(f, 'utf8')))
-else {
+else if (args[0] === '--merge') {
+  // MUTATE=<the run's scope> node scripts/mutation.mjs --merge reports/mutation/<scope>.incremental.json
+  const { default: config } = await import('../stryker.config.mjs')
+  for (const f of args.slice(1)) merge(JSON.parse(readFileSync(f, 'utf8')), config.mutate)
+} else {
   const { default: config } = await import('../stryker.config.mjs')
   const runFile = config.incrementalFile
   mkdirSync(dirname(runFile), { recursive: true })
-  writeFileSync(runFile, JSON.stringify(joined(readStores())))
+  writeFileSync(runFile, JSON.stringify(joined(readStores(), config.mutate)))
   const run = spawnSync('npx', ['stryker', 'run', ...args], { stdio: 'inherit' })
   if (run.status !== 0) process.exit(run.status ?? 1)
-  merge(JSON.parse(readFileSync(runFile, 'utf8')))
+  merge(JSON.parse(readFileSync(runFile, 'utf8')), config.mutate)
   console.log(`mutation results kept in ${STORE}/ (commit them)`)
 }
