@@ -1,3 +1,4 @@
+import { parseTime } from './time'
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import {
@@ -8,7 +9,6 @@ import {
   locationsOf,
   monthsBefore,
   openingTimeLine,
-  parseTime,
   parseUkPhone,
   phoneLine,
   reconcileRows,

@@ -194,13 +194,6 @@ export function parseUkPhone(raw: string): PhoneParse {
   return { ok: true, number: s, extension }
 }
 
-/** "9:00", "09.00", "0900" → "09:00"; null when not a time of day. */
-export function parseTime(raw: string): string | null {
-  const m = /^([01]?\d|2[0-3])[:.]?([0-5]\d)$/.exec(raw.trim())
-  if (!m) return null
-  return `${m[1]!.padStart(2, '0')}:${m[2]}`
-}
-
 /** Days in week order with no repeats, from any order. */
 export function sortDays(days: readonly string[]): Day[] {
   return DAYS.filter(d => days.includes(d))

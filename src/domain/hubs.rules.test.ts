@@ -9,16 +9,16 @@ import {
   normaliseTime,
   openingHoursProblems,
   overlapsText,
-  parseTime,
+  minutesOf,
   slotProblems,
   timetable,
 } from './hubs'
 
 describe('hub rules: times of day', () => {
   it('a time is only HH:MM or H:MM, nothing after it', () => {
-    assert.equal(parseTime('09:30'), 9 * 60 + 30)
-    assert.equal(parseTime('09:30pm'), null)
-    assert.equal(parseTime('09:30:00'), null)
+    assert.equal(minutesOf('09:30'), 9 * 60 + 30)
+    assert.equal(minutesOf('09:30pm'), null)
+    assert.equal(minutesOf('09:30:00'), null)
   })
 
   it('writes a time the way it is stored, and refuses what is not a time', () => {

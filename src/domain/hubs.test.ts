@@ -15,7 +15,7 @@ import {
   openingHoursProblems,
   overlaps,
   overlapsText,
-  parseTime,
+  minutesOf,
   slotProblems,
   timetable,
 } from './hubs'
@@ -26,11 +26,11 @@ const tomorrow = '2026-06-02'
 
 describe('hub times', () => {
   it('parses and formats times of day', () => {
-    assert.equal(parseTime('09:30'), 570)
-    assert.equal(parseTime('9:05'), 545)
-    assert.equal(parseTime('00:00'), 0)
-    assert.equal(parseTime('23:59'), 1439)
-    for (const bad of ['24:00', '12:60', '1230', '12.30', '', 'noon', '123:00']) assert.equal(parseTime(bad), null, bad)
+    assert.equal(minutesOf('09:30'), 570)
+    assert.equal(minutesOf('9:05'), 545)
+    assert.equal(minutesOf('00:00'), 0)
+    assert.equal(minutesOf('23:59'), 1439)
+    for (const bad of ['24:00', '12:60', '1230', '12.30', '', 'noon', '123:00']) assert.equal(minutesOf(bad), null, bad)
     assert.equal(normaliseTime(' 9:05 '), '09:05')
     assert.equal(formatTime(570), '09:30')
     assert.equal(endTimeFor('09:30', 45), '10:15')
@@ -39,7 +39,7 @@ describe('hub times', () => {
   })
 
   it('round-trips every time of day', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 1439 }), m => parseTime(formatTime(m)) === m))
+    fc.assert(fc.property(fc.integer({ min: 0, max: 1439 }), m => minutesOf(formatTime(m)) === m))
   })
 })
 

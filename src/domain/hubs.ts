@@ -1,3 +1,4 @@
+import { formatTime, minutesOf } from './time'
 // Key Worker hubs: the pure rules for booking a room (times, opening hours, clashes) and the day timetable.
 // No I/O: the hubs service reads the database and asks these functions.
 
@@ -16,28 +17,11 @@ export const TIMETABLE_SLOT_MINUTES = 30
 /** Lengths offered by the booking form, in minutes. */
 export const DURATIONS = [15, 30, 45, 60, 75, 90, 120, 150, 180] as const
 
-const TIME = /^(\d{1,2}):(\d{2})$/
-
-/** Minutes after midnight for 'HH:MM' (or 'H:MM'), or null if it is not a time of day. */
-export function parseTime(value: string): number | null {
-  const m = TIME.exec(value.trim())
-  if (!m) return null
-  const h = Number(m[1])
-  const min = Number(m[2])
-  if (h > 23 || min > 59) return null
-  return h * 60 + min
-}
-
-/** 'HH:MM' for minutes after midnight (24:00 for the end of the day). */
-export function formatTime(minutes: number): string {
-  const h = Math.floor(minutes / 60)
-  const m = minutes % 60
-  return `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`
-}
+export { formatTime, minutesOf } from './time'
 
 /** A time written the way it is stored: '9:05' → '09:05'; null if it is not a time. */
 export function normaliseTime(value: string): string | null {
-  const m = parseTime(value)
+  const m = minutesOf(value)
   return m === null ? null : formatTime(m)
 }
 
@@ -107,8 +91,8 @@ export function slotProblems(
   now: { date: string; minutes: number },
 ): Record<string, string> {
   const errors: Record<string, string> = {}
-  const start = parseTime(req.startsAt)
-  const end = parseTime(req.endsAt)
+  const start = minutesOf(req.startsAt)
+  const end = minutesOf(req.endsAt)
   if (start === null) errors.startsAt = 'Start time must be a time on the 24-hour clock, like 09:30'
   else if (start % TIME_STEP_MINUTES) errors.startsAt = 'Start time must be on a 5-minute mark, like 09:30 or 09:35'
   if (end === null) errors.endsAt = 'End time must be a time on the 24-hour clock, like 10:15'
@@ -118,8 +102,8 @@ export function slotProblems(
   if (end <= start) return { endsAt: 'End time must be after the start time' }
   if (end - start > MAX_BOOKING_MINUTES)
     return { endsAt: `A booking can be at most ${describeMinutes(MAX_BOOKING_MINUTES)} long` }
-  const opens = parseTime(hours.opensAt) ?? 0
-  const closes = parseTime(hours.closesAt) ?? 24 * 60
+  const opens = minutesOf(hours.opensAt) ?? 0
+  const closes = minutesOf(hours.closesAt) ?? 24 * 60
   if (start < opens || end > closes)
     return {
       startsAt: `The hub is open from ${formatTime(opens)} to ${formatTime(closes)}: choose a time inside those hours`,
@@ -132,8 +116,8 @@ export function slotProblems(
 /** Checks a hub's opening hours: both times on 5-minute marks and opening before closing. */
 export function openingHoursProblems(hours: OpeningHours): Record<string, string> {
   const errors: Record<string, string> = {}
-  const opens = parseTime(hours.opensAt)
-  const closes = parseTime(hours.closesAt)
+  const opens = minutesOf(hours.opensAt)
+  const closes = minutesOf(hours.closesAt)
   if (opens === null) errors.opensAt = 'Opening time must be a time on the 24-hour clock, like 08:00'
   else if (opens % TIME_STEP_MINUTES) errors.opensAt = 'Opening time must be on a 5-minute mark, like 08:00'
   if (closes === null) errors.closesAt = 'Closing time must be a time on the 24-hour clock, like 20:00'
@@ -145,7 +129,7 @@ export function openingHoursProblems(hours: OpeningHours): Record<string, string
 
 /** The end time for a start and a length in minutes, or null if it would run past midnight or is not a time. */
 export function endTimeFor(startsAt: string, minutes: number): string | null {
-  const start = parseTime(startsAt)
+  const start = minutesOf(startsAt)
   if (start === null || !Number.isInteger(minutes) || minutes <= 0) return null
   const end = start + minutes
   return end >= 24 * 60 ? null : formatTime(end)
@@ -153,8 +137,8 @@ export function endTimeFor(startsAt: string, minutes: number): string | null {
 
 /** Slots of `step` minutes covering the opening hours (a last short slot if the hours do not divide evenly). */
 export function daySlots(hours: OpeningHours, step = TIMETABLE_SLOT_MINUTES): { startsAt: string; endsAt: string }[] {
-  const opens = parseTime(hours.opensAt) ?? parseTime(DEFAULT_OPENS_AT)!
-  const closes = parseTime(hours.closesAt) ?? parseTime(DEFAULT_CLOSES_AT)!
+  const opens = minutesOf(hours.opensAt) ?? minutesOf(DEFAULT_OPENS_AT)!
+  const closes = minutesOf(hours.closesAt) ?? minutesOf(DEFAULT_CLOSES_AT)!
   const out: { startsAt: string; endsAt: string }[] = []
   for (let t = opens; t < closes; t += step)
     out.push({ startsAt: formatTime(t), endsAt: formatTime(Math.min(t + step, closes)) })
@@ -185,7 +169,7 @@ export function timetable<B extends TimetableBooking>(
 ): { startsAt: string; endsAt: string; cells: TimetableCell<B>[] }[] {
   const byRoom = new Map<number, B[]>()
   for (const b of bookings) byRoom.set(b.roomId, [...(byRoom.get(b.roomId) ?? []), b])
-  const past = (startsAt: string) => date < now.date || (date === now.date && parseTime(startsAt)! < now.minutes)
+  const past = (startsAt: string) => date < now.date || (date === now.date && minutesOf(startsAt)! < now.minutes)
   const shown = new Set<number>()
   return slots.map(slot => ({
     ...slot,

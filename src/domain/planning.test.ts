@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
 import { addDays, daysBetween } from './dates'
-import { parseTime } from './hubs'
+import { minutesOf } from './hubs'
 import {
   type Slot,
   byDue,
@@ -209,7 +209,7 @@ describe('key work time slots', () => {
         for (let i = 0; i < 80 && !brute; i++) {
           const d = addDays(MONDAY, i)
           if (slotAppliesOn(a, d) && slotAppliesOn(b, d))
-            brute = parseTime(a.startsAt)! < parseTime(b.endsAt)! && parseTime(b.startsAt)! < parseTime(a.endsAt)!
+            brute = minutesOf(a.startsAt)! < minutesOf(b.endsAt)! && minutesOf(b.startsAt)! < minutesOf(a.endsAt)!
         }
         // open-ended weekly slots on the same weekday always meet eventually
         assert.equal(slotsClash(a, b), brute || (openMeets(a, b) && timesOverlap(a, b)))
@@ -282,7 +282,7 @@ describe('weekly slots whose validity ranges meet on one day', () => {
 
 const fmt = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`
 const timesOverlap = (a: Slot, b: Slot) =>
-  parseTime(a.startsAt)! < parseTime(b.endsAt)! && parseTime(b.startsAt)! < parseTime(a.endsAt)!
+  minutesOf(a.startsAt)! < minutesOf(b.endsAt)! && minutesOf(b.startsAt)! < minutesOf(a.endsAt)!
 const openMeets = (a: Slot, b: Slot) =>
   a.weekday !== null && a.weekday === b.weekday && a.validTo === null && b.validTo === null
 
@@ -332,8 +332,8 @@ describe('offered pieces of key work time', () => {
           const pieces = keyWorkPieces({ slots, now, sessionMinutes: len })
           for (const p of pieces) {
             assert.ok(withinKeyWorkTime(slots, p))
-            assert.equal(parseTime(p.endsAt)! - parseTime(p.startsAt)!, len)
-            if (p.date === now.date) assert.ok(parseTime(p.startsAt)! >= minutes)
+            assert.equal(minutesOf(p.endsAt)! - minutesOf(p.startsAt)!, len)
+            if (p.date === now.date) assert.ok(minutesOf(p.startsAt)! >= minutes)
           }
         },
       ),
@@ -351,7 +351,7 @@ describe('offered pieces of key work time', () => {
       const [a, b] = demoSlotsFor(id, MONDAY)
       assert.notEqual(a!.weekday, b!.weekday)
       for (const s of [a!, b!]) {
-        const len = parseTime(s.endsAt)! - parseTime(s.startsAt)!
+        const len = minutesOf(s.endsAt)! - minutesOf(s.startsAt)!
         assert.ok(len >= 120 && len <= 150, String(len))
         assert.deepEqual(slotTimeProblems(s.startsAt, s.endsAt), {})
       }

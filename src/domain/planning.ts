@@ -2,7 +2,7 @@
 // and the session-length pieces of key work time to offer. Pure: the planning service reads the database.
 
 import { addDays, daysBetween, formatDate, londonDate } from './dates'
-import { formatTime, overlaps, parseTime } from './hubs'
+import { formatTime, overlaps, minutesOf } from './hubs'
 
 /** Key work time starts and ends on 5-minute boundaries. */
 export const SLOT_STEP_MINUTES = 5
@@ -39,8 +39,8 @@ export interface Slot {
 /** Problems with a slot's times: 'HH:MM' on 5-minute marks, the end after the start. Messages by field. */
 export function slotTimeProblems(startsAt: string, endsAt: string): Record<string, string> {
   const errors: Record<string, string> = {}
-  const start = parseTime(startsAt)
-  const end = parseTime(endsAt)
+  const start = minutesOf(startsAt)
+  const end = minutesOf(endsAt)
   if (start === null) errors.startsAt = 'Start time must be a time on the 24-hour clock, like 14:00'
   else if (start % SLOT_STEP_MINUTES) errors.startsAt = 'Start time must be on a 5-minute mark, like 14:00 or 14:05'
   if (end === null) errors.endsAt = 'End time must be a time on the 24-hour clock, like 16:30'
@@ -58,8 +58,8 @@ export function slotAppliesOn(slot: Slot, date: string): boolean {
 }
 
 const interval = (s: { startsAt: string; endsAt: string }) => ({
-  start: parseTime(s.startsAt) ?? 0,
-  end: parseTime(s.endsAt) ?? 0,
+  start: minutesOf(s.startsAt) ?? 0,
+  end: minutesOf(s.endsAt) ?? 0,
 })
 
 /** Whether two slots could ever give overlapping key work time on the same day. */
@@ -200,7 +200,7 @@ export function demoSlotsFor(staffId: number, validFrom: string): Slot[] {
   const lengths = [120, 135, 150]
   return [first, second].map((weekday, i) => {
     const startsAt = starts[(staffId + i * 3) % starts.length]!
-    const start = parseTime(startsAt)!
+    const start = minutesOf(startsAt)!
     return {
       weekday,
       onDate: null,

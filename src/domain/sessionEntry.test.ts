@@ -1,3 +1,4 @@
+import { parseTime } from './time'
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import {
@@ -6,7 +7,6 @@ import {
   amendmentChanges,
   amendmentReasonError,
   checkEntry,
-  parseTime,
   rowCount,
 } from './sessionEntry'
 

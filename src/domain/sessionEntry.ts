@@ -1,3 +1,4 @@
+import { parseTime } from './time'
 import { isoFromParts, parseDate } from './dates'
 import { PATHWAY_CODES, type PathwayCode, isPathwayCode } from './pathways'
 import {
@@ -100,15 +101,6 @@ export function rowCount(form: EntryForm, name: 'goalRows' | 'referralRows'): nu
 
 /** A yes/no answer as sent by a checkbox or radio. */
 export const yes = (v: string) => ['yes', 'true', '1', 'on'].includes(v.toLowerCase())
-const TIME = /^([01]?\d|2[0-3])[:.]([0-5]\d)$/
-
-/** 'HH:MM' from '9:30', '09.30' or '0930'; null if it is not a time of day. */
-export function parseTime(v: string): string | null {
-  const s = v.trim()
-  const m = TIME.exec(s) ?? /^([01]\d|2[0-3])([0-5]\d)$/.exec(s)
-  return m ? `${m[1]!.padStart(2, '0')}:${m[2]}` : null
-}
-
 /**
  * The entry form as read (by src/features/sessions/schema.ts): every value trimmed text ('' when not given), lists
  * without blanks, the numbered rows gathered. Nothing here has been checked yet.

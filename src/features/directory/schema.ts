@@ -1,3 +1,4 @@
+import { parseTime } from '../../domain/time'
 import { z } from 'zod'
 import { PROVISIONS, SERVICE_STATUSES } from '../../domain/directory'
 import {
@@ -17,7 +18,6 @@ import {
   locationKindOf,
   locationsOf,
   noRemovals,
-  parseTime,
   parseUkPhone,
   sortDays,
 } from '../../domain/directoryRecord'

@@ -10,7 +10,7 @@ import {
   mayCancel,
   normaliseTime,
   openingHoursProblems,
-  parseTime,
+  minutesOf,
   slotProblems,
   timetable,
 } from '../../domain/hubs'
@@ -349,7 +349,7 @@ export function hubsService(db: Db, deps: { audit: AuditService }) {
             booking: 'You can only cancel your own bookings. Ask a Supervising Officer to cancel this one.',
           })
         const now = londonNow(opts.now)
-        if (booking.date < now.date || (booking.date === now.date && parseTime(booking.starts_at)! <= now.minutes))
+        if (booking.date < now.date || (booking.date === now.date && minutesOf(booking.starts_at)! <= now.minutes))
           return fail({ booking: 'This booking has already started, so it cannot be cancelled' })
         const at = new Date().toISOString()
         const reason = opts.reason?.trim().slice(0, 200) || null
