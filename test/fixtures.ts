@@ -28,6 +28,8 @@ export interface Seeded {
   /** its organisation, and its one service at a location (HSDS API routes) */
   organizationId: string
   serviceAtLocationId: string
+  /** a term of another taxonomy its directory brought (the terms page maps it to a pathway) */
+  termId: string
   /** a Key Worker hub with one room, and a booking of it a week ahead */
   hubId: number
   roomId: number
@@ -228,6 +230,23 @@ export async function seededWorld(): Promise<SeededWorld> {
       .select('id')
       .where('service_id', '=', serviceId)
       .executeTakeFirstOrThrow()
+    const termId = `f0e1d2c3-0000-4000-8000-0000000${String(establishmentId).padStart(5, '0')}`
+    await s.db.db
+      .insertInto('directory_foreign_terms')
+      .values({
+        id: termId,
+        establishment_id: establishmentId,
+        taxonomy_id: null,
+        parent_id: null,
+        code,
+        name: `A term of ${code}`,
+        data: JSON.stringify({ description: 'A term', id: termId, name: `A term of ${code}` }),
+        pathway_term_id: null,
+        mapped_at: null,
+        mapped_by: null,
+        mapped_by_establishment_id: null,
+      })
+      .execute()
 
     const worksheetId = must(
       await s.worksheets.create(actor, establishmentId, {
@@ -296,6 +315,7 @@ export async function seededWorld(): Promise<SeededWorld> {
       serviceId,
       organizationId,
       serviceAtLocationId,
+      termId,
       hubId,
       roomId,
       bookingId,
@@ -321,6 +341,7 @@ export const PARAM_VALUES: Record<string, (s: Seeded) => string> = {
   serviceId: s => s.serviceId,
   organizationId: s => s.organizationId,
   serviceAtLocationId: s => s.serviceAtLocationId,
+  termId: s => s.termId,
   // the taxonomies are shared by every establishment: keywork's pathways, and its accommodation term
   taxonomyId: () => PATHWAY_TAXONOMY_ID,
   taxonomyTermId: () => PATHWAYS.find(p => p.code === 'accommodation')!.termId,

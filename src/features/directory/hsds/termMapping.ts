@@ -29,9 +29,28 @@ export interface TermForMapping {
 
 const CHUNK = 500
 
-function ownerIs(column: 's.establishment_id' | 'establishment_id', owner: Owner) {
+/**
+ * Whose terms a user sees: an establishment admin, its directory's; the national team, the national directory's and
+ * those of the establishment it is working in (as it edits both directories' services).
+ */
+export interface TermScope {
+  /** the directory the user maps for: an establishment's id, or null for the national team */
+  owner: Owner
+  /** the establishment the user is working in */
+  establishmentId: number
+}
+
+const ownersOf = (scope: TermScope): Owner[] => (scope.owner === null ? [null, scope.establishmentId] : [scope.owner])
+
+function ownedBy(column: 's.establishment_id' | 'establishment_id', owners: Owner[]) {
+  const ids = owners.filter((o): o is number => o !== null)
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  return (eb: any) => (owner === null ? eb(column, 'is', null) : eb(column, '=', owner))
+  return (eb: any) =>
+    owners.includes(null)
+      ? ids.length
+        ? eb.or([eb(column, 'is', null), eb(column, 'in', ids)])
+        : eb(column, 'is', null)
+      : eb(column, 'in', ids)
 }
 
 export function termMappingService(db: Kysely<Database>, audit: AuditService) {
@@ -42,14 +61,14 @@ export function termMappingService(db: Kysely<Database>, audit: AuditService) {
     owner === null || t.mapped_at === null || t.mapped_by_establishment_id === owner
 
   /** How many of the directory's services carry each term of another taxonomy. */
-  async function carried(trx: Kysely<Database>, owner: Owner): Promise<Map<string, number>> {
+  async function carried(trx: Kysely<Database>, owners: Owner[]): Promise<Map<string, number>> {
     const rows = await trx
       .selectFrom('directory_attributes as a')
       .innerJoin('directory_services as s', 's.id', 'a.link_id')
       .innerJoin('directory_foreign_terms as f', 'f.id', 'a.taxonomy_term_id')
       .select(['a.taxonomy_term_id as term', eb => eb.fn.count<number>('a.link_id').distinct().as('n')])
       .where('a.link_entity', '=', 'service')
-      .where(ownerIs('s.establishment_id', owner))
+      .where(ownedBy('s.establishment_id', owners))
       .groupBy('a.taxonomy_term_id')
       .execute()
     return new Map(rows.map(r => [r.term, Number(r.n)]))
@@ -57,12 +76,13 @@ export function termMappingService(db: Kysely<Database>, audit: AuditService) {
 
   return {
     /** The terms the directory's services carry, and those it brought: not mapped first, then by name. */
-    async list(owner: Owner): Promise<TermForMapping[]> {
-      const counts = await carried(db, owner)
+    async list(scope: TermScope): Promise<TermForMapping[]> {
+      const owner = scope.owner
+      const counts = await carried(db, ownersOf(scope))
       const owned = await db
         .selectFrom('directory_foreign_terms')
         .select('id')
-        .where(ownerIs('establishment_id', owner))
+        .where(ownedBy('establishment_id', ownersOf(scope)))
         .execute()
       const ids = [...new Set([...counts.keys(), ...owned.map(r => r.id)])]
       const terms = []
@@ -119,20 +139,32 @@ export function termMappingService(db: Kysely<Database>, audit: AuditService) {
      * Maps a term to a pathway (or takes the mapping away: null). 'not-found' when the term is neither carried by the
      * directory's services nor brought by it; 'forbidden' when another directory mapped it.
      */
+    /** Whether the user sees the term: its directory brought it, or its services carry it. */
+    async visible(scope: TermScope, termId: string, trx: Kysely<Database> = db): Promise<boolean> {
+      const term = await trx
+        .selectFrom('directory_foreign_terms')
+        .select(['id', 'establishment_id'])
+        .where('id', '=', termId)
+        .executeTakeFirst()
+      if (!term) return false
+      const owners = ownersOf(scope)
+      return owners.includes(term.establishment_id) || (await carried(trx, owners)).has(termId)
+    },
+
     async map(
       actor: Actor,
-      owner: Owner,
+      scope: TermScope,
       termId: string,
       pathway: PathwayCode | null,
     ): Promise<'ok' | 'not-found' | 'forbidden'> {
+      const owner = scope.owner
       return db.transaction().execute(async trx => {
         const term = await trx
           .selectFrom('directory_foreign_terms')
           .selectAll()
           .where('id', '=', termId)
           .executeTakeFirst()
-        if (!term) return 'not-found' as const
-        if (term.establishment_id !== owner && !(await carried(trx, owner)).has(termId)) return 'not-found' as const
+        if (!term || !(await this.visible(scope, termId, trx))) return 'not-found' as const
         if (!mayMap(owner, term)) return 'forbidden' as const
         const before = term.pathway_term_id ? (codeOfTerm.get(term.pathway_term_id) ?? null) : null
         if (before === pathway) return 'ok' as const
