@@ -1,10 +1,10 @@
+import { csvField as field } from '../../platform/csv'
 // How the statistics are shown: the rows of figures (page and CSV alike), number formats, the CSV text and the
 // weekly chart as an accessible server-rendered SVG. Pure functions.
 import { daysBetween, formatDate } from '../../domain/dates'
 import { NOT_DELIVERED_REASONS } from '../../domain/sessions'
 import { mojCompliance } from '../../domain/moj'
 import { type Figures, REASONS, type WeekPoint } from '../../domain/statistics'
-import { defuseFormula } from '../../domain/untrusted'
 
 export type Kind = 'count' | 'decimal' | 'percent' | 'days'
 
@@ -135,12 +135,9 @@ export function mojValue(row: Pick<FigureRow, 'key' | 'kind'>, f: Figures, opts:
   }
 }
 
-/** A CSV field: quoted when it holds a comma, quote or line break; text that a spreadsheet would run as a formula is defused. */
+/** A CSV field of the statistics: numbers to 4 decimals (the unrounded figure), the rest as the one CSV writer does. */
 export function csvField(value: string | number | null): string {
-  if (value === null) return ''
-  if (typeof value === 'number') return Number.isFinite(value) ? String(Number(value.toFixed(4))) : ''
-  const v = defuseFormula(value)
-  return /[",\r\n]/.test(v) || v !== v.trim() ? `"${v.replaceAll('"', '""')}"` : v
+  return field(typeof value === 'number' && Number.isFinite(value) ? Number(value.toFixed(4)) : value)
 }
 
 export function csvLine(fields: (string | number | null)[]): string {

@@ -1,7 +1,8 @@
+import { csvLine } from '../../../platform/csv'
 import { CsvError, parse } from 'csv-parse/sync'
 import { strToU8, zipSync } from 'fflate'
 import { PROVISIONS } from '../../../domain/directory'
-import { defuseFormula, excerpt, restoreFormula } from '../../../domain/untrusted'
+import { excerpt, restoreFormula } from '../../../domain/untrusted'
 import { type Snapshot, extensionToHsds, termObjects } from './exportJson'
 import { type Emit, extraScalars, flattenExtra, flattenRecord, keptPlacement, parseExtra } from './extras'
 import { COLUMNS, CSV_FILE, PROVISION_TERMS, TABLES, type TableName, provisionAttributeId } from './model'
@@ -14,20 +15,8 @@ import { valueProblems } from './values'
  * the scalar columns HSDS defines for it, in the schema's order, so any HSDS tool can read it.
  */
 
-/**
- * One CSV field (RFC 4180): quoted when it holds a comma, a quote, a line break or edge spaces. Text a spreadsheet
- * would run as a formula is defused (a phone number "+44 …" too); readTabular undoes it, so the round trip is exact.
- * Numbers are written as numbers: a negative longitude stays a number for other HSDS tools.
- */
-export function csvField(value: unknown): string {
-  if (value === null || value === undefined) return ''
-  const s = typeof value === 'string' ? defuseFormula(value) : String(value)
-  return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replaceAll('"', '""')}"` : s
-}
-
-export function csvLine(values: readonly unknown[]): string {
-  return values.map(csvField).join(',') + '\r\n'
-}
+// the one CSV writer (src/platform/csv.ts); exported here too for the tabular tests
+export { csvField, csvLine } from '../../../platform/csv'
 
 /** HSDS table name of each keywork table (service_at_location, ...). */
 const HSDS_NAME: Record<TableName, string> = {
@@ -109,7 +98,8 @@ export function toTabularFiles(snap: Snapshot): Record<string, string> {
     if (!m && !always.has(table.name)) continue
     const list = [...(m?.values() ?? [])]
     // keywork's services in the export's order (name, then id); every other file by id
-    if (table.name !== 'service') list.sort((a, b) => (String(a.id) < String(b.id) ? -1 : String(a.id) > String(b.id) ? 1 : 0))
+    if (table.name !== 'service')
+      list.sort((a, b) => (String(a.id) < String(b.id) ? -1 : String(a.id) > String(b.id) ? 1 : 0))
     files[table.file] = csvOf(table.name, list)
   }
   return files
