@@ -4,12 +4,22 @@ import zlib from 'node:zlib'
 /**
  * The tabular export's zip, deflated by node:zlib in libuv's thread pool: a directory of 20,000 services makes
  * 150 MB of CSV, which a deflate in JavaScript on the event loop takes seconds over while the server answers no one.
- * Each file is deflated on its own thread, so the files are done side by side, and the zip (local headers, data,
- * central directory) is assembled around them. A fixed date and time on every file: the same directory always gives
+ * Each file is deflated, and its CRC-32 computed, on a thread of its own, so the files are done side by side, and the
+ * zip (local headers, data, central directory) is assembled around them. A fixed date and time on every file: the same directory always gives
  * the same bytes.
  */
 
-const deflateRaw = promisify(zlib.deflateRaw)
+const gzip = promisify(zlib.gzip)
+
+/**
+ * The deflated data and its CRC-32, both computed in the thread pool: a gzip member is a 10-byte header (no name or
+ * extra field, as node:zlib writes it), the raw deflate data, then the CRC-32 and the size, little-endian.
+ */
+async function deflateWithCrc(data: Buffer, level: number): Promise<{ stored: Buffer; crc: number }> {
+  const member = await gzip(data, { level })
+  if (member[0] !== 0x1f || member[1] !== 0x8b || member[3] !== 0) throw new Error('unexpected gzip header')
+  return { stored: member.subarray(10, member.length - 8), crc: member.readUInt32LE(member.length - 8) }
+}
 
 /** 2000-01-01 00:00 in MS-DOS form: ((2000 - 1980) << 9) | (1 << 5) | 1, and midnight. */
 const DOS_DATE = ((2000 - 1980) << 9) | (1 << 5) | 1
@@ -19,7 +29,7 @@ export async function zipFiles(files: Record<string, string>, level = 6): Promis
   const entries = await Promise.all(
     Object.entries(files).map(async ([name, text]) => {
       const data = Buffer.from(text, 'utf8')
-      return { name: Buffer.from(name, 'utf8'), data, crc: zlib.crc32(data), stored: await deflateRaw(data, { level }) }
+      return { name: Buffer.from(name, 'utf8'), data, ...(await deflateWithCrc(data, level)) }
     }),
   )
   const locals: Buffer[] = []
