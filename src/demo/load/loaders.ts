@@ -5,7 +5,9 @@ import { addDays } from '../../domain/dates'
 import { Random } from '../../domain/random'
 import { demoHubPlan } from '../../domain/hubs'
 import { demoSlotsFor } from '../../domain/planning'
+import { demoDirectory } from '../generator/directory'
 import type { Actor } from '../../platform/audit/service'
+import type { DirectoryService } from '../../features/directory/service'
 import type { GuidanceService } from '../../features/guidance/service'
 import { guidanceRepository } from '../../features/guidance/repository'
 import { hubsRepository } from '../../features/hubs/repository'
@@ -148,4 +150,20 @@ This part of the booklet lists the services in our prison and in the community, 
 - Your Supervising Officer is your first contact for questions about the role, cover and training.
 - If a contact or phone number here is wrong, tell your establishment admin so it can be fixed for everyone.
 `
+}
+
+/** The demo directory: the national services once (in their own batch), and each establishment's own. */
+export async function loadDemoDirectory(
+  directory: DirectoryService,
+  trx: Kysely<Database>,
+  establishments: { id: number; code: string; name: string }[],
+  today: string,
+): Promise<{ services: number }> {
+  const demo = demoDirectory(today)
+  const national = await directory.insertInBulk(trx, [{ establishmentId: null, services: demo.national }])
+  const own = await directory.insertInBulk(
+    trx,
+    establishments.map(e => ({ establishmentId: e.id, services: demo.forEstablishment(e) })),
+  )
+  return { services: national + own }
 }

@@ -20,7 +20,7 @@ import type { HubsService } from '../../features/hubs/service'
 import type { PlanningService } from '../../features/planning/service'
 import type { UsersService } from '../../features/users/service'
 import type { PrisonersService } from '../../features/prisoners/service'
-import { loadDemoGuidance, loadDemoHubs, loadDemoSlots } from './loaders'
+import { loadDemoDirectory, loadDemoGuidance, loadDemoHubs, loadDemoSlots } from './loaders'
 import { demoRepository } from './repository'
 
 export const DEFAULT_DEMO = { seed: 1, establishments: 3 } as const
@@ -245,7 +245,8 @@ export function demoService(
           done++
           opts.onProgress?.({ done, total: plan.length, establishment: e.name })
         }
-        await deps.directory.loadDemo(
+        await loadDemoDirectory(
+          deps.directory,
           trx,
           generated.map(g => ({ id: ids.get(g.code)!, code: g.code, name: g.name })),
           today,

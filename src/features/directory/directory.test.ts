@@ -1,3 +1,4 @@
+import { loadDemoDirectory } from '../../demo/load/loaders'
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { addDays, todayIso } from '../../domain/dates'
@@ -882,7 +883,8 @@ describe('the demo directory', () => {
     try {
       const s2 = world2.services
       await s2.db.db.transaction().execute(trx =>
-        s2.directory.loadDemo(
+        loadDemoDirectory(
+          s2.directory,
           trx,
           [
             { id: world2.est.MDI!, code: 'MDI', name: 'Moorland (HMP)' },

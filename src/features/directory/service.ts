@@ -27,7 +27,6 @@ import {
   phoneLine,
   reconcileRows,
 } from '../../domain/directoryRecord'
-import { demoDirectory } from '../../demo/generator/directory'
 import { languageName } from '../../domain/languages'
 import { PATHWAYS, type PathwayCode, isPathwayCode } from '../../domain/pathways'
 import { type Result, ok } from '../../domain/result'
@@ -846,33 +845,29 @@ export function directoryService(db: Kysely<Database>, deps: { audit: AuditServi
     },
 
     /**
-     * Loads the demo directory inside the demo's transaction: the national services once, and each
-     * establishment's own, in bulk inserts. The demo's own audit events (one per establishment) cover it.
+     * Inserts whole services in bulk in the caller's transaction, without an audit event each: for a bulk load whose
+     * own audit event covers them (the demo). Each group is one establishment's services (null: national), whose
+     * organisations are made once per name; a few groups go in each batch of statements.
      */
-    async loadDemo(
+    async insertInBulk(
       trx: Kysely<Database>,
-      establishments: { id: number; code: string; name: string }[],
-      today: string,
-    ): Promise<{ services: number }> {
-      const demo = demoDirectory(today)
+      groups: {
+        establishmentId: number | null
+        services: { record: ServiceRecord; assuredDate: string | null; assurerEmail: string | null }[]
+      }[],
+    ): Promise<number> {
       const now = new Date().toISOString()
       let services = 0
-      const national = rowBuilder(now)
-      for (const s of demo.national)
-        national.service(null, s.record, { assuredDate: s.assuredDate, assurerEmail: s.assurerEmail })
-      await repo.insertRows(trx, national.rows)
-      services += demo.national.length
-      // a few establishments per batch keeps statements large without holding every row of 120 at once
-      for (let i = 0; i < establishments.length; i += 10) {
+      for (let i = 0; i < groups.length; i += 10) {
         const b = rowBuilder(now)
-        for (const e of establishments.slice(i, i + 10)) {
-          const list = demo.forEstablishment(e)
-          for (const s of list) b.service(e.id, s.record, { assuredDate: s.assuredDate, assurerEmail: s.assurerEmail })
-          services += list.length
-        }
+        for (const g of groups.slice(i, i + 10))
+          for (const s of g.services) {
+            b.service(g.establishmentId, s.record, { assuredDate: s.assuredDate, assurerEmail: s.assurerEmail })
+            services++
+          }
         await repo.insertRows(trx, b.rows)
       }
-      return { services }
+      return services
     },
 
     /** Inserts many services at once, inside the caller's transaction (bench and tests). */
