@@ -130,8 +130,11 @@ const REQUIRED_REFS: Partial<Record<TableName, string[]>> = {
   locations: ['name'],
 }
 
-/** The tabular form, as rows: every cell checked against the strict HSDS schema of its table. */
-export function readTabular(files: Map<string, string>, knownTermIds: Set<string>): Reading {
+/**
+ * The tabular form, as rows: every cell checked against the strict HSDS schema of its table. Terms of any taxonomy are
+ * kept (hsds/extras.ts), so the terms keywork knows are no longer needed here.
+ */
+export function readTabular(files: Map<string, string>, _knownTermIds?: Set<string>): Reading {
   const reader = new Reader()
   const tables = tabularTables()
   for (const table of tables.values()) {
