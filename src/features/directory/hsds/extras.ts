@@ -389,15 +389,14 @@ function flattenChildren(entity: string, id: unknown, o: Obj, emit: Emit) {
   }
 }
 
-/** The records kept in a modelled row's extra, as tabular rows (its own kept fields are columns of its row). */
-export function flattenExtra(table: TableName, id: string, extra: string | null | undefined, emit: Emit) {
-  if (!extra) return
-  flattenChildren(RESOURCE_TYPE[table], id, parseExtra(extra), emit)
+/** The records kept in a modelled row's extra (parsed), as tabular rows (its kept fields are columns of its row). */
+export function flattenExtra(table: TableName, id: string, extra: Obj, emit: Emit) {
+  flattenChildren(RESOURCE_TYPE[table], id, extra, emit)
 }
 
 /** The kept scalar fields of a modelled row (its columns in the tabular form). */
-export function extraScalars(extra: string | null | undefined): Obj {
-  return extra ? scalars(parseExtra(extra)) : {}
+export function extraScalars(extra: Obj): Obj {
+  return scalars(extra)
 }
 
 export const tableOfEntity = (entity: string) => ENTITY_TABLE.get(entity)

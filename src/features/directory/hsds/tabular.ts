@@ -49,11 +49,15 @@ function csvOf(hsdsName: string, rows: Record<string, unknown>[]): string {
 export function toTabularFiles(snap: Snapshot): Record<string, string> {
   const byId = <T extends { id: string }>(rows: T[]) =>
     [...rows].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-  const withKept = <T extends { extra?: string | null }>(r: T, fields: Record<string, unknown> = {}) => ({
-    ...r,
-    ...fields,
-    ...extraScalars(r.extra),
-  })
+  // each row's kept fields, parsed once: its scalars are columns of its row, its records go to their own files
+  const kept = new Map<Record<string, unknown>, Record<string, unknown>>()
+  const withKept = <T extends { extra?: string | null }>(r: T, fields: Record<string, unknown> = {}) => {
+    if (!r.extra) return { ...r, ...fields }
+    const extra = parseExtra(r.extra)
+    const row = { ...r, ...fields, ...extraScalars(extra) }
+    kept.set(row, extra)
+    return row
+  }
   const rows: Record<TableName, Record<string, unknown>[]> = {
     organizations: byId(snap.organizations).map(o => withKept(o)),
     services: snap.services.map(s => withKept(s, { last_modified: s.updated_at })),
@@ -87,7 +91,10 @@ export function toTabularFiles(snap: Snapshot): Record<string, string> {
   }
   for (const t of TABLES) for (const r of rows[t]) emit(HSDS_NAME[t], r)
   for (const t of TABLES)
-    if (t !== 'metadata') for (const r of rows[t]) flattenExtra(t, String(r.id), r.extra as string | null, emit)
+    for (const r of rows[t]) {
+      const extra = kept.get(r)
+      if (extra) flattenExtra(t, String(r.id), extra, emit)
+    }
   for (const term of termObjects(snap).values()) flattenRecord('taxonomy_term', term, emit)
   for (const t of snap.foreignTaxonomies ?? []) flattenRecord('taxonomy', parseExtra(t.data), emit)
 
