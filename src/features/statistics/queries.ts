@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely'
+import { type Kysely, type RawBuilder, sql } from 'kysely'
 import type { Dialect } from '../../db/database'
 import type { Database } from '../../db/types'
 import { type CaseloadSpell, type Period, REASONS, emptyDay } from '../../domain/statistics'
@@ -39,6 +39,22 @@ export function statisticsQueries(db: Kysely<Database>, dialect: Dialect) {
     toFact,
   } = statisticsSql(db, dialect)
 
+  /** A houseblock's referrals or goals (table r) of the period: each by the unit its prisoner was in the day it was made. */
+  async function followUpsInUnits(
+    table: RawBuilder<unknown>,
+    bySession: RawBuilder<unknown>,
+    f: Filter,
+    unitIds: number[],
+    p: Period,
+  ) {
+    const rows = await sql<{ establishment_id: number; prisoner_id: number; status: string; created_at: string }>`
+      select r.establishment_id, r.prisoner_id, r.status, r.created_at
+      from ${table} r where ${followUpWhere(f)} ${bySession} and ${timeRange(sql`r.created_at`, p)}`.execute(db)
+    return unitsOnDays(
+      rows.rows.map(x => ({ ...x, day: londonDate(x.created_at) })),
+      unitIds,
+    )
+  }
   return {
     /**
      * Starts (clamped to the period's start) and ends of spells of eligibility from the custody history, counted per
@@ -246,21 +262,12 @@ export function statisticsQueries(db: Kysely<Database>, dialect: Dialect) {
         f.staffId !== undefined
           ? sql`and r.session_id in (select id from key_work_sessions where staff_id = ${f.staffId})`
           : sql``
-      if (f.unitIds) {
-        // a houseblock: each referral by the unit its prisoner was in the day it was made
-        const rows = await sql<{ establishment_id: number; prisoner_id: number; status: string; created_at: string }>`
-          select r.establishment_id, r.prisoner_id, r.status, r.created_at
-          from referrals r where ${followUpWhere(f)} ${bySession} and ${timeRange(sql`r.created_at`, p)}`.execute(db)
-        const kept = await unitsOnDays(
-          rows.rows.map(x => ({ ...x, day: londonDate(x.created_at) })),
-          f.unitIds,
-        )
-        return countBy(kept, x => ({
+      if (f.unitIds)
+        return countBy(await followUpsInUnits(sql`referrals`, bySession, f, f.unitIds, p), x => ({
           made: 1,
           acknowledged: x.status === 'acknowledged' || x.status === 'done' ? 1 : 0,
           completed: x.status === 'done' ? 1 : 0,
         }))
-      }
       const r = await sql<{ establishment_id: number; made: number; acknowledged: number; completed: number }>`
         select r.establishment_id, count(*) as made,
           sum(case when r.status in ('acknowledged', 'done') then 1 else 0 end) as acknowledged,
@@ -281,18 +288,11 @@ export function statisticsQueries(db: Kysely<Database>, dialect: Dialect) {
         f.staffId !== undefined
           ? sql`and r.set_in_session_id in (select id from key_work_sessions where staff_id = ${f.staffId})`
           : sql``
-      if (f.unitIds) {
-        const rows = await sql<{ establishment_id: number; prisoner_id: number; status: string; created_at: string }>`
-          select r.establishment_id, r.prisoner_id, r.status, r.created_at
-          from session_goals r where ${followUpWhere(f)} ${bySession} and ${timeRange(sql`r.created_at`, p)}`.execute(
-          db,
-        )
-        const kept = await unitsOnDays(
-          rows.rows.map(x => ({ ...x, day: londonDate(x.created_at) })),
-          f.unitIds,
-        )
-        return countBy(kept, x => ({ set: 1, achieved: x.status === 'achieved' ? 1 : 0 }))
-      }
+      if (f.unitIds)
+        return countBy(await followUpsInUnits(sql`session_goals`, bySession, f, f.unitIds, p), x => ({
+          set: 1,
+          achieved: x.status === 'achieved' ? 1 : 0,
+        }))
       const r = await sql<{ establishment_id: number; goals_set: number; achieved: number }>`
         select r.establishment_id, count(*) as goals_set,
           sum(case when r.status = 'achieved' then 1 else 0 end) as achieved
