@@ -148,10 +148,7 @@ export function directoryRepository(db: Db) {
               eb(
                 'a.taxonomy_term_id',
                 'in',
-                eb
-                  .selectFrom('directory_foreign_terms as f')
-                  .select('f.id')
-                  .where('f.pathway_term_id', 'is not', null),
+                eb.selectFrom('directory_foreign_terms as f').select('f.id').where('f.pathway_term_id', 'is not', null),
               ),
             ]),
           ),

@@ -185,7 +185,10 @@ export function hsdsService(db: Kysely<Database>, audit: AuditService) {
     const foreignTerms = new Map<string, Database['directory_foreign_terms']>()
     let wantedTerms = [...new Set([...attributes.map(a => a.taxonomy_term_id), ...owned.terms])]
     while (wantedTerms.length) {
-      const found = await repo.foreignTerms(trx, wantedTerms.filter(id => !KEYWORK_TERM_IDS.has(id)))
+      const found = await repo.foreignTerms(
+        trx,
+        wantedTerms.filter(id => !KEYWORK_TERM_IDS.has(id)),
+      )
       for (const t of found) foreignTerms.set(t.id, t)
       wantedTerms = [
         ...new Set(found.flatMap(t => (t.parent_id && !foreignTerms.has(t.parent_id) ? [t.parent_id] : []))),
@@ -451,7 +454,14 @@ export function hsdsService(db: Kysely<Database>, audit: AuditService) {
     }
     for (const [id, t] of file.terms) check('taxonomy term', id, t, storedTerms.get(id), termColumns(t.data), out.terms)
     for (const [id, t] of file.taxonomies)
-      check('taxonomy', id, t, storedTaxonomies.get(id), { name: String(t.data.name ?? ''), data: t.text }, out.taxonomies)
+      check(
+        'taxonomy',
+        id,
+        t,
+        storedTaxonomies.get(id),
+        { name: String(t.data.name ?? ''), data: t.text },
+        out.taxonomies,
+      )
     return out
   }
 
