@@ -6,7 +6,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { pathToFileURL } from 'node:url'
 import { type Config, loadConfig } from '../src/config'
-import { openDatabase } from '../src/db/database'
+import { openDatabase } from '../src/platform/db/database'
 import { buildServices } from '../src/services'
 import { createApp } from '../src/app'
 

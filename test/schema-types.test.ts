@@ -6,12 +6,12 @@ import { sql } from 'kysely'
 import ts from 'typescript'
 import { testServices } from './harness'
 
-// src/db/types.ts is written by hand; the migrations make the real schema. A fresh database migrated on this engine
+// src/platform/db/types.ts is written by hand; the migrations make the real schema. A fresh database migrated on this engine
 // is compared with the types, read from the source with the TypeScript parser (no code of ours is trusted to say
 // what the types are): every table of `interface Database` exists with exactly the columns of its interface, and a
 // column may hold null exactly when its type says `| null`.
 
-const TYPES = path.resolve(import.meta.dirname, '../src/db/types.ts')
+const TYPES = path.resolve(import.meta.dirname, '../src/platform/db/types.ts')
 
 interface Declared {
   columns: Map<string, { nullable: boolean }>
@@ -64,7 +64,7 @@ before(async () => {
 })
 after(() => services.close())
 
-describe('src/db/types.ts matches the schema the migrations make', () => {
+describe('src/platform/db/types.ts matches the schema the migrations make', () => {
   /** What differs between the migrated database and the types (read from `text`): one line each. */
   async function differences(text?: string) {
     const db = services.db.db

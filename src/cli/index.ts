@@ -1,7 +1,7 @@
 import http from 'node:http'
 import { Command } from 'commander'
 import { loadConfig } from '../config'
-import { migrateToLatest } from '../db/migrate'
+import { migrateToLatest } from '../platform/db/migrate'
 import { type Services, startServices } from '../services'
 import { createApp } from '../app'
 import { type ImportCommandOptions, importCommand } from '../features/import/cli'

@@ -2,8 +2,8 @@
 // with the statistics aggregates built from the same rows. One transaction per establishment. For the demo's fresh
 // database: the establishments must have no sessions yet (their aggregates are built from the new ones only).
 import { type Insertable, type Kysely, sql } from 'kysely'
-import type { Db } from '../db/database'
-import type { AllocationTable, Database, KeyWorkSessionTable } from '../db/types'
+import type { Db } from '../platform/db/database'
+import type { AllocationTable, Database, KeyWorkSessionTable } from '../platform/db/types'
 import { addDays } from '../domain/dates'
 import { Random, deriveSeed } from '../domain/random'
 import { generateHistory } from './generator/history'

@@ -1,5 +1,5 @@
 import type { Response } from 'express'
-import type { Establishment } from '../db/types'
+import type { Establishment } from '../platform/db/types'
 import type { Role, RoleGrant } from '../domain/roles'
 import type { Actor } from '../platform/audit/service'
 import { HttpError } from './errors'

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { Database } from '../../src/db/types'
+import type { Database } from '../../src/platform/db/types'
 
 /**
  * Test and fixture helpers: a minimal submitted session and a referral made in it, written straight to the

@@ -2,7 +2,7 @@
 // into the tables (the statistics read tables, whoever writes them), and the same world read back as plain
 // records for the reference recount (src/domain/statistics.ts).
 import type { Insertable, Kysely } from 'kysely'
-import type { CustodyEventTable, Database } from '../../src/db/types'
+import type { CustodyEventTable, Database } from '../../src/platform/db/types'
 import { custodyRepository } from '../../src/features/prisoners/custodyRepository'
 import { addDays } from '../../src/domain/dates'
 import { Random } from '../../src/domain/random'

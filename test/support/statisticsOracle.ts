@@ -3,7 +3,7 @@
 // feature (its own date arithmetic, its own custody, caseload and "previous session" rules written from the
 // definitions in docs), so a mistake there cannot cancel out here.
 import type { Kysely } from 'kysely'
-import type { Database } from '../../src/db/types'
+import type { Database } from '../../src/platform/db/types'
 
 export type OracleScope =
   | { kind: 'national' }

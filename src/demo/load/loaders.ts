@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
-import type { Db } from '../../db/database'
-import type { Database } from '../../db/types'
+import type { Db } from '../../platform/db/database'
+import type { Database } from '../../platform/db/types'
 import { addDays } from '../../domain/dates'
 import { Random } from '../../domain/random'
 import { demoHubPlan } from '../../domain/hubs'

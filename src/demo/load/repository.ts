@@ -1,6 +1,6 @@
 import { type Insertable, type Kysely, sql } from 'kysely'
-import type { Dialect } from '../../db/database'
-import type { Database, PrisonerTable, ResidentialUnitTable, StaffTable } from '../../db/types'
+import type { Dialect } from '../../platform/db/database'
+import type { Database, PrisonerTable, ResidentialUnitTable, StaffTable } from '../../platform/db/types'
 import { GENESIS_HASH } from '../../domain/audit'
 
 // Rows per INSERT: 500 keeps the widest table (17 columns, 8,500 parameters) well inside SQLite's 32,766 and

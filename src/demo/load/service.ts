@@ -1,6 +1,6 @@
 import type { Insertable } from 'kysely'
-import type { Db } from '../../db/database'
-import type { PrisonerTable, StaffTable } from '../../db/types'
+import type { Db } from '../../platform/db/database'
+import type { PrisonerTable, StaffTable } from '../../platform/db/types'
 import { todayIso } from '../../domain/dates'
 import {
   DEMO_PASSWORD,

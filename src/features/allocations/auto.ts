@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { Kysely } from 'kysely'
-import { isUniqueViolation } from '../../db/errors'
-import type { Database } from '../../db/types'
+import { isUniqueViolation } from '../../platform/db/errors'
+import type { Database } from '../../platform/db/types'
 import {
   type AllocationOfficer,
   type AllocationPrisoner,

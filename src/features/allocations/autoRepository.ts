@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { Database } from '../../db/types'
+import type { Database } from '../../platform/db/types'
 
 /** What the allocation engine needs from the database, read in a few set-based queries. */
 export function autoAllocationRepository(db: Kysely<Database>) {

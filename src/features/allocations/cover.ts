@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { Database } from '../../db/types'
+import type { Database } from '../../platform/db/types'
 import { allocate } from '../../domain/allocation'
 import { formatDate, todayIso } from '../../domain/dates'
 import { type Result, fail, ok } from '../../domain/result'

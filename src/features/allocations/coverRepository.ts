@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { Database } from '../../db/types'
+import type { Database } from '../../platform/db/types'
 
 /** Queries run inside the caller's transaction. */
 export function coverRepository() {

@@ -1,5 +1,5 @@
 import type { Insertable, Kysely, Updateable } from 'kysely'
-import type { AllocationTable, Database } from '../../db/types'
+import type { AllocationTable, Database } from '../../platform/db/types'
 
 export function allocationsRepository(db: Kysely<Database>) {
   const withStaff = (trx: Kysely<Database>) =>

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
-import { isUniqueViolation } from '../../db/errors'
-import type { Database } from '../../db/types'
+import { isUniqueViolation } from '../../platform/db/errors'
+import type { Database } from '../../platform/db/types'
 import { effectiveCapacity } from '../../domain/capacity'
 import { now as clockNow } from '../../domain/clock'
 import { type Result, fail, ok } from '../../domain/result'

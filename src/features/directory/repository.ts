@@ -20,7 +20,7 @@ import type {
   DirectoryScheduleTable,
   DirectoryServiceAtLocationTable,
   DirectoryServiceTable,
-} from '../../db/types'
+} from '../../platform/db/types'
 
 /** Rows of any number of services, inserted together in foreign-key order (a form save, or the demo). */
 export interface DirectoryRows {

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto'
 import type { Insertable, Kysely, Updateable } from 'kysely'
-import type { Database, DirectoryLocationTable, DirectoryMetadataTable } from '../../db/types'
+import type { Database, DirectoryLocationTable, DirectoryMetadataTable } from '../../platform/db/types'
 import { diff } from '../../domain/audit'
 import { todayIso } from '../../domain/dates'
 import {

@@ -1,5 +1,5 @@
 import type { Insertable, Kysely, Updateable } from 'kysely'
-import type { Database, EstablishmentTable, NationalPolicyTable } from '../../db/types'
+import type { Database, EstablishmentTable, NationalPolicyTable } from '../../platform/db/types'
 
 export function establishmentsRepository(db: Kysely<Database>) {
   return {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { Database, Establishment, NationalPolicy } from '../../db/types'
+import type { Database, Establishment, NationalPolicy } from '../../platform/db/types'
 import { diff } from '../../domain/audit'
 import {
   type EstablishmentOverrides,

@@ -1,6 +1,6 @@
 import type { Insertable, Kysely, Updateable } from 'kysely'
-import type { Dialect } from '../../db/database'
-import type { Database, HubBookingTable, HubRoomTable, HubTable } from '../../db/types'
+import type { Dialect } from '../../platform/db/database'
+import type { Database, HubBookingTable, HubRoomTable, HubTable } from '../../platform/db/types'
 
 // Rows per multi-row INSERT for the demo: well inside both engines' parameter limits (14 columns at most).
 const CHUNK_ROWS = 500

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
-import type { Db } from '../../db/database'
-import { isUniqueViolation } from '../../db/errors'
-import type { Database } from '../../db/types'
+import type { Db } from '../../platform/db/database'
+import { isUniqueViolation } from '../../platform/db/errors'
+import type { Database } from '../../platform/db/types'
 import { diff } from '../../domain/audit'
 import { formatDate, parseDate } from '../../domain/dates'
 import {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { Database } from '../../db/types'
+import type { Database } from '../../platform/db/types'
 import { formatDate } from '../../domain/dates'
 import { londonNow } from '../../domain/hubs'
 import { PRISON_NUMBER, normalisePrisonNumber } from '../../domain/prisoner'

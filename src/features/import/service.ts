@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { Database } from '../../db/types'
+import type { Database } from '../../platform/db/types'
 import type { Actor, AuditService } from '../../platform/audit/service'
 import { heldElsewhereMessage, normalisePrisonNumber, refusedWhileHeldElsewhere } from '../../domain/prisoner'
 import { prisonerRecordSchema } from '../prisoners/schema'

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { Database } from '../../db/types'
+import type { Database } from '../../platform/db/types'
 
 // Headline figures of every establishment at once, for the national overview: two grouped queries, however many
 // establishments there are.

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
 import type { Config } from '../../config'
-import type { Db } from '../../db/database'
+import type { Db } from '../../platform/db/database'
 
 export type BackupResult = { ok: true; file: string; bytes: number } | { ok: false; message: string }
 

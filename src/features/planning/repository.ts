@@ -1,6 +1,6 @@
 import { type Insertable, type Kysely, sql } from 'kysely'
-import type { Dialect } from '../../db/database'
-import type { Database, KeyWorkSlotTable } from '../../db/types'
+import type { Dialect } from '../../platform/db/database'
+import type { Database, KeyWorkSlotTable } from '../../platform/db/types'
 
 /** Rows per multi-row insert: well under SQLite's 32,766 bound parameters with 9 columns. */
 const CHUNK_ROWS = 500

@@ -1,6 +1,6 @@
-import type { Db } from '../../db/database'
+import type { Db } from '../../platform/db/database'
 import type { Selectable } from 'kysely'
-import type { KeyWorkSlotTable } from '../../db/types'
+import type { KeyWorkSlotTable } from '../../platform/db/types'
 import { diff } from '../../domain/audit'
 import { formatTime, londonNow, normaliseTime } from '../../domain/hubs'
 import {

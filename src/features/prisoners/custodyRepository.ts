@@ -1,5 +1,5 @@
 import type { Insertable, Kysely } from 'kysely'
-import type { CustodyEventTable, CustodySpellTable, Database } from '../../db/types'
+import type { CustodyEventTable, CustodySpellTable, Database } from '../../platform/db/types'
 import { ARRIVALS, spellsFrom } from '../../domain/custody'
 
 // rows per statement: well under either engine's limit on bound parameters

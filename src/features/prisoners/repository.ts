@@ -1,6 +1,6 @@
 import type { Insertable, Kysely, Updateable } from 'kysely'
-import { prepared } from '../../db/prepared'
-import type { CustodyEventTable, Database, NewPrisoner, PrisonerTable } from '../../db/types'
+import { prepared } from '../../platform/db/prepared'
+import type { CustodyEventTable, Database, NewPrisoner, PrisonerTable } from '../../platform/db/types'
 import { custodyRepository } from './custodyRepository'
 import { CUSTODY_EVENT_KINDS, isPrisonNumber, normalisePrisonNumber, searchPrefixes } from '../../domain/prisoner'
 

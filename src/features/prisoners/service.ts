@@ -1,5 +1,5 @@
 import type { Insertable, Kysely } from 'kysely'
-import type { CustodyEventTable, Database, NewPrisoner, Prisoner } from '../../db/types'
+import type { CustodyEventTable, Database, NewPrisoner, Prisoner } from '../../platform/db/types'
 import { diff } from '../../domain/audit'
 import type { Actor, AuditService } from '../../platform/audit/service'
 import { londonNow } from '../../domain/hubs'

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely'
-import type { Database } from '../../db/types'
+import type { Database } from '../../platform/db/types'
 
 // The thread of a prisoner's key work on his page, the most viewed page: two or three indexed queries, whatever the
 // history (a second session query only when the last session was not delivered).

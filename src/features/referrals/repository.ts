@@ -1,5 +1,5 @@
 import { type Kysely, type Updateable, sql } from 'kysely'
-import type { Database, ReferralTable } from '../../db/types'
+import type { Database, ReferralTable } from '../../platform/db/types'
 
 export interface ReferralListFilter {
   establishmentId: number

@@ -1,7 +1,7 @@
 import type { StatisticsService } from '../statistics/service'
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
-import type { Database } from '../../db/types'
+import type { Database } from '../../platform/db/types'
 import { londonNow } from '../../domain/hubs'
 import { type Result, fail, ok } from '../../domain/result'
 import type { ReferralStatus } from '../../domain/sessions'

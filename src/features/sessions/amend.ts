@@ -5,7 +5,7 @@
 // of AMENDABLE_FIELDS change; a deleted entry keeps its row, marked deleted with who, when and why; the statistics
 // change in the same transaction as the row.
 import type { Updateable } from 'kysely'
-import type { KeyWorkSessionTable } from '../../db/types'
+import type { KeyWorkSessionTable } from '../../platform/db/types'
 import { now as clockNow } from '../../domain/clock'
 import { type Result, fail, ok } from '../../domain/result'
 import { AMENDABLE, type AmendableField, type AmendableValues, type EntryForm } from '../../domain/sessionEntry'

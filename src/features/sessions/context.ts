@@ -2,7 +2,7 @@
 // reaches through their services, and the establishment's today. Built once by service.ts.
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
-import type { Database } from '../../db/types'
+import type { Database } from '../../platform/db/types'
 import { londonNow } from '../../domain/hubs'
 import type { AuditService } from '../../platform/audit/service'
 import type { DirectoryService } from '../directory/service'

@@ -6,8 +6,8 @@
 // their words.
 import crypto from 'node:crypto'
 import type { Kysely } from 'kysely'
-import type { Database } from '../../db/types'
-import { isUniqueViolation } from '../../db/errors'
+import type { Database } from '../../platform/db/types'
+import { isUniqueViolation } from '../../platform/db/errors'
 import { now as clockNow } from '../../domain/clock'
 import { languageName } from '../../domain/languages'
 import { referralTargets } from '../../domain/referTo'

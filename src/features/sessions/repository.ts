@@ -1,5 +1,5 @@
 import type { Insertable, Kysely, Updateable } from 'kysely'
-import type { Database, KeyWorkSessionTable } from '../../db/types'
+import type { Database, KeyWorkSessionTable } from '../../platform/db/types'
 
 /** Every SQL query of the sessions feature. Establishment-scoped reads take the establishment's id. */
 export function sessionsRepository(db: Kysely<Database>) {

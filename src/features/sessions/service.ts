@@ -6,7 +6,7 @@
 //   present.ts  the words pages show for stored codes
 // The rules of an entry are in src/domain/sessionEntry.ts; the form is read by schema.ts.
 import type { Kysely } from 'kysely'
-import type { Database } from '../../db/types'
+import type { Database } from '../../platform/db/types'
 import type { EntryForm } from '../../domain/sessionEntry'
 import type { Actor } from '../../platform/audit/service'
 import { amendUseCases } from './amend'

@@ -6,7 +6,7 @@
 // entry with errors keeps what was typed in its draft; the services referred to are emailed after the commit, and
 // an email that fails never undoes the entry.
 import type { Kysely } from 'kysely'
-import type { Database } from '../../db/types'
+import type { Database } from '../../platform/db/types'
 import { now as clockNow } from '../../domain/clock'
 import { type Result, fail, ok } from '../../domain/result'
 import type { EntryForm, SessionEntry } from '../../domain/sessionEntry'

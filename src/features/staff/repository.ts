@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { Database, NewStaff, StaffUpdate } from '../../db/types'
+import type { Database, NewStaff, StaffUpdate } from '../../platform/db/types'
 import { searchPrefixes } from '../../domain/prisoner'
 import { normaliseStaffNumber } from '../../domain/staff'
 

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { Database, Staff } from '../../db/types'
+import type { Database, Staff } from '../../platform/db/types'
 import { diff } from '../../domain/audit'
 import { type Result, fail, ok } from '../../domain/result'
 import { joinLanguages } from '../../domain/staff'

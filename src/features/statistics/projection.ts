@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely'
-import type { Dialect } from '../../db/database'
-import type { Database, StatDailyTable, StatFollowUpTable } from '../../db/types'
+import type { Dialect } from '../../platform/db/database'
+import type { Database, StatDailyTable, StatFollowUpTable } from '../../platform/db/types'
 import { type DayAggregate, REASONS } from '../../domain/statistics'
 import { londonDate } from '../../domain/dates'
 

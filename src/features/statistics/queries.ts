@@ -1,6 +1,6 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely'
-import type { Dialect } from '../../db/database'
-import type { Database } from '../../db/types'
+import type { Dialect } from '../../platform/db/database'
+import type { Database } from '../../platform/db/types'
 import { type CaseloadSpell, type Period, REASONS, emptyDay } from '../../domain/statistics'
 import { addDays, daysBetween, londonDate, londonDayStart } from '../../domain/dates'
 import type { MojDailyInput } from '../../domain/moj'

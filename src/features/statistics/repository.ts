@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
-import type { Dialect } from '../../db/database'
-import type { Database } from '../../db/types'
+import type { Dialect } from '../../platform/db/database'
+import type { Database } from '../../platform/db/types'
 import { statisticsProjection } from './projection'
 import { statisticsQueries } from './queries'
 

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
-import type { Db } from '../../db/database'
-import type { Database } from '../../db/types'
+import type { Db } from '../../platform/db/database'
+import type { Database } from '../../platform/db/types'
 import { londonDate } from '../../domain/dates'
 import { type MojDaily, mojAverage, mojDaily, mojMeanOfDays, mojPercentage, mojProjected } from '../../domain/moj'
 import { effectiveSettings } from '../../domain/policy'

@@ -1,6 +1,6 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely'
-import type { Dialect } from '../../db/database'
-import type { Database, StatDailyTable } from '../../db/types'
+import type { Dialect } from '../../platform/db/database'
+import type { Database, StatDailyTable } from '../../platform/db/types'
 import { type Period, REASONS, type SessionFact } from '../../domain/statistics'
 import { addDays, londonDayStart } from '../../domain/dates'
 import { unitOnDay } from '../../domain/custody'

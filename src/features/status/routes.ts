@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express'
-import { ping } from '../../db/database'
+import { ping } from '../../platform/db/database'
 import type { Services } from '../../services'
 
 const checkedAt = new Intl.DateTimeFormat('en-GB', {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { Database } from '../../db/types'
+import type { Database } from '../../platform/db/types'
 
 /**
  * A read-only model of a prisoner's key work history over the sessions tables (key_work_sessions, session_goals,

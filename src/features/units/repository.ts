@@ -1,5 +1,5 @@
 import type { Kysely, Updateable } from 'kysely'
-import type { Database, ResidentialUnitTable } from '../../db/types'
+import type { Database, ResidentialUnitTable } from '../../platform/db/types'
 
 export function unitsRepository(db: Kysely<Database>) {
   return {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { Database, ResidentialUnit } from '../../db/types'
+import type { Database, ResidentialUnit } from '../../platform/db/types'
 import { diff } from '../../domain/audit'
 import { type Result, fail, ok } from '../../domain/result'
 import type { Actor, AuditService } from '../../platform/audit/service'

@@ -1,5 +1,5 @@
 import type { Insertable, Kysely } from 'kysely'
-import type { Database, UserTable } from '../../db/types'
+import type { Database, UserTable } from '../../platform/db/types'
 import type { Role, RoleGrant } from '../../domain/roles'
 
 export function usersRepository(db: Kysely<Database>) {

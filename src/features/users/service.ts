@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { Database, User } from '../../db/types'
+import type { Database, User } from '../../platform/db/types'
 import { type Role, type RoleGrant, isNational } from '../../domain/roles'
 import type { Actor, AuditService } from '../../platform/audit/service'
 import { PASSWORD_RULE, hashPassword, passwordProblem, verifyPassword } from '../../platform/auth/passwords'

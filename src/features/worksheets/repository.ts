@@ -1,5 +1,5 @@
 import type { Kysely, Updateable } from 'kysely'
-import type { Database, WorksheetTable } from '../../db/types'
+import type { Database, WorksheetTable } from '../../platform/db/types'
 
 export type WorksheetRow = Omit<WorksheetTable, 'id'> & { id: number }
 

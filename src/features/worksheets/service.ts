@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { Database } from '../../db/types'
+import type { Database } from '../../platform/db/types'
 import { diff } from '../../domain/audit'
 import { markdownBlocks, plainTextOfMarkdown } from '../../domain/markdown'
 import { pathwayName } from '../../domain/pathways'

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
-import { prepared } from '../../db/prepared'
-import type { AuditEventTable, Database } from '../../db/types'
+import { prepared } from '../db/prepared'
+import type { AuditEventTable, Database } from '../db/types'
 
 export type Executor = Kysely<Database>
 

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely'
-import type { Database } from '../../db/types'
+import type { Database } from '../db/types'
 import { GENESIS_HASH, eventHash, verifyChain } from '../../domain/audit'
 import { auditRepository } from './repository'
 

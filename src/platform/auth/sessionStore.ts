@@ -1,7 +1,7 @@
 import session from 'express-session'
 import type { Kysely } from 'kysely'
-import { prepared } from '../../db/prepared'
-import type { Database } from '../../db/types'
+import { prepared } from '../db/prepared'
+import type { Database } from '../db/types'
 
 type Callback = (err?: unknown, data?: session.SessionData | null) => void
 

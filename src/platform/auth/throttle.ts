@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely'
-import type { Database } from '../../db/types'
+import type { Database } from '../db/types'
 
 export interface ThrottleRule {
   maxFailures: number

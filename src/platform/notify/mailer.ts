@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import { NotifyClient } from 'notifications-node-client'
 import type { Logger } from 'pino'
 import type { NotifyConfig } from '../../config'
-import type { Database } from '../../db/types'
+import type { Database } from '../db/types'
 import type { Actor, AuditService } from '../audit/service'
 import { type OutboxScope, outboxRepository } from './repository'
 

@@ -1,5 +1,5 @@
 import type { Insertable, Kysely, Updateable } from 'kysely'
-import type { Database, OutboxEmailTable } from '../../db/types'
+import type { Database, OutboxEmailTable } from '../db/types'
 
 /** Who sees which emails: an establishment's own, and for national users also those of no establishment. */
 export interface OutboxScope {

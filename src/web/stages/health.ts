@@ -1,6 +1,6 @@
 import type { Express } from 'express'
 import type { Services } from '../../services'
-import { ping } from '../../db/database'
+import { ping } from '../../platform/db/database'
 
 /** 1. Health, before sessions so load balancers cost nothing: /ping always, /health with the database's answer. */
 export function health(app: Express, services: Services) {

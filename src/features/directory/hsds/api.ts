@@ -1,5 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express'
-import type { DirectoryServiceTable } from '../../../db/types'
+import type { DirectoryServiceTable } from '../../../platform/db/types'
 import type { Services } from '../../../services'
 import { type RequestContext, actorOf, establishmentOf, hasRole } from '../../../web/context'
 import { HttpError } from '../../../web/errors'

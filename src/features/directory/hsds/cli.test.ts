@@ -25,7 +25,7 @@ describe('keywork directory export|import', () => {
   })
 
   it('imports the fixture, exports it as JSON and as a zip, and re-imports the zip without change', async () => {
-    const fixture = path.join(import.meta.dirname, 'fixtures', 'directory.json')
+    const fixture = path.resolve(import.meta.dirname, '../../../../test/fixtures/hsds/directory.json')
     const r = recorder()
     assert.equal(await directoryImport(world.services, fixture, { establishment: 'mdi' }, r.io), 0, r.err.join('\n'))
     assert.match(r.out[0]!, /^Imported 4 service\(s\) from .*: 35 record\(s\) created, 0 updated, 0 unchanged$/)

@@ -14,7 +14,7 @@ import type {
   DirectoryServiceTable,
   DirectoryTaxonomyTable,
   DirectoryTaxonomyTermTable,
-} from '../../../db/types'
+} from '../../../platform/db/types'
 import { type Provision, PROVISIONS } from '../../../domain/directory'
 import { parseExtra, withExtra } from './extras'
 import { PROVISION_TAXONOMY, PROVISION_TERMS, provisionAttributeId } from './model'

@@ -18,7 +18,7 @@ import {
   stripMetadata,
   tabularObject,
   withFreshIds,
-} from './testing'
+} from '../../../../test/support/hsds'
 
 type World = Awaited<ReturnType<typeof testWorld>>
 type Obj = Record<string, unknown>

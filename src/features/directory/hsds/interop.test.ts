@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { type SeededWorld, seededWorld } from '../../../../test/fixtures'
 import { SYSTEM_ACTOR } from '../../../platform/audit/service'
-import { errorsOf, hsdsValidators, jsonBytes } from './testing'
+import { errorsOf, hsdsValidators, jsonBytes } from '../../../../test/support/hsds'
 
 // Services made through the directory's own editing service (seeded by test/fixtures.ts) export as valid HSDS
 // and import back unchanged.

@@ -8,7 +8,7 @@ import type {
   DirectoryPhoneTable,
   DirectoryScheduleTable,
   DirectoryServiceAtLocationTable,
-} from '../../../db/types'
+} from '../../../platform/db/types'
 import type { Provision } from '../../../domain/directory'
 
 /**

@@ -1,5 +1,5 @@
 import type { Expression, ExpressionBuilder, Kysely, SqlBool } from 'kysely'
-import type { Database } from '../../../db/types'
+import type { Database } from '../../../platform/db/types'
 import { DB_TABLE, type TableName } from './model'
 
 /** Whose directory: an establishment's (its id), or the national one (null). */

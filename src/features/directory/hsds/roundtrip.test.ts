@@ -7,7 +7,7 @@ import { testWorld } from '../../../../test/harness'
 import { PATHWAYS } from '../../../domain/pathways'
 import { type Actor, SYSTEM_ACTOR } from '../../../platform/audit/service'
 import type { Scope } from './repository'
-import { hsdsValidators, errorsOf, jsonBytes } from './testing'
+import { hsdsValidators, errorsOf, jsonBytes } from '../../../../test/support/hsds'
 
 /**
  * Import → export gives back the input: generated HSDS 3.0 services with every optional field HSDS defines, the

@@ -13,7 +13,7 @@ import {
   jsonBytes,
   tabularObject,
   withFreshIds,
-} from './testing'
+} from '../../../../test/support/hsds'
 
 type Obj = Record<string, unknown>
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
-import type { Database } from '../../../db/types'
+import type { Database } from '../../../platform/db/types'
 import { searchTextOf } from '../../../domain/directory'
 import { excerpt } from '../../../domain/untrusted'
 import type { Actor, AuditService } from '../../../platform/audit/service'

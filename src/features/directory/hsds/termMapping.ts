@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { Database } from '../../../db/types'
+import type { Database } from '../../../platform/db/types'
 import { PATHWAYS, type PathwayCode } from '../../../domain/pathways'
 import type { Actor, AuditService } from '../../../platform/audit/service'
 import { parseExtra } from './extras'

@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync'
 import { strToU8, unzipSync, zipSync } from 'fflate'
 import { signedIn, testWorld } from '../../../../test/harness'
 import { type Actor, SYSTEM_ACTOR } from '../../../platform/audit/service'
-import { jsonBytes } from './testing'
+import { jsonBytes } from '../../../../test/support/hsds'
 
 /**
  * A council's directory classified with its own taxonomy (LGA-style, with a parent term): imported as it is, its

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { Database } from '../../../db/types'
+import type { Database } from '../../../platform/db/types'
 import type { Owner } from './repository'
 
 /** The API tokens of one owner: an establishment (its id) or the national team (null). */

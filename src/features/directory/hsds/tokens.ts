@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Kysely } from 'kysely'
-import type { Database } from '../../../db/types'
+import type { Database } from '../../../platform/db/types'
 import type { Actor, AuditService } from '../../../platform/audit/service'
 import type { Owner } from './repository'
 import { tokenRepository } from './tokenRepository'

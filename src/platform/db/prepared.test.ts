@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { testServices } from '../../test/harness'
+import { testServices } from '../../../test/harness'
 import { prepared } from './prepared'
 
 describe('prepared queries', () => {

@@ -3,7 +3,7 @@ import path from 'node:path'
 import SQLite from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
 import pg from 'pg'
-import type { Config } from '../config'
+import type { Config } from '../../config'
 import type { Database } from './types'
 
 export type Dialect = 'sqlite' | 'postgres'

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely'
 import type { Dialect } from '../database'
-import { spellsFrom } from '../../domain/custody'
+import { spellsFrom } from '../../../domain/custody'
 
 /**
  * Custody history for the statistics. custody_events gains the unit and the complexity of need an event sets (an

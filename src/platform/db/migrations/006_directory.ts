@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely'
-import { PATHWAY_TAXONOMY_ID, PATHWAYS } from '../../domain/pathways'
+import { PATHWAY_TAXONOMY_ID, PATHWAYS } from '../../../domain/pathways'
 import type { Dialect } from '../database'
 
 /**

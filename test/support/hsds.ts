@@ -7,9 +7,9 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
 import addFormatsModule from 'ajv-formats'
 import { parse } from 'csv-parse/sync'
 import { unzipSync } from 'fflate'
-import { PATHWAYS } from '../../../domain/pathways'
-import { PROVISION_TERMS } from './model'
-import { HSDS_DIR, loadHsdsSchema } from './schemas'
+import { PATHWAYS } from '../../src/domain/pathways'
+import { PROVISION_TERMS } from '../../src/features/directory/hsds/model'
+import { HSDS_DIR, loadHsdsSchema } from '../../src/features/directory/hsds/schemas'
 
 /** Test helpers: the vendored HSDS schemas exactly as published (not keywork's strict copy), and fixtures. */
 
@@ -46,10 +46,10 @@ export function errorsOf(v: ValidateFunction): string {
   return JSON.stringify(v.errors?.slice(0, 5))
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url))
+const here = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/hsds')
 
 export function fixtureBytes(name = 'directory.json'): Buffer {
-  return readFileSync(path.join(here, 'fixtures', name))
+  return readFileSync(path.join(here, name))
 }
 
 export function fixture(name = 'directory.json'): Record<string, unknown>[] {
