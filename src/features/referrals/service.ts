@@ -9,7 +9,14 @@ import type { Actor, AuditService } from '../../platform/audit/service'
 import type { DirectoryServiceDetail } from '../directory/service'
 import type { MailerService, SendOutcome } from '../../platform/notify/mailer'
 import { type ReferralListFilter, referralsRepository } from './repository'
-import { followUpProblems, isOpen, isOverdue, nextStatuses, referralEmail, referralTarget } from '../../domain/referrals'
+import {
+  followUpProblems,
+  isOpen,
+  isOverdue,
+  nextStatuses,
+  referralEmail,
+  referralTarget,
+} from '../../domain/referrals'
 
 export const PAGE_SIZE = 50
 

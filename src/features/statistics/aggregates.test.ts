@@ -14,7 +14,15 @@ import {
   recount,
 } from '../../domain/statistics'
 import type { Services } from '../../services'
-import { TODAY, type Seeded, amendSessions, randomSession, readWorld, seedPeople, seedSessions } from '../../../test/support/statisticsFixtures'
+import {
+  TODAY,
+  type Seeded,
+  amendSessions,
+  randomSession,
+  readWorld,
+  seedPeople,
+  seedSessions,
+} from '../../../test/support/statisticsFixtures'
 import type { StatisticsScope } from './service'
 
 // The pre-aggregates (kept by changeSessions after random inserts and amendments) and every figure of the

@@ -7,7 +7,13 @@ import type { Database } from '../../platform/db/types'
 import { fillAnswered } from '../../platform/db/migrations/017_stat_answered'
 import { REASONS } from '../../domain/statistics'
 import { Random } from '../../domain/random'
-import { amendSessions, historyFromRecords, insertOfficer, seedPeople, seedSessions } from '../../../test/support/statisticsFixtures'
+import {
+  amendSessions,
+  historyFromRecords,
+  insertOfficer,
+  seedPeople,
+  seedSessions,
+} from '../../../test/support/statisticsFixtures'
 import type { StatisticsScope } from './service'
 
 // Every figure of the statistics page for a world small enough to count by hand: the expected values and their

@@ -5,7 +5,13 @@ import { londonNow } from '../../domain/hubs'
 import { signedIn } from '../../../test/harness'
 import { seededWorld } from '../../../test/fixtures'
 import { SYSTEM_ACTOR } from '../../platform/audit/service'
-import { insertAmendment, insertGoal, insertGoalReview, insertReferral, insertSession } from '../../../test/support/referrals'
+import {
+  insertAmendment,
+  insertGoal,
+  insertGoalReview,
+  insertReferral,
+  insertSession,
+} from '../../../test/support/referrals'
 import { type SessionRow, amended, buildTimeline } from './build'
 
 const world = await seededWorld()

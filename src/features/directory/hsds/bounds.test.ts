@@ -8,7 +8,15 @@ import { strToU8, unzipSync, zipSync } from 'fflate'
 import { Browser, testWorld } from '../../../../test/harness'
 import { type Actor, SYSTEM_ACTOR } from '../../../platform/audit/service'
 import type { Scope } from './repository'
-import { bombEntry, fixture, fixtureBytes, jsonBytes, textEntry, withFreshIds, zipOf } from '../../../../test/support/hsds'
+import {
+  bombEntry,
+  fixture,
+  fixtureBytes,
+  jsonBytes,
+  textEntry,
+  withFreshIds,
+  zipOf,
+} from '../../../../test/support/hsds'
 
 type World = Awaited<ReturnType<typeof testWorld>>
 type Obj = Record<string, unknown>
