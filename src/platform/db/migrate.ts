@@ -20,6 +20,7 @@ import * as m018 from './migrations/018_prisoner_search_index'
 import * as m019 from './migrations/019_api_tokens'
 import * as m020 from './migrations/020_hsds_lossless'
 import * as m021 from './migrations/021_foreign_taxonomies'
+import * as m022 from './migrations/022_directory_location_indexes'
 
 const migrations = {
   '001_foundation': m001,
@@ -42,6 +43,7 @@ const migrations = {
   '019_api_tokens': m019,
   '020_hsds_lossless': m020,
   '021_foreign_taxonomies': m021,
+  '022_directory_location_indexes': m022,
 }
 
 /** Brings the schema up to date on either engine; safe to run at every start. */
