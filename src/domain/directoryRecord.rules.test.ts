@@ -2,7 +2,7 @@
 // (npm run mutation, MUTATE=src/domain/directoryRecord.ts). Expected values written by hand.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { dayPhrase, daysOf, monthsBefore, openingTimeLine, parseUkPhone } from './directoryRecord'
+import { dayPhrase, daysOf, monthsBefore, noRemovals, openingTimeLine, parseUkPhone } from './directoryRecord'
 
 const refused = { ok: false, message: 'Enter a UK phone number, like 0113 203 2600 or +44 113 203 2600' }
 
@@ -51,5 +51,12 @@ describe('directory record rules: opening times', () => {
   it('a date some months back keeps its day, or the last day of a shorter month', () => {
     assert.equal(monthsBefore('2026-03-31', 1), '2026-02-28')
     assert.equal(monthsBefore('2026-01-05', 13), '2024-12-05')
+  })
+})
+
+describe('directory record rules: an edit that removes nothing', () => {
+  it('has no rows of any kind to remove, in a new object each time', () => {
+    assert.deepEqual(noRemovals(), { locations: [], phones: [], contacts: [], schedules: [] })
+    assert.notEqual(noRemovals().phones, noRemovals().phones)
   })
 })

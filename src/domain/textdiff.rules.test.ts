@@ -28,6 +28,11 @@ describe('text diff rules', () => {
     })
   })
 
+  it('an added line alone is a change', () => {
+    const diff = textDiff('a\n', 'a\nb\n')
+    assert.deepEqual([diff.added, diff.removed, diff.same], [1, 0, false])
+  })
+
   it('a line replaced by two is shown as removed and added whole, not word by word', () => {
     assert.deepEqual(textDiff('a\nb\n', 'a\nc\nd\n').rows, [
       { kind: 'same', segments: [line('a')] },
