@@ -73,6 +73,18 @@ describe('markdown rules: PDF blocks and plain words', () => {
     ])
   })
 
+  it('keeps the words of code spans and struck text, entities decoded', () => {
+    assert.deepEqual(markdownBlocks('`a & b` and ~~gone~~'), [
+      { kind: 'paragraph', runs: [{ text: 'a & b and gone' }] },
+    ])
+  })
+
+  it('a quote inside a quote is printed on the next line of the outer one', () => {
+    assert.deepEqual(markdownBlocks('> outer\n>\n> > inner'), [
+      { kind: 'quote', runs: [{ text: 'outer' }, { text: '\n' }, { text: 'inner' }] },
+    ])
+  })
+
   it('keeps emphasis inside a list item', () => {
     assert.deepEqual(markdownBlocks('- **bold** item'), [
       { kind: 'list', ordered: false, items: [[{ text: 'bold', bold: true }, { text: ' item' }]] },
