@@ -35,5 +35,7 @@ describe('refer-to rules: one service per name', () => {
     assert.deepEqual(referralTargets([a, b], {}).services, [a])
     assert.deepEqual(referralTargets([a, own, ownLater], {}).services, [own])
     assert.deepEqual(referralTargets([own, a], {}).services, [own])
+    // the first seen decides, whatever spaces surround its name
+    assert.deepEqual(referralTargets([b, a], {}).services, [b])
   })
 })
