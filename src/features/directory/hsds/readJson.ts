@@ -13,38 +13,12 @@ import { type KeptRow, extraOf } from './extras'
 
 type Obj = Record<string, unknown>
 
-/** What reading a file found: the rows, the problems, and the HSDS fields keywork does not keep (ignored). */
+/** What reading a file found: the rows, the problems, and the tabular rows kept whole. */
 export interface Reading {
   bundle: Bundle
   problems: Problem[]
-  /** "service.fees_description" → how many times it was present with a value */
-  ignored: Map<string, number>
   /** tabular rows keywork keeps whole (hsds/extras.ts), nested by the importer */
   kept?: KeptRow[]
-}
-
-/** Nested collections each object may carry in the one-file form; anything else HSDS has is ignored. */
-const NESTED: Record<string, readonly string[]> = {
-  service: [
-    'organization',
-    'service_at_locations',
-    'contacts',
-    'phones',
-    'schedules',
-    'languages',
-    'attributes',
-    'metadata',
-  ],
-  organization: ['metadata'],
-  service_at_location: ['location', 'metadata'],
-  location: ['addresses', 'phones', 'metadata'],
-  address: ['metadata'],
-  contact: ['phones', 'metadata'],
-  phone: ['metadata'],
-  schedule: ['metadata'],
-  language: ['metadata'],
-  attribute: ['taxonomy_term', 'metadata'],
-  metadata: [],
 }
 
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v)
@@ -103,7 +77,6 @@ export function rowOf<T extends TableName>(table: T, o: Obj): Tables[T] {
 export class Reader {
   bundle = emptyBundle()
   problems: Problem[] = []
-  ignored = new Map<string, number>()
   /** provision per service id, from its keywork-provision attribute */
   provisions = new Map<string, { at: string; value: 'internal' | 'external' }>()
 
@@ -115,16 +88,6 @@ export class Reader {
 
   keep(entity: string, at: string, row: Obj) {
     this.kept.push({ entity, at, row })
-  }
-
-  ignore(what: string) {
-    this.ignored.set(what, (this.ignored.get(what) ?? 0) + 1)
-  }
-
-  /** Notes the fields of o that keywork does not keep. */
-  noteIgnored(entity: string, table: TableName | null, o: Obj) {
-    const kept = new Set<string>([...(table ? (COLUMNS[table] as readonly string[]) : []), ...(NESTED[entity] ?? [])])
-    for (const [k, v] of Object.entries(o)) if (!kept.has(k) && hasValue(v)) this.ignore(`${entity}.${k}`)
   }
 
   /** The first copy of each record read, by table and id, with the object it was read from. */
@@ -201,7 +164,6 @@ export class Reader {
   }
 
   phone(p: Obj, at: string, parent: { key: 'service_id' | 'contact_id' | 'location_id'; id: string; entity: string }) {
-    this.noteIgnored('phone', 'phones', p)
     const row = rowOf('phones', p)
     row[parent.key] = this.parentRef(p, at, parent.key, parent.id, parent.entity)
     this.add('phones', at, row, p)
@@ -209,13 +171,11 @@ export class Reader {
   }
 
   location(l: Obj, at: string) {
-    this.noteIgnored('location', 'locations', l)
     const row = rowOf('locations', l)
     if (row.name === null) this.problem(`${at}/name`, 'is required: keywork needs a name for every location')
     this.add('locations', at, row, l)
     arr(l.addresses).forEach((a, i) => {
       const aAt = `${at}/addresses/${i}`
-      this.noteIgnored('address', 'addresses', a)
       const ar = rowOf('addresses', a)
       ar.location_id = this.parentRef(a, aAt, 'location_id', row.id, 'location')
       this.add('addresses', aAt, ar, a)
@@ -228,7 +188,6 @@ export class Reader {
   }
 
   attribute(a: Obj, at: string, serviceId: string) {
-    this.noteIgnored('attribute', 'attributes', a)
     const row = rowOf('attributes', a)
     row.link_id = this.parentRef(a, at, 'link_id', serviceId, 'service')
     if (row.link_entity === null) row.link_entity = 'service'
@@ -261,12 +220,10 @@ export class Reader {
   }
 
   service(s: Obj, at: string) {
-    this.noteIgnored('service', 'services', s)
     const row = rowOf('services', s)
     const org = isObj(s.organization) ? s.organization : null
     if (org) {
       const oAt = `${at}/organization`
-      this.noteIgnored('organization', 'organizations', org)
       const orow = rowOf('organizations', org)
       if (row.organization_id === null) row.organization_id = orow.id
       else if (row.organization_id !== orow.id)
@@ -280,7 +237,6 @@ export class Reader {
 
     arr(s.service_at_locations).forEach((sal, i) => {
       const sAt = `${at}/service_at_locations/${i}`
-      this.noteIgnored('service_at_location', 'service_at_locations', sal)
       const r = rowOf('service_at_locations', sal)
       r.service_id = this.parentRef(sal, sAt, 'service_id', row.id, 'service')
       const loc = isObj(sal.location) ? sal.location : null
@@ -298,7 +254,6 @@ export class Reader {
 
     arr(s.contacts).forEach((c, i) => {
       const cAt = `${at}/contacts/${i}`
-      this.noteIgnored('contact', 'contacts', c)
       const r = rowOf('contacts', c)
       r.service_id = this.parentRef(c, cAt, 'service_id', row.id, 'service')
       this.add('contacts', cAt, r, c)
@@ -318,7 +273,6 @@ export class Reader {
     ] as const) {
       arr(s[key]).forEach((o, i) => {
         const oAt = `${at}/${key}/${i}`
-        this.noteIgnored(entity, table, o)
         const r = rowOf(table, o)
         r.service_id = this.parentRef(o, oAt, 'service_id', row.id, 'service')
         this.add(table, oAt, r, o)
@@ -333,7 +287,7 @@ export class Reader {
   /** Sets each service's provision from its attribute. */
   finish(): Reading {
     for (const { row } of this.bundle.services) row.provision = this.provisions.get(row.id)?.value ?? null
-    return { bundle: this.bundle, problems: this.problems, ignored: this.ignored, kept: this.kept }
+    return { bundle: this.bundle, problems: this.problems, kept: this.kept }
   }
 }
 

@@ -5,7 +5,7 @@ import { PROVISIONS } from '../../../domain/directory'
 import { excerpt, restoreFormula } from '../../../domain/untrusted'
 import { type Snapshot, extensionToHsds, termObjects } from './exportJson'
 import { type Emit, extraScalars, flattenExtra, flattenRecord, keptPlacement, parseExtra } from './extras'
-import { COLUMNS, CSV_FILE, PROVISION_TERMS, TABLES, type TableName, provisionAttributeId } from './model'
+import { CSV_FILE, PROVISION_TERMS, TABLES, type TableName, provisionAttributeId } from './model'
 import { Reader, type Reading, rowOf } from './readJson'
 import { problemOf, tabularTables } from './schemas'
 import { valueProblems } from './values'
@@ -202,14 +202,12 @@ export function readTabular(files: Map<string, string>, _knownTermIds?: Set<stri
         return
       }
       if (!ours) {
-        if (table.name === 'meta_table_description') reader.ignore(`${table.name} (${table.file})`)
-        else reader.keep(table.name, at, o)
+        // meta_table_description describes the files, not the directory: read, not kept
+        if (table.name !== 'meta_table_description') reader.keep(table.name, at, o)
         return
       }
       for (const col of REQUIRED_REFS[ours] ?? [])
         if (o[col] === undefined && !reported.has(col)) reader.problem(`${at}, ${col}`, 'is required by keywork')
-      const kept = new Set<string>(COLUMNS[ours] as readonly string[])
-      for (const k of Object.keys(o)) if (!kept.has(k)) reader.ignore(`${table.name}.${k}`)
       if (ours === 'phones' && o.service_id === undefined && o.contact_id === undefined && o.location_id === undefined)
         reader.problem(`${at}, service_id`, 'is required: a phone needs a service_id, contact_id or location_id')
       if (ours === 'attributes') {
