@@ -21,6 +21,7 @@ import * as m019 from './migrations/019_api_tokens'
 import * as m020 from './migrations/020_hsds_lossless'
 import * as m021 from './migrations/021_foreign_taxonomies'
 import * as m022 from './migrations/022_directory_location_indexes'
+import * as m023 from './migrations/023_quality'
 
 const migrations = {
   '001_foundation': m001,
@@ -44,6 +45,7 @@ const migrations = {
   '020_hsds_lossless': m020,
   '021_foreign_taxonomies': m021,
   '022_directory_location_indexes': m022,
+  '023_quality': m023,
 }
 
 /** Brings the schema up to date on either engine; safe to run at every start. */

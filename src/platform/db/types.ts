@@ -15,6 +15,9 @@ export interface NationalPolicyTable {
   session_minutes_min: number
   session_minutes_max: number
   updated_at: string
+  qa_sample_default: ColumnType<number, number | undefined, number>
+  qa_sample_min: ColumnType<number, number | undefined, number>
+  qa_sample_max: ColumnType<number, number | undefined, number>
 }
 
 export interface EstablishmentTable {
@@ -540,6 +543,10 @@ export interface KeyWorkSessionTable {
   deleted_at: string | null
   deleted_by: string | null
   deleted_reason: string | null
+  /** JSON of the pre-check kept at submit: { rubricVersion, estimates: { code: 1-4 | null }, hints: [code] } */
+  precheck: ColumnType<string | null, string | null | undefined, string | null>
+  /** the mean of the pre-check's estimates */
+  precheck_score: ColumnType<number | null, number | null | undefined, number | null>
 }
 
 export interface SessionAmendmentTable {
@@ -684,6 +691,221 @@ export interface ApiTokenTable {
   revoked_by: string | null
 }
 
+/** Quality assurance and supervision (023_quality). */
+export interface QaRubricVersionTable {
+  id: Generated<number>
+  version: number
+  /** draft | published | superseded */
+  status: string
+  notes: string | null
+  created_at: string
+  created_by: string
+  published_at: string | null
+  published_by: string | null
+}
+
+export interface QaCriterionTable {
+  id: Generated<number>
+  /** a national criterion's rubric version; null for an establishment's own */
+  rubric_version_id: number | null
+  /** an establishment's own criterion; null for a national one */
+  establishment_id: number | null
+  code: string
+  title: string
+  guidance: string
+  descriptor_1: string
+  descriptor_2: string
+  descriptor_3: string
+  descriptor_4: string
+  position: number
+  active: ColumnType<number, number | undefined, number>
+  created_at: string
+  created_by: string
+}
+
+export interface QaSettingTable {
+  establishment_id: number
+  sample_per_officer: number
+  review_due_days: number
+  thin_entry_chars: number
+  supervision_weeks: number
+  updated_at: string
+  updated_by: string
+}
+
+export interface QaSampleTable {
+  id: Generated<number>
+  establishment_id: number
+  session_id: number
+  staff_id: number | null
+  /** YYYY-MM, Europe/London */
+  month: string
+  random: number
+  /** risk reasons (qaSample RISK_REASONS), comma separated */
+  risk: ColumnType<string, string | undefined, string>
+  sampled_at: string
+  due_on: string
+  /** due | reviewed */
+  status: string
+}
+
+export interface QaCalibrationTable {
+  id: Generated<number>
+  /** null: a national exercise */
+  establishment_id: number | null
+  title: string
+  rubric_version_id: number
+  /** open | closed */
+  status: string
+  due_on: string | null
+  created_at: string
+  created_by_user_id: number | null
+  created_by: string
+  closed_at: string | null
+}
+
+export interface QaCalibrationEntryTable {
+  calibration_id: number
+  session_id: number
+}
+
+export interface QaCalibrationMarkerTable {
+  calibration_id: number
+  user_id: number
+}
+
+export interface QaReviewTable {
+  id: Generated<number>
+  establishment_id: number
+  session_id: number
+  /** sample | calibration | chosen */
+  kind: string
+  sample_id: number | null
+  calibration_id: number | null
+  reviewer_user_id: number
+  reviewer: string
+  rubric_version_id: number
+  overall_score: number
+  feedback_good: string
+  feedback_change: string
+  officer_user_id: number | null
+  submitted_at: string
+  updated_at: string
+  read_at: string | null
+  acknowledged_at: string | null
+  reply: string | null
+  replied_at: string | null
+}
+
+export interface QaReviewScoreTable {
+  review_id: number
+  criterion_id: number
+  /** 1-4; null: not applicable to this entry */
+  score: number | null
+  comment: string | null
+}
+
+export interface QaReviewAmendmentTable {
+  id: Generated<number>
+  review_id: number
+  amended_at: string
+  amended_by: string
+  reason: string
+  /** JSON: { field: { from, to } } */
+  changes: string
+}
+
+export interface QaCommendationTable {
+  id: Generated<number>
+  establishment_id: number
+  session_id: number | null
+  staff_id: number
+  officer_user_id: number | null
+  text: string
+  by_user_id: number
+  by_name: string
+  created_at: string
+  seen_at: string | null
+}
+
+export interface GoodPracticeTable {
+  id: Generated<number>
+  establishment_id: number
+  session_id: number
+  nominated_by_user_id: number
+  nominated_by: string
+  nominated_at: string
+  reason: string
+  /** nominated | published | declined */
+  status: string
+  title: string | null
+  /** the redacted text as published */
+  text: string | null
+  /** pathway codes, comma separated */
+  pathways: ColumnType<string, string | undefined, string>
+  decided_by: string | null
+  decided_at: string | null
+  decision_note: string | null
+}
+
+export interface IntegrityFlagTable {
+  id: Generated<number>
+  establishment_id: number
+  /** near_duplicate | overlap | out_of_custody | officer_away | over_time | burst | thin */
+  kind: string
+  /** unique per establishment: the kind and the entries it is about */
+  flag_key: string
+  session_id: number
+  other_session_id: number | null
+  staff_id: number | null
+  similarity: number | null
+  /** JSON: what the flag rests on */
+  evidence: string
+  raised_at: string
+  /** open | resolved */
+  status: string
+  /** no_concern | advice_given | entry_amended | referred_on */
+  outcome: string | null
+  note: string | null
+  resolved_by_user_id: number | null
+  resolved_by: string | null
+  resolved_at: string | null
+}
+
+export interface IntegrityBandTable {
+  session_id: number
+  establishment_id: number
+  band: number
+  /** the band hash as a signed 32-bit integer (hash | 0) */
+  hash: number
+}
+
+export interface SupervisionTable {
+  id: Generated<number>
+  establishment_id: number
+  staff_id: number
+  supervisor_user_id: number
+  supervisor: string
+  held_on: string
+  topics: string
+  agreed: string
+  next_due_on: string | null
+  created_at: string
+  updated_at: string
+  updated_by: string
+}
+
+export interface UserNoticeTable {
+  id: Generated<number>
+  user_id: number
+  establishment_id: number | null
+  kind: string
+  message: string
+  link: string
+  created_at: string
+  read_at: string | null
+}
+
 export interface Database {
   national_policy: NationalPolicyTable
   establishments: EstablishmentTable
@@ -733,6 +955,22 @@ export interface Database {
   stat_gaps: StatGapTable
   stat_gaps_all: StatGapAllTable
   stat_followups: StatFollowUpTable
+  qa_rubric_versions: QaRubricVersionTable
+  qa_criteria: QaCriterionTable
+  qa_settings: QaSettingTable
+  qa_samples: QaSampleTable
+  qa_calibrations: QaCalibrationTable
+  qa_calibration_entries: QaCalibrationEntryTable
+  qa_calibration_markers: QaCalibrationMarkerTable
+  qa_reviews: QaReviewTable
+  qa_review_scores: QaReviewScoreTable
+  qa_review_amendments: QaReviewAmendmentTable
+  qa_commendations: QaCommendationTable
+  good_practice: GoodPracticeTable
+  integrity_flags: IntegrityFlagTable
+  integrity_bands: IntegrityBandTable
+  supervisions: SupervisionTable
+  user_notices: UserNoticeTable
 }
 
 export type Establishment = Selectable<EstablishmentTable>
