@@ -14,6 +14,7 @@ import { tokensService } from './features/directory/hsds/tokens'
 import { mailerService } from './platform/notify/mailer'
 import { nationalService } from './features/national/service'
 import { referralsService } from './features/referrals/service'
+import { rubricService } from './features/rubric/service'
 import { timelineService } from './features/timeline/service'
 import { sessionsService } from './features/sessions/service'
 import { establishmentsService } from './features/establishments/service'
@@ -51,6 +52,8 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
   const mailer = mailerService(db.db, { audit, notify: config.notify, logger })
   const referrals = referralsService(db.db, { audit, mailer, directory, establishments, statistics, logger })
   const worksheets = worksheetsService(db.db, { audit })
+  // the quality rubric: sessions store the pre-check against it; the QA features score against it
+  const rubric = rubricService(db.db, { audit })
   const guidance = guidanceService(db.db, {
     audit,
     worksheets,
@@ -102,6 +105,7 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     }),
     allocations,
     statistics,
+    rubric,
     async close() {
       await db.close()
     },
@@ -116,5 +120,7 @@ export async function startServices(config: Config): Promise<Services> {
   await migrateToLatest(services.db)
   // the national guide (version 1) and worksheets, when the database has none yet
   await services.guidance.ensureNationalContent()
+  // the national quality rubric (version 1), when the database has none yet
+  await services.rubric.ensureNational()
   return services
 }

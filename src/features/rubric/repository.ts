@@ -1,0 +1,103 @@
+import type { Insertable, Kysely, Updateable } from 'kysely'
+import type { Database, QaCriterionTable, QaRubricVersionTable } from '../../platform/db/types'
+
+/** The rubric's tables: national versions and their criteria, and each establishment's own criteria. */
+export function rubricRepository(db: Kysely<Database>) {
+  return {
+    /** The newest published version (only one is published at a time; the newest wins if ever more). */
+    latestPublished(k: Kysely<Database> = db) {
+      return k
+        .selectFrom('qa_rubric_versions')
+        .selectAll()
+        .where('status', '=', 'published')
+        .orderBy('version', 'desc')
+        .limit(1)
+        .executeTakeFirst()
+    },
+    anyVersion(k: Kysely<Database> = db) {
+      return k.selectFrom('qa_rubric_versions').select('id').limit(1).executeTakeFirst()
+    },
+    version(k: Kysely<Database>, id: number) {
+      return k.selectFrom('qa_rubric_versions').selectAll().where('id', '=', id).executeTakeFirst()
+    },
+    versions(k: Kysely<Database> = db) {
+      return k.selectFrom('qa_rubric_versions').selectAll().orderBy('version', 'desc').execute()
+    },
+    draft(k: Kysely<Database> = db) {
+      return k
+        .selectFrom('qa_rubric_versions')
+        .selectAll()
+        .where('status', '=', 'draft')
+        .orderBy('version', 'desc')
+        .limit(1)
+        .executeTakeFirst()
+    },
+    async maxVersion(k: Kysely<Database>) {
+      const r = await k
+        .selectFrom('qa_rubric_versions')
+        .select(eb => eb.fn.max('version').as('v'))
+        .executeTakeFirst()
+      return Number(r?.v ?? 0)
+    },
+    async insertVersion(k: Kysely<Database>, row: Insertable<QaRubricVersionTable>) {
+      const r = await k.insertInto('qa_rubric_versions').values(row).returning('id').executeTakeFirstOrThrow()
+      return r.id
+    },
+    async updateVersion(k: Kysely<Database>, id: number, values: Updateable<QaRubricVersionTable>) {
+      await k.updateTable('qa_rubric_versions').set(values).where('id', '=', id).execute()
+    },
+    async supersedePublished(k: Kysely<Database>) {
+      await k
+        .updateTable('qa_rubric_versions')
+        .set({ status: 'superseded' })
+        .where('status', '=', 'published')
+        .execute()
+    },
+
+    /** A national version's criteria, in order. */
+    versionCriteria(k: Kysely<Database>, versionId: number) {
+      return k
+        .selectFrom('qa_criteria')
+        .selectAll()
+        .where('rubric_version_id', '=', versionId)
+        .orderBy('position')
+        .orderBy('id')
+        .execute()
+    },
+    /** An establishment's own criteria (retired too, unless only active), in order. */
+    localCriteria(k: Kysely<Database>, establishmentId: number, opts: { activeOnly?: boolean; orIds?: number[] } = {}) {
+      let q = k.selectFrom('qa_criteria').selectAll().where('establishment_id', '=', establishmentId)
+      if (opts.activeOnly) {
+        const ids = opts.orIds ?? []
+        q = q.where(eb => (ids.length ? eb.or([eb('active', '=', 1), eb('id', 'in', ids)]) : eb('active', '=', 1)))
+      }
+      return q.orderBy('position').orderBy('id').execute()
+    },
+    criterion(k: Kysely<Database>, id: number) {
+      return k.selectFrom('qa_criteria').selectAll().where('id', '=', id).executeTakeFirst()
+    },
+    async insertCriterion(k: Kysely<Database>, row: Insertable<QaCriterionTable>) {
+      const r = await k.insertInto('qa_criteria').values(row).returning('id').executeTakeFirstOrThrow()
+      return r.id
+    },
+    async updateCriterion(k: Kysely<Database>, id: number, values: Updateable<QaCriterionTable>) {
+      await k.updateTable('qa_criteria').set(values).where('id', '=', id).execute()
+    },
+    async nextLocalPosition(k: Kysely<Database>, establishmentId: number) {
+      const r = await k
+        .selectFrom('qa_criteria')
+        .select(eb => eb.fn.max('position').as('p'))
+        .where('establishment_id', '=', establishmentId)
+        .executeTakeFirst()
+      return Number(r?.p ?? 0) + 1
+    },
+    async nextVersionPosition(k: Kysely<Database>, versionId: number) {
+      const r = await k
+        .selectFrom('qa_criteria')
+        .select(eb => eb.fn.max('position').as('p'))
+        .where('rubric_version_id', '=', versionId)
+        .executeTakeFirst()
+      return Number(r?.p ?? 0) + 1
+    },
+  }
+}
