@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { nameWords, placeNames, redact } from './redact'
+
+const names = ['Tomasz Nowak', 'Sam Officer-Smith', 'Art Black', "Liam O'Brien"]
+
+describe('redact: names', () => {
+  it('removes a name in any case, and keeps the possessive', () => {
+    const r = redact("Tomasz said NOWAK's plan was good; nowak agreed. tomasz too.", { names })
+    assert.equal(r.text, "[name] said [name]'s plan was good; [name] agreed. [name] too.")
+    assert.deepEqual(
+      r.removals.map(x => x.original),
+      ['Tomasz', 'NOWAK', 'nowak', 'tomasz'],
+    )
+  })
+
+  it('never removes part of a word', () => {
+    const r = redact('Article 3 of the party rules; Nowakowski and Samuel; Art came.', { names })
+    assert.equal(r.text, 'Article 3 of the party rules; Nowakowski and Samuel; [name] came.')
+  })
+
+  it('removes an everyday word used as a name only when it is capitalised', () => {
+    const r = redact('Art and BLACK will go; the art class was black and white; Will will call.', {
+      names: ['Art Black', 'Will Stone'],
+    })
+    assert.equal(r.text, '[name] and [name] will go; the art class was black and white; [name] will call.')
+  })
+
+  it('removes hyphenated names whole and in parts, and any apostrophe', () => {
+    const r = redact('Officer-Smith met Smith and O’Brien (Liam).', { names })
+    assert.equal(r.text, '[name] met [name] and [name] ([name]).')
+  })
+
+  it('removes a name whose spaces differ from the record, word by word', () => {
+    assert.equal(redact('Tomasz   Nowak', { names }).text, '[name]   [name]')
+  })
+
+  it('ignores one-letter parts of names', () => {
+    assert.deepEqual(nameWords(['J Smith', 'A.', 'Jo-Ann Lee-Smith']), [
+      'Smith',
+      'Jo-Ann',
+      'Jo',
+      'Ann',
+      'Lee-Smith',
+      'Lee',
+    ])
+  })
+})
+
+describe('redact: prison numbers', () => {
+  it('removes the A1234BC pattern in any case, not inside longer codes', () => {
+    const r = redact('A1111AA and b2222bb, not XA1111AA or A1111AA1.', {})
+    assert.equal(r.text, '[prison number] and [prison number], not XA1111AA or A1111AA1.')
+  })
+})
+
+describe('redact: dates', () => {
+  const cases: [string, string][] = [
+    ['on 2026-03-27 we met', 'on [date] we met'],
+    ['on 27/03/2026 and 27/3/26 and 27-03-2026 and 27.03.2026', 'on [date] and [date] and [date] and [date]'],
+    ['on 27 March 2026.', 'on [date].'],
+    ['on 27th March', 'on [date]'],
+    ['on the 3rd of april 2025', 'on the [date]'],
+    ['on Tuesday 27 Mar 2026', 'on [date]'],
+    ['on Tuesday, 27th of March', 'on [date]'],
+    ['on March 27, 2026 and May 5th', 'on [date] and [date]'],
+    ['in March 2026', 'in [date]'],
+    ['in march', 'in march'],
+    ['he may 10 minutes later', 'he may 10 minutes later'],
+    ['a 45 minute session, 3.5 hours, 1/2 a day', 'a 45 minute session, 3.5 hours, 1/2 a day'],
+    ['in 127 March', 'in 127 March'],
+  ]
+  for (const [text, expected] of cases)
+    it(`"${text}"`, () => {
+      assert.equal(redact(text, {}).text, expected)
+    })
+
+  it('keeps a date whole rather than a date and a name in it', () => {
+    const r = redact('on 1 May 2026 May came', { names: ['May Jones'] })
+    assert.equal(r.text, 'on [date] [name] came')
+    assert.deepEqual(r.removals, [
+      { kind: 'date', original: '1 May 2026' },
+      { kind: 'name', original: 'May' },
+    ])
+  })
+})
+
+describe('redact: places', () => {
+  it('knows an establishment by its name with or without HMP', () => {
+    assert.deepEqual(placeNames('Moorland (HMP)'), ['Moorland (HMP)', 'Moorland'])
+    assert.deepEqual(placeNames('HMP & YOI Doncaster'), ['HMP & YOI Doncaster', 'Doncaster'])
+  })
+
+  it('removes establishments, units and towns as whole phrases, codes exactly', () => {
+    const r = redact(
+      'Moved from HMP Moorland to houseblock 1 (HB1), then Houseblock 12; hb1 is not a code. Back to Leeds.',
+      {
+        places: [...placeNames('Moorland (HMP)'), 'Houseblock 1', 'Leeds'],
+        codes: ['HB1', 'A'],
+      },
+    )
+    assert.equal(
+      r.text,
+      'Moved from [place] to [place] ([place]), then Houseblock 12; hb1 is not a code. Back to [place].',
+    )
+    assert.deepEqual(
+      r.removals.map(x => x.original),
+      ['HMP Moorland', 'houseblock 1', 'HB1', 'Leeds'],
+    )
+  })
+
+  it('leaves a one-letter unit code alone', () => {
+    assert.equal(redact('A wing, a plan', { codes: ['A'], places: ['A wing'] }).text, '[place], a plan')
+  })
+})
+
+describe('redact: segments', () => {
+  it('marks each removal with what it replaced, and joins back to the text', () => {
+    const r = redact('Tomasz (A1111AA) on 1/2/2026.', { names })
+    assert.deepEqual(r.segments, [
+      { text: '[name]', kind: 'name', original: 'Tomasz' },
+      { text: ' (' },
+      { text: '[prison number]', kind: 'prison_number', original: 'A1111AA' },
+      { text: ') on ' },
+      { text: '[date]', kind: 'date', original: '1/2/2026' },
+      { text: '.' },
+    ])
+    assert.equal(r.segments.map(s => s.text).join(''), r.text)
+  })
+
+  it('changes nothing in a text with nothing to remove, and in an empty one', () => {
+    assert.deepEqual(redact('We talked about housing.', { names }), {
+      text: 'We talked about housing.',
+      segments: [{ text: 'We talked about housing.' }],
+      removals: [],
+    })
+    assert.deepEqual(redact('', { names }), { text: '', segments: [], removals: [] })
+  })
+
+  it('finds nothing more in a text it has redacted', () => {
+    const once = redact('Nowak, A1111AA, 27 March 2026, HMP Moorland', { names, places: ['Moorland'] })
+    assert.deepEqual(redact(once.text, { names, places: ['Moorland'] }).removals, [])
+  })
+})
