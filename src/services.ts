@@ -15,6 +15,7 @@ import { mailerService } from './platform/notify/mailer'
 import { nationalService } from './features/national/service'
 import { referralsService } from './features/referrals/service'
 import { rubricService } from './features/rubric/service'
+import { integrityService } from './features/integrity/service'
 import { timelineService } from './features/timeline/service'
 import { sessionsService } from './features/sessions/service'
 import { establishmentsService } from './features/establishments/service'
@@ -59,7 +60,10 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     worksheets,
     servicesForBooklet: id => directory.servicesForBooklet(id),
   })
+  // integrity flags (issue 15): sessions call its checks in the transaction of each submit and amendment
+  const integrity = integrityService(db.db, { audit })
   const sessions = sessionsService(db.db, {
+    integrity,
     audit,
     prisoners,
     staff,
@@ -106,6 +110,7 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     allocations,
     statistics,
     rubric,
+    integrity,
     async close() {
       await db.close()
     },

@@ -136,6 +136,8 @@ export function amendUseCases(c: SessionsContext) {
           establishmentId,
           changes: { amendment: amendmentId, reason: read.reason, ...read.changes },
         })
+        // the narrative or the times may have changed: the integrity checks look at the entry again
+        if (deps.integrity) await deps.integrity.onSubmitted(trx, establishmentId, row.id)
         return ok(amendmentId)
       })
     },

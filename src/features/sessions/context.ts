@@ -30,6 +30,8 @@ export interface SessionsDeps {
   statistics: Pick<StatisticsService, 'changeSessions' | 'followUpsMoved'>
   /** emails the services a submitted entry refers the prisoner to (optional: without it, no email is sent) */
   referrals?: Pick<ReferralsService, 'sendForNewReferrals'>
+  /** the integrity checks of an entry (issue 15): called in the same transaction as a submit or an amendment */
+  integrity?: { onSubmitted(trx: Kysely<Database>, establishmentId: number, sessionId: number): Promise<unknown> }
   logger?: Pick<Logger, 'error'>
 }
 

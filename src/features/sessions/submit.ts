@@ -172,6 +172,7 @@ export function submitUseCase(c: SessionsContext) {
         worksheets: entry.worksheetIds,
       },
     })
+    if (deps.integrity) await deps.integrity.onSubmitted(trx, establishmentId, row.id)
     return referralIds
   }
 
