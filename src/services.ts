@@ -14,6 +14,8 @@ import { tokensService } from './features/directory/hsds/tokens'
 import { mailerService } from './platform/notify/mailer'
 import { nationalService } from './features/national/service'
 import { referralsService } from './features/referrals/service'
+import { noticesService } from './features/notices/service'
+import { qaService } from './features/qa/service'
 import { rubricService } from './features/rubric/service'
 import { integrityService } from './features/integrity/service'
 import { timelineService } from './features/timeline/service'
@@ -55,6 +57,9 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
   const worksheets = worksheetsService(db.db, { audit })
   // the quality rubric: sessions store the pre-check against it; the QA features score against it
   const rubric = rubricService(db.db, { audit })
+  // quality assurance (issue 15): the SOs' sample, reviews and commendations; officers are told in the service
+  const notices = noticesService(db.db, { audit })
+  const qa = qaService(db.db, { audit, mailer, notices, rubric, logger })
   const guidance = guidanceService(db.db, {
     audit,
     worksheets,
@@ -110,6 +115,8 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     allocations,
     statistics,
     rubric,
+    notices,
+    qa,
     integrity,
     async close() {
       await db.close()

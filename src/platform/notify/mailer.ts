@@ -6,8 +6,12 @@ import type { Database } from '../db/types'
 import type { Actor, AuditService } from '../audit/service'
 import { type OutboxScope, outboxRepository } from './repository'
 
-/** The emails keywork sends; each maps to a GOV.UK Notify template id from the configuration. */
-export type EmailTemplate = 'referral'
+/**
+ * The emails keywork sends; each maps to a GOV.UK Notify template id from the configuration. 'qa-review' (feedback
+ * on an officer's entry) and 'commendation' have no template id of their own in the configuration yet: they are kept
+ * in the outbox, and sent once one is configured.
+ */
+export type EmailTemplate = 'referral' | 'qa-review' | 'commendation'
 
 export interface OutgoingEmail {
   establishmentId: number | null
@@ -75,7 +79,11 @@ export function mailerService(
       ? new NotifyClient(notify.baseUrl, notify.apiKey)
       : new NotifyClient(notify.apiKey)
     : null
-  const templateIds: Record<EmailTemplate, string | undefined> = { referral: notify?.referralTemplateId }
+  const templateIds: Record<EmailTemplate, string | undefined> = {
+    referral: notify?.referralTemplateId,
+    'qa-review': undefined,
+    commendation: undefined,
+  }
 
   return {
     /** true when emails go to GOV.UK Notify; false when they only go to the outbox */
