@@ -15,6 +15,8 @@ import { notifyRoutes } from './features/notify/routes'
 import { planningRoutes } from './features/planning/routes'
 import { prisonerRoutes } from './features/prisoners/routes'
 import { referralRoutes } from './features/referrals/routes'
+import { supervisionRoutes } from './features/supervision/routes'
+import { goodPracticeRoutes } from './features/goodPractice/routes'
 import { staffRoutes } from './features/staff/routes'
 import { statisticsRoutes } from './features/statistics/routes'
 import { timelineRoutes } from './features/timeline/routes'
@@ -54,6 +56,8 @@ export function routes(s: Services): RouteDef[] {
     ...hsdsApiRoutes(s),
     ...apiTokenRoutes(s),
     ...referralRoutes(s),
+    ...supervisionRoutes(s),
+    ...goodPracticeRoutes(s),
     ...notifyRoutes(s),
     ...timelineRoutes(s),
     ...statisticsRoutes(s),

@@ -14,6 +14,8 @@ import { tokensService } from './features/directory/hsds/tokens'
 import { mailerService } from './platform/notify/mailer'
 import { nationalService } from './features/national/service'
 import { referralsService } from './features/referrals/service'
+import { supervisionService } from './features/supervision/service'
+import { goodPracticeService } from './features/goodPractice/service'
 import { noticesService } from './features/notices/service'
 import { qaService } from './features/qa/service'
 import { rubricService } from './features/rubric/service'
@@ -118,6 +120,8 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     notices,
     qa,
     integrity,
+    supervision: supervisionService(db.db, { audit }),
+    goodPractice: goodPracticeService(db.db, { audit }),
     async close() {
       await db.close()
     },

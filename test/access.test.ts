@@ -172,7 +172,12 @@ interface Subject {
  * never the sign-in page. Its taxonomies are shared by every establishment, so another establishment's is theirs too.
  */
 const isApi = (path: string) => path === '/api/hsds' || path.startsWith('/api/hsds/')
-const SHARED_RECORDS = new Set(['GET /api/hsds/taxonomies/:taxonomyId', 'GET /api/hsds/taxonomy_terms/:taxonomyTermId'])
+const SHARED_RECORDS = new Set([
+  'GET /api/hsds/taxonomies/:taxonomyId',
+  'GET /api/hsds/taxonomy_terms/:taxonomyTermId',
+  // the good-practice library is national: every establishment reads every published item
+  'GET /good-practice/:goodPracticeId',
+])
 
 /** Only its author, a Supervising Officer or an admin amends an entry; the seeded one is key_worker.mdi's. */
 const AUTHOR_ONLY = new Set(['GET /sessions/:sessionId/amend', 'POST /sessions/:sessionId/amend'])

@@ -184,6 +184,24 @@ export const ACCESS_TABLE: Record<string, Who> = {
   'GET /prisoners/:prisonNumber/timeline/print': 'KW SO EA NP',
   'GET /statistics': 'SO EA NP',
   'GET /statistics.csv': 'SO EA NP',
+
+  // supervision: the Supervising Officer records it (and changes only their own records); admin and national read;
+  // the Key Worker reads their own
+  'GET /quality/supervision': 'SO EA NP',
+  'GET /quality/supervision/:staffId': 'SO EA NP',
+  'GET /quality/supervision/:staffId/new': 'SO',
+  'POST /quality/supervision/:staffId/new': 'SO',
+  'GET /quality/supervision/record/:supervisionId/edit': 'SO',
+  'POST /quality/supervision/record/:supervisionId/edit': 'SO',
+  'GET /my-supervision': 'KW',
+  // the good-practice library: everyone reads it; Supervising Officers nominate; the national team reviews
+  'GET /good-practice': 'KW SO EA NP',
+  'GET /good-practice/:goodPracticeId': 'KW SO EA NP',
+  'GET /good-practice/nominate': 'SO',
+  'POST /good-practice/nominate': 'SO',
+  'GET /good-practice/nominations': 'NP',
+  'GET /good-practice/nominations/:nominationId': 'NP',
+  'POST /good-practice/nominations/:nominationId': 'NP',
 }
 
 const ABBREVIATIONS: Record<string, Role> = {

@@ -44,6 +44,10 @@ export interface Seeded {
   emailId: number
   /** a delivered session submitted through the sessions service by the establishment's Key Worker user */
   sessionId: number
+  /** a supervision of staffId recorded by the establishment's Supervising Officer user (held long ago) */
+  supervisionId: number
+  /** sessionId nominated to the good-practice library and published (the library is national: shared) */
+  goodPracticeId: number
 }
 
 export type SeededWorld = World & { seeded: Record<Code, Seeded>; close(): Promise<void> }
@@ -303,6 +307,47 @@ export async function seededWorld(): Promise<SeededWorld> {
       londonNow().date,
     )
 
+    // a supervision and a published good-practice item, written straight to their tables
+    const supervisorName = usernameFor('SUPERVISING_OFFICER', code)
+    const supervisor = (await s.users.list(establishmentId, supervisorName)).find(u => u.username === supervisorName)!
+    const stamp = new Date().toISOString()
+    const { id: supervisionId } = await s.db.db
+      .insertInto('supervisions')
+      .values({
+        establishment_id: establishmentId,
+        staff_id: staffId,
+        supervisor_user_id: supervisor.id,
+        supervisor: supervisorName,
+        held_on: '2020-01-06',
+        topics: 'Caseload and wellbeing.',
+        agreed: 'Shadow a colleague on a hub session.',
+        next_due_on: '2020-02-17',
+        created_at: stamp,
+        updated_at: stamp,
+        updated_by: supervisorName,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    const { id: goodPracticeId } = await s.db.db
+      .insertInto('good_practice')
+      .values({
+        establishment_id: establishmentId,
+        session_id: sessionId,
+        nominated_by_user_id: supervisor.id,
+        nominated_by: supervisorName,
+        nominated_at: stamp,
+        reason: 'A clear, agreed plan.',
+        status: 'published',
+        title: `Good practice: accommodation (${code})`,
+        text: 'What was agreed:\n[name] will write to the housing team by [date].',
+        pathways: 'accommodation',
+        decided_by: 'national',
+        decided_at: stamp,
+        decision_note: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+
     seeded[code] = {
       code,
       establishmentId,
@@ -324,6 +369,8 @@ export async function seededWorld(): Promise<SeededWorld> {
       referralId,
       emailId,
       sessionId,
+      supervisionId: Number(supervisionId),
+      goodPracticeId: Number(goodPracticeId),
     }
   }
   return Object.assign(world, { seeded })
@@ -353,6 +400,10 @@ export const PARAM_VALUES: Record<string, (s: Seeded) => string> = {
   referralId: s => String(s.referralId),
   emailId: s => String(s.emailId),
   sessionId: s => String(s.sessionId),
+  supervisionId: s => String(s.supervisionId),
+  // one item of the national library, published from this establishment's entry (as review: its nomination)
+  goodPracticeId: s => String(s.goodPracticeId),
+  nominationId: s => String(s.goodPracticeId),
 }
 
 /** Fills a route path's parameters with the records seeded in one establishment. */

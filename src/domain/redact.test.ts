@@ -109,6 +109,11 @@ describe('redact: places', () => {
     )
   })
 
+  it('removes a one-word place only when capitalised: "Reading" the town, not reading a book', () => {
+    const r = redact('Reading prison; reading and writing; READING; Readings', { places: ['Reading'] })
+    assert.equal(r.text, '[place] prison; reading and writing; [place]; Readings')
+  })
+
   it('leaves a one-letter unit code alone', () => {
     assert.equal(redact('A wing, a plan', { codes: ['A'], places: ['A wing'] }).text, '[place], a plan')
   })

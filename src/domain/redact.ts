@@ -29,7 +29,10 @@ export const REDACTION_NAMES: Record<RedactionKind, string> = {
 export interface RedactionTerms {
   /** people's names, whole ("Tomasz Nowak") or in parts: each is split into the words it is made of */
   names?: readonly string[]
-  /** place names, matched as whole phrases in any case ("Houseblock 1", "Moorland", "Doncaster") */
+  /**
+   * place names, matched as whole phrases: in any case when of several words ("Houseblock 1", "A wing"), only
+   * capitalised when of one ("Reading", never "reading"; "Moorland" and "MOORLAND")
+   */
   places?: readonly string[]
   /** short codes matched exactly as written, case and all ("HB1", "MDI") */
   codes?: readonly string[]
@@ -167,13 +170,16 @@ export function redact(text: string, terms: RedactionTerms = {}): Redacted {
     .filter(w => EVERYDAY_WORDS.has(w.toLowerCase()))
     .flatMap(w => [w[0]!.toUpperCase() + w.slice(1).toLowerCase(), w.toUpperCase()])
   const places = (terms.places ?? []).map(p => p.trim()).filter(p => [...p.matchAll(/\p{L}/gu)].length >= 2)
+  const phrases = places.filter(p => /\s/.test(p))
+  const single = places.filter(p => !/\s/.test(p)).flatMap(p => [p[0]!.toUpperCase() + p.slice(1), p.toUpperCase()])
   const codes = (terms.codes ?? []).map(c => c.trim()).filter(c => c.length >= 2)
   const placePrefix = '(?:(?:HMP\\s*(?:&|and)\\s*YOI|HMPYOI|HMYOI|HMP|HM\\s+Prison)\\s+)?'
 
   const all: Hit[] = [
     ...hits(PRISON_NUMBER, text, 'prison_number'),
     ...DATE_PATTERNS.flatMap(re => hits(re, text, 'date')),
-    ...hits(alternation(places, 'giu', placePrefix), text, 'place'),
+    ...hits(alternation(phrases, 'giu', placePrefix), text, 'place'),
+    ...hits(alternation(single, 'gu', placePrefix), text, 'place'),
     ...hits(alternation(codes, 'gu'), text, 'place'),
     ...hits(alternation(anyCase, 'giu'), text, 'name'),
     ...hits(alternation(everyday, 'gu'), text, 'name'),

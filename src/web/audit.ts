@@ -52,6 +52,7 @@ const PERSONAL_PARAMS: readonly (readonly [param: string, entity: string])[] = [
   ['emailId', 'outbox_email'],
   ['staffId', 'caseload'],
   ['hubId', 'hub'],
+  ['nominationId', 'good_practice_nomination'],
 ]
 
 /** A requested id is whatever the user typed: keep a short excerpt of it. */
