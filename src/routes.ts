@@ -15,6 +15,7 @@ import { notifyRoutes } from './features/notify/routes'
 import { planningRoutes } from './features/planning/routes'
 import { prisonerRoutes } from './features/prisoners/routes'
 import { referralRoutes } from './features/referrals/routes'
+import { integrityRoutes } from './features/integrity/routes'
 import { supervisionRoutes } from './features/supervision/routes'
 import { goodPracticeRoutes } from './features/goodPractice/routes'
 import { staffRoutes } from './features/staff/routes'
@@ -61,6 +62,7 @@ export function routes(s: Services): RouteDef[] {
     ...notifyRoutes(s),
     ...timelineRoutes(s),
     ...statisticsRoutes(s),
+    ...integrityRoutes(s),
   ]
 }
 

@@ -185,6 +185,12 @@ export const ACCESS_TABLE: Record<string, Who> = {
   'GET /statistics': 'SO EA NP',
   'GET /statistics.csv': 'SO EA NP',
 
+  // integrity flags: the Supervising Officer resolves them (and checks every entry again); admin and national read
+  'GET /quality/flags': 'SO EA NP',
+  'GET /quality/flags/:flagId': 'SO EA NP',
+  'POST /quality/flags/:flagId': 'SO',
+  'POST /quality/flags/scan': 'SO',
+
   // supervision: the Supervising Officer records it (and changes only their own records); admin and national read;
   // the Key Worker reads their own
   'GET /quality/supervision': 'SO EA NP',

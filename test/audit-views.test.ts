@@ -78,6 +78,8 @@ const PERSONAL: Record<string, Expected> = {
     entity: 'good_practice_nomination',
     entityId: s => String(s.goodPracticeId),
   },
+  '/quality/flags': { as: 'SUPERVISING_OFFICER', entity: 'integrity_flag_list', entityId: null },
+  '/quality/flags/:flagId': { as: 'ESTABLISHMENT_ADMIN', entity: 'integrity_flag', entityId: s => String(s.flagId) },
 }
 
 /** The GET routes that show no prisoner's personal data, each with why. */

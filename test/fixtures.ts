@@ -48,6 +48,8 @@ export interface Seeded {
   supervisionId: number
   /** sessionId nominated to the good-practice library and published (the library is national: shared) */
   goodPracticeId: number
+  /** the integrity flag its submit raised (a 45-minute session with a short narrative: thin) */
+  flagId: number
 }
 
 export type SeededWorld = World & { seeded: Record<Code, Seeded>; close(): Promise<void> }
@@ -306,6 +308,11 @@ export async function seededWorld(): Promise<SeededWorld> {
       {},
       londonNow().date,
     )
+    const { id: flagId } = await s.db.db
+      .selectFrom('integrity_flags')
+      .select('id')
+      .where('session_id', '=', sessionId)
+      .executeTakeFirstOrThrow()
 
     // a supervision and a published good-practice item, written straight to their tables
     const supervisorName = usernameFor('SUPERVISING_OFFICER', code)
@@ -371,6 +378,7 @@ export async function seededWorld(): Promise<SeededWorld> {
       sessionId,
       supervisionId: Number(supervisionId),
       goodPracticeId: Number(goodPracticeId),
+      flagId,
     }
   }
   return Object.assign(world, { seeded })
@@ -404,6 +412,7 @@ export const PARAM_VALUES: Record<string, (s: Seeded) => string> = {
   // one item of the national library, published from this establishment's entry (as review: its nomination)
   goodPracticeId: s => String(s.goodPracticeId),
   nominationId: s => String(s.goodPracticeId),
+  flagId: s => String(s.flagId),
 }
 
 /** Fills a route path's parameters with the records seeded in one establishment. */

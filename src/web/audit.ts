@@ -53,6 +53,7 @@ const PERSONAL_PARAMS: readonly (readonly [param: string, entity: string])[] = [
   ['staffId', 'caseload'],
   ['hubId', 'hub'],
   ['nominationId', 'good_practice_nomination'],
+  ['flagId', 'integrity_flag'],
 ]
 
 /** A requested id is whatever the user typed: keep a short excerpt of it. */
