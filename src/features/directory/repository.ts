@@ -64,6 +64,31 @@ export interface SearchFilters {
   offset: number
 }
 
+/** The tables of a service's child rows, which saving the edit form writes row by row (update.ts). */
+export type ChildTable =
+  | 'directory_service_at_locations'
+  | 'directory_phones'
+  | 'directory_contacts'
+  | 'directory_schedules'
+  | 'directory_languages'
+  | 'directory_attributes'
+
+/** Column values that pick out rows: a row has the key when each of these columns equals its value. */
+export type RowKey = Readonly<Record<string, string>>
+
+/** Rows having any of the keys. */
+const anyOf = (keys: readonly RowKey[]) =>
+  sql<boolean>`${sql.join(
+    keys.map(
+      k =>
+        sql`(${sql.join(
+          Object.entries(k).map(([column, value]) => sql`${sql.ref(column)} = ${value}`),
+          sql` and `,
+        )})`,
+    ),
+    sql` or `,
+  )}`
+
 export type ServiceRow = Selectable<DirectoryServiceTable> & { organization_name: string }
 
 // Rows per INSERT, kept well under both engines' bound-parameter limits (the widest table has 17 columns).
@@ -422,60 +447,19 @@ export function directoryRepository(db: Db) {
       await trx.updateTable('directory_addresses').set(values).where('location_id', '=', locationId).execute()
     },
 
-    /** Takes a service away from a location; the location stays (other services or its own phones may use it). */
-    async unlinkLocation(trx: Db, serviceId: string, locationId: string) {
+    /** Deletes the rows of a child table that have these keys (a row has a key when every column of it is equal). */
+    async deleteRows(trx: Db, table: ChildTable, keys: readonly RowKey[]) {
+      if (!keys.length) return
+      await trx.deleteFrom(table).where(anyOf(keys)).execute()
+    },
+
+    /** Sets some columns of the rows of a child table that have this key. */
+    async updateRows(trx: Db, table: ChildTable, key: RowKey, values: Record<string, unknown>) {
+      if (Object.keys(values).length === 0) return
       await trx
-        .deleteFrom('directory_service_at_locations')
-        .where('service_id', '=', serviceId)
-        .where('location_id', '=', locationId)
-        .execute()
-    },
-
-    async deletePhones(trx: Db, ids: string[]) {
-      if (ids.length) await trx.deleteFrom('directory_phones').where('id', 'in', ids).execute()
-    },
-
-    async updatePhone(trx: Db, id: string, values: Updateable<DirectoryPhoneTable>) {
-      await trx.updateTable('directory_phones').set(values).where('id', '=', id).execute()
-    },
-
-    /** Deletes contacts with all their phone numbers. */
-    async deleteContacts(trx: Db, ids: string[]) {
-      if (!ids.length) return
-      await trx.deleteFrom('directory_phones').where('contact_id', 'in', ids).execute()
-      await trx.deleteFrom('directory_contacts').where('id', 'in', ids).execute()
-    },
-
-    async updateContact(trx: Db, id: string, values: Updateable<DirectoryContactTable>) {
-      await trx.updateTable('directory_contacts').set(values).where('id', '=', id).execute()
-    },
-
-    async deleteSchedules(trx: Db, ids: string[]) {
-      if (ids.length) await trx.deleteFrom('directory_schedules').where('id', 'in', ids).execute()
-    },
-
-    async updateSchedule(trx: Db, id: string, values: Updateable<DirectoryScheduleTable>) {
-      await trx.updateTable('directory_schedules').set(values).where('id', '=', id).execute()
-    },
-
-    /** Removes a service's languages with these codes. */
-    async deleteLanguages(trx: Db, serviceId: string, codes: string[]) {
-      if (!codes.length) return
-      await trx
-        .deleteFrom('directory_languages')
-        .where('service_id', '=', serviceId)
-        .where('code', 'in', codes)
-        .execute()
-    },
-
-    /** Removes a service's attributes linking it to these taxonomy terms (its other attributes stay). */
-    async deleteAttributes(trx: Db, serviceId: string, termIds: string[]) {
-      if (!termIds.length) return
-      await trx
-        .deleteFrom('directory_attributes')
-        .where('link_id', '=', serviceId)
-        .where('link_entity', '=', 'service')
-        .where('taxonomy_term_id', 'in', termIds)
+        .updateTable(table)
+        .set(values as never)
+        .where(anyOf([key]))
         .execute()
     },
 
