@@ -1,6 +1,7 @@
 import { parseTime } from './time'
 import { isoFromParts, parseDate } from './dates'
 import { PATHWAY_CODES, type PathwayCode, isPathwayCode } from './pathways'
+import { MAX_ROWS, countedRows } from './rows'
 import {
   DURATION_MAX,
   DURATION_MIN,
@@ -85,7 +86,7 @@ export interface EntryContext {
 export const SHORT_TEXT_MAX = 200
 export const NARRATIVE_MAX = 5000
 /** the most goal and referral rows one entry may have */
-export const MAX_ROWS = 20
+export { MAX_ROWS }
 
 /** One text value of the form (the first, if several were sent), trimmed. */
 export function textOf(form: EntryForm, name: string): string {
@@ -95,8 +96,7 @@ export function textOf(form: EntryForm, name: string): string {
 
 /** How many goal or referral rows the form shows (at least one). */
 export function rowCount(form: EntryForm, name: 'goalRows' | 'referralRows'): number {
-  const n = Number(textOf(form, name))
-  return Number.isInteger(n) && n >= 1 ? Math.min(n, MAX_ROWS) : 1
+  return countedRows(textOf(form, name))
 }
 
 /** A yes/no answer as sent by a checkbox or radio. */

@@ -9,7 +9,16 @@ import { HttpError } from '../../web/errors'
 import { flash, parseForm, queryString, redirectWithErrors, takeForm } from '../../forms/forms'
 import { pagination } from '../../web/pagination'
 import { type RouteDef, get, param, post } from '../../web/routing'
-import { MAX_ROWS, addRow, formBody, formRows, formValuesOf, inPageOrder, serviceFormSchema, withLists } from './schema'
+import {
+  ROW_LIMITS,
+  addRow,
+  formBody,
+  formRows,
+  formValuesOf,
+  inPageOrder,
+  serviceFormSchema,
+  withLists,
+} from './schema'
 import { type Editor, NO_PATHWAY, locationLine, mayEdit } from './service'
 
 const READERS = ['KEY_WORKER', 'SUPERVISING_OFFICER', 'ESTABLISHMENT_ADMIN', 'NATIONAL_POLICY'] as const
@@ -37,7 +46,7 @@ const formOptions = {
   provisions: PROVISIONS.map(p => ({ value: p, text: PROVISION_NAMES[p] })),
   days: DAYS.map(d => ({ value: d, text: DAY_NAMES[d] })),
   phoneTypes: PHONE_TYPES,
-  maxRows: MAX_ROWS,
+  maxRows: ROW_LIMITS,
 }
 
 /** The form's values (kept from a post, else the defaults) and how many rows of each list to show. */

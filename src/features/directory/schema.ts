@@ -23,6 +23,7 @@ import {
 } from '../../domain/directoryRecord'
 import { PATHWAY_CODES, type PathwayCode } from '../../domain/pathways'
 import { capitalise, languageList, optionalText, text } from '../../forms/fields'
+import { MAX_ROWS, highestRow, nextRow } from '../../forms/rows'
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@.]{2,}$/
 
@@ -137,8 +138,17 @@ const choice = <T extends string>(values: readonly T[], message: string) =>
       return hit
     })
 
-/** Most rows of each kind the form takes (a row past these is ignored; the form offers no more). */
-export const MAX_ROWS = { locations: 20, phones: 10, contacts: 20, contactPhones: 10, schedules: 14 } as const
+/**
+ * Most rows of each list the form takes (a row past these is ignored; the form offers no more): MAX_ROWS, fewer
+ * phone numbers, and two opening times a day.
+ */
+export const ROW_LIMITS = {
+  locations: MAX_ROWS,
+  phones: 10,
+  contacts: MAX_ROWS,
+  contactPhones: 10,
+  schedules: 14,
+} as const satisfies Record<string, number>
 
 /** How many rows of each list the form has: the highest row number among the posted (or kept) fields. */
 export interface FormRows {
@@ -163,30 +173,22 @@ const CONTACT_PHONE_KEY = /^contact(\d+)Phone(\d+)(?:Id|Number|Extension|Type|Re
  * list is empty, 0 to read a post).
  */
 export function formRows(values: Record<string, unknown>, least = 0): FormRows {
-  const highest = (re: RegExp, max: number) => {
-    let n = least
-    for (const k of Object.keys(values)) {
-      const m = re.exec(k)
-      const i = m ? Number(m[1]) : 0
-      if (i > n && i <= max) n = i
-    }
-    return n
-  }
-  const contacts = highest(ROW_KEY.contacts, MAX_ROWS.contacts)
+  const highest = (re: RegExp, max: number) => highestRow(values, re, max, least)
+  const contacts = highest(ROW_KEY.contacts, ROW_LIMITS.contacts)
   const contactPhones = Array.from({ length: contacts }, () => least)
   for (const k of Object.keys(values)) {
     const m = CONTACT_PHONE_KEY.exec(k)
     if (!m) continue
     const c = Number(m[1])
     const j = Number(m[2])
-    if (c >= 1 && c <= contacts && j <= MAX_ROWS.contactPhones && j > contactPhones[c - 1]!) contactPhones[c - 1] = j
+    if (c >= 1 && c <= contacts && j <= ROW_LIMITS.contactPhones && j > contactPhones[c - 1]!) contactPhones[c - 1] = j
   }
   return {
-    locations: highest(ROW_KEY.locations, MAX_ROWS.locations),
-    phones: highest(ROW_KEY.phones, MAX_ROWS.phones),
+    locations: highest(ROW_KEY.locations, ROW_LIMITS.locations),
+    phones: highest(ROW_KEY.phones, ROW_LIMITS.phones),
     contacts,
     contactPhones,
-    schedules: highest(ROW_KEY.schedules, MAX_ROWS.schedules),
+    schedules: highest(ROW_KEY.schedules, ROW_LIMITS.schedules),
   }
 }
 
@@ -196,21 +198,20 @@ const upTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1)
 export function addRow(values: Record<string, unknown>, add: unknown): { field: string } | null {
   if (typeof add !== 'string') return null
   const rows = formRows(values)
-  const next = (n: number, max: number) => (n < max ? n + 1 : null)
   if (add === 'location') {
-    const i = next(rows.locations, MAX_ROWS.locations)
+    const i = nextRow(rows.locations, ROW_LIMITS.locations)
     return i ? { field: `location${i}Kind` } : null
   }
   if (add === 'phone') {
-    const i = next(rows.phones, MAX_ROWS.phones)
+    const i = nextRow(rows.phones, ROW_LIMITS.phones)
     return i ? { field: `phone${i}Number` } : null
   }
   if (add === 'contact') {
-    const i = next(rows.contacts, MAX_ROWS.contacts)
+    const i = nextRow(rows.contacts, ROW_LIMITS.contacts)
     return i ? { field: `contact${i}Name` } : null
   }
   if (add === 'schedule') {
-    const i = next(rows.schedules, MAX_ROWS.schedules)
+    const i = nextRow(rows.schedules, ROW_LIMITS.schedules)
     return i ? { field: `schedule${i}Days` } : null
   }
   const m = /^contact(\d+)Phone$/.exec(add)
@@ -218,7 +219,7 @@ export function addRow(values: Record<string, unknown>, add: unknown): { field: 
     const c = Number(m[1])
     if (c < 1 || c > rows.contacts) return null
     // a contact shows one blank phone row of its own when it has none
-    const j = next(Math.max(1, rows.contactPhones[c - 1] ?? 0), MAX_ROWS.contactPhones)
+    const j = nextRow(Math.max(1, rows.contactPhones[c - 1] ?? 0), ROW_LIMITS.contactPhones)
     return j ? { field: `contact${c}Phone${j}Number` } : null
   }
   return null

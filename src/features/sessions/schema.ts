@@ -9,7 +9,6 @@ import {
   type EntryContext,
   type EntryForm,
   type EntryText,
-  MAX_ROWS,
   NARRATIVE_MAX,
   amendedValue,
   amendmentChanges,
@@ -18,6 +17,7 @@ import {
   rowCount,
 } from '../../domain/sessionEntry'
 import { parseForm } from '../../forms/forms'
+import { MAX_ROWS, nextRow } from '../../forms/rows'
 
 /** The entry form's fields; goal, review and referral rows are numbered (goal0Description, review12Status...). */
 const FIELDS = new Set([
@@ -74,9 +74,8 @@ export function entryFormOf(body: unknown): EntryForm {
 
 /** The form with one more goal or referral row, for the "add another" buttons. */
 export function withExtraRow(form: EntryForm, which: 'goalRows' | 'referralRows'): EntryForm {
-  const n = Number(form[which])
-  const rows = Number.isInteger(n) && n >= 1 ? n : 1
-  return { ...form, [which]: String(Math.min(rows + 1, MAX_ROWS)) }
+  const rows = rowCount(form, which)
+  return { ...form, [which]: String(nextRow(rows) ?? rows) }
 }
 
 /** A form field as sent: one text (the first, if several were sent), trimmed; '' when absent. */
