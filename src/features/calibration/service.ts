@@ -1,0 +1,293 @@
+import type { Kysely } from 'kysely'
+import type { Database } from '../../platform/db/types'
+import type { Actor, AuditService } from '../../platform/audit/service'
+import { type Result, fail, ok } from '../../domain/result'
+import type { Rubric } from '../../domain/rubric'
+import { monthDays } from '../../domain/quality'
+import {
+  type CalibrationReport,
+  type Mark,
+  calibrationReport,
+  pickEntries,
+  precheckEstimates,
+} from '../../domain/qualityCalibration'
+import { type CalibrationRow, calibrationRepository } from './repository'
+import type { CalibrationInput } from './schema'
+
+/** Who is asking: the user, the establishment they act in, and whether they are the national team or an SO there. */
+export interface Viewer {
+  userId: number
+  username: string
+  establishmentId: number
+  national: boolean
+  supervising: boolean
+}
+
+export interface CalibrationDeps {
+  audit: AuditService
+  rubric: {
+    current(establishmentId: number): Promise<Rubric>
+    forReview(rubricVersionId: number, establishmentId: number): Promise<Rubric>
+  }
+}
+
+export interface MarkInput {
+  overall: number
+  note: string
+  scores: { criterionId: number; score: number | null }[]
+}
+
+const n = (v: unknown) => Number(v ?? 0)
+
+export function calibrationService(db: Kysely<Database>, deps: CalibrationDeps) {
+  const repo = calibrationRepository(db)
+  const { audit } = deps
+
+  /**
+   * The exercise if the viewer may see it: the establishment's they act in, those they mark, and for the national
+   * team the national ones (another establishment's is not found, whoever asks).
+   */
+  async function visible(viewer: Viewer, id: number) {
+    const c = await repo.get(db, id)
+    if (!c) return null
+    if (c.establishment_id === viewer.establishmentId || (c.establishment_id === null && viewer.national)) return c
+    return (await repo.isMarker(id, viewer.userId)) ? c : null
+  }
+
+  /** who may close an exercise: the national team any it sees; an establishment's Supervising Officers its own */
+  const owns = (viewer: Viewer, c: CalibrationRow) =>
+    viewer.national || (viewer.supervising && c.establishment_id === viewer.establishmentId)
+
+  /** The criteria marked: a national exercise the national ones only; an establishment's its own too. */
+  async function criteriaOf(c: CalibrationRow) {
+    const rubric = await deps.rubric.forReview(c.rubric_version_id, c.establishment_id ?? 0)
+    return c.establishment_id === null ? rubric.criteria.filter(x => x.national) : rubric.criteria
+  }
+
+  async function report(c: CalibrationRow): Promise<CalibrationReport> {
+    const [entries, markers, rows, criteria] = await Promise.all([
+      repo.entries(c.id),
+      repo.markers(c.id),
+      repo.marks(c.id),
+      criteriaOf(c),
+    ])
+    const marks = new Map<string, Mark & { scores: Map<number, number | null> }>()
+    for (const r of rows) {
+      const key = `${r.session_id}:${r.reviewer_user_id}`
+      let m = marks.get(key)
+      if (!m)
+        marks.set(
+          key,
+          (m = { sessionId: r.session_id, markerId: r.reviewer_user_id, overall: r.overall_score, scores: new Map() }),
+        )
+      if (r.criterion_id !== null) m.scores.set(r.criterion_id, r.score)
+    }
+    const prechecks = new Map<number, Record<string, number | null>>()
+    for (const e of entries) {
+      const p = precheckEstimates(e.precheck)
+      if (p) prechecks.set(n(e.id), p)
+    }
+    return calibrationReport({
+      sessionIds: entries.map(e => n(e.id)),
+      markerIds: markers.map(m => n(m.id)),
+      criteria: criteria.map(x => ({ id: x.id, code: x.code, title: x.title })),
+      marks: [...marks.values()],
+      prechecks,
+    })
+  }
+
+  return {
+    list: (viewer: Viewer) => repo.list(viewer),
+
+    /** Supervising Officers who may mark an exercise the viewer sets up (the national team: any establishment's). */
+    markerCandidates: (viewer: Viewer) => repo.markerCandidates(viewer.national ? null : viewer.establishmentId),
+
+    /**
+     * Sets up an exercise: the national team's is national (entries of any establishment, markers from any); a
+     * Supervising Officer's is their establishment's. Entries: `count` at random from a month, or by entry number;
+     * every one must be a submitted entry the exercise may take.
+     */
+    async create(actor: Actor, viewer: Viewer, input: CalibrationInput, seed: number): Promise<Result<number>> {
+      const establishmentId = viewer.national ? null : viewer.establishmentId
+      const errors: Record<string, string> = {}
+      let sessionIds: number[] = []
+      if (input.pick === 'random' && input.month) {
+        const { from, to } = monthDays(input.month)
+        const all = await repo.entriesOfMonth(establishmentId, from, to)
+        if (all.length < 2) errors.month = 'That month has fewer than 2 submitted entries: choose another month'
+        else sessionIds = pickEntries(all, input.count, seed)
+      } else {
+        const found = new Set(await repo.submittedAmong(establishmentId, input.ids))
+        const missing = input.ids.filter(id => !found.has(id))
+        if (missing.length)
+          errors.ids = `${missing.length === 1 ? 'Entry' : 'Entries'} ${missing.join(', ')} ${missing.length === 1 ? 'is not a submitted entry' : 'are not submitted entries'} ${establishmentId === null ? 'of any establishment' : 'of this establishment'}`
+        sessionIds = input.ids
+      }
+      const candidates = new Set((await repo.markerCandidates(establishmentId)).map(c => n(c.id)))
+      if (input.markers.some(m => !candidates.has(m))) errors.markers = 'Choose the markers from the list'
+      if (Object.keys(errors).length) return fail(errors)
+      const rubric = await deps.rubric.current(viewer.establishmentId)
+      return db.transaction().execute(async trx => {
+        const at = new Date().toISOString()
+        const id = await repo.insert(
+          trx,
+          {
+            establishment_id: establishmentId,
+            title: input.title,
+            rubric_version_id: rubric.versionId,
+            due_on: null,
+            created_at: at,
+            created_by_user_id: actor.userId,
+            created_by: actor.username ?? 'unknown',
+          },
+          sessionIds,
+          input.markers,
+        )
+        await audit.record(trx, actor, {
+          action: 'create',
+          entity: 'qa_calibration',
+          entityId: id,
+          establishmentId,
+          changes: {
+            title: input.title,
+            national: establishmentId === null,
+            entries: sessionIds,
+            markers: input.markers,
+          },
+        })
+        return ok(id)
+      })
+    },
+
+    /**
+     * An exercise as the viewer may see it: while open, a marker sees only their own marks and everyone only how
+     * many each marker has done; once closed, the report. null: not found or not theirs (404).
+     */
+    async exercise(viewer: Viewer, id: number) {
+      const c = await visible(viewer, id)
+      if (!c) return null
+      const [entries, markers, progress, mine] = await Promise.all([
+        repo.entries(id),
+        repo.markers(id),
+        repo.progress(id),
+        repo.marks(id, viewer.userId),
+      ])
+      const marked = new Set(mine.map(m => m.session_id))
+      return {
+        calibration: c,
+        entries: entries.map(e => ({ ...e, id: n(e.id), markedByMe: marked.has(n(e.id)) })),
+        markers: markers.map(m => ({ ...m, id: n(m.id), done: progress.get(n(m.id)) ?? 0 })),
+        isMarker: markers.some(m => n(m.id) === viewer.userId),
+        isOwner: owns(viewer, c),
+        report: c.status === 'closed' ? await report(c) : null,
+      }
+    },
+
+    /** An entry to mark, with the criteria and the viewer's own mark (never another's). null: 404. */
+    async entryToMark(viewer: Viewer, id: number, sessionId: number) {
+      const c = await visible(viewer, id)
+      if (!c || !(await repo.isMarker(id, viewer.userId)) || !(await repo.hasEntry(id, sessionId))) return null
+      const entry = (await repo.entries(id)).find(e => n(e.id) === sessionId)
+      if (!entry) return null
+      const [criteria, mine] = await Promise.all([criteriaOf(c), repo.marks(id, viewer.userId)])
+      const own = mine.filter(m => m.session_id === sessionId)
+      return {
+        calibration: c,
+        entry,
+        criteria,
+        mine: own.length
+          ? { overall: own[0]!.overall_score, scores: new Map(own.map(m => [m.criterion_id, m.score])) }
+          : null,
+        ownEntry: entry.author_user_id !== null && n(entry.author_user_id) === viewer.userId,
+      }
+    },
+
+    /** Records the viewer's mark of an entry: once, while the exercise is open, never of their own entry. */
+    async mark(actor: Actor, viewer: Viewer, id: number, sessionId: number, input: MarkInput): Promise<Result | null> {
+      const target = await this.entryToMark(viewer, id, sessionId)
+      if (!target) return null
+      if (target.calibration.status !== 'open')
+        return fail({ form: 'This exercise is closed: marks can no longer be made' })
+      if (target.ownEntry) return fail({ form: 'You wrote this entry, so you cannot mark it' })
+      if (target.mine) return fail({ form: 'You have marked this entry already' })
+      const known = new Set(target.criteria.map(c => c.id))
+      if (input.scores.length !== known.size || input.scores.some(s => !known.has(s.criterionId)))
+        return fail({ form: 'Score every criterion of the rubric' })
+      if (
+        input.scores.some(s => s.score !== null && !(s.score >= 1 && s.score <= 4)) ||
+        !(input.overall >= 1 && input.overall <= 4)
+      )
+        return fail({ overall: 'Scores must be from 1 to 4' })
+      try {
+        return await db.transaction().execute(async trx => {
+          const open = await repo.get(trx, id)
+          if (open?.status !== 'open') return fail({ form: 'This exercise is closed: marks can no longer be made' })
+          if (await repo.hasMark(trx, id, sessionId, viewer.userId))
+            return fail({ form: 'You have marked this entry already' })
+          const reviewId = await repo.insertMark(trx, {
+            establishmentId: n(target.entry.establishment_id),
+            sessionId,
+            calibrationId: id,
+            reviewerUserId: viewer.userId,
+            reviewer: actor.username ?? 'unknown',
+            rubricVersionId: target.calibration.rubric_version_id,
+            overall: input.overall,
+            good: input.note,
+            change: '',
+            at: new Date().toISOString(),
+            scores: input.scores.map(s => ({ ...s, comment: null })),
+          })
+          await audit.record(trx, actor, {
+            action: 'create',
+            entity: 'qa_review',
+            entityId: reviewId,
+            establishmentId: n(target.entry.establishment_id),
+            changes: { kind: 'calibration', calibration: id, session: sessionId, overall: input.overall },
+          })
+          return ok()
+        })
+      } catch (err) {
+        // a second mark of the same entry at the same moment: the unique index keeps one
+        if (repo.isUniqueViolation(err)) return fail({ form: 'You have marked this entry already' })
+        throw err
+      }
+    },
+
+    /** Closes an exercise (its owner): the marks become visible in the report. null: not found or not theirs. */
+    async close(actor: Actor, viewer: Viewer, id: number): Promise<Result | null> {
+      const c = await visible(viewer, id)
+      if (!c || !owns(viewer, c)) return null
+      return db.transaction().execute(async trx => {
+        const at = new Date().toISOString()
+        if (!(await repo.close(trx, id, at))) return fail({ form: 'This exercise is closed already' })
+        await audit.record(trx, actor, {
+          action: 'update',
+          entity: 'qa_calibration',
+          entityId: id,
+          establishmentId: c.establishment_id,
+          changes: { status: { from: 'open', to: 'closed' } },
+        })
+        return ok()
+      })
+    },
+
+    /**
+     * The agreement figures for the dashboard: exercises closed in the time range, national ones and the
+     * establishment's (null: every one), each with its report.
+     */
+    async closedReports(establishmentId: number | null, fromAt: string, beforeAt: string) {
+      const closed = await repo.closedBetween(establishmentId, fromAt, beforeAt)
+      return Promise.all(
+        closed.map(async c => ({
+          id: n(c.id),
+          title: c.title,
+          national: c.establishment_id === null,
+          closedAt: c.closed_at!,
+          report: await report(c),
+        })),
+      )
+    },
+  }
+}
+
+export type CalibrationService = ReturnType<typeof calibrationService>

@@ -1,0 +1,191 @@
+import { type Kysely, type RawBuilder, sql } from 'kysely'
+import type { Database } from '../../platform/db/types'
+import { addDays, londonDayStart } from '../../domain/dates'
+
+// The quality dashboard's reads. Read-only over other features' tables (sessions, staff, units, prisoners) and the
+// quality tables (reviews, scores, criteria, flags, commendations, supervisions, settings), as the statistics do
+// (decision 013). Every query is scoped by the filter's establishment (null: every establishment, national).
+
+/**
+ * Which records count. establishmentId null: every establishment. unitIds: entries of prisoners in those units on
+ * the session's day (a houseblock and the units inside it; Key Workers by their home unit). staffId: one officer.
+ */
+export interface QualityFilter {
+  establishmentId: number | null
+  unitIds?: number[]
+  staffId?: number
+}
+
+/** A range of whole days, inclusive. */
+export interface Days {
+  from: string
+  to: string
+}
+
+const n = (v: unknown) => Number(v ?? 0)
+
+export function qualityRepository(db: Kysely<Database>) {
+  /** the unit prisoner p was in on a day: that of his last arrival or move on or before it, else his record's */
+  const unitOn = (day: RawBuilder<unknown>) => sql`coalesce((select e.unit_id from custody_events e
+      where e.prisoner_id = p.id and e.kind in ('reception', 'transfer_in', 'moved') and e.date <= ${day}
+      order by e.date desc, e.id desc limit 1), p.unit_id)`
+  const inList = (ids: number[]) => sql.join(ids.map(id => sql`${id}`))
+
+  /** conditions on submitted sessions s (joined to prisoners p when a houseblock is asked for) */
+  const sessionWhere = (f: QualityFilter, d: Days) =>
+    sql.join(
+      [
+        sql`s.status = 'submitted'`,
+        sql`s.session_date >= ${d.from} and s.session_date <= ${d.to}`,
+        ...(f.establishmentId !== null ? [sql`s.establishment_id = ${f.establishmentId}`] : []),
+        ...(f.staffId !== undefined ? [sql`s.staff_id = ${f.staffId}`] : []),
+        ...(f.unitIds
+          ? [f.unitIds.length ? sql`${unitOn(sql`s.session_date`)} in (${inList(f.unitIds)})` : sql`1 = 0`]
+          : []),
+      ],
+      sql` and `,
+    )
+  const prisonerJoin = (f: QualityFilter) => (f.unitIds ? sql`join prisoners p on p.id = s.prisoner_id` : sql``)
+  /** timestamps (UTC ISO text) on the London days of the range */
+  const timeRange = (column: RawBuilder<unknown>, d: Days) =>
+    sql`${column} >= ${londonDayStart(d.from)} and ${column} < ${londonDayStart(addDays(d.to, 1))}`
+
+  return {
+    /** Submitted entries per month of their session date, with the pre-check's count and sum. */
+    async submittedByMonth(f: QualityFilter, d: Days) {
+      const r = await sql<{ month: string; entries: unknown; prechecked: unknown; precheck_sum: unknown }>`
+        select substr(s.session_date, 1, 7) as month, count(*) as entries, count(s.precheck_score) as prechecked,
+          sum(s.precheck_score) as precheck_sum
+        from key_work_sessions s ${prisonerJoin(f)}
+        where ${sessionWhere(f, d)}
+        group by substr(s.session_date, 1, 7)`.execute(db)
+      return r.rows.map(x => ({
+        month: x.month,
+        entries: n(x.entries),
+        prechecked: n(x.prechecked),
+        precheckSum: n(x.precheck_sum),
+      }))
+    },
+
+    /**
+     * Reviews (sampled or chosen, not calibration) of entries of the months, counted per month of the entry and
+     * overall score, with the entries reviewed.
+     */
+    async reviewsByMonth(f: QualityFilter, d: Days) {
+      const [scores, entries] = await Promise.all([
+        sql<{ month: string; overall: unknown; reviews: unknown }>`
+          select substr(s.session_date, 1, 7) as month, r.overall_score as overall, count(*) as reviews
+          from qa_reviews r join key_work_sessions s on s.id = r.session_id ${prisonerJoin(f)}
+          where r.kind <> 'calibration' and ${sessionWhere(f, d)}
+          group by substr(s.session_date, 1, 7), r.overall_score`.execute(db),
+        sql<{ month: string; reviewed: unknown }>`
+          select substr(s.session_date, 1, 7) as month, count(distinct r.session_id) as reviewed
+          from qa_reviews r join key_work_sessions s on s.id = r.session_id ${prisonerJoin(f)}
+          where r.kind <> 'calibration' and ${sessionWhere(f, d)}
+          group by substr(s.session_date, 1, 7)`.execute(db),
+      ])
+      return {
+        scores: scores.rows.map(x => ({ month: x.month, overall: n(x.overall), reviews: n(x.reviews) })),
+        reviewed: entries.rows.map(x => ({ month: x.month, reviewed: n(x.reviewed) })),
+      }
+    },
+
+    /** The mean score of each criterion per month of the entry (scores left blank do not count). */
+    async criterionMeans(f: QualityFilter, d: Days) {
+      const r = await sql<{ month: string; code: string; title: string; scores: unknown; total: unknown }>`
+        select substr(s.session_date, 1, 7) as month, c.code, max(c.title) as title, count(sc.score) as scores,
+          sum(sc.score) as total
+        from qa_reviews r join key_work_sessions s on s.id = r.session_id ${prisonerJoin(f)}
+          join qa_review_scores sc on sc.review_id = r.id
+          join qa_criteria c on c.id = sc.criterion_id
+        where r.kind <> 'calibration' and ${sessionWhere(f, d)}
+        group by substr(s.session_date, 1, 7), c.code`.execute(db)
+      return r.rows.map(x => ({ month: x.month, code: x.code, title: x.title, scores: n(x.scores), total: n(x.total) }))
+    },
+
+    /** Integrity flags raised or resolved in the days (their timestamps), for counting per London month. */
+    async flags(f: QualityFilter, d: Days) {
+      const scoped = sql.join(
+        [
+          ...(f.establishmentId !== null ? [sql`fl.establishment_id = ${f.establishmentId}`] : []),
+          ...(f.staffId !== undefined ? [sql`fl.staff_id = ${f.staffId}`] : []),
+          ...(f.unitIds
+            ? [
+                f.unitIds.length
+                  ? sql`fl.session_id in (select s.id from key_work_sessions s join prisoners p on p.id = s.prisoner_id
+                      where s.id = fl.session_id and ${unitOn(sql`s.session_date`)} in (${inList(f.unitIds)}))`
+                  : sql`1 = 0`,
+              ]
+            : []),
+          sql`(${timeRange(sql`fl.raised_at`, d)} or (fl.resolved_at is not null and ${timeRange(sql`fl.resolved_at`, d)}))`,
+        ],
+        sql` and `,
+      )
+      const r = await sql<{ raised_at: string; resolved_at: string | null }>`
+        select fl.raised_at, fl.resolved_at from integrity_flags fl where ${scoped}`.execute(db)
+      return r.rows
+    },
+
+    /** Commendations made in the days (a houseblock: those of entries of its prisoners). */
+    async commendations(f: QualityFilter, d: Days) {
+      const scoped = sql.join(
+        [
+          ...(f.establishmentId !== null ? [sql`c.establishment_id = ${f.establishmentId}`] : []),
+          ...(f.staffId !== undefined ? [sql`c.staff_id = ${f.staffId}`] : []),
+          ...(f.unitIds
+            ? [
+                f.unitIds.length
+                  ? sql`c.session_id in (select s.id from key_work_sessions s join prisoners p on p.id = s.prisoner_id
+                      where s.id = c.session_id and ${unitOn(sql`s.session_date`)} in (${inList(f.unitIds)}))`
+                  : sql`1 = 0`,
+              ]
+            : []),
+          timeRange(sql`c.created_at`, d),
+        ],
+        sql` and `,
+      )
+      const r = await sql<{ created_at: string }>`
+        select c.created_at from qa_commendations c where ${scoped}`.execute(db)
+      return r.rows.map(x => x.created_at)
+    },
+
+    /**
+     * The Key Workers now in scope (holding a caseload, not inactive; a houseblock: by their home unit) with their
+     * establishment's supervision interval (null: not set), and the supervisions held from `since` to the end.
+     */
+    async supervision(f: QualityFilter, since: string, to: string) {
+      let q = db
+        .selectFrom('staff as st')
+        .leftJoin('qa_settings as qs', 'qs.establishment_id', 'st.establishment_id')
+        .select(['st.id', 'st.establishment_id', 'qs.supervision_weeks'])
+        .where('st.key_worker', '=', 1)
+        .where('st.status', '<>', 'inactive')
+      if (f.establishmentId !== null) q = q.where('st.establishment_id', '=', f.establishmentId)
+      if (f.staffId !== undefined) q = q.where('st.id', '=', f.staffId)
+      if (f.unitIds) q = f.unitIds.length ? q.where('st.home_unit_id', 'in', f.unitIds) : q.where(sql<boolean>`1 = 0`)
+      let sv = db
+        .selectFrom('supervisions')
+        .select(['staff_id', 'held_on'])
+        .where('held_on', '>=', since)
+        .where('held_on', '<=', to)
+      if (f.establishmentId !== null) sv = sv.where('establishment_id', '=', f.establishmentId)
+      if (f.staffId !== undefined) sv = sv.where('staff_id', '=', f.staffId)
+      const [keyWorkers, held] = await Promise.all([q.execute(), sv.execute()])
+      return {
+        keyWorkers: keyWorkers.map(k => ({
+          id: n(k.id),
+          establishmentId: n(k.establishment_id),
+          weeks: k.supervision_weeks === null ? null : n(k.supervision_weeks),
+        })),
+        held: held.map(h => ({ staffId: n(h.staff_id), heldOn: h.held_on })),
+      }
+    },
+
+    /** The establishments, for the national team's choice. */
+    establishments() {
+      return db.selectFrom('establishments').select(['id', 'code', 'name']).orderBy('name').execute()
+    },
+  }
+}
+
+export type QualityRepository = ReturnType<typeof qualityRepository>
