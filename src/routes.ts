@@ -20,6 +20,8 @@ import { supervisionRoutes } from './features/supervision/routes'
 import { goodPracticeRoutes } from './features/goodPractice/routes'
 import { staffRoutes } from './features/staff/routes'
 import { statisticsRoutes } from './features/statistics/routes'
+import { qualityRoutes } from './features/quality/routes'
+import { calibrationRoutes } from './features/calibration/routes'
 import { timelineRoutes } from './features/timeline/routes'
 import { unitRoutes } from './features/units/routes'
 import { userRoutes } from './features/users/routes'
@@ -62,6 +64,8 @@ export function routes(s: Services): RouteDef[] {
     ...notifyRoutes(s),
     ...timelineRoutes(s),
     ...statisticsRoutes(s),
+    ...qualityRoutes(s),
+    ...calibrationRoutes(s),
     ...integrityRoutes(s),
   ]
 }
@@ -83,6 +87,7 @@ export const MENU: MenuItem[] = [
   { text: 'Referrals', href: '/referrals', for: ['KEY_WORKER', 'SUPERVISING_OFFICER', 'ESTABLISHMENT_ADMIN'] },
   { text: 'Allocate', href: '/allocate' },
   { text: 'Statistics', href: '/statistics' },
+  { text: 'Quality', href: '/quality', sections: ['/quality'] },
   { text: 'Prisoners', href: '/prisoners' },
   { text: 'Staff', href: '/staff', for: ['ESTABLISHMENT_ADMIN'] },
   { text: 'Import', href: '/import' },

@@ -18,6 +18,8 @@ import { supervisionService } from './features/supervision/service'
 import { goodPracticeService } from './features/goodPractice/service'
 import { noticesService } from './features/notices/service'
 import { qaService } from './features/qa/service'
+import { calibrationService } from './features/calibration/service'
+import { qualityService } from './features/quality/service'
 import { rubricService } from './features/rubric/service'
 import { integrityService } from './features/integrity/service'
 import { timelineService } from './features/timeline/service'
@@ -62,6 +64,8 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
   // quality assurance (issue 15): the SOs' sample, reviews and commendations; officers are told in the service
   const notices = noticesService(db.db, { audit })
   const qa = qaService(db.db, { audit, mailer, notices, rubric, logger })
+  // calibration (several SOs marking the same entries blind) and the quality dashboard, which reads it
+  const calibration = calibrationService(db.db, { audit, rubric })
   const guidance = guidanceService(db.db, {
     audit,
     worksheets,
@@ -120,6 +124,8 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     notices,
     qa,
     integrity,
+    calibration,
+    quality: qualityService(db.db, { statistics, calibration }),
     supervision: supervisionService(db.db, { audit }),
     goodPractice: goodPracticeService(db.db, { audit }),
     async close() {

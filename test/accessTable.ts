@@ -184,6 +184,16 @@ export const ACCESS_TABLE: Record<string, Who> = {
   'GET /prisoners/:prisonNumber/timeline/print': 'KW SO EA NP',
   'GET /statistics': 'SO EA NP',
   'GET /statistics.csv': 'SO EA NP',
+  'GET /quality': 'SO EA NP',
+  'GET /quality/dashboard': 'SO EA NP',
+  'GET /quality/dashboard.csv': 'SO EA NP',
+  'GET /quality/calibration': 'SO EA NP',
+  'GET /quality/calibration/new': 'SO NP',
+  'POST /quality/calibration/new': 'SO NP',
+  'GET /quality/calibration/:calibrationId': 'SO EA NP',
+  'POST /quality/calibration/:calibrationId/close': 'SO NP',
+  'GET /quality/calibration/:calibrationId/entries/:sessionId': 'SO NP',
+  'POST /quality/calibration/:calibrationId/entries/:sessionId': 'SO NP',
 
   // integrity flags: the Supervising Officer resolves them (and checks every entry again); admin and national read
   'GET /quality/flags': 'SO EA NP',

@@ -42,6 +42,16 @@ const PERSONAL: Record<string, Expected> = {
   '/prisoners/:prisonNumber/timeline/print': { as: 'SUPERVISING_OFFICER', entity: 'prisoner', entityId: pn },
   '/sessions/drafts': { as: 'KEY_WORKER', entity: 'session_list', entityId: null },
   '/sessions/:sessionId': { as: 'ESTABLISHMENT_ADMIN', entity: 'key_work_session', entityId: sessionId },
+  '/quality/calibration/:calibrationId': {
+    as: 'SUPERVISING_OFFICER',
+    entity: 'qa_calibration',
+    entityId: s => String(s.calibrationId),
+  },
+  '/quality/calibration/:calibrationId/entries/:sessionId': {
+    as: 'SUPERVISING_OFFICER',
+    entity: 'qa_calibration',
+    entityId: s => String(s.calibrationId),
+  },
   // a draft of the Key Worker's own, started below: the seeded entry is submitted, and its edit page redirects
   '/sessions/:sessionId/edit': { as: 'KEY_WORKER', entity: 'key_work_session', entityId: null },
   '/sessions/:sessionId/amend': { as: 'SUPERVISING_OFFICER', entity: 'key_work_session', entityId: sessionId },
@@ -147,6 +157,11 @@ const NO_PERSONAL_DATA: Record<string, string> = {
   '/worksheets/:worksheetId/edit': 'a worksheet',
   '/statistics': 'aggregate figures, by establishment, unit and officer',
   '/statistics.csv': 'the same aggregate figures: no prisoner-level rows',
+  '/quality': 'links to the quality pages',
+  '/quality/dashboard': 'aggregate quality figures, by establishment, unit and officer',
+  '/quality/dashboard.csv': 'the same aggregate figures: no prisoner-level rows',
+  '/quality/calibration': 'calibration exercises: titles, counts, who set them up',
+  '/quality/calibration/new': 'an empty form and the Supervising Officers who may mark',
   '/quality/supervision': 'Key Workers (staff) and the dates of their supervision',
   // supervision notes are about staff, not prisoners; their views are audited all the same (supervision_list)
   '/quality/supervision/:staffId': 'a Key Worker’s supervision notes: staff, no prisoner’s data',

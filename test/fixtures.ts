@@ -5,6 +5,7 @@ import type { Role } from '../src/domain/roles'
 import { SYSTEM_ACTOR } from '../src/platform/audit/service'
 import { insertReferral, insertSession } from './support/referrals'
 import { recordSession } from './support/sessions'
+import { insertCalibration, userIdOf } from './support/qualityFixtures'
 import { prisonerRecordSchema } from '../src/features/prisoners/schema'
 import { staffRecordSchema } from '../src/features/staff/schema'
 import { type World, testWorld } from './harness'
@@ -44,6 +45,8 @@ export interface Seeded {
   emailId: number
   /** a delivered session submitted through the sessions service by the establishment's Key Worker user */
   sessionId: number
+  /** an open calibration exercise of the establishment over sessionId and the referral's session, its SO a marker */
+  calibrationId: number
   /** a supervision of staffId recorded by the establishment's Supervising Officer user (held long ago) */
   supervisionId: number
   /** sessionId nominated to the good-practice library and published (the library is national: shared) */
@@ -355,6 +358,13 @@ export async function seededWorld(): Promise<SeededWorld> {
       .returning('id')
       .executeTakeFirstOrThrow()
 
+    const calibrationId = await insertCalibration(s.db.db, {
+      establishmentId,
+      rubricVersionId: (await s.rubric.current(establishmentId)).versionId,
+      sessionIds: [referralSessionId, sessionId],
+      markerIds: [await userIdOf(s.db.db, usernameFor('SUPERVISING_OFFICER', code))],
+    })
+
     seeded[code] = {
       code,
       establishmentId,
@@ -376,6 +386,7 @@ export async function seededWorld(): Promise<SeededWorld> {
       referralId,
       emailId,
       sessionId,
+      calibrationId,
       supervisionId: Number(supervisionId),
       goodPracticeId: Number(goodPracticeId),
       flagId,
@@ -408,6 +419,7 @@ export const PARAM_VALUES: Record<string, (s: Seeded) => string> = {
   referralId: s => String(s.referralId),
   emailId: s => String(s.emailId),
   sessionId: s => String(s.sessionId),
+  calibrationId: s => String(s.calibrationId),
   supervisionId: s => String(s.supervisionId),
   // one item of the national library, published from this establishment's entry (as review: its nomination)
   goodPracticeId: s => String(s.goodPracticeId),

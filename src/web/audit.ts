@@ -46,6 +46,8 @@ export function prisonNumbersIn(...values: unknown[]): string[] {
  */
 const PERSONAL_PARAMS: readonly (readonly [param: string, entity: string])[] = [
   ['prisonNumber', 'prisoner'],
+  // before sessionId: an exercise's entry is refused as the exercise asked for
+  ['calibrationId', 'qa_calibration'],
   ['sessionId', 'key_work_session'],
   ['referralId', 'referral'],
   ['bookingId', 'hub_booking'],
