@@ -1,24 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { bookletPart2 } from './booklet'
-import type { BookletService } from './directory'
-
-const service = (over: Partial<BookletService>): BookletService => ({
-  id: over.name ?? 'x',
-  name: 'x',
-  description: null,
-  provision: 'internal',
-  status: 'active',
-  pathways: [],
-  applicationProcess: null,
-  email: null,
-  location: null,
-  contacts: [],
-  phones: [],
-  openingTimes: [],
-  national: false,
-  ...over,
-})
+import { bookletService as service } from './fixtures'
 
 describe('booklet part 2', () => {
   it('groups services by pathway in the pathways’ order, a service under each of its pathways', () => {

@@ -4,7 +4,6 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import {
   type Due,
-  type Slot,
   WEEKDAYS,
   byDue,
   demoSlotsFor,
@@ -14,17 +13,7 @@ import {
   slotTimeProblems,
   withinKeyWorkTime,
 } from './planning'
-
-// 2026-06-01 is a Monday
-const weekly = (
-  weekday: number,
-  startsAt: string,
-  endsAt: string,
-  validFrom = '2026-06-01',
-  validTo: string | null = null,
-) => ({ weekday, onDate: null, startsAt, endsAt, validFrom, validTo }) satisfies Slot
-const oneOff = (onDate: string, startsAt: string, endsAt: string) =>
-  ({ weekday: null, onDate, startsAt, endsAt, validFrom: onDate, validTo: onDate }) satisfies Slot
+import { oneOff, weekly } from './fixtures'
 
 describe('planning rules: slot times', () => {
   it('accepts a slot whose times are on 5-minute marks with the end after the start', () => {

@@ -16,13 +16,7 @@ import {
   weekdayOf,
   withinKeyWorkTime,
 } from './planning'
-
-// 2026-06-01 is a Monday
-const MONDAY = '2026-06-01'
-const weekly = (weekday: number, startsAt: string, endsAt: string, validFrom = MONDAY, validTo: string | null = null) =>
-  ({ weekday, onDate: null, startsAt, endsAt, validFrom, validTo }) satisfies Slot
-const oneOff = (onDate: string, startsAt: string, endsAt: string) =>
-  ({ weekday: null, onDate, startsAt, endsAt, validFrom: onDate, validTo: onDate }) satisfies Slot
+import { MONDAY, oneOff, weekly } from './fixtures'
 
 describe('due dates', () => {
   it('counts from the London day of the allocation when there is no session yet', () => {

@@ -3,35 +3,11 @@
 // Expected values written by hand.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { entryText } from './fixtures'
 import { type EntryText, checkEntry } from './sessionEntry'
 
 const ctx = { today: '2026-05-20', receptionDate: '2025-02-03', openGoalIds: [] }
-const text = (referrals: EntryText['referrals']): EntryText => ({
-  outcome: 'delivered',
-  notDeliveredReason: '',
-  notDeliveredDetail: '',
-  sessionDate: { day: '19', month: '5', year: '2026' },
-  startsAt: '9.30',
-  duration: '45',
-  location: 'interview_room',
-  hubBookingId: '',
-  private: 'no',
-  interpreterNeeded: 'no',
-  interpreterUsed: '',
-  interpreterService: '',
-  interpreterBookingRef: '',
-  interpreterLanguage: '',
-  interpreterWhyNot: '',
-  pathways: [],
-  concern: 'no',
-  concernEscalatedTo: '',
-  prisonerWords: '',
-  agreed: 'Meet again',
-  goals: [{ description: '', measure: '', targetDate: '' }],
-  reviews: new Map(),
-  referrals,
-  worksheets: [],
-})
+const text = (referrals: EntryText['referrals']) => entryText({ referrals })
 const row = (to: string, note = '', followUp = '') => ({ to, note, followUp })
 const errorsOf = (referrals: EntryText['referrals']) => {
   const r = checkEntry(text(referrals), ctx)

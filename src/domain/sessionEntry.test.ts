@@ -1,14 +1,8 @@
 import { parseTime } from './time'
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import {
-  type EntryText,
-  amendedValue,
-  amendmentChanges,
-  amendmentReasonError,
-  checkEntry,
-  rowCount,
-} from './sessionEntry'
+import { amendedValue, amendmentChanges, amendmentReasonError, checkEntry, rowCount } from './sessionEntry'
+import { blankGoal as blankRow, entryText as text } from './fixtures'
 
 describe('helpers', () => {
   it('parses times', () => {
@@ -28,34 +22,6 @@ describe('helpers', () => {
 
 describe('checkEntry: the rules on the form as read', () => {
   const ctx = { today: '2026-05-20', receptionDate: '2025-02-03', openGoalIds: [7, 9] }
-  const blankRow = { description: '', measure: '', targetDate: '' }
-  const text = (over: Partial<EntryText> = {}): EntryText => ({
-    outcome: 'delivered',
-    notDeliveredReason: '',
-    notDeliveredDetail: '',
-    sessionDate: { day: '19', month: '5', year: '2026' },
-    startsAt: '9.30',
-    duration: '45',
-    location: 'interview_room',
-    hubBookingId: '',
-    private: 'no',
-    interpreterNeeded: 'no',
-    interpreterUsed: '',
-    interpreterService: '',
-    interpreterBookingRef: '',
-    interpreterLanguage: '',
-    interpreterWhyNot: '',
-    pathways: [],
-    concern: 'no',
-    concernEscalatedTo: '',
-    prisonerWords: '',
-    agreed: 'Meet again',
-    goals: [blankRow],
-    reviews: new Map(),
-    referrals: [{ to: '', note: '', followUp: '' }],
-    worksheets: [],
-    ...over,
-  })
 
   it('builds the entry: blank rows skipped, reviews only of open goals, pathways once each in their order', () => {
     const r = checkEntry(
