@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { LONG_SESSION_MINUTES, THIN_NARRATIVE_CHARS, forCodes, mentions, precheck, precheckScore } from './precheck'
+import {
+  LONG_SESSION_MINUTES,
+  type PrecheckContext,
+  THIN_NARRATIVE_CHARS,
+  forCodes,
+  mentions,
+  precheck,
+  precheckScore,
+} from './precheck'
 import type { EntryText } from './sessionEntry'
 
 /** An entry as typed: a delivered 45-minute session with nothing else filled in, unless said. */
@@ -33,7 +41,7 @@ function entry(over: Partial<EntryText> = {}): EntryText {
     ...over,
   }
 }
-const ctx = { openGoalIds: [] as number[], firstName: 'Tomasz' }
+const ctx: PrecheckContext = { openGoalIds: [], firstName: 'Tomasz' }
 const hintsOf = (e: EntryText, c = ctx) => precheck(e, c).hints.map(h => `${h.criterion} @${h.field}`)
 const hintAbout = (e: EntryText, criterion: string, c = ctx) =>
   precheck(e, c).hints.find(h => h.criterion === criterion)

@@ -10,6 +10,7 @@ import type { EstablishmentsService } from '../establishments/service'
 import type { HubsService } from '../hubs/service'
 import type { PrisonersService } from '../prisoners/service'
 import type { ReferralsService } from '../referrals/service'
+import type { RubricService } from '../rubric/service'
 import type { StaffService } from '../staff/service'
 import type { StatisticsService } from '../statistics/service'
 import type { WorksheetsService } from '../worksheets/service'
@@ -32,6 +33,8 @@ export interface SessionsDeps {
   referrals?: Pick<ReferralsService, 'sendForNewReferrals'>
   /** the integrity checks of an entry (issue 15): called in the same transaction as a submit or an amendment */
   integrity?: { onSubmitted(trx: Kysely<Database>, establishmentId: number, sessionId: number): Promise<unknown> }
+  /** the quality rubric the pre-check ("Check my entry") is stored against (optional: without it, version 1) */
+  rubric?: Pick<RubricService, 'current'>
   logger?: Pick<Logger, 'error'>
 }
 

@@ -2,7 +2,7 @@ import crypto from 'node:crypto'
 import type { Request, Response } from 'express'
 import type { Services } from '../../services'
 import { normalisePrisonNumber } from '../../domain/prisoner'
-import { AMENDABLE, MAX_ROWS, rowCount } from '../../domain/sessionEntry'
+import { AMENDABLE, type EntryForm, MAX_ROWS, rowCount } from '../../domain/sessionEntry'
 import { LOCATIONS, NOT_DELIVERED_REASONS, OUTCOMES } from '../../domain/sessions'
 import { PATHWAYS } from '../../domain/pathways'
 import { actorOf, ctxOf, establishmentOf, hasRole } from '../../web/context'
@@ -115,10 +115,13 @@ export function sessionRoutes(s: Services): RouteDef[] {
         const v = values[k]
         return Array.isArray(v) ? v.map(String) : typeof v === 'string' && v ? [v] : []
       }
+      // "Check my entry" without JavaScript: the draft was saved, and the page shows the hints for what it holds
+      const check = req.query.check === undefined ? null : await s.sessions.checkEntryForm(row, values as EntryForm)
       res.render('sessions/views/edit', {
         pageTitle: `Key work session with ${row.first_name} ${row.last_name}`,
         row,
         ...kept,
+        check,
         clientKey: row.client_key,
         unsaved: unsaved !== null,
         checkedPathways: list('pathways'),
@@ -151,6 +154,7 @@ export function sessionRoutes(s: Services): RouteDef[] {
         return res.redirect(303, `/sessions/${id}`)
       }
       if (wantsJson(req)) return void res.json({ saved: true, at: new Date().toISOString() })
+      if (action === 'check') return res.redirect(303, `/sessions/${id}/edit?check=1#check-results`)
       const anchor =
         action === 'add-goal'
           ? `#goal${rowCount(form, 'goalRows') - 1}Description`
@@ -159,6 +163,19 @@ export function sessionRoutes(s: Services): RouteDef[] {
             : ''
       flash(req, 'Draft saved')
       res.redirect(303, `/sessions/${id}/edit${anchor}`)
+    }),
+
+    // "Check my entry" as the officer types (JavaScript): the hints for the form as posted, as JSON; saves nothing.
+    // Without JavaScript the button saves the draft and shows the hints on the form instead (the draft route).
+    post('/sessions/:sessionId/check', RECORDERS, async (req, res) => {
+      const row = await draftOrRedirect(req, res)
+      if (!row) return
+      if (!wantsJson(req)) return res.redirect(303, `/sessions/${row.id}/edit?check=1#check-results`)
+      const check = await s.sessions.checkEntryForm(row, entryFormOf(req.body))
+      const html = await new Promise<string>((resolve, reject) =>
+        res.render('sessions/views/_checkResults', { check }, (err, out) => (err ? reject(err) : resolve(out))),
+      )
+      res.json({ hints: check.hints, estimates: check.estimates, html })
     }),
 
     // the submit use case reads the entry and checks whose it is; this answers what it did

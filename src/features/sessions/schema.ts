@@ -155,6 +155,11 @@ const entryTextSchema = z.preprocess(
   }) satisfies z.ZodType<EntryText>,
 )
 
+/** The form as typed, read into text and nothing checked: what "Check my entry" looks at (domain/precheck). */
+export function entryTextOf(form: EntryForm): EntryText {
+  return entryTextSchema.parse(form)
+}
+
 /**
  * The entry form, read and checked against the rules of an entry (the prisoner's reception, today, the open goals):
  * the entry, or issues keyed by the field they are about, in the order the form shows them.

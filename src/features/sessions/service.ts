@@ -14,12 +14,15 @@ import { type SessionsDeps, sessionsContext } from './context'
 import { draftUseCases } from './draft'
 import { queries } from './queries'
 import { asResult, submitUseCase } from './submit'
+import { checkForm } from './check'
+import type { SessionRow } from './repository'
 
 export type { SessionsDeps } from './context'
 export type { SubmitOutcome, SubmitResult } from './submit'
 export { releasedMessage } from './present'
 export { formOf } from './draft'
 export { columnsOf, currentValues } from './amend'
+export type { EntryCheckResult, ShownHint } from './check'
 
 export function sessionsService(db: Kysely<Database>, deps: SessionsDeps) {
   const c = sessionsContext(db, deps)
@@ -31,6 +34,8 @@ export function sessionsService(db: Kysely<Database>, deps: SessionsDeps) {
     /** The same, as a Result (for scripts and tests): 'already' when the entry was submitted before. */
     submit: async (actor: Actor, establishmentId: number, id: number, form: EntryForm) =>
       asResult(await submitEntry(actor, establishmentId, id, form)),
+    /** "Check my entry": the pre-check of a draft's form as typed (hints and estimates); saves nothing. */
+    checkEntryForm: (row: SessionRow, form: EntryForm) => checkForm(c, row, form),
     ...amendUseCases(c),
     ...queries(c),
   }

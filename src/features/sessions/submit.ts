@@ -14,6 +14,7 @@ import { readEntry } from './schema'
 import type { Actor } from '../../platform/audit/service'
 import type { StatisticsService } from '../statistics/service'
 import { ENTITY, type SessionsContext } from './context'
+import { checkForm, type EntryCheckResult } from './check'
 import { saveForm } from './draft'
 import { releasedMessage } from './present'
 import type { SessionRow } from './repository'
@@ -76,7 +77,13 @@ export function submitUseCase(c: SessionsContext) {
   }
 
   /** Locks the entry and writes everything hung off it; null when another submit locked it first. */
-  async function lock(trx: Kysely<Database>, actor: Actor, row: SessionRow, entry: SessionEntry) {
+  async function lock(
+    trx: Kysely<Database>,
+    actor: Actor,
+    row: SessionRow,
+    entry: SessionEntry,
+    check: EntryCheckResult,
+  ) {
     const establishmentId = row.establishment_id
     const now = clockNow().toISOString()
     const change = { establishmentId, prisonerId: row.prisoner_id, dates: [row.session_date, entry.sessionDate] }
@@ -106,6 +113,9 @@ export function submitUseCase(c: SessionsContext) {
         prisoner_words: entry.prisonerWords,
         agreed: entry.agreed,
         draft_form: null,
+        // the pre-check ("Check my entry") as it stood at the submit: kept for sampling, the dashboard, calibration
+        precheck: JSON.stringify(check.stored),
+        precheck_score: check.score,
       }),
     )
     // submitted meanwhile (the same form twice at once): the first one wrote everything
@@ -218,7 +228,13 @@ export function submitUseCase(c: SessionsContext) {
     const refErrors = await checkReferences(establishmentId, read.entry)
     if (Object.keys(refErrors).length) return refuse(refErrors)
     // a valid entry is locked in one transaction: its draft form is done with, so it is not saved first
-    const referralIds = await db.transaction().execute(trx => lock(trx, actor, row, read.entry))
+    const check = await checkForm(
+      c,
+      row,
+      form,
+      openGoals.map(g => g.id),
+    )
+    const referralIds = await db.transaction().execute(trx => lock(trx, actor, row, read.entry, check))
     if (!referralIds) return { kind: 'locked' }
     await emailReferrals(actor, establishmentId, referralIds)
     return { kind: 'submitted', referralIds, prisoner: { first_name: row.first_name, last_name: row.last_name } }
