@@ -15,6 +15,8 @@ import { notifyRoutes } from './features/notify/routes'
 import { planningRoutes } from './features/planning/routes'
 import { prisonerRoutes } from './features/prisoners/routes'
 import { referralRoutes } from './features/referrals/routes'
+import { qaRoutes } from './features/qa/routes'
+import { noticeRoutes } from './features/notices/routes'
 import { integrityRoutes } from './features/integrity/routes'
 import { supervisionRoutes } from './features/supervision/routes'
 import { goodPracticeRoutes } from './features/goodPractice/routes'
@@ -59,6 +61,8 @@ export function routes(s: Services): RouteDef[] {
     ...hsdsApiRoutes(s),
     ...apiTokenRoutes(s),
     ...referralRoutes(s),
+    ...qaRoutes(s),
+    ...noticeRoutes(s),
     ...supervisionRoutes(s),
     ...goodPracticeRoutes(s),
     ...notifyRoutes(s),
@@ -83,6 +87,7 @@ export const MENU: MenuItem[] = [
   { text: 'National overview', href: '/national', sections: ['/establishments'] },
   { text: 'My caseload', href: '/caseload' },
   { text: 'My sessions', href: '/my-sessions' },
+  { text: 'Feedback', href: '/my-feedback', for: ['KEY_WORKER'] },
   { text: 'Sessions due', href: '/sessions-due' },
   { text: 'Referrals', href: '/referrals', for: ['KEY_WORKER', 'SUPERVISING_OFFICER', 'ESTABLISHMENT_ADMIN'] },
   { text: 'Allocate', href: '/allocate' },

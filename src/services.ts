@@ -63,7 +63,15 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
   const rubric = rubricService(db.db, { audit })
   // quality assurance (issue 15): the SOs' sample, reviews and commendations; officers are told in the service
   const notices = noticesService(db.db, { audit })
-  const qa = qaService(db.db, { audit, mailer, notices, rubric, logger })
+  const qa = qaService(db.db, {
+    audit,
+    mailer,
+    notices,
+    rubric,
+    // an integrity flag raises an entry into the sample (integrity is built further down, and called only later)
+    integrity: { flaggedSessionIds: (id, from, to) => integrity.flaggedSessionIds(id, from, to) },
+    logger,
+  })
   // calibration (several SOs marking the same entries blind) and the quality dashboard, which reads it
   const calibration = calibrationService(db.db, { audit, rubric })
   const guidance = guidanceService(db.db, {

@@ -91,7 +91,6 @@ export const ACCESS_TABLE: Record<string, Who> = {
   'GET /sessions/:sessionId/edit': 'KW SO',
   'POST /sessions/:sessionId/draft': 'KW SO',
   'POST /sessions/:sessionId/submit': 'KW SO',
-  'POST /sessions/:sessionId/check': 'KW SO',
   'GET /sessions/:sessionId': 'KW SO EA NP',
   'GET /sessions/:sessionId/amend': 'KW SO EA',
   'POST /sessions/:sessionId/amend': 'KW SO EA',
@@ -219,6 +218,30 @@ export const ACCESS_TABLE: Record<string, Who> = {
   'GET /good-practice/nominations': 'NP',
   'GET /good-practice/nominations/:nominationId': 'NP',
   'POST /good-practice/nominations/:nominationId': 'NP',
+
+  // QA queue and reviews: the Supervising Officer samples, reviews and commends (never their own entries); the
+  // establishment admin reads, sets the QA settings with the SO, and amends reviews; the national team reads and sets
+  // the national bounds of the sample. Key Workers read their own feedback, acknowledge it and reply.
+  'GET /quality/settings': 'SO EA NP',
+  'POST /quality/settings': 'SO EA',
+  'POST /quality/settings/national': 'NP',
+  'GET /quality/queue': 'SO EA NP',
+  'POST /quality/queue/draw': 'SO',
+  'GET /quality/reviews': 'SO EA NP',
+  'GET /quality/reviews/new': 'SO',
+  'POST /quality/reviews/new': 'SO',
+  'GET /quality/review': 'SO EA NP',
+  'GET /quality/review/amend': 'SO EA',
+  'POST /quality/review/amend': 'SO EA',
+  'GET /quality/commend': 'SO',
+  'POST /quality/commend': 'SO',
+  'GET /my-feedback': 'KW',
+  'GET /my-feedback/review': 'KW',
+  'POST /my-feedback/acknowledge': 'KW',
+  'POST /my-feedback/reply': 'KW',
+  // each user's own notices
+  'GET /notices': 'signed-in',
+  'GET /notices/open': 'signed-in',
 }
 
 const ABBREVIATIONS: Record<string, Role> = {

@@ -4,6 +4,7 @@ import type { Role } from '../src/domain/roles'
 import { routeDefsOf } from '../src/app'
 import { Browser } from './harness'
 import { PARAM_VALUES, type Seeded, resolvePath, seededWorld, usernameFor } from './fixtures'
+import { entryOf, reviewed } from './support/qa'
 
 // Every page that shows a prisoner's personal data leaves a 'view' event in the audit trail, and every refused
 // attempt at one (a 403, or a 404 for a record that is not this establishment's) leaves a 'refused' event.
@@ -26,6 +27,19 @@ interface Expected {
 
 const pn = (s: Seeded) => s.prisonNumber
 const sessionId = (s: Seeded) => String(s.sessionId)
+// an entry of MDI's Key Worker reviewed by its Supervising Officer, for the QA review pages (issue 15)
+const qaEntryId = await entryOf(world.services, {
+  establishmentId: own.establishmentId,
+  prisonNumber: own.prisonNumber,
+  staffId: own.staffId,
+  authorUsername: usernameFor('KEY_WORKER'),
+})
+const qaReviewId = await reviewed(world.services, {
+  establishmentId: own.establishmentId,
+  reviewerUsername: usernameFor('SUPERVISING_OFFICER'),
+  sessionId: qaEntryId,
+})
+const qaReview = { entity: 'qa_review', entityId: () => String(qaReviewId), query: `?id=${qaReviewId}` }
 
 /**
  * The GET routes that show a prisoner's personal data, by hand: a new page that shows it must be added here on
@@ -41,6 +55,24 @@ const PERSONAL: Record<string, Expected> = {
   '/prisoners/:prisonNumber/timeline': { as: 'KEY_WORKER', entity: 'prisoner', entityId: pn },
   '/prisoners/:prisonNumber/timeline/print': { as: 'SUPERVISING_OFFICER', entity: 'prisoner', entityId: pn },
   '/sessions/drafts': { as: 'KEY_WORKER', entity: 'session_list', entityId: null },
+  '/quality/queue': { as: 'SUPERVISING_OFFICER', entity: 'qa_queue', entityId: null },
+  '/quality/reviews': { as: 'ESTABLISHMENT_ADMIN', entity: 'qa_review_list', entityId: null },
+  '/quality/reviews/new': {
+    as: 'SUPERVISING_OFFICER',
+    entity: 'key_work_session',
+    entityId: sessionId,
+    query: `?session=${own.sessionId}`,
+  },
+  '/quality/review': { as: 'SUPERVISING_OFFICER', ...qaReview },
+  '/quality/review/amend': { as: 'ESTABLISHMENT_ADMIN', ...qaReview },
+  '/quality/commend': {
+    as: 'SUPERVISING_OFFICER',
+    entity: 'key_work_session',
+    entityId: () => String(qaEntryId),
+    query: `?session=${qaEntryId}`,
+  },
+  '/my-feedback': { as: 'KEY_WORKER', entity: 'qa_feedback', entityId: null },
+  '/my-feedback/review': { as: 'KEY_WORKER', ...qaReview },
   '/sessions/:sessionId': { as: 'ESTABLISHMENT_ADMIN', entity: 'key_work_session', entityId: sessionId },
   '/quality/calibration/:calibrationId': {
     as: 'SUPERVISING_OFFICER',
@@ -157,6 +189,9 @@ const NO_PERSONAL_DATA: Record<string, string> = {
   '/worksheets/:worksheetId/edit': 'a worksheet',
   '/statistics': 'aggregate figures, by establishment, unit and officer',
   '/statistics.csv': 'the same aggregate figures: no prisoner-level rows',
+  '/quality/settings': 'QA settings and the national bounds of the sample',
+  '/notices': 'the user’s own notices: one sentence each, never a prisoner’s name or number',
+  '/notices/open': 'marks one of the user’s own notices read and redirects to the page it is about',
   '/quality': 'links to the quality pages',
   '/quality/dashboard': 'aggregate quality figures, by establishment, unit and officer',
   '/quality/dashboard.csv': 'the same aggregate figures: no prisoner-level rows',

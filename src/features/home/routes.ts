@@ -17,7 +17,9 @@ export function homeRoutes(s: Services): RouteDef[] {
         })
       }
       const summary = ctx.establishment ? await s.prisoners.summary(ctx.establishment.id) : null
-      res.render('home/views/home', { ...takeForm(req, {}), summary, pageTitle: 'Home' })
+      // what the user has been told in the service and not read yet (feedback, commendations, replies)
+      const unreadNotices = await s.notices.unreadCount(ctx.userId)
+      res.render('home/views/home', { ...takeForm(req, {}), summary, unreadNotices, pageTitle: 'Home' })
     }),
   ]
 }

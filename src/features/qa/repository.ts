@@ -270,6 +270,16 @@ export function qaRepository(db: Kysely<Database>) {
       await trx.updateTable('qa_samples').set({ status: 'reviewed' }).where('id', '=', id).execute()
     },
 
+    /** The review of an entry outside calibration (a sample's or one chosen), if there is one. */
+    reviewOfSession(establishmentId: number, sessionId: number, trx: Kysely<Database> = db) {
+      return trx
+        .selectFrom('qa_reviews')
+        .select(['id', 'reviewer'])
+        .where('establishment_id', '=', establishmentId)
+        .where('session_id', '=', sessionId)
+        .where('kind', '!=', 'calibration')
+        .executeTakeFirst()
+    },
     reviewOfSample(sampleId: number, trx: Kysely<Database> = db) {
       return trx
         .selectFrom('qa_reviews')

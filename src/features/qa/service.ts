@@ -6,6 +6,7 @@ import { addDays, formatDate } from '../../domain/dates'
 import { londonNow } from '../../domain/hubs'
 import { type SampleCandidate, mayReview, monthlySample } from '../../domain/qaSample'
 import { type Result, fail, ok } from '../../domain/result'
+import { QUALITY_SCALE, isScore } from '../../domain/rubric'
 import type { Actor, AuditService } from '../../platform/audit/service'
 import type { MailerService } from '../../platform/notify/mailer'
 import { isUniqueViolation } from '../../platform/db/errors'
@@ -103,10 +104,37 @@ const today = () => londonNow().date
 const stamp = () => now().toISOString()
 const reviewLink = (id: number) => `/my-feedback/review?id=${id}`
 const trimmed = (v: string | null | undefined) => (typeof v === 'string' ? v.trim() : '')
-const isScore = (n: unknown): n is 1 | 2 | 3 | 4 => n === 1 || n === 2 || n === 3 || n === 4
-const SCALE: Record<number, string> = { 1: 'Poor', 2: 'Requires improvement', 3: 'Good', 4: 'Good practice' }
 const personName = (first: string | null | undefined, last: string | null | undefined, fallback = '') =>
   first ? `${first} ${last ?? ''}`.trim() : fallback
+
+/** An amendment's changes as lines people read: what changed, from what, to what. */
+export function amendmentLines(
+  changes: Record<string, { from: unknown; to: unknown }>,
+  titles: ReadonlyMap<string, string>,
+): { what: string; from: string; to: string }[] {
+  const shown = (field: string, v: unknown) => {
+    if (field.startsWith('score:') || field === 'overall_score')
+      return isScore(v) ? `${v} – ${QUALITY_SCALE[v]}` : 'Does not apply'
+    return v === null || v === undefined || v === '' ? 'nothing' : String(v)
+  }
+  return Object.entries(changes).map(([field, ch]) => {
+    const [kind, code = ''] = field.split(':')
+    const title = titles.get(code) ?? 'a criterion'
+    const what =
+      field === 'overall_score'
+        ? 'Overall score'
+        : field === 'feedback_good'
+          ? 'What was good'
+          : field === 'feedback_change'
+            ? 'One thing to do differently'
+            : kind === 'score'
+              ? `Score for ${title}`
+              : kind === 'comment'
+                ? `Comment on ${title}`
+                : 'Review'
+    return { what, from: shown(field, ch.from), to: shown(field, ch.to) }
+  })
+}
 
 /** Every problem of a review's scores and feedback at once, keyed by the form's fields. */
 export function reviewProblems(
@@ -274,7 +302,10 @@ export function qaService(db: Kysely<Database>, deps: QaDeps) {
       })),
       amendments: amendments.map(a => ({
         ...a,
-        changes: JSON.parse(a.changes) as Record<string, { from: unknown; to: unknown }>,
+        lines: amendmentLines(
+          JSON.parse(a.changes) as Record<string, { from: unknown; to: unknown }>,
+          new Map(scores.map(sc => [sc.code, sc.title])),
+        ),
       })),
     }
   }
@@ -283,11 +314,16 @@ export function qaService(db: Kysely<Database>, deps: QaDeps) {
   async function commendTarget(establishmentId: number, by: { sessionId: number } | { staffId: number }) {
     if ('sessionId' in by) {
       const e = await repo.entry(establishmentId, by.sessionId)
-      if (!e || e.status !== 'submitted' || e.staff_id === null) return null
+      if (!e || e.status !== 'submitted') return null
+      // the officer the entry is for; else the staff record of the user who wrote it
+      const staffId =
+        e.staff_id ??
+        (e.author_user_id === null ? undefined : (await repo.staffOfUser(establishmentId, e.author_user_id))[0]?.id)
+      if (staffId === undefined) return null
       return {
         kind: 'entry' as const,
         entry: e,
-        staffId: e.staff_id,
+        staffId,
         officerUserId: e.author_user_id ?? e.staff_user_id ?? null,
         officer: personName(e.staff_first_name, e.staff_last_name, e.author_name ?? e.author),
         email: e.staff_email,
@@ -463,10 +499,9 @@ export function qaService(db: Kysely<Database>, deps: QaDeps) {
       if (!entry || entry.status !== 'submitted') return { kind: 'not-found' }
       if (entry.author_user_id === reviewerUserId || entry.staff_user_id === reviewerUserId)
         return { kind: 'refused', message: 'This is your own entry: another Supervising Officer reviews it' }
-      if (sample?.status === 'reviewed') {
-        const r = await repo.reviewOfSample(sample.id)
-        return { kind: 'refused', message: `This entry has already been reviewed${r ? ` by ${r.reviewer}` : ''}` }
-      }
+      const done = await repo.reviewOfSession(establishmentId, entry.id)
+      if (sample?.status === 'reviewed' || done)
+        return { kind: 'refused', message: `This entry has already been reviewed${done ? ` by ${done.reviewer}` : ''}` }
       return { kind: 'ok', entry, sample: sample ?? null, rubric: await deps.rubric.current(establishmentId) }
     },
 
@@ -513,10 +548,12 @@ export function qaService(db: Kysely<Database>, deps: QaDeps) {
           // an entry chosen by hand that is in the sample is the sample's review
           kind = 'sample'
           sampleId = sample.id
-          const done = await repo.reviewOfSample(sample.id)
-          if (done || sample.status === 'reviewed')
-            return fail({ form: `This entry has already been reviewed${done ? ` by ${done.reviewer}` : ''}` })
         }
+        const done = await repo.reviewOfSession(establishmentId, entry.id)
+        if (done || sample?.status === 'reviewed')
+          return fail({
+            form: `This entry has already been reviewed${done ? ` by ${done.reviewer}` : ''}: amend that review instead`,
+          })
       }
 
       const rubric = calibration
@@ -605,7 +642,7 @@ export function qaService(db: Kysely<Database>, deps: QaDeps) {
             subject: 'Feedback on your key work entry',
             body:
               `${actor.username ?? 'A Supervising Officer'} has reviewed your key work entry of ${formatDate(entry.session_date)} ` +
-              `and scored it ${input.overall} – ${SCALE[input.overall]} overall.\n\n` +
+              `and scored it ${input.overall} – ${QUALITY_SCALE[input.overall as 1 | 2 | 3 | 4]} overall.\n\n` +
               `What was good: ${input.good.trim()}\n\nOne thing to do differently: ${input.change.trim()}\n\n` +
               'Sign in to Key Work and open Feedback to read the scores for each criterion, acknowledge the review and reply.',
           })
