@@ -91,6 +91,7 @@ export const ACCESS_TABLE: Record<string, Who> = {
   'GET /sessions/:sessionId/edit': 'KW SO',
   'POST /sessions/:sessionId/draft': 'KW SO',
   'POST /sessions/:sessionId/submit': 'KW SO',
+  'POST /sessions/:sessionId/check': 'KW SO',
   'GET /sessions/:sessionId': 'KW SO EA NP',
   'GET /sessions/:sessionId/amend': 'KW SO EA',
   'POST /sessions/:sessionId/amend': 'KW SO EA',
