@@ -14,6 +14,7 @@ import {
   daysOf,
   openingTimeLine,
 } from '../../domain/directoryRecord'
+import { groupBy } from '../../domain/groupBy'
 import { PATHWAYS, type PathwayCode, isPathwayCode } from '../../domain/pathways'
 import type { ServiceRow, directoryRepository } from './repository'
 
@@ -57,29 +58,19 @@ function toPhone(p: {
 
 /** Puts services and their details together, in the order of `rows`. */
 export function assemble(rows: ServiceRow[], d: Details): DirectoryServiceDetail[] {
-  const group = <T, K>(items: T[], key: (t: T) => K) => {
-    const m = new Map<K, T[]>()
-    for (const i of items) {
-      const k = key(i)
-      const list = m.get(k)
-      if (list) list.push(i)
-      else m.set(k, [i])
-    }
-    return m
-  }
-  const contacts = group(d.contacts, c => c.service_id)
-  const servicePhones = group(
+  const contacts = groupBy(d.contacts, c => c.service_id)
+  const servicePhones = groupBy(
     d.phones.filter(p => p.service_id !== null && p.contact_id === null),
     p => p.service_id,
   )
-  const contactPhones = group(
+  const contactPhones = groupBy(
     d.phones.filter(p => p.contact_id !== null),
     p => p.contact_id,
   )
-  const schedules = group(d.schedules, s => s.service_id)
-  const languages = group(d.languages, l => l.service_id)
-  const pathways = group(d.pathways, p => p.service_id)
-  const locations = group(d.locations, l => l.service_id)
+  const schedules = groupBy(d.schedules, s => s.service_id)
+  const languages = groupBy(d.languages, l => l.service_id)
+  const pathways = groupBy(d.pathways, p => p.service_id)
+  const locations = groupBy(d.locations, l => l.service_id)
   const pathwayOrder = (code: string) => PATHWAYS.findIndex(p => p.code === code)
 
   return rows.map(s => {
