@@ -16,8 +16,8 @@ export function goodPracticeRepository(db: Kysely<Database>) {
 
   return {
     /** A submitted entry of the establishment, with its prisoner and officer. */
-    entry(establishmentId: number, sessionId: number) {
-      return db
+    entry(establishmentId: number, sessionId: number, k: Kysely<Database> = db) {
+      return k
         .selectFrom('key_work_sessions as s')
         .innerJoin('prisoners as p', 'p.id', 's.prisoner_id')
         .leftJoin('staff as st', 'st.id', 's.staff_id')

@@ -89,7 +89,7 @@ export function goodPracticeService(db: Kysely<Database>, deps: GoodPracticeDeps
     ): Promise<Result<number>> {
       if (actor.userId === null) return fail({ form: 'Sign in to nominate an entry' })
       return db.transaction().execute(async trx => {
-        const entry = await repo.entry(establishmentId, input.session)
+        const entry = await repo.entry(establishmentId, input.session, trx)
         if (!entry || entry.status === 'deleted') return fail<number>({ session: 'Entry not found' })
         if (entry.status !== 'submitted') return fail<number>({ session: 'Only a submitted entry can be nominated' })
         const live = await repo.liveForSession(trx, establishmentId, input.session)
@@ -163,6 +163,9 @@ export function goodPracticeService(db: Kysely<Database>, deps: GoodPracticeDeps
       id: number,
       input: DecisionInput,
     ): Promise<Result<{ further: number }>> {
+      // what to redact is read first: the transaction's connection is the only one on SQLite
+      const found = await repo.nomination(establishmentId, id)
+      const terms = found ? await termsFor(establishmentId, found.session_id) : {}
       return db.transaction().execute(async trx => {
         const existing = await repo.nominationIn(trx, establishmentId, id)
         if (!existing) return fail<{ further: number }>({ decision: 'Nomination not found' })
@@ -174,7 +177,6 @@ export function goodPracticeService(db: Kysely<Database>, deps: GoodPracticeDeps
         let further = 0
         let values: { status: string; title: string | null; text: string | null }
         if (input.decision === 'publish') {
-          const terms = await termsFor(establishmentId, existing.session_id)
           const title = redact(input.title ?? '', terms)
           const text = redact(input.text ?? '', terms)
           further = title.removals.length + text.removals.length

@@ -21,8 +21,8 @@ export function supervisionRepository(db: Kysely<Database>) {
         .execute()
     },
     /** One member of staff of the establishment (any: a Key Worker who has since left keeps their history). */
-    staff(establishmentId: number, staffId: number) {
-      return db
+    staff(establishmentId: number, staffId: number, k: Kysely<Database> = db) {
+      return k
         .selectFrom('staff')
         .select(['id', 'first_name', 'last_name', 'staff_number', 'user_id', 'key_worker', 'status'])
         .where('establishment_id', '=', establishmentId)

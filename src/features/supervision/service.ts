@@ -89,7 +89,7 @@ export function supervisionService(db: Kysely<Database>, deps: SupervisionDeps) 
     ): Promise<Result<number>> {
       if (actor.userId === null) return fail({ form: 'Sign in to record a supervision' })
       return db.transaction().execute(async trx => {
-        const staff = await repo.staff(establishmentId, staffId)
+        const staff = await repo.staff(establishmentId, staffId, trx)
         if (!staff) return fail<number>({ form: 'That member of staff is not in this establishment' })
         if (staff.user_id !== null && staff.user_id === actor.userId)
           return fail<number>({ form: 'You cannot record your own supervision' })

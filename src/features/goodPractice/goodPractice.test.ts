@@ -1,0 +1,341 @@
+import assert from 'node:assert/strict'
+import { after, describe, it } from 'node:test'
+import { addDays, todayIso } from '../../domain/dates'
+import { SYSTEM_ACTOR } from '../../platform/audit/service'
+import { prisonerRecordSchema } from '../prisoners/schema'
+import { type Browser, signedIn } from '../../../test/harness'
+import { seededWorld } from '../../../test/fixtures'
+import { insertSession } from '../../../test/support/referrals'
+
+const world = await seededWorld()
+const s = world.services
+const db = s.db.db
+after(() => world.close())
+const mdi = world.seeded.MDI
+const lei = world.seeded.LEI
+const today = todayIso()
+
+// another prisoner of MDI, named in the entry below without being its subject
+const actor = { ...SYSTEM_ACTOR, establishmentId: mdi.establishmentId }
+const made = await s.prisoners.create(
+  actor,
+  mdi.establishmentId,
+  prisonerRecordSchema.parse({
+    prisonNumber: 'C3333CC',
+    firstName: 'Art',
+    lastName: 'Kowalczyk',
+    dateOfBirth: '1990-01-01',
+    unit: 'HB1',
+    cell: 'HB1-1-010',
+    receptionDate: '2025-01-01',
+    status: 'in',
+    complexity: 'low',
+    firstLanguage: 'en',
+    interpreterNeeded: 'no',
+    nationality: 'British',
+  }),
+)
+assert.ok(made.ok)
+const prisonerId = (await s.prisoners.get(mdi.establishmentId, mdi.prisonNumber))!.id
+
+const WORDS =
+  "Tomasz Nowak (A1111AA) said on 3 March 2026 that he wants to stay on Houseblock 1 at HMP Moorland until release. NOWAK's cellmate Art helps him read the Article 4 letters."
+const AGREED =
+  'Sam will ask the resettlement hub in Leeds about housing by 10/04/2026. Tomasz will write to his sister.'
+
+async function entry(o: { status?: 'submitted' | 'draft'; pathways?: string } = {}) {
+  return insertSession(db, {
+    establishmentId: mdi.establishmentId,
+    prisonerId,
+    staffId: mdi.staffId,
+    author: 'key_worker.mdi',
+    sessionDate: addDays(today, -2),
+    prisonerWords: WORDS,
+    agreed: AGREED,
+    pathways: o.pathways ?? 'accommodation,children-families',
+    status: o.status ?? 'submitted',
+  })
+}
+
+const nominations = async () => {
+  const r = await db
+    .selectFrom('good_practice')
+    .select(eb => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
+  return Number(r.n)
+}
+
+const row = (id: number) => db.selectFrom('good_practice').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+
+async function nationalIn(code: 'MDI' | 'LEI'): Promise<Browser> {
+  const b = await signedIn(world, 'national')
+  assert.equal((await b.post('/establishment/switch', { establishment: code }, '/')).status, 303)
+  return b
+}
+
+async function nominate(sessionId: number, reason = 'A plan in the man’s own words, with a real service.') {
+  const so = await signedIn(world, 'supervising_officer.mdi')
+  const res = await so.post(
+    '/good-practice/nominate',
+    { session: String(sessionId), reason },
+    `/good-practice/nominate?session=${sessionId}`,
+  )
+  assert.equal(res.status, 303)
+  assert.equal(res.headers.location, `/sessions/${sessionId}`)
+  const { id } = await db
+    .selectFrom('good_practice')
+    .select('id')
+    .where('session_id', '=', sessionId)
+    .orderBy('id', 'desc')
+    .executeTakeFirstOrThrow()
+  return id
+}
+
+describe('nominating an entry', () => {
+  it('lets a Supervising Officer nominate a submitted entry of the establishment, with a reason, audited', async () => {
+    const sessionId = await entry()
+    const so = await signedIn(world, 'supervising_officer.mdi')
+    const form = await so.get(`/good-practice/nominate?session=${sessionId}`)
+    assert.equal(form.status, 200)
+    assert.match(form.text, /Why is this entry good practice\?/)
+    assert.match(form.text, /wants to stay on Houseblock 1/)
+    const id = await nominate(sessionId)
+    const r = await row(id)
+    assert.equal(r.status, 'nominated')
+    assert.equal(r.establishment_id, mdi.establishmentId)
+    assert.equal(r.nominated_by, 'supervising_officer.mdi')
+    assert.equal(r.pathways, 'accommodation,children-families')
+    assert.equal(r.title, null)
+    assert.equal(r.text, null)
+    const events = await s.audit.forEntity('good_practice', String(id))
+    assert.deepEqual(
+      events.map(e => e.action),
+      ['create'],
+    )
+
+    // a second nomination of the same entry is refused while the first waits
+    const before = await nominations()
+    const again = await so.post(
+      '/good-practice/nominate',
+      { session: String(sessionId), reason: 'Again' },
+      '/good-practice',
+    )
+    assert.equal(again.status, 303)
+    assert.match((await so.get(again.headers.location!)).text, /already been nominated/)
+    assert.equal(await nominations(), before)
+  })
+
+  it('refuses an empty reason, a draft, another establishment’s entry and other roles, saving nothing', async () => {
+    const sessionId = await entry()
+    const draft = await entry({ status: 'draft' })
+    const so = await signedIn(world, 'supervising_officer.mdi')
+    const before = await nominations()
+    const empty = await so.post(
+      '/good-practice/nominate',
+      { session: String(sessionId), reason: '   ' },
+      '/good-practice',
+    )
+    assert.equal(empty.status, 303)
+    assert.equal(empty.headers.location, `/good-practice/nominate?session=${sessionId}`)
+    assert.match((await so.get(empty.headers.location)).text, /Enter why this entry is good practice/)
+    const long = await so.post(
+      '/good-practice/nominate',
+      { session: String(sessionId), reason: 'x'.repeat(2001) },
+      '/good-practice',
+    )
+    assert.match((await so.get(long.headers.location!)).text, /2000 characters or fewer/)
+    assert.equal((await so.get(`/good-practice/nominate?session=${draft}`)).status, 404)
+    assert.equal(
+      (await so.post('/good-practice/nominate', { session: String(draft), reason: 'Good' }, '/good-practice')).status,
+      404,
+    )
+    assert.equal((await so.get(`/good-practice/nominate?session=${lei.sessionId}`)).status, 404)
+    const other = await so.post(
+      '/good-practice/nominate',
+      { session: String(lei.sessionId), reason: 'Good' },
+      '/good-practice',
+    )
+    assert.equal(other.status, 404)
+    for (const bad of ['abc', '0', '1e3', '99999999'])
+      assert.ok(
+        [303, 404].includes(
+          (await so.post('/good-practice/nominate', { session: bad, reason: 'Good' }, '/good-practice')).status,
+        ),
+      )
+    const kw = await signedIn(world, 'key_worker.mdi')
+    assert.equal(
+      (await kw.post('/good-practice/nominate', { session: String(sessionId), reason: 'Good' }, '/good-practice'))
+        .status,
+      403,
+    )
+    const national = await nationalIn('MDI')
+    assert.equal((await national.get(`/good-practice/nominate?session=${sessionId}`)).status, 403)
+    assert.equal(await nominations(), before)
+  })
+})
+
+describe('reviewing a nomination', () => {
+  it('shows the national team the entry and its redacted text, each removal marked', async () => {
+    const id = await nominate(await entry())
+    const national = await nationalIn('MDI')
+    const list = await national.get('/good-practice/nominations')
+    assert.equal(list.status, 200)
+    assert.match(list.text, new RegExp(`href="/good-practice/nominations/${id}"`))
+    const page = await national.get(`/good-practice/nominations/${id}`)
+    assert.equal(page.status, 200)
+    // as written
+    assert.match(page.text, /Tomasz Nowak \(A1111AA\) said on 3 March 2026/)
+    // redacted, each removal marked with what it replaced
+    for (const [placeholder, original] of [
+      ['[name]', 'Tomasz'],
+      ['[name]', 'Nowak'],
+      ['[prison number]', 'A1111AA'],
+      ['[date]', '3 March 2026'],
+      ['[place]', 'Houseblock 1'],
+      ['[place]', 'HMP Moorland'],
+      ['[name]', 'NOWAK'],
+      ['[name]', 'Art'],
+      ['[name]', 'Sam'],
+      ['[place]', 'Leeds'],
+      ['[place]', 'resettlement hub'],
+      ['[date]', '10/04/2026'],
+    ])
+      assert.ok(
+        page.text.includes(`<mark>${placeholder}<span class="govuk-visually-hidden"> (`) &&
+          page.text.includes(`<del class="govuk-body-s">${original}</del>`),
+        `${original} marked as ${placeholder}`,
+      )
+    // the text offered to publish
+    const textarea = /<textarea[^>]*name="text"[^>]*>([^<]*)<\/textarea>/.exec(page.text)![1]!
+    const offered = textarea.replaceAll('&#39;', "'").replaceAll('&amp;', '&')
+    assert.equal(
+      offered,
+      "In their own words:\n[name] [name] ([prison number]) said on [date] that he wants to stay on [place] at [place] until release. [name]'s cellmate [name] helps him read the Article 4 letters.\n\n" +
+        // the directory's location "Resettlement hub" is a place
+        'What was agreed:\n[name] will ask the [place] in [place] about housing by [date]. [name] will write to his sister.',
+    )
+    // the national team acting in another establishment does not find it there
+    const elsewhere = await nationalIn('LEI')
+    assert.equal((await elsewhere.get(`/good-practice/nominations/${id}`)).status, 404)
+    const lst = await elsewhere.get('/good-practice/nominations')
+    assert.match(lst.text, /Moorland \(HMP\): \d+ waiting/)
+  })
+
+  it('publishes an edited text redacted again, so no name or prison number of the entry reaches the library', async () => {
+    const id = await nominate(await entry({ pathways: 'children-families' }))
+    const national = await nationalIn('MDI')
+    const res = await national.post(`/good-practice/nominations/${id}`, {
+      decision: 'publish',
+      title: 'Keeping in touch with family: Tomasz’s letter',
+      text: 'He (Nowak, a1111aa) agreed on Tuesday 7th April to write to his sister; tomasz chose the words himself.',
+      note: '',
+    })
+    assert.equal(res.status, 303)
+    assert.equal(res.headers.location, '/good-practice/nominations')
+    assert.match((await national.get('/good-practice/nominations')).text, /5 more names, dates or places were removed/)
+    const r = await row(id)
+    assert.equal(r.status, 'published')
+    assert.equal(r.decided_by, 'national')
+    assert.equal(r.title, 'Keeping in touch with family: [name]’s letter')
+    assert.equal(
+      r.text,
+      'He ([name], [prison number]) agreed on [date] to write to his sister; [name] chose the words himself.',
+    )
+    const update = (await s.audit.forEntity('good_practice', String(id))).find(e => e.action === 'update')
+    assert.deepEqual(JSON.parse(update!.changes!).status, { from: 'nominated', to: 'published' })
+
+    // every role, in any establishment, reads it; it shows nothing of the original entry's people
+    for (const username of ['key_worker.lei', 'supervising_officer.mdi', 'establishment_admin.lei']) {
+      const b = await signedIn(world, username)
+      const item = await b.get(`/good-practice/${id}`)
+      assert.equal(item.status, 200, username)
+      // the page's main part: the header names the establishment the reader acts in
+      const main = item.text.slice(item.text.indexOf('<main'), item.text.indexOf('</main>'))
+      for (const leak of ['Tomasz', 'Nowak', 'NOWAK', 'A1111AA', 'a1111aa', 'Kowalczyk', 'Sam Officer', 'Moorland'])
+        assert.ok(!main.includes(leak), `${leak} on the library page (${username})`)
+      assert.match(item.text, /write to his sister/)
+      const library = await b.get('/good-practice?pathway=children-families')
+      assert.match(library.text, /Keeping in touch with family/)
+      assert.doesNotMatch((await b.get('/good-practice?pathway=health')).text, /Keeping in touch with family/)
+    }
+
+    // decided: a second decision is refused, and nothing changes
+    const again = await national.post(`/good-practice/nominations/${id}`, {
+      decision: 'decline',
+      note: 'Changed my mind',
+    })
+    assert.equal(again.status, 303)
+    assert.match((await national.get(`/good-practice/nominations/${id}`)).text, /already been published/)
+    assert.deepEqual(await row(id), r)
+  })
+
+  it('declines with a note, and refuses a decision without what it needs, saving nothing', async () => {
+    const id = await nominate(await entry())
+    const national = await nationalIn('MDI')
+    const path = `/good-practice/nominations/${id}`
+    const before = await row(id)
+    const cases: [Record<string, string>, RegExp[]][] = [
+      [{}, [/Choose whether to publish or decline the entry/]],
+      [{ decision: 'publish', title: '', text: '' }, [/Enter a title for the library/, /Enter the text to publish/]],
+      [{ decision: 'decline', note: '  ' }, [/Enter why the entry is declined/]],
+      [{ decision: 'delete' }, [/Choose whether to publish or decline the entry/]],
+      [{ decision: 'publish', title: 'x'.repeat(151), text: 'ok' }, [/150 characters or fewer/]],
+    ]
+    for (const [body, messages] of cases) {
+      const res = await national.post(path, body)
+      assert.equal(res.status, 303)
+      assert.equal(res.headers.location, path)
+      const page = await national.get(path)
+      assert.match(page.text, /There is a problem/)
+      for (const m of messages) assert.match(page.text, m, JSON.stringify(body))
+    }
+    assert.deepEqual(await row(id), before)
+    const res = await national.post(path, { decision: 'decline', note: 'Too close to another item already published.' })
+    assert.equal(res.status, 303)
+    const r = await row(id)
+    assert.equal(r.status, 'declined')
+    assert.equal(r.decision_note, 'Too close to another item already published.')
+    assert.equal(r.text, null)
+    // not in the library
+    const kw = await signedIn(world, 'key_worker.mdi')
+    assert.equal((await kw.get(`/good-practice/${id}`)).status, 404)
+  })
+
+  it('keeps review to the national team, and another establishment’s nomination from them', async () => {
+    const id = await nominate(await entry())
+    for (const username of ['key_worker.mdi', 'supervising_officer.mdi', 'establishment_admin.mdi']) {
+      const b = await signedIn(world, username)
+      assert.equal((await b.get('/good-practice/nominations')).status, 403)
+      assert.equal((await b.get(`/good-practice/nominations/${id}`)).status, 403)
+      assert.equal(
+        (await b.post(`/good-practice/nominations/${id}`, { decision: 'decline', note: 'No' }, '/')).status,
+        403,
+      )
+    }
+    const lei = await nationalIn('LEI')
+    assert.equal(
+      (await lei.post(`/good-practice/nominations/${id}`, { decision: 'decline', note: 'No' }, '/')).status,
+      404,
+    )
+    assert.equal((await row(id)).status, 'nominated')
+  })
+})
+
+describe('the library', () => {
+  it('lists published items by pathway for every role, and no unpublished or unknown one', async () => {
+    for (const username of ['key_worker.mdi', 'supervising_officer.lei', 'establishment_admin.mdi', 'national']) {
+      const b = await signedIn(world, username)
+      const page = await b.get('/good-practice')
+      assert.equal(page.status, 200, username)
+      // the fixtures' items, one published from each establishment
+      assert.match(page.text, /Good practice: accommodation \(MDI\)/)
+      assert.match(page.text, /Good practice: accommodation \(LEI\)/)
+      assert.doesNotMatch((await b.get('/good-practice?pathway=drugs-alcohol')).text, /Good practice: accommodation/)
+      assert.match((await b.get('/good-practice?pathway=nonsense')).text, /Good practice: accommodation \(LEI\)/)
+      assert.equal((await b.get('/good-practice/99999999')).status, 404)
+      assert.equal((await b.get('/good-practice/abc')).status, 404)
+    }
+    const kw = await signedIn(world, 'key_worker.mdi')
+    assert.match((await kw.get('/guidance')).text, /href="\/good-practice"/)
+  })
+})
