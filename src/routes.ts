@@ -15,8 +15,6 @@ import { notifyRoutes } from './features/notify/routes'
 import { planningRoutes } from './features/planning/routes'
 import { prisonerRoutes } from './features/prisoners/routes'
 import { referralRoutes } from './features/referrals/routes'
-import { supervisionRoutes } from './features/supervision/routes'
-import { goodPracticeRoutes } from './features/goodPractice/routes'
 import { qaRoutes } from './features/qa/routes'
 import { noticeRoutes } from './features/notices/routes'
 import { integrityRoutes } from './features/integrity/routes'
@@ -63,8 +61,6 @@ export function routes(s: Services): RouteDef[] {
     ...hsdsApiRoutes(s),
     ...apiTokenRoutes(s),
     ...referralRoutes(s),
-    ...supervisionRoutes(s),
-    ...goodPracticeRoutes(s),
     ...qaRoutes(s),
     ...noticeRoutes(s),
     ...supervisionRoutes(s),

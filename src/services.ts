@@ -16,8 +16,6 @@ import { nationalService } from './features/national/service'
 import { referralsService } from './features/referrals/service'
 import { supervisionService } from './features/supervision/service'
 import { goodPracticeService } from './features/goodPractice/service'
-import { supervisionService } from './features/supervision/service'
-import { goodPracticeService } from './features/goodPractice/service'
 import { noticesService } from './features/notices/service'
 import { qaService } from './features/qa/service'
 import { calibrationService } from './features/calibration/service'
@@ -136,8 +134,6 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     integrity,
     calibration,
     quality: qualityService(db.db, { statistics, calibration }),
-    supervision: supervisionService(db.db, { audit }),
-    goodPractice: goodPracticeService(db.db, { audit }),
     supervision: supervisionService(db.db, { audit }),
     goodPractice: goodPracticeService(db.db, { audit }),
     async close() {

@@ -243,63 +243,6 @@ export const ACCESS_TABLE: Record<string, Who> = {
   // each user's own notices
   'GET /notices': 'signed-in',
   'GET /notices/open': 'signed-in',
-
-  // supervision: the Supervising Officer records it (and changes only their own records); admin and national read;
-  // the Key Worker reads their own
-  'GET /quality/supervision': 'SO EA NP',
-  'GET /quality/supervision/:staffId': 'SO EA NP',
-  'GET /quality/supervision/:staffId/new': 'SO',
-  'POST /quality/supervision/:staffId/new': 'SO',
-  'GET /quality/supervision/record/:supervisionId/edit': 'SO',
-  'POST /quality/supervision/record/:supervisionId/edit': 'SO',
-  'GET /my-supervision': 'KW',
-  // the good-practice library: everyone reads it; Supervising Officers nominate; the national team reviews
-  'GET /good-practice': 'KW SO EA NP',
-  'GET /good-practice/:goodPracticeId': 'KW SO EA NP',
-  'GET /good-practice/nominate': 'SO',
-  'POST /good-practice/nominate': 'SO',
-  'GET /good-practice/nominations': 'NP',
-  'GET /good-practice/nominations/:nominationId': 'NP',
-  'POST /good-practice/nominations/:nominationId': 'NP',
-
-  // QA queue and reviews: the Supervising Officer samples, reviews and commends (never their own entries); the
-  // establishment admin reads, sets the QA settings with the SO, and amends reviews; the national team reads and sets
-  // the national bounds of the sample. Key Workers read their own feedback, acknowledge it and reply.
-  'GET /quality/settings': 'SO EA NP',
-  'POST /quality/settings': 'SO EA',
-  'POST /quality/settings/national': 'NP',
-  'GET /quality/queue': 'SO EA NP',
-  'POST /quality/queue/draw': 'SO',
-  'GET /quality/reviews': 'SO EA NP',
-  'GET /quality/reviews/new': 'SO',
-  'POST /quality/reviews/new': 'SO',
-  'GET /quality/review': 'SO EA NP',
-  'GET /quality/review/amend': 'SO EA',
-  'POST /quality/review/amend': 'SO EA',
-  'GET /quality/commend': 'SO',
-  'POST /quality/commend': 'SO',
-  'GET /my-feedback': 'KW',
-  'GET /my-feedback/review': 'KW',
-  'POST /my-feedback/acknowledge': 'KW',
-  'POST /my-feedback/reply': 'KW',
-  // each user's own notices
-  'GET /notices': 'signed-in',
-  'GET /notices/open': 'signed-in',
-
-  // the quality rubric: everyone scored against it reads it; the national team versions the national criteria; an
-  // establishment's Supervising Officers and admins keep its own criteria (never removing a national one)
-  'GET /quality/rubric': 'KW SO EA NP',
-  'POST /quality/rubric/draft': 'NP',
-  'GET /quality/rubric/draft': 'NP',
-  'GET /quality/rubric/draft/criterion': 'NP',
-  'POST /quality/rubric/draft/criterion': 'NP',
-  'POST /quality/rubric/draft/publish': 'NP',
-  'GET /quality/rubric/criteria/new': 'SO EA',
-  'POST /quality/rubric/criteria': 'SO EA',
-  'GET /quality/rubric/criteria/:criterionId': 'SO EA',
-  'POST /quality/rubric/criteria/:criterionId': 'SO EA',
-  'POST /quality/rubric/criteria/:criterionId/retire': 'SO EA',
-  'POST /quality/rubric/criteria/:criterionId/restore': 'SO EA',
 }
 
 const ABBREVIATIONS: Record<string, Role> = {

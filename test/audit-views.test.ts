@@ -120,18 +120,6 @@ const PERSONAL: Record<string, Expected> = {
     entity: 'good_practice_nomination',
     entityId: s => String(s.goodPracticeId),
   },
-  '/good-practice/nominate': {
-    as: 'SUPERVISING_OFFICER',
-    entity: 'key_work_session',
-    entityId: sessionId,
-    query: `?session=${own.sessionId}`,
-  },
-  '/good-practice/nominations': { as: 'NATIONAL_POLICY', entity: 'good_practice_list', entityId: null },
-  '/good-practice/nominations/:nominationId': {
-    as: 'NATIONAL_POLICY',
-    entity: 'good_practice_nomination',
-    entityId: s => String(s.goodPracticeId),
-  },
   '/quality/flags': { as: 'SUPERVISING_OFFICER', entity: 'integrity_flag_list', entityId: null },
   '/quality/flags/:flagId': { as: 'ESTABLISHMENT_ADMIN', entity: 'integrity_flag', entityId: s => String(s.flagId) },
 }
@@ -201,14 +189,6 @@ const NO_PERSONAL_DATA: Record<string, string> = {
   '/worksheets/:worksheetId/edit': 'a worksheet',
   '/statistics': 'aggregate figures, by establishment, unit and officer',
   '/statistics.csv': 'the same aggregate figures: no prisoner-level rows',
-  '/quality/supervision': 'Key Workers (staff) and the dates of their supervision',
-  // supervision notes are about staff, not prisoners; their views are audited all the same (supervision_list)
-  '/quality/supervision/:staffId': 'a Key Worker’s supervision notes: staff, no prisoner’s data',
-  '/quality/supervision/:staffId/new': 'an empty form',
-  '/quality/supervision/record/:supervisionId/edit': 'a supervision record: staff, no prisoner’s data',
-  '/my-supervision': 'the Key Worker’s own supervision notes',
-  '/good-practice': 'the national library: names, prison numbers, dates and places removed',
-  '/good-practice/:goodPracticeId': 'an item of the library, with names, prison numbers, dates and places removed',
   '/quality/settings': 'QA settings and the national bounds of the sample',
   '/notices': 'the user’s own notices: one sentence each, never a prisoner’s name or number',
   '/notices/open': 'marks one of the user’s own notices read and redirects to the page it is about',
@@ -271,9 +251,6 @@ async function as(role: Role): Promise<Browser> {
     const res = await b.signIn(usernameFor(role))
     assert.equal(res.status, 303)
     assert.notEqual(res.headers.location, '/sign-in', `sign-in as ${usernameFor(role)}`)
-    // the national team acts in whichever establishment is active: make it MDI, as the others
-    if (role === 'NATIONAL_POLICY')
-      assert.equal((await b.post('/establishment/switch', { establishment: 'MDI' }, '/')).status, 303)
     // the national team acts in whichever establishment is active: make it MDI, as the others
     if (role === 'NATIONAL_POLICY')
       assert.equal((await b.post('/establishment/switch', { establishment: 'MDI' }, '/')).status, 303)

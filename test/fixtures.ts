@@ -45,10 +45,6 @@ export interface Seeded {
   emailId: number
   /** a delivered session submitted through the sessions service by the establishment's Key Worker user */
   sessionId: number
-  /** a supervision of staffId recorded by the establishment's Supervising Officer user (held long ago) */
-  supervisionId: number
-  /** sessionId nominated to the good-practice library and published (the library is national: shared) */
-  goodPracticeId: number
   /** an open calibration exercise of the establishment over sessionId and the referral's session, its SO a marker */
   calibrationId: number
   /** a supervision of staffId recorded by the establishment's Supervising Officer user (held long ago) */
@@ -369,64 +365,6 @@ export async function seededWorld(): Promise<SeededWorld> {
       markerIds: [await userIdOf(s.db.db, usernameFor('SUPERVISING_OFFICER', code))],
     })
 
-    // a supervision and a published good-practice item, written straight to their tables
-    const supervisorName = usernameFor('SUPERVISING_OFFICER', code)
-    const supervisor = (await s.users.list(establishmentId, supervisorName)).find(u => u.username === supervisorName)!
-    const stamp = new Date().toISOString()
-    const { id: supervisionId } = await s.db.db
-      .insertInto('supervisions')
-      .values({
-        establishment_id: establishmentId,
-        staff_id: staffId,
-        supervisor_user_id: supervisor.id,
-        supervisor: supervisorName,
-        held_on: '2020-01-06',
-        topics: 'Caseload and wellbeing.',
-        agreed: 'Shadow a colleague on a hub session.',
-        next_due_on: '2020-02-17',
-        created_at: stamp,
-        updated_at: stamp,
-        updated_by: supervisorName,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-    const { id: goodPracticeId } = await s.db.db
-      .insertInto('good_practice')
-      .values({
-        establishment_id: establishmentId,
-        session_id: sessionId,
-        nominated_by_user_id: supervisor.id,
-        nominated_by: supervisorName,
-        nominated_at: stamp,
-        reason: 'A clear, agreed plan.',
-        status: 'published',
-        title: `Good practice: accommodation (${code})`,
-        text: 'What was agreed:\n[name] will write to the housing team by [date].',
-        pathways: 'accommodation',
-        decided_by: 'national',
-        decided_at: stamp,
-        decision_note: null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-
-    const calibrationId = await insertCalibration(s.db.db, {
-      establishmentId,
-      rubricVersionId: (await s.rubric.current(establishmentId)).versionId,
-      sessionIds: [referralSessionId, sessionId],
-      markerIds: [await userIdOf(s.db.db, usernameFor('SUPERVISING_OFFICER', code))],
-    })
-
-    const criterionId = must(
-      await s.rubric.addLocal(actor, establishmentId, {
-        code: `${code}-1`,
-        title: `Use of the ${p.unitName} hub`,
-        guidance: 'The session is held in the hub, or the entry says why not.',
-        descriptors: ['Not in the hub, no reason', 'Not in the hub, a weak reason', 'In the hub', 'In the hub, booked ahead'],
-      }),
-      `rubric criterion ${code}`,
-    )
-
     seeded[code] = {
       code,
       establishmentId,
@@ -481,10 +419,6 @@ export const PARAM_VALUES: Record<string, (s: Seeded) => string> = {
   referralId: s => String(s.referralId),
   emailId: s => String(s.emailId),
   sessionId: s => String(s.sessionId),
-  supervisionId: s => String(s.supervisionId),
-  // one item of the national library, published from this establishment's entry (as review: its nomination)
-  goodPracticeId: s => String(s.goodPracticeId),
-  nominationId: s => String(s.goodPracticeId),
   calibrationId: s => String(s.calibrationId),
   supervisionId: s => String(s.supervisionId),
   // one item of the national library, published from this establishment's entry (as review: its nomination)

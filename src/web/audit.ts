@@ -55,7 +55,6 @@ const PERSONAL_PARAMS: readonly (readonly [param: string, entity: string])[] = [
   ['staffId', 'caseload'],
   ['hubId', 'hub'],
   ['nominationId', 'good_practice_nomination'],
-  ['nominationId', 'good_practice_nomination'],
   ['flagId', 'integrity_flag'],
 ]
 
