@@ -49,7 +49,7 @@ describe('calibration rules', () => {
         mark(3, 8, 4, 2),
       ],
       // the pre-check estimated voice 1, 2, 1 for the three entries
-      prechecks: new Map([
+      prechecks: new Map<number, Record<string, number | null>>([
         [1, { voice: 1 }],
         [2, { voice: 2 }],
         [3, { voice: 1, goal: null }],

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../../platform/db/types'
 
 // Calibration exercises: several Supervising Officers mark the same entries blind. Writes only the calibration tables
-// (and, until the QA reviews' recordReview takes calibration marks, their qa_reviews rows: insertMark); reads
+// (the marks are reviews of kind 'calibration', recorded by the QA reviews' recordReview); reads
 // sessions, prisoners, staff and users read-only (decision 013). An exercise of an establishment has its id; a
 // national one (the national team's) has none and may take entries of any establishment.
 
@@ -237,78 +237,6 @@ export function calibrationRepository(db: Kysely<Database>) {
       return n(r.numUpdatedRows) === 1
     },
 
-    /** Whether the marker has marked the entry in the exercise already. */
-    async hasMark(k: Kysely<Database>, calibrationId: number, sessionId: number, userId: number) {
-      const r = await k
-        .selectFrom('qa_reviews')
-        .select('id')
-        .where('calibration_id', '=', calibrationId)
-        .where('session_id', '=', sessionId)
-        .where('reviewer_user_id', '=', userId)
-        .executeTakeFirst()
-      return !!r
-    },
-
-    /**
-     * A calibration mark as a review row with its scores (kind 'calibration': never shown to the officer, never a
-     * sampled review). The unique index on (calibration, entry, marker) refuses a second one.
-     */
-    async insertMark(
-      trx: Kysely<Database>,
-      m: {
-        establishmentId: number
-        sessionId: number
-        calibrationId: number
-        reviewerUserId: number
-        reviewer: string
-        rubricVersionId: number
-        overall: number
-        good: string
-        change: string
-        at: string
-        scores: { criterionId: number; score: number | null; comment: string | null }[]
-      },
-    ): Promise<number> {
-      const { id } = await trx
-        .insertInto('qa_reviews')
-        .values({
-          establishment_id: m.establishmentId,
-          session_id: m.sessionId,
-          kind: 'calibration',
-          sample_id: null,
-          calibration_id: m.calibrationId,
-          reviewer_user_id: m.reviewerUserId,
-          reviewer: m.reviewer,
-          rubric_version_id: m.rubricVersionId,
-          overall_score: m.overall,
-          feedback_good: m.good,
-          feedback_change: m.change,
-          officer_user_id: null,
-          submitted_at: m.at,
-          updated_at: m.at,
-          read_at: null,
-          acknowledged_at: null,
-          reply: null,
-          replied_at: null,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-      const reviewId = n(id)
-      if (m.scores.length)
-        await trx
-          .insertInto('qa_review_scores')
-          .values(
-            m.scores.map(s => ({
-              review_id: reviewId,
-              criterion_id: s.criterionId,
-              score: s.score,
-              comment: s.comment,
-            })),
-          )
-          .execute()
-      return reviewId
-    },
-
     /** Closed exercises for the dashboard: national ones and those of the establishment (null: all), closed in the days. */
     async closedBetween(establishmentId: number | null, fromAt: string, beforeAt: string) {
       let q = db
@@ -349,12 +277,6 @@ export function calibrationRepository(db: Kysely<Database>) {
         .where('session_id', '=', sessionId)
         .executeTakeFirst()
       return !!r
-    },
-
-    /** for the unique index: a concurrent second mark fails; the caller tells the marker */
-    isUniqueViolation(err: unknown) {
-      const msg = err instanceof Error ? err.message : String(err)
-      return /unique|duplicate key/i.test(msg)
     },
   }
 }

@@ -158,7 +158,7 @@ export function calibrationRoutes(s: Services): RouteDef[] {
         details: { session: sessionId, prisonNumber: t.entry.prison_number },
       })
       const pathways = new Set(t.entry.pathways.split(',').filter(Boolean))
-      const defaults: Record<string, string> = { overall: String(t.mine?.overall ?? ''), note: '' }
+      const defaults: Record<string, string> = { overall: String(t.mine?.overall ?? ''), good: '', change: '' }
       for (const c of t.criteria) {
         const mine = t.mine?.scores.get(c.id)
         defaults[`score-${c.id}`] = t.mine ? (mine === null || mine === undefined ? 'na' : String(mine)) : ''

@@ -65,8 +65,8 @@ const score = z
   .transform(v => v ?? '')
 
 /**
- * A marker's mark of one entry: a score 1-4 or "not applicable" per criterion (score-<id>), an overall score, an
- * optional note. Criteria are checked against the exercise's rubric by the service.
+ * A marker's mark of one entry, as a review: a score 1-4 or "not applicable" per criterion (score-<id>), an overall
+ * score, what was good and one thing to do differently. Criteria are checked against the exercise's rubric by the service.
  */
 export const markSchema = z.object({
   overall: z
@@ -74,12 +74,20 @@ export const markSchema = z.object({
     .trim()
     .refine(v => /^[1-4]$/.test(v), { message: 'Choose an overall score from 1 to 4' })
     .transform(Number),
-  note: z
+  good: z
     .string()
     .trim()
-    .max(2000, 'The note must be 2,000 characters or fewer')
     .optional()
-    .transform(v => v ?? ''),
+    .transform(v => v ?? '')
+    .refine(v => v.length > 0, { message: 'Enter what was good about the entry' })
+    .refine(v => v.length <= 2000, { message: 'What was good must be 2,000 characters or fewer' }),
+  change: z
+    .string()
+    .trim()
+    .optional()
+    .transform(v => v ?? '')
+    .refine(v => v.length > 0, { message: 'Enter one thing to do differently' })
+    .refine(v => v.length <= 2000, { message: 'One thing to do differently must be 2,000 characters or fewer' }),
 })
 
 /** The per-criterion fields: 'score-<criterion id>' is '1'..'4' or 'na'. */

@@ -11,6 +11,7 @@ import {
   pickEntries,
   precheckEstimates,
 } from '../../domain/qualityCalibration'
+import type { QaService } from '../qa/service'
 import { type CalibrationRow, calibrationRepository } from './repository'
 import type { CalibrationInput } from './schema'
 
@@ -25,6 +26,8 @@ export interface Viewer {
 
 export interface CalibrationDeps {
   audit: AuditService
+  /** the QA reviews' one way to record a review: a calibration mark is a review of kind 'calibration' */
+  qa: Pick<QaService, 'recordReview'>
   rubric: {
     current(establishmentId: number): Promise<Rubric>
     forReview(rubricVersionId: number, establishmentId: number): Promise<Rubric>
@@ -33,7 +36,8 @@ export interface CalibrationDeps {
 
 export interface MarkInput {
   overall: number
-  note: string
+  good: string
+  change: string
   scores: { criterionId: number; score: number | null }[]
 }
 
@@ -58,10 +62,21 @@ export function calibrationService(db: Kysely<Database>, deps: CalibrationDeps) 
   const owns = (viewer: Viewer, c: CalibrationRow) =>
     viewer.national || (viewer.supervising && c.establishment_id === viewer.establishmentId)
 
-  /** The criteria marked: a national exercise the national ones only; an establishment's its own too. */
+  /**
+   * The criteria an entry is marked against: the exercise's rubric version with the entry's establishment's own
+   * criteria (as the QA reviews score it).
+   */
+  async function markingCriteria(c: CalibrationRow, entryEstablishmentId: number) {
+    return (await deps.rubric.forReview(c.rubric_version_id, entryEstablishmentId)).criteria
+  }
+
+  /** The criteria reported: a national exercise's the national ones (entries of many establishments); else all. */
   async function criteriaOf(c: CalibrationRow) {
-    const rubric = await deps.rubric.forReview(c.rubric_version_id, c.establishment_id ?? 0)
-    return c.establishment_id === null ? rubric.criteria.filter(x => x.national) : rubric.criteria
+    if (c.establishment_id !== null)
+      return (await deps.rubric.forReview(c.rubric_version_id, c.establishment_id)).criteria
+    const entries = await repo.entries(c.id)
+    const est = entries[0] ? n(entries[0].establishment_id) : null
+    return est === null ? [] : (await markingCriteria(c, est)).filter(x => x.national)
   }
 
   async function report(c: CalibrationRow): Promise<CalibrationReport> {
@@ -189,7 +204,10 @@ export function calibrationService(db: Kysely<Database>, deps: CalibrationDeps) 
       if (!c || !(await repo.isMarker(id, viewer.userId)) || !(await repo.hasEntry(id, sessionId))) return null
       const entry = (await repo.entries(id)).find(e => n(e.id) === sessionId)
       if (!entry) return null
-      const [criteria, mine] = await Promise.all([criteriaOf(c), repo.marks(id, viewer.userId)])
+      const [criteria, mine] = await Promise.all([
+        markingCriteria(c, n(entry.establishment_id)),
+        repo.marks(id, viewer.userId),
+      ])
       const own = mine.filter(m => m.session_id === sessionId)
       return {
         calibration: c,
@@ -218,39 +236,16 @@ export function calibrationService(db: Kysely<Database>, deps: CalibrationDeps) 
         !(input.overall >= 1 && input.overall <= 4)
       )
         return fail({ overall: 'Scores must be from 1 to 4' })
-      try {
-        return await db.transaction().execute(async trx => {
-          const open = await repo.get(trx, id)
-          if (open?.status !== 'open') return fail({ form: 'This exercise is closed: marks can no longer be made' })
-          if (await repo.hasMark(trx, id, sessionId, viewer.userId))
-            return fail({ form: 'You have marked this entry already' })
-          const reviewId = await repo.insertMark(trx, {
-            establishmentId: n(target.entry.establishment_id),
-            sessionId,
-            calibrationId: id,
-            reviewerUserId: viewer.userId,
-            reviewer: actor.username ?? 'unknown',
-            rubricVersionId: target.calibration.rubric_version_id,
-            overall: input.overall,
-            good: input.note,
-            change: '',
-            at: new Date().toISOString(),
-            scores: input.scores.map(s => ({ ...s, comment: null })),
-          })
-          await audit.record(trx, actor, {
-            action: 'create',
-            entity: 'qa_review',
-            entityId: reviewId,
-            establishmentId: n(target.entry.establishment_id),
-            changes: { kind: 'calibration', calibration: id, session: sessionId, overall: input.overall },
-          })
-          return ok()
-        })
-      } catch (err) {
-        // a second mark of the same entry at the same moment: the unique index keeps one
-        if (repo.isUniqueViolation(err)) return fail({ form: 'You have marked this entry already' })
-        throw err
-      }
+      const r = await deps.qa.recordReview(actor, {
+        sessionId,
+        kind: 'calibration',
+        calibrationId: id,
+        scores: input.scores,
+        overall: input.overall,
+        good: input.good,
+        change: input.change,
+      })
+      return r.ok ? ok() : fail(r.errors)
     },
 
     /** Closes an exercise (its owner): the marks become visible in the report. null: not found or not theirs. */
