@@ -5,6 +5,7 @@ import { PRISONS } from './generator/prisons'
 import { SYSTEM_ACTOR } from '../platform/audit/service'
 import { DEFAULT_DEMO, type DemoLoadOptions, type DemoSignIn } from './load/service'
 import { loadDemoHistory } from './statistics'
+import { loadDemoQuality } from './load/quality'
 import { todayIso } from '../domain/dates'
 import { type Services, startServices } from '../services'
 import { withServices } from '../cli/withServices'
@@ -65,6 +66,7 @@ async function loadDemo(s: Services, opts: Omit<DemoLoadOptions, 'onProgress'>):
   )
   await allocateDemo(s)
   await demoHistory(s, { seed: opts.seed, ...(opts.today ? { today: opts.today } : {}) })
+  await demoQuality(s, { seed: opts.seed, ...(opts.today ? { today: opts.today } : {}) })
   console.log(`\nDemo sign-ins (demo data only; one per role):\n\n${signInTable(v.signIns)}\n`)
   return true
 }
@@ -168,5 +170,22 @@ export async function demoHistory(s: Services, opts: { seed: number; today?: str
   console.log(
     `Recorded a year of Key Work history in ${seconds} s: ${n(r.sessions)} sessions (${n(r.delivered)} delivered), ` +
       `${n(r.goals)} goals and ${n(r.referrals)} referrals.`,
+  )
+}
+
+/** After the history: a year of quality assurance, its integrity flags found by the checks, reported on the terminal. */
+export async function demoQuality(s: Services, opts: { seed: number; today?: string }) {
+  const started = performance.now()
+  const r = await loadDemoQuality(
+    s.db,
+    { audit: s.audit, rubric: s.rubric, integrity: s.integrity, establishments: s.establishments },
+    { seed: opts.seed, today: opts.today ?? todayIso() },
+  )
+  const seconds = ((performance.now() - started) / 1000).toFixed(1)
+  const n = (x: number) => x.toLocaleString('en-GB')
+  console.log(
+    `Recorded a year of quality assurance in ${seconds} s: ${n(r.reviews)} reviews of ${n(r.samples)} sampled entries, ` +
+      `${n(r.commendations)} commendations, ${n(r.supervisions)} supervisions and ${n(r.flags)} integrity flags ` +
+      `(${n(r.resolved)} resolved).`,
   )
 }

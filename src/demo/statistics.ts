@@ -7,6 +7,7 @@ import type { AllocationTable, Database, KeyWorkSessionTable } from '../platform
 import { addDays } from '../domain/dates'
 import { Random, deriveSeed } from '../domain/random'
 import { generateHistory } from './generator/history'
+import { PRECHECK_DAYS, demoPrecheck } from './generator/quality'
 import { effectiveSettings } from '../domain/policy'
 import { type AuditService, SYSTEM_ACTOR } from '../platform/audit/service'
 import { type establishmentsService, overridesOf, toBounds } from '../features/establishments/service'
@@ -98,8 +99,31 @@ export async function loadDemoHistory(
         await sql`update allocations set allocated_at = case id ${cases} end
           where id in (${sql.join(chunk.map(([id]) => id))})`.execute(trx)
       }
+      // the pre-check of each delivered entry since "Check my entry" came in, as if typed (goals and referrals too)
+      const precheckFrom = addDays(opts.today, -PRECHECK_DAYS)
+      const firstNames = new Map([...prisoners, ...past.prisoners].map(p => [p.id, p.first_name]))
+      const goalsOf = groupBy(history.goals, g => g.sessionKey)
+      const referralsOf = groupBy(history.referrals, r => r.sessionKey)
       const rows = history.sessions.map((s): Insertable<KeyWorkSessionTable> => {
         const at = `${s.date}T${s.startsAt}:00.000Z`
+        const check =
+          s.date >= precheckFrom &&
+          demoPrecheck(
+            {
+              ...s,
+              goals: (goalsOf.get(s.key) ?? []).map(g => ({
+                description: g.description,
+                measure: g.measure,
+                targetDate: g.targetDate,
+              })),
+              referrals: (referralsOf.get(s.key) ?? []).map(r => ({
+                to: r.serviceId ?? r.stakeholder ?? '',
+                note: r.note,
+                followUp: r.followUpDate,
+              })),
+            },
+            firstNames.get(s.prisonerId) ?? '',
+          )
         return {
           establishment_id: est.id,
           prisoner_id: s.prisonerId,
@@ -128,6 +152,8 @@ export async function loadDemoHistory(
           prisoner_words: s.prisonerWords,
           agreed: s.agreed,
           client_key: s.key,
+          precheck: check ? check.precheck : null,
+          precheck_score: check ? check.score : null,
           created_at: at,
           updated_at: at,
           submitted_at: at,
@@ -296,4 +322,15 @@ async function insertSessions(trx: Kysely<Database>, rows: Insertable<KeyWorkSes
     for (const r of out) ids.set(r.client_key!, r.id)
   }
   return ids
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>()
+  for (const item of items) {
+    const k = key(item)
+    const list = out.get(k)
+    if (list) list.push(item)
+    else out.set(k, [item])
+  }
+  return out
 }

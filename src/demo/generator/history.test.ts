@@ -75,7 +75,42 @@ describe('demo history', () => {
         s => s !== copied && s.prisonerId !== copied.prisonerId && s.prisonerWords === copied.prisonerWords,
       ),
     )
-    assert.ok(delivered.some(s => /^Spoke to Name\d+, all fine\.$/.test(s.prisonerWords ?? '')))
+    assert.ok(delivered.some(s => /^Spoke to Name\d+, all fine\. \S/.test(s.prisonerWords ?? '')))
+    // thin entries are short, the others long enough to say something; good ones quote the prisoner
+    const length = (s: (typeof delivered)[number]) => `${s.prisonerWords ?? ''} ${s.agreed ?? ''}`.length
+    assert.ok(delivered.filter(s => s.quality === 'thin').every(s => length(s) < 80))
+    assert.ok(delivered.filter(s => s.quality === 'fair').every(s => length(s) >= 150))
+    assert.ok(
+      delivered.filter(s => s.quality === 'good').every(s => length(s) >= 300 && s.prisonerWords!.includes('“')),
+    )
+  })
+
+  it('words entries differently: two entries say the same only when one is copied', () => {
+    const delivered = h.sessions.filter(s => s.outcome === 'delivered' && s.quality !== 'thin')
+    const texts = new Map<string, number>()
+    for (const s of delivered) {
+      const t = `${s.prisonerWords} ${s.agreed}`.replace(/Name\d+/g, 'X')
+      texts.set(t, (texts.get(t) ?? 0) + 1)
+    }
+    const repeated = [...texts.values()].filter(n => n > 1).reduce((a, n) => a + n, 0)
+    const copied = delivered.filter(s => s.quality === 'copied').length
+    assert.ok(repeated <= 3 * copied + 10, `${repeated} repeated, ${copied} copied`)
+  })
+
+  it('never has one officer in two sessions at once', () => {
+    const minutes = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3))
+    const byDay = new Map<string, (typeof h.sessions)[number][]>()
+    for (const s of h.sessions.filter(x => x.outcome === 'delivered'))
+      byDay.set(`${s.staffId}|${s.date}`, [...(byDay.get(`${s.staffId}|${s.date}`) ?? []), s])
+    assert.ok([...byDay.values()].some(l => l.length > 2))
+    for (const list of byDay.values()) {
+      list.sort((a, b) => a.startsAt.localeCompare(b.startsAt))
+      for (let i = 1; i < list.length; i++)
+        assert.ok(
+          minutes(list[i]!.startsAt) >= minutes(list[i - 1]!.startsAt) + list[i - 1]!.durationMinutes!,
+          `${list[i - 1]!.startsAt}+${list[i - 1]!.durationMinutes} then ${list[i]!.startsAt}`,
+        )
+    }
   })
 
   it('interpreters are often missing for those who need one', () => {

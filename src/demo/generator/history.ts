@@ -211,6 +211,168 @@ const FAIR = [
 
 const THIN = ['Spoke to {name}, all fine.', 'Seen. No issues.', '{name} ok. Nothing to report.', 'KW session done.']
 
+// Sentences that vary the narratives, as officers' own words do: two entries say the same only when copied.
+const MORE_WORDS = [
+  'I just want to get it sorted before it’s too late.',
+  'Nobody has explained it to me properly.',
+  'My family keep asking me what the plan is.',
+  'I know I messed up last time.',
+  'I’ve been thinking about it every night.',
+  'I don’t want to be back in here in six months.',
+  'It’s doing my head in, to be honest.',
+  'I’m trying, I really am.',
+  'My probation officer said to ask you.',
+  'I didn’t want to say anything on the landing.',
+  'It’s the first time anyone has asked me.',
+  'I’d rather deal with it now than when I’m out.',
+]
+
+const CONTEXT = [
+  'He spoke openly and was calm throughout.',
+  'He was anxious at first but settled as we talked.',
+  'We met in the hub, which he said he preferred to his cell.',
+  'He brought his letters so we could go through them together.',
+  'He was frustrated with how long things are taking but stayed polite.',
+  'He was positive about the progress since our last session.',
+  'He was tired after a night shift in the kitchen but keen to talk.',
+  'He asked good questions and wrote some of the answers down.',
+  'He said the peer mentor had already helped him with part of it.',
+  'He was quieter than usual and took a while to open up.',
+  'He has kept up his wing job and is proud of it.',
+  'His cellmate had been moved that morning, which unsettled him.',
+]
+
+const NEXT_STEPS = [
+  'He was clear about what he will do before we meet again.',
+  'I wrote the actions on a note for him to keep in his cell.',
+  'I will update his sentence plan with what we agreed.',
+  'He agreed that I share this with his offender manager.',
+  'I will chase the reply if nothing has come back by Wednesday.',
+  'He will tell the wing staff if anything changes before then.',
+  'I will check with the department that the application has arrived.',
+  'We talked through what could get in the way and how to handle it.',
+  'He said he felt better having a plan.',
+  'I will pass a note to the evening staff so they know.',
+  'He will bring any letters he receives to the next session.',
+  'I gave him the leaflet and went through the key points.',
+]
+
+const NEXT_SESSION = [
+  'Next session in a fortnight.',
+  'We will review this next week.',
+  'I will see him again on Monday.',
+  'Next key work session booked in the hub.',
+  'We will look at progress at our next meeting.',
+  'I will catch up with him in a few days to see how it went.',
+  'Review at the next session.',
+  'I will see him after the weekend.',
+  'Follow up next time.',
+  'We will meet again once the appointment has happened.',
+]
+
+const FAIR_DETAIL = [
+  'He mentioned his court date is coming up.',
+  'He is still on the waiting list for education.',
+  'He talked about the football on the weekend.',
+  'He has been going to the gym most days.',
+  'He said his visits have been going well.',
+  'He asked about moving to a different wing.',
+  'He has had a few letters from home.',
+  'He said the food has improved.',
+  'He mentioned his back has been playing up.',
+  'He is hoping to get a job in the gardens.',
+  'He said he has been reading a lot.',
+  'He spoke about his brother who is also in custody.',
+  'He has been getting on with his cellmate.',
+  'He is waiting to hear about his categorisation review.',
+  'He said he is saving his wages for phone credit.',
+]
+
+const FAIR_MOOD = [
+  'He seemed in good spirits.',
+  'He was a bit flat today.',
+  'He was chatty.',
+  'He seemed settled.',
+  'He was polite but did not say much.',
+  'He appeared a little stressed.',
+  'He was in a positive mood.',
+  'He was quiet.',
+  'He seemed tired.',
+  'He was cheerful.',
+]
+
+const FAIR_WING = [
+  'No problems on the wing reported.',
+  'Wing staff say he is no trouble.',
+  'He said the landing has been noisy at night.',
+  'He has not had any adjudications.',
+  'He has kept his cell tidy.',
+  'He goes to association most evenings.',
+  'He is on the enhanced regime.',
+  'He has been working on the servery.',
+  'He gets on with the other men on the landing.',
+  'He is on the standard regime.',
+  'He said there has been some tension on the wing.',
+  'He has been spending most of his time in his cell.',
+]
+
+const FAIR_NEXT = [
+  'Will check on him next week.',
+  'Follow up next session.',
+  'He knows he can ask for me.',
+  'No further action.',
+  'Will ask about his education place.',
+  'To see again in two weeks.',
+  'Will pass on his request to the wing manager.',
+  'Nothing else raised.',
+  'Keep an eye on how he is doing.',
+  'Will mention it to his offender manager.',
+  'Will see how the court date goes.',
+  'Carry on as he is.',
+]
+
+const FAIR_CLOSE = [
+  'Session ended on time.',
+  'Session cut short by unlock.',
+  'Session held in his cell.',
+  'Good session overall.',
+  'Brief session.',
+  'Session went well.',
+  'He was happy to talk.',
+  'Session on the landing.',
+  'He thanked me for my time.',
+  'Session ended early for lunch.',
+]
+
+const THIN_MORE = [
+  'Nothing raised.',
+  'Ok.',
+  'On the landing.',
+  'At the door.',
+  'Said he is fine.',
+  'No concerns.',
+  'Quick chat.',
+  'Busy day.',
+  'No problems.',
+  'Will see again.',
+  'Nothing new.',
+  'He said ok.',
+  'Fine.',
+  'All good.',
+  'Not much to say.',
+]
+
+const THIN_AGREED = [
+  'None.',
+  'N/A.',
+  'Nothing agreed.',
+  'No actions.',
+  'See next time.',
+  'Carry on.',
+  'Nil.',
+  'None needed.',
+]
+
 const WHY_NO_INTERPRETER = [
   'The telephone interpreting line was not booked in time',
   'No interpreter available for the language today',
@@ -242,6 +404,8 @@ export function generateHistory(input: HistoryInput): History {
   const referrals: HistoryReferral[] = []
   const recentByStaff = new Map<number, HistorySession>()
   const goodShare = 0.33 + rng.next() * 0.17
+  // the narratives' wording from a stream of its own, so that varying it changes nothing else
+  const text = new Random(deriveSeed(input.seed, 30_000 + input.stream))
   let n = 0
 
   const sorted = [...input.allocations].sort((a, b) => a.id - b.id)
@@ -272,6 +436,7 @@ export function generateHistory(input: HistoryInput): History {
           `demo-${input.stream}-${n++}`,
           goodShare,
           recentByStaff,
+          text,
         )
         sessions.push(s)
         recentByStaff.set(a.staffId, s)
@@ -288,7 +453,37 @@ export function generateHistory(input: HistoryInput): History {
       }
     }
   }
+  separateSessions(sessions)
   return { allocatedAt, sessions, goals, referrals, rates }
+}
+
+const minutesOf = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5))
+const timeOf = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`
+
+/**
+ * An officer is in one place at a time: a delivered session that would start before the officer's previous one that
+ * day ends starts when it ends (rounded up to the quarter hour). Sessions are planned one prisoner at a time, so
+ * without this two would often overlap. No randomness: the rest of the history is unchanged.
+ */
+export function separateSessions(sessions: HistorySession[]) {
+  const byDay = new Map<string, HistorySession[]>()
+  for (const s of sessions) {
+    if (s.outcome !== 'delivered') continue
+    const key = `${s.staffId}|${s.date}`
+    const list = byDay.get(key)
+    if (list) list.push(s)
+    else byDay.set(key, [s])
+  }
+  for (const list of byDay.values()) {
+    if (list.length < 2) continue
+    list.sort((a, b) => a.startsAt.localeCompare(b.startsAt) || a.key.localeCompare(b.key))
+    let free = 0
+    for (const s of list) {
+      const start = Math.max(minutesOf(s.startsAt), free)
+      s.startsAt = timeOf(Math.min(start, 23 * 60))
+      free = Math.ceil((start + (s.durationMinutes ?? 0)) / 15) * 15
+    }
+  }
 }
 
 function emptySession(key: string, prisonerId: number, staffId: number, date: string, rng: Random): HistorySession {
@@ -328,6 +523,7 @@ function deliveredSession(
   key: string,
   goodShare: number,
   recentByStaff: Map<number, HistorySession>,
+  text: Random,
 ): HistorySession {
   const s = emptySession(key, p.id, staffId, date, rng)
   s.location = rng.weighted([
@@ -371,15 +567,18 @@ function deliveredSession(
     s.pathways = copyFrom!.pathways
   } else if (quality === 'good') {
     const g = GOOD[pathway]!
-    s.prisonerWords = `${name} said: “${rng.pick(g.words)}”`
-    s.agreed = rng.pick(g.agreed).replaceAll('{name}', name)
+    s.prisonerWords = `${name} said: “${rng.pick(g.words)} ${text.pick(MORE_WORDS)}” ${text.pick(CONTEXT)}`
+    s.agreed = `${rng.pick(g.agreed)} ${text.pick(NEXT_STEPS)} ${text.pick(NEXT_SESSION)}`.replaceAll('{name}', name)
   } else if (quality === 'fair') {
     const [w, agreed] = rng.pick(FAIR)
-    s.prisonerWords = w
-    s.agreed = agreed
+    s.prisonerWords = `${w} ${text.pick(FAIR_DETAIL)} ${text.pick(FAIR_MOOD)} ${text.pick(FAIR_WING)}`
+    s.agreed = `${agreed} ${text.pick(FAIR_NEXT)} ${text.pick(FAIR_CLOSE)}`
   } else {
-    s.prisonerWords = rng.pick(THIN).replaceAll('{name}', name)
+    s.prisonerWords = `${rng.pick(THIN).replaceAll('{name}', name)} ${text.pick(THIN_MORE)}`
+    s.agreed = text.chance(0.5) ? text.pick(THIN_AGREED) : null
     s.pathways = rng.chance(0.5) ? '' : s.pathways
+    // most thin entries are a quick word at the door; some are a long session written up in a line
+    if (text.chance(0.7)) s.durationMinutes = text.int(5, 25)
   }
   if (s.pathways.includes('wellbeing-safety') && quality === 'good') {
     s.concern = 1

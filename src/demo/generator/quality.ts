@@ -10,6 +10,9 @@
  */
 import { addDays, daysBetween } from '../../domain/dates'
 import { Random, deriveSeed } from '../../domain/random'
+import { type StoredPrecheck, precheck, precheckScore } from '../../domain/precheck'
+import type { EntryText } from '../../domain/sessionEntry'
+import type { FlagOutcome } from '../../domain/integrity'
 
 export interface QualityEntry {
   id: number
@@ -331,7 +334,7 @@ const CALIBRATION_TITLES = ['Calibration: entries from the summer', 'Calibration
 /** What an entry deserves on the quality scale, from the entry itself: thin ones about 1-2, quoted and specific ones about 3. */
 export function entryLevel(e: Pick<QualityEntry, 'words' | 'agreed'>): number {
   const text = `${e.words ?? ''} ${e.agreed ?? ''}`.trim()
-  if (text.length < 60) return 1.8
+  if (text.length < 80) return 1.8
   const quoted = /[“"]/.test(text)
   if (quoted && text.length > 150) return 3.25
   return 2.45
@@ -684,4 +687,174 @@ function calibrate(rng: Random, input: QualityInput, entries: QualityEntry[], pl
       })
     })
   }
+}
+
+/** A demo entry as the pre-check reads it: the stored session, its goals and referrals. */
+export interface PrecheckRow {
+  outcome: string
+  date: string
+  startsAt: string
+  durationMinutes: number | null
+  location: string | null
+  private: number | null
+  interpreterNeeded: number
+  interpreterUsed: number | null
+  interpreterService: string | null
+  interpreterRef: string | null
+  interpreterLanguage: string | null
+  interpreterWhyNot: string | null
+  pathways: string
+  concern: number
+  concernEscalatedTo: string | null
+  prisonerWords: string | null
+  agreed: string | null
+  goals: { description: string; measure: string; targetDate: string }[]
+  referrals: { to: string; note: string; followUp: string }[]
+}
+
+/** "Check my entry" came in this many days before the demo's today: older entries have no pre-check. */
+export const PRECHECK_DAYS = 91
+
+const yesNo = (v: number | null) => (v === null ? '' : v ? 'yes' : 'no')
+
+/**
+ * The pre-check ("Check my entry") of a demo entry as if its officer had typed it, for key_work_sessions.precheck and
+ * precheck_score: estimates only (the demo's officers were shown no hints). Null for a session not delivered.
+ */
+export function demoPrecheck(
+  row: PrecheckRow,
+  firstName: string,
+  rubricVersion = 1,
+): { precheck: string; score: number | null } | null {
+  if (row.outcome !== 'delivered') return null
+  const [year, month, day] = row.date.split('-') as [string, string, string]
+  const text: EntryText = {
+    outcome: 'delivered',
+    notDeliveredReason: '',
+    notDeliveredDetail: '',
+    sessionDate: { day, month, year },
+    startsAt: row.startsAt,
+    duration: row.durationMinutes === null ? '' : String(row.durationMinutes),
+    location: row.location ?? '',
+    hubBookingId: '',
+    private: yesNo(row.private),
+    interpreterNeeded: yesNo(row.interpreterNeeded),
+    interpreterUsed: yesNo(row.interpreterUsed),
+    interpreterService: row.interpreterService ?? '',
+    interpreterBookingRef: row.interpreterRef ?? '',
+    interpreterLanguage: row.interpreterLanguage ?? '',
+    interpreterWhyNot: row.interpreterWhyNot ?? '',
+    pathways: row.pathways ? row.pathways.split(',') : [],
+    concern: yesNo(row.concern),
+    concernEscalatedTo: row.concernEscalatedTo ?? '',
+    prisonerWords: row.prisonerWords ?? '',
+    agreed: row.agreed ?? '',
+    goals: row.goals,
+    reviews: new Map(),
+    referrals: row.referrals,
+    worksheets: [],
+  }
+  const p = precheck(text, { openGoalIds: [], firstName, recordSaysInterpreter: row.interpreterNeeded === 1 })
+  const stored: StoredPrecheck = { rubricVersion, estimates: p.estimates, hints: [] }
+  return { precheck: JSON.stringify(stored), score: precheckScore(p) }
+}
+
+export interface DemoFlag {
+  id: number
+  kind: string
+  staffId: number | null
+  /** when the entry (and the other entry) it is about were submitted */
+  submittedAt: string | null
+  otherSubmittedAt: string | null
+}
+
+export interface FlagResolution {
+  id: number
+  raisedAt: string
+  resolution: {
+    outcome: FlagOutcome
+    note: string
+    resolvedByUserId: number
+    resolvedBy: string
+    resolvedAt: string
+  } | null
+}
+
+const OUTCOMES: Record<string, [FlagOutcome, number][]> = {
+  near_duplicate: [
+    ['advice_given', 40],
+    ['entry_amended', 20],
+    ['no_concern', 25],
+    ['referred_on', 15],
+  ],
+  overlap: [
+    ['entry_amended', 45],
+    ['no_concern', 40],
+    ['advice_given', 15],
+  ],
+  thin: [
+    ['advice_given', 55],
+    ['no_concern', 30],
+    ['entry_amended', 15],
+  ],
+  other: [
+    ['no_concern', 50],
+    ['advice_given', 30],
+    ['referred_on', 20],
+  ],
+}
+
+const NOTES: Record<FlagOutcome, string[]> = {
+  no_concern: [
+    'Checked with the officer: the times were entered wrongly and the sessions did happen. No concern.',
+    'Spoke to the officer; the entry reflects the session. No further action.',
+    'Looked at both entries: similar wording for similar conversations, nothing copied.',
+  ],
+  advice_given: [
+    'Discussed with the officer at supervision: each entry must describe that session in the prisoner’s words.',
+    'Advice given on recording enough for a reader who was not there.',
+    'Reminded the officer not to reuse text between entries; they understood.',
+  ],
+  entry_amended: [
+    'The officer amended the entry to record the correct time and what was discussed.',
+    'Entry amended by the officer with what was actually agreed.',
+  ],
+  referred_on: [
+    'Referred to the custodial manager to look at the officer’s other entries.',
+    'Passed to the head of residence with the evidence.',
+  ],
+}
+
+/**
+ * When each flag the integrity checks raised was raised (as the later of its entries came in, as the submit hook
+ * would have) and how a Supervising Officer resolved most of the older ones; recent ones are left open.
+ */
+export function resolveFlags(
+  flags: readonly DemoFlag[],
+  opts: { seed: number; stream: number; today: string; supervisors: QualitySupervisor[] },
+): FlagResolution[] {
+  const rng = new Random(deriveSeed(opts.seed, 50_000 + opts.stream))
+  return flags.map(f => {
+    const submitted = [f.submittedAt, f.otherSubmittedAt].filter((x): x is string => !!x).sort()
+    const last = submitted.at(-1) ?? `${addDays(opts.today, -1)}T12:00:00.000Z`
+    const raisedAt = new Date(Date.parse(last) + 60_000).toISOString()
+    const age = daysBetween(raisedAt.slice(0, 10), opts.today)
+    const resolvedOn = addDays(raisedAt.slice(0, 10), rng.int(1, 12))
+    const allowed = opts.supervisors.filter(s => s.staffId !== f.staffId)
+    const by = allowed.length ? allowed[(f.staffId ?? f.id) % allowed.length]! : null
+    if (!by || resolvedOn >= opts.today || !rng.chance(age > 21 ? 0.85 : 0.3))
+      return { id: f.id, raisedAt, resolution: null }
+    const outcome = rng.weighted(OUTCOMES[f.kind] ?? OUTCOMES.other!)
+    return {
+      id: f.id,
+      raisedAt,
+      resolution: {
+        outcome,
+        note: rng.pick(NOTES[outcome]),
+        resolvedByUserId: by.userId,
+        resolvedBy: by.name,
+        resolvedAt: at(resolvedOn, rng, 9, 16),
+      },
+    }
+  })
 }

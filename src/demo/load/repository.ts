@@ -1,6 +1,20 @@
 import { type Insertable, type Kysely, sql } from 'kysely'
 import type { Dialect } from '../../platform/db/database'
-import type { Database, PrisonerTable, ResidentialUnitTable, StaffTable } from '../../platform/db/types'
+import type {
+  Database,
+  GoodPracticeTable,
+  IntegrityFlagTable,
+  PrisonerTable,
+  QaCalibrationTable,
+  QaCommendationTable,
+  QaReviewScoreTable,
+  QaReviewTable,
+  QaSampleTable,
+  QaSettingTable,
+  ResidentialUnitTable,
+  StaffTable,
+  SupervisionTable,
+} from '../../platform/db/types'
 import { GENESIS_HASH } from '../../domain/audit'
 
 // Rows per INSERT: 500 keeps the widest table (17 columns, 8,500 parameters) well inside SQLite's 32,766 and
@@ -152,3 +166,218 @@ export function demoRepository(db: Kysely<Database>, dialect: Dialect) {
 }
 
 export type DemoRepository = ReturnType<typeof demoRepository>
+
+/**
+ * The demo's year of quality assurance (issue 15): reads what the history wrote and writes the QA tables in bulk,
+ * inside the caller's transaction. Demo code: the features' own services write these tables one action at a time.
+ */
+export function demoQualityRepository(db: Kysely<Database>) {
+  async function chunked<R extends object>(rows: R[], insert: (chunk: R[]) => Promise<unknown>) {
+    if (rows.length === 0) return
+    const size = Math.max(1, Math.min(CHUNK_ROWS, Math.floor(MAX_PARAMETERS / Object.keys(rows[0]!).length)))
+    for (let i = 0; i < rows.length; i += size) await insert(rows.slice(i, i + size))
+  }
+  /** Inserts and returns each row's id with the columns that identify it, whatever order the database returns. */
+  async function returning<T extends keyof Database, R extends object, K extends string>(
+    trx: Kysely<Database>,
+    table: T,
+    rows: R[],
+    columns: readonly K[],
+  ): Promise<({ id: number } & Record<K, unknown>)[]> {
+    const out: ({ id: number } & Record<K, unknown>)[] = []
+    await chunked(rows, async chunk => {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const r = await (trx.insertInto(table) as any)
+        .values(chunk)
+        .returning(['id', ...columns])
+        .execute()
+      out.push(...(r as ({ id: number } & Record<K, unknown>)[]))
+    })
+    return out
+  }
+
+  return {
+    /** The establishment's Supervising Officers who sign in, with their staff record when linked. */
+    supervisors: (establishmentId: number) =>
+      db
+        .selectFrom('user_roles')
+        .innerJoin('users', 'users.id', 'user_roles.user_id')
+        .leftJoin('staff', join =>
+          join.onRef('staff.user_id', '=', 'users.id').on('staff.establishment_id', '=', establishmentId),
+        )
+        .select(['users.id as userId', 'users.display_name as name', 'staff.id as staffId'])
+        .where('user_roles.role', '=', 'SUPERVISING_OFFICER')
+        .where('user_roles.establishment_id', '=', establishmentId)
+        .where('users.enabled', '=', 1)
+        .orderBy('users.id')
+        .execute(),
+
+    /** Active Band 4 and 5 officers with no sign-in yet, who can become the demo's other Supervising Officers. */
+    spareSupervisors: (establishmentId: number, n: number) =>
+      db
+        .selectFrom('staff')
+        .select(['id', 'first_name', 'last_name', 'email'])
+        .where('establishment_id', '=', establishmentId)
+        .where('grade', 'in', ['Band 4', 'Band 5'])
+        .where('status', '=', 'active')
+        .where('user_id', 'is', null)
+        .orderBy('grade')
+        .orderBy('id')
+        .limit(n)
+        .execute(),
+
+    /** A sign-in for a demo Supervising Officer (no password: the demo signs in only as its four users). */
+    async addSupervisor(
+      trx: Kysely<Database>,
+      establishmentId: number,
+      s: { staffId: number; username: string; name: string; email: string | null },
+      now: string,
+    ): Promise<number> {
+      const user = await trx
+        .insertInto('users')
+        .values({
+          username: s.username,
+          display_name: s.name,
+          email: s.email,
+          password_hash: null,
+          enabled: 1,
+          created_at: now,
+          last_sign_in_at: null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      await trx
+        .insertInto('user_roles')
+        .values({ user_id: user.id, establishment_id: establishmentId, role: 'SUPERVISING_OFFICER' })
+        .execute()
+      await trx.updateTable('staff').set({ user_id: user.id }).where('id', '=', s.staffId).execute()
+      return user.id
+    },
+
+    /** The establishment's active Key Workers. */
+    officers: (establishmentId: number) =>
+      db
+        .selectFrom('staff')
+        .select(['id', 'first_name', 'last_name', 'user_id'])
+        .where('establishment_id', '=', establishmentId)
+        .where('key_worker', '=', 1)
+        .where('status', '=', 'active')
+        .orderBy('id')
+        .execute(),
+
+    /** Submitted, delivered entries with an officer, with the prisoner's first name. */
+    entries: (establishmentId: number) =>
+      db
+        .selectFrom('key_work_sessions as s')
+        .innerJoin('prisoners as p', 'p.id', 's.prisoner_id')
+        .select([
+          's.id',
+          's.staff_id',
+          's.prisoner_id',
+          'p.first_name',
+          's.session_date',
+          's.starts_at',
+          's.duration_minutes',
+          's.pathways',
+          's.concern',
+          's.interpreter_needed',
+          's.interpreter_used',
+          's.prisoner_words',
+          's.agreed',
+          's.author_user_id',
+        ])
+        .where('s.establishment_id', '=', establishmentId)
+        .where('s.status', '=', 'submitted')
+        .where('s.outcome', '=', 'delivered')
+        .where('s.staff_id', 'is not', null)
+        .orderBy('s.id')
+        .execute(),
+
+    /** Changes a few entries (the planted copies and overlaps), with their pre-check again when the text changed. */
+    async changeSession(
+      trx: Kysely<Database>,
+      id: number,
+      set: Partial<
+        Record<'session_date' | 'starts_at' | 'prisoner_words' | 'agreed' | 'precheck', string | null> & {
+          precheck_score: number | null
+        }
+      >,
+    ) {
+      await trx.updateTable('key_work_sessions').set(set).where('id', '=', id).execute()
+    },
+
+    /** The establishment's QA settings, unless it has some already. */
+    async settings(trx: Kysely<Database>, row: Insertable<QaSettingTable>) {
+      const has = await trx
+        .selectFrom('qa_settings')
+        .select('establishment_id')
+        .where('establishment_id', '=', row.establishment_id)
+        .executeTakeFirst()
+      if (!has) await trx.insertInto('qa_settings').values(row).execute()
+    },
+
+    insertSamples: (trx: Kysely<Database>, rows: Insertable<QaSampleTable>[]) =>
+      returning(trx, 'qa_samples', rows, ['session_id'] as const),
+    insertReviews: (trx: Kysely<Database>, rows: Insertable<QaReviewTable>[]) =>
+      returning(trx, 'qa_reviews', rows, ['session_id', 'kind', 'reviewer_user_id'] as const),
+    insertScores: (trx: Kysely<Database>, rows: Insertable<QaReviewScoreTable>[]) =>
+      chunked(rows, chunk => trx.insertInto('qa_review_scores').values(chunk).execute()),
+    async insertCalibration(
+      trx: Kysely<Database>,
+      row: Insertable<QaCalibrationTable>,
+      sessionIds: number[],
+      markers: number[],
+    ): Promise<number> {
+      const { id } = await trx.insertInto('qa_calibrations').values(row).returning('id').executeTakeFirstOrThrow()
+      await trx
+        .insertInto('qa_calibration_entries')
+        .values(sessionIds.map(session_id => ({ calibration_id: id, session_id })))
+        .execute()
+      await trx
+        .insertInto('qa_calibration_markers')
+        .values(markers.map(user_id => ({ calibration_id: id, user_id })))
+        .execute()
+      return id
+    },
+    insertCommendations: (trx: Kysely<Database>, rows: Insertable<QaCommendationTable>[]) =>
+      chunked(rows, chunk => trx.insertInto('qa_commendations').values(chunk).execute()),
+    insertGoodPractice: (trx: Kysely<Database>, rows: Insertable<GoodPracticeTable>[]) =>
+      chunked(rows, chunk => trx.insertInto('good_practice').values(chunk).execute()),
+    insertSupervisions: (trx: Kysely<Database>, rows: Insertable<SupervisionTable>[]) =>
+      chunked(rows, chunk => trx.insertInto('supervisions').values(chunk).execute()),
+
+    /** The establishment's flags with the dates of the entries they are about, for the demo to date and resolve. */
+    flags: (establishmentId: number) =>
+      db
+        .selectFrom('integrity_flags as f')
+        .innerJoin('key_work_sessions as s', 's.id', 'f.session_id')
+        .leftJoin('key_work_sessions as o', 'o.id', 'f.other_session_id')
+        .select([
+          'f.id',
+          'f.kind',
+          'f.staff_id',
+          'f.session_id',
+          'f.other_session_id',
+          's.submitted_at',
+          'o.submitted_at as other_submitted_at',
+        ])
+        .where('f.establishment_id', '=', establishmentId)
+        .orderBy('f.id')
+        .execute(),
+
+    /** Dates a flag as raised when its later entry came in and, for some, records how an SO resolved it. */
+    async dateAndResolveFlag(
+      trx: Kysely<Database>,
+      id: number,
+      set: Pick<IntegrityFlagTable, 'raised_at'> &
+        Partial<
+          Pick<
+            IntegrityFlagTable,
+            'status' | 'outcome' | 'note' | 'resolved_by_user_id' | 'resolved_by' | 'resolved_at'
+          >
+        >,
+    ) {
+      await trx.updateTable('integrity_flags').set(set).where('id', '=', id).execute()
+    },
+  }
+}
