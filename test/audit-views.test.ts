@@ -118,7 +118,7 @@ const PERSONAL: Record<string, Expected> = {
   '/good-practice/nominations/:nominationId': {
     as: 'NATIONAL_POLICY',
     entity: 'good_practice_nomination',
-    entityId: s => String(s.goodPracticeId),
+    entityId: s => String(s.nominationId),
   },
   '/quality/flags': { as: 'SUPERVISING_OFFICER', entity: 'integrity_flag_list', entityId: null },
   '/quality/flags/:flagId': { as: 'ESTABLISHMENT_ADMIN', entity: 'integrity_flag', entityId: s => String(s.flagId) },

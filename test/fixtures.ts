@@ -51,6 +51,8 @@ export interface Seeded {
   supervisionId: number
   /** sessionId nominated to the good-practice library and published (the library is national: shared) */
   goodPracticeId: number
+  /** the referral's session nominated to the library, waiting for the national team's review */
+  nominationId: number
   /** the integrity flag its submit raised (a 45-minute session with a short narrative: thin) */
   flagId: number
 }
@@ -357,6 +359,25 @@ export async function seededWorld(): Promise<SeededWorld> {
       })
       .returning('id')
       .executeTakeFirstOrThrow()
+    const { id: nominationId } = await s.db.db
+      .insertInto('good_practice')
+      .values({
+        establishment_id: establishmentId,
+        session_id: referralSessionId,
+        nominated_by_user_id: supervisor.id,
+        nominated_by: supervisorName,
+        nominated_at: stamp,
+        reason: 'Found a real service for housing.',
+        status: 'nominated',
+        title: null,
+        text: null,
+        pathways: 'accommodation',
+        decided_by: null,
+        decided_at: null,
+        decision_note: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
 
     const calibrationId = await insertCalibration(s.db.db, {
       establishmentId,
@@ -389,6 +410,7 @@ export async function seededWorld(): Promise<SeededWorld> {
       calibrationId,
       supervisionId: Number(supervisionId),
       goodPracticeId: Number(goodPracticeId),
+      nominationId: Number(nominationId),
       flagId,
     }
   }
@@ -421,9 +443,9 @@ export const PARAM_VALUES: Record<string, (s: Seeded) => string> = {
   sessionId: s => String(s.sessionId),
   calibrationId: s => String(s.calibrationId),
   supervisionId: s => String(s.supervisionId),
-  // one item of the national library, published from this establishment's entry (as review: its nomination)
+  // one item of the national library, published from this establishment's entry; one nomination waiting
   goodPracticeId: s => String(s.goodPracticeId),
-  nominationId: s => String(s.goodPracticeId),
+  nominationId: s => String(s.nominationId),
   flagId: s => String(s.flagId),
 }
 

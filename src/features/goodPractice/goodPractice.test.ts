@@ -145,23 +145,23 @@ describe('nominating an entry', () => {
     )
     assert.match((await so.get(long.headers.location!)).text, /2000 characters or fewer/)
     assert.equal((await so.get(`/good-practice/nominate?session=${draft}`)).status, 404)
-    assert.equal(
-      (await so.post('/good-practice/nominate', { session: String(draft), reason: 'Good' }, '/good-practice')).status,
-      404,
-    )
     assert.equal((await so.get(`/good-practice/nominate?session=${lei.sessionId}`)).status, 404)
-    const other = await so.post(
-      '/good-practice/nominate',
-      { session: String(lei.sessionId), reason: 'Good' },
-      '/good-practice',
-    )
-    assert.equal(other.status, 404)
-    for (const bad of ['abc', '0', '1e3', '99999999'])
-      assert.ok(
-        [303, 404].includes(
-          (await so.post('/good-practice/nominate', { session: bad, reason: 'Good' }, '/good-practice')).status,
-        ),
-      )
+    // typed in the form that asks for the entry's number: told there is no such entry here, and asked again
+    for (const session of [String(draft), String(lei.sessionId), '99999999']) {
+      const res = await so.post('/good-practice/nominate', { session, reason: 'Good' }, '/good-practice/nominate')
+      assert.equal(res.status, 303)
+      assert.equal(res.headers.location, '/good-practice/nominate')
+      const page = await so.get('/good-practice/nominate')
+      assert.match(page.text, /There is no submitted entry with that number at this establishment/)
+      assert.match(page.text, new RegExp(`name="session" type="text" value="${session}"`))
+    }
+    for (const session of ['abc', '0', '1e3', '']) {
+      const res = await so.post('/good-practice/nominate', { session, reason: '' }, '/good-practice/nominate')
+      assert.equal(res.headers.location, '/good-practice/nominate')
+      const page = await so.get('/good-practice/nominate')
+      assert.match(page.text, /Choose the entry to nominate/)
+      assert.match(page.text, /Enter why this entry is good practice/)
+    }
     const kw = await signedIn(world, 'key_worker.mdi')
     assert.equal(
       (await kw.post('/good-practice/nominate', { session: String(sessionId), reason: 'Good' }, '/good-practice'))

@@ -45,10 +45,13 @@ export function goodPracticeRoutes(s: Services): RouteDef[] {
     get('/good-practice/nominate', NOMINATORS, async (req, res) => {
       const est = establishmentOf(res)
       const sessionId = sessionParam(queryString(req, 'session'))
-      if (sessionId === null) {
-        flash(req, 'To nominate an entry, open it and choose “Nominate for the good-practice library”')
-        return res.redirect(303, '/good-practice')
-      }
+      // without an entry: a form asking for its number (the entry's page links here with it filled in)
+      if (sessionId === null)
+        return res.render('goodPractice/views/nominate', {
+          pageTitle: 'Nominate an entry for the good-practice library',
+          entry: null,
+          ...takeForm(req, { session: '', reason: '' }),
+        })
       const entry = await s.goodPractice.entry(est.id, sessionId)
       if (!entry || entry.status !== 'submitted') throw new HttpError(404)
       await auditView(s.audit, res, {
@@ -61,7 +64,7 @@ export function goodPracticeRoutes(s: Services): RouteDef[] {
         entry,
         paragraphs: paragraphs(entry.text),
         pathwayNames: pathwayList(entry.pathways),
-        ...takeForm(req, { reason: '' }),
+        ...takeForm(req, { session: String(entry.id), reason: '' }),
       })
     }),
 
@@ -69,11 +72,10 @@ export function goodPracticeRoutes(s: Services): RouteDef[] {
       const est = establishmentOf(res)
       const body = req.body as Record<string, unknown>
       const sessionId = sessionParam(typeof body.session === 'string' ? body.session.trim() : '')
-      const back = sessionId === null ? '/good-practice/nominate' : `/good-practice/nominate?session=${sessionId}`
-      if (sessionId !== null) {
-        const entry = await s.goodPractice.entry(est.id, sessionId)
-        if (!entry || entry.status !== 'submitted') throw new HttpError(404)
-      }
+      // back to the entry's form when it is one that may be nominated, else to the form that asks for its number
+      const entry = sessionId === null ? null : await s.goodPractice.entry(est.id, sessionId)
+      const back =
+        entry?.status === 'submitted' ? `/good-practice/nominate?session=${entry.id}` : '/good-practice/nominate'
       const form = parseForm(nominationSchema, body)
       if (!form.ok) return redirectWithErrors(req, res, form.errors, back)
       const r = await s.goodPractice.nominate(actorOf(res), est.id, form.data)
@@ -82,7 +84,7 @@ export function goodPracticeRoutes(s: Services): RouteDef[] {
         req,
         'Entry nominated: the national team will review it, and remove names, dates and places, before publishing',
       )
-      res.redirect(303, `/sessions/${sessionId}`)
+      res.redirect(303, `/sessions/${form.data.session}`)
     }),
 
     get('/good-practice/nominations', REVIEWERS, async (_req, res) => {

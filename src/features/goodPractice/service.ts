@@ -90,8 +90,8 @@ export function goodPracticeService(db: Kysely<Database>, deps: GoodPracticeDeps
       if (actor.userId === null) return fail({ form: 'Sign in to nominate an entry' })
       return db.transaction().execute(async trx => {
         const entry = await repo.entry(establishmentId, input.session, trx)
-        if (!entry || entry.status === 'deleted') return fail<number>({ session: 'Entry not found' })
-        if (entry.status !== 'submitted') return fail<number>({ session: 'Only a submitted entry can be nominated' })
+        if (!entry || entry.status !== 'submitted')
+          return fail<number>({ session: 'There is no submitted entry with that number at this establishment' })
         const live = await repo.liveForSession(trx, establishmentId, input.session)
         if (live)
           return fail<number>({
