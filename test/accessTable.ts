@@ -232,7 +232,6 @@ export const ACCESS_TABLE: Record<string, Who> = {
   'GET /quality/reviews/new': 'SO',
   'POST /quality/reviews/new': 'SO',
   'GET /quality/review': 'SO EA NP',
-  'GET /quality/review/amend': 'SO EA',
   'POST /quality/review/amend': 'SO EA',
   'GET /quality/commend': 'SO',
   'POST /quality/commend': 'SO',

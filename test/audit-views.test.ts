@@ -64,7 +64,6 @@ const PERSONAL: Record<string, Expected> = {
     query: `?session=${own.sessionId}`,
   },
   '/quality/review': { as: 'SUPERVISING_OFFICER', ...qaReview },
-  '/quality/review/amend': { as: 'ESTABLISHMENT_ADMIN', ...qaReview },
   '/quality/commend': {
     as: 'SUPERVISING_OFFICER',
     entity: 'key_work_session',

@@ -496,6 +496,37 @@ describe('reviews', () => {
     assert.equal(await count('qa_reviews'), before)
   })
 
+  it('lets the SO choose an entry by its number, and says what is wrong with a bad one', async () => {
+    const entry = await newEntry()
+    const so = await signedIn(world, 'supervising_officer.mdi')
+    assert.match((await so.get('/quality/reviews/new')).text, /Entry number/)
+    let res = await so.post('/quality/reviews/new', { session: 'twelve' })
+    assert.equal(res.headers.location, '/quality/reviews/new')
+    assert.match((await so.get('/quality/reviews/new')).text, /Enter the number of an entry, like 1234/)
+    res = await so.post('/quality/reviews/new', { session: String(entry) })
+    assert.equal(res.headers.location, `/quality/reviews/new?session=${entry}`)
+    const before = await count('qa_reviews')
+    res = await so.post(`/quality/reviews/new?session=${entry}`, reviewForm('2'))
+    assert.equal(await count('qa_reviews'), before + 1)
+    const review = await db
+      .selectFrom('qa_reviews')
+      .selectAll()
+      .where('session_id', '=', entry)
+      .executeTakeFirstOrThrow()
+    assert.deepEqual([review.kind, review.sample_id, review.overall_score], ['chosen', null, 2])
+    // a second review of the entry is refused: amend the first
+    const again = await s.qa.recordReview(await actorFor('second_so.mdi'), {
+      sessionId: entry,
+      kind: 'chosen',
+      scores: rubric.criteria.map(c => ({ criterionId: c.id, score: 3 })),
+      overall: 3,
+      good: 'x',
+      change: 'y',
+    })
+    assert.equal(again.ok, false)
+    assert.equal(await count('qa_reviews'), before + 1)
+  })
+
   it('lets one of two reviews of the same sample at once in, and tells the other, nothing half-saved', async () => {
     const entry = await newEntry({ sessionDate: '2025-06-02' })
     await s.qa.draw(SYSTEM, mdi.establishmentId, '2025-06')
@@ -608,9 +639,10 @@ describe('amending a review', () => {
     })
     const so = await signedIn(world, 'supervising_officer.mdi')
     const amendPath = `/quality/review/amend?id=${reviewId}`
-    assert.equal((await so.get(amendPath)).status, 200)
+    const reviewPath = `/quality/review?id=${reviewId}`
+    assert.match((await so.get(reviewPath)).text, /Amend the review/)
     const before = await count('qa_review_amendments')
-    let res = await so.post(amendPath, reviewForm('2'))
+    let res = await so.post(amendPath, reviewForm('2'), reviewPath)
     assert.match((await so.get(res.headers.location!)).text, /Enter why you are amending the review/)
     assert.equal(await count('qa_review_amendments'), before)
     res = await so.post(
@@ -620,9 +652,10 @@ describe('amending a review', () => {
         good: 'The prisoner’s own words are recorded.',
         change: 'Set a goal with a date.',
       }),
+      reviewPath,
     )
     assert.match((await so.get(res.headers.location!)).text, /Change a score or the feedback/)
-    res = await so.post(amendPath, reviewForm('2', { reason: 'The goal was not SMART after all' }))
+    res = await so.post(amendPath, reviewForm('2', { reason: 'The goal was not SMART after all' }), reviewPath)
     assert.equal(res.headers.location, `/quality/review?id=${reviewId}`)
     const r = await db.selectFrom('qa_reviews').selectAll().where('id', '=', reviewId).executeTakeFirstOrThrow()
     assert.equal(r.overall_score, 2)
@@ -638,14 +671,15 @@ describe('amending a review', () => {
     assert.match(page.text, /Overall score: from “3 – Good” to “2 – Requires improvement”/)
 
     const other = await signedIn(world, 'second_so.mdi')
-    assert.equal((await other.get(amendPath)).status, 403)
-    assert.equal((await other.post(amendPath, reviewForm('1', { reason: 'mine' }))).status, 403)
+    assert.doesNotMatch((await other.get(reviewPath)).text, /Amend the review/)
+    assert.equal((await other.post(amendPath, reviewForm('1', { reason: 'mine' }), reviewPath)).status, 403)
     const ea = await signedIn(world, 'establishment_admin.mdi')
-    res = await ea.post(amendPath, reviewForm('3', { reason: 'Agreed at moderation' }))
+    res = await ea.post(amendPath, reviewForm('3', { reason: 'Agreed at moderation' }), reviewPath)
     assert.equal(res.headers.location, `/quality/review?id=${reviewId}`)
     assert.equal(await count('qa_review_amendments'), before + 2)
     const leiEa = await signedIn(world, 'establishment_admin.lei')
-    assert.equal((await leiEa.get(amendPath)).status, 404)
+    assert.equal((await leiEa.get(reviewPath)).status, 404)
+    assert.equal((await leiEa.post(amendPath, reviewForm('1', { reason: 'x' }), '/')).status, 404)
   })
 })
 
@@ -682,11 +716,27 @@ describe('commendations', () => {
       /Steady, kind work all month\./,
       'an officer commendation reaches the user who wrote the entries',
     )
+    // an officer chosen from the list: both problems at once, then sent
+    const list = await so.get('/quality/commend')
+    assert.match(list.text, /Sam Officer MDI/)
+    res = await so.post('/quality/commend', { staff: '', text: '' })
+    const errs = (await so.get('/quality/commend')).text
+    assert.match(errs, /Select the officer to commend/)
+    assert.match(errs, /Enter what you are commending/)
+    assert.equal(await count('qa_commendations'), before + 2)
+    res = await so.post('/quality/commend', { staff: String(mdi.staffId), text: 'Thorough and kind.' })
+    assert.equal(res.headers.location, '/quality/reviews')
+    assert.equal(await count('qa_commendations'), before + 3)
     const leiSo = await signedIn(world, 'supervising_officer.lei')
     assert.equal((await leiSo.get(`/quality/commend?staff=${mdi.staffId}`)).status, 404)
+    res = await leiSo.post('/quality/commend', { staff: String(mdi.staffId), text: 'Not mine to commend.' })
+    assert.match(
+      (await leiSo.get(res.headers.location!)).text,
+      /There is no such entry or officer in this establishment/,
+    )
     assert.equal((await leiSo.post(`/quality/commend?session=${entry}`, { text: 'x' }, '/')).status, 404)
     assert.equal((await kw.get(`/quality/commend?session=${entry}`)).status, 403)
-    assert.equal(await count('qa_commendations'), before + 2)
+    assert.equal(await count('qa_commendations'), before + 3)
   })
 })
 

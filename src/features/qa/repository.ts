@@ -136,6 +136,19 @@ export function qaRepository(db: Kysely<Database>) {
         .where('st.id', '=', staffId)
         .executeTakeFirst()
     },
+    /** The establishment's Key Workers (not left), by name. */
+    officers(establishmentId: number) {
+      return db
+        .selectFrom('staff')
+        .select(['id', 'first_name', 'last_name', 'user_id'])
+        .where('establishment_id', '=', establishmentId)
+        .where('key_worker', '=', 1)
+        .where('status', '!=', 'inactive')
+        .orderBy('last_name')
+        .orderBy('first_name')
+        .orderBy('id')
+        .execute()
+    },
     /** The staff records linked to a user in this establishment. */
     staffOfUser(establishmentId: number, userId: number) {
       return db

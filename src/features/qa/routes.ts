@@ -203,7 +203,12 @@ export function qaRoutes(s: Services): RouteDef[] {
       const est = establishmentOf(res)
       const sampleId = queryId(req, 'sample')
       const sessionId = queryId(req, 'session')
-      if (sampleId === null && sessionId === null) return res.redirect(303, '/quality/queue')
+      // without an entry: the Supervising Officer chooses one by its number
+      if (sampleId === null && sessionId === null)
+        return res.render('qa/views/choose', {
+          pageTitle: 'Review an entry you choose',
+          ...takeForm(req, { session: '' }),
+        })
       const target = await s.qa.reviewTarget(
         est.id,
         ctxOf(res).userId,
@@ -236,7 +241,17 @@ export function qaRoutes(s: Services): RouteDef[] {
       const est = establishmentOf(res)
       const sampleId = queryId(req, 'sample')
       const sessionId = queryId(req, 'session')
-      if (sampleId === null && sessionId === null) return res.redirect(303, '/quality/queue')
+      if (sampleId === null && sessionId === null) {
+        const chosen = bodyId(req, 'session')
+        if (chosen === null)
+          return redirectWithErrors(
+            req,
+            res,
+            { session: 'Enter the number of an entry, like 1234' },
+            '/quality/reviews/new',
+          )
+        return res.redirect(303, `/quality/reviews/new?session=${chosen}`)
+      }
       const target = await s.qa.reviewTarget(
         est.id,
         ctxOf(res).userId,
@@ -278,26 +293,7 @@ export function qaRoutes(s: Services): RouteDef[] {
         scale: QUALITY_SCALE,
         canAmend: s.qa.mayAmend(review, ctx.userId, ctx.roles),
         canCommend: hasRole(res, 'SUPERVISING_OFFICER') && review.officer_user_id !== ctx.userId,
-      })
-    }),
-
-    get('/quality/review/amend', AMENDERS, async (req, res) => {
-      const est = establishmentOf(res)
-      const id = queryId(req, 'id')
-      if (id === null) return res.redirect(303, '/quality/reviews')
-      const review = await s.qa.review(est.id, id)
-      if (!review) throw new HttpError(404)
-      const ctx = ctxOf(res)
-      if (!s.qa.mayAmend(review, ctx.userId, ctx.roles)) throw new HttpError(403)
-      await auditView(s.audit, res, {
-        entity: 'qa_review',
-        entityId: id,
-        details: { prisonNumber: review.prison_number },
-      })
-      res.render('qa/views/review-form', {
-        pageTitle: 'Amend a review',
-        mode: 'amend',
-        review,
+        // the amend form, filled with what the review says now
         criteria: review.scores.map(sc => ({
           id: sc.criterion_id,
           code: sc.code,
@@ -306,7 +302,6 @@ export function qaRoutes(s: Services): RouteDef[] {
           descriptors: sc.descriptors,
           national: sc.national,
         })),
-        scale: QUALITY_SCALE,
         ...takeForm(req, reviewValues(review)),
       })
     }),
@@ -320,9 +315,9 @@ export function qaRoutes(s: Services): RouteDef[] {
       const ctx = ctxOf(res)
       if (!s.qa.mayAmend(review, ctx.userId, ctx.roles)) throw new HttpError(403)
       const form = parseForm(amendSchema(review.scores.map(sc => ({ id: sc.criterion_id, title: sc.title }))), req.body)
-      if (!form.ok) return redirectWithErrors(req, res, form.errors)
+      if (!form.ok) return redirectWithErrors(req, res, form.errors, `/quality/review?id=${id}`)
       const r = await s.qa.amend(signedInActor(res), ctx.roles, est.id, id, form.data)
-      if (!r.ok) return redirectWithErrors(req, res, r.errors)
+      if (!r.ok) return redirectWithErrors(req, res, r.errors, `/quality/review?id=${id}`)
       flash(req, 'Review amended: the change and its reason are kept in its history')
       res.redirect(303, `/quality/review?id=${id}`)
     }),
@@ -331,7 +326,12 @@ export function qaRoutes(s: Services): RouteDef[] {
       const est = establishmentOf(res)
       const sessionId = queryId(req, 'session')
       const staffId = queryId(req, 'staff')
-      if (sessionId === null && staffId === null) return res.redirect(303, '/quality/reviews')
+      if (sessionId === null && staffId === null)
+        return res.render('qa/views/commend-officer', {
+          pageTitle: 'Commend an officer',
+          officers: (await s.qa.officers(est.id)).filter(o => o.user_id !== ctxOf(res).userId),
+          ...takeForm(req, { staff: '', text: '' }),
+        })
       const target = await s.qa.commendTarget(est.id, sessionId !== null ? { sessionId } : { staffId: staffId! })
       if (!target) throw new HttpError(404)
       if (target.entry)
@@ -352,7 +352,20 @@ export function qaRoutes(s: Services): RouteDef[] {
       const est = establishmentOf(res)
       const sessionId = queryId(req, 'session')
       const staffId = queryId(req, 'staff')
-      if (sessionId === null && staffId === null) return res.redirect(303, '/quality/reviews')
+      if (sessionId === null && staffId === null) {
+        // the officer chosen from the list
+        const chosen = bodyId(req, 'staff')
+        const form = parseForm(commendSchema, req.body)
+        const errors = {
+          ...(chosen === null ? { staff: 'Select the officer to commend' } : {}),
+          ...(form.ok ? {} : form.errors),
+        }
+        if (chosen === null || !form.ok) return redirectWithErrors(req, res, errors, '/quality/commend')
+        const r = await s.qa.commend(signedInActor(res), est.id, { staffId: chosen }, form.data.text)
+        if (!r.ok) return redirectWithErrors(req, res, r.errors, '/quality/commend')
+        flash(req, 'Commendation sent: the officer has been told')
+        return res.redirect(303, '/quality/reviews')
+      }
       const by = sessionId !== null ? { sessionId } : { staffId: staffId! }
       if (!(await s.qa.commendTarget(est.id, by))) throw new HttpError(404)
       const form = parseForm(commendSchema, req.body)

@@ -847,6 +847,9 @@ export function qaService(db: Kysely<Database>, deps: QaDeps) {
 
     commendTarget,
 
+    /** The establishment's Key Workers, to choose one to commend. */
+    officers: (establishmentId: number) => repo.officers(establishmentId),
+
     /** An SO commends an entry or an officer: saved and audited, the officer told in the service and by email. */
     async commend(
       actor: Actor & { userId: number },
