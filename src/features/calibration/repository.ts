@@ -156,6 +156,60 @@ export function calibrationRepository(db: Kysely<Database>) {
       }))
     },
 
+    /** The entries (with their pre-checks), markers and marks of several exercises at once, for their reports. */
+    async reportInputs(ids: number[]) {
+      if (!ids.length) return { entries: [], markers: [], marks: [] }
+      const [entries, markers, marks] = await Promise.all([
+        db
+          .selectFrom('qa_calibration_entries as x')
+          .innerJoin('key_work_sessions as s', 's.id', 'x.session_id')
+          .select(['x.calibration_id', 's.id', 's.establishment_id', 's.precheck'])
+          .where('x.calibration_id', 'in', ids)
+          .orderBy('x.calibration_id')
+          .orderBy('s.session_date')
+          .orderBy('s.id')
+          .execute(),
+        db
+          .selectFrom('qa_calibration_markers')
+          .select(['calibration_id', 'user_id'])
+          .where('calibration_id', 'in', ids)
+          .orderBy('calibration_id')
+          .orderBy('user_id')
+          .execute(),
+        db
+          .selectFrom('qa_reviews as r')
+          .leftJoin('qa_review_scores as sc', 'sc.review_id', 'r.id')
+          .select([
+            'r.calibration_id',
+            'r.session_id',
+            'r.reviewer_user_id',
+            'r.overall_score',
+            'sc.criterion_id',
+            'sc.score',
+          ])
+          .where('r.calibration_id', 'in', ids)
+          .where('r.kind', '=', 'calibration')
+          .execute(),
+      ])
+      return {
+        entries: entries.map(e => ({
+          calibrationId: n(e.calibration_id),
+          id: n(e.id),
+          establishmentId: n(e.establishment_id),
+          precheck: e.precheck,
+        })),
+        markers: markers.map(m => ({ calibrationId: n(m.calibration_id), userId: n(m.user_id) })),
+        marks: marks.map(r => ({
+          calibrationId: n(r.calibration_id),
+          session_id: n(r.session_id),
+          reviewer_user_id: n(r.reviewer_user_id),
+          overall_score: n(r.overall_score),
+          criterion_id: r.criterion_id === null ? null : n(r.criterion_id),
+          score: r.score === null ? null : n(r.score),
+        })),
+      }
+    },
+
     /** How many entries each marker has marked (progress, without the scores). */
     async progress(calibrationId: number) {
       const rows = await db
@@ -237,7 +291,10 @@ export function calibrationRepository(db: Kysely<Database>) {
       return n(r.numUpdatedRows) === 1
     },
 
-    /** Closed exercises for the dashboard: national ones and those of the establishment (null: all), closed in the days. */
+    /**
+     * Closed exercises for the dashboard, closed in the time range: the national ones and the establishment's (null:
+     * the national ones only; each establishment's show on its own dashboard).
+     */
     async closedBetween(establishmentId: number | null, fromAt: string, beforeAt: string) {
       let q = db
         .selectFrom('qa_calibrations')
@@ -245,8 +302,10 @@ export function calibrationRepository(db: Kysely<Database>) {
         .where('status', '=', 'closed')
         .where('closed_at', '>=', fromAt)
         .where('closed_at', '<', beforeAt)
-      if (establishmentId !== null)
-        q = q.where(eb => eb.or([eb('establishment_id', '=', establishmentId), eb('establishment_id', 'is', null)]))
+      q =
+        establishmentId === null
+          ? q.where('establishment_id', 'is', null)
+          : q.where(eb => eb.or([eb('establishment_id', '=', establishmentId), eb('establishment_id', 'is', null)]))
       return q.orderBy('closed_at').execute()
     },
 

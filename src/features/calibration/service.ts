@@ -70,46 +70,70 @@ export function calibrationService(db: Kysely<Database>, deps: CalibrationDeps) 
     return (await deps.rubric.forReview(c.rubric_version_id, entryEstablishmentId)).criteria
   }
 
-  /** The criteria reported: a national exercise's the national ones (entries of many establishments); else all. */
-  async function criteriaOf(c: CalibrationRow) {
-    if (c.establishment_id !== null)
-      return (await deps.rubric.forReview(c.rubric_version_id, c.establishment_id)).criteria
-    const entries = await repo.entries(c.id)
-    const est = entries[0] ? n(entries[0].establishment_id) : null
-    return est === null ? [] : (await markingCriteria(c, est)).filter(x => x.national)
+  /**
+   * The reports of exercises, from three queries whatever their number: each exercise's entries, markers and marks,
+   * against the criteria reported (a national exercise's the national ones, its entries being of many
+   * establishments; an establishment's all of its own), each rubric read once.
+   */
+  async function reports(exercises: CalibrationRow[]): Promise<Map<number, CalibrationReport>> {
+    const inputs = await repo.reportInputs(exercises.map(c => n(c.id)))
+    const rubrics = new Map<string, Promise<Rubric>>()
+    const rubricOf = (versionId: number, establishmentId: number) => {
+      const key = `${versionId}:${establishmentId}`
+      let r = rubrics.get(key)
+      if (!r) rubrics.set(key, (r = deps.rubric.forReview(versionId, establishmentId)))
+      return r
+    }
+    const out = new Map<number, CalibrationReport>()
+    await Promise.all(
+      exercises.map(async c => {
+        const id = n(c.id)
+        const entries = inputs.entries.filter(e => e.calibrationId === id)
+        const est = c.establishment_id ?? entries[0]?.establishmentId ?? null
+        const criteria =
+          est === null
+            ? []
+            : (await rubricOf(c.rubric_version_id, n(est))).criteria.filter(
+                x => c.establishment_id !== null || x.national,
+              )
+        const marks = new Map<string, Mark & { scores: Map<number, number | null> }>()
+        for (const r of inputs.marks) {
+          if (r.calibrationId !== id) continue
+          const key = `${r.session_id}:${r.reviewer_user_id}`
+          let m = marks.get(key)
+          if (!m)
+            marks.set(
+              key,
+              (m = {
+                sessionId: r.session_id,
+                markerId: r.reviewer_user_id,
+                overall: r.overall_score,
+                scores: new Map(),
+              }),
+            )
+          if (r.criterion_id !== null) m.scores.set(r.criterion_id, r.score)
+        }
+        const prechecks = new Map<number, Record<string, number | null>>()
+        for (const e of entries) {
+          const p = precheckEstimates(e.precheck)
+          if (p) prechecks.set(e.id, p)
+        }
+        out.set(
+          id,
+          calibrationReport({
+            sessionIds: entries.map(e => e.id),
+            markerIds: inputs.markers.filter(m => m.calibrationId === id).map(m => m.userId),
+            criteria: criteria.map(x => ({ id: x.id, code: x.code, title: x.title })),
+            marks: [...marks.values()],
+            prechecks,
+          }),
+        )
+      }),
+    )
+    return out
   }
 
-  async function report(c: CalibrationRow): Promise<CalibrationReport> {
-    const [entries, markers, rows, criteria] = await Promise.all([
-      repo.entries(c.id),
-      repo.markers(c.id),
-      repo.marks(c.id),
-      criteriaOf(c),
-    ])
-    const marks = new Map<string, Mark & { scores: Map<number, number | null> }>()
-    for (const r of rows) {
-      const key = `${r.session_id}:${r.reviewer_user_id}`
-      let m = marks.get(key)
-      if (!m)
-        marks.set(
-          key,
-          (m = { sessionId: r.session_id, markerId: r.reviewer_user_id, overall: r.overall_score, scores: new Map() }),
-        )
-      if (r.criterion_id !== null) m.scores.set(r.criterion_id, r.score)
-    }
-    const prechecks = new Map<number, Record<string, number | null>>()
-    for (const e of entries) {
-      const p = precheckEstimates(e.precheck)
-      if (p) prechecks.set(n(e.id), p)
-    }
-    return calibrationReport({
-      sessionIds: entries.map(e => n(e.id)),
-      markerIds: markers.map(m => n(m.id)),
-      criteria: criteria.map(x => ({ id: x.id, code: x.code, title: x.title })),
-      marks: [...marks.values()],
-      prechecks,
-    })
-  }
+  const report = async (c: CalibrationRow) => (await reports([c])).get(n(c.id))!
 
   return {
     list: (viewer: Viewer) => repo.list(viewer),
@@ -272,15 +296,14 @@ export function calibrationService(db: Kysely<Database>, deps: CalibrationDeps) 
      */
     async closedReports(establishmentId: number | null, fromAt: string, beforeAt: string) {
       const closed = await repo.closedBetween(establishmentId, fromAt, beforeAt)
-      return Promise.all(
-        closed.map(async c => ({
-          id: n(c.id),
-          title: c.title,
-          national: c.establishment_id === null,
-          closedAt: c.closed_at!,
-          report: await report(c),
-        })),
-      )
+      const all = await reports(closed)
+      return closed.map(c => ({
+        id: n(c.id),
+        title: c.title,
+        national: c.establishment_id === null,
+        closedAt: c.closed_at!,
+        report: all.get(n(c.id))!,
+      }))
     },
   }
 }
