@@ -28,6 +28,13 @@ export const BENCHMARKS: Record<string, { about: string; run: (args: string[]) =
       '[--subset N] [--probes N] [--seed N]',
     run: async args => (await import('./integrity')).run(args),
   },
+  quality: {
+    about:
+      'the quality dashboard for a national year on PostgreSQL (≈ 3 million entries, 58,000 reviews): all ' +
+      'establishments, one, a houseblock and a Key Worker [--json] [--establishments N] [--prisoners-per N] ' +
+      '[--sessions-per N] [--key-workers-per N] [--repeat N] [--keep-database NAME]',
+    run: async args => (await import('./qualityDashboard')).run(args),
+  },
   sessions: {
     about:
       'recording a session under 50 concurrent users against a bare node:http server, and the statistics pages of ' +
