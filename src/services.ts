@@ -134,8 +134,8 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     integrity,
     calibration,
     quality: qualityService(db.db, { statistics, calibration }),
-    supervision: supervisionService(db.db, { audit }),
-    goodPractice: goodPracticeService(db.db, { audit }),
+    supervision: supervisionService(db.db, { audit, notices }),
+    goodPractice: goodPracticeService(db.db, { audit, notices }),
     async close() {
       await db.close()
     },

@@ -243,6 +243,19 @@ describe('reviewing a nomination', () => {
     )
     const update = (await s.audit.forEntity('good_practice', String(id))).find(e => e.action === 'update')
     assert.deepEqual(JSON.parse(update!.changes!).status, { from: 'nominated', to: 'published' })
+    const notice = await db
+      .selectFrom('user_notices')
+      .innerJoin('users', 'users.id', 'user_notices.user_id')
+      .select(['users.username', 'user_notices.message', 'user_notices.kind'])
+      .where('user_notices.link', '=', `/good-practice/${id}`)
+      .execute()
+    assert.deepEqual(notice, [
+      {
+        username: 'supervising_officer.mdi',
+        message: 'An entry you nominated is now in the good-practice library',
+        kind: 'good-practice',
+      },
+    ])
 
     // every role, in any establishment, reads it; it shows nothing of the original entry's people
     for (const username of ['key_worker.lei', 'supervising_officer.mdi', 'establishment_admin.lei']) {

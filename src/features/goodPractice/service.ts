@@ -4,11 +4,14 @@ import { pathwayName } from '../../domain/pathways'
 import { type RedactionTerms, placeNames, redact } from '../../domain/redact'
 import { type Result, fail, ok } from '../../domain/result'
 import type { Actor, AuditService } from '../../platform/audit/service'
+import type { NoticesService } from '../notices/service'
 import { goodPracticeRepository } from './repository'
 import type { DecisionInput } from './schema'
 
 export interface GoodPracticeDeps {
   audit: AuditService
+  /** tells the nominating Supervising Officer in the service what the national team decided */
+  notices?: Pick<NoticesService, 'tell'>
 }
 
 export const STATUS_NAMES: Record<string, string> = {
@@ -201,6 +204,16 @@ export function goodPracticeService(db: Kysely<Database>, deps: GoodPracticeDeps
             ...(input.note ? { note: input.note } : {}),
             ...(further ? { further_removals: further } : {}),
           },
+        })
+        await deps.notices?.tell(trx, {
+          userId: existing.nominated_by_user_id,
+          establishmentId,
+          kind: 'good-practice',
+          message:
+            values.status === 'published'
+              ? 'An entry you nominated is now in the good-practice library'
+              : 'The national team declined an entry you nominated to the good-practice library',
+          link: values.status === 'published' ? `/good-practice/${id}` : `/sessions/${existing.session_id}`,
         })
         return ok({ further })
       })

@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../platform/db/types'
-import { addDays, todayIso } from '../../domain/dates'
+import { addDays, formatDate, todayIso } from '../../domain/dates'
 import { type Result, fail, ok } from '../../domain/result'
 import type { Actor, AuditService } from '../../platform/audit/service'
+import type { NoticesService } from '../notices/service'
 import { type SupervisionRow, supervisionRepository } from './repository'
 import type { SupervisionInput } from './schema'
 
@@ -33,6 +34,8 @@ export function supervisionStatus(
 
 export interface SupervisionDeps {
   audit: AuditService
+  /** tells the Key Worker in the service that a supervision was recorded */
+  notices?: Pick<NoticesService, 'tell'>
 }
 
 export function supervisionService(db: Kysely<Database>, deps: SupervisionDeps) {
@@ -111,6 +114,14 @@ export function supervisionService(db: Kysely<Database>, deps: SupervisionDeps) 
           establishmentId,
           changes: { staff_id: staffId, ...values(input) },
         })
+        if (staff.user_id !== null)
+          await deps.notices?.tell(trx, {
+            userId: staff.user_id,
+            establishmentId,
+            kind: 'supervision',
+            message: `${actor.username ?? 'Your Supervising Officer'} recorded your supervision of ${formatDate(input.heldOn)}`,
+            link: '/my-supervision',
+          })
         return ok(id)
       })
     },

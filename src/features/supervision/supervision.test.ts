@@ -202,6 +202,37 @@ describe('recording a supervision', () => {
   })
 })
 
+describe('telling the Key Worker', () => {
+  it('leaves a notice for a Key Worker whose account is the staff record’s, linking to their supervision', async () => {
+    const kw = await userId('key_worker.mdi')
+    await db.updateTable('staff').set({ user_id: kw }).where('id', '=', mdi.staffId).execute()
+    try {
+      const so = await userId('supervising_officer.mdi')
+      const r = await s.supervision.record(
+        { userId: so, username: 'supervising_officer.mdi', establishmentId: mdi.establishmentId },
+        mdi.establishmentId,
+        mdi.staffId,
+        { heldOn: '2026-01-05', topics: 'Hub use', agreed: 'Book rooms', nextDueOn: null },
+      )
+      assert.ok(r.ok)
+      const notices = await db.selectFrom('user_notices').selectAll().where('user_id', '=', kw).execute()
+      assert.deepEqual(
+        notices.map(n => [n.kind, n.link, n.message, n.establishment_id]),
+        [
+          [
+            'supervision',
+            '/my-supervision',
+            'supervising_officer.mdi recorded your supervision of 5 January 2026',
+            mdi.establishmentId,
+          ],
+        ],
+      )
+    } finally {
+      await db.updateTable('staff').set({ user_id: null }).where('id', '=', mdi.staffId).execute()
+    }
+  })
+})
+
 describe('changing a supervision record', () => {
   it('lets only the Supervising Officer who wrote it change it, audited with what changed', async () => {
     await createUser(s, 'second.so.mdi', [{ role: 'SUPERVISING_OFFICER', establishmentId: mdi.establishmentId }])
