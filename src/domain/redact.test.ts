@@ -31,6 +31,13 @@ describe('redact: names', () => {
     assert.equal(r.text, '[name] met [name] and [name] ([name]).')
   })
 
+  it('removes names with letters beyond English in any case, and surnames that are everyday words only capitalised', () => {
+    const r = redact('Łukasz and ŁUKASZ Wójcik met Mr Day every day; the CASE of Case.', {
+      names: ['Łukasz Wójcik', 'John Day', 'Ann Case'],
+    })
+    assert.equal(r.text, '[name] and [name] [name] met Mr [name] every day; the [name] of [name].')
+  })
+
   it('removes a name whose spaces differ from the record, word by word', () => {
     assert.equal(redact('Tomasz   Nowak', { names }).text, '[name]   [name]')
   })
@@ -69,6 +76,7 @@ describe('redact: dates', () => {
     ['he may 10 minutes later', 'he may 10 minutes later'],
     ['a 45 minute session, 3.5 hours, 1/2 a day', 'a 45 minute session, 3.5 hours, 1/2 a day'],
     ['in 127 March', 'in 127 March'],
+    ['on 27-Mar-2026 and 3-mar-26', 'on [date] and [date]'],
   ]
   for (const [text, expected] of cases)
     it(`"${text}"`, () => {

@@ -56,7 +56,10 @@ export const EVERYDAY_WORDS: ReadonlySet<string> = new Set(
   (
     'april art bill bird black bond brown carter cook dawn dean faith fish ford frank grace grant green guy hall ' +
     'hill holly hope ivy jack joy june king lane lee long mark mason may miles moss page pat penny price ray rich ' +
-    'rose sky stone summer sue ward white will wood young ash ben barry victor robin reed pearl major'
+    'rose sky stone summer sue ward white will wood young ash ben barry victor robin reed pearl major day case ' +
+    'law love little good best strong wise small sharp street field house park bell rice fox west north south east ' +
+    'english french more lord money friend child church gold hunter nurse walker baker parent page mann power ' +
+    'hart swan bishop chance early hay heart joy hope'
   ).split(' '),
 )
 
@@ -133,6 +136,8 @@ const DATE_PATTERNS: RegExp[] = [
     `${BEFORE}${WEEKDAY_PREFIX(WEEKDAYS)}${DAY}(?:\\s+of)?\\s+(?:${MONTHS})\\.?(?:,?\\s+${YEAR})?${AFTER}`,
     'giu',
   ),
+  // 27-Mar-2026, 27-mar-26
+  new RegExp(`${BEFORE}${DAY}-(?:${MONTHS})-(?:${YEAR}|[0-9]{2})${AFTER}`, 'giu'),
   // March 27, 2026, Tuesday, March 27th (capitalised: "may 10 minutes" is not a date)
   new RegExp(
     `${BEFORE}${WEEKDAY_PREFIX(capitalised(WEEKDAYS))}(?:${capitalised(MONTHS)})\\.?\\s+${DAY}(?:,?\\s+${YEAR})?${AFTER}`,
