@@ -457,6 +457,13 @@ export function generateHistory(input: HistoryInput): History {
   return { allocatedAt, sessions, goals, referrals, rates }
 }
 
+/** Two different sentences of a list, in the order picked. */
+function two(rng: Random, list: readonly string[]): string {
+  const a = rng.int(0, list.length - 1)
+  const b = (a + rng.int(1, list.length - 1)) % list.length
+  return `${list[a]} ${list[b]}`
+}
+
 const minutesOf = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5))
 const timeOf = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`
 
@@ -567,8 +574,8 @@ function deliveredSession(
     s.pathways = copyFrom!.pathways
   } else if (quality === 'good') {
     const g = GOOD[pathway]!
-    s.prisonerWords = `${name} said: “${rng.pick(g.words)} ${text.pick(MORE_WORDS)}” ${text.pick(CONTEXT)}`
-    s.agreed = `${rng.pick(g.agreed)} ${text.pick(NEXT_STEPS)} ${text.pick(NEXT_SESSION)}`.replaceAll('{name}', name)
+    s.prisonerWords = `${name} said: “${rng.pick(g.words)} ${text.pick(MORE_WORDS)}” ${two(text, CONTEXT)}`
+    s.agreed = `${rng.pick(g.agreed)} ${two(text, NEXT_STEPS)} ${text.pick(NEXT_SESSION)}`.replaceAll('{name}', name)
   } else if (quality === 'fair') {
     const [w, agreed] = rng.pick(FAIR)
     s.prisonerWords = `${w} ${text.pick(FAIR_DETAIL)} ${text.pick(FAIR_MOOD)} ${text.pick(FAIR_WING)}`
