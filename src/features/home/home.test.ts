@@ -24,7 +24,17 @@ const cardsOf = (html: string) =>
 
 const expected: Record<Role, { menu: string[]; cards: string[] }> = {
   KEY_WORKER: {
-    menu: ['/', '/caseload', '/my-sessions', '/referrals', '/prisoners', '/directory', '/hubs', '/guidance'],
+    menu: [
+      '/',
+      '/caseload',
+      '/my-sessions',
+      '/my-feedback',
+      '/referrals',
+      '/prisoners',
+      '/directory',
+      '/hubs',
+      '/guidance',
+    ],
     cards: ['/prisoners', '/staff', '/hubs', '/worksheets', '/booklet'],
   },
   SUPERVISING_OFFICER: {
@@ -35,6 +45,7 @@ const expected: Record<Role, { menu: string[]; cards: string[] }> = {
       '/referrals',
       '/allocate',
       '/statistics',
+      '/quality',
       '/prisoners',
       '/directory',
       '/guidance',
@@ -48,6 +59,7 @@ const expected: Record<Role, { menu: string[]; cards: string[] }> = {
       '/referrals',
       '/allocate',
       '/statistics',
+      '/quality',
       '/prisoners',
       '/staff',
       '/import',
@@ -70,7 +82,7 @@ const expected: Record<Role, { menu: string[]; cards: string[] }> = {
   },
   NATIONAL_POLICY: {
     // once in an establishment (they land on the national overview: see below)
-    menu: ['/', '/national', '/sessions-due', '/statistics', '/prisoners', '/directory', '/guidance'],
+    menu: ['/', '/national', '/sessions-due', '/statistics', '/quality', '/prisoners', '/directory', '/guidance'],
     cards: [
       '/prisoners',
       '/staff',
