@@ -15,6 +15,7 @@ import { notifyRoutes } from './features/notify/routes'
 import { planningRoutes } from './features/planning/routes'
 import { prisonerRoutes } from './features/prisoners/routes'
 import { referralRoutes } from './features/referrals/routes'
+import { rubricRoutes } from './features/rubric/routes'
 import { qaRoutes } from './features/qa/routes'
 import { noticeRoutes } from './features/notices/routes'
 import { integrityRoutes } from './features/integrity/routes'
@@ -61,6 +62,7 @@ export function routes(s: Services): RouteDef[] {
     ...hsdsApiRoutes(s),
     ...apiTokenRoutes(s),
     ...referralRoutes(s),
+    ...rubricRoutes(s),
     ...qaRoutes(s),
     ...noticeRoutes(s),
     ...supervisionRoutes(s),

@@ -60,7 +60,7 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
   const referrals = referralsService(db.db, { audit, mailer, directory, establishments, statistics, logger })
   const worksheets = worksheetsService(db.db, { audit })
   // the quality rubric: sessions store the pre-check against it; the QA features score against it
-  const rubric = rubricService(db.db, { audit })
+  const rubric = rubricService(db.db, { audit, dialect: db.dialect })
   // quality assurance (issue 15): the SOs' sample, reviews and commendations; officers are told in the service
   const notices = noticesService(db.db, { audit })
   const qa = qaService(db.db, {
@@ -92,6 +92,7 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     hubs,
     statistics,
     referrals,
+    rubric,
     logger,
   })
   return {

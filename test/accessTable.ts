@@ -242,6 +242,21 @@ export const ACCESS_TABLE: Record<string, Who> = {
   // each user's own notices
   'GET /notices': 'signed-in',
   'GET /notices/open': 'signed-in',
+
+  // the quality rubric: everyone scored against it reads it; the national team versions the national criteria; an
+  // establishment's Supervising Officers and admins keep its own criteria (never removing a national one)
+  'GET /quality/rubric': 'KW SO EA NP',
+  'POST /quality/rubric/draft': 'NP',
+  'GET /quality/rubric/draft': 'NP',
+  'GET /quality/rubric/draft/criterion': 'NP',
+  'POST /quality/rubric/draft/criterion': 'NP',
+  'POST /quality/rubric/draft/publish': 'NP',
+  'GET /quality/rubric/criteria/new': 'SO EA',
+  'POST /quality/rubric/criteria': 'SO EA',
+  'GET /quality/rubric/criteria/:criterionId': 'SO EA',
+  'POST /quality/rubric/criteria/:criterionId': 'SO EA',
+  'POST /quality/rubric/criteria/:criterionId/retire': 'SO EA',
+  'POST /quality/rubric/criteria/:criterionId/restore': 'SO EA',
 }
 
 const ABBREVIATIONS: Record<string, Role> = {

@@ -55,6 +55,8 @@ export interface Seeded {
   nominationId: number
   /** the integrity flag its submit raised (a 45-minute session with a short narrative: thin) */
   flagId: number
+  /** an establishment's own quality rubric criterion (the national rubric version 1 is seeded too) */
+  criterionId: number
 }
 
 export type SeededWorld = World & { seeded: Record<Code, Seeded>; close(): Promise<void> }
@@ -386,6 +388,21 @@ export async function seededWorld(): Promise<SeededWorld> {
       markerIds: [await userIdOf(s.db.db, usernameFor('SUPERVISING_OFFICER', code))],
     })
 
+    const criterionId = must(
+      await s.rubric.addLocal(actor, establishmentId, {
+        code: `${code}-1`,
+        title: `Use of the ${p.unitName} hub`,
+        guidance: 'The session is held in the hub, or the entry says why not.',
+        descriptors: [
+          'Not in the hub, no reason',
+          'Not in the hub, a weak reason',
+          'In the hub',
+          'In the hub, booked ahead',
+        ],
+      }),
+      `rubric criterion ${code}`,
+    )
+
     seeded[code] = {
       code,
       establishmentId,
@@ -412,6 +429,7 @@ export async function seededWorld(): Promise<SeededWorld> {
       goodPracticeId: Number(goodPracticeId),
       nominationId: Number(nominationId),
       flagId,
+      criterionId,
     }
   }
   return Object.assign(world, { seeded })
@@ -440,6 +458,7 @@ export const PARAM_VALUES: Record<string, (s: Seeded) => string> = {
   slotId: s => String(s.slotId),
   referralId: s => String(s.referralId),
   emailId: s => String(s.emailId),
+  criterionId: s => String(s.criterionId),
   sessionId: s => String(s.sessionId),
   calibrationId: s => String(s.calibrationId),
   supervisionId: s => String(s.supervisionId),

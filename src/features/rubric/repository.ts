@@ -1,9 +1,22 @@
-import type { Insertable, Kysely, Updateable } from 'kysely'
+import { type Insertable, type Kysely, type Updateable, sql } from 'kysely'
 import type { Database, QaCriterionTable, QaRubricVersionTable } from '../../platform/db/types'
 
 /** The rubric's tables: national versions and their criteria, and each establishment's own criteria. */
-export function rubricRepository(db: Kysely<Database>) {
+export function rubricRepository(db: Kysely<Database>, dialect: 'sqlite' | 'postgres' = 'sqlite') {
   return {
+    /**
+     * Serialises changes to one establishment's criteria (PostgreSQL), so two adds of the same code cannot both pass
+     * the check; SQLite runs one writing transaction at a time already.
+     */
+    async lockEstablishment(k: Kysely<Database>, establishmentId: number) {
+      if (dialect !== 'postgres') return
+      await k.selectFrom('establishments').select('id').where('id', '=', establishmentId).forUpdate().execute()
+    },
+    /** The same for the national rubric: one change to the versions at a time. */
+    async lockVersions(k: Kysely<Database>) {
+      if (dialect !== 'postgres') return
+      await sql`lock table qa_rubric_versions in share row exclusive mode`.execute(k)
+    },
     /** The newest published version (only one is published at a time; the newest wins if ever more). */
     latestPublished(k: Kysely<Database> = db) {
       return k

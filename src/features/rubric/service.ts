@@ -14,6 +14,8 @@ import { rubricRepository } from './repository'
 
 export interface RubricDeps {
   audit: AuditService
+  /** PostgreSQL takes row locks to serialise concurrent changes; SQLite needs none */
+  dialect?: 'sqlite' | 'postgres'
 }
 
 export interface RubricVersionSummary {
@@ -68,7 +70,7 @@ const actorName = (actor: Actor) => actor.username ?? 'system'
  * (added, edited and retired, never deleted: reviews point at them).
  */
 export function rubricService(db: Kysely<Database>, deps: RubricDeps) {
-  const repo = rubricRepository(db)
+  const repo = rubricRepository(db, deps.dialect)
   const { audit } = deps
 
   /** Writes the national rubric version 1 from the domain's seed when the database has no version at all. */
@@ -208,6 +210,7 @@ export function rubricService(db: Kysely<Database>, deps: RubricDeps) {
     /** National team: a new draft version, a copy of the published one. One draft at a time. */
     async startDraft(actor: Actor, notes: string): Promise<Result<number>> {
       return db.transaction().execute(async trx => {
+        await repo.lockVersions(trx)
         await seed(trx, actor)
         if (await repo.draft(trx)) return fail({ notes: 'A draft version is already being prepared: edit that one' })
         const published = await repo.latestPublished(trx)
@@ -252,6 +255,7 @@ export function rubricService(db: Kysely<Database>, deps: RubricDeps) {
     /** National team: changes a criterion of the draft (its code stays, so the pre-check and reports still match). */
     async updateNational(actor: Actor, criterionId: number, text: Omit<CriterionText, 'code'>): Promise<Result> {
       return db.transaction().execute(async trx => {
+        await repo.lockVersions(trx)
         const found = await draftCriterion(trx, criterionId)
         if (!found) return fail({ title: 'Only a criterion of the draft version can be changed' })
         const { code: _code, ...cols } = descriptorColumns({ ...text, code: found.criterion.code })
@@ -270,6 +274,7 @@ export function rubricService(db: Kysely<Database>, deps: RubricDeps) {
     /** National team: adds a criterion to the draft version. */
     async addNational(actor: Actor, versionId: number, text: CriterionText): Promise<Result<number>> {
       return db.transaction().execute(async trx => {
+        await repo.lockVersions(trx)
         const v = await repo.version(trx, versionId)
         if (!v || v.status !== 'draft') return fail({ code: 'Criteria can only be added to the draft version' })
         const existing = await repo.versionCriteria(trx, versionId)
@@ -297,6 +302,7 @@ export function rubricService(db: Kysely<Database>, deps: RubricDeps) {
     /** National team: publishes the draft; the published version becomes superseded. Reviews keep their version. */
     async publish(actor: Actor, versionId: number): Promise<Result> {
       return db.transaction().execute(async trx => {
+        await repo.lockVersions(trx)
         const v = await repo.version(trx, versionId)
         if (!v || v.status !== 'draft') return fail({ version: 'Only the draft version can be published' })
         if (!(await repo.versionCriteria(trx, versionId)).length)
@@ -327,6 +333,7 @@ export function rubricService(db: Kysely<Database>, deps: RubricDeps) {
     /** An establishment adds a criterion of its own. */
     async addLocal(actor: Actor, establishmentId: number, text: CriterionText): Promise<Result<number>> {
       return db.transaction().execute(async trx => {
+        await repo.lockEstablishment(trx, establishmentId)
         const taken = await localCodeTaken(trx, establishmentId, text.code)
         if (taken) return fail({ code: taken })
         const id = await repo.insertCriterion(trx, {
@@ -351,6 +358,7 @@ export function rubricService(db: Kysely<Database>, deps: RubricDeps) {
     /** An establishment changes one of its own criteria; null when it has no such criterion. */
     async updateLocal(actor: Actor, establishmentId: number, id: number, text: CriterionText): Promise<Result | null> {
       return db.transaction().execute(async trx => {
+        await repo.lockEstablishment(trx, establishmentId)
         const c = await repo.criterion(trx, id)
         if (!c || c.establishment_id !== establishmentId) return null
         const taken = await localCodeTaken(trx, establishmentId, text.code, id)
@@ -376,6 +384,7 @@ export function rubricService(db: Kysely<Database>, deps: RubricDeps) {
     /** Retires (active false) or restores an establishment's own criterion; never deleted. Null when not found. */
     async setLocalActive(actor: Actor, establishmentId: number, id: number, active: boolean): Promise<Result | null> {
       return db.transaction().execute(async trx => {
+        await repo.lockEstablishment(trx, establishmentId)
         const c = await repo.criterion(trx, id)
         if (!c || c.establishment_id !== establishmentId) return null
         if ((c.active === 1) === active) return ok()
