@@ -6,6 +6,7 @@ import {
   awayPeriods,
   bursts,
   custodyStays,
+  dayAllowance,
   flagKey,
   isLate,
   isThin,
@@ -118,11 +119,26 @@ describe('more minutes than key work time', () => {
     assert.equal(over[0]!.keyWorkMinutes, null)
   })
 
-  it('flags a day with no key work time at all when sessions run over the margin', () => {
-    // Wednesday 4 March has no slot: 45 minutes > 0 + 30
-    const over = overTimeDays([s(1, 'staff:1', '2026-03-04', '10:00', 45)], () => [weekly])
+  it('measures a day without key work time against the most of any day that week', () => {
+    const slots = () => [weekly, oneOff]
+    // Wednesday 4 March has no slot; the most that week is Tuesday's 150: 180 minutes pass, 195 do not
+    assert.equal(dayAllowance([weekly, oneOff], '2026-03-04'), 150)
+    assert.equal(dayAllowance([weekly, oneOff], TUESDAY), 150)
+    assert.equal(dayAllowance([oneOff], '2026-03-02'), 60)
+    // a week without any (before the slots start, say): no plan, so a working day counts
+    assert.equal(dayAllowance([oneOff], '2026-03-20'), null)
+    assert.equal(dayAllowance([{ ...weekly, validFrom: '2026-04-01' }], TUESDAY), null)
+    assert.equal(dayAllowance([], TUESDAY), null)
+    const wednesday = (minutes: number[]) => minutes.map((m, i) => s(i + 1, 'staff:1', '2026-03-04', null, m))
+    assert.deepEqual(overTimeDays(wednesday([60, 60, 60]), slots), [])
+    const over = overTimeDays(wednesday([60, 60, 60, 15]), slots)
     assert.equal(over.length, 1)
-    assert.equal(over[0]!.limit, 30)
+    assert.equal(over[0]!.keyWorkMinutes, 150)
+    assert.equal(over[0]!.limit, 180)
+    assert.deepEqual(
+      overTimeDays([s(1, 'staff:1', '2026-03-20', null, 45)], () => [oneOff]),
+      [],
+    )
   })
 })
 

@@ -5,23 +5,37 @@
  *
  * - near_duplicate: two entries for different prisoners or sessions whose narratives (the prisoner's words and what
  *   was agreed, with names, prison numbers, dates and the form's own words removed) have an exact Jaccard
- *   similarity of NEAR_DUPLICATE_THRESHOLD or more (candidates found by MinHash bands: nearDuplicates.ts);
+ *   similarity of NEAR_DUPLICATE_THRESHOLD or more (candidates found by MinHash bands: nearDuplicates.ts); each
+ *   entry is flagged against at most NEAR_DUPLICATE_MAX_MATCHES earlier entries (topMatches), and an exact copy of
+ *   an earlier entry against the first entry with that text;
  * - overlap: two delivered sessions of one officer on one day whose times overlap;
  * - out_of_custody: a session dated while the prisoner was not in this establishment's custody (before his
  *   reception, after a release or transfer out and before he came back);
  * - officer_away: a session dated while its officer was marked away (annual leave, long-term absence, no prisoner
  *   contact, inactive);
- * - over_time: more delivered session minutes in a day than the officer's key work time that day plus a margin;
+ * - over_time: more delivered session minutes in a day than the officer's key work time that day (dayAllowance)
+ *   plus a margin;
  * - burst: BURST_MIN_ENTRIES or more entries dated BURST_LATE_DAYS or more before they were submitted, submitted by
  *   one person within BURST_WINDOW_MINUTES;
  * - thin: a delivered session of THIN_MIN_MINUTES or more whose narrative is shorter than the establishment's set
  *   length (THIN_DEFAULT_CHARS when it has set none).
  */
-import { daysBetween, londonDate } from './dates'
+import { addDays, daysBetween, londonDate } from './dates'
 import { type Slot, slotAppliesOn } from './planning'
 import { minutesOf } from './time'
 
 export const NEAR_DUPLICATE_THRESHOLD = 0.8
+/**
+ * Narratives with fewer shingles than this (about ten words once names and dates are out) are not compared: a short
+ * stock phrase ("all fine, no issues") is the same in many entries without being copied, and the thin-entry rule is
+ * the one that speaks to it.
+ */
+export const NEAR_DUPLICATE_MIN_SHINGLES = 8
+/**
+ * The earlier entries one entry is flagged against at most (the most similar, then the earliest): an entry copied
+ * twenty times raises one flag per copy, not one per pair of copies.
+ */
+export const NEAR_DUPLICATE_MAX_MATCHES = 3
 export const OVER_TIME_MARGIN_MINUTES = 30
 /** the day's limit for an officer with no key work time planned at all: a working day */
 export const NO_PLAN_DAY_MINUTES = 7.5 * 60
@@ -90,6 +104,27 @@ export function removalWords(names: readonly (string | null | undefined)[]): str
   return [...BOILERPLATE, ...words]
 }
 
+export interface Match {
+  id: number
+  similarity: number
+}
+
+/** The matches one entry is flagged against: the most similar first, then the earliest; at most `max`. */
+export function topMatches(matches: readonly Match[], max = NEAR_DUPLICATE_MAX_MATCHES): Match[] {
+  return [...matches].sort((a, b) => b.similarity - a.similarity || a.id - b.id).slice(0, max)
+}
+
+/** A key for a set of shingles that equal sets share (two 32-bit hashes and the size; a collision is checked). */
+export function setKey(set: Uint32Array): string {
+  let a = 0x811c9dc5
+  let b = 0x9747b28c
+  for (let i = 0; i < set.length; i++) {
+    a = Math.imul(a ^ set[i]!, 0x01000193)
+    b = Math.imul(b ^ (set[i]! >>> 7) ^ (set[i]! << 25), 0x5bd1e995)
+  }
+  return `${set.length}:${a >>> 0}:${b >>> 0}`
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Timing
 
@@ -143,12 +178,27 @@ export function keyWorkMinutes(slots: readonly Slot[], date: string): number | n
   return total
 }
 
+/**
+ * The key work time a day's sessions are measured against: the officer's key work time that day; on a day without
+ * any, the most they have on any day of that week (a session held on another day than planned is ordinary; many
+ * more minutes than any planned day are not); null when they have none that week (slots are kept from the day they
+ * start, so weeks before them have no plan) or none at all: a working day counts then.
+ */
+export function dayAllowance(slots: readonly Slot[], date: string): number | null {
+  const planned = keyWorkMinutes(slots, date)
+  if (planned === null || planned > 0) return planned
+  let most = 0
+  for (let d = -3; d <= 3; d++) most = Math.max(most, keyWorkMinutes(slots, addDays(date, d)) ?? 0)
+  return most > 0 ? most : null
+}
+
 export interface OverTime {
   officer: string
   date: string
   /** delivered session minutes that day */
   minutes: number
-  /** key work time that day (null: none planned at all, so a working day counts) */
+  /** key work time that day, or the most of any day that week on a day without any (dayAllowance); null: none
+   * planned at all, so a working day counts */
   keyWorkMinutes: number | null
   /** the limit: key work time (or a working day) plus the margin */
   limit: number
@@ -172,7 +222,7 @@ export function overTimeDays(
   }
   const out: OverTime[] = []
   for (const d of days.values()) {
-    const planned = keyWorkMinutes(slotsOf(d.officer), d.date)
+    const planned = dayAllowance(slotsOf(d.officer), d.date)
     const limit = (planned ?? NO_PLAN_DAY_MINUTES) + margin
     if (d.minutes > limit)
       out.push({

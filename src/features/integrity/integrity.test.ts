@@ -459,17 +459,37 @@ describe('the full scan', () => {
     const a = await seed(0, story('Dean', 4), '2025-03-03')
     const b = await seed(1, story('Marcus', 4), '2025-03-04')
     const c = await seed(2, story('Tyler', 5), '2025-03-05')
+    // two more copies of a's text, one dated a month before it (the scan reads a month at a time: the first entry
+    // of a text is still the one with the smallest id, a)
+    const d = await seed(3, story('Piotr', 4), '2025-02-03')
+    const e = await seed(4, story('Connor', 4), '2025-04-03')
+    // the same short phrase twice: too short to compare (thin, not near-duplicates)
+    const short = { prisonerWords: 'All fine, nothing new to report today.', agreed: '' }
+    const f1 = await seed(5, short, '2025-03-10')
+    const f2 = await seed(6, short, '2025-03-11')
     const r = await s.integrity.scan(est, { ...SYSTEM_ACTOR, establishmentId: est })
-    assert.equal(r.byKind.near_duplicate, 1)
-    const [f] = (await flagsOf(b)).filter(x => x.kind === 'near_duplicate')
-    assert.equal(f!.flag_key, `near_duplicate:${a}:${b}`)
-    assert.deepEqual(
-      (await flagsOf(c)).filter(x => x.kind === 'near_duplicate'),
-      [],
-    )
+    // each copy against the first entry of the text: 3 flags, not one per pair of the 4 copies (6)
+    assert.equal(r.byKind.near_duplicate, 3)
+    const nearKeys = async (id: number) =>
+      (await flagsOf(id))
+        .filter(x => x.kind === 'near_duplicate')
+        .map(x => x.flag_key)
+        .sort()
+    assert.deepEqual(await nearKeys(a), [
+      `near_duplicate:${a}:${b}`,
+      `near_duplicate:${a}:${d}`,
+      `near_duplicate:${a}:${e}`,
+    ])
+    assert.deepEqual(await nearKeys(c), [])
+    // (all seven, dated in 2025 and written now by one author, are also a burst of late entries)
+    for (const id of [f1, f2]) {
+      const kinds = await kindsOf(id)
+      assert.ok(kinds.includes('thin') && !kinds.includes('near_duplicate'), kinds.join())
+    }
     const again = await s.integrity.scan(est, { ...SYSTEM_ACTOR, establishmentId: est })
     assert.equal(again.raised, 0)
-    assert.equal(again.entries, before.entries + 3)
+    assert.equal(again.entries, before.entries + 5)
+    assert.equal(again.distinct, before.distinct + 2)
     const bands = await db
       .selectFrom('integrity_bands')
       .select(eb => eb.fn.countAll<number>().as('n'))

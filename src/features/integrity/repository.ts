@@ -101,15 +101,27 @@ export function integrityRepository(db: Kysely<Database>) {
         .execute()
     },
 
-    /** A page of the establishment's submitted entries after `afterId`, in id order (the full scan's batches). */
-    entriesAfter(k: Kysely<Database>, establishmentId: number, afterId: number, limit: number) {
-      return entries(k)
-        .where('s.establishment_id', '=', establishmentId)
-        .where('s.status', '=', 'submitted')
-        .where('s.id', '>', afterId)
-        .orderBy('s.id')
-        .limit(limit)
-        .execute()
+    /**
+     * The establishment's submitted entries dated from `from` (included) to `to` (excluded), or with no date when
+     * both are null: the full scan's batches (a range of the establishment's date index, so no batch sorts them all).
+     */
+    entriesDated(k: Kysely<Database>, establishmentId: number, from: string | null, to: string | null) {
+      let q = entries(k).where('s.establishment_id', '=', establishmentId).where('s.status', '=', 'submitted')
+      q =
+        from === null || to === null
+          ? q.where('s.session_date', 'is', null)
+          : q.where('s.session_date', '>=', from).where('s.session_date', '<', to)
+      return q.orderBy('s.id').execute()
+    },
+
+    /** The first and last dates of the establishment's submitted entries. */
+    dateRange(k: Kysely<Database>, establishmentId: number) {
+      return k
+        .selectFrom('key_work_sessions')
+        .select(eb => [eb.fn.min('session_date').as('first'), eb.fn.max('session_date').as('last')])
+        .where('establishment_id', '=', establishmentId)
+        .where('status', '=', 'submitted')
+        .executeTakeFirst()
     },
 
     /** What the timing rules need of every submitted entry of the establishment (no narrative). */
@@ -264,11 +276,11 @@ export function integrityRepository(db: Kysely<Database>) {
       k: Kysely<Database>,
       rows: readonly { session_id: number; establishment_id: number; band: number; hash: number }[],
     ) {
-      // 4 values a row: 500 rows stay well under both engines' limits on parameters
-      for (let i = 0; i < rows.length; i += 500)
+      // 4 values a row: 2,000 rows stay well under both engines' limits on parameters (32,766 and 65,535)
+      for (let i = 0; i < rows.length; i += 2000)
         await k
           .insertInto('integrity_bands')
-          .values(rows.slice(i, i + 500))
+          .values(rows.slice(i, i + 2000))
           .execute()
     },
 
@@ -300,6 +312,22 @@ export function integrityRepository(db: Kysely<Database>) {
         .returning('id')
         .executeTakeFirst()
       return row?.id ?? null
+    },
+
+    /** Raises many flags at once, those whose key exists left out; the new flags' ids and kinds. */
+    async raiseMany(k: Kysely<Database>, flags: readonly Insertable<IntegrityFlagTable>[]) {
+      const out: { id: number; kind: string }[] = []
+      // 15 values a row: 1,000 rows stay under both engines' limits on parameters
+      for (let i = 0; i < flags.length; i += 1000)
+        out.push(
+          ...(await k
+            .insertInto('integrity_flags')
+            .values(flags.slice(i, i + 1000))
+            .onConflict(oc => oc.columns(['establishment_id', 'flag_key']).doNothing())
+            .returning(['id', 'kind'])
+            .execute()),
+        )
+      return out
     },
 
     /** Updates an open flag's evidence (a burst that grew). */
@@ -412,4 +440,4 @@ export function integrityRepository(db: Kysely<Database>) {
 }
 
 export type IntegrityRepository = ReturnType<typeof integrityRepository>
-export type CheckedEntry = Awaited<ReturnType<IntegrityRepository['entriesAfter']>>[number]
+export type CheckedEntry = Awaited<ReturnType<IntegrityRepository['entriesDated']>>[number]

@@ -7,7 +7,7 @@
 import type { Insertable, Kysely } from 'kysely'
 import type { Database, IntegrityFlagTable } from '../../platform/db/types'
 import { now as clockNow } from '../../domain/clock'
-import { londonDate } from '../../domain/dates'
+import { addMonths, londonDate } from '../../domain/dates'
 import { type Result, fail, ok } from '../../domain/result'
 import { type Slot } from '../../domain/planning'
 import { BANDS, BandTable, bandHashes, jaccard, normalise, shingles, signature } from '../../domain/nearDuplicates'
@@ -15,6 +15,8 @@ import {
   type FlagKind,
   type FlagOutcome,
   type TimedSession,
+  type Match,
+  NEAR_DUPLICATE_MIN_SHINGLES,
   NEAR_DUPLICATE_THRESHOLD,
   THIN_DEFAULT_CHARS,
   awayOn,
@@ -30,7 +32,9 @@ import {
   overlappingPairs,
   pairKey,
   removalWords,
+  setKey,
   statusChanges,
+  topMatches,
 } from '../../domain/integrity'
 import { type Actor, type AuditService, SYSTEM_ACTOR } from '../../platform/audit/service'
 import { type CheckedEntry, type FlagListFilter, integrityRepository } from './repository'
@@ -39,7 +43,10 @@ export const PAGE_SIZE = 50
 const ENTITY = 'integrity_flag'
 /** how far back the burst rule looks from an entry's submit, so a run is named by the same first entry */
 const BURST_LOOKBACK_MS = 12 * 3_600_000
-const SCAN_BATCH = 1000
+/** the candidates one submit checks at most (earliest first): a text copied thousands of times stays quick */
+const MAX_CANDIDATES = 1000
+/** candidate pairs checked at a time by the full scan */
+const PAIR_CHUNK = 20_000
 
 export interface IntegrityDeps {
   audit: AuditService
@@ -51,7 +58,9 @@ type NewFlag = Omit<Insertable<IntegrityFlagTable>, 'raised_at' | 'status' | 'ev
 }
 
 export interface ScanOutcome {
+  /** entries whose narratives were compared (long enough), and how many distinct texts they hold */
   entries: number
+  distinct: number
   candidatePairs: number
   raised: number
   byKind: Record<string, number>
@@ -238,17 +247,26 @@ export function integrityService(db: Kysely<Database>, deps: IntegrityDeps) {
     if (!e) return 0
     const flags: NewFlag[] = []
 
-    // near-duplicates: the entry's bands replace any it had; candidates through the bands, checked exactly
+    // near-duplicates: the entry's bands replace any it had; candidates through the bands, earliest first, each
+    // distinct text checked exactly once (copies of one text are one candidate: its earliest entry)
     const set = entryShingles(e)
-    const hashes = set.length ? signed(bandHashes(signature(set))) : []
+    const compared = set.length >= NEAR_DUPLICATE_MIN_SHINGLES
+    const hashes = compared ? signed(bandHashes(signature(set))) : []
     await repo.setBands(trx, establishmentId, e.id, hashes)
-    if (set.length) {
-      const ids = await repo.candidates(trx, establishmentId, hashes, e.id)
-      for (let i = 0; i < ids.length; i += 200)
+    if (compared) {
+      const ids = (await repo.candidates(trx, establishmentId, hashes, e.id)).sort((a, b) => a - b)
+      const seen = new Set<string>()
+      const matches: Match[] = []
+      for (let i = 0; i < Math.min(ids.length, MAX_CANDIDATES); i += 200)
         for (const c of await repo.entriesByIds(trx, establishmentId, ids.slice(i, i + 200))) {
-          const similarity = jaccard(set, entryShingles(c))
-          if (similarity >= NEAR_DUPLICATE_THRESHOLD) flags.push(nearDuplicateFlag(e, c.id, similarity))
+          const other = entryShingles(c)
+          const key = setKey(other)
+          if (seen.has(key)) continue
+          seen.add(key)
+          const similarity = jaccard(set, other)
+          if (similarity >= NEAR_DUPLICATE_THRESHOLD) matches.push({ id: c.id, similarity })
         }
+      for (const m of topMatches(matches)) flags.push(nearDuplicateFlag(e, m.id, m.similarity))
     }
 
     // thin
@@ -385,59 +403,122 @@ export function integrityService(db: Kysely<Database>, deps: IntegrityDeps) {
     return id
   }
 
-  /** Near-duplicate pairs of the establishment: bands rebuilt in batches, candidate pairs checked exactly. */
+  /**
+   * Near-duplicate pairs of the establishment. Pass 1, in batches: every entry's bands written to the index; entries
+   * with the same text (equal shingle sets) grouped, the first of each text its representative, and only the band
+   * hashes of representatives held. Pass 2: candidate pairs of representatives from the bands, checked exactly a
+   * chunk at a time (only that chunk's texts held), each representative keeping its best earlier matches. Pass 3:
+   * each copy checked exactly against its text's first entry. So a text copied a thousand times costs one entry in
+   * the pairs, and memory is the band hashes of the distinct texts plus one chunk.
+   */
   async function scanNearDuplicates(establishmentId: number) {
     await db.transaction().execute(trx => repo.clearBands(trx, establishmentId))
-    const ids: number[] = []
+    const reps: number[] = []
+    const staffOfRep: (number | null)[] = []
+    const repOfKey = new Map<string, number>()
+    const copies: { id: number; staffId: number | null; rep: number }[] = []
     let hashes = new Uint32Array(1024 * BANDS)
-    let after = 0
-    for (;;) {
-      const batch = await repo.entriesAfter(db, establishmentId, after, SCAN_BATCH)
-      if (!batch.length) break
-      after = batch[batch.length - 1]!.id
+    let entries = 0
+    const thin: NewFlag[] = []
+    const minChars = (await repo.thinChars(db, establishmentId)) ?? THIN_DEFAULT_CHARS
+    // a month of entries at a time, then those with no date
+    const range = await repo.dateRange(db, establishmentId)
+    const months: [string | null, string | null][] = []
+    if (range?.first && range.last)
+      for (let from = `${range.first.slice(0, 7)}-01`; from <= range.last; from = addMonths(from, 1))
+        months.push([from, addMonths(from, 1)])
+    months.push([null, null])
+    for (const [from, to] of months) {
+      const batch = await repo.entriesDated(db, establishmentId, from, to)
       const rows: { session_id: number; establishment_id: number; band: number; hash: number }[] = []
       for (const e of batch) {
+        const narrative = narrativeOf(e.prisoner_words, e.agreed)
+        if (isThin({ outcome: e.outcome, durationMinutes: e.duration_minutes, narrative }, minChars))
+          thin.push(thinFlag(e, narrative.replace(/\s+/g, ' ').trim().length, minChars))
         const set = entryShingles(e)
-        if (!set.length) continue
+        if (set.length < NEAR_DUPLICATE_MIN_SHINGLES) continue
+        entries++
         const h = bandHashes(signature(set))
-        if ((ids.length + 1) * BANDS > hashes.length) {
+        h.forEach((hash, band) =>
+          rows.push({ session_id: e.id, establishment_id: establishmentId, band, hash: hash | 0 }),
+        )
+        const key = setKey(set)
+        const rep = repOfKey.get(key)
+        if (rep !== undefined) {
+          // the first entry of a text is its smallest id (as a submit's check takes it): an earlier one found in a
+          // later month takes the place (equal texts have equal band hashes)
+          if (e.id < reps[rep]!) {
+            copies.push({ id: reps[rep]!, staffId: staffOfRep[rep]!, rep })
+            reps[rep] = e.id
+            staffOfRep[rep] = e.staff_id
+          } else copies.push({ id: e.id, staffId: e.staff_id, rep })
+          continue
+        }
+        if ((reps.length + 1) * BANDS > hashes.length) {
           const grown = new Uint32Array(hashes.length * 2)
           grown.set(hashes)
           hashes = grown
         }
-        hashes.set(h, ids.length * BANDS)
-        ids.push(e.id)
-        h.forEach((hash, band) =>
-          rows.push({ session_id: e.id, establishment_id: establishmentId, band, hash: hash | 0 }),
-        )
+        hashes.set(h, reps.length * BANDS)
+        repOfKey.set(key, reps.length)
+        reps.push(e.id)
+        staffOfRep.push(e.staff_id)
       }
-      await db.transaction().execute(trx => repo.insertBands(trx, rows))
+      if (rows.length) await db.transaction().execute(trx => repo.insertBands(trx, rows))
     }
-    const table = new BandTable(hashes.subarray(0, ids.length * BANDS))
-    const pairs: [number, number][] = []
-    for (const p of table.pairs()) pairs.push(p)
-    // only the entries in a candidate pair are read again, in batches: memory bounded by the candidates
-    const involved = [...new Set(pairs.flat())].sort((a, b) => a - b).map(i => ids[i]!)
-    const sets = new Map<number, { set: Uint32Array; staffId: number | null }>()
-    for (let i = 0; i < involved.length; i += 500)
-      for (const e of await repo.entriesByIds(db, establishmentId, involved.slice(i, i + 500)))
-        sets.set(e.id, { set: entryShingles(e), staffId: e.staff_id })
+    repOfKey.clear()
+
+    // pass 2: representatives' candidate pairs, a chunk at a time
+    const matches = new Map<number, Match[]>()
+    let candidatePairs = 0
+    const check = async (chunk: [number, number][]) => {
+      const ids = [...new Set(chunk.flat())].sort((a, b) => a - b).map(i => reps[i]!)
+      const sets = new Map<number, Uint32Array>()
+      for (let i = 0; i < ids.length; i += 500)
+        for (const e of await repo.entriesByIds(db, establishmentId, ids.slice(i, i + 500)))
+          sets.set(e.id, entryShingles(e))
+      for (const [i, j] of chunk) {
+        const a = sets.get(reps[i]!)
+        const b = sets.get(reps[j]!)
+        if (!a || !b) continue
+        const similarity = jaccard(a, b)
+        if (similarity < NEAR_DUPLICATE_THRESHOLD) continue
+        const list = matches.get(j) ?? []
+        list.push({ id: reps[i]!, similarity })
+        matches.set(j, topMatches(list))
+      }
+    }
+    let chunk: [number, number][] = []
+    for (const p of new BandTable(hashes.subarray(0, reps.length * BANDS)).pairs()) {
+      candidatePairs++
+      chunk.push(p)
+      if (chunk.length >= PAIR_CHUNK) {
+        await check(chunk)
+        chunk = []
+      }
+    }
+    if (chunk.length) await check(chunk)
     const found: NewFlag[] = []
-    for (const [i, j] of pairs) {
-      const a = sets.get(ids[i]!)
-      const b = sets.get(ids[j]!)
-      if (!a || !b) continue
-      const similarity = jaccard(a.set, b.set)
-      if (similarity >= NEAR_DUPLICATE_THRESHOLD)
-        found.push(
-          nearDuplicateFlag(
-            { id: Math.max(ids[i]!, ids[j]!), staff_id: ids[i]! > ids[j]! ? a.staffId : b.staffId },
-            Math.min(ids[i]!, ids[j]!),
-            similarity,
-          ),
-        )
+    for (const [j, list] of matches)
+      for (const m of list)
+        found.push(nearDuplicateFlag({ id: reps[j]!, staff_id: staffOfRep[j]! }, m.id, m.similarity))
+
+    // pass 3: each copy against its text's first entry, checked exactly (equal keys could, rarely, be unequal sets)
+    for (let i = 0; i < copies.length; i += 250) {
+      const part = copies.slice(i, i + 250)
+      const ids = [...new Set(part.flatMap(c => [c.id, reps[c.rep]!]))]
+      const sets = new Map<number, Uint32Array>()
+      for (const e of await repo.entriesByIds(db, establishmentId, ids)) sets.set(e.id, entryShingles(e))
+      for (const c of part) {
+        const a = sets.get(reps[c.rep]!)
+        const b = sets.get(c.id)
+        if (!a || !b) continue
+        const similarity = jaccard(a, b)
+        if (similarity >= NEAR_DUPLICATE_THRESHOLD)
+          found.push(nearDuplicateFlag({ id: c.id, staff_id: c.staffId }, reps[c.rep]!, similarity))
+      }
     }
-    return { entries: ids.length, candidatePairs: pairs.length, flags: found }
+    return { entries, distinct: reps.length, candidatePairs, flags: found, thin }
   }
 
   /** The timing and thin flags of the establishment's submitted entries. */
@@ -486,16 +567,6 @@ export function integrityService(db: Kysely<Database>, deps: IntegrityDeps) {
       if (away) flags.push(awayFlag(r, r.session_date!, away))
     }
 
-    // thin: the narratives are read in batches (only their length is kept)
-    const minChars = (await repo.thinChars(db, establishmentId)) ?? THIN_DEFAULT_CHARS
-    const candidates = delivered.filter(r => (r.duration_minutes ?? 0) > 0).map(r => r.id)
-    for (let i = 0; i < candidates.length; i += 500)
-      for (const e of await repo.entriesByIds(db, establishmentId, candidates.slice(i, i + 500))) {
-        const narrative = narrativeOf(e.prisoner_words, e.agreed)
-        if (isThin({ outcome: e.outcome, durationMinutes: e.duration_minutes, narrative }, minChars))
-          flags.push(thinFlag(e, narrative.replace(/\s+/g, ' ').trim().length, minChars))
-      }
-
     const burstsFound = bursts(rows.filter(r => r.submitted_at && r.session_date).map(submittedEntry))
     return { flags, bursts: burstsFound, staffOf }
   }
@@ -519,14 +590,34 @@ export function integrityService(db: Kysely<Database>, deps: IntegrityDeps) {
       const existing = await repo.keys(db, establishmentId)
       const byKind: Record<string, number> = {}
       let raised = 0
-      const fresh = [...near.flags, ...timing.flags].filter(f => !existing.has(f.flag_key))
-      for (let i = 0; i < fresh.length; i += 200)
+      const fresh = [...near.flags, ...near.thin, ...timing.flags].filter(f => !existing.has(f.flag_key))
+      const raisedAt = clockNow().toISOString()
+      // a transaction and one audit event (naming every flag) per thousand flags
+      for (let i = 0; i < fresh.length; i += 1000)
         await db.transaction().execute(async trx => {
-          for (const f of fresh.slice(i, i + 200))
-            if ((await raise(trx, establishmentId, f)) !== null) {
-              raised++
-              byKind[f.kind] = (byKind[f.kind] ?? 0) + 1
-            }
+          const rows = await repo.raiseMany(
+            trx,
+            fresh.slice(i, i + 1000).map(({ evidence, ...f }) => ({
+              ...f,
+              establishment_id: establishmentId,
+              evidence: JSON.stringify(evidence),
+              raised_at: raisedAt,
+              status: 'open',
+            })),
+          )
+          if (!rows.length) return
+          for (const r of rows) byKind[r.kind] = (byKind[r.kind] ?? 0) + 1
+          raised += rows.length
+          await audit.record(
+            trx,
+            { ...SYSTEM_ACTOR, establishmentId },
+            {
+              action: 'raise',
+              entity: ENTITY,
+              establishmentId,
+              changes: { by: 'scan', flags: rows.map(r => r.id) },
+            },
+          )
         })
       await db.transaction().execute(async trx => {
         for (const b of timing.bursts)
@@ -538,11 +629,18 @@ export function integrityService(db: Kysely<Database>, deps: IntegrityDeps) {
           action: 'scan',
           entity: ENTITY,
           establishmentId,
-          changes: { entries: near.entries, candidatePairs: near.candidatePairs, raised, byKind },
+          changes: {
+            entries: near.entries,
+            distinct: near.distinct,
+            candidatePairs: near.candidatePairs,
+            raised,
+            byKind,
+          },
         })
       })
       return {
         entries: near.entries,
+        distinct: near.distinct,
         candidatePairs: near.candidatePairs,
         raised,
         byKind,
