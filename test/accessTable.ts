@@ -193,8 +193,8 @@ export const ACCESS_TABLE: Record<string, Who> = {
   'POST /quality/calibration/new': 'SO NP',
   'GET /quality/calibration/:calibrationId': 'SO EA NP',
   'POST /quality/calibration/:calibrationId/close': 'SO NP',
-  'GET /quality/calibration/:calibrationId/entries/:sessionId': 'SO NP',
-  'POST /quality/calibration/:calibrationId/entries/:sessionId': 'SO NP',
+  'GET /quality/calibration/:calibrationId/entries/:sessionId': 'SO',
+  'POST /quality/calibration/:calibrationId/entries/:sessionId': 'SO',
 
   // integrity flags: the Supervising Officer resolves them (and checks every entry again); admin and national read
   'GET /quality/flags': 'SO EA NP',

@@ -14,7 +14,10 @@ import { calibrationSchema, criterionScores, markSchema } from './schema'
 import type { Viewer } from './service'
 
 const READERS = ['SUPERVISING_OFFICER', 'ESTABLISHMENT_ADMIN', 'NATIONAL_POLICY'] as const
-const MARKERS = ['SUPERVISING_OFFICER', 'NATIONAL_POLICY'] as const
+/** who sets up and closes exercises */
+const OWNERS = ['SUPERVISING_OFFICER', 'NATIONAL_POLICY'] as const
+/** who marks: Supervising Officers (of the exercise's markers) */
+const MARKERS = ['SUPERVISING_OFFICER'] as const
 
 const alphaShown = (a: number | null) => (a === null ? 'Not measurable' : a.toFixed(2))
 
@@ -42,11 +45,11 @@ export function calibrationRoutes(s: Services): RouteDef[] {
           createdText: formatDate(r.created_at),
           whose: r.establishment_id === null ? 'National' : (r.establishment_name ?? ''),
         })),
-        canCreate: hasRole(res, ...MARKERS),
+        canCreate: hasRole(res, ...OWNERS),
       })
     }),
 
-    get('/quality/calibration/new', MARKERS, async (req, res) => {
+    get('/quality/calibration/new', OWNERS, async (req, res) => {
       const viewer = viewerOf(res)
       const candidates = await s.calibration.markerCandidates(viewer)
       const form = takeForm(req, {
@@ -76,7 +79,7 @@ export function calibrationRoutes(s: Services): RouteDef[] {
       })
     }),
 
-    post('/quality/calibration/new', MARKERS, async (req, res) => {
+    post('/quality/calibration/new', OWNERS, async (req, res) => {
       const viewer = viewerOf(res)
       const form = parseForm(calibrationSchema, req.body)
       if (!form.ok) return redirectWithErrors(req, res, form.errors)
@@ -130,7 +133,7 @@ export function calibrationRoutes(s: Services): RouteDef[] {
       })
     }),
 
-    post('/quality/calibration/:calibrationId/close', MARKERS, async (req, res) => {
+    post('/quality/calibration/:calibrationId/close', OWNERS, async (req, res) => {
       const id = intParam(req, 'calibrationId')
       const r = await s.calibration.close(actorOf(res), viewerOf(res), id)
       if (r === null) throw new HttpError(404)
