@@ -761,3 +761,65 @@ describe('notices', () => {
     assert.equal(await s.notices.unreadCount(kwId), unread - 1)
   })
 })
+
+describe('calibration marks', () => {
+  it('records a marker’s mark blind, tells the officer only when the exercise is released after closing', async () => {
+    const entry = await newEntry()
+    const now = new Date().toISOString()
+    const { id: calibrationId } = await db
+      .insertInto('qa_calibrations')
+      .values({
+        establishment_id: mdi.establishmentId,
+        title: 'March double marking',
+        rubric_version_id: rubric.versionId,
+        status: 'open',
+        due_on: null,
+        created_at: now,
+        created_by_user_id: null,
+        created_by: 'system',
+        closed_at: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await db.insertInto('qa_calibration_entries').values({ calibration_id: calibrationId, session_id: entry }).execute()
+    const marker = await actorFor('second_so.mdi')
+    await db
+      .insertInto('qa_calibration_markers')
+      .values({ calibration_id: calibrationId, user_id: marker.userId })
+      .execute()
+    const mark = {
+      sessionId: entry,
+      kind: 'calibration' as const,
+      calibrationId,
+      scores: rubric.criteria.map(c => ({ criterionId: c.id, score: 2 })),
+      overall: 2,
+      good: 'Clear.',
+      change: 'Add a goal.',
+    }
+    const noticesBefore = (await s.notices.list(kwId)).length
+    const notMarker = await s.qa.recordReview(await actorFor('supervising_officer.mdi'), mark)
+    assert.deepEqual(notMarker, { ok: false, errors: { form: 'You are not a marker of this calibration exercise' } })
+    const r = await s.qa.recordReview(marker, mark)
+    assert.ok(r.ok)
+    assert.equal((await s.qa.recordReview(marker, mark)).ok, false, 'a second mark of the same entry')
+    assert.equal((await s.notices.list(kwId)).length, noticesBefore, 'blind: the officer is not told yet')
+    const kw = await signedIn(world, 'key_worker.mdi')
+    assert.doesNotMatch((await kw.get('/my-feedback')).text, new RegExp(`review\\?id=${r.value.reviewId}"`))
+    assert.equal(await s.qa.releaseCalibration(SYSTEM, calibrationId), 0, 'not while it is open')
+    await db
+      .updateTable('qa_calibrations')
+      .set({ status: 'closed', closed_at: now })
+      .where('id', '=', calibrationId)
+      .execute()
+    assert.equal(await s.qa.releaseCalibration(SYSTEM, calibrationId), 1)
+    assert.ok((await s.notices.list(kwId)).some(n => n.link === `/my-feedback/review?id=${r.value.reviewId}`))
+    const email = await db
+      .selectFrom('outbox_emails')
+      .selectAll()
+      .where('reference', '=', `qa-calibration-${calibrationId}-${kwId}`)
+      .executeTakeFirstOrThrow()
+    assert.equal(email.to_address, 'kw.mdi@example.org')
+    assert.match((await kw.get('/my-feedback')).text, new RegExp(`review\\?id=${r.value.reviewId}"`))
+    assert.equal((await kw.get(`/my-feedback/review?id=${r.value.reviewId}`)).status, 200)
+  })
+})

@@ -381,6 +381,18 @@ export function qaRepository(db: Kysely<Database>) {
     amendments(reviewId: number) {
       return db.selectFrom('qa_review_amendments').selectAll().where('review_id', '=', reviewId).orderBy('id').execute()
     },
+    /** The marks of a calibration exercise, with the entry's date and officer's address. */
+    reviewsOfCalibration(calibrationId: number) {
+      return db
+        .selectFrom('qa_reviews as r')
+        .innerJoin('key_work_sessions as s', 's.id', 'r.session_id')
+        .leftJoin('staff as st', 'st.id', 's.staff_id')
+        .select(['r.id', 'r.establishment_id', 'r.officer_user_id', 's.session_date', 'st.email as staff_email'])
+        .where('r.calibration_id', '=', calibrationId)
+        .where('r.kind', '=', 'calibration')
+        .orderBy('r.id')
+        .execute()
+    },
     /** The establishment's reviews (outside calibration), newest first. */
     reviews(establishmentId: number, limit: number) {
       return reviewDetail(db)

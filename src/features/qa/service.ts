@@ -624,6 +624,8 @@ export function qaService(db: Kysely<Database>, deps: QaDeps) {
           return id
         })
       } catch (err) {
+        if (isUniqueViolation(err) && kind === 'calibration')
+          return fail({ form: 'You have marked this entry already: your first mark stands' })
         if (isUniqueViolation(err))
           return fail({
             form: 'Another Supervising Officer has just saved a review of this entry, so yours was not saved. Open the review to read theirs.',
@@ -651,6 +653,56 @@ export function qaService(db: Kysely<Database>, deps: QaDeps) {
     },
 
     review: getReview,
+
+    /**
+     * Tells each officer whose entry a calibration exercise marked that the marks are theirs to read, once the
+     * exercise is closed (marking is blind until then): a notice per review and an email per officer. Called by the
+     * calibration feature after it closes an exercise; telling twice is harmless but noisy, so call it once.
+     */
+    async releaseCalibration(actor: Actor, calibrationId: number): Promise<number> {
+      const calibration = await repo.calibration(calibrationId)
+      if (!calibration || calibration.status !== 'closed') return 0
+      const reviews = await repo.reviewsOfCalibration(calibrationId)
+      const told = new Map<number, { establishmentId: number; email: string | null; count: number }>()
+      await db.transaction().execute(async trx => {
+        for (const r of reviews) {
+          if (r.officer_user_id === null) continue
+          await notices.tell(trx, {
+            userId: r.officer_user_id,
+            establishmentId: r.establishment_id,
+            kind: 'qa-review',
+            message: `A calibration exercise marked your entry of ${formatDate(r.session_date)}: read the feedback`,
+            link: reviewLink(r.id),
+          })
+          const t = told.get(r.officer_user_id)
+          if (t) t.count++
+          else told.set(r.officer_user_id, { establishmentId: r.establishment_id, email: r.staff_email, count: 1 })
+        }
+        await audit.record(trx, actor, {
+          action: 'update',
+          entity: 'qa_calibration',
+          entityId: calibrationId,
+          establishmentId: calibration.establishment_id,
+          changes: { released_to: [...told.keys()] },
+        })
+      })
+      for (const [userId, t] of told) {
+        const to = await officerAddress(userId, t.email)
+        if (to)
+          await email(actor, {
+            establishmentId: t.establishmentId,
+            to,
+            template: 'qa-review',
+            reference: `qa-calibration-${calibrationId}-${userId}`,
+            subject: 'Feedback on your key work entries',
+            body:
+              `Supervising Officers marked ${t.count === 1 ? 'one of your key work entries' : `${t.count} of your key work entries`} ` +
+              'in a calibration exercise, and the exercise has closed.\n\n' +
+              'Sign in to Key Work and open Feedback to read the scores for each criterion and the feedback.',
+          })
+      }
+      return told.size
+    },
 
     /** The establishment's reviews (outside calibration), newest first. */
     reviews: (establishmentId: number) => repo.reviews(establishmentId, REVIEWS_SHOWN),
