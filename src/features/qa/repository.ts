@@ -259,6 +259,8 @@ export function qaRepository(db: Kysely<Database>) {
         ])
         .where('q.establishment_id', '=', establishmentId)
         .where('q.status', '=', 'due')
+        // an entry deleted since it was sampled has nothing left to review
+        .where('s.status', '=', 'submitted')
         .orderBy('q.due_on')
         .orderBy('q.id')
         .execute()
