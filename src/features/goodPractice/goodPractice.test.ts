@@ -214,11 +214,79 @@ describe('reviewing a nomination', () => {
         // the directory's location "Resettlement hub" is a place
         'What was agreed:\n[name] will ask the [place] in [place] about housing by [date]. [name] will write to his sister.',
     )
-    // the national team acting in another establishment does not find it there
+    // the national team acting in another establishment finds it too: one list for every establishment
     const elsewhere = await nationalIn('LEI')
-    assert.equal((await elsewhere.get(`/good-practice/nominations/${id}`)).status, 404)
+    assert.equal((await elsewhere.get(`/good-practice/nominations/${id}`)).status, 200)
     const lst = await elsewhere.get('/good-practice/nominations')
+    assert.match(lst.text, new RegExp(`href="/good-practice/nominations/${id}"`))
     assert.match(lst.text, /Moorland \(HMP\): \d+ waiting/)
+  })
+
+  it('lets the national team decide a nomination of another establishment than the one it acts in', async () => {
+    // an entry of LEI, nominated by LEI's Supervising Officer
+    const leiPrisoner = (await s.prisoners.get(lei.establishmentId, lei.prisonNumber))!.id
+    const sessionId = await insertSession(db, {
+      establishmentId: lei.establishmentId,
+      prisonerId: leiPrisoner,
+      staffId: lei.staffId,
+      author: 'key_worker.lei',
+      sessionDate: addDays(today, -3),
+      prisonerWords: 'He wants to keep his job in the kitchens after release.',
+      agreed: 'Ask the employment hub for an interview before the end of the month.',
+      pathways: 'education-training-employment',
+    })
+    const soLei = await signedIn(world, 'supervising_officer.lei')
+    const made = await soLei.post(
+      '/good-practice/nominate',
+      { session: String(sessionId), reason: 'Employment planned well ahead of release.' },
+      `/good-practice/nominate?session=${sessionId}`,
+    )
+    assert.equal(made.status, 303)
+    const { id } = await db
+      .selectFrom('good_practice')
+      .select('id')
+      .where('session_id', '=', sessionId)
+      .executeTakeFirstOrThrow()
+
+    // the national team, acting in MDI, sees it in the one list with its establishment's name, and decides it
+    const national = await nationalIn('MDI')
+    const list = await national.get('/good-practice/nominations')
+    assert.equal(list.status, 200)
+    const rowHtml = list.text.slice(list.text.indexOf(`href="/good-practice/nominations/${id}"`))
+    assert.match(rowHtml.slice(0, rowHtml.indexOf('</tr>')), /Leeds \(HMP\)/)
+    assert.match(list.text, /Leeds \(HMP\): \d+ waiting/)
+    const page = await national.get(`/good-practice/nominations/${id}`)
+    assert.equal(page.status, 200)
+    assert.match(page.text, /keep his job in the kitchens/)
+    const res = await national.post(`/good-practice/nominations/${id}`, {
+      decision: 'decline',
+      note: 'We already publish one like it.',
+    })
+    assert.equal(res.status, 303)
+    assert.equal(res.headers.location, '/good-practice/nominations')
+    const r = await row(id)
+    assert.equal(r.status, 'declined')
+    assert.equal(r.establishment_id, lei.establishmentId)
+    assert.equal(r.decided_by, 'national')
+    assert.equal(r.decision_note, 'We already publish one like it.')
+    // audited in LEI's trail, and LEI's Supervising Officer told
+    const update = (await s.audit.forEntity('good_practice', String(id))).find(e => e.action === 'update')
+    assert.equal(update?.establishment_id, lei.establishmentId)
+    const notice = await db
+      .selectFrom('user_notices')
+      .innerJoin('users', 'users.id', 'user_notices.user_id')
+      .select(['users.username', 'user_notices.establishment_id'])
+      .where('user_notices.link', '=', `/sessions/${sessionId}`)
+      .execute()
+    assert.deepEqual(notice, [{ username: 'supervising_officer.lei', establishment_id: lei.establishmentId }])
+
+    // an establishment's own scope (anyone but the national team) never reaches another's nomination
+    assert.equal(await s.goodPractice.review(mdi.establishmentId, id), null)
+    assert.notEqual(await s.goodPractice.review(lei.establishmentId, id), null)
+    const listMdi = await s.goodPractice.nominations(mdi.establishmentId)
+    assert.ok(!listMdi.rows.some(n => n.id === id))
+    assert.ok(listMdi.rows.every(n => n.establishment_id === mdi.establishmentId))
+    assert.ok((await s.goodPractice.nominations(null)).rows.some(n => n.id === id))
   })
 
   it('publishes an edited text redacted again, so no name or prison number of the entry reaches the library', async () => {
@@ -314,7 +382,7 @@ describe('reviewing a nomination', () => {
     assert.equal((await kw.get(`/good-practice/${id}`)).status, 404)
   })
 
-  it('keeps review to the national team, and another establishment’s nomination from them', async () => {
+  it('keeps review to the national team: a Supervising Officer sees no nomination, of theirs or another’s', async () => {
     const id = await nominate(await entry())
     for (const username of ['key_worker.mdi', 'supervising_officer.mdi', 'establishment_admin.mdi']) {
       const b = await signedIn(world, username)
@@ -325,12 +393,23 @@ describe('reviewing a nomination', () => {
         403,
       )
     }
-    const lei = await nationalIn('LEI')
+    // a Supervising Officer of MDI is refused LEI's nomination as well as MDI's
+    const soMdi = await signedIn(world, 'supervising_officer.mdi')
+    assert.equal((await soMdi.get(`/good-practice/nominations/${lei.nominationId}`)).status, 403)
     assert.equal(
-      (await lei.post(`/good-practice/nominations/${id}`, { decision: 'decline', note: 'No' }, '/')).status,
-      404,
+      (await soMdi.post(`/good-practice/nominations/${lei.nominationId}`, { decision: 'decline', note: 'No' }, '/'))
+        .status,
+      403,
     )
     assert.equal((await row(id)).status, 'nominated')
+    assert.equal((await row(lei.nominationId)).status, 'nominated')
+    // an unknown nomination is not found, for the national team too
+    const national = await nationalIn('LEI')
+    assert.equal((await national.get('/good-practice/nominations/99999999')).status, 404)
+    assert.equal(
+      (await national.post('/good-practice/nominations/99999999', { decision: 'decline', note: 'No' }, '/')).status,
+      404,
+    )
   })
 })
 
@@ -350,5 +429,71 @@ describe('the library', () => {
     }
     const kw = await signedIn(world, 'key_worker.mdi')
     assert.match((await kw.get('/guidance')).text, /href="\/good-practice"/)
+  })
+})
+
+describe('the links on a submitted entry', () => {
+  const NOMINATE = (id: number) => `href="/good-practice/nominate?session=${id}"`
+  const REVIEW = (id: number) => `href="/quality/reviews/new?session=${id}"`
+  const COMMEND = (id: number) => `href="/quality/commend?session=${id}"`
+
+  it('offers a Supervising Officer to review, commend and nominate it, and no one else', async () => {
+    const sessionId = await entry()
+    const so = await signedIn(world, 'supervising_officer.mdi')
+    const page = await so.get(`/sessions/${sessionId}`)
+    assert.equal(page.status, 200)
+    for (const link of [NOMINATE, REVIEW, COMMEND]) assert.ok(page.text.includes(link(sessionId)), link(sessionId))
+    assert.match(page.text, /Nominate for the good-practice library/)
+    // each opens for them
+    for (const href of [
+      `/good-practice/nominate?session=${sessionId}`,
+      `/quality/reviews/new?session=${sessionId}`,
+      `/quality/commend?session=${sessionId}`,
+    ])
+      assert.equal((await so.get(href)).status, 200, href)
+
+    for (const username of ['key_worker.mdi', 'establishment_admin.mdi']) {
+      const b = await signedIn(world, username)
+      const other = await b.get(`/sessions/${sessionId}`)
+      assert.equal(other.status, 200, username)
+      for (const link of [NOMINATE, REVIEW, COMMEND]) assert.ok(!other.text.includes(link(sessionId)), username)
+    }
+    const national = await nationalIn('MDI')
+    const np = await national.get(`/sessions/${sessionId}`)
+    assert.equal(np.status, 200)
+    for (const link of [NOMINATE, REVIEW, COMMEND]) assert.ok(!np.text.includes(link(sessionId)), 'national')
+  })
+
+  it('offers nothing on a deleted entry, and no Supervising Officer reaches another establishment’s', async () => {
+    const sessionId = await entry()
+    await db
+      .updateTable('key_work_sessions')
+      .set({
+        status: 'deleted',
+        deleted_by: 'establishment_admin.mdi',
+        deleted_at: new Date().toISOString(),
+        deleted_reason: 'Entered twice',
+      })
+      .where('id', '=', sessionId)
+      .execute()
+    const so = await signedIn(world, 'supervising_officer.mdi')
+    const page = await so.get(`/sessions/${sessionId}`)
+    assert.equal(page.status, 200)
+    for (const link of [NOMINATE, REVIEW, COMMEND]) assert.ok(!page.text.includes(link(sessionId)), link(sessionId))
+    assert.equal((await so.get(`/sessions/${lei.sessionId}`)).status, 404)
+
+    // their own entry (written in cover): nominated maybe, but neither reviewed nor commended by them
+    const own = await entry()
+    const { id: soId } = await db
+      .selectFrom('users')
+      .select('id')
+      .where('username', '=', 'supervising_officer.mdi')
+      .executeTakeFirstOrThrow()
+    await db.updateTable('key_work_sessions').set({ author_user_id: soId }).where('id', '=', own).execute()
+    const ownPage = await so.get(`/sessions/${own}`)
+    assert.equal(ownPage.status, 200)
+    assert.ok(ownPage.text.includes(NOMINATE(own)))
+    assert.ok(!ownPage.text.includes(REVIEW(own)))
+    assert.ok(!ownPage.text.includes(COMMEND(own)))
   })
 })

@@ -67,22 +67,28 @@ export function goodPracticeRepository(db: Kysely<Database>) {
       const r = await trx.insertInto('good_practice').values(row).returning('id').executeTakeFirstOrThrow()
       return Number(r.id)
     },
-    /** A nomination of the establishment acted in, with the establishment's name. */
-    nomination(establishmentId: number, id: number) {
-      return nomination(db).where('g.establishment_id', '=', establishmentId).where('g.id', '=', id).executeTakeFirst()
+    /**
+     * A nomination with its establishment's name: of the establishment given, or of any establishment when `scope` is
+     * null (the national team's, whose library is national).
+     */
+    nomination(scope: number | null, id: number) {
+      let q = nomination(db).where('g.id', '=', id)
+      if (scope !== null) q = q.where('g.establishment_id', '=', scope)
+      return q.executeTakeFirst()
     },
-    nominationIn(trx: Kysely<Database>, establishmentId: number, id: number) {
-      return trx
-        .selectFrom('good_practice')
-        .selectAll()
-        .where('establishment_id', '=', establishmentId)
-        .where('id', '=', id)
-        .executeTakeFirst()
+    nominationIn(trx: Kysely<Database>, scope: number | null, id: number) {
+      let q = trx.selectFrom('good_practice').selectAll().where('id', '=', id)
+      if (scope !== null) q = q.where('establishment_id', '=', scope)
+      return q.executeTakeFirst()
     },
-    /** The nominations of one establishment, waiting first (oldest first), then the decided (latest first). */
-    nominations(establishmentId: number) {
-      return nomination(db)
-        .where('g.establishment_id', '=', establishmentId)
+    /**
+     * The nominations of one establishment, or of every establishment when `scope` is null: waiting first (oldest
+     * first), then the decided (latest first).
+     */
+    nominations(scope: number | null) {
+      let q = nomination(db)
+      if (scope !== null) q = q.where('g.establishment_id', '=', scope)
+      return q
         .orderBy(sql`case when g.status = 'nominated' then 0 else 1 end`)
         .orderBy(sql`case when g.status = 'nominated' then g.nominated_at end`)
         .orderBy('g.decided_at', 'desc')

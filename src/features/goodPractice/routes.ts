@@ -1,3 +1,4 @@
+import type { Response } from 'express'
 import type { Services } from '../../services'
 import { PATHWAYS, isPathwayCode, pathwayName } from '../../domain/pathways'
 import { REDACTION_NAMES } from '../../domain/redact'
@@ -23,6 +24,12 @@ const paragraphs = (text: string | null) =>
     .map(p => p.split('\n'))
 
 const pathwayList = (codes: string) => pathwayCodes(codes).map(pathwayName)
+
+/**
+ * Whose nominations a reviewer sees and decides: the national team every establishment's, in one list, without
+ * changing establishment (the library is national); anyone else only those of the establishment acted in.
+ */
+const reviewScope = (res: Response): number | null => (hasRole(res, 'NATIONAL_POLICY') ? null : establishmentOf(res).id)
 
 const sessionParam = (v: string) => (/^[1-9][0-9]{0,15}$/.test(v) ? Number(v) : null)
 
@@ -88,21 +95,21 @@ export function goodPracticeRoutes(s: Services): RouteDef[] {
     }),
 
     get('/good-practice/nominations', REVIEWERS, async (_req, res) => {
-      const est = establishmentOf(res)
-      const { rows, waiting } = await s.goodPractice.nominations(est.id)
+      const scope = reviewScope(res)
+      const { rows, waiting } = await s.goodPractice.nominations(scope)
       await auditView(s.audit, res, { entity: 'good_practice_list', details: { nominations: rows.map(r => r.id) } })
       res.render('goodPractice/views/nominations', {
         pageTitle: 'Nominations to the good-practice library',
         rows,
-        elsewhere: waiting.filter(w => w.id !== est.id),
+        national: scope === null,
+        waiting: scope === null ? waiting : waiting.filter(w => w.id === scope),
         statuses: STATUS_NAMES,
       })
     }),
 
     get('/good-practice/nominations/:nominationId', REVIEWERS, async (req, res) => {
-      const est = establishmentOf(res)
       const id = intParam(req, 'nominationId')
-      const review = await s.goodPractice.review(est.id, id)
+      const review = await s.goodPractice.review(reviewScope(res), id)
       if (!review) throw new HttpError(404)
       await auditView(s.audit, res, {
         entity: 'good_practice_nomination',
@@ -128,13 +135,13 @@ export function goodPracticeRoutes(s: Services): RouteDef[] {
     }),
 
     post('/good-practice/nominations/:nominationId', REVIEWERS, async (req, res) => {
-      const est = establishmentOf(res)
+      const scope = reviewScope(res)
       const id = intParam(req, 'nominationId')
-      const review = await s.goodPractice.review(est.id, id)
+      const review = await s.goodPractice.review(scope, id)
       if (!review) throw new HttpError(404)
       const form = parseForm(decisionSchema, req.body)
       if (!form.ok) return redirectWithErrors(req, res, form.errors)
-      const r = await s.goodPractice.decide(actorOf(res), est.id, id, form.data)
+      const r = await s.goodPractice.decide(actorOf(res), scope, id, form.data)
       if (!r.ok) return redirectWithErrors(req, res, r.errors)
       if (form.data.decision === 'publish')
         flash(

@@ -130,19 +130,24 @@ export function goodPracticeService(db: Kysely<Database>, deps: GoodPracticeDeps
       })
     },
 
-    /** The nominations of the establishment, and how many wait in each establishment. */
-    async nominations(establishmentId: number) {
-      const [rows, waiting] = await Promise.all([repo.nominations(establishmentId), repo.waitingByEstablishment()])
+    /**
+     * The nominations of the establishment, or of every establishment when `scope` is null (the national team, which
+     * decides them all in one list), and how many wait in each establishment.
+     */
+    async nominations(scope: number | null) {
+      const [rows, waiting] = await Promise.all([repo.nominations(scope), repo.waitingByEstablishment()])
       return { rows, waiting: waiting.map(w => ({ ...w, n: Number(w.n) })) }
     },
 
     /**
      * A nomination with the entry as written and as keywork would publish it: the redacted text with each removal
-     * marked, and a suggested title.
+     * marked, and a suggested title. Of the establishment given, or of any establishment when `scope` is null (the
+     * national team's): the entry and what to redact are always read in the nomination's own establishment.
      */
-    async review(establishmentId: number, id: number) {
-      const nomination = await repo.nomination(establishmentId, id)
+    async review(scope: number | null, id: number) {
+      const nomination = await repo.nomination(scope, id)
       if (!nomination) return null
+      const establishmentId = nomination.establishment_id
       const [entry, original, terms] = await Promise.all([
         repo.entry(establishmentId, nomination.session_id),
         entryText(establishmentId, nomination.session_id),
@@ -158,20 +163,22 @@ export function goodPracticeService(db: Kysely<Database>, deps: GoodPracticeDeps
     /**
      * Publishes a nomination to the library or declines it, audited. The title and text published are redacted again
      * with the same rules, so a name typed back in by the reviewer never reaches the library; `further` counts what
-     * that second pass removed. A nomination already decided (by someone else, in the meantime) is refused.
+     * that second pass removed. A nomination already decided (by someone else, in the meantime) is refused. `scope` as
+     * for `review`: the audit and the notice belong to the nomination's own establishment.
      */
     async decide(
       actor: Actor,
-      establishmentId: number,
+      scope: number | null,
       id: number,
       input: DecisionInput,
     ): Promise<Result<{ further: number }>> {
       // what to redact is read first: the transaction's connection is the only one on SQLite
-      const found = await repo.nomination(establishmentId, id)
-      const terms = found ? await termsFor(establishmentId, found.session_id) : {}
+      const found = await repo.nomination(scope, id)
+      const terms = found ? await termsFor(found.establishment_id, found.session_id) : {}
       return db.transaction().execute(async trx => {
-        const existing = await repo.nominationIn(trx, establishmentId, id)
+        const existing = await repo.nominationIn(trx, scope, id)
         if (!existing) return fail<{ further: number }>({ decision: 'Nomination not found' })
+        const establishmentId = existing.establishment_id
         if (existing.status !== 'nominated')
           return fail<{ further: number }>({
             decision: `This nomination has already been ${existing.status === 'published' ? 'published' : 'declined'}`,

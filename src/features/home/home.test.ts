@@ -35,7 +35,7 @@ const expected: Record<Role, { menu: string[]; cards: string[] }> = {
       '/hubs',
       '/guidance',
     ],
-    cards: ['/prisoners', '/staff', '/hubs', '/worksheets', '/booklet'],
+    cards: ['/prisoners', '/staff', '/hubs', '/worksheets', '/booklet', '/my-supervision'],
   },
   SUPERVISING_OFFICER: {
     menu: [

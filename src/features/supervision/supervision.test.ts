@@ -334,3 +334,18 @@ describe('the overdue list', () => {
     assert.match(list.text, /none was held in the last 2 weeks/)
   })
 })
+
+describe('finding my supervision', () => {
+  it('is linked for a Key Worker from their feedback page and the home page', async () => {
+    const kw = await signedIn(world, 'key_worker.mdi')
+    for (const path of ['/my-feedback', '/']) {
+      const page = await kw.get(path)
+      assert.equal(page.status, 200, path)
+      assert.match(page.text, /href="\/my-supervision"/, path)
+    }
+    assert.equal((await kw.get('/my-supervision')).status, 200)
+    // not offered to those who have no supervision page of their own
+    const so = await signedIn(world, 'supervising_officer.mdi')
+    assert.doesNotMatch((await so.get('/')).text, /href="\/my-supervision"/)
+  })
+})
