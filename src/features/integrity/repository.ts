@@ -212,9 +212,9 @@ export function integrityRepository(db: Kysely<Database>) {
       return k
         .selectFrom('prisoners')
         .select(['id', 'reception_date', 'release_date', 'status', 'establishment_id'])
+        .where('establishment_id', '=', establishmentId)
         .where('id', 'in', [...ids])
         .execute()
-        .then(rows => rows.filter(r => r.establishment_id === establishmentId || r.status !== 'in'))
     },
 
     /** The establishment's staff: status now, and the time the record last changed. */
