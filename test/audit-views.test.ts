@@ -387,6 +387,8 @@ describe('a refused attempt is audited', () => {
 
   for (const [pattern, expected] of Object.entries(PERSONAL)) {
     if (!/:\w/.test(pattern)) continue
+    // the national team decides every establishment's nominations to the library: viewed, not refused (below)
+    if (pattern === '/good-practice/nominations/:nominationId') continue
     it(`GET ${pattern} with another establishment’s record (404): refused`, async () => {
       const path = resolvePath(pattern, other)
       const { res, events } = await visit(expected.as, path)
@@ -406,6 +408,15 @@ describe('a refused attempt is audited', () => {
       assert.equal(changes.status, 404)
     })
   }
+
+  it('the national team opening another establishment’s nomination to the library: viewed, not refused', async () => {
+    const { res, events } = await visit('NATIONAL_POLICY', `/good-practice/nominations/${other.nominationId}`)
+    assert.equal(res.status, 200)
+    assert.deepEqual(
+      events.map(e => [e.action, e.entity, e.entity_id]),
+      [['view', 'good_practice_nomination', String(other.nominationId)]],
+    )
+  })
 
   it('a signed-out request leaves nothing: it is sent to sign in', async () => {
     const before = await headId()
