@@ -134,7 +134,7 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     qa,
     integrity,
     calibration,
-    quality: qualityService(db.db, { statistics, calibration }),
+    quality: qualityService(db, { statistics, calibration }),
     supervision: supervisionService(db.db, { audit, notices }),
     goodPractice: goodPracticeService(db.db, { audit, notices }),
     async close() {

@@ -1,4 +1,5 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely'
+import type { Dialect } from '../../platform/db/database'
 import type { Database } from '../../platform/db/types'
 import { addDays, londonDayStart } from '../../domain/dates'
 
@@ -24,7 +25,7 @@ export interface Days {
 
 const n = (v: unknown) => Number(v ?? 0)
 
-export function qualityRepository(db: Kysely<Database>) {
+export function qualityRepository(db: Kysely<Database>, dialect: Dialect) {
   /** the unit prisoner p was in on a day: that of his last arrival or move on or before it, else his record's */
   const unitOn = (day: RawBuilder<unknown>) => sql`coalesce((select e.unit_id from custody_events e
       where e.prisoner_id = p.id and e.kind in ('reception', 'transfer_in', 'moved') and e.date <= ${day}
@@ -50,6 +51,24 @@ export function qualityRepository(db: Kysely<Database>) {
   const timeRange = (column: RawBuilder<unknown>, d: Days) =>
     sql`${column} >= ${londonDayStart(d.from)} and ${column} < ${londonDayStart(addDays(d.to, 1))}`
 
+  /**
+   * Reviews (not calibration marks) of the scope's entries of the days, each with its entry's date: the reviews are
+   * read first (a few tens of thousands a year nationally) and each entry found by its id, so the millions of entries
+   * are never scanned (a subquery the planner keeps as it is: PostgreSQL would otherwise hash the whole table).
+   */
+  const reviewedEntries = (f: QualityFilter, d: Days, columns: RawBuilder<unknown>) => {
+    // SQLite joins by looking each entry up already; PostgreSQL is kept to it by a lateral subquery it cannot flatten
+    const entry =
+      dialect === 'postgres'
+        ? sql`join lateral (select s.* from key_work_sessions s where s.id = r.session_id offset 0) s on true`
+        : sql`join key_work_sessions s on s.id = r.session_id`
+    return sql`(select ${columns}, s.session_date
+      from qa_reviews r ${entry} ${prisonerJoin(f)}
+      where r.kind <> 'calibration' and r.submitted_at >= ${londonDayStart(d.from)}
+        ${f.establishmentId !== null ? sql`and r.establishment_id = ${f.establishmentId}` : sql``}
+        and ${sessionWhere(f, d)})`
+  }
+
   return {
     /** Submitted entries per month of their session date, with the pre-check's count and sum. */
     async submittedByMonth(f: QualityFilter, d: Days) {
@@ -69,37 +88,38 @@ export function qualityRepository(db: Kysely<Database>) {
 
     /**
      * Reviews (sampled or chosen, not calibration) of entries of the months, counted per month of the entry and
-     * overall score, with the entries reviewed.
+     * overall score, with the entries reviewed (one review an entry outside calibration, so the distinct entries of
+     * each score add up to the month's).
      */
     async reviewsByMonth(f: QualityFilter, d: Days) {
-      const [scores, entries] = await Promise.all([
-        sql<{ month: string; overall: unknown; reviews: unknown }>`
-          select substr(s.session_date, 1, 7) as month, r.overall_score as overall, count(*) as reviews
-          from qa_reviews r join key_work_sessions s on s.id = r.session_id ${prisonerJoin(f)}
-          where r.kind <> 'calibration' and ${sessionWhere(f, d)}
-          group by substr(s.session_date, 1, 7), r.overall_score`.execute(db),
-        sql<{ month: string; reviewed: unknown }>`
-          select substr(s.session_date, 1, 7) as month, count(distinct r.session_id) as reviewed
-          from qa_reviews r join key_work_sessions s on s.id = r.session_id ${prisonerJoin(f)}
-          where r.kind <> 'calibration' and ${sessionWhere(f, d)}
-          group by substr(s.session_date, 1, 7)`.execute(db),
-      ])
+      const r = await sql<{ month: string; overall: unknown; reviews: unknown; reviewed: unknown }>`
+        select substr(x.session_date, 1, 7) as month, x.overall_score as overall, count(*) as reviews,
+          count(distinct x.session_id) as reviewed
+        from ${reviewedEntries(f, d, sql`r.session_id, r.overall_score`)} x
+        group by substr(x.session_date, 1, 7), x.overall_score`.execute(db)
+      const rows = r.rows.map(x => ({
+        month: x.month,
+        overall: n(x.overall),
+        reviews: n(x.reviews),
+        reviewed: n(x.reviewed),
+      }))
+      const reviewed = new Map<string, number>()
+      for (const x of rows) reviewed.set(x.month, (reviewed.get(x.month) ?? 0) + x.reviewed)
       return {
-        scores: scores.rows.map(x => ({ month: x.month, overall: n(x.overall), reviews: n(x.reviews) })),
-        reviewed: entries.rows.map(x => ({ month: x.month, reviewed: n(x.reviewed) })),
+        scores: rows.map(({ month, overall, reviews }) => ({ month, overall, reviews })),
+        reviewed: [...reviewed].map(([month, count]) => ({ month, reviewed: count })),
       }
     },
 
     /** The mean score of each criterion per month of the entry (scores left blank do not count). */
     async criterionMeans(f: QualityFilter, d: Days) {
       const r = await sql<{ month: string; code: string; title: string; scores: unknown; total: unknown }>`
-        select substr(s.session_date, 1, 7) as month, c.code, max(c.title) as title, count(sc.score) as scores,
+        select substr(x.session_date, 1, 7) as month, c.code, max(c.title) as title, count(sc.score) as scores,
           sum(sc.score) as total
-        from qa_reviews r join key_work_sessions s on s.id = r.session_id ${prisonerJoin(f)}
-          join qa_review_scores sc on sc.review_id = r.id
+        from ${reviewedEntries(f, d, sql`r.id`)} x
+          join qa_review_scores sc on sc.review_id = x.id
           join qa_criteria c on c.id = sc.criterion_id
-        where r.kind <> 'calibration' and ${sessionWhere(f, d)}
-        group by substr(s.session_date, 1, 7), c.code`.execute(db)
+        group by substr(x.session_date, 1, 7), c.code`.execute(db)
       return r.rows.map(x => ({ month: x.month, code: x.code, title: x.title, scores: n(x.scores), total: n(x.total) }))
     },
 

@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely'
-import type { Database } from '../../platform/db/types'
+import type { Db } from '../../platform/db/database'
 import { addDays, londonDate, londonDayStart } from '../../domain/dates'
 import {
   DEFAULT_SUPERVISION_WEEKS,
@@ -36,8 +35,8 @@ export interface Dashboard {
  * entry, integrity flags, commendations, supervision and calibration agreement, for the national team (all or one
  * establishment), an establishment, a houseblock or one Key Worker.
  */
-export function qualityService(db: Kysely<Database>, deps: QualityDeps) {
-  const repo = qualityRepository(db)
+export function qualityService(db: Db, deps: QualityDeps) {
+  const repo = qualityRepository(db.db, db.dialect)
 
   async function filterOf(scope: QualityScope): Promise<QualityFilter> {
     switch (scope.kind) {

@@ -22,6 +22,7 @@ import * as m020 from './migrations/020_hsds_lossless'
 import * as m021 from './migrations/021_foreign_taxonomies'
 import * as m022 from './migrations/022_directory_location_indexes'
 import * as m023 from './migrations/023_quality'
+import * as m024 from './migrations/024_quality_indexes'
 
 const migrations = {
   '001_foundation': m001,
@@ -46,6 +47,7 @@ const migrations = {
   '021_foreign_taxonomies': m021,
   '022_directory_location_indexes': m022,
   '023_quality': m023,
+  '024_quality_indexes': m024,
 }
 
 /** Brings the schema up to date on either engine; safe to run at every start. */
