@@ -64,6 +64,21 @@ export function noticesService(db: Kysely<Database>, deps: { audit: AuditService
       })
     },
 
+    /** Marks read the user's notices about a page they have just opened (a reply to their review), on its own. */
+    async readPageAlone(actor: Actor & { userId: number }, link: string) {
+      return db.transaction().execute(async trx => {
+        const ids = await repo.markReadByLink(trx, actor.userId, link, now().toISOString())
+        if (ids.length)
+          await audit.record(trx, actor, {
+            action: 'update',
+            entity: 'user_notice',
+            entityId: ids.join(','),
+            changes: { read_at: { from: null, to: 'read' } },
+          })
+        return ids
+      })
+    },
+
     /** Marks read the user's notices about a page they have just read (a review), in the caller's transaction. */
     async readPage(trx: Kysely<Database>, userId: number, link: string) {
       return repo.markReadByLink(trx, userId, link, now().toISOString())

@@ -607,7 +607,9 @@ describe('the officer’s feedback', () => {
     const so = await signedIn(world, 'supervising_officer.mdi')
     const soPage = await so.get(`/quality/review?id=${reviewId}`)
     assert.match(soPage.text, /Thanks, I will set dated goals\./)
-    assert.ok((await s.notices.list(await userId('supervising_officer.mdi'))).some(n => n.kind === 'qa-reply'))
+    const reply = (await s.notices.list(await userId('supervising_officer.mdi'))).find(n => n.kind === 'qa-reply')
+    assert.equal(reply?.link, `/quality/review?id=${reviewId}`)
+    assert.ok(reply?.read_at, 'opening the review read the notice of the reply')
   })
 
   it('shows nobody else’s review: another Key Worker, another establishment', async () => {

@@ -233,37 +233,39 @@ export function qaRepository(db: Kysely<Database>) {
     },
     /** The sampled entries still to review, oldest due first. */
     queue(establishmentId: number) {
-      return db
-        .selectFrom('qa_samples as q')
-        .innerJoin('key_work_sessions as s', 's.id', 'q.session_id')
-        .innerJoin('prisoners as p', 'p.id', 's.prisoner_id')
-        .leftJoin('staff as st', 'st.id', 'q.staff_id')
-        .select([
-          'q.id',
-          'q.session_id',
-          'q.month',
-          'q.random',
-          'q.risk',
-          'q.due_on',
-          'q.sampled_at',
-          'q.status',
-          's.session_date',
-          's.author_user_id',
-          's.author',
-          'p.prison_number',
-          'p.first_name as prisoner_first_name',
-          'p.last_name as prisoner_last_name',
-          'st.first_name as staff_first_name',
-          'st.last_name as staff_last_name',
-          'st.user_id as staff_user_id',
-        ])
-        .where('q.establishment_id', '=', establishmentId)
-        .where('q.status', '=', 'due')
-        // an entry deleted since it was sampled has nothing left to review
-        .where('s.status', '=', 'submitted')
-        .orderBy('q.due_on')
-        .orderBy('q.id')
-        .execute()
+      return (
+        db
+          .selectFrom('qa_samples as q')
+          .innerJoin('key_work_sessions as s', 's.id', 'q.session_id')
+          .innerJoin('prisoners as p', 'p.id', 's.prisoner_id')
+          .leftJoin('staff as st', 'st.id', 'q.staff_id')
+          .select([
+            'q.id',
+            'q.session_id',
+            'q.month',
+            'q.random',
+            'q.risk',
+            'q.due_on',
+            'q.sampled_at',
+            'q.status',
+            's.session_date',
+            's.author_user_id',
+            's.author',
+            'p.prison_number',
+            'p.first_name as prisoner_first_name',
+            'p.last_name as prisoner_last_name',
+            'st.first_name as staff_first_name',
+            'st.last_name as staff_last_name',
+            'st.user_id as staff_user_id',
+          ])
+          .where('q.establishment_id', '=', establishmentId)
+          .where('q.status', '=', 'due')
+          // an entry deleted since it was sampled has nothing left to review
+          .where('s.status', '=', 'submitted')
+          .orderBy('q.due_on')
+          .orderBy('q.id')
+          .execute()
+      )
     },
     sample(establishmentId: number, id: number, trx: Kysely<Database> = db) {
       return trx

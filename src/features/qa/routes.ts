@@ -287,6 +287,8 @@ export function qaRoutes(s: Services): RouteDef[] {
         details: { prisonNumber: review.prison_number },
       })
       const ctx = ctxOf(res)
+      // the reviewer reading the review has read the notice of the officer's reply
+      await s.notices.readPageAlone(signedInActor(res), `/quality/review?id=${id}`)
       res.render('qa/views/review', {
         pageTitle: `Review of an entry by ${review.officer}`,
         review,
