@@ -73,7 +73,7 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     logger,
   })
   // calibration (several SOs marking the same entries blind) and the quality dashboard, which reads it
-  const calibration = calibrationService(db.db, { audit, rubric, qa })
+  const calibration = calibrationService(db.db, { audit, rubric, qa, notices })
   const guidance = guidanceService(db.db, {
     audit,
     worksheets,

@@ -98,6 +98,12 @@ for (const [i, v] of [1, 2, 1].entries())
     .where('id', '=', e[i]!)
     .execute()
 
+// the first entry was written by MDI's Key Worker: they are told when the exercise closes, not before
+const kwUser = await userIdOf(db, 'key_worker.mdi')
+await db.updateTable('key_work_sessions').set({ author_user_id: kwUser }).where('id', '=', e[0]!).execute()
+const noticesOf = async (userId: number) =>
+  db.selectFrom('user_notices').select(['kind', 'link']).where('user_id', '=', userId).execute()
+
 const count = async (table: 'qa_calibrations' | 'qa_reviews' | 'qa_review_scores') =>
   Number(
     (
@@ -288,11 +294,16 @@ describe('closing and the report', () => {
         (await sos.two.post(`/quality/calibration/${exerciseId}/entries/${e[i]}`, markForm(v!, o!))).status,
         303,
       )
+    assert.deepEqual(await noticesOf(kwUser), [], 'the officer is not told while the marking is blind')
     const closed = await sos.two.post(
       `/quality/calibration/${exerciseId}/close`,
       {},
       `/quality/calibration/${exerciseId}`,
     )
+    // both markers' marks of the Key Worker's entry: a notice each, linking to the feedback
+    const told = await noticesOf(kwUser)
+    assert.equal(told.length, 2)
+    assert.ok(told.every(n => n.kind === 'qa-calibration' && /^\/my-feedback\/review\?id=\d+$/.test(n.link)))
     assert.equal(closed.status, 303)
     const page = await sos.one.get(`/quality/calibration/${exerciseId}`)
     // overall and voice: 4/9 = 0.44, low; the pre-check against the markers: 24/35 = 0.69, tentative

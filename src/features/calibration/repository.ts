@@ -280,6 +280,23 @@ export function calibrationRepository(db: Kysely<Database>) {
       return calibrationId
     },
 
+    /** The marks of an exercise with the officer each is about, to tell them when the exercise closes. */
+    async marksToTell(k: Kysely<Database>, calibrationId: number) {
+      const rows = await k
+        .selectFrom('qa_reviews')
+        .select(['id', 'establishment_id', 'officer_user_id'])
+        .where('calibration_id', '=', calibrationId)
+        .where('kind', '=', 'calibration')
+        .where('officer_user_id', 'is not', null)
+        .orderBy('id')
+        .execute()
+      return rows.map(r => ({
+        id: n(r.id),
+        establishmentId: n(r.establishment_id),
+        officerUserId: n(r.officer_user_id),
+      }))
+    },
+
     /** Closes an open exercise; false when it was not open (closed meanwhile). */
     async close(trx: Kysely<Database>, id: number, at: string): Promise<boolean> {
       const r = await trx

@@ -11,6 +11,7 @@ import {
   pickEntries,
   precheckEstimates,
 } from '../../domain/qualityCalibration'
+import type { NoticesService } from '../notices/service'
 import type { QaService } from '../qa/service'
 import { type CalibrationRow, calibrationRepository } from './repository'
 import type { CalibrationInput } from './schema'
@@ -28,6 +29,8 @@ export interface CalibrationDeps {
   audit: AuditService
   /** the QA reviews' one way to record a review: a calibration mark is a review of kind 'calibration' */
   qa: Pick<QaService, 'recordReview'>
+  /** in-service notices: each officer whose entry was marked is told when the exercise closes */
+  notices: Pick<NoticesService, 'tell'>
   rubric: {
     current(establishmentId: number): Promise<Rubric>
     forReview(rubricVersionId: number, establishmentId: number): Promise<Rubric>
@@ -279,6 +282,15 @@ export function calibrationService(db: Kysely<Database>, deps: CalibrationDeps) 
       return db.transaction().execute(async trx => {
         const at = new Date().toISOString()
         if (!(await repo.close(trx, id, at))) return fail({ form: 'This exercise is closed already' })
+        // the marks were blind to the officers too: now each can read the feedback on their entry
+        for (const m of await repo.marksToTell(trx, id))
+          await deps.notices.tell(trx, {
+            userId: m.officerUserId,
+            establishmentId: m.establishmentId,
+            kind: 'qa-calibration',
+            message: 'Your entry was marked in a calibration exercise: read the feedback',
+            link: `/my-feedback/review?id=${m.id}`,
+          })
         await audit.record(trx, actor, {
           action: 'update',
           entity: 'qa_calibration',
