@@ -196,6 +196,7 @@ export function qaRoutes(s: Services): RouteDef[] {
         reviews,
         commendations,
         scale: QUALITY_SCALE,
+        canCommend: hasRole(res, 'SUPERVISING_OFFICER'),
       })
     }),
 
