@@ -187,6 +187,12 @@ describe('demo quality year', () => {
       LIBRARY_ENTRIES.slice(0, 2).map(l => l.title),
     )
     assert.equal(plan.nominations.filter(n => n.status === 'declined').length, 1)
+    // another establishment's nominations take the library entries after the first's
+    const second = generateQuality(input(1, { publish: 1, libraryFrom: 2 }))
+    assert.deepEqual(
+      second.nominations.filter(n => n.status === 'published').map(n => n.title),
+      [LIBRARY_ENTRIES[2]!.title],
+    )
     for (const n of plan.nominations) assert.equal(plan.reviews.find(r => r.sessionId === n.sessionId)!.overall, 4)
   })
 

@@ -60,6 +60,8 @@ export interface QualityInput {
   criteria: { id: number; code: string }[]
   /** how many of the hand-written library entries this establishment's nominations become (0-3) */
   publish: number
+  /** the first of the hand-written library entries this establishment's become (others took the ones before) */
+  libraryFrom?: number
   /** whether this establishment holds the demo's closed calibration exercise (needs three supervisors) */
   calibrate: boolean
   /** days an SO has to review a sampled entry */
@@ -523,7 +525,7 @@ export function generateQuality(input: QualityInput): QualityPlan {
   nominated.forEach((r, i) => {
     const publish = i < input.publish
     const declined = i === input.publish && nominated.length > input.publish + 1
-    const library = LIBRARY_ENTRIES[i % LIBRARY_ENTRIES.length]!
+    const library = LIBRARY_ENTRIES[((input.libraryFrom ?? 0) + i) % LIBRARY_ENTRIES.length]!
     const decidedOn = addDays(r.submittedAt.slice(0, 10), rng.int(5, 20))
     const decided = (publish || declined) && decidedOn < input.today
     plan.nominations.push({

@@ -5,6 +5,7 @@ import { allocateDemo } from '../cli'
 import type { Services } from '../../services'
 import { loadDemoHistory } from '../statistics'
 import { type DemoQualitySummary, loadDemoQuality } from './quality'
+import { LIBRARY_ENTRIES } from '../generator/quality'
 import { NATIONAL_CODES } from '../../domain/rubric'
 
 // `keywork demo`'s year of quality assurance loaded after the history, re-read from the database.
@@ -82,6 +83,7 @@ describe('keywork demo: a year of quality assurance', () => {
       .execute()
     assert.equal(published.length, 3)
     assert.ok(published.every(p => p.title && p.text?.includes('[Name]')))
+    assert.deepEqual(published.map(p => p.title).sort(), LIBRARY_ENTRIES.map(l => l.title).sort())
   })
 
   it('has each establishment’s Supervising Officers review, never their own entries; the first has three', async () => {

@@ -112,7 +112,9 @@ export async function loadDemoQuality(
         supervisors,
         entries,
         criteria: rubric.criteria.map(c => ({ id: c.id, code: c.code })),
+        // the library's three hand-written entries: two from the first establishment, one from the second
         publish: index === 0 ? 2 : index === 1 ? 1 : 0,
+        libraryFrom: index === 0 ? 0 : 2,
         calibrate: index === 0,
         dueDays: DUE_DAYS,
         supervisionWeeks: SUPERVISION_WEEKS,
