@@ -87,40 +87,43 @@ export function qualityRepository(db: Kysely<Database>, dialect: Dialect) {
     },
 
     /**
-     * Reviews (sampled or chosen, not calibration) of entries of the months, counted per month of the entry and
-     * overall score, with the entries reviewed (one review an entry outside calibration, so the distinct entries of
-     * each score add up to the month's).
+     * Reviews (sampled or chosen, not calibration) of entries of the months, in one statement over one reading of
+     * them: counted per month of the entry and overall score, with the entries reviewed (one review an entry outside
+     * calibration, so the distinct entries of each score add up to the month's); and each criterion's mean score per
+     * month (scores left blank do not count).
      */
-    async reviewsByMonth(f: QualityFilter, d: Days) {
-      const r = await sql<{ month: string; overall: unknown; reviews: unknown; reviewed: unknown }>`
-        select substr(x.session_date, 1, 7) as month, x.overall_score as overall, count(*) as reviews,
-          count(distinct x.session_id) as reviewed
-        from ${reviewedEntries(f, d, sql`r.session_id, r.overall_score`)} x
-        group by substr(x.session_date, 1, 7), x.overall_score`.execute(db)
-      const rows = r.rows.map(x => ({
-        month: x.month,
-        overall: n(x.overall),
-        reviews: n(x.reviews),
-        reviewed: n(x.reviewed),
-      }))
+    async reviewFigures(f: QualityFilter, d: Days) {
+      const r = await sql<{
+        part: string
+        month: string
+        overall: unknown
+        code: string | null
+        title: string | null
+        a: unknown
+        b: unknown
+      }>`
+        with rv as (
+          select x.id, x.session_id, x.overall_score, substr(x.session_date, 1, 7) as month
+          from ${reviewedEntries(f, d, sql`r.id, r.session_id, r.overall_score`)} x
+        )
+        select 'o' as part, rv.month, rv.overall_score as overall, null as code, null as title, count(*) as a,
+          count(distinct rv.session_id) as b
+        from rv group by rv.month, rv.overall_score
+        union all
+        select 'c' as part, rv.month, null as overall, c.code, max(c.title) as title, count(sc.score) as a,
+          sum(sc.score) as b
+        from rv join qa_review_scores sc on sc.review_id = rv.id join qa_criteria c on c.id = sc.criterion_id
+        group by rv.month, c.code`.execute(db)
       const reviewed = new Map<string, number>()
-      for (const x of rows) reviewed.set(x.month, (reviewed.get(x.month) ?? 0) + x.reviewed)
-      return {
-        scores: rows.map(({ month, overall, reviews }) => ({ month, overall, reviews })),
-        reviewed: [...reviewed].map(([month, count]) => ({ month, reviewed: count })),
+      const scores: { month: string; overall: number; reviews: number }[] = []
+      const criteria: { month: string; code: string; title: string; scores: number; total: number }[] = []
+      for (const x of r.rows) {
+        if (x.part === 'o') {
+          scores.push({ month: x.month, overall: n(x.overall), reviews: n(x.a) })
+          reviewed.set(x.month, (reviewed.get(x.month) ?? 0) + n(x.b))
+        } else criteria.push({ month: x.month, code: x.code!, title: x.title!, scores: n(x.a), total: n(x.b) })
       }
-    },
-
-    /** The mean score of each criterion per month of the entry (scores left blank do not count). */
-    async criterionMeans(f: QualityFilter, d: Days) {
-      const r = await sql<{ month: string; code: string; title: string; scores: unknown; total: unknown }>`
-        select substr(x.session_date, 1, 7) as month, c.code, max(c.title) as title, count(sc.score) as scores,
-          sum(sc.score) as total
-        from ${reviewedEntries(f, d, sql`r.id`)} x
-          join qa_review_scores sc on sc.review_id = x.id
-          join qa_criteria c on c.id = sc.criterion_id
-        group by substr(x.session_date, 1, 7), c.code`.execute(db)
-      return r.rows.map(x => ({ month: x.month, code: x.code, title: x.title, scores: n(x.scores), total: n(x.total) }))
+      return { scores, reviewed: [...reviewed].map(([month, count]) => ({ month, reviewed: count })), criteria }
     },
 
     /** Integrity flags raised or resolved in the days (their timestamps), for counting per London month. */

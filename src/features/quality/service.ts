@@ -64,10 +64,9 @@ export function qualityService(db: Db, deps: QualityDeps) {
       const days = { from: monthDays(months[0]!).from, to: monthDays(months[months.length - 1]!).to }
       // supervisions as far back as the longest interval before the first month
       const since = addDays(days.from, -7 * 52)
-      const [submitted, reviews, criteria, flags, commendations, supervision, agreement] = await Promise.all([
+      const [submitted, reviews, flags, commendations, supervision, agreement] = await Promise.all([
         repo.submittedByMonth(f, days),
-        repo.reviewsByMonth(f, days),
-        repo.criterionMeans(f, days),
+        repo.reviewFigures(f, days),
         repo.flags(f, days),
         repo.commendations(f, days),
         repo.supervision(f, since, days.to),
@@ -83,7 +82,7 @@ export function qualityService(db: Db, deps: QualityDeps) {
         submitted,
         scores: reviews.scores,
         reviewed: reviews.reviewed,
-        criteria,
+        criteria: reviews.criteria,
         flags: flags.map(x => ({
           raisedAt: x.raised_at,
           resolvedAt: x.resolved_at,
