@@ -1,6 +1,14 @@
 import path from 'node:path'
 import { z } from 'zod'
 
+/** A GOV.UK Notify template id (a UUID); unset or empty: undefined. */
+const notifyTemplateId = z
+  .string()
+  .trim()
+  .optional()
+  .transform(v => v || undefined)
+  .refine(v => v === undefined || /^[0-9a-f-]{36}$/i.test(v), { message: 'must be a Notify template id (a UUID)' })
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -40,12 +48,9 @@ const schema = z.object({
     .refine(v => v === undefined || v.length >= 74, {
       message: 'must be a GOV.UK Notify API key (name-service id-secret)',
     }),
-  NOTIFY_REFERRAL_TEMPLATE_ID: z
-    .string()
-    .trim()
-    .optional()
-    .transform(v => v || undefined)
-    .refine(v => v === undefined || /^[0-9a-f-]{36}$/i.test(v), { message: 'must be a Notify template id (a UUID)' }),
+  NOTIFY_REFERRAL_TEMPLATE_ID: notifyTemplateId,
+  NOTIFY_QA_REVIEW_TEMPLATE_ID: notifyTemplateId,
+  NOTIFY_COMMENDATION_TEMPLATE_ID: notifyTemplateId,
   NOTIFY_BASE_URL: z
     .string()
     .trim()
@@ -79,6 +84,10 @@ export interface NotifyConfig {
   apiKey: string
   /** the email template referrals are sent with (personalisation: subject, body and the referral's fields) */
   referralTemplateId: string
+  /** feedback on an officer's entry (a QA review, or a closed calibration's marks); unset: kept in the outbox */
+  qaReviewTemplateId?: string
+  /** a commendation of an officer or an entry; unset: kept in the outbox */
+  commendationTemplateId?: string
   /** the Notify API; undefined: the production API */
   baseUrl?: string
 }
@@ -122,6 +131,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? {
             apiKey: e.NOTIFY_API_KEY,
             referralTemplateId: e.NOTIFY_REFERRAL_TEMPLATE_ID,
+            ...(e.NOTIFY_QA_REVIEW_TEMPLATE_ID ? { qaReviewTemplateId: e.NOTIFY_QA_REVIEW_TEMPLATE_ID } : {}),
+            ...(e.NOTIFY_COMMENDATION_TEMPLATE_ID ? { commendationTemplateId: e.NOTIFY_COMMENDATION_TEMPLATE_ID } : {}),
             ...(e.NOTIFY_BASE_URL ? { baseUrl: e.NOTIFY_BASE_URL } : {}),
           }
         : null,

@@ -7,9 +7,9 @@ import type { Actor, AuditService } from '../audit/service'
 import { type OutboxScope, outboxRepository } from './repository'
 
 /**
- * The emails keywork sends; each maps to a GOV.UK Notify template id from the configuration. 'qa-review' (feedback
- * on an officer's entry) and 'commendation' have no template id of their own in the configuration yet: they are kept
- * in the outbox, and sent once one is configured.
+ * The emails keywork sends; each maps to a GOV.UK Notify template id from the configuration. 'referral' needs one
+ * whenever Notify is configured; 'qa-review' (feedback on an officer's entry) and 'commendation' are sent only when
+ * theirs is configured too, and otherwise kept in the outbox.
  */
 export type EmailTemplate = 'referral' | 'qa-review' | 'commendation'
 
@@ -81,8 +81,8 @@ export function mailerService(
     : null
   const templateIds: Record<EmailTemplate, string | undefined> = {
     referral: notify?.referralTemplateId,
-    'qa-review': undefined,
-    commendation: undefined,
+    'qa-review': notify?.qaReviewTemplateId,
+    commendation: notify?.commendationTemplateId,
   }
 
   return {
