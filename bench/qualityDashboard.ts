@@ -332,9 +332,13 @@ async function generate(
     `insert into qa_calibration_entries (calibration_id, session_id)
      select c.id, s.id from qa_calibrations c cross join lateral (
        select s.id from key_work_sessions s
-       where (c.establishment_id is null or s.establishment_id = c.establishment_id)
-         and s.session_date < substr(c.closed_at, 1, 10) and s.id % 97 = c.id % 97
-       order by s.session_date desc limit case when c.establishment_id is null then 20 else 10 end) s`,
+       where c.establishment_id is null and s.status = 'submitted' and s.id < 400000 and s.id % 97 = c.id % 97
+       order by s.id desc limit 20) s
+     union all
+     select c.id, s.id from qa_calibrations c cross join lateral (
+       select s.id from key_work_sessions s
+       where s.establishment_id = c.establishment_id and s.status = 'submitted'
+       order by s.session_date desc limit 10 offset (c.id % 50)) s`,
   )
   await q(
     'calibration markers',
