@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { capitalise, text } from '../../forms/fields'
-import { COMMENT_MAX, FEEDBACK_MAX, REASON_MAX } from './service'
+import { COMMENT_MAX, FEEDBACK_MAX, REASON_MAX } from './reviewRules'
 
 /** A whole number typed in a form. */
 const wholeNumber = (label: string) =>
