@@ -496,6 +496,28 @@ describe('the full scan', () => {
       .where('establishment_id', '=', est)
       .executeTakeFirstOrThrow()
     assert.equal(Number(bands.n), again.entries * 16)
+
+    // the index rebuilt: a wrong hash put right, a deleted entry's bands removed, nothing raised
+    const bandOf = (id: number) =>
+      db
+        .selectFrom('integrity_bands')
+        .select('hash')
+        .where('session_id', '=', id)
+        .where('band', '=', 3)
+        .executeTakeFirst()
+    const right = (await bandOf(c))!.hash
+    await db
+      .updateTable('integrity_bands')
+      .set({ hash: right + 1 })
+      .where('session_id', '=', c)
+      .where('band', '=', 3)
+      .execute()
+    await db.updateTable('key_work_sessions').set({ status: 'deleted' }).where('id', '=', e).execute()
+    const third = await s.integrity.scan(est, { ...SYSTEM_ACTOR, establishmentId: est })
+    assert.equal(third.raised, 0)
+    assert.equal(third.entries, again.entries - 1)
+    assert.equal((await bandOf(c))!.hash, right)
+    assert.equal(await bandOf(e), undefined)
   })
 })
 

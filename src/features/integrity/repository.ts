@@ -1,5 +1,6 @@
 import type { Insertable, Kysely } from 'kysely'
 import type { Database, IntegrityFlagTable } from '../../platform/db/types'
+import { BANDS } from '../../domain/nearDuplicates'
 
 /**
  * Every SQL query of the integrity checks. They write only integrity_flags and integrity_bands; they read the
@@ -267,9 +268,30 @@ export function integrityRepository(db: Kysely<Database>) {
           .execute()
     },
 
-    /** Removes every band of the establishment (the full scan rebuilds them). */
-    clearBands(k: Kysely<Database>, establishmentId: number) {
-      return k.deleteFrom('integrity_bands').where('establishment_id', '=', establishmentId).execute()
+    /** The establishment's band hashes as the index holds them, by entry (the full scan writes only what changed). */
+    async bands(k: Kysely<Database>, establishmentId: number): Promise<Map<number, Int32Array>> {
+      const rows = await k
+        .selectFrom('integrity_bands')
+        .select(['session_id', 'band', 'hash'])
+        .where('establishment_id', '=', establishmentId)
+        .execute()
+      const out = new Map<number, Int32Array>()
+      for (const r of rows) {
+        let h = out.get(r.session_id)
+        if (!h) out.set(r.session_id, (h = new Int32Array(BANDS)))
+        if (r.band >= 0 && r.band < BANDS) h[r.band] = r.hash
+      }
+      return out
+    },
+
+    /** Removes the bands of these entries of the establishment. */
+    async removeBands(k: Kysely<Database>, establishmentId: number, sessionIds: readonly number[]) {
+      for (let i = 0; i < sessionIds.length; i += 1000)
+        await k
+          .deleteFrom('integrity_bands')
+          .where('establishment_id', '=', establishmentId)
+          .where('session_id', 'in', sessionIds.slice(i, i + 1000))
+          .execute()
     },
 
     async insertBands(

@@ -412,13 +412,15 @@ export function integrityService(db: Kysely<Database>, deps: IntegrityDeps) {
    * the pairs, and memory is the band hashes of the distinct texts plus one chunk.
    */
   async function scanNearDuplicates(establishmentId: number) {
-    await db.transaction().execute(trx => repo.clearBands(trx, establishmentId))
+    // the index as it is: only the entries whose bands changed are written again, and those gone are removed
+    const indexed = await repo.bands(db, establishmentId)
     const reps: number[] = []
     const staffOfRep: (number | null)[] = []
     const repOfKey = new Map<string, number>()
     const copies: { id: number; staffId: number | null; rep: number }[] = []
     let hashes = new Uint32Array(1024 * BANDS)
     let entries = 0
+    const stale: number[] = []
     const thin: NewFlag[] = []
     const minChars = (await repo.thinChars(db, establishmentId)) ?? THIN_DEFAULT_CHARS
     // a month of entries at a time, then those with no date
@@ -439,9 +441,14 @@ export function integrityService(db: Kysely<Database>, deps: IntegrityDeps) {
         if (set.length < NEAR_DUPLICATE_MIN_SHINGLES) continue
         entries++
         const h = bandHashes(signature(set))
-        h.forEach((hash, band) =>
-          rows.push({ session_id: e.id, establishment_id: establishmentId, band, hash: hash | 0 }),
-        )
+        const before = indexed.get(e.id)
+        indexed.delete(e.id)
+        if (!before || before.some((hash, band) => hash !== (h[band]! | 0))) {
+          if (before) stale.push(e.id)
+          h.forEach((hash, band) =>
+            rows.push({ session_id: e.id, establishment_id: establishmentId, band, hash: hash | 0 }),
+          )
+        }
         const key = setKey(set)
         const rep = repOfKey.get(key)
         if (rep !== undefined) {
@@ -464,8 +471,15 @@ export function integrityService(db: Kysely<Database>, deps: IntegrityDeps) {
         reps.push(e.id)
         staffOfRep.push(e.staff_id)
       }
-      if (rows.length) await db.transaction().execute(trx => repo.insertBands(trx, rows))
+      if (rows.length || stale.length)
+        await db.transaction().execute(async trx => {
+          await repo.removeBands(trx, establishmentId, stale.splice(0))
+          await repo.insertBands(trx, rows)
+        })
     }
+    // entries indexed before but not compared now (deleted, or amended too short)
+    if (indexed.size) await db.transaction().execute(trx => repo.removeBands(trx, establishmentId, [...indexed.keys()]))
+    indexed.clear()
     repOfKey.clear()
 
     // pass 2: representatives' candidate pairs, a chunk at a time
