@@ -57,10 +57,10 @@ export function qaReviews({ db, repo, deps, audit, notices, email, officerAddres
           rubric: QaRubric
         }
     > {
-      const sample =
-        'sampleId' in by
-          ? await repo.sample(establishmentId, by.sampleId)
-          : await repo.sampleOfSession(establishmentId, by.sessionId)
+      const sample = await repo.sample(
+        establishmentId,
+        'sampleId' in by ? { id: by.sampleId } : { sessionId: by.sessionId },
+      )
       if ('sampleId' in by && !sample) return { kind: 'not-found' }
       const entry = await repo.entry(establishmentId, sample?.session_id ?? ('sessionId' in by ? by.sessionId : 0))
       if (!entry || entry.status !== 'submitted') return { kind: 'not-found' }
@@ -105,10 +105,10 @@ export function qaReviews({ db, repo, deps, audit, notices, email, officerAddres
       let kind = input.kind
       let sampleId: number | null = null
       if (kind !== 'calibration') {
-        const sample =
-          kind === 'sample' && input.sampleId
-            ? await repo.sample(establishmentId, input.sampleId)
-            : await repo.sampleOfSession(establishmentId, entry.id)
+        const sample = await repo.sample(
+          establishmentId,
+          kind === 'sample' && input.sampleId ? { id: input.sampleId } : { sessionId: entry.id },
+        )
         if (kind === 'sample' && (!sample || sample.session_id !== entry.id))
           return fail({ form: 'This entry is not in the QA sample' })
         if (sample) {
