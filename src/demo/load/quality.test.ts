@@ -118,6 +118,31 @@ describe('keywork demo: a year of quality assurance', () => {
     assert.ok(per(ids[0]!).has(supervisor.id))
   })
 
+  it('tells the Key Worker who signs in of the reviews still to read, linked to each', async () => {
+    const kw = await s.db.db
+      .selectFrom('users')
+      .select('id')
+      .where('username', '=', 'keyworker')
+      .executeTakeFirstOrThrow()
+    const unread = await s.db.db
+      .selectFrom('qa_reviews')
+      .select('id')
+      .where('officer_user_id', '=', kw.id)
+      .where('kind', '=', 'sample')
+      .where('read_at', 'is', null)
+      .execute()
+    const notices = await s.db.db
+      .selectFrom('user_notices')
+      .select(['user_id', 'kind', 'link', 'message'])
+      .where('kind', '=', 'qa-review')
+      .execute()
+    assert.ok(unread.length > 0)
+    assert.deepEqual(notices.map(n => n.link).sort(), unread.map(r => `/my-feedback/review?id=${r.id}`).sort())
+    assert.ok(
+      notices.every(n => n.user_id === kw.id && / reviewed your entry of \d{1,2} [A-Z][a-z]+ \d{4}: /.test(n.message)),
+    )
+  })
+
   it('the calibration is closed, with three markers each scoring the same ten entries', async () => {
     const c = await s.db.db.selectFrom('qa_calibrations').selectAll().executeTakeFirstOrThrow()
     assert.equal(c.status, 'closed')

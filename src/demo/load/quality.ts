@@ -6,6 +6,7 @@
 import type { Db } from '../../platform/db/database'
 import { type Actor, type AuditService, SYSTEM_ACTOR } from '../../platform/audit/service'
 import type { Rubric } from '../../domain/rubric'
+import { formatDate } from '../../domain/dates'
 import {
   type QualityEntry,
   type QualitySupervisor,
@@ -228,6 +229,34 @@ export async function loadDemoQuality(
           return r.scores.map(s => ({ review_id: id, criterion_id: s.criterionId, score: s.score, comment: s.comment }))
         }),
       )
+      // what an officer who signs in has still to read, as the service told them
+      const long = (iso: string) => formatDate(iso.slice(0, 10))
+      await repo.insertNotices(trx, [
+        ...plan.reviews
+          .filter(r => r.kind === 'sample' && r.officerUserId !== null && r.readAt === null)
+          .map(r => ({
+            user_id: r.officerUserId!,
+            establishment_id: est.id,
+            kind: 'qa-review',
+            message: `${r.reviewer} reviewed your entry of ${long(byId.get(r.sessionId)?.session_date ?? r.submittedAt)}: read the feedback`,
+            link: `/my-feedback/review?id=${reviewId.get(`${r.kind}:${r.sessionId}:${r.reviewerUserId}`)!}`,
+            created_at: r.submittedAt,
+            read_at: null,
+          })),
+        ...plan.commendations
+          .filter(m => m.officerUserId !== null && m.seenAt === null)
+          .map(m => ({
+            user_id: m.officerUserId!,
+            establishment_id: est.id,
+            kind: 'commendation',
+            message: m.sessionId
+              ? `${m.byName} commended your entry of ${long(byId.get(m.sessionId)?.session_date ?? m.createdAt)}`
+              : `${m.byName} commended your key work`,
+            link: '/my-feedback',
+            created_at: m.createdAt,
+            read_at: null,
+          })),
+      ])
       await repo.insertCommendations(
         trx,
         plan.commendations.map(m => ({

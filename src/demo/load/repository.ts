@@ -14,6 +14,7 @@ import type {
   ResidentialUnitTable,
   StaffTable,
   SupervisionTable,
+  UserNoticeTable,
 } from '../../platform/db/types'
 import { GENESIS_HASH } from '../../domain/audit'
 
@@ -343,6 +344,8 @@ export function demoQualityRepository(db: Kysely<Database>) {
       chunked(rows, chunk => trx.insertInto('qa_commendations').values(chunk).execute()),
     insertGoodPractice: (trx: Kysely<Database>, rows: Insertable<GoodPracticeTable>[]) =>
       chunked(rows, chunk => trx.insertInto('good_practice').values(chunk).execute()),
+    insertNotices: (trx: Kysely<Database>, rows: Insertable<UserNoticeTable>[]) =>
+      chunked(rows, chunk => trx.insertInto('user_notices').values(chunk).execute()),
     insertSupervisions: (trx: Kysely<Database>, rows: Insertable<SupervisionTable>[]) =>
       chunked(rows, chunk => trx.insertInto('supervisions').values(chunk).execute()),
 
