@@ -143,6 +143,15 @@ describe('Check my entry, without JavaScript', () => {
     const page = await kw.get(`/sessions/${id}/edit?check=1`)
     assert.match(page.text, /No hints: the entry covers everything the check can see/)
   })
+
+  it('does not judge a session that did not take place', async () => {
+    const id = await start(kw)
+    const fields = { ...thin(), outcome: 'not_delivered', notDeliveredReason: 'other', notDeliveredDetail: 'Court' }
+    await kw.post(`/sessions/${id}/draft`, { ...fields, action: 'check' }, `/sessions/${id}/edit`)
+    const page = await kw.get(`/sessions/${id}/edit?check=1`)
+    assert.match(page.text, /A session that did not take place is not checked against the rubric/)
+    assert.doesNotMatch(page.text, /hints for this entry/)
+  })
 })
 
 describe('Check my entry as the officer types (JSON)', () => {

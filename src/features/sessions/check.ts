@@ -20,6 +20,8 @@ export interface ShownHint {
 export interface EntryCheckResult {
   stored: StoredPrecheck & { rubricVersionId: number | null }
   score: number | null
+  /** false for a session recorded as not delivered: nothing to judge */
+  judged: boolean
   hints: ShownHint[]
   /** each national criterion's estimate, with its words ("2 – Requires improvement", or that a reader must judge) */
   estimates: { code: string; title: string; estimate: number | null; label: string }[]
@@ -42,8 +44,9 @@ export async function checkForm(
   const rubric = c.deps.rubric ? await c.deps.rubric.current(row.establishment_id) : SEED
   const goals = openGoalIds ?? (await c.repo.openGoals(c.db, row.establishment_id, row.prisoner_id)).map(g => g.id)
   const national = rubric.criteria.filter(k => k.national)
+  const text = entryTextOf(form)
   const p: Precheck = forCodes(
-    precheck(entryTextOf(form), {
+    precheck(text, {
       openGoalIds: goals,
       firstName: row.first_name,
       recordSaysInterpreter: !!row.prisoner_interpreter_needed,
@@ -54,6 +57,7 @@ export async function checkForm(
   return {
     stored: { rubricVersion: rubric.version, rubricVersionId: rubric.versionId, ...p },
     score: precheckScore(p),
+    judged: text.outcome !== 'not_delivered',
     hints: p.hints.map(h => ({ ...h, title: title.get(h.criterion) ?? h.criterion })),
     estimates: national
       .filter(k => k.code in p.estimates)
