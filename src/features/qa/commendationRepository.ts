@@ -1,5 +1,6 @@
 import type { Insertable, Kysely } from 'kysely'
 import type { Database, QaCommendationTable } from '../../platform/db/types'
+import { PRISONER_COLUMNS } from './columns'
 
 /** Commendations (qa_commendations), with the entry and officer they are about. Scoped by establishment. */
 export function qaCommendationRepository(db: Kysely<Database>) {
@@ -14,12 +15,7 @@ export function qaCommendationRepository(db: Kysely<Database>) {
         .leftJoin('key_work_sessions as s', 's.id', 'c.session_id')
         .leftJoin('prisoners as p', 'p.id', 's.prisoner_id')
         .selectAll('c')
-        .select([
-          's.session_date',
-          'p.prison_number',
-          'p.first_name as prisoner_first_name',
-          'p.last_name as prisoner_last_name',
-        ])
+        .select(['s.session_date', ...PRISONER_COLUMNS])
         .where('c.establishment_id', '=', establishmentId)
         .where(eb =>
           eb.or([eb('c.officer_user_id', '=', userId), ...(staffIds.length ? [eb('c.staff_id', 'in', staffIds)] : [])]),

@@ -41,6 +41,17 @@ await db.updateTable('users').set({ email: 'kw.mdi@example.org' }).where('userna
 const rubric = await s.rubric.current(mdi.establishmentId)
 const kwId = await userId('key_worker.mdi')
 
+/** A review of an entry through the service by `username`: every criterion scored `score`, overall 3, short feedback. */
+const reviewAs = async (username: string, sessionId: number, o: { score?: number; establishmentId?: number } = {}) =>
+  s.qa.recordReview(await actorFor(username, o.establishmentId), {
+    sessionId,
+    kind: 'chosen',
+    scores: rubric.criteria.map(c => ({ criterionId: c.id, score: o.score ?? 3 })),
+    overall: 3,
+    good: 'x',
+    change: 'y',
+  })
+
 /** A regular expression matching `text` as the page shows it (HTML-escaped). */
 const shown = (text: string) =>
   new RegExp(
@@ -442,14 +453,7 @@ describe('reviews', () => {
     assert.match(page.text, /Enter one thing to do differently/)
     assert.deepEqual([await count('qa_reviews'), await count('qa_review_scores')], before)
     // the service checks the same for any caller
-    const r = await s.qa.recordReview(await actorFor('supervising_officer.mdi'), {
-      sessionId: entry,
-      kind: 'chosen',
-      scores: rubric.criteria.map(c => ({ criterionId: c.id, score: 7 })),
-      overall: 3,
-      good: 'x',
-      change: 'y',
-    })
+    const r = await reviewAs('supervising_officer.mdi', entry, { score: 7 })
     assert.equal(r.ok, false)
     assert.deepEqual([await count('qa_reviews'), await count('qa_review_scores')], before)
   })
@@ -462,14 +466,7 @@ describe('reviews', () => {
     assert.match((await so.get('/quality/queue')).text, /This is your own entry/)
     const before = await count('qa_reviews')
     assert.equal((await so.post(`/quality/reviews/new?session=${own}`, reviewForm(), '/quality/queue')).status, 303)
-    const r = await s.qa.recordReview(await actorFor('supervising_officer.mdi'), {
-      sessionId: own,
-      kind: 'chosen',
-      scores: rubric.criteria.map(c => ({ criterionId: c.id, score: 3 })),
-      overall: 3,
-      good: 'x',
-      change: 'y',
-    })
+    const r = await reviewAs('supervising_officer.mdi', own)
     assert.deepEqual(r, {
       ok: false,
       errors: { form: 'This is your own entry: another Supervising Officer reviews it' },
@@ -480,14 +477,7 @@ describe('reviews', () => {
     const leiSo = await signedIn(world, 'supervising_officer.lei')
     assert.equal((await leiSo.get(`/quality/reviews/new?session=${entry}`)).status, 404)
     assert.equal((await leiSo.post(`/quality/reviews/new?session=${entry}`, reviewForm(), '/')).status, 404)
-    const viaService = await s.qa.recordReview(await actorFor('supervising_officer.lei', lei.establishmentId), {
-      sessionId: entry,
-      kind: 'chosen',
-      scores: rubric.criteria.map(c => ({ criterionId: c.id, score: 3 })),
-      overall: 3,
-      good: 'x',
-      change: 'y',
-    })
+    const viaService = await reviewAs('supervising_officer.lei', entry, { establishmentId: lei.establishmentId })
     assert.equal(viaService.ok, false)
     for (const who of ['key_worker.mdi', 'establishment_admin.mdi', 'national']) {
       const b = await signedIn(world, who)
@@ -515,14 +505,7 @@ describe('reviews', () => {
       .executeTakeFirstOrThrow()
     assert.deepEqual([review.kind, review.sample_id, review.overall_score], ['chosen', null, 2])
     // a second review of the entry is refused: amend the first
-    const again = await s.qa.recordReview(await actorFor('second_so.mdi'), {
-      sessionId: entry,
-      kind: 'chosen',
-      scores: rubric.criteria.map(c => ({ criterionId: c.id, score: 3 })),
-      overall: 3,
-      good: 'x',
-      change: 'y',
-    })
+    const again = await reviewAs('second_so.mdi', entry)
     assert.equal(again.ok, false)
     assert.equal(await count('qa_reviews'), before + 1)
   })

@@ -3,6 +3,7 @@ import type { Database } from '../../platform/db/types'
 import { qaCommendationRepository } from './commendationRepository'
 import { qaReviewRepository } from './reviewRepository'
 import { qaSampleRepository } from './sampleRepository'
+import { ENTRY_COLUMNS } from './columns'
 
 /**
  * The quality-assurance queue, reviews and commendations: the entries and people QA reads here, the rest in one
@@ -24,9 +25,6 @@ export function qaRepository(db: Kysely<Database>) {
         's.establishment_id',
         's.status',
         's.staff_id',
-        's.author_user_id',
-        's.author',
-        's.session_date',
         's.starts_at',
         's.duration_minutes',
         's.outcome',
@@ -39,16 +37,13 @@ export function qaRepository(db: Kysely<Database>) {
         's.prisoner_words',
         's.agreed',
         's.precheck_score',
-        'p.prison_number',
-        'p.first_name as prisoner_first_name',
-        'p.last_name as prisoner_last_name',
-        'st.first_name as staff_first_name',
-        'st.last_name as staff_last_name',
+        ...ENTRY_COLUMNS,
         'st.user_id as staff_user_id',
         'st.email as staff_email',
         'au.display_name as author_name',
         'au.email as author_email',
       ])
+
   return {
     entry(establishmentId: number, sessionId: number, trx: Kysely<Database> = db) {
       return entry(trx)

@@ -1,5 +1,6 @@
 import type { Insertable, Kysely, Updateable } from 'kysely'
 import type { Database, QaReviewAmendmentTable, QaReviewScoreTable, QaReviewTable } from '../../platform/db/types'
+import { ENTRY_COLUMNS } from './columns'
 
 /**
  * Reviews, their scores and amendments (qa_reviews, qa_review_scores, qa_review_amendments), and what a calibration
@@ -14,18 +15,8 @@ export function qaReviewRepository(db: Kysely<Database>) {
       .leftJoin('staff as st', 'st.id', 's.staff_id')
       .leftJoin('qa_calibrations as c', 'c.id', 'r.calibration_id')
       .selectAll('r')
-      .select([
-        's.session_date',
-        's.staff_id',
-        's.author_user_id',
-        's.author',
-        'p.prison_number',
-        'p.first_name as prisoner_first_name',
-        'p.last_name as prisoner_last_name',
-        'st.first_name as staff_first_name',
-        'st.last_name as staff_last_name',
-        'c.status as calibration_status',
-      ])
+      .select(['s.staff_id', ...ENTRY_COLUMNS, 'c.status as calibration_status'])
+
   return {
     /** The review of an entry outside calibration (a sample's or one chosen), if there is one. */
     reviewOfSession(establishmentId: number, sessionId: number, trx: Kysely<Database> = db) {

@@ -1,5 +1,6 @@
 import type { Insertable, Kysely } from 'kysely'
 import type { Database, QaSampleTable, QaSettingTable } from '../../platform/db/types'
+import { ENTRY_COLUMNS } from './columns'
 
 /**
  * The QA settings, the national bounds of the sample, and the monthly sample and queue (qa_settings, qa_samples, the
@@ -126,14 +127,7 @@ export function qaSampleRepository(db: Kysely<Database>) {
             'q.due_on',
             'q.sampled_at',
             'q.status',
-            's.session_date',
-            's.author_user_id',
-            's.author',
-            'p.prison_number',
-            'p.first_name as prisoner_first_name',
-            'p.last_name as prisoner_last_name',
-            'st.first_name as staff_first_name',
-            'st.last_name as staff_last_name',
+            ...ENTRY_COLUMNS,
             'st.user_id as staff_user_id',
           ])
           .where('q.establishment_id', '=', establishmentId)

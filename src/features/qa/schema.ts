@@ -75,18 +75,21 @@ export interface ReviewForm {
   change: string
 }
 
+/** A parsed review form's values as the service takes them. */
+const reviewForm = (criteria: readonly FormCriterion[], v: Record<string, unknown>): ReviewForm => ({
+  scores: criteria.map(c => ({
+    criterionId: c.id,
+    score: v[`score-${c.id}`] as number | null,
+    comment: v[`comment-${c.id}`] as string | null,
+  })),
+  overall: v.overall as number,
+  good: v.good as string,
+  change: v.change as string,
+})
+
 /** The review form of a rubric: a score (1-4 or does not apply) and comment per criterion, overall and feedback. */
 export function reviewSchema(criteria: readonly FormCriterion[]) {
-  return z.object(reviewFields(criteria)).transform((v): ReviewForm => ({
-    scores: criteria.map(c => ({
-      criterionId: c.id,
-      score: v[`score-${c.id}`] as number | null,
-      comment: v[`comment-${c.id}`] as string | null,
-    })),
-    overall: v.overall as number,
-    good: v.good as string,
-    change: v.change as string,
-  }))
+  return z.object(reviewFields(criteria)).transform(v => reviewForm(criteria, v))
 }
 
 /** The same, with the reason for amending. */
@@ -95,17 +98,7 @@ export function amendSchema(criteria: readonly FormCriterion[]) {
     .object({ ...reviewFields(criteria), reason: text('why you are amending the review', REASON_MAX) })
     .transform((v): ReviewForm & { reason: string } => {
       const f = v as Record<string, unknown>
-      return {
-        scores: criteria.map(c => ({
-          criterionId: c.id,
-          score: f[`score-${c.id}`] as number | null,
-          comment: f[`comment-${c.id}`] as string | null,
-        })),
-        overall: f.overall as number,
-        good: f.good as string,
-        change: f.change as string,
-        reason: f.reason as string,
-      }
+      return { ...reviewForm(criteria, f), reason: f.reason as string }
     })
 }
 
