@@ -247,6 +247,20 @@ async function generate(
      join kw on kw.establishment_id = p.establishment_id and kw.rn = p.id % $2`,
     [o.sessionsPer, o.keyWorkersPer, today, now],
   )
+  // the statistics' day aggregates the dashboard reads for all establishments and one (migration 025): what the
+  // entries' submits write, made here in one grouped insert (the bench's not-delivered entries give no reason:
+  // other); the columns only the delivery statistics read (privacy, interpreters, gaps) are left at 0
+  await q(
+    'statistics days',
+    `insert into stat_daily (establishment_id, day, delivered, not_delivered, nd_prisoner_refused, nd_unavailable_court,
+       nd_unavailable_healthcare, nd_unavailable_visit, nd_unavailable_segregation, nd_officer_redeployed,
+       nd_regime_curtailed, nd_other, private_delivered, interpreter_needed, interpreter_used, gap_count, gap_days,
+       first_count, first_days, precheck_n, precheck_sum)
+     select establishment_id, session_date, count(*) filter (where outcome = 'delivered'),
+       count(*) filter (where outcome <> 'delivered'), 0, 0, 0, 0, 0, 0, 0, count(*) filter (where outcome <> 'delivered'),
+       0, 0, 0, 0, 0, 0, 0, count(precheck_score), coalesce(sum(round(precheck_score * 10000)), 0)
+     from key_work_sessions where status = 'submitted' group by establishment_id, session_date`,
+  )
   await q(
     'rubric version 1',
     `insert into qa_rubric_versions (version, status, notes, created_at, created_by, published_at, published_by)

@@ -201,7 +201,7 @@ export async function loadDemoHistory(
       await deps.statistics.storeFrom(
         trx,
         est.id,
-        history.sessions.map(x => ({
+        history.sessions.map((x, i) => ({
           id: ids.get(x.key)!,
           prisonerId: x.prisonerId,
           date: x.date,
@@ -210,6 +210,7 @@ export async function loadDemoHistory(
           private: x.private,
           interpreterNeeded: x.interpreterNeeded,
           interpreterUsed: x.interpreterUsed,
+          precheckScore: rows[i]!.precheck_score ?? null,
           receptionDate: receptions.get(x.prisonerId)!,
         })),
       )

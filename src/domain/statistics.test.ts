@@ -24,6 +24,7 @@ import {
   prisonerDays,
   projectedSessions,
   recount,
+  PRECHECK_SCALE,
   weeklySeries,
   withPreviousDates,
 } from './statistics'
@@ -163,6 +164,8 @@ const worldArb: fc.Arbitrary<World> = fc
         private: fc.constantFrom(0, 1, null),
         interpreterNeeded: fc.constantFrom(0, 1, null),
         interpreterUsed: fc.constantFrom(0, 1, null),
+        // null: no estimate could be given, or an entry from before the pre-check; fractions of thirds and sevenths
+        precheckScore: fc.constantFrom(null, 1, 2.5, 8 / 3, 27 / 7),
       }),
       { maxLength: 25 },
     ),
@@ -199,6 +202,7 @@ const worldArb: fc.Arbitrary<World> = fc
       private: s.private,
       interpreterNeeded: s.interpreterNeeded,
       interpreterUsed: s.interpreterUsed,
+      precheckScore: s.precheckScore,
     }))
     const followUps = sessions.length
       ? r.followUps.map(f => {
@@ -241,7 +245,12 @@ describe('the fast paths against the recount', () => {
           const facts = withPreviousDates(
             world.sessions
               .filter(s => s.establishmentId === establishmentId && s.status === 'submitted')
-              .map(s => ({ ...s, date: s.date!, receptionDate: receptions.get(s.prisonerId)! })),
+              .map(s => ({
+                ...s,
+                date: s.date!,
+                precheckScore: s.precheckScore ?? null,
+                receptionDate: receptions.get(s.prisonerId)!,
+              })),
           )
           const total = emptyTotals()
           for (const [d, a] of aggregateByDay(facts)) if (d >= period.from && d <= period.to) addInto(total, a)
@@ -256,8 +265,24 @@ describe('the fast paths against the recount', () => {
             'interpreterAnswered',
           ])
             assert.equal(total[k as 'delivered'], slow[k as 'delivered'], k)
-          for (const k of ['gapCount', 'gapDays', 'firstCount', 'firstDays'] as const)
+          for (const k of ['gapCount', 'gapDays', 'firstCount', 'firstDays', 'precheckN', 'precheckSum'] as const)
             assert.equal(total[k], slow[k], k)
+          // the pre-check counted here by hand: submitted entries of the period with a score, in ten-thousandths
+          const scored = world.sessions.filter(
+            s =>
+              s.establishmentId === establishmentId &&
+              s.status === 'submitted' &&
+              s.date! >= period.from &&
+              s.date! <= period.to &&
+              s.precheckScore !== null &&
+              s.precheckScore !== undefined,
+          )
+          assert.equal(total.precheckN, scored.length, 'entries with a pre-check')
+          assert.equal(
+            total.precheckSum,
+            scored.reduce((sum, s) => sum + Math.round(s.precheckScore! * 10_000), 0),
+            'their scores',
+          )
           assert.deepEqual(total.reasons, slow.reasons)
           assert.deepEqual([...total.gaps].sort(), [...slow.gaps].sort())
         }
@@ -314,6 +339,7 @@ describe('moving the day aggregates by one prisoner’s change', () => {
         private: fc.constantFrom(null, 0, 1),
         interpreterNeeded: fc.constantFrom(0, 1),
         interpreterUsed: fc.constantFrom(null, 0, 1),
+        precheckScore: fc.constantFrom(null, 2, 7 / 3),
       })
       .map((f): Fact => ({ ...f, id, receptionDate: day(-10 - f.prisonerId) }))
   const sessionsArb = fc
@@ -591,8 +617,22 @@ describe('figures of a world counted by hand (the same world as the statistics f
       assert.equal(none[k], null, `${k} with nothing to divide by`)
   })
 
+  it('rule: a submitted entry with a pre-check score adds one and its score in ten-thousandths, delivered or not', () => {
+    const base = { prisonerId: 1, reason: null, receptionDate: '2026-03-01', date: '2026-03-05', prevDate: null }
+    const fact = { ...base, private: null, interpreterNeeded: 0, interpreterUsed: null }
+    const a = emptyDay()
+    addSession(a, { ...fact, id: 1, outcome: 'delivered', precheckScore: 2.5 })
+    addSession(a, { ...fact, id: 2, outcome: 'delivered', precheckScore: 8 / 3 }) // 26 666.67: 26 667
+    addSession(a, { ...fact, id: 3, outcome: 'delivered', precheckScore: null }) // not counted
+    addSession(a, { ...fact, id: 4, outcome: 'not_delivered', precheckScore: 1.5 })
+    assert.equal(a.precheckN, 3)
+    assert.equal(a.precheckSum, 25_000 + 26_667 + 15_000)
+    // the mean within a ten-thousandth of the scores' own: (2.5 + 2.6667 + 1.5) ÷ 3
+    assert.ok(Math.abs(a.precheckSum / a.precheckN / PRECHECK_SCALE - (2.5 + 8 / 3 + 1.5) / 3) < 1e-4)
+  })
+
   it('rule: a session adds to the day: first sessions count days from reception, later ones days since the last', () => {
-    const base = { prisonerId: 1, outcome: 'delivered', reason: null, receptionDate: '2026-03-01' }
+    const base = { prisonerId: 1, outcome: 'delivered', reason: null, receptionDate: '2026-03-01', precheckScore: null }
     const a = emptyDay()
     addSession(a, {
       ...base,

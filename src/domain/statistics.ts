@@ -172,6 +172,8 @@ export interface SessionFact {
   private: number | null
   interpreterNeeded: number | null
   interpreterUsed: number | null
+  /** the pre-check's mean estimate kept at the submit (null: none could be given, or an entry from before it) */
+  precheckScore: number | null
   receptionDate: string
   /** the date of the same prisoner's previous delivered session at the establishment, null for the first */
   prevDate: string | null
@@ -192,8 +194,20 @@ export interface DayAggregate {
   gapDays: number
   firstCount: number
   firstDays: number
+  /** submitted sessions with a pre-check score (delivered or not) */
+  precheckN: number
+  /** the sum of their scores in 1/PRECHECK_SCALE units (precheckUnits), whole so that sums are exact */
+  precheckSum: number
   /** days between sessions → number of sessions */
   gaps: Map<number, number>
+}
+
+/** pre-check scores are added up in ten-thousandths: whole numbers, so a day's sum is the same in any order */
+export const PRECHECK_SCALE = 10_000
+
+/** A pre-check score in 1/PRECHECK_SCALE units (a mean of a few whole estimates is never halfway between two). */
+export function precheckUnits(score: number): number {
+  return Math.round(score * PRECHECK_SCALE)
 }
 
 const zeroReasons = () => Object.fromEntries(REASONS.map(r => [r, 0])) as Record<NotDeliveredReason, number>
@@ -212,6 +226,8 @@ export function emptyDay(): DayAggregate {
     gapDays: 0,
     firstCount: 0,
     firstDays: 0,
+    precheckN: 0,
+    precheckSum: 0,
     gaps: new Map(),
   }
 }
@@ -222,6 +238,10 @@ export function reasonOf(code: string | null): NotDeliveredReason {
 
 /** Adds one submitted session to a day's aggregate (in place). */
 export function addSession(a: DayAggregate, s: SessionFact): DayAggregate {
+  if (s.precheckScore !== null) {
+    a.precheckN++
+    a.precheckSum += precheckUnits(s.precheckScore)
+  }
   if (s.outcome === 'delivered') {
     a.delivered++
     // an unanswered question (null) is left out of its percentage, not taken as a no
@@ -323,6 +343,8 @@ const DAY_COUNTS = [
   'gapDays',
   'firstCount',
   'firstDays',
+  'precheckN',
+  'precheckSum',
 ] as const
 
 /**
@@ -589,6 +611,8 @@ export interface World {
     private: number | null
     interpreterNeeded: number | null
     interpreterUsed: number | null
+    /** the pre-check score kept at the submit (left out: none) */
+    precheckScore?: number | null
   }[]
   referrals: { establishmentId: number; prisonerId: number; sessionId: number; createdAt: string; status: string }[]
   goals: { establishmentId: number; prisonerId: number; sessionId: number; createdAt: string; status: string }[]
@@ -697,6 +721,7 @@ export function recount(world: World, scope: Scope, period: Period): Totals {
       private: s.private,
       interpreterNeeded: s.interpreterNeeded,
       interpreterUsed: s.interpreterUsed,
+      precheckScore: s.precheckScore ?? null,
       receptionDate: prisoners.get(s.prisonerId)!.receptionDate,
       prevDate,
     })

@@ -193,6 +193,7 @@ export async function seedPeople(db: Kysely<Database>, establishmentId: number, 
 }
 
 const answerOrBlank = (n: number): number | null => (n === 2 ? null : n)
+const PRECHECK_SCORES = [null, 1, 2.5, 8 / 3, 27 / 7] as const
 
 /** A random session row (submitted mostly); the caller writes it and tells the statistics. */
 export function randomSession(rng: Random, seeded: Seeded, key: string) {
@@ -234,6 +235,9 @@ export function randomSession(rng: Random, seeded: Seeded, key: string) {
     prisoner_words: 'Said things',
     agreed: null,
     client_key: key,
+    // a pre-check score from the key, not a draw (the sequence of draws is unchanged): none for a fifth, else
+    // whole, halves, thirds and sevenths
+    precheck_score: PRECHECK_SCORES[[...key].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % 5]!,
     created_at: now,
     updated_at: now,
     submitted_at: status === 'draft' ? null : now,

@@ -158,6 +158,10 @@ await insertCommendation(db, {
 // Able supervised on the first of this month: within the default 6 weeks today, not before
 await insertSupervision(db, { establishmentId: MDI, staffId: kwA, supervisorUserId: so, heldOn: `${m2}-01` })
 
+// the entries were written straight to the table: the statistics' day aggregates (from which the dashboard counts an
+// establishment's or all establishments' entries and pre-checks) are made from them as `keywork stats rebuild` does
+await s.statistics.rebuild()
+
 const monthsOf = (d: Awaited<ReturnType<typeof s.quality.dashboard>>) => d.months
 
 describe('quality dashboard figures, by hand', () => {

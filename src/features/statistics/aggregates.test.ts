@@ -69,6 +69,8 @@ const stored = async (establishmentId: number) => {
         interpreterUsed: d.interpreter_used,
         privateAnswered: d.private_answered,
         interpreterAnswered: d.interpreter_answered,
+        precheckN: d.precheck_n,
+        precheckSum: d.precheck_sum,
         refused: d.nd_prisoner_refused,
       },
     ]),
@@ -89,6 +91,8 @@ const stored = async (establishmentId: number) => {
           interpreterUsed: a.interpreterUsed,
           privateAnswered: a.privateAnswered,
           interpreterAnswered: a.interpreterAnswered,
+          precheckN: a.precheckN,
+          precheckSum: a.precheckSum,
           refused: a.reasons.prisoner_refused,
         },
       ]),
@@ -105,6 +109,32 @@ describe('pre-aggregates', () => {
       assert.ok(Object.keys(r.daily).length > 20, 'the test wrote sessions on many days')
       assert.deepEqual(r.daily, r.expected)
       assert.deepEqual(r.gaps, r.expectedGaps)
+    }
+  })
+
+  it('hold each day’s entries with a pre-check and their scores in ten-thousandths, counted here from the entries', async () => {
+    for (const x of seeded) {
+      const entries = await s.db.db
+        .selectFrom('key_work_sessions')
+        .select(['session_date', 'precheck_score'])
+        .where('establishment_id', '=', x.establishmentId)
+        .where('status', '=', 'submitted')
+        .execute()
+      const expected: Record<string, { n: number; sum: number }> = {}
+      for (const e of entries) {
+        const day = (expected[e.session_date!] ??= { n: 0, sum: 0 })
+        if (e.precheck_score === null) continue
+        day.n += 1
+        day.sum += Math.round(Number(e.precheck_score) * 10_000)
+      }
+      const rows = await s.db.db
+        .selectFrom('stat_daily')
+        .select(['day', 'precheck_n', 'precheck_sum'])
+        .where('establishment_id', '=', x.establishmentId)
+        .execute()
+      const got = Object.fromEntries(rows.map(r => [r.day, { n: Number(r.precheck_n), sum: Number(r.precheck_sum) }]))
+      assert.ok(Object.values(expected).filter(d => d.n > 1).length > 10, 'many days have several pre-checked entries')
+      assert.deepEqual(got, expected)
     }
   })
 

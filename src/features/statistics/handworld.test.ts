@@ -5,6 +5,7 @@ import { signedIn, testWorld } from '../../../test/harness'
 import { oracleFigures } from '../../../test/support/statisticsOracle'
 import type { Database } from '../../platform/db/types'
 import { fillAnswered } from '../../platform/db/migrations/017_stat_answered'
+import { fillPrecheck } from '../../platform/db/migrations/025_stat_precheck'
 import { REASONS } from '../../domain/statistics'
 import { Random } from '../../domain/random'
 import {
@@ -41,6 +42,8 @@ type Session = {
   private?: number | null
   needed?: number
   used?: number | null
+  /** the pre-check score kept at the submit (left out: none) */
+  precheck?: number
 }
 
 async function insertSession(x: Session): Promise<number> {
@@ -78,6 +81,7 @@ async function insertSession(x: Session): Promise<number> {
       prisoner_words: 'Said things',
       agreed: null,
       client_key: `hand-${x.prisoner}-${x.date}-${Math.random()}`,
+      precheck_score: x.precheck ?? null,
       created_at: now,
       updated_at: now,
       submitted_at: status === 'draft' ? null : now,
@@ -224,15 +228,21 @@ before(async () => {
 
   // Sessions (by S1 unless said)
   const s1a = await insertSession({ prisoner: p1, date: '2026-02-20' }) // before the period
-  const a = await insertSession({ prisoner: p1, date: '2026-03-03', private: 1, needed: 1, used: 1 }) // gap 11
-  await insertSession({ prisoner: p1, date: '2026-03-10', outcome: 'not_delivered', reason: 'prisoner_refused' })
-  const b = await insertSession({ prisoner: p1, date: '2026-03-17', needed: 1, used: 0 }) // gap 14 (from the 3rd)
+  const a = await insertSession({ prisoner: p1, date: '2026-03-03', private: 1, needed: 1, used: 1, precheck: 2.5 }) // gap 11
+  await insertSession({
+    prisoner: p1,
+    date: '2026-03-10',
+    outcome: 'not_delivered',
+    reason: 'prisoner_refused',
+    precheck: 1.5,
+  })
+  const b = await insertSession({ prisoner: p1, date: '2026-03-17', needed: 1, used: 0, precheck: 8 / 3 }) // gap 14 (from the 3rd)
   const c = await insertSession({ prisoner: p1, date: '2026-03-24', private: 1, needed: 1, used: 1 }) // gap 7
-  await insertSession({ prisoner: p1, date: '2026-03-26', status: 'draft' }) // drafts never count
+  await insertSession({ prisoner: p1, date: '2026-03-26', status: 'draft', precheck: 4 }) // drafts never count
   await insertSession({ prisoner: p1, date: '2026-03-25', status: 'deleted' }) // nor deleted entries
   // first: 20 − 15 = 5 days; an interpreter was needed, whether one was used was not answered
   const d = await insertSession({ prisoner: p2, date: '2026-03-20', private: 1, needed: 1, used: null })
-  await insertSession({ prisoner: p2, date: '2026-03-20', private: null }) // same day, later entry: gap 0; privacy not answered
+  await insertSession({ prisoner: p2, date: '2026-03-20', private: null, precheck: 3 }) // same day, later entry: gap 0; privacy not answered
   const e = await insertSession({ prisoner: p3, date: '2026-03-05', staff: s2 }) // first: 59 + 4 = 63 days
   await insertSession({
     prisoner: p3,
@@ -449,6 +459,31 @@ describe('statistics of a world counted by hand', () => {
     assert.deepEqual(await answered(), expected, 'as the migration fills them')
     const r = await world.services.statistics.compute({ kind: 'establishment', establishmentId: mdi }, PERIOD)
     assertFigures(r.figures as unknown as Record<string, unknown>, ESTABLISHMENT, 'after the migration')
+  })
+
+  it('rule: a day holds its submitted entries with a pre-check and their scores in ten-thousandths; migration 025 fills them', async () => {
+    const prechecks = async () =>
+      (
+        await db
+          .selectFrom('stat_daily')
+          .select(['day', 'precheck_n', 'precheck_sum'])
+          .where('establishment_id', '=', mdi)
+          .orderBy('day')
+          .execute()
+      )
+        .filter(r => r.precheck_n || r.precheck_sum)
+        .map(r => ({ day: r.day, n: Number(r.precheck_n), sum: Number(r.precheck_sum) }))
+    // by hand: delivered or not, submitted only (the draft's 4 does not count)
+    const expected = [
+      { day: '2026-03-03', n: 1, sum: 25_000 },
+      { day: '2026-03-10', n: 1, sum: 15_000 }, // not delivered
+      { day: '2026-03-17', n: 1, sum: 26_667 }, // 8 ÷ 3 = 2.66667
+      { day: '2026-03-20', n: 1, sum: 30_000 }, // two entries, one with a pre-check
+    ]
+    assert.deepEqual(await prechecks(), expected, 'as the rebuild wrote them')
+    await db.updateTable('stat_daily').set({ precheck_n: 0, precheck_sum: 0 }).execute()
+    await fillPrecheck(db)
+    assert.deepEqual(await prechecks(), expected, 'as the migration fills them')
   })
 
   it('rule: the independent reference gives the same hand counts', async () => {

@@ -46,6 +46,8 @@ function dailyRow(establishmentId: number, day: string, a: DayAggregate): StatDa
     gap_days: a.gapDays,
     first_count: a.firstCount,
     first_days: a.firstDays,
+    precheck_n: a.precheckN,
+    precheck_sum: a.precheckSum,
   } as StatDailyTable
   REASONS.forEach((reason, i) => ((row as unknown as Record<string, number>)[REASON_COLUMNS[i]!] = a.reasons[reason]))
   return row

@@ -46,6 +46,8 @@ export const DAILY_COUNT_COLUMNS = [
   'gap_days',
   'first_count',
   'first_days',
+  'precheck_n',
+  'precheck_sum',
   ...REASON_COLUMNS,
 ] as const
 
@@ -59,6 +61,7 @@ export interface FactRow {
   private: number | null
   interpreter_needed: number | null
   interpreter_used: number | null
+  precheck_score: number | null
   reception_date: string
   prev_date: string | null
 }
@@ -163,7 +166,7 @@ export function statisticsSql(db: Kysely<Database>, dialect: Dialect) {
 
   /** the FactRow columns but prev_date, over key_work_sessions s join prisoners p */
   const factColumns = sql`s.id, s.establishment_id, s.prisoner_id, s.session_date, s.outcome, s.not_delivered_reason,
-    s.private, s.interpreter_needed, s.interpreter_used, p.reception_date`
+    s.private, s.interpreter_needed, s.interpreter_used, s.precheck_score, p.reception_date`
   /** a fact without its previous date, for the callers that work it out themselves */
   const toBareFact = (r: Omit<FactRow, 'prev_date'>) => {
     const { prevDate: _, ...fact } = toFact({ ...r, prev_date: null })
@@ -179,6 +182,7 @@ export function statisticsSql(db: Kysely<Database>, dialect: Dialect) {
     private: r.private === null ? null : n(r.private),
     interpreterNeeded: r.interpreter_needed === null ? null : n(r.interpreter_needed),
     interpreterUsed: r.interpreter_used === null ? null : n(r.interpreter_used),
+    precheckScore: r.precheck_score === null ? null : Number(r.precheck_score),
     receptionDate: r.reception_date,
     prevDate: r.prev_date,
   })

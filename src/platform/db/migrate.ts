@@ -23,6 +23,7 @@ import * as m021 from './migrations/021_foreign_taxonomies'
 import * as m022 from './migrations/022_directory_location_indexes'
 import * as m023 from './migrations/023_quality'
 import * as m024 from './migrations/024_quality_indexes'
+import * as m025 from './migrations/025_stat_precheck'
 
 const migrations = {
   '001_foundation': m001,
@@ -48,6 +49,7 @@ const migrations = {
   '022_directory_location_indexes': m022,
   '023_quality': m023,
   '024_quality_indexes': m024,
+  '025_stat_precheck': m025,
 }
 
 /** Brings the schema up to date on either engine; safe to run at every start. */

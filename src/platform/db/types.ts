@@ -647,6 +647,10 @@ export interface StatDailyTable {
   gap_days: number
   first_count: number
   first_days: number
+  /** submitted entries with a pre-check score (migration 025) */
+  precheck_n: number
+  /** the sum of their pre-check scores, in ten-thousandths (PRECHECK_SCALE, migration 025) */
+  precheck_sum: number
 }
 
 /** Days between a prisoner's delivered sessions, as a histogram per establishment and day (for medians). */
