@@ -178,7 +178,13 @@ export async function demoQuality(s: Services, opts: { seed: number; today?: str
   const started = performance.now()
   const r = await loadDemoQuality(
     s.db,
-    { audit: s.audit, rubric: s.rubric, integrity: s.integrity, establishments: s.establishments },
+    {
+      audit: s.audit,
+      rubric: s.rubric,
+      integrity: s.integrity,
+      establishments: s.establishments,
+      statistics: s.statistics,
+    },
     { seed: opts.seed, today: opts.today ?? todayIso() },
   )
   const seconds = ((performance.now() - started) / 1000).toFixed(1)

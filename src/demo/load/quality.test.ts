@@ -29,12 +29,46 @@ describe('keywork demo: a year of quality assurance', () => {
     )
     summary = await loadDemoQuality(
       s.db,
-      { audit: s.audit, rubric: s.rubric, integrity: s.integrity, establishments: s.establishments },
+      {
+        audit: s.audit,
+        rubric: s.rubric,
+        integrity: s.integrity,
+        establishments: s.establishments,
+        statistics: s.statistics,
+      },
       { seed: OPTIONS.seed, today: TODAY },
     )
     ids = (await s.establishments.all()).map(e => e.id).sort((a, b) => a - b)
   })
   after(() => s.close())
+
+  it('keeps the statistics’ days in step with the entries it changed (dates, pre-checks)', async () => {
+    for (const id of ids) {
+      const { stored, fresh } = await s.statistics.verify(id)
+      const rows = stored.daily.map(d => `${d.day} ${d.delivered} ${d.not_delivered} ${d.precheck_n} ${d.precheck_sum}`)
+      const recount = [...fresh]
+        .filter(([, a]) => a.delivered + a.notDelivered > 0)
+        .map(([day, a]) => `${day} ${a.delivered} ${a.notDelivered} ${a.precheckN} ${a.precheckSum}`)
+      assert.deepEqual(rows.sort(), recount.sort())
+      // the pre-checks counted here from the entries
+      const e = await s.db.db
+        .selectFrom('key_work_sessions')
+        .select(['precheck_score'])
+        .where('establishment_id', '=', id)
+        .where('status', '=', 'submitted')
+        .where('precheck_score', 'is not', null)
+        .execute()
+      assert.ok(e.length > 100, 'the demo has entries with a pre-check')
+      assert.equal(
+        stored.daily.reduce((sum, d) => sum + Number(d.precheck_n), 0),
+        e.length,
+      )
+      assert.equal(
+        stored.daily.reduce((sum, d) => sum + Number(d.precheck_sum), 0),
+        e.reduce((sum, x) => sum + Math.round(Number(x.precheck_score) * 10_000), 0),
+      )
+    }
+  })
 
   const count = async (
     table:

@@ -3,7 +3,9 @@
 // and their scores, commendations, library nominations, supervision and one calibration exercise, written in bulk in
 // one transaction per establishment with one audit event; then the integrity checks' full scan, and the flags it
 // raised dated and most of the older ones resolved.
+import type { Kysely } from 'kysely'
 import type { Db } from '../../platform/db/database'
+import type { Database } from '../../platform/db/types'
 import { type Actor, type AuditService, SYSTEM_ACTOR } from '../../platform/audit/service'
 import type { Rubric } from '../../domain/rubric'
 import { formatDate } from '../../domain/dates'
@@ -34,6 +36,7 @@ export interface DemoQualityDeps {
   rubric: { current(establishmentId: number): Promise<Rubric> }
   integrity: { scan(establishmentId: number, actor: Actor): Promise<unknown> }
   establishments: { all(): Promise<{ id: number; code: string; name: string }[]> }
+  statistics: { rebuild(establishmentId: number, trx: Kysely<Database>): Promise<number> }
 }
 
 /** Supervising Officers per establishment: the first holds the calibration exercise, which needs three markers. */
@@ -160,6 +163,9 @@ export async function loadDemoQuality(
           ...(check ? { precheck: check.precheck, precheck_score: check.score } : {}),
         })
       }
+      // the changes moved entries' dates and pre-check scores: the statistics' day aggregates (the dashboard's entries
+      // and pre-check mean, migration 025) are made again from the establishment's entries, in the same transaction
+      if (plan.changes.length) await deps.statistics.rebuild(est.id, trx)
 
       const sampleIds = new Map(
         (
