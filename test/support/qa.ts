@@ -1,6 +1,8 @@
 import { addDays } from '../../src/domain/dates'
 import { londonNow } from '../../src/domain/hubs'
 import type { Services } from '../../src/services'
+import { seededWorld } from '../fixtures'
+import { createUser } from '../harness'
 import { insertSession } from './referrals'
 
 /**
@@ -72,4 +74,99 @@ export async function reviewed(
   )
   if (!r.ok) throw new Error(`review: ${JSON.stringify(r.errors)}`)
   return r.value.reviewId
+}
+
+/**
+ * For the QA tests: a fresh seeded world with a second Supervising Officer in MDI (the first never reviews their own
+ * entries) and the Key Worker's email, and the helpers the tests share. Close it with `world.close()`.
+ */
+export async function qaTestWorld() {
+  const world = await seededWorld()
+  const s = world.services
+  const db = s.db.db
+  const mdi = world.seeded.MDI
+  const lei = world.seeded.LEI
+  const SYSTEM = { userId: null, username: 'system', establishmentId: mdi.establishmentId }
+
+  const userId = async (username: string) =>
+    (await db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirstOrThrow()).id
+  const actorFor = async (username: string, establishmentId = mdi.establishmentId) => ({
+    userId: await userId(username),
+    username,
+    establishmentId,
+  })
+  const count = async (table: 'qa_reviews' | 'qa_review_scores' | 'qa_commendations' | 'qa_review_amendments') =>
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select(eb => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    )
+
+  // a second Supervising Officer in MDI (the first never reviews their own entries), and the Key Worker's email
+  await createUser(s, 'second_so.mdi', [{ role: 'SUPERVISING_OFFICER', establishmentId: mdi.establishmentId }])
+  await db.updateTable('users').set({ email: 'kw.mdi@example.org' }).where('username', '=', 'key_worker.mdi').execute()
+  const rubric = await s.rubric.current(mdi.establishmentId)
+  const kwId = await userId('key_worker.mdi')
+
+  /** A review of an entry through the service by `username`: every criterion scored `score`, overall 3, short feedback. */
+  const reviewAs = async (username: string, sessionId: number, o: { score?: number; establishmentId?: number } = {}) =>
+    s.qa.recordReview(await actorFor(username, o.establishmentId), {
+      sessionId,
+      kind: 'chosen',
+      scores: rubric.criteria.map(c => ({ criterionId: c.id, score: o.score ?? 3 })),
+      overall: 3,
+      good: 'x',
+      change: 'y',
+    })
+
+  /** A regular expression matching `text` as the page shows it (HTML-escaped). */
+  const shown = (text: string) =>
+    new RegExp(
+      text
+        .replace(/&/g, '&amp;')
+        .replace(/'/g, '&#39;')
+        .replace(/"/g, '&quot;')
+        .replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+    )
+
+  /** A filled review form: every criterion scored `score`, overall `score`. */
+  function reviewForm(score = '3', extra: Record<string, string> = {}): Record<string, string> {
+    const body: Record<string, string> = {
+      overall: score,
+      good: 'The prisoner’s own words are there.',
+      change: 'Agree a goal with a date.',
+    }
+    for (const c of rubric.criteria) body[`score-${c.id}`] = score
+    return { ...body, ...extra }
+  }
+
+  const newEntry = (o: Partial<Parameters<typeof entryOf>[1]> = {}) =>
+    entryOf(s, {
+      establishmentId: mdi.establishmentId,
+      prisonNumber: mdi.prisonNumber,
+      staffId: mdi.staffId,
+      authorUsername: 'key_worker.mdi',
+      ...o,
+    })
+
+  return {
+    world,
+    s,
+    db,
+    mdi,
+    lei,
+    SYSTEM,
+    userId,
+    actorFor,
+    count,
+    rubric,
+    kwId,
+    reviewAs,
+    shown,
+    reviewForm,
+    newEntry,
+  }
 }
