@@ -26,7 +26,13 @@ async function checkBothWidths(page: Page, what: string) {
   await assertAxeClean(page, `${what} at 1,280 px`)
   await page.setViewportSize({ width: 390, height: 844 })
   const width = (await page.evaluate('document.documentElement.scrollWidth')) as number
-  if (width > 390) tooWide.push(`${what} is ${width} px wide on a 390 px screen: it scrolls sideways`)
+  if (width > 390) {
+    // the outermost elements that reach past the screen's edge, to say what to fix
+    const wide = (await page.evaluate(`[...document.querySelectorAll('main *')]
+      .filter(e => e.getBoundingClientRect().right > 391 && !(e.parentElement && e.parentElement.getBoundingClientRect().right > 391))
+      .slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).trim().split(/\\s+/).join('.') : ''))`)) as string[]
+    tooWide.push(`${what} is ${width} px wide on a 390 px screen, past the edge: ${wide.join(', ')}`)
+  }
   await assertAxeClean(page, `${what} at 390 px`)
   await page.setViewportSize({ width: 1280, height: 800 })
 }
