@@ -152,6 +152,29 @@ export async function qaTestWorld() {
       ...o,
     })
 
+  /** An entry of `sessionDate` drawn into its month's sample, and its sample. */
+  const sampledEntry = async (sessionDate: string) => {
+    const entry = await newEntry({ sessionDate })
+    await s.qa.draw(SYSTEM, mdi.establishmentId, sessionDate.slice(0, 7))
+    const sample = await db
+      .selectFrom('qa_samples')
+      .selectAll()
+      .where('session_id', '=', entry)
+      .executeTakeFirstOrThrow()
+    return { entry, sample }
+  }
+
+  /** An entry of the Key Worker reviewed by the Supervising Officer of MDI. */
+  const reviewedEntry = async () => {
+    const entry = await newEntry()
+    const reviewId = await reviewed(s, {
+      establishmentId: mdi.establishmentId,
+      sessionId: entry,
+      reviewerUsername: 'supervising_officer.mdi',
+    })
+    return { entry, reviewId }
+  }
+
   return {
     world,
     s,
@@ -168,5 +191,7 @@ export async function qaTestWorld() {
     shown,
     reviewForm,
     newEntry,
+    sampledEntry,
+    reviewedEntry,
   }
 }

@@ -2,20 +2,15 @@ import assert from 'node:assert/strict'
 import { after, afterEach, describe, it } from 'node:test'
 import { setClock } from '../../domain/clock'
 import { signedIn } from '../../../test/harness'
-import { qaTestWorld, reviewed } from '../../../test/support/qa'
+import { qaTestWorld } from '../../../test/support/qa'
 
-const { world, s, db, mdi, userId, count, rubric, kwId, shown, newEntry } = await qaTestWorld()
+const { world, s, db, mdi, userId, count, rubric, kwId, shown, newEntry, reviewedEntry } = await qaTestWorld()
 after(() => world.close())
 afterEach(() => setClock(null))
 
 describe('the officer’s feedback', () => {
   it('lists, reads, acknowledges and replies; the reviewer sees the reply', async () => {
-    const entry = await newEntry()
-    const reviewId = await reviewed(s, {
-      establishmentId: mdi.establishmentId,
-      sessionId: entry,
-      reviewerUsername: 'supervising_officer.mdi',
-    })
+    const { reviewId } = await reviewedEntry()
     const kw = await signedIn(world, 'key_worker.mdi')
     const list = await kw.get('/my-feedback')
     assert.equal(list.status, 200)
@@ -58,12 +53,7 @@ describe('the officer’s feedback', () => {
   })
 
   it('shows nobody else’s review: another Key Worker, another establishment', async () => {
-    const entry = await newEntry()
-    const reviewId = await reviewed(s, {
-      establishmentId: mdi.establishmentId,
-      sessionId: entry,
-      reviewerUsername: 'supervising_officer.mdi',
-    })
+    const { reviewId } = await reviewedEntry()
     const leiKw = await signedIn(world, 'key_worker.lei')
     assert.equal((await leiKw.get(`/my-feedback/review?id=${reviewId}`)).status, 404)
     const leiSo = await signedIn(world, 'supervising_officer.lei')

@@ -2,37 +2,20 @@ import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
 import type { NotifyConfig } from '../../config'
 import { buildServices } from '../../services'
-import { seededWorld } from '../../../test/fixtures'
 import { FAKE_API_KEY, startFakeNotify } from '../../../test/support/fakeNotify'
-import { entryOf } from '../../../test/support/qa'
+import { qaTestWorld } from '../../../test/support/qa'
 
 const REFERRAL_TEMPLATE = 'f33517ff-2a88-4f6e-b855-c550268ce08a'
 const REVIEW_TEMPLATE = '0b6c3e1a-5d2f-4c8e-9a71-3f2d1e0c9b8a'
 const COMMENDATION_TEMPLATE = '7e9d2c4b-1a3f-4b5e-8c6d-2f1e0a9b8c7d'
 
-const world = await seededWorld()
-const s = world.services
-const db = s.db.db
+const { world, s, mdi, actorFor, rubric, newEntry } = await qaTestWorld()
 const fake = await startFakeNotify()
 after(async () => {
   await fake.close()
   await world.close()
 })
-const mdi = world.seeded.MDI
-
-await db.updateTable('users').set({ email: 'kw.mdi@example.org' }).where('username', '=', 'key_worker.mdi').execute()
-const so = {
-  userId: (
-    await db
-      .selectFrom('users')
-      .select('id')
-      .where('username', '=', 'supervising_officer.mdi')
-      .executeTakeFirstOrThrow()
-  ).id,
-  username: 'supervising_officer.mdi',
-  establishmentId: mdi.establishmentId,
-}
-const rubric = await s.rubric.current(mdi.establishmentId)
+const so = await actorFor('supervising_officer.mdi')
 
 /** The same database, with services configured to send through the fake Notify with the given templates. */
 const withNotify = (templates: Partial<NotifyConfig>) =>
@@ -44,14 +27,7 @@ const withNotify = (templates: Partial<NotifyConfig>) =>
     s.db,
   )
 
-const entry = (sessionDate: string) =>
-  entryOf(s, {
-    establishmentId: mdi.establishmentId,
-    prisonNumber: mdi.prisonNumber,
-    staffId: mdi.staffId,
-    authorUsername: 'key_worker.mdi',
-    sessionDate,
-  })
+const entry = (sessionDate: string) => newEntry({ sessionDate })
 
 const review = (services: ReturnType<typeof withNotify>, sessionId: number) =>
   services.qa.recordReview(so, {

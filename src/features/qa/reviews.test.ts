@@ -2,22 +2,32 @@ import assert from 'node:assert/strict'
 import { after, afterEach, describe, it } from 'node:test'
 import { setClock } from '../../domain/clock'
 import { signedIn } from '../../../test/harness'
-import { qaTestWorld, reviewed } from '../../../test/support/qa'
+import { qaTestWorld } from '../../../test/support/qa'
 
-const { world, s, db, mdi, lei, SYSTEM, actorFor, count, rubric, kwId, reviewAs, shown, reviewForm, newEntry } =
-  await qaTestWorld()
+const {
+  world,
+  s,
+  db,
+  mdi,
+  lei,
+  SYSTEM,
+  actorFor,
+  count,
+  rubric,
+  kwId,
+  reviewAs,
+  shown,
+  reviewForm,
+  newEntry,
+  sampledEntry,
+  reviewedEntry,
+} = await qaTestWorld()
 after(() => world.close())
 afterEach(() => setClock(null))
 
 describe('reviews', () => {
   it('saves a sampled entry’s review, tells the officer in the service and by email', async () => {
-    const entry = await newEntry({ sessionDate: '2025-04-07' })
-    await s.qa.draw(SYSTEM, mdi.establishmentId, '2025-04')
-    const sample = await db
-      .selectFrom('qa_samples')
-      .selectAll()
-      .where('session_id', '=', entry)
-      .executeTakeFirstOrThrow()
+    const { sample } = await sampledEntry('2025-04-07')
     const so = await signedIn(world, 'supervising_officer.mdi')
     const form = await so.get(`/quality/reviews/new?sample=${sample.id}`)
     assert.equal(form.status, 200)
@@ -136,13 +146,7 @@ describe('reviews', () => {
   })
 
   it('lets one of two reviews of the same sample at once in, and tells the other, nothing half-saved', async () => {
-    const entry = await newEntry({ sessionDate: '2025-06-02' })
-    await s.qa.draw(SYSTEM, mdi.establishmentId, '2025-06')
-    const sample = await db
-      .selectFrom('qa_samples')
-      .selectAll()
-      .where('session_id', '=', entry)
-      .executeTakeFirstOrThrow()
+    const { entry, sample } = await sampledEntry('2025-06-02')
     const input = (overall: number) => ({
       sessionId: entry,
       kind: 'sample' as const,
@@ -173,12 +177,7 @@ describe('reviews', () => {
 
 describe('amending a review', () => {
   it('appends the change and its reason, never losing what it said; only its SO or the admin', async () => {
-    const entry = await newEntry()
-    const reviewId = await reviewed(s, {
-      establishmentId: mdi.establishmentId,
-      sessionId: entry,
-      reviewerUsername: 'supervising_officer.mdi',
-    })
+    const { reviewId } = await reviewedEntry()
     const so = await signedIn(world, 'supervising_officer.mdi')
     const amendPath = `/quality/review/amend?id=${reviewId}`
     const reviewPath = `/quality/review?id=${reviewId}`
