@@ -103,11 +103,23 @@ const SIGNPOST_WORDS = list('signpost|refer|application|apply|app |told to see|p
 /** First-person words or quotation marks: the prisoner's own voice. */
 const OWN_VOICE = /(^|[\s"“‘'(])(i|i'm|i’m|i've|i’ve|i'll|i’ll|i'd|i’d|me|my|myself|we|our)(?=[\s.,;:!?"”’)]|$)|["“”]/i
 
+/** Each word list's patterns, compiled once (a list is a constant; the statistics check thousands of entries). */
+const compiled = new WeakMap<readonly string[], readonly RegExp[]>()
+
+function patternsOf(words: readonly string[]): readonly RegExp[] {
+  let patterns = compiled.get(words)
+  if (!patterns) {
+    patterns = words.map(w => new RegExp(`[^a-z0-9]${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`))
+    compiled.set(words, patterns)
+  }
+  return patterns
+}
+
 /** Does the text mention any of the words (at the start of a word; multi-word phrases anywhere)? */
 export function mentions(text: string, words: readonly string[]): string | null {
   const lower = ` ${text.toLowerCase().replace(/\s+/g, ' ')} `
-  for (const w of words)
-    if (new RegExp(`[^a-z0-9]${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`).test(lower)) return w.trim()
+  const patterns = patternsOf(words)
+  for (let i = 0; i < words.length; i++) if (patterns[i]!.test(lower)) return words[i]!.trim()
   return null
 }
 
