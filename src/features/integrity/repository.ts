@@ -1,6 +1,9 @@
-import type { Insertable, Kysely } from 'kysely'
+import { type Insertable, type Kysely, PostgresAdapter, sql } from 'kysely'
 import type { Database, IntegrityFlagTable } from '../../platform/db/types'
 import { BANDS } from '../../domain/nearDuplicates'
+
+/** band rows written by one statement of the full scan */
+const BAND_ROWS_A_STATEMENT = 50_000
 
 /**
  * Every SQL query of the integrity checks. They write only integrity_flags and integrity_bands; they read the
@@ -294,16 +297,30 @@ export function integrityRepository(db: Kysely<Database>) {
           .execute()
     },
 
+    /**
+     * Writes many band rows in few statements: the rows travel as one JSON text (SQLite, read with json_each) or four
+     * arrays (PostgreSQL, read with unnest), so a statement's size is not bound by the engines' limits on parameters
+     * and no query is built row by row.
+     */
     async insertBands(
       k: Kysely<Database>,
       rows: readonly { session_id: number; establishment_id: number; band: number; hash: number }[],
     ) {
-      // 4 values a row: 2,000 rows stay well under both engines' limits on parameters (32,766 and 65,535)
-      for (let i = 0; i < rows.length; i += 2000)
-        await k
-          .insertInto('integrity_bands')
-          .values(rows.slice(i, i + 2000))
-          .execute()
+      const postgres = k.getExecutor().adapter instanceof PostgresAdapter
+      for (let i = 0; i < rows.length; i += BAND_ROWS_A_STATEMENT) {
+        const part = rows.slice(i, i + BAND_ROWS_A_STATEMENT)
+        if (postgres)
+          await sql`insert into integrity_bands (session_id, establishment_id, band, hash)
+            select * from unnest(${part.map(r => r.session_id)}::integer[], ${part.map(r => r.establishment_id)}::integer[],
+              ${part.map(r => r.band)}::integer[], ${part.map(r => r.hash)}::integer[])`.execute(k)
+        else
+          await sql`insert into integrity_bands (session_id, establishment_id, band, hash)
+            select json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'),
+              json_extract(value, '$[3]')
+            from json_each(${JSON.stringify(part.map(r => [r.session_id, r.establishment_id, r.band, r.hash]))})`.execute(
+            k,
+          )
+      }
     },
 
     /** Submitted entries of the establishment sharing a band hash with these (signed) hashes, other than `self`. */
