@@ -47,6 +47,8 @@ const BURST_LOOKBACK_MS = 12 * 3_600_000
 const MAX_CANDIDATES = 1000
 /** candidate pairs checked at a time by the full scan */
 const PAIR_CHUNK = 20_000
+/** the texts' shingle sets the full scan keeps between chunks of pairs, at most (about 1 kB each) */
+const HELD_TEXTS = 50_000
 
 export interface IntegrityDeps {
   audit: AuditService
@@ -485,9 +487,14 @@ export function integrityService(db: Kysely<Database>, deps: IntegrityDeps) {
     // pass 2: representatives' candidate pairs, a chunk at a time
     const matches = new Map<number, Match[]>()
     let candidatePairs = 0
+    // texts read for one chunk are kept for the next ones (chunks share most of their texts), up to a bound
+    const sets = new Map<number, Uint32Array>()
     const check = async (chunk: [number, number][]) => {
-      const ids = [...new Set(chunk.flat())].sort((a, b) => a - b).map(i => reps[i]!)
-      const sets = new Map<number, Uint32Array>()
+      if (sets.size > HELD_TEXTS) sets.clear()
+      const ids = [...new Set(chunk.flat())]
+        .sort((a, b) => a - b)
+        .map(i => reps[i]!)
+        .filter(id => !sets.has(id))
       for (let i = 0; i < ids.length; i += 500)
         for (const e of await repo.entriesByIds(db, establishmentId, ids.slice(i, i + 500)))
           sets.set(e.id, entryShingles(e))
