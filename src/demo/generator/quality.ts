@@ -265,16 +265,23 @@ const GOOD_CHANGE_FEEDBACK = [
   'Nothing major: perhaps note when you will review the goal.',
 ]
 
-const CRITERION_COMMENTS: Record<string, string[]> = {
-  voice: ['His words are quoted, which helps.', 'Nothing he said is recorded.', 'A close paraphrase of his view.'],
-  needs: ['Pathway ticked with little written about it.', 'The need is explored well.'],
-  goal: ['No goal set or reviewed.', 'The goal has a measure and a date.'],
-  signposting: ['No service named.', 'The referral names the service and the reason.'],
-  risk: ['Clear who was told.', 'Not clear who the concern was passed to.'],
-  strengths: ['Builds on his progress in the kitchen.', 'Only problems are described.'],
-  interpreter: ['Reason for no interpreter recorded.', 'Interpreter booked and recorded.'],
-  'follow-up': ['Next session not mentioned.', 'Clear next steps with dates.'],
-  language: ['Clear and respectful.', 'Too brief to follow.'],
+/** Each criterion's comments for a low score (1-2) and for a good one (3-4), so a comment never contradicts its score. */
+const CRITERION_COMMENTS: Record<string, { low: string[]; good: string[] }> = {
+  voice: {
+    low: ['Nothing he said is recorded.'],
+    good: ['His words are quoted, which helps.', 'A close paraphrase of his view.'],
+  },
+  needs: { low: ['Pathway ticked with little written about it.'], good: ['The need is explored well.'] },
+  goal: { low: ['No goal set or reviewed.'], good: ['The goal has a measure and a date.'] },
+  signposting: { low: ['No service named.'], good: ['The referral names the service and the reason.'] },
+  risk: { low: ['Not clear who the concern was passed to.'], good: ['Clear who was told.'] },
+  strengths: { low: ['Only problems are described.'], good: ['Builds on his progress in the kitchen.'] },
+  interpreter: {
+    low: ['No reason recorded for not using an interpreter.'],
+    good: ['Interpreter booked and recorded.', 'Reason for no interpreter recorded.'],
+  },
+  'follow-up': { low: ['Next session not mentioned.'], good: ['Clear next steps with dates.'] },
+  language: { low: ['Too brief to follow.'], good: ['Clear and respectful.'] },
 }
 
 const REPLIES = [
@@ -369,7 +376,8 @@ function scoreEntry(
     else if (c.code === 'interpreter') score = e.interpreterUsed ? rng.pick([3, 3, 4]) : rng.pick([1, 2, 2])
     else if (c.code === 'risk' && !e.concern) score = null
     else score = clampScore(level + lift + bias + (rng.next() - 0.5) * 1.2)
-    const pool = CRITERION_COMMENTS[c.code]
+    const comments = CRITERION_COMMENTS[c.code]
+    const pool = comments && score !== null ? (score <= 2 ? comments.low : comments.good) : undefined
     const comment = score !== null && pool && rng.chance(commentShare) ? rng.pick(pool) : null
     return { criterionId: c.id, score, comment }
   })
