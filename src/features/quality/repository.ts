@@ -48,6 +48,25 @@ export function qualityRepository(db: Kysely<Database>, dialect: Dialect) {
       sql` and `,
     )
   const prisonerJoin = (f: QualityFilter) => (f.unitIds ? sql`join prisoners p on p.id = s.prisoner_id` : sql``)
+  /**
+   * conditions on records a (integrity flags fl, commendations c) of an entry: their establishment and officer, and
+   * for a houseblock, entries of prisoners in its units on the entry's day
+   */
+  const entryScope = (a: 'fl' | 'c', f: QualityFilter) => {
+    const t = sql.raw(a)
+    return [
+      ...(f.establishmentId !== null ? [sql`${t}.establishment_id = ${f.establishmentId}`] : []),
+      ...(f.staffId !== undefined ? [sql`${t}.staff_id = ${f.staffId}`] : []),
+      ...(f.unitIds
+        ? [
+            f.unitIds.length
+              ? sql`${t}.session_id in (select s.id from key_work_sessions s join prisoners p on p.id = s.prisoner_id
+                  where s.id = ${t}.session_id and ${unitOn(sql`s.session_date`)} in (${inList(f.unitIds)}))`
+              : sql`1 = 0`,
+          ]
+        : []),
+    ]
+  }
   /** timestamps (UTC ISO text) on the London days of the range */
   const timeRange = (column: RawBuilder<unknown>, d: Days) =>
     sql`${column} >= ${londonDayStart(d.from)} and ${column} < ${londonDayStart(addDays(d.to, 1))}`
@@ -151,16 +170,7 @@ export function qualityRepository(db: Kysely<Database>, dialect: Dialect) {
     async flags(f: QualityFilter, d: Days) {
       const scoped = sql.join(
         [
-          ...(f.establishmentId !== null ? [sql`fl.establishment_id = ${f.establishmentId}`] : []),
-          ...(f.staffId !== undefined ? [sql`fl.staff_id = ${f.staffId}`] : []),
-          ...(f.unitIds
-            ? [
-                f.unitIds.length
-                  ? sql`fl.session_id in (select s.id from key_work_sessions s join prisoners p on p.id = s.prisoner_id
-                      where s.id = fl.session_id and ${unitOn(sql`s.session_date`)} in (${inList(f.unitIds)}))`
-                  : sql`1 = 0`,
-              ]
-            : []),
+          ...entryScope('fl', f),
           sql`(${timeRange(sql`fl.raised_at`, d)} or (fl.resolved_at is not null and ${timeRange(sql`fl.resolved_at`, d)}))`,
         ],
         sql` and `,
@@ -172,22 +182,7 @@ export function qualityRepository(db: Kysely<Database>, dialect: Dialect) {
 
     /** Commendations made in the days (a houseblock: those of entries of its prisoners). */
     async commendations(f: QualityFilter, d: Days) {
-      const scoped = sql.join(
-        [
-          ...(f.establishmentId !== null ? [sql`c.establishment_id = ${f.establishmentId}`] : []),
-          ...(f.staffId !== undefined ? [sql`c.staff_id = ${f.staffId}`] : []),
-          ...(f.unitIds
-            ? [
-                f.unitIds.length
-                  ? sql`c.session_id in (select s.id from key_work_sessions s join prisoners p on p.id = s.prisoner_id
-                      where s.id = c.session_id and ${unitOn(sql`s.session_date`)} in (${inList(f.unitIds)}))`
-                  : sql`1 = 0`,
-              ]
-            : []),
-          timeRange(sql`c.created_at`, d),
-        ],
-        sql` and `,
-      )
+      const scoped = sql.join([...entryScope('c', f), timeRange(sql`c.created_at`, d)], sql` and `)
       const r = await sql<{ created_at: string }>`
         select c.created_at from qa_commendations c where ${scoped}`.execute(db)
       return r.rows.map(x => x.created_at)

@@ -8,14 +8,11 @@ import {
   monthsComparison,
 } from '../../domain/quality'
 import type { CalibrationService } from '../calibration/service'
-import type { StatisticsService } from '../statistics/service'
+import type { StatisticsScope, StatisticsService } from '../statistics/service'
 import { type QualityFilter, qualityRepository } from './repository'
 
-export type QualityScope =
-  | { kind: 'national' }
-  | { kind: 'establishment'; establishmentId: number }
-  | { kind: 'houseblock'; establishmentId: number; unitId: number }
-  | { kind: 'officer'; establishmentId: number; staffId: number }
+/** The same scopes as the statistics: national, an establishment, a houseblock or one Key Worker. */
+export type QualityScope = StatisticsScope
 
 export interface QualityDeps {
   statistics: Pick<StatisticsService, 'scopeOptions' | 'unitsWithin'>
