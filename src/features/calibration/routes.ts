@@ -1,5 +1,5 @@
 import crypto from 'node:crypto'
-import type { Response } from 'express'
+import type { Request, Response } from 'express'
 import type { Services } from '../../services'
 import { formatDate, todayIso } from '../../domain/dates'
 import { ALPHA_WORDS, alphaBand, lastMonths, monthLabel } from '../../domain/quality'
@@ -31,6 +31,24 @@ export function calibrationRoutes(s: Services): RouteDef[] {
       national: hasRole(res, 'NATIONAL_POLICY'),
       supervising: hasRole(res, 'SUPERVISING_OFFICER'),
     }
+  }
+
+  /**
+   * The exercise's entry the Supervising Officer marks, from the route's ids; null having redirected (an exercise
+   * they may see but do not mark: back to it, saying so); anything else is not found.
+   */
+  async function entryToMark(req: Request, res: Response) {
+    const viewer = viewerOf(res)
+    const id = intParam(req, 'calibrationId')
+    const sessionId = intParam(req, 'sessionId')
+    const t = await s.calibration.entryToMark(viewer, id, sessionId)
+    if (t) return { viewer, id, sessionId, t }
+    if (await s.calibration.exercise(viewer, id)) {
+      flash(req, 'Only the markers of this exercise mark its entries')
+      res.redirect(303, `/quality/calibration/${id}`)
+      return null
+    }
+    throw new HttpError(404)
   }
 
   return [
@@ -143,18 +161,9 @@ export function calibrationRoutes(s: Services): RouteDef[] {
     }),
 
     get('/quality/calibration/:calibrationId/entries/:sessionId', MARKERS, async (req, res) => {
-      const viewer = viewerOf(res)
-      const id = intParam(req, 'calibrationId')
-      const sessionId = intParam(req, 'sessionId')
-      const t = await s.calibration.entryToMark(viewer, id, sessionId)
-      if (!t) {
-        // an exercise they may see but do not mark: back to it, saying so; anything else is not found
-        if (await s.calibration.exercise(viewer, id)) {
-          flash(req, 'Only the markers of this exercise mark its entries')
-          return res.redirect(303, `/quality/calibration/${id}`)
-        }
-        throw new HttpError(404)
-      }
+      const m = await entryToMark(req, res)
+      if (!m) return
+      const { id, sessionId, t } = m
       await auditView(s.audit, res, {
         entity: 'qa_calibration',
         entityId: id,
@@ -202,17 +211,9 @@ export function calibrationRoutes(s: Services): RouteDef[] {
     }),
 
     post('/quality/calibration/:calibrationId/entries/:sessionId', MARKERS, async (req, res) => {
-      const viewer = viewerOf(res)
-      const id = intParam(req, 'calibrationId')
-      const sessionId = intParam(req, 'sessionId')
-      const t = await s.calibration.entryToMark(viewer, id, sessionId)
-      if (!t) {
-        if (await s.calibration.exercise(viewer, id)) {
-          flash(req, 'Only the markers of this exercise mark its entries')
-          return res.redirect(303, `/quality/calibration/${id}`)
-        }
-        throw new HttpError(404)
-      }
+      const m = await entryToMark(req, res)
+      if (!m) return
+      const { viewer, id, sessionId, t } = m
       const body = req.body as Record<string, unknown>
       const parsed = parseForm(markSchema, body)
       const scores = criterionScores(body, t.criteria)

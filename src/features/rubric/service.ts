@@ -135,6 +135,36 @@ export function rubricService(db: Kysely<Database>, deps: RubricDeps) {
     return v?.status === 'draft' ? { criterion: c, version: v } : null
   }
 
+  /**
+   * Writes a new criterion, national (of a draft version, its number in the audit) or an establishment's own, and
+   * audits it in the same transaction; its id.
+   */
+  async function createCriterion(
+    trx: Kysely<Database>,
+    actor: Actor,
+    owner: { versionId: number; establishmentId: null } | { versionId: null; establishmentId: number },
+    text: CriterionText,
+    position: number,
+    version?: number,
+  ) {
+    const id = await repo.insertCriterion(trx, {
+      rubric_version_id: owner.versionId,
+      establishment_id: owner.establishmentId,
+      ...descriptorColumns(text),
+      position,
+      created_at: new Date().toISOString(),
+      created_by: actorName(actor),
+    })
+    await audit.record(trx, actor, {
+      action: 'create',
+      entity: 'qa_criterion',
+      entityId: id,
+      establishmentId: owner.establishmentId,
+      changes: version === undefined ? descriptorColumns(text) : { version, ...descriptorColumns(text) },
+    })
+    return id
+  }
+
   /** A code an establishment may not use: a national one, or one of its own criteria (retired too). */
   async function localCodeTaken(k: Kysely<Database>, establishmentId: number, code: string, exceptId?: number) {
     const lower = code.toLowerCase()
@@ -280,22 +310,8 @@ export function rubricService(db: Kysely<Database>, deps: RubricDeps) {
         const existing = await repo.versionCriteria(trx, versionId)
         if (existing.some(c => c.code.toLowerCase() === text.code.toLowerCase()))
           return fail({ code: 'This version already has a criterion with that code: choose another' })
-        const id = await repo.insertCriterion(trx, {
-          rubric_version_id: versionId,
-          establishment_id: null,
-          ...descriptorColumns(text),
-          position: await repo.nextVersionPosition(trx, versionId),
-          created_at: new Date().toISOString(),
-          created_by: actorName(actor),
-        })
-        await audit.record(trx, actor, {
-          action: 'create',
-          entity: 'qa_criterion',
-          entityId: id,
-          establishmentId: null,
-          changes: { version: v.version, ...descriptorColumns(text) },
-        })
-        return ok(id)
+        const position = await repo.nextVersionPosition(trx, versionId)
+        return ok(await createCriterion(trx, actor, { versionId, establishmentId: null }, text, position, v.version))
       })
     },
 
@@ -336,22 +352,8 @@ export function rubricService(db: Kysely<Database>, deps: RubricDeps) {
         await repo.lockEstablishment(trx, establishmentId)
         const taken = await localCodeTaken(trx, establishmentId, text.code)
         if (taken) return fail({ code: taken })
-        const id = await repo.insertCriterion(trx, {
-          rubric_version_id: null,
-          establishment_id: establishmentId,
-          ...descriptorColumns(text),
-          position: await repo.nextLocalPosition(trx, establishmentId),
-          created_at: new Date().toISOString(),
-          created_by: actorName(actor),
-        })
-        await audit.record(trx, actor, {
-          action: 'create',
-          entity: 'qa_criterion',
-          entityId: id,
-          establishmentId,
-          changes: descriptorColumns(text),
-        })
-        return ok(id)
+        const position = await repo.nextLocalPosition(trx, establishmentId)
+        return ok(await createCriterion(trx, actor, { versionId: null, establishmentId }, text, position))
       })
     },
 
