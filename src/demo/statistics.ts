@@ -5,6 +5,7 @@ import { type Insertable, type Kysely, sql } from 'kysely'
 import type { Db } from '../platform/db/database'
 import type { AllocationTable, Database, KeyWorkSessionTable } from '../platform/db/types'
 import { addDays } from '../domain/dates'
+import { groupBy } from '../domain/groupBy'
 import { Random, deriveSeed } from '../domain/random'
 import { generateHistory } from './generator/history'
 import { PRECHECK_DAYS, demoPrecheck } from './generator/quality'
@@ -323,15 +324,4 @@ async function insertSessions(trx: Kysely<Database>, rows: Insertable<KeyWorkSes
     for (const r of out) ids.set(r.client_key!, r.id)
   }
   return ids
-}
-
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>()
-  for (const item of items) {
-    const k = key(item)
-    const list = out.get(k)
-    if (list) list.push(item)
-    else out.set(k, [item])
-  }
-  return out
 }

@@ -9,38 +9,19 @@ import {
   precheck,
   precheckScore,
 } from './precheck'
+import { entryText } from './fixtures'
 import type { EntryText } from './sessionEntry'
 
 /** An entry as typed: a delivered 45-minute session with nothing else filled in, unless said. */
-function entry(over: Partial<EntryText> = {}): EntryText {
-  return {
-    outcome: 'delivered',
-    notDeliveredReason: '',
-    notDeliveredDetail: '',
+const entry = (over: Partial<EntryText> = {}): EntryText =>
+  entryText({
     sessionDate: { day: '1', month: '12', year: '2026' },
     startsAt: '',
-    duration: '45',
     location: 'hub_room',
-    hubBookingId: '',
     private: 'yes',
-    interpreterNeeded: 'no',
-    interpreterUsed: '',
-    interpreterService: '',
-    interpreterBookingRef: '',
-    interpreterLanguage: '',
-    interpreterWhyNot: '',
-    pathways: [],
-    concern: 'no',
-    concernEscalatedTo: '',
-    prisonerWords: '',
     agreed: '',
-    goals: [{ description: '', measure: '', targetDate: '' }],
-    reviews: new Map(),
-    referrals: [{ to: '', note: '', followUp: '' }],
-    worksheets: [],
     ...over,
-  }
-}
+  })
 const ctx: PrecheckContext = { openGoalIds: [], firstName: 'Tomasz' }
 const hintsOf = (e: EntryText, c = ctx) => precheck(e, c).hints.map(h => `${h.criterion} @${h.field}`)
 const hintAbout = (e: EntryText, criterion: string, c = ctx) =>

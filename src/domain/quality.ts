@@ -4,6 +4,7 @@
  * words. Pure: the figures come in as counts and lists from the quality repository.
  */
 import { type Interval, distinguishable, meanInterval } from './confidence'
+import { MONTHS } from './dates'
 
 /** 'YYYY-MM' of a date (YYYY-MM-DD) */
 export const monthOf = (iso: string) => iso.slice(0, 7)
@@ -27,25 +28,10 @@ export function monthDays(month: string): { from: string; to: string } {
   return { from: `${month}-01`, to: `${month}-${String(last).padStart(2, '0')}` }
 }
 
-const MONTH_NAMES = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-]
-
 /** 'March 2026' for '2026-03' */
 export function monthLabel(month: string): string {
   const [y, m] = month.split('-').map(Number) as [number, number]
-  return `${MONTH_NAMES[m - 1]} ${y}`
+  return `${MONTHS[m - 1]} ${y}`
 }
 
 /** reviewed ÷ submitted; null when nothing was submitted (no share to speak of) */

@@ -13,6 +13,7 @@ import { Random, deriveSeed } from '../../domain/random'
 import { type StoredPrecheck, precheck, precheckScore } from '../../domain/precheck'
 import type { EntryText } from '../../domain/sessionEntry'
 import type { FlagOutcome } from '../../domain/integrity'
+import type { HistorySession } from './history'
 
 export interface QualityEntry {
   id: number
@@ -700,24 +701,11 @@ function calibrate(rng: Random, input: QualityInput, entries: QualityEntry[], pl
 }
 
 /** A demo entry as the pre-check reads it: the stored session, its goals and referrals. */
-export interface PrecheckRow {
+export type PrecheckRow = Omit<
+  HistorySession,
+  'key' | 'prisonerId' | 'staffId' | 'outcome' | 'reason' | 'detail' | 'quality'
+> & {
   outcome: string
-  date: string
-  startsAt: string
-  durationMinutes: number | null
-  location: string | null
-  private: number | null
-  interpreterNeeded: number
-  interpreterUsed: number | null
-  interpreterService: string | null
-  interpreterRef: string | null
-  interpreterLanguage: string | null
-  interpreterWhyNot: string | null
-  pathways: string
-  concern: number
-  concernEscalatedTo: string | null
-  prisonerWords: string | null
-  agreed: string | null
   goals: { description: string; measure: string; targetDate: string }[]
   referrals: { to: string; note: string; followUp: string }[]
 }
