@@ -7,6 +7,15 @@ import type { Database, GoodPracticeTable } from '../../platform/db/types'
  * directory locations and towns), read-only, as the quality features may.
  */
 export function goodPracticeRepository(db: Kysely<Database>) {
+  /** "first last" of each member of staff or prisoner of the establishment */
+  const fullNames = async (table: 'staff' | 'prisoners', establishmentId: number) => {
+    const rows = await db
+      .selectFrom(table)
+      .select(['first_name', 'last_name'])
+      .where('establishment_id', '=', establishmentId)
+      .execute()
+    return rows.map(r => `${r.first_name} ${r.last_name}`)
+  }
   const nomination = (k: Kysely<Database>) =>
     k
       .selectFrom('good_practice as g')
@@ -137,21 +146,11 @@ export function goodPracticeRepository(db: Kysely<Database>) {
     },
 
     // What to redact: the names and places an entry of the establishment might mention.
-    async staffNames(establishmentId: number): Promise<string[]> {
-      const rows = await db
-        .selectFrom('staff')
-        .select(['first_name', 'last_name'])
-        .where('establishment_id', '=', establishmentId)
-        .execute()
-      return rows.map(r => `${r.first_name} ${r.last_name}`)
+    staffNames(establishmentId: number): Promise<string[]> {
+      return fullNames('staff', establishmentId)
     },
-    async prisonerNames(establishmentId: number): Promise<string[]> {
-      const rows = await db
-        .selectFrom('prisoners')
-        .select(['first_name', 'last_name'])
-        .where('establishment_id', '=', establishmentId)
-        .execute()
-      return rows.map(r => `${r.first_name} ${r.last_name}`)
+    prisonerNames(establishmentId: number): Promise<string[]> {
+      return fullNames('prisoners', establishmentId)
     },
     async userNames(establishmentId: number): Promise<string[]> {
       const rows = await db

@@ -3,6 +3,16 @@ import type { Database, QaCriterionTable, QaRubricVersionTable } from '../../pla
 
 /** The rubric's tables: national versions and their criteria, and each establishment's own criteria. */
 export function rubricRepository(db: Kysely<Database>, dialect: 'sqlite' | 'postgres' = 'sqlite') {
+  /** the newest version of a status (the newest wins if ever more than one) */
+  const newest = (k: Kysely<Database>, status: 'published' | 'draft') =>
+    k
+      .selectFrom('qa_rubric_versions')
+      .selectAll()
+      .where('status', '=', status)
+      .orderBy('version', 'desc')
+      .limit(1)
+      .executeTakeFirst()
+
   return {
     /**
      * Serialises changes to one establishment's criteria (PostgreSQL), so two adds of the same code cannot both pass
@@ -19,13 +29,7 @@ export function rubricRepository(db: Kysely<Database>, dialect: 'sqlite' | 'post
     },
     /** The newest published version (only one is published at a time; the newest wins if ever more). */
     latestPublished(k: Kysely<Database> = db) {
-      return k
-        .selectFrom('qa_rubric_versions')
-        .selectAll()
-        .where('status', '=', 'published')
-        .orderBy('version', 'desc')
-        .limit(1)
-        .executeTakeFirst()
+      return newest(k, 'published')
     },
     anyVersion(k: Kysely<Database> = db) {
       return k.selectFrom('qa_rubric_versions').select('id').limit(1).executeTakeFirst()
@@ -37,13 +41,7 @@ export function rubricRepository(db: Kysely<Database>, dialect: 'sqlite' | 'post
       return k.selectFrom('qa_rubric_versions').selectAll().orderBy('version', 'desc').execute()
     },
     draft(k: Kysely<Database> = db) {
-      return k
-        .selectFrom('qa_rubric_versions')
-        .selectAll()
-        .where('status', '=', 'draft')
-        .orderBy('version', 'desc')
-        .limit(1)
-        .executeTakeFirst()
+      return newest(k, 'draft')
     },
     async maxVersion(k: Kysely<Database>) {
       const r = await k
