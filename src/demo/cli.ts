@@ -173,20 +173,19 @@ export async function demoHistory(s: Services, opts: { seed: number; today?: str
   )
 }
 
+/** What the demo's quality assurance is recorded through, from the app's services. */
+export const qualityDeps = (s: Services) => ({
+  audit: s.audit,
+  rubric: s.rubric,
+  integrity: s.integrity,
+  establishments: s.establishments,
+  statistics: s.statistics,
+})
+
 /** After the history: a year of quality assurance, its integrity flags found by the checks, reported on the terminal. */
 export async function demoQuality(s: Services, opts: { seed: number; today?: string }) {
   const started = performance.now()
-  const r = await loadDemoQuality(
-    s.db,
-    {
-      audit: s.audit,
-      rubric: s.rubric,
-      integrity: s.integrity,
-      establishments: s.establishments,
-      statistics: s.statistics,
-    },
-    { seed: opts.seed, today: opts.today ?? todayIso() },
-  )
+  const r = await loadDemoQuality(s.db, qualityDeps(s), { seed: opts.seed, today: opts.today ?? todayIso() })
   const seconds = ((performance.now() - started) / 1000).toFixed(1)
   const n = (x: number) => x.toLocaleString('en-GB')
   console.log(

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { testServices } from '../../../test/harness'
-import { allocateDemo } from '../cli'
+import { allocateDemo, qualityDeps } from '../cli'
 import type { Services } from '../../services'
 import { loadDemoHistory } from '../statistics'
 import { type DemoQualitySummary, loadDemoQuality } from './quality'
@@ -27,17 +27,7 @@ describe('keywork demo: a year of quality assurance', () => {
       { audit: s.audit, establishments: s.establishments, statistics: s.statistics },
       { seed: OPTIONS.seed, today: TODAY },
     )
-    summary = await loadDemoQuality(
-      s.db,
-      {
-        audit: s.audit,
-        rubric: s.rubric,
-        integrity: s.integrity,
-        establishments: s.establishments,
-        statistics: s.statistics,
-      },
-      { seed: OPTIONS.seed, today: TODAY },
-    )
+    summary = await loadDemoQuality(s.db, qualityDeps(s), { seed: OPTIONS.seed, today: TODAY })
     ids = (await s.establishments.all()).map(e => e.id).sort((a, b) => a - b)
   })
   after(() => s.close())
