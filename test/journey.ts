@@ -2,12 +2,13 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
+import { after, before } from 'node:test'
 import { AxeBuilder } from '@axe-core/playwright'
 import type { AxeResults, Result as AxeResult, RunOptions } from 'axe-core'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { createApp } from '../src/app'
 import { launchChromium } from './chromium'
-import { testServices } from './harness'
+import { PASSWORD, testServices, type World } from './harness'
 
 /** The rules every page must pass: axe-core's WCAG 2.1 A and AA. */
 export const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
@@ -48,6 +49,39 @@ export async function demoJourney(demo: { seed: number; prisonersPer: number }) 
       await services.close()
     },
   }
+}
+
+/**
+ * A test file's world served on a free port, with Chromium launched before the file's tests (handed to `launched`)
+ * and the browser, server and world closed after them. Returns the app's base URL.
+ */
+export async function servedInChromium(
+  world: Pick<World, 'app'> & { close(): Promise<void> },
+  launched: (browser: Browser) => void,
+): Promise<string> {
+  const server = world.app.listen(0, '127.0.0.1')
+  await new Promise<void>(resolve => server.once('listening', resolve))
+  let browser: Browser | undefined
+  before(async () => {
+    browser = await launchChromium()
+    launched(browser)
+  })
+  after(async () => {
+    await browser?.close()
+    server.closeAllConnections()
+    await new Promise(resolve => server.close(resolve))
+    await world.close()
+  })
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+}
+
+/** Signs in as a test world's user (the harness password) and waits for the home page. */
+export async function signIn(page: Page, username: string) {
+  await page.goto('/sign-in')
+  await page.getByLabel('Username').fill(username)
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.waitForURL(url => url.pathname === '/')
 }
 
 // axe-core minified: the same code as the axe.js AxeBuilder injects, at less than half the size to send and parse

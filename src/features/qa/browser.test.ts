@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict'
-import type { AddressInfo } from 'node:net'
-import { after, before, it } from 'node:test'
-import type { Browser, Page } from 'playwright-core'
-import { launchChromium } from '../../../test/chromium'
-import { assertAxeClean } from '../../../test/journey'
-import { PASSWORD } from '../../../test/harness'
+import { it } from 'node:test'
+import type { Browser } from 'playwright-core'
+import { assertAxeClean, servedInChromium, signIn } from '../../../test/journey'
 import { seededWorld } from '../../../test/fixtures'
 import { entryOf } from '../../../test/support/qa'
 
@@ -15,28 +12,8 @@ import { entryOf } from '../../../test/support/qa'
 const world = await seededWorld()
 const s = world.services
 const own = world.seeded.MDI
-const server = world.app.listen(0, '127.0.0.1')
-await new Promise<void>(resolve => server.once('listening', resolve))
-const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 let browser: Browser | undefined
-
-before(async () => {
-  browser = await launchChromium()
-})
-after(async () => {
-  await browser?.close()
-  server.closeAllConnections()
-  await new Promise(resolve => server.close(resolve))
-  await world.close()
-})
-
-async function signIn(page: Page, username: string) {
-  await page.goto('/sign-in')
-  await page.getByLabel('Username').fill(username)
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.waitForURL(url => url.pathname === '/')
-}
+const base = await servedInChromium(world, launched => (browser = launched))
 
 it('an SO reviews a sampled entry and commends it; the officer reads, acknowledges and replies', async () => {
   assert.ok(browser, 'Chromium did not start')

@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict'
-import type { AddressInfo } from 'node:net'
-import { after, before, it } from 'node:test'
+import { it } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
-import { launchChromium } from '../../../test/chromium'
-import { assertAxeClean } from '../../../test/journey'
-import { PASSWORD } from '../../../test/harness'
+import { assertAxeClean, servedInChromium, signIn } from '../../../test/journey'
 import { seededWorld } from '../../../test/fixtures'
 
 // Real Chromium: "Check my entry" as the officer types (the script posts the form to the JSON answer and puts the
@@ -13,28 +10,8 @@ import { seededWorld } from '../../../test/fixtures'
 
 const world = await seededWorld()
 const own = world.seeded.MDI
-const server = world.app.listen(0, '127.0.0.1')
-await new Promise<void>(resolve => server.once('listening', resolve))
-const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 let browser: Browser | undefined
-
-before(async () => {
-  browser = await launchChromium()
-})
-after(async () => {
-  await browser?.close()
-  server.closeAllConnections()
-  await new Promise(resolve => server.close(resolve))
-  await world.close()
-})
-
-async function signIn(page: Page, username: string) {
-  await page.goto('/sign-in')
-  await page.getByLabel('Username').fill(username)
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.waitForURL(url => url.pathname === '/')
-}
+const base = await servedInChromium(world, launched => (browser = launched))
 
 const hints = (page: Page) => page.locator('[data-entry-check-results]')
 

@@ -1,29 +1,15 @@
 import assert from 'node:assert/strict'
-import type { AddressInfo } from 'node:net'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import type { Browser } from 'playwright-core'
-import { launchChromium } from '../../../../test/chromium'
 import { PASSWORD, testWorld } from '../../../../test/harness'
-import { assertAxeClean } from '../../../../test/journey'
+import { assertAxeClean, servedInChromium } from '../../../../test/journey'
 
 // The API tokens page in real Chromium, with the keyboard: an establishment admin creates a token (shown once),
 // the token reads the API, and revoking it from the list ends its access. Each state of the page passes axe.
 
 const world = await testWorld()
-const server = world.app.listen(0, '127.0.0.1')
-await new Promise<void>(resolve => server.once('listening', resolve))
-const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 let browser: Browser | undefined
-
-before(async () => {
-  browser = await launchChromium()
-})
-after(async () => {
-  await browser?.close()
-  server.closeAllConnections()
-  await new Promise(resolve => server.close(resolve))
-  await world.close()
-})
+const base = await servedInChromium(world, launched => (browser = launched))
 
 describe('API tokens in a browser', () => {
   it('creates a token shown once, which reads the API until it is revoked', async () => {
