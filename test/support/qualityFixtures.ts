@@ -1,5 +1,11 @@
+import { after } from 'node:test'
 import type { Kysely } from 'kysely'
+import { SYSTEM_ACTOR } from '../../src/platform/audit/service'
 import type { Database } from '../../src/platform/db/types'
+import { prisonerRecordSchema } from '../../src/features/prisoners/schema'
+import { staffRecordSchema } from '../../src/features/staff/schema'
+import type { Services } from '../../src/services'
+import { testWorld } from '../harness'
 
 /**
  * Test helpers for the quality dashboard and calibration: rows written straight to the quality tables (reviews,
@@ -7,6 +13,75 @@ import type { Database } from '../../src/platform/db/types'
  */
 
 const at = () => new Date().toISOString()
+
+/** The quality tests' world: testWorld() (MDI and LEI) closed after the file's tests, with its handles. */
+export async function qualityWorld() {
+  const world = await testWorld()
+  after(() => world.close())
+  const s = world.services
+  return { world, s, db: s.db.db, MDI: world.est.MDI!, LEI: world.est.LEI! }
+}
+
+export const actor = (establishmentId: number) => ({ ...SYSTEM_ACTOR, establishmentId })
+export const must = <T>(r: { ok: true; value: T } | { ok: false; errors: Record<string, string> }): T => {
+  if (!r.ok) throw new Error(JSON.stringify(r.errors))
+  return r.value
+}
+
+/** An active full-time Band 3 officer through the staff service: their staff id. */
+export async function addOfficer(
+  s: Services,
+  est: number,
+  o: { staffNumber: string; firstName: string; lastName: string; homeUnit: string },
+): Promise<number> {
+  return must(
+    await s.staff.create(
+      actor(est),
+      est,
+      staffRecordSchema.parse({
+        staffNumber: o.staffNumber,
+        firstName: o.firstName,
+        lastName: o.lastName,
+        grade: 'Band 3',
+        workingPattern: 'full_time',
+        startedInPost: '2023-04-01',
+        languages: 'English',
+        status: 'active',
+        homeUnit: o.homeUnit,
+      }),
+    ),
+  )
+}
+
+/** A prisoner in the unit through the prisoners service: their id. */
+export async function addPrisoner(
+  s: Services,
+  est: number,
+  p: { prisonNumber: string; lastName: string; unit: string },
+): Promise<number> {
+  must(
+    await s.prisoners.create(
+      actor(est),
+      est,
+      prisonerRecordSchema.parse({
+        prisonNumber: p.prisonNumber,
+        firstName: 'Test',
+        lastName: p.lastName,
+        dateOfBirth: '1990-01-01',
+        unit: p.unit,
+        cell: `${p.unit}-1-001`,
+        receptionDate: '2024-01-10',
+        releaseDate: '',
+        status: 'in',
+        complexity: 'low',
+        firstLanguage: 'en',
+        interpreterNeeded: 'no',
+        nationality: 'British',
+      }),
+    ),
+  )
+  return Number((await s.prisoners.get(est, p.prisonNumber))!.id)
+}
 
 export async function userIdOf(db: Kysely<Database>, username: string): Promise<number> {
   const r = await db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirstOrThrow()

@@ -1,29 +1,16 @@
 import assert from 'node:assert/strict'
-import { after, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { todayIso } from '../../domain/dates'
 import { lastMonths } from '../../domain/quality'
-import { SYSTEM_ACTOR } from '../../platform/audit/service'
-import { prisonerRecordSchema } from '../prisoners/schema'
-import { staffRecordSchema } from '../staff/schema'
-import { type Browser, createUser, signedIn, testWorld } from '../../../test/harness'
+import { type Browser, createUser, signedIn } from '../../../test/harness'
 import { insertSession } from '../../../test/support/referrals'
-import { userIdOf } from '../../../test/support/qualityFixtures'
+import { actor, addOfficer, addPrisoner, must, qualityWorld, userIdOf } from '../../../test/support/qualityFixtures'
 
 // Calibration over a small world: Moorland (MDI) with two Supervising Officers who mark, entries of its Key Worker;
 // Leeds (LEI) with its own Supervising Officer and an entry. The agreement figures are worked by hand (see
 // src/domain/qualityCalibration.test.ts for the arithmetic).
 
-const world = await testWorld()
-after(() => world.close())
-const s = world.services
-const db = s.db.db
-const MDI = world.est.MDI!
-const LEI = world.est.LEI!
-const actor = (establishmentId: number) => ({ ...SYSTEM_ACTOR, establishmentId })
-const must = <T>(r: { ok: true; value: T } | { ok: false; errors: Record<string, string> }): T => {
-  if (!r.ok) throw new Error(JSON.stringify(r.errors))
-  return r.value
-}
+const { world, s, db, MDI, LEI } = await qualityWorld()
 
 await createUser(s, 'so2.mdi', [{ role: 'SUPERVISING_OFFICER', establishmentId: MDI }])
 const so1 = await userIdOf(db, 'supervising_officer.mdi')
@@ -32,45 +19,8 @@ const soL = await userIdOf(db, 'supervising_officer.lei')
 
 async function setUp(est: number, unit: string, staffNumber: string, prisonNumber: string) {
   must(await s.units.create(actor(est), est, { code: unit, name: unit, capacity: 100 }))
-  const staffId = must(
-    await s.staff.create(
-      actor(est),
-      est,
-      staffRecordSchema.parse({
-        staffNumber,
-        firstName: 'Kim',
-        lastName: 'Officer',
-        grade: 'Band 3',
-        workingPattern: 'full_time',
-        startedInPost: '2023-04-01',
-        languages: 'English',
-        status: 'active',
-        homeUnit: unit,
-      }),
-    ),
-  )
-  must(
-    await s.prisoners.create(
-      actor(est),
-      est,
-      prisonerRecordSchema.parse({
-        prisonNumber,
-        firstName: 'Test',
-        lastName: 'Prisoner',
-        dateOfBirth: '1990-01-01',
-        unit,
-        cell: `${unit}-1-001`,
-        receptionDate: '2024-01-10',
-        releaseDate: '',
-        status: 'in',
-        complexity: 'low',
-        firstLanguage: 'en',
-        interpreterNeeded: 'no',
-        nationality: 'British',
-      }),
-    ),
-  )
-  const prisonerId = Number((await s.prisoners.get(est, prisonNumber))!.id)
+  const staffId = await addOfficer(s, est, { staffNumber, firstName: 'Kim', lastName: 'Officer', homeUnit: unit })
+  const prisonerId = await addPrisoner(s, est, { prisonNumber, lastName: 'Prisoner', unit })
   return { staffId, prisonerId }
 }
 const mdi = await setUp(MDI, 'HB1', 'MDI0001', 'A1111AA')

@@ -1,17 +1,19 @@
 import assert from 'node:assert/strict'
-import { after, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { todayIso } from '../../domain/dates'
 import { lastMonths, monthLabel } from '../../domain/quality'
-import { SYSTEM_ACTOR } from '../../platform/audit/service'
-import { prisonerRecordSchema } from '../prisoners/schema'
-import { staffRecordSchema } from '../staff/schema'
-import { signedIn, testWorld } from '../../../test/harness'
+import { signedIn } from '../../../test/harness'
 import { insertSession } from '../../../test/support/referrals'
 import {
+  actor,
+  addOfficer,
+  addPrisoner,
   insertCommendation,
   insertFlag,
   insertReview,
   insertSupervision,
+  must,
+  qualityWorld,
   userIdOf,
 } from '../../../test/support/qualityFixtures'
 
@@ -19,64 +21,15 @@ import {
 // prisoner in each, entries over the last three months, reviews, flags, a commendation and a supervision; Leeds (LEI)
 // with one reviewed entry, which only the national figures count.
 
-const world = await testWorld()
-after(() => world.close())
-const s = world.services
-const db = s.db.db
-const MDI = world.est.MDI!
-const LEI = world.est.LEI!
-const actor = (establishmentId: number) => ({ ...SYSTEM_ACTOR, establishmentId })
-const must = <T>(r: { ok: true; value: T } | { ok: false; errors: Record<string, string> }): T => {
-  if (!r.ok) throw new Error(JSON.stringify(r.errors))
-  return r.value
-}
+const { world, s, db, MDI, LEI } = await qualityWorld()
 
 async function unit(est: number, code: string, name: string) {
   return must(await s.units.create(actor(est), est, { code, name, capacity: 100 }))
 }
-async function officer(est: number, staffNumber: string, lastName: string, homeUnit: string) {
-  return must(
-    await s.staff.create(
-      actor(est),
-      est,
-      staffRecordSchema.parse({
-        staffNumber,
-        firstName: 'Sam',
-        lastName,
-        grade: 'Band 3',
-        workingPattern: 'full_time',
-        startedInPost: '2023-04-01',
-        languages: 'English',
-        status: 'active',
-        homeUnit,
-      }),
-    ),
-  )
-}
-async function prisoner(est: number, prisonNumber: string, unitCode: string) {
-  must(
-    await s.prisoners.create(
-      actor(est),
-      est,
-      prisonerRecordSchema.parse({
-        prisonNumber,
-        firstName: 'Test',
-        lastName: prisonNumber,
-        dateOfBirth: '1990-01-01',
-        unit: unitCode,
-        cell: `${unitCode}-1-001`,
-        receptionDate: '2024-01-10',
-        releaseDate: '',
-        status: 'in',
-        complexity: 'low',
-        firstLanguage: 'en',
-        interpreterNeeded: 'no',
-        nationality: 'British',
-      }),
-    ),
-  )
-  return Number((await s.prisoners.get(est, prisonNumber))!.id)
-}
+const officer = (est: number, staffNumber: string, lastName: string, homeUnit: string) =>
+  addOfficer(s, est, { staffNumber, firstName: 'Sam', lastName, homeUnit })
+const prisoner = (est: number, prisonNumber: string, unitCode: string) =>
+  addPrisoner(s, est, { prisonNumber, lastName: prisonNumber, unit: unitCode })
 
 const hb1 = await unit(MDI, 'HB1', 'Houseblock 1')
 await unit(MDI, 'HB2', 'Houseblock 2')
