@@ -97,16 +97,23 @@ export function rubricRoutes(s: Services): RouteDef[] {
     // a criterion of the draft: ?code=… changes one, no code adds one
     get('/quality/rubric/draft/criterion', NATIONAL, async (req, res) => {
       const draft = await s.rubric.draft()
-      if (!draft) return res.redirect(303, '/quality/rubric')
       const code = queryString(req, 'code', 40)
-      const criteria = (await s.rubric.version(draft.id))!.criteria
+      if (!draft && code) return res.redirect(303, '/quality/rubric')
+      const criteria = draft ? (await s.rubric.version(draft.id))!.criteria : []
       const existing = code ? criteria.find(c => c.code === code) : null
       if (code && !existing) throw new HttpError(404)
       res.render('rubric/views/criterion', {
-        pageTitle: existing ? `Change “${existing.title}”` : `Add a criterion to version ${draft.version}`,
-        caption: `Draft national rubric, version ${draft.version}`,
+        pageTitle: existing
+          ? `Change “${existing.title}”`
+          : draft
+            ? `Add a criterion to version ${draft.version}`
+            : 'Add a national criterion',
+        // with no draft, saving the criterion starts one: a copy of the published version with it added
+        caption: draft
+          ? `Draft national rubric, version ${draft.version}`
+          : 'National rubric: saving starts a new draft version',
         action: '/quality/rubric/draft/criterion',
-        back: '/quality/rubric/draft',
+        back: draft ? '/quality/rubric/draft' : '/quality/rubric',
         existingCode: existing?.code ?? null,
         isNew: !existing,
         scale,
@@ -116,14 +123,14 @@ export function rubricRoutes(s: Services): RouteDef[] {
 
     post('/quality/rubric/draft/criterion', NATIONAL, async (req, res) => {
       const draft = await s.rubric.draft()
-      if (!draft) {
+      const body = (req.body ?? {}) as Record<string, unknown>
+      const existingCode = typeof body.existing === 'string' ? body.existing : ''
+      if (!draft && existingCode) {
         flash(req, 'There is no draft: start one from the rubric page')
         return res.redirect(303, '/quality/rubric')
       }
-      const body = (req.body ?? {}) as Record<string, unknown>
-      const existingCode = typeof body.existing === 'string' ? body.existing : ''
       const back = `/quality/rubric/draft/criterion${existingCode ? `?code=${encodeURIComponent(existingCode)}` : ''}`
-      if (existingCode) {
+      if (draft && existingCode) {
         const criteria = (await s.rubric.version(draft.id))!.criteria
         const existing = criteria.find(c => c.code === existingCode)
         if (!existing) throw new HttpError(404)
@@ -135,7 +142,8 @@ export function rubricRoutes(s: Services): RouteDef[] {
       } else {
         const form = parseForm(criterionSchema, body)
         if (!form.ok) return redirectWithErrors(req, res, form.errors, back)
-        const r = await s.rubric.addNational(actorOf(res), draft.id, form.data)
+        // no draft yet: the service starts one in the same transaction
+        const r = await s.rubric.addNational(actorOf(res), draft?.id ?? null, form.data)
         if (!r.ok) return redirectWithErrors(req, res, r.errors, back)
         flash(req, `“${form.data.title}” added to the draft`)
       }

@@ -384,4 +384,35 @@ describe('a new national version', () => {
     })
     assert.equal(r.ok, false)
   })
+
+  it('starts with adding a national criterion when there is no draft: one step, and nothing for a bad form', async () => {
+    const np = await as('national')
+    await np.post('/establishment/switch', { establishment: 'MDI' }, '/')
+    assert.equal(await s().rubric.draft(), null)
+    const before = await s().rubric.versions()
+    const published = await s().rubric.current(mdi().establishmentId)
+    const nationalCodes = published.criteria.filter(c => c.national).map(c => c.code)
+
+    // the form is there with no draft, and says saving starts one
+    const form = await np.get('/quality/rubric/draft/criterion')
+    assert.equal(form.status, 200)
+    assert.match(form.text, /saving starts a new draft version/)
+
+    // a bad form starts no draft
+    const bad = await np.post('/quality/rubric/draft/criterion', newCriterion({ title: '' }), '/quality/rubric')
+    assert.equal(bad.headers.location, '/quality/rubric/draft/criterion')
+    assert.equal(await s().rubric.draft(), null)
+    assert.equal((await s().rubric.versions()).length, before.length)
+
+    // a good one starts the draft (a copy of the published version) with the criterion added
+    const add = newCriterion({ code: 'wellbeing-plan', title: 'Wellbeing plan reviewed' })
+    const saved = await np.post('/quality/rubric/draft/criterion', add, '/quality/rubric')
+    assert.equal(saved.headers.location, '/quality/rubric/draft')
+    const draft = (await s().rubric.draft())!
+    assert.equal(draft.version, before.length + 1)
+    assert.deepEqual(
+      (await s().rubric.version(draft.id))!.criteria.map(c => c.code),
+      [...nationalCodes, 'wellbeing-plan'],
+    )
+  })
 })

@@ -135,6 +135,46 @@ export function rubricService(db: Kysely<Database>, deps: RubricDeps) {
     return v?.status === 'draft' ? { criterion: c, version: v } : null
   }
 
+  /** Writes a new draft version, a copy of the published one's criteria, and audits it (the caller holds the lock). */
+  async function insertDraft(trx: Kysely<Database>, actor: Actor, notes: string): Promise<number> {
+    const published = await repo.latestPublished(trx)
+    const now = new Date().toISOString()
+    const version = (await repo.maxVersion(trx)) + 1
+    const id = await repo.insertVersion(trx, {
+      version,
+      status: 'draft',
+      notes: notes || null,
+      created_at: now,
+      created_by: actorName(actor),
+      published_at: null,
+      published_by: null,
+    })
+    const from = published ? await repo.versionCriteria(trx, published.id) : []
+    for (const c of from)
+      await repo.insertCriterion(trx, {
+        rubric_version_id: id,
+        establishment_id: null,
+        code: c.code,
+        title: c.title,
+        guidance: c.guidance,
+        descriptor_1: c.descriptor_1,
+        descriptor_2: c.descriptor_2,
+        descriptor_3: c.descriptor_3,
+        descriptor_4: c.descriptor_4,
+        position: c.position,
+        created_at: now,
+        created_by: actorName(actor),
+      })
+    await audit.record(trx, actor, {
+      action: 'create',
+      entity: 'qa_rubric_version',
+      entityId: id,
+      establishmentId: null,
+      changes: { version, status: 'draft', copiedFrom: published?.version ?? null, notes: notes || null },
+    })
+    return id
+  }
+
   /**
    * Writes a new criterion, national (of a draft version, its number in the audit) or an establishment's own, and
    * audits it in the same transaction; its id.
@@ -243,42 +283,7 @@ export function rubricService(db: Kysely<Database>, deps: RubricDeps) {
         await repo.lockVersions(trx)
         await seed(trx, actor)
         if (await repo.draft(trx)) return fail({ notes: 'A draft version is already being prepared: edit that one' })
-        const published = await repo.latestPublished(trx)
-        const now = new Date().toISOString()
-        const version = (await repo.maxVersion(trx)) + 1
-        const id = await repo.insertVersion(trx, {
-          version,
-          status: 'draft',
-          notes: notes || null,
-          created_at: now,
-          created_by: actorName(actor),
-          published_at: null,
-          published_by: null,
-        })
-        const from = published ? await repo.versionCriteria(trx, published.id) : []
-        for (const c of from)
-          await repo.insertCriterion(trx, {
-            rubric_version_id: id,
-            establishment_id: null,
-            code: c.code,
-            title: c.title,
-            guidance: c.guidance,
-            descriptor_1: c.descriptor_1,
-            descriptor_2: c.descriptor_2,
-            descriptor_3: c.descriptor_3,
-            descriptor_4: c.descriptor_4,
-            position: c.position,
-            created_at: now,
-            created_by: actorName(actor),
-          })
-        await audit.record(trx, actor, {
-          action: 'create',
-          entity: 'qa_rubric_version',
-          entityId: id,
-          establishmentId: null,
-          changes: { version, status: 'draft', copiedFrom: published?.version ?? null, notes: notes || null },
-        })
-        return ok(id)
+        return ok(await insertDraft(trx, actor, notes))
       })
     },
 
@@ -302,9 +307,15 @@ export function rubricService(db: Kysely<Database>, deps: RubricDeps) {
     },
 
     /** National team: adds a criterion to the draft version. */
-    async addNational(actor: Actor, versionId: number, text: CriterionText): Promise<Result<number>> {
+    async addNational(actor: Actor, versionId: number | null, text: CriterionText): Promise<Result<number>> {
       return db.transaction().execute(async trx => {
         await repo.lockVersions(trx)
+        // no draft yet: adding a criterion starts one (a copy of the published version), in the same transaction
+        if (versionId === null) {
+          await seed(trx, actor)
+          const open = await repo.draft(trx)
+          versionId = open ? open.id : await insertDraft(trx, actor, `Started to add “${text.title}”`)
+        }
         const v = await repo.version(trx, versionId)
         if (!v || v.status !== 'draft') return fail({ code: 'Criteria can only be added to the draft version' })
         const existing = await repo.versionCriteria(trx, versionId)
