@@ -24,6 +24,7 @@ import * as m022 from './migrations/022_directory_location_indexes'
 import * as m023 from './migrations/023_quality'
 import * as m024 from './migrations/024_quality_indexes'
 import * as m025 from './migrations/025_stat_precheck'
+import * as m026 from './migrations/026_training'
 
 const migrations = {
   '001_foundation': m001,
@@ -50,6 +51,7 @@ const migrations = {
   '023_quality': m023,
   '024_quality_indexes': m024,
   '025_stat_precheck': m025,
+  '026_training': m026,
 }
 
 /** Brings the schema up to date on either engine; safe to run at every start. */

@@ -910,6 +910,247 @@ export interface UserNoticeTable {
   read_at: string | null
 }
 
+/** Training and professional development (026_training). */
+export interface TrainingProgrammeVersionTable {
+  id: Generated<number>
+  version: number
+  /** draft | published | superseded */
+  status: string
+  /** what changed, in the publisher's words */
+  summary: string
+  created_at: string
+  created_by: string
+  published_at: string | null
+  published_by: string | null
+}
+
+export interface TrainingContributorTable {
+  id: Generated<number>
+  programme_version_id: number
+  name: string
+  /** academic | psychologist | mental_health | prison_officer | prisoner_voice | other */
+  role: string
+  organisation: ColumnType<string, string | undefined, string>
+  position: number
+}
+
+export interface TrainingModuleTable {
+  id: Generated<number>
+  /** a national module's programme version; null for an establishment's local module */
+  programme_version_id: number | null
+  /** an establishment's local module; null for a national one */
+  establishment_id: number | null
+  /** stable across versions: a completion counts for the code */
+  code: string
+  title: string
+  /** initial | topup | local | cpd */
+  kind: string
+  summary: ColumnType<string, string | undefined, string>
+  /** learning outcomes, one a line */
+  outcomes: string
+  /** workshop | lecture | practical | observation | peer_supervision | e_learning */
+  format: string
+  hours: number
+  days: ColumnType<number, number | undefined, number>
+  /** module codes, comma separated */
+  prerequisites: ColumnType<string, string | undefined, string>
+  position: number
+  active: ColumnType<number, number | undefined, number>
+  created_at: string
+  created_by: string
+  updated_at: string
+  updated_by: string
+}
+
+export interface TrainingPolicyTable {
+  id: number
+  window_from_months: ColumnType<number, number | undefined, number>
+  window_to_months: ColumnType<number, number | undefined, number>
+  window_to_max: ColumnType<number, number | undefined, number>
+  topup_months: ColumnType<number, number | undefined, number>
+  topup_months_min: ColumnType<number, number | undefined, number>
+  topup_months_max: ColumnType<number, number | undefined, number>
+  cpd_hours: ColumnType<number, number | undefined, number>
+  cpd_hours_min: ColumnType<number, number | undefined, number>
+  cpd_hours_max: ColumnType<number, number | undefined, number>
+  /** allow | warn | refuse: may an officer without the initial course be allocated prisoners */
+  untrained_allocation: ColumnType<string, string | undefined, string>
+  /** 1: an establishment may set its own untrained_allocation */
+  untrained_local: ColumnType<number, number | undefined, number>
+  updated_at: string
+  updated_by: string
+}
+
+export interface TrainingSettingTable {
+  establishment_id: number
+  window_from_months: number | null
+  window_to_months: number | null
+  topup_months: number | null
+  cpd_hours: number | null
+  untrained_allocation: string | null
+  updated_at: string
+  updated_by: string
+}
+
+export interface TrainingCourseTable {
+  id: Generated<number>
+  module_id: number
+  /** null: a regional course (region set) */
+  establishment_id: number | null
+  region: string | null
+  trainer_user_id: number | null
+  trainer: string
+  place: string
+  capacity: number
+  /** scheduled | cancelled | completed */
+  status: string
+  notes: ColumnType<string, string | undefined, string>
+  created_at: string
+  created_by: string
+  cancelled_at: string | null
+  cancelled_by: string | null
+  cancel_reason: string | null
+  completed_at: string | null
+  completed_by: string | null
+}
+
+export interface TrainingCourseDayTable {
+  course_id: number
+  day: string
+  /** HH:MM */
+  starts_at: string
+  ends_at: string
+}
+
+export interface TrainingEnrolmentTable {
+  id: Generated<number>
+  course_id: number
+  staff_id: number
+  /** enrolled | waiting | withdrawn | cancelled | completed | not_completed */
+  status: string
+  enrolled_at: string
+  enrolled_by: string
+  /** a waiting-list place: the earliest moves up first */
+  waiting_since: string | null
+  updated_at: string
+  updated_by: string
+}
+
+export interface TrainingAttendanceTable {
+  course_id: number
+  day: string
+  staff_id: number
+  present: number
+  recorded_at: string
+  recorded_by: string
+}
+
+export interface TrainingCompletionTable {
+  id: Generated<number>
+  establishment_id: number
+  staff_id: number
+  module_id: number | null
+  module_code: string
+  /** the module's kind: initial | topup | local | cpd */
+  kind: string
+  title: string
+  completed_on: string
+  hours: number
+  /** completed | passed | failed */
+  outcome: string
+  evidence: ColumnType<string, string | undefined, string>
+  /** course | csv | xapi | manual */
+  source: string
+  course_id: number | null
+  external_id: string | null
+  recorded_at: string
+  recorded_by: string
+  voided_at: string | null
+  voided_by: string | null
+  void_reason: string | null
+}
+
+export interface TrainingCertificateTable {
+  id: Generated<number>
+  code: string
+  completion_id: number
+  staff_id: number
+  establishment_id: number
+  name: string
+  module_title: string
+  completed_on: string
+  issued_on: string
+  issued_at: string
+  issued_by: string
+  superseded_by: number | null
+  revoked_at: string | null
+  revoke_reason: string | null
+}
+
+export interface TrainingReminderTable {
+  id: Generated<number>
+  establishment_id: number
+  staff_id: number
+  /** a module code, or 'cpd' */
+  subject: string
+  /** due | overdue | expiring */
+  kind: string
+  /** the date the reminder is about (the window opening, the due date, the expiry) */
+  about_date: string
+  sent_on: string
+  sent_at: string
+}
+
+export interface TrainingFeedbackTable {
+  id: Generated<number>
+  course_id: number
+  module_id: number
+  staff_id: number
+  rating: number
+  comment: ColumnType<string, string | undefined, string>
+  created_at: string
+}
+
+export interface TrainingAssignmentTable {
+  id: Generated<number>
+  establishment_id: number
+  staff_id: number
+  module_code: string
+  review_id: number | null
+  reason: string
+  due_on: string
+  assigned_at: string
+  assigned_by_user_id: number | null
+  assigned_by: string
+  cancelled_at: string | null
+}
+
+export interface ReflectiveEntryTable {
+  id: Generated<number>
+  establishment_id: number
+  staff_id: number
+  user_id: number
+  /** gibbs | short (a short entry keeps its text in description) */
+  form: string
+  title: string
+  written_on: string
+  description: ColumnType<string, string | undefined, string>
+  feelings: ColumnType<string, string | undefined, string>
+  evaluation: ColumnType<string, string | undefined, string>
+  analysis: ColumnType<string, string | undefined, string>
+  conclusion: ColumnType<string, string | undefined, string>
+  action_plan: ColumnType<string, string | undefined, string>
+  /** minutes counted towards CPD */
+  minutes: ColumnType<number, number | undefined, number>
+  /** 1: shared with the officer's Supervising Officers */
+  shared: ColumnType<number, number | undefined, number>
+  shared_at: string | null
+  /** JSON: what the check found (prison numbers, caseload names) when last saved */
+  flags: ColumnType<string, string | undefined, string>
+  created_at: string
+  updated_at: string
+}
+
 export interface Database {
   national_policy: NationalPolicyTable
   establishments: EstablishmentTable
@@ -975,6 +1216,21 @@ export interface Database {
   integrity_bands: IntegrityBandTable
   supervisions: SupervisionTable
   user_notices: UserNoticeTable
+  training_programme_versions: TrainingProgrammeVersionTable
+  training_contributors: TrainingContributorTable
+  training_modules: TrainingModuleTable
+  training_policy: TrainingPolicyTable
+  training_settings: TrainingSettingTable
+  training_courses: TrainingCourseTable
+  training_course_days: TrainingCourseDayTable
+  training_enrolments: TrainingEnrolmentTable
+  training_attendance: TrainingAttendanceTable
+  training_completions: TrainingCompletionTable
+  training_certificates: TrainingCertificateTable
+  training_reminders: TrainingReminderTable
+  training_feedback: TrainingFeedbackTable
+  training_assignments: TrainingAssignmentTable
+  reflective_entries: ReflectiveEntryTable
 }
 
 export type Establishment = Selectable<EstablishmentTable>
