@@ -51,6 +51,7 @@ const schema = z.object({
   NOTIFY_REFERRAL_TEMPLATE_ID: notifyTemplateId,
   NOTIFY_QA_REVIEW_TEMPLATE_ID: notifyTemplateId,
   NOTIFY_COMMENDATION_TEMPLATE_ID: notifyTemplateId,
+  NOTIFY_TRAINING_REMINDER_TEMPLATE_ID: notifyTemplateId,
   NOTIFY_BASE_URL: z
     .string()
     .trim()
@@ -88,6 +89,8 @@ export interface NotifyConfig {
   qaReviewTemplateId?: string
   /** a commendation of an officer or an entry; unset: kept in the outbox */
   commendationTemplateId?: string
+  /** training reminders and modules assigned to an officer; unset: kept in the outbox */
+  trainingReminderTemplateId?: string
   /** the Notify API; undefined: the production API */
   baseUrl?: string
 }
@@ -133,6 +136,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             referralTemplateId: e.NOTIFY_REFERRAL_TEMPLATE_ID,
             ...(e.NOTIFY_QA_REVIEW_TEMPLATE_ID ? { qaReviewTemplateId: e.NOTIFY_QA_REVIEW_TEMPLATE_ID } : {}),
             ...(e.NOTIFY_COMMENDATION_TEMPLATE_ID ? { commendationTemplateId: e.NOTIFY_COMMENDATION_TEMPLATE_ID } : {}),
+            ...(e.NOTIFY_TRAINING_REMINDER_TEMPLATE_ID
+              ? { trainingReminderTemplateId: e.NOTIFY_TRAINING_REMINDER_TEMPLATE_ID }
+              : {}),
             ...(e.NOTIFY_BASE_URL ? { baseUrl: e.NOTIFY_BASE_URL } : {}),
           }
         : null,

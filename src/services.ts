@@ -35,6 +35,7 @@ import { statisticsService } from './features/statistics/service'
 import { unitsService } from './features/units/service'
 import { usersService } from './features/users/service'
 import { worksheetsService } from './features/worksheets/service'
+import { trainingRemindersService } from './features/trainingReminders/service'
 
 /** Composition root: every repository and service, built once over one database. No DI container. */
 export function buildServices(config: Config, db: Db = openDatabase(config.database)) {
@@ -137,6 +138,8 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     quality: qualityService(db, { statistics, calibration }),
     supervision: supervisionService(db.db, { audit, notices }),
     goodPractice: goodPracticeService(db.db, { audit, notices }),
+    // training reminders (the daily job) and modules assigned to officers from a QA review
+    trainingReminders: trainingRemindersService(db.db, { audit, notices, mailer }),
     async close() {
       await db.close()
     },

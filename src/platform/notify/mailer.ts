@@ -11,7 +11,7 @@ import { type OutboxScope, outboxRepository } from './repository'
  * whenever Notify is configured; 'qa-review' (feedback on an officer's entry) and 'commendation' are sent only when
  * theirs is configured too, and otherwise kept in the outbox.
  */
-export type EmailTemplate = 'referral' | 'qa-review' | 'commendation'
+export type EmailTemplate = 'referral' | 'qa-review' | 'commendation' | 'training-reminder'
 
 export interface OutgoingEmail {
   establishmentId: number | null
@@ -83,6 +83,7 @@ export function mailerService(
     referral: notify?.referralTemplateId,
     'qa-review': notify?.qaReviewTemplateId,
     commendation: notify?.commendationTemplateId,
+    'training-reminder': notify?.trainingReminderTemplateId,
   }
 
   return {
