@@ -1,0 +1,380 @@
+// The training rules: hand-worked cases, then properties against a naive reference written differently (it walks
+// the calendar one day at a time instead of doing month arithmetic).
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import fc from 'fast-check'
+import { londonDayStart, todayIso } from './dates'
+import {
+  type CompletionFact,
+  type JournalFact,
+  type TrainingRules,
+  DEFAULT_TRAINING_RULES,
+  EXPIRING_DAYS,
+  INITIAL_STATE_NAMES,
+  MODULE_KIND_NAMES,
+  TOPUP_STATE_NAMES,
+  addMonthsIso,
+  allocationCheck,
+  trainingStatus,
+} from './training'
+
+const RULES: TrainingRules = DEFAULT_TRAINING_RULES
+
+function done(completedOn: string, kind: CompletionFact['kind'] = 'initial', hours = 30): CompletionFact {
+  return { moduleCode: kind === 'initial' ? 'KW-INITIAL' : 'KW-TOPUP-MI', kind, completedOn, hours, outcome: 'passed' }
+}
+
+// ---- the naive reference: one day at a time, through JavaScript's own calendar ----
+function nextDay(iso: string): string {
+  const d = new Date(`${iso}T12:00:00Z`)
+  d.setUTCDate(d.getUTCDate() + 1)
+  return d.toISOString().slice(0, 10)
+}
+function previousDay(iso: string): string {
+  const d = new Date(`${iso}T12:00:00Z`)
+  d.setUTCDate(d.getUTCDate() - 1)
+  return d.toISOString().slice(0, 10)
+}
+const monthOf = (iso: string) => iso.slice(0, 7)
+const dayOf = (iso: string) => Number(iso.slice(8, 10))
+
+/** Walks forward (or back) month boundaries one day at a time, then to the same day or the month's last. */
+function naiveAddMonths(iso: string, months: number): string {
+  const want = dayOf(iso)
+  let d = iso
+  if (months >= 0) {
+    let crossed = 0
+    while (crossed < months) {
+      const n = nextDay(d)
+      if (monthOf(n) !== monthOf(d)) crossed++
+      d = n
+    }
+    // d is now the 1st of the target month (or iso itself when months = 0)
+    while (dayOf(d) < want && monthOf(nextDay(d)) === monthOf(d)) d = nextDay(d)
+    return d
+  }
+  let crossed = 0
+  while (crossed < -months) {
+    const p = previousDay(d)
+    if (monthOf(p) !== monthOf(d)) crossed++
+    d = p
+  }
+  // d is now the last day of the target month
+  while (dayOf(d) > want) d = previousDay(d)
+  return d
+}
+
+function daysApart(from: string, to: string): number {
+  let n = 0
+  let d = from
+  while (d < to) {
+    d = nextDay(d)
+    n++
+  }
+  return n
+}
+
+const isoDay = fc
+  .date({ min: new Date('2019-01-01T00:00:00Z'), max: new Date('2031-12-31T00:00:00Z'), noInvalidDate: true })
+  .map(d => d.toISOString().slice(0, 10))
+
+describe('training rules: adding months', () => {
+  it('clamps to the end of a shorter month, leap years included', () => {
+    assert.equal(addMonthsIso('2026-01-31', 1), '2026-02-28')
+    assert.equal(addMonthsIso('2024-01-31', 1), '2024-02-29')
+    assert.equal(addMonthsIso('2026-08-31', 1), '2026-09-30')
+    assert.equal(addMonthsIso('2026-03-31', -1), '2026-02-28')
+    assert.equal(addMonthsIso('2024-02-29', 12), '2025-02-28')
+    assert.equal(addMonthsIso('2024-02-29', 48), '2028-02-29')
+    assert.equal(addMonthsIso('2026-11-15', 3), '2027-02-15')
+    assert.equal(addMonthsIso('2026-06-15', 0), '2026-06-15')
+  })
+
+  it('agrees with walking the calendar one day at a time', () => {
+    fc.assert(
+      fc.property(isoDay, fc.integer({ min: -30, max: 30 }), (d, n) => addMonthsIso(d, n) === naiveAddMonths(d, n)),
+      { numRuns: 400 },
+    )
+  })
+
+  it('agrees on the last days of every month of a leap and a common year', () => {
+    for (const year of [2024, 2026]) {
+      for (let m = 1; m <= 12; m++) {
+        for (const day of [28, 29, 30, 31]) {
+          const d = `${year}-${String(m).padStart(2, '0')}-${day}`
+          if (new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) !== d) continue
+          for (const n of [1, 2, 6, 12, 13, -1, -12])
+            assert.equal(addMonthsIso(d, n), naiveAddMonths(d, n), `${d} + ${n}`)
+        }
+      }
+    }
+  })
+
+  it('gives the same calendar answer for an instant at London midnight around the clock changes', () => {
+    for (const change of ['2026-03-29', '2026-10-25']) {
+      const days = [
+        previousDay(previousDay(change)),
+        previousDay(change),
+        change,
+        nextDay(change),
+        nextDay(nextDay(change)),
+      ]
+      for (const d of days) {
+        const midnight = new Date(londonDayStart(d))
+        const lastMinute = new Date(Date.parse(londonDayStart(nextDay(d))) - 60_000)
+        assert.equal(todayIso(midnight), d)
+        assert.equal(todayIso(lastMinute), d)
+        for (const n of [1, 3, 9, 12]) {
+          assert.equal(addMonthsIso(todayIso(midnight), n), addMonthsIso(d, n))
+          assert.equal(addMonthsIso(todayIso(lastMinute), n), naiveAddMonths(d, n))
+        }
+        const started = addMonthsIso(d, -3)
+        assert.deepEqual(trainingStatus(RULES, started, [], todayIso(midnight)), trainingStatus(RULES, started, [], d))
+        assert.equal(trainingStatus(RULES, started, [], todayIso(lastMinute)).initial.state, 'in_window')
+      }
+    }
+  })
+})
+
+describe('training rules: the initial course window', () => {
+  const start = '2026-01-31'
+
+  it('opens 3 months after the start and closes 9 months after it, both days included', () => {
+    const before = trainingStatus(RULES, start, [], '2026-04-29')
+    assert.equal(before.initial.windowOpens, '2026-04-30')
+    assert.equal(before.initial.windowCloses, '2026-10-31')
+    assert.equal(before.initial.state, 'not_yet_due')
+    assert.equal(trainingStatus(RULES, start, [], '2026-04-30').initial.state, 'in_window')
+    assert.equal(trainingStatus(RULES, start, [], '2026-10-31').initial.state, 'in_window')
+    assert.equal(trainingStatus(RULES, start, [], '2026-11-01').initial.state, 'overdue')
+  })
+
+  it('clamps the window to the end of February', () => {
+    const s = trainingStatus({ ...RULES, windowFromMonths: 1, windowToMonths: 13 }, '2023-01-31', [], '2024-01-01')
+    assert.equal(s.initial.windowOpens, '2023-02-28')
+    assert.equal(s.initial.windowCloses, '2024-02-29')
+  })
+
+  it('has no window without a start date, unless the course is done', () => {
+    const s = trainingStatus(RULES, null, [], '2026-06-01')
+    assert.deepEqual(s.initial, { state: 'no_start_date', windowOpens: null, windowCloses: null, completedOn: null })
+    assert.equal(s.trained, false)
+    const d = trainingStatus(RULES, null, [done('2026-05-01')], '2026-06-01')
+    assert.equal(d.initial.state, 'done')
+    assert.equal(d.trained, true)
+  })
+
+  it('is done on the first passed initial course, whatever the window says', () => {
+    const s = trainingStatus(RULES, start, [done('2026-12-01'), done('2026-11-15')], '2027-01-01')
+    assert.equal(s.initial.state, 'done')
+    assert.equal(s.initial.completedOn, '2026-11-15')
+    assert.equal(s.trained, true)
+  })
+
+  it('never counts a failed outcome', () => {
+    const failed: CompletionFact = { ...done('2026-05-01'), outcome: 'failed' }
+    const s = trainingStatus(RULES, start, [failed], '2026-06-01')
+    assert.equal(s.initial.state, 'in_window')
+    assert.equal(s.trained, false)
+    assert.equal(s.cpd.hours, 0)
+    assert.equal(s.topup.state, 'not_applicable')
+    const completed: CompletionFact = { ...done('2026-05-01'), outcome: 'completed' }
+    assert.equal(trainingStatus(RULES, start, [failed, completed], '2026-06-01').trained, true)
+  })
+
+  it('does not count a top-up or local module as the initial course', () => {
+    const s = trainingStatus(
+      RULES,
+      start,
+      [done('2026-05-01', 'topup', 3), done('2026-05-02', 'local', 2)],
+      '2026-06-01',
+    )
+    assert.equal(s.trained, false)
+    assert.equal(s.topup.state, 'not_applicable')
+    assert.equal(s.topup.lastOn, '2026-05-01')
+  })
+})
+
+describe('training rules: top-ups', () => {
+  it('falls due 12 months after the initial course and is expiring from exactly 30 days before', () => {
+    const c = [done('2026-03-15')]
+    const at = (today: string) => trainingStatus(RULES, '2025-12-01', c, today).topup
+    assert.deepEqual(at('2027-02-12'), { state: 'current', lastOn: null, dueOn: '2027-03-15' })
+    assert.equal(at('2027-02-13').state, 'expiring') // 30 days before 15 March 2027
+    assert.equal(at('2027-03-15').state, 'expiring')
+    assert.equal(at('2027-03-16').state, 'expired')
+    assert.equal(EXPIRING_DAYS, 30)
+  })
+
+  it('counts from the latest top-up, not failed ones', () => {
+    const c = [
+      done('2026-03-15'),
+      done('2027-01-31', 'topup', 3),
+      { ...done('2027-06-01', 'topup', 3), outcome: 'failed' as const },
+    ]
+    const s = trainingStatus(RULES, '2025-12-01', c, '2027-07-01')
+    assert.equal(s.topup.lastOn, '2027-01-31')
+    assert.equal(s.topup.dueOn, '2028-01-31')
+    assert.equal(s.topup.state, 'current')
+    assert.equal(trainingStatus({ ...RULES, topupMonths: 1 }, '2025-12-01', c, '2027-02-01').topup.dueOn, '2027-02-28')
+  })
+})
+
+describe('training rules: CPD hours', () => {
+  it('adds completions and journal minutes in the 12 months to today, both ends included', () => {
+    const c = [
+      done('2025-06-02', 'topup', 3), // the first day of the year to 1 June 2026
+      done('2025-06-01', 'topup', 100), // the day before: not counted
+      done('2026-06-01', 'local', 2), // today
+      done('2026-06-02', 'cpd', 50), // tomorrow: not counted
+    ]
+    const j: JournalFact[] = [
+      { writtenOn: '2026-01-01', minutes: 20 },
+      { writtenOn: '2026-02-01', minutes: 20 },
+      { writtenOn: '2026-03-01', minutes: 20 },
+      { writtenOn: '2025-05-01', minutes: 600 },
+    ]
+    const s = trainingStatus(RULES, '2025-01-01', c, '2026-06-01', j)
+    assert.deepEqual(s.cpd, { hours: 6, target: 6, from: '2025-06-02', to: '2026-06-01', met: true })
+    const less = trainingStatus(RULES, '2025-01-01', c.slice(1), '2026-06-01', j)
+    assert.deepEqual(less.cpd, { hours: 3, target: 6, from: '2025-06-02', to: '2026-06-01', met: false })
+  })
+
+  it('starts the year on 1 March after a 29 February', () => {
+    assert.equal(trainingStatus(RULES, null, [], '2025-02-28').cpd.from, '2024-02-29')
+    assert.equal(trainingStatus(RULES, null, [], '2024-02-29').cpd.from, '2023-03-01')
+    assert.equal(trainingStatus(RULES, null, [], '2025-03-01').cpd.from, '2024-03-02')
+  })
+})
+
+describe('training rules: allocating to an untrained officer', () => {
+  it('is ok when trained or allowed, else the rule', () => {
+    assert.equal(allocationCheck('refuse', true), 'ok')
+    assert.equal(allocationCheck('warn', true), 'ok')
+    assert.equal(allocationCheck('allow', false), 'ok')
+    assert.equal(allocationCheck('warn', false), 'warn')
+    assert.equal(allocationCheck('refuse', false), 'refuse')
+  })
+
+  it('has human names for every state and kind', () => {
+    assert.equal(INITIAL_STATE_NAMES.in_window, 'Due now')
+    assert.equal(TOPUP_STATE_NAMES.expiring, 'Expiring soon')
+    assert.equal(MODULE_KIND_NAMES.topup, 'Top-up')
+    assert.deepEqual(DEFAULT_TRAINING_RULES, {
+      windowFromMonths: 3,
+      windowToMonths: 9,
+      topupMonths: 12,
+      cpdHours: 6,
+      untrainedAllocation: 'warn',
+    })
+  })
+})
+
+// ---- properties of the whole status against the day-by-day reference ----
+const kinds = fc.constantFrom<CompletionFact['kind']>('initial', 'topup', 'local', 'cpd')
+const outcomes = fc.constantFrom<CompletionFact['outcome']>('completed', 'passed', 'failed')
+const completion = fc.record({
+  moduleCode: fc.constant('M'),
+  kind: kinds,
+  completedOn: isoDay,
+  hours: fc.integer({ min: 0, max: 40 }),
+  outcome: outcomes,
+})
+const rules = fc.record({
+  windowFromMonths: fc.integer({ min: 0, max: 12 }),
+  windowToMonths: fc.integer({ min: 0, max: 24 }),
+  topupMonths: fc.integer({ min: 1, max: 36 }),
+  cpdHours: fc.integer({ min: 0, max: 40 }),
+  untrainedAllocation: fc.constantFrom<TrainingRules['untrainedAllocation']>('allow', 'warn', 'refuse'),
+})
+
+describe('training rules: properties', () => {
+  it('the initial state matches a reference that walks from the start date', () => {
+    fc.assert(
+      fc.property(
+        rules,
+        fc.option(isoDay, { nil: null }),
+        fc.array(completion, { maxLength: 6 }),
+        isoDay,
+        (r, start, cs, today) => {
+          const s = trainingStatus(r, start, cs, today)
+          const passedInitial = cs.filter(c => c.kind === 'initial' && c.outcome !== 'failed')
+          const trained = passedInitial.length > 0
+          assert.equal(s.trained, trained)
+          if (trained) {
+            assert.equal(s.initial.state, 'done')
+            assert.equal(s.initial.completedOn, passedInitial.map(c => c.completedOn).sort()[0])
+          } else if (start === null) assert.equal(s.initial.state, 'no_start_date')
+          else {
+            const opens = naiveAddMonths(start, r.windowFromMonths)
+            const closes = naiveAddMonths(start, r.windowToMonths)
+            const expected =
+              daysApart(today, opens) > 0 ? 'not_yet_due' : daysApart(closes, today) > 0 ? 'overdue' : 'in_window'
+            assert.equal(s.initial.state, expected)
+            assert.equal(s.initial.windowOpens, opens)
+            assert.equal(s.initial.windowCloses, closes)
+          }
+        },
+      ),
+      { numRuns: 300 },
+    )
+  })
+
+  it('the top-up state matches counting the days to the due date', () => {
+    fc.assert(
+      fc.property(rules, fc.array(completion, { maxLength: 6 }), isoDay, (r, cs, today) => {
+        const s = trainingStatus(r, '2019-01-01', cs, today)
+        const good = cs.filter(c => c.outcome !== 'failed')
+        if (!good.some(c => c.kind === 'initial')) {
+          assert.equal(s.topup.state, 'not_applicable')
+          assert.equal(s.topup.dueOn, null)
+          return
+        }
+        const basis = good
+          .filter(c => c.kind === 'initial' || c.kind === 'topup')
+          .map(c => c.completedOn)
+          .sort()
+          .at(-1)!
+        const due = naiveAddMonths(basis, r.topupMonths)
+        assert.equal(s.topup.dueOn, due)
+        const left = today <= due ? daysApart(today, due) : -daysApart(due, today)
+        assert.equal(s.topup.state, left > 30 ? 'current' : left >= 0 ? 'expiring' : 'expired')
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('CPD hours match a sum over the year walked back from today', () => {
+    const journal = fc.array(fc.record({ writtenOn: isoDay, minutes: fc.integer({ min: 0, max: 240 }) }), {
+      maxLength: 6,
+    })
+    fc.assert(
+      fc.property(rules, fc.array(completion, { maxLength: 6 }), journal, isoDay, (r, cs, js, today) => {
+        const s = trainingStatus(r, null, cs, today, js)
+        // the year to today: the days after the same day 12 months back, walked one day at a time
+        const yearAgo = naiveAddMonths(today, -12)
+        const inYear = (d: string) => d > yearAgo && d <= today
+        const from = nextDay(yearAgo)
+        assert.equal(s.cpd.from, from)
+        assert.equal(s.cpd.to, today)
+        let minutes = 0
+        for (const c of cs) if (c.outcome !== 'failed' && inYear(c.completedOn)) minutes += c.hours * 60
+        for (const j of js) if (inYear(j.writtenOn)) minutes += j.minutes
+        assert.ok(Math.abs(s.cpd.hours - minutes / 60) < 0.006)
+        assert.equal(s.cpd.met, s.cpd.hours >= r.cpdHours)
+        assert.equal(s.cpd.target, r.cpdHours)
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('allocation is refused or warned only for an untrained officer under that rule', () => {
+    fc.assert(
+      fc.property(rules, fc.array(completion, { maxLength: 4 }), isoDay, (r, cs, today) => {
+        const s = trainingStatus(r, null, cs, today)
+        const check = allocationCheck(r.untrainedAllocation, s.trained)
+        assert.equal(check === 'ok', s.trained || r.untrainedAllocation === 'allow')
+      }),
+    )
+  })
+})
