@@ -15,12 +15,14 @@ import { mailerService } from './platform/notify/mailer'
 import { nationalService } from './features/national/service'
 import { referralsService } from './features/referrals/service'
 import { supervisionService } from './features/supervision/service'
+import { journalService } from './features/journal/service'
 import { goodPracticeService } from './features/goodPractice/service'
 import { noticesService } from './features/notices/service'
 import { qaService } from './features/qa/service'
 import { calibrationService } from './features/calibration/service'
 import { qualityService } from './features/quality/service'
 import { rubricService } from './features/rubric/service'
+import { trainingService } from './features/training/service'
 import { integrityService } from './features/integrity/service'
 import { timelineService } from './features/timeline/service'
 import { sessionsService } from './features/sessions/service'
@@ -36,6 +38,8 @@ import { unitsService } from './features/units/service'
 import { usersService } from './features/users/service'
 import { worksheetsService } from './features/worksheets/service'
 import { trainingRemindersService } from './features/trainingReminders/service'
+import { trainingRecordsService } from './features/trainingRecords/service'
+import { DEFAULT_TRAINING_RULES } from './domain/training'
 
 /** Composition root: every repository and service, built once over one database. No DI container. */
 export function buildServices(config: Config, db: Db = openDatabase(config.database)) {
@@ -62,6 +66,8 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
   const worksheets = worksheetsService(db.db, { audit })
   // the quality rubric: sessions store the pre-check against it; the QA features score against it
   const rubric = rubricService(db.db, { audit, dialect: db.dialect })
+  // the national training programme (versions, modules, contributors) and each establishment's local modules
+  const training = trainingService(db.db, { audit, dialect: db.dialect })
   // quality assurance (issue 15): the SOs' sample, reviews and commendations; officers are told in the service
   const notices = noticesService(db.db, { audit })
   const qa = qaService(db.db, {
@@ -95,6 +101,11 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     referrals,
     rubric,
     logger,
+  })
+  // training records (issue 16): completions (append-only), certificates, status; courses record through it
+  const trainingRecords = trainingRecordsService(db.db, {
+    audit,
+    rulesFor: async () => DEFAULT_TRAINING_RULES,
   })
   return {
     config,
@@ -138,8 +149,12 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     quality: qualityService(db, { statistics, calibration }),
     supervision: supervisionService(db.db, { audit, notices }),
     goodPractice: goodPracticeService(db.db, { audit, notices }),
+    // the reflective journal (issue 16): private to its writer unless shared; its minutes count towards CPD
+    journal: journalService(db.db, { audit }),
+    training,
     // training reminders (the daily job) and modules assigned to officers from a QA review
     trainingReminders: trainingRemindersService(db.db, { audit, notices, mailer }),
+    trainingRecords,
     async close() {
       await db.close()
     },
@@ -156,5 +171,7 @@ export async function startServices(config: Config): Promise<Services> {
   await services.guidance.ensureNationalContent()
   // the national quality rubric (version 1), when the database has none yet
   await services.rubric.ensureNational()
+  // the national training programme (version 1), when the database has none yet
+  await services.training.ensureNational()
   return services
 }
