@@ -15,7 +15,6 @@ import { mailerService } from './platform/notify/mailer'
 import { nationalService } from './features/national/service'
 import { referralsService } from './features/referrals/service'
 import { supervisionService } from './features/supervision/service'
-import { journalService } from './features/journal/service'
 import { goodPracticeService } from './features/goodPractice/service'
 import { noticesService } from './features/notices/service'
 import { qaService } from './features/qa/service'
@@ -38,8 +37,6 @@ import { unitsService } from './features/units/service'
 import { usersService } from './features/users/service'
 import { worksheetsService } from './features/worksheets/service'
 import { trainingRemindersService } from './features/trainingReminders/service'
-import { trainingRecordsService } from './features/trainingRecords/service'
-import { DEFAULT_TRAINING_RULES } from './domain/training'
 
 /** Composition root: every repository and service, built once over one database. No DI container. */
 export function buildServices(config: Config, db: Db = openDatabase(config.database)) {
@@ -102,11 +99,6 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     rubric,
     logger,
   })
-  // training records (issue 16): completions (append-only), certificates, status; courses record through it
-  const trainingRecords = trainingRecordsService(db.db, {
-    audit,
-    rulesFor: async () => DEFAULT_TRAINING_RULES,
-  })
   return {
     config,
     logger,
@@ -149,12 +141,9 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     quality: qualityService(db, { statistics, calibration }),
     supervision: supervisionService(db.db, { audit, notices }),
     goodPractice: goodPracticeService(db.db, { audit, notices }),
-    // the reflective journal (issue 16): private to its writer unless shared; its minutes count towards CPD
-    journal: journalService(db.db, { audit }),
     training,
     // training reminders (the daily job) and modules assigned to officers from a QA review
     trainingReminders: trainingRemindersService(db.db, { audit, notices, mailer }),
-    trainingRecords,
     async close() {
       await db.close()
     },
