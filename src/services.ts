@@ -15,6 +15,7 @@ import { mailerService } from './platform/notify/mailer'
 import { nationalService } from './features/national/service'
 import { referralsService } from './features/referrals/service'
 import { supervisionService } from './features/supervision/service'
+import { journalService } from './features/journal/service'
 import { goodPracticeService } from './features/goodPractice/service'
 import { noticesService } from './features/notices/service'
 import { qaService } from './features/qa/service'
@@ -141,6 +142,8 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     quality: qualityService(db, { statistics, calibration }),
     supervision: supervisionService(db.db, { audit, notices }),
     goodPractice: goodPracticeService(db.db, { audit, notices }),
+    // the reflective journal (issue 16): private to its writer unless shared; its minutes count towards CPD
+    journal: journalService(db.db, { audit }),
     training,
     // training reminders (the daily job) and modules assigned to officers from a QA review
     trainingReminders: trainingRemindersService(db.db, { audit, notices, mailer }),
