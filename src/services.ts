@@ -38,6 +38,8 @@ import { unitsService } from './features/units/service'
 import { usersService } from './features/users/service'
 import { worksheetsService } from './features/worksheets/service'
 import { trainingRemindersService } from './features/trainingReminders/service'
+import { trainingRecordsService } from './features/trainingRecords/service'
+import { DEFAULT_TRAINING_RULES } from './domain/training'
 
 /** Composition root: every repository and service, built once over one database. No DI container. */
 export function buildServices(config: Config, db: Db = openDatabase(config.database)) {
@@ -100,6 +102,12 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     rubric,
     logger,
   })
+  // training records (issue 16): completions (append-only), certificates, status; courses record through it
+  const trainingRecords = trainingRecordsService(db.db, {
+    audit,
+    rulesFor: async () => DEFAULT_TRAINING_RULES,
+    moduleByCode: (code, establishmentId) => training.moduleByCode(code, establishmentId),
+  })
   return {
     config,
     logger,
@@ -147,6 +155,7 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     training,
     // training reminders (the daily job) and modules assigned to officers from a QA review
     trainingReminders: trainingRemindersService(db.db, { audit, notices, mailer }),
+    trainingRecords,
     async close() {
       await db.close()
     },
