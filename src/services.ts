@@ -15,6 +15,7 @@ import { mailerService } from './platform/notify/mailer'
 import { nationalService } from './features/national/service'
 import { referralsService } from './features/referrals/service'
 import { supervisionService } from './features/supervision/service'
+import { coursesService } from './features/courses/service'
 import { journalService } from './features/journal/service'
 import { goodPracticeService } from './features/goodPractice/service'
 import { noticesService } from './features/notices/service'
@@ -39,7 +40,8 @@ import { usersService } from './features/users/service'
 import { worksheetsService } from './features/worksheets/service'
 import { trainingRemindersService } from './features/trainingReminders/service'
 import { trainingRecordsService } from './features/trainingRecords/service'
-import { DEFAULT_TRAINING_RULES } from './domain/training'
+import { trainingRulesService } from './features/trainingRules/service'
+import { trainingDashboardService } from './features/trainingDashboard/service'
 
 /** Composition root: every repository and service, built once over one database. No DI container. */
 export function buildServices(config: Config, db: Db = openDatabase(config.database)) {
@@ -54,6 +56,8 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
   })
   const staff = staffService(db.db, audit, { units })
   const establishments = establishmentsService(db.db, audit)
+  // training rules (issue 16): national policy and local settings; allocation asks it who has done the initial course
+  const trainingRules = trainingRulesService(db.db, { audit })
   const allocations = allocationsService(db.db, { audit, establishments, prisoners, staff })
   const autoAllocation = autoAllocationService(db.db, { audit, establishments })
   const statistics = statisticsService(db, { establishments })
@@ -105,7 +109,7 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
   // training records (issue 16): completions (append-only), certificates, status; courses record through it
   const trainingRecords = trainingRecordsService(db.db, {
     audit,
-    rulesFor: async () => DEFAULT_TRAINING_RULES,
+    rulesFor: id => trainingRules.rulesFor(id),
     moduleByCode: (code, establishmentId) => training.moduleByCode(code, establishmentId),
   })
   return {
@@ -148,6 +152,16 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     integrity,
     calibration,
     quality: qualityService(db, { statistics, calibration }),
+    // training courses (issue 16): enrolment with a waiting list, registers, completion into training records
+    courses: coursesService(db.db, {
+      audit,
+      dialect: db.dialect,
+      notices,
+      mailer,
+      training: { modulesFor: id => training.modulesFor(id), moduleById: id => training.moduleById(id) },
+      trainingRecords: { recordCompletions: (trx, actor, rows) => trainingRecords.recordCompletions(trx, actor, rows) },
+      logger,
+    }),
     supervision: supervisionService(db.db, { audit, notices }),
     goodPractice: goodPracticeService(db.db, { audit, notices }),
     // the reflective journal (issue 16): private to its writer unless shared; its minutes count towards CPD
@@ -156,6 +170,9 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     // training reminders (the daily job) and modules assigned to officers from a QA review
     trainingReminders: trainingRemindersService(db.db, { audit, notices, mailer }),
     trainingRecords,
+    trainingRules,
+    // the training dashboard (issue 16): who is trained, due, overdue; top-ups, CPD, courses; QA before and after
+    trainingDashboard: trainingDashboardService(db, { trainingRules }),
     async close() {
       await db.close()
     },

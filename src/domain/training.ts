@@ -199,3 +199,140 @@ export function allocationCheck(rule: UntrainedAllocation, trained: boolean): 'o
   if (trained || rule === 'allow') return 'ok'
   return rule
 }
+
+/** The national training policy: the defaults, and the bounds within which an establishment may set its own. */
+export interface TrainingPolicy extends TrainingRules {
+  /** the latest an establishment may close the initial course window, in months after the start in post */
+  windowToMax: number
+  topupMonthsMin: number
+  topupMonthsMax: number
+  cpdHoursMin: number
+  cpdHoursMax: number
+  /** whether an establishment may choose its own rule for allocating to an untrained officer */
+  untrainedLocal: boolean
+}
+
+/** An establishment's own settings; null uses the national default. */
+export interface LocalTrainingSettings {
+  windowFromMonths: number | null
+  windowToMonths: number | null
+  topupMonths: number | null
+  cpdHours: number | null
+  untrainedAllocation: UntrainedAllocation | null
+}
+
+export const NO_LOCAL_SETTINGS: LocalTrainingSettings = {
+  windowFromMonths: null,
+  windowToMonths: null,
+  topupMonths: null,
+  cpdHours: null,
+  untrainedAllocation: null,
+}
+
+/** The outer limits of the national policy itself. */
+export const TRAINING_LIMITS = { months: 60, cpdHours: 200 } as const
+
+const clamp = (v: number, min: number, max: number) => Math.min(max, Math.max(min, v))
+
+/**
+ * The rules in force at an establishment: its own values where it set them, else the national defaults; an own
+ * value that the national bounds have since moved past is brought back within them, and the window never opens
+ * after it closes.
+ */
+export function effectiveRules(
+  policy: TrainingPolicy,
+  local: LocalTrainingSettings = NO_LOCAL_SETTINGS,
+): TrainingRules {
+  const windowToMonths = clamp(local.windowToMonths ?? policy.windowToMonths, 0, policy.windowToMax)
+  const windowFromMonths = clamp(local.windowFromMonths ?? policy.windowFromMonths, 0, windowToMonths)
+  return {
+    windowFromMonths,
+    windowToMonths,
+    topupMonths: clamp(local.topupMonths ?? policy.topupMonths, policy.topupMonthsMin, policy.topupMonthsMax),
+    cpdHours: clamp(local.cpdHours ?? policy.cpdHours, policy.cpdHoursMin, policy.cpdHoursMax),
+    untrainedAllocation: (policy.untrainedLocal ? local.untrainedAllocation : null) ?? policy.untrainedAllocation,
+  }
+}
+
+const isWhole = (v: number) => Number.isInteger(v)
+/** hours: whole or to one decimal place (a half-hour session is 0.5) */
+const isTenths = (v: number) => Number.isFinite(v) && Math.abs(v * 10 - Math.round(v * 10)) < 1e-9
+
+/** Every problem with a national policy, keyed by its form field; empty when it may be saved. */
+export function policyProblems(p: TrainingPolicy): Record<string, string> {
+  const e: Record<string, string> = {}
+  const M = TRAINING_LIMITS.months
+  const H = TRAINING_LIMITS.cpdHours
+  const whole = (key: keyof TrainingPolicy, v: number, what: string, min: number, max: number) => {
+    if (!isWhole(v) || v < min || v > max) e[key] = `${what} must be a whole number from ${min} to ${max}`
+  }
+  whole('windowToMax', p.windowToMax, 'The latest an establishment may close the window', 1, M)
+  whole('windowToMonths', p.windowToMonths, 'The months to the end of the window', 1, M)
+  whole('windowFromMonths', p.windowFromMonths, 'The months to the start of the window', 0, M)
+  if (!e.windowToMonths && !e.windowToMax && p.windowToMonths > p.windowToMax)
+    e.windowToMonths = 'The window must close no later than the latest an establishment may close it'
+  if (!e.windowFromMonths && !e.windowToMonths && p.windowFromMonths > p.windowToMonths)
+    e.windowFromMonths = 'The window must open before it closes, or on the same month'
+  whole('topupMonthsMin', p.topupMonthsMin, 'The shortest top-up interval', 1, M)
+  whole('topupMonthsMax', p.topupMonthsMax, 'The longest top-up interval', 1, M)
+  whole('topupMonths', p.topupMonths, 'The top-up interval', 1, M)
+  if (!e.topupMonthsMin && !e.topupMonthsMax && p.topupMonthsMin > p.topupMonthsMax)
+    e.topupMonthsMax = 'The longest top-up interval must be at least the shortest'
+  else if (!e.topupMonths && !e.topupMonthsMin && !e.topupMonthsMax) {
+    if (p.topupMonths < p.topupMonthsMin || p.topupMonths > p.topupMonthsMax)
+      e.topupMonths = `The top-up interval must be from ${p.topupMonthsMin} to ${p.topupMonthsMax} months (the bounds)`
+  }
+  const hours = (key: keyof TrainingPolicy, v: number, what: string) => {
+    if (!isTenths(v) || v < 0 || v > H) e[key] = `${what} must be a number of hours from 0 to ${H}, like 6 or 7.5`
+  }
+  hours('cpdHoursMin', p.cpdHoursMin, 'The smallest CPD target')
+  hours('cpdHoursMax', p.cpdHoursMax, 'The largest CPD target')
+  hours('cpdHours', p.cpdHours, 'The CPD target')
+  if (!e.cpdHoursMin && !e.cpdHoursMax && p.cpdHoursMin > p.cpdHoursMax)
+    e.cpdHoursMax = 'The largest CPD target must be at least the smallest'
+  else if (!e.cpdHours && !e.cpdHoursMin && !e.cpdHoursMax) {
+    if (p.cpdHours < p.cpdHoursMin || p.cpdHours > p.cpdHoursMax)
+      e.cpdHours = `The CPD target must be from ${p.cpdHoursMin} to ${p.cpdHoursMax} hours (the bounds)`
+  }
+  if (!UNTRAINED_ALLOCATIONS.includes(p.untrainedAllocation))
+    e.untrainedAllocation = 'Select what happens when an untrained officer is allocated prisoners'
+  return e
+}
+
+/** Every problem with an establishment's own settings against the national policy, keyed by form field. */
+export function settingsProblems(policy: TrainingPolicy, s: LocalTrainingSettings): Record<string, string> {
+  const e: Record<string, string> = {}
+  const to = s.windowToMonths ?? policy.windowToMonths
+  const from = s.windowFromMonths ?? policy.windowFromMonths
+  if (
+    s.windowToMonths !== null &&
+    (!isWhole(s.windowToMonths) || s.windowToMonths < 1 || s.windowToMonths > policy.windowToMax)
+  )
+    e.windowToMonths = `The months to the end of the window must be a whole number from 1 to ${policy.windowToMax} (the national bound)`
+  if (
+    s.windowFromMonths !== null &&
+    (!isWhole(s.windowFromMonths) || s.windowFromMonths < 0 || s.windowFromMonths > TRAINING_LIMITS.months)
+  )
+    e.windowFromMonths = `The months to the start of the window must be a whole number from 0 to ${TRAINING_LIMITS.months}`
+  if (!e.windowFromMonths && !e.windowToMonths && from > to)
+    e[s.windowFromMonths !== null ? 'windowFromMonths' : 'windowToMonths'] =
+      `The window must open before it closes, or on the same month (it opens at ${from} and closes at ${to} months)`
+  if (
+    s.topupMonths !== null &&
+    (!isWhole(s.topupMonths) || s.topupMonths < policy.topupMonthsMin || s.topupMonths > policy.topupMonthsMax)
+  )
+    e.topupMonths = `The top-up interval must be a whole number of months from ${policy.topupMonthsMin} to ${policy.topupMonthsMax} (the national bounds)`
+  if (
+    s.cpdHours !== null &&
+    (!isTenths(s.cpdHours) || s.cpdHours < policy.cpdHoursMin || s.cpdHours > policy.cpdHoursMax)
+  )
+    e.cpdHours = `The CPD target must be from ${policy.cpdHoursMin} to ${policy.cpdHoursMax} hours (the national bounds)`
+  if (s.untrainedAllocation !== null) {
+    if (!policy.untrainedLocal)
+      e.untrainedAllocation =
+        'The national team sets what happens when an untrained officer is allocated: leave it blank'
+    else if (!UNTRAINED_ALLOCATIONS.includes(s.untrainedAllocation))
+      e.untrainedAllocation = 'Select what happens when an untrained officer is allocated prisoners'
+  }
+  return e
+}
