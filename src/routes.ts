@@ -24,6 +24,7 @@ import { goodPracticeRoutes } from './features/goodPractice/routes'
 import { staffRoutes } from './features/staff/routes'
 import { statisticsRoutes } from './features/statistics/routes'
 import { qualityRoutes } from './features/quality/routes'
+import { trainingDashboardRoutes } from './features/trainingDashboard/routes'
 import { calibrationRoutes } from './features/calibration/routes'
 import { timelineRoutes } from './features/timeline/routes'
 import { unitRoutes } from './features/units/routes'
@@ -71,6 +72,7 @@ export function routes(s: Services): RouteDef[] {
     ...timelineRoutes(s),
     ...statisticsRoutes(s),
     ...qualityRoutes(s),
+    ...trainingDashboardRoutes(s),
     ...calibrationRoutes(s),
     ...integrityRoutes(s),
   ]

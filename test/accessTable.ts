@@ -188,6 +188,9 @@ export const ACCESS_TABLE: Record<string, Who> = {
   'GET /quality': 'SO EA NP',
   'GET /quality/dashboard': 'SO EA NP',
   'GET /quality/dashboard.csv': 'SO EA NP',
+  // the training dashboard (issue 16): those who oversee training; the national team over every establishment
+  'GET /training/dashboard': 'SO EA NP',
+  'GET /training/dashboard.csv': 'SO EA NP',
   'GET /quality/calibration': 'SO EA NP',
   'GET /quality/calibration/new': 'SO NP',
   'POST /quality/calibration/new': 'SO NP',

@@ -199,6 +199,8 @@ const NO_PERSONAL_DATA: Record<string, string> = {
   '/quality/rubric/criteria/:criterionId': 'an establishment’s own rubric criterion',
   '/quality/dashboard': 'aggregate quality figures, by establishment, unit and officer',
   '/quality/dashboard.csv': 'the same aggregate figures: no prisoner-level rows',
+  '/training/dashboard': 'aggregate training figures, and Key Workers (staff) short of the CPD target: no prisoner’s data',
+  '/training/dashboard.csv': 'aggregate training figures by establishment: no prisoner-level rows',
   '/quality/calibration': 'calibration exercises: titles, counts, who set them up',
   '/quality/calibration/new': 'an empty form and the Supervising Officers who may mark',
   '/quality/supervision': 'Key Workers (staff) and the dates of their supervision',

@@ -1,0 +1,232 @@
+import { type Kysely, sql } from 'kysely'
+import type { Dialect } from '../../platform/db/database'
+import type { Database } from '../../platform/db/types'
+
+// The training dashboard's reads. Read-only over other features' tables (staff, the training records, the journal,
+// courses and enrolments, QA reviews and entries), as the statistics and the quality dashboard do (decision 013).
+// Every query is scoped by the establishment asked for (null: every establishment, national).
+
+const n = (v: unknown) => Number(v ?? 0)
+
+/** One Key Worker's training facts, aggregated in SQL: the domain's date rules are applied to them in the service. */
+export interface OfficerFacts {
+  id: number
+  establishmentId: number
+  staffNumber: string
+  firstName: string
+  lastName: string
+  startedInPost: string | null
+  /** the first and the latest valid initial course (not voided, not failed) */
+  firstInitial: string | null
+  lastInitial: string | null
+  /** the latest valid top-up */
+  lastTopup: string | null
+  /** hours of valid completions from `from` to `to` */
+  hours: number
+  /** reflective journal minutes written from `from` to `to` */
+  minutes: number
+}
+
+export interface CourseRow {
+  id: number
+  establishmentId: number | null
+  region: string | null
+  title: string
+  code: string
+  firstDay: string | null
+  lastDay: string | null
+  capacity: number
+  enrolled: number
+  waiting: number
+}
+
+/** An officer's QA reviews on each side of their initial course: count and sum of overall scores. */
+export interface SideRow {
+  staffId: number
+  side: 'before' | 'after'
+  reviews: number
+  sum: number
+}
+
+/** A valid completion: not voided and not failed (a failed course never counts as done). */
+const VALID = sql`c.voided_at is null and c.outcome <> 'failed'`
+
+export function trainingDashboardRepository(db: Kysely<Database>, dialect: Dialect) {
+  return {
+    /** The establishments, for the national team's choice and the by-establishment table. */
+    establishments() {
+      return db.selectFrom('establishments').select(['id', 'code', 'name', 'region']).orderBy('name').execute()
+    },
+
+    /** Every establishment's own training settings (null columns use the national default), for the national view. */
+    localSettings() {
+      return db
+        .selectFrom('training_settings')
+        .select(['establishment_id', 'window_from_months', 'window_to_months', 'topup_months', 'cpd_hours'])
+        .execute()
+    },
+
+    /**
+     * Every Key Worker of the scope (holding a caseload, not inactive) with their training facts, in one statement:
+     * the completions and the journal are grouped per officer in SQL (the first and latest initial course, the
+     * latest top-up, hours and minutes from `from` to `to`), so the five years of records are never read into JS.
+     */
+    async officerFacts(establishmentId: number | null, from: string, to: string): Promise<OfficerFacts[]> {
+      const inScope = (alias: string) =>
+        establishmentId === null ? sql`` : sql`and ${sql.ref(`${alias}.establishment_id`)} = ${establishmentId}`
+      const r = await sql<{
+        id: number
+        establishment_id: number
+        staff_number: string
+        first_name: string
+        last_name: string
+        started_in_post: string | null
+        first_initial: string | null
+        last_initial: string | null
+        last_topup: string | null
+        hours: unknown
+        minutes: unknown
+      }>`
+        with kw as (
+          select st.id, st.establishment_id, st.staff_number, st.first_name, st.last_name, st.started_in_post
+          from staff st
+          where st.key_worker = 1 and st.status <> 'inactive' ${inScope('st')}
+        ),
+        c as (
+          select c.staff_id,
+            min(case when c.kind = 'initial' then c.completed_on end) as first_initial,
+            max(case when c.kind = 'initial' then c.completed_on end) as last_initial,
+            max(case when c.kind = 'topup' then c.completed_on end) as last_topup,
+            sum(case when c.completed_on >= ${from} and c.completed_on <= ${to} then c.hours else 0 end) as hours
+          from training_completions c
+          where ${VALID} ${inScope('c')}
+          group by c.staff_id
+        ),
+        j as (
+          select j.staff_id, sum(j.minutes) as minutes
+          from reflective_entries j
+          where j.written_on >= ${from} and j.written_on <= ${to} ${inScope('j')}
+          group by j.staff_id
+        )
+        select kw.id, kw.establishment_id, kw.staff_number, kw.first_name, kw.last_name, kw.started_in_post,
+          c.first_initial, c.last_initial, c.last_topup, c.hours, j.minutes
+        from kw left join c on c.staff_id = kw.id left join j on j.staff_id = kw.id`.execute(db)
+      return r.rows.map(x => ({
+        id: n(x.id),
+        establishmentId: n(x.establishment_id),
+        staffNumber: x.staff_number,
+        firstName: x.first_name,
+        lastName: x.last_name,
+        startedInPost: x.started_in_post,
+        firstInitial: x.first_initial,
+        lastInitial: x.last_initial,
+        lastTopup: x.last_topup,
+        hours: n(x.hours),
+        minutes: n(x.minutes),
+      }))
+    },
+
+    /**
+     * Courses not cancelled whose first day falls from `from` to `to`: the establishment's own and the regional
+     * courses of `region` (national: every course), each with its places taken (enrolled, then completed or not)
+     * and, while it has not yet run, its waiting list.
+     */
+    async courses(
+      scope: { establishmentId: number; region: string | null } | null,
+      from: string,
+      to: string,
+      today: string,
+    ): Promise<CourseRow[]> {
+      const where =
+        scope === null
+          ? sql``
+          : scope.region
+            ? sql`and (tc.establishment_id = ${scope.establishmentId} or tc.region = ${scope.region})`
+            : sql`and tc.establishment_id = ${scope.establishmentId}`
+      const r = await sql<{
+        id: number
+        establishment_id: number | null
+        region: string | null
+        title: string
+        code: string
+        first_day: string | null
+        last_day: string | null
+        capacity: number
+        enrolled: unknown
+        waiting: unknown
+      }>`
+        with d as (
+          select course_id, min(day) as first_day, max(day) as last_day from training_course_days group by course_id
+        ),
+        e as (
+          select course_id,
+            sum(case when status in ('enrolled', 'completed', 'not_completed') then 1 else 0 end) as enrolled,
+            sum(case when status = 'waiting' then 1 else 0 end) as waiting
+          from training_enrolments group by course_id
+        )
+        select tc.id, tc.establishment_id, tc.region, m.title, m.code, d.first_day, d.last_day, tc.capacity,
+          coalesce(e.enrolled, 0) as enrolled,
+          case when d.last_day is null or d.last_day >= ${today} then coalesce(e.waiting, 0) else 0 end as waiting
+        from training_courses tc
+          join training_modules m on m.id = tc.module_id
+          join d on d.course_id = tc.id
+          left join e on e.course_id = tc.id
+        where tc.status <> 'cancelled' and d.first_day >= ${from} and d.first_day <= ${to} ${where}
+        order by d.first_day, tc.id`.execute(db)
+      return r.rows.map(x => ({
+        id: n(x.id),
+        establishmentId: x.establishment_id === null ? null : n(x.establishment_id),
+        region: x.region,
+        title: x.title,
+        code: x.code,
+        firstDay: x.first_day,
+        lastDay: x.last_day,
+        capacity: n(x.capacity),
+        enrolled: n(x.enrolled),
+        waiting: n(x.waiting),
+      }))
+    },
+
+    /** Staff of the scope whose first valid initial course was completed from `from` to `to` (retakes aside). */
+    async initialCompletedIn(establishmentId: number | null, from: string, to: string) {
+      const r = await sql<{ staff_id: number; completed_on: string }>`
+        select c.staff_id, min(c.completed_on) as completed_on
+        from training_completions c
+        where ${VALID} and c.kind = 'initial' and c.completed_on <= ${to}
+          ${establishmentId === null ? sql`` : sql`and c.establishment_id = ${establishmentId}`}
+        group by c.staff_id
+        having min(c.completed_on) >= ${from}`.execute(db)
+      return r.rows.map(x => ({ staffId: n(x.staff_id), completedOn: x.completed_on }))
+    },
+
+    /**
+     * QA reviews (sampled or chosen, not calibration marks) of each officer's submitted entries, counted and summed
+     * on each side of their course: `before` from `lo` to the day before `on`, `after` from the day after `on` to
+     * `hi` (the officers travel as one JSON text or arrays, so no statement is built officer by officer).
+     */
+    async reviewsAround(
+      officers: readonly { staffId: number; lo: string; on: string; hi: string }[],
+    ): Promise<SideRow[]> {
+      if (!officers.length) return []
+      const o =
+        dialect === 'postgres'
+          ? sql`select * from unnest(${officers.map(x => x.staffId)}::integer[], ${officers.map(x => x.lo)}::text[],
+              ${officers.map(x => x.on)}::text[], ${officers.map(x => x.hi)}::text[]) as o(staff_id, lo, c, hi)`
+          : sql`select json_extract(value, '$[0]') as staff_id, json_extract(value, '$[1]') as lo,
+              json_extract(value, '$[2]') as c, json_extract(value, '$[3]') as hi
+              from json_each(${JSON.stringify(officers.map(x => [x.staffId, x.lo, x.on, x.hi]))})`
+      const r = await sql<{ staff_id: number; side: 'before' | 'after'; reviews: unknown; total: unknown }>`
+        with o as (${o})
+        select o.staff_id, case when s.session_date < o.c then 'before' else 'after' end as side,
+          count(*) as reviews, sum(r.overall_score) as total
+        from o
+          join key_work_sessions s on s.staff_id = o.staff_id and s.status = 'submitted'
+            and s.session_date >= o.lo and s.session_date <= o.hi and s.session_date <> o.c
+          join qa_reviews r on r.session_id = s.id and r.kind <> 'calibration'
+        group by o.staff_id, case when s.session_date < o.c then 'before' else 'after' end`.execute(db)
+      return r.rows.map(x => ({ staffId: n(x.staff_id), side: x.side, reviews: n(x.reviews), sum: n(x.total) }))
+    },
+  }
+}
+
+export type TrainingDashboardRepository = ReturnType<typeof trainingDashboardRepository>
