@@ -20,6 +20,7 @@ import { qaRoutes } from './features/qa/routes'
 import { noticeRoutes } from './features/notices/routes'
 import { integrityRoutes } from './features/integrity/routes'
 import { supervisionRoutes } from './features/supervision/routes'
+import { journalRoutes } from './features/journal/routes'
 import { goodPracticeRoutes } from './features/goodPractice/routes'
 import { staffRoutes } from './features/staff/routes'
 import { statisticsRoutes } from './features/statistics/routes'
@@ -67,6 +68,7 @@ export function routes(s: Services): RouteDef[] {
     ...qaRoutes(s),
     ...noticeRoutes(s),
     ...supervisionRoutes(s),
+    ...journalRoutes(s),
     ...goodPracticeRoutes(s),
     ...notifyRoutes(s),
     ...timelineRoutes(s),

@@ -188,6 +188,16 @@ const NATIONAL_RECORDS = new Set([
 /** Only its author, a Supervising Officer or an admin amends an entry; the seeded one is key_worker.mdi's. */
 const AUTHOR_ONLY = new Set(['GET /sessions/:sessionId/amend', 'POST /sessions/:sessionId/amend'])
 
+/** A reflective journal entry is its writer's alone (shared, its SOs read it); the seeded one is key_worker.mdi's. */
+const WRITER_ONLY = new Set([
+  'GET /journal/:entryId',
+  'GET /journal/:entryId/edit',
+  'POST /journal/:entryId/edit',
+  'POST /journal/:entryId/sharing',
+  'GET /journal/:entryId/delete',
+  'POST /journal/:entryId/delete',
+])
+
 const subjects: Subject[] = [
   ...([null, ...ROLES] as const).map(role => ({ title: role ?? 'signed out', actor: new Actor(role), own, other })),
   {
@@ -195,7 +205,7 @@ const subjects: Subject[] = [
     actor: new Actor('KEY_WORKER', MIXED, 'MDI'),
     own,
     other,
-    notTheirs: AUTHOR_ONLY,
+    notTheirs: new Set([...AUTHOR_ONLY, ...WRITER_ONLY]),
   },
   {
     title: 'a Key Worker in MDI who is an admin in LEI, acting in LEI',

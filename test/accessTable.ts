@@ -214,6 +214,23 @@ export const ACCESS_TABLE: Record<string, Who> = {
   'GET /quality/supervision/record/:supervisionId/edit': 'SO',
   'POST /quality/supervision/record/:supervisionId/edit': 'SO',
   'GET /my-supervision': 'KW',
+
+  // the reflective journal (issue 16): a Key Worker keeps their own (private; only its writer changes, shares or
+  // deletes an entry); Supervising Officers read the entries shared with them. Admins and the national team never
+  // read a journal.
+  'GET /journal': 'KW',
+  'GET /journal/new': 'KW',
+  'GET /journal/new/gibbs': 'KW',
+  'POST /journal/new/gibbs': 'KW',
+  'GET /journal/new/short': 'KW',
+  'POST /journal/new/short': 'KW',
+  'GET /journal/shared': 'SO',
+  'GET /journal/:entryId': 'KW SO',
+  'GET /journal/:entryId/edit': 'KW',
+  'POST /journal/:entryId/edit': 'KW',
+  'POST /journal/:entryId/sharing': 'KW',
+  'GET /journal/:entryId/delete': 'KW',
+  'POST /journal/:entryId/delete': 'KW',
   // the good-practice library: everyone reads it; Supervising Officers nominate; the national team reviews
   'GET /good-practice': 'KW SO EA NP',
   'GET /good-practice/:goodPracticeId': 'KW SO EA NP',

@@ -121,6 +121,14 @@ const PERSONAL: Record<string, Expected> = {
   },
   '/quality/flags': { as: 'SUPERVISING_OFFICER', entity: 'integrity_flag_list', entityId: null },
   '/quality/flags/:flagId': { as: 'ESTABLISHMENT_ADMIN', entity: 'integrity_flag', entityId: s => String(s.flagId) },
+  // a reflective journal entry, read by a Supervising Officer it was shared with (its writer's own reading is not
+  // audited); entries should name no prisoner, but the check only warns, so reading one is treated as personal
+  '/journal/:entryId': {
+    as: 'SUPERVISING_OFFICER',
+    entity: 'reflective_entry',
+    entityId: s => String(s.journalEntryId),
+  },
+  '/journal/shared': { as: 'SUPERVISING_OFFICER', entity: 'reflective_entry_list', entityId: null },
 }
 
 /** The GET routes that show no prisoner's personal data, each with why. */
@@ -209,6 +217,12 @@ const NO_PERSONAL_DATA: Record<string, string> = {
   '/quality/supervision/:staffId/new': 'an empty form',
   '/quality/supervision/record/:supervisionId/edit': 'a supervision record: staff, no prisoner’s data',
   '/my-supervision': 'the Key Worker’s own supervision notes',
+  '/journal': 'the officer’s own journal: titles and dates of their own entries',
+  '/journal/new': 'a choice of two forms',
+  '/journal/new/gibbs': 'an empty form',
+  '/journal/new/short': 'an empty form',
+  '/journal/:entryId/edit': 'the officer’s own entry, to change: only its writer opens it',
+  '/journal/:entryId/delete': 'the title of the officer’s own entry: only its writer opens it',
   '/good-practice': 'the national library: names, prison numbers, dates and places removed',
   '/good-practice/:goodPracticeId': 'an item of the library, with names, prison numbers, dates and places removed',
 }

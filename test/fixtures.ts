@@ -57,6 +57,8 @@ export interface Seeded {
   flagId: number
   /** an establishment's own quality rubric criterion (the national rubric version 1 is seeded too) */
   criterionId: number
+  /** a reflective journal entry written by the establishment's Key Worker user (about staffId), shared with its SOs */
+  journalEntryId: number
 }
 
 export type SeededWorld = World & { seeded: Record<Code, Seeded>; close(): Promise<void> }
@@ -403,6 +405,27 @@ export async function seededWorld(): Promise<SeededWorld> {
       `rubric criterion ${code}`,
     )
 
+    // a reflective journal entry of the Key Worker user, shared with the Supervising Officers, written straight
+    // to its table (the staff record is not linked to the account: other tests link it themselves)
+    const { id: journalEntryId } = await s.db.db
+      .insertInto('reflective_entries')
+      .values({
+        establishment_id: establishmentId,
+        staff_id: staffId,
+        user_id: keyWorker!.id,
+        form: 'short',
+        title: `A hard conversation on ${p.unit}`,
+        written_on: '2020-01-06',
+        description: 'I stayed calm and listened first; next time I will book the hub room.',
+        minutes: 20,
+        shared: 1,
+        shared_at: stamp,
+        created_at: stamp,
+        updated_at: stamp,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+
     seeded[code] = {
       code,
       establishmentId,
@@ -430,6 +453,7 @@ export async function seededWorld(): Promise<SeededWorld> {
       nominationId: Number(nominationId),
       flagId,
       criterionId,
+      journalEntryId: Number(journalEntryId),
     }
   }
   return Object.assign(world, { seeded })
@@ -466,6 +490,7 @@ export const PARAM_VALUES: Record<string, (s: Seeded) => string> = {
   goodPracticeId: s => String(s.goodPracticeId),
   nominationId: s => String(s.nominationId),
   flagId: s => String(s.flagId),
+  entryId: s => String(s.journalEntryId),
 }
 
 /** Fills a route path's parameters with the records seeded in one establishment. */

@@ -56,6 +56,7 @@ const PERSONAL_PARAMS: readonly (readonly [param: string, entity: string])[] = [
   ['hubId', 'hub'],
   ['nominationId', 'good_practice_nomination'],
   ['flagId', 'integrity_flag'],
+  ['entryId', 'reflective_entry'],
 ]
 
 /** A requested id is whatever the user typed: keep a short excerpt of it. */

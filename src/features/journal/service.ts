@@ -108,6 +108,9 @@ export function journalService(db: Kysely<Database>, deps: JournalDeps) {
 
     staff: (establishmentId: number, staffId: number) => repo.staff(establishmentId, staffId),
 
+    /** The names of the prisoners allocated to a member of staff now: what the check looks for. */
+    caseload: (establishmentId: number, staffId: number) => caseloadOf(establishmentId, staffId),
+
     /** A writer's own entries, newest first, and the minutes written in the 12 months to today. */
     async mine(establishmentId: number, userId: number) {
       const today = todayIso()
