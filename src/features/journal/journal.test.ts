@@ -165,7 +165,7 @@ async function write(b: Browser, path: string, fields: Record<string, string>): 
 describe('writing an entry', () => {
   it('saves a Gibbs entry, private, with its minutes, audited without its text', async () => {
     const before = await count()
-    const id = await write(w, '/journal/new/gibbs', gibbs())
+    const id = await write(w, '/journal/new/gibbs', gibbs({ conclusion: 'First, ask.\n\nThen listen.' }))
     assert.equal(await count(), before + 1)
     const row = await db.selectFrom('reflective_entries').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
     assert.equal(row.staff_id, writer.staffId)
@@ -187,6 +187,7 @@ describe('writing an entry', () => {
     const page = await w.get(`/journal/${id}`)
     assert.equal(page.status, 200)
     assert.match(page.text, /He had had bad news from home that morning\./)
+    assert.match(page.text, /<p class="govuk-body">First, ask\.<\/p>\s*<p class="govuk-body">Then listen\.<\/p>/)
     assert.match(page.text, /Do not name|only you can read it/)
   })
 
