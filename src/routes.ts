@@ -16,6 +16,7 @@ import { planningRoutes } from './features/planning/routes'
 import { prisonerRoutes } from './features/prisoners/routes'
 import { referralRoutes } from './features/referrals/routes'
 import { rubricRoutes } from './features/rubric/routes'
+import { trainingRoutes } from './features/training/routes'
 import { qaRoutes } from './features/qa/routes'
 import { noticeRoutes } from './features/notices/routes'
 import { integrityRoutes } from './features/integrity/routes'
@@ -65,6 +66,7 @@ export function routes(s: Services): RouteDef[] {
     ...apiTokenRoutes(s),
     ...referralRoutes(s),
     ...rubricRoutes(s),
+    ...trainingRoutes(s),
     ...qaRoutes(s),
     ...noticeRoutes(s),
     ...supervisionRoutes(s),

@@ -277,6 +277,23 @@ export const ACCESS_TABLE: Record<string, Who> = {
   'POST /quality/rubric/criteria/:criterionId': 'SO EA',
   'POST /quality/rubric/criteria/:criterionId/retire': 'SO EA',
   'POST /quality/rubric/criteria/:criterionId/restore': 'SO EA',
+  'GET /training/programme': 'KW SO EA NP',
+  'GET /training/programme/versions': 'KW SO EA NP',
+  'POST /training/programme/draft/start': 'NP',
+  'GET /training/programme/draft': 'NP',
+  'GET /training/programme/draft/module': 'NP',
+  'POST /training/programme/draft/module': 'NP',
+  'POST /training/programme/draft/module/remove': 'NP',
+  'GET /training/programme/draft/contributor': 'NP',
+  'POST /training/programme/draft/contributor': 'NP',
+  'POST /training/programme/draft/contributor/remove': 'NP',
+  'POST /training/programme/draft/publish': 'NP',
+  'GET /training/programme/local/new': 'EA',
+  'POST /training/programme/local/new': 'EA',
+  'GET /training/programme/local/:localModuleId': 'EA',
+  'POST /training/programme/local/:localModuleId': 'EA',
+  'POST /training/programme/local/:localModuleId/retire': 'EA',
+  'POST /training/programme/local/:localModuleId/restore': 'EA',
 }
 
 const ABBREVIATIONS: Record<string, Role> = {

@@ -57,6 +57,8 @@ export interface Seeded {
   flagId: number
   /** an establishment's own quality rubric criterion (the national rubric version 1 is seeded too) */
   criterionId: number
+  /** a local training module of the establishment (the national programme version 1 is seeded too) */
+  localModuleId: number
   /** a reflective journal entry written by the establishment's Key Worker user (about staffId), shared with its SOs */
   journalEntryId: number
 }
@@ -405,6 +407,20 @@ export async function seededWorld(): Promise<SeededWorld> {
       `rubric criterion ${code}`,
     )
 
+    const localModuleId = must(
+      await s.training.addLocal(actor, establishmentId, {
+        code: `LOCAL-${code}-1`,
+        title: `Services and hubs of ${p.unitName}`,
+        format: 'observation',
+        hours: 2,
+        days: 1,
+        summary: 'A walk round the services a Key Worker signposts to, and the hub rooms for private sessions.',
+        outcomes: ['Find each service of the establishment in the directory', 'Book a hub room for a session'],
+        prerequisites: ['KW-INITIAL'],
+      }),
+      `local training module ${code}`,
+    )
+
     // a reflective journal entry of the Key Worker user, shared with the Supervising Officers, written straight
     // to its table (the staff record is not linked to the account: other tests link it themselves)
     const { id: journalEntryId } = await s.db.db
@@ -453,6 +469,7 @@ export async function seededWorld(): Promise<SeededWorld> {
       nominationId: Number(nominationId),
       flagId,
       criterionId,
+      localModuleId,
       journalEntryId: Number(journalEntryId),
     }
   }
@@ -483,6 +500,7 @@ export const PARAM_VALUES: Record<string, (s: Seeded) => string> = {
   referralId: s => String(s.referralId),
   emailId: s => String(s.emailId),
   criterionId: s => String(s.criterionId),
+  localModuleId: s => String(s.localModuleId),
   sessionId: s => String(s.sessionId),
   calibrationId: s => String(s.calibrationId),
   supervisionId: s => String(s.supervisionId),

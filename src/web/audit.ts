@@ -56,6 +56,8 @@ const PERSONAL_PARAMS: readonly (readonly [param: string, entity: string])[] = [
   ['hubId', 'hub'],
   ['nominationId', 'good_practice_nomination'],
   ['flagId', 'integrity_flag'],
+  // not personal data, but another establishment's training module is refused like a record (issue 16)
+  ['localModuleId', 'training_module'],
   ['entryId', 'reflective_entry'],
 ]
 

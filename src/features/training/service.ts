@@ -213,6 +213,11 @@ export function trainingService(db: Kysely<Database>, deps: TrainingDeps) {
     return v ? (await repo.versionModules(k, v.id)).map(r => viewOf(r, v.version)) : []
   }
 
+  async function publishedRows(): Promise<ModuleRow[]> {
+    const v = await published()
+    return v ? repo.versionModules(db, v.id) : []
+  }
+
   /** The draft a national module or contributor may be changed in; null when there is no draft. */
   async function openDraft(trx: Kysely<Database>): Promise<VersionRow | null> {
     return (await repo.draft(trx)) ?? null
@@ -284,6 +289,33 @@ export function trainingService(db: Kysely<Database>, deps: TrainingDeps) {
     return problems.get(code.toUpperCase()) ?? [...problems.values()][0]!
   }
 
+  /** What is wrong with a module of the draft: a code taken (a new module), prerequisites unknown or in a circle. */
+  async function draftProblems(
+    k: Kysely<Database>,
+    version: number,
+    modules: ModuleRow[],
+    existing: ModuleRow | undefined,
+    code: string,
+    prerequisites: string[],
+  ): Promise<Record<string, string>> {
+    const errors: Record<string, string> = {}
+    if (!existing) {
+      if (modules.some(m => same(m.code, code)))
+        errors.code = 'This version already has a module with that code: choose another'
+      else if (await repo.localCodeExists(k, code))
+        errors.code = 'An establishment has a local module with that code: choose another'
+    }
+    const others = modules.filter(m => m.id !== existing?.id).map(r => viewOf(r, version))
+    const graph = [{ code, prerequisites }, ...others]
+    const problem = prerequisiteError(
+      graph,
+      graph.map(m => m.code),
+      code,
+    )
+    if (problem) errors.prerequisites = problem
+    return errors
+  }
+
   /** What is wrong with a local module against the national and the establishment's modules (empty when nothing). */
   async function localProblems(
     k: Kysely<Database>,
@@ -301,7 +333,8 @@ export function trainingService(db: Kysely<Database>, deps: TrainingDeps) {
     else if (mine.some(m => same(m.code, text.code)))
       errors.code = 'Your establishment already has a module with that code: choose another'
     const active = mine.filter(m => m.active === 1).map(r => viewOf(r, null))
-    const graph = [...national, ...active, { code: text.code, prerequisites: text.prerequisites }]
+    // the module itself first, so a circle is named from it
+    const graph = [{ code: text.code, prerequisites: text.prerequisites }, ...national, ...active]
     const problem = prerequisiteError(
       graph,
       graph.map(m => m.code),
@@ -379,6 +412,34 @@ export function trainingService(db: Kysely<Database>, deps: TrainingDeps) {
       return localOf(r)
     },
 
+    /**
+     * The checks against the database of a module of the draft (its code and prerequisites), for a form whose other
+     * fields failed too, so every problem is listed at once. Empty when there is nothing to say.
+     */
+    async draftModuleChecks(
+      existingCode: string | null,
+      m: { code: string; prerequisites: string[] },
+    ): Promise<Record<string, string>> {
+      const draft = await repo.draft(db)
+      const modules = draft ? await repo.versionModules(db, draft.id) : await publishedRows()
+      const existing = existingCode ? modules.find(x => same(x.code, existingCode)) : undefined
+      return draftProblems(db, draft?.version ?? 0, modules, existing, existing?.code ?? m.code, m.prerequisites)
+    },
+
+    /** The same for an establishment's local module. */
+    async localModuleChecks(
+      establishmentId: number,
+      m: { code: string; prerequisites: string[] },
+      exceptId?: number,
+    ): Promise<Record<string, string>> {
+      return localProblems(
+        db,
+        establishmentId,
+        { ...m, title: '', format: 'workshop', hours: 1, days: 1, summary: '', outcomes: [] },
+        exceptId,
+      )
+    },
+
     /** National team: a new draft, a copy of the published version. One draft at a time. */
     async startDraft(actor: Actor): Promise<Result<number>> {
       return db.transaction().execute(async trx => {
@@ -402,21 +463,7 @@ export function trainingService(db: Kysely<Database>, deps: TrainingDeps) {
         const existing = existingCode ? modules.find(m => same(m.code, existingCode)) : undefined
         if (existingCode && !existing) return fail({ code: 'The draft has no module with that code' })
         const code = existing ? existing.code : text.code
-        const errors: Record<string, string> = {}
-        if (!existing) {
-          if (modules.some(m => same(m.code, code)))
-            errors.code = 'This version already has a module with that code: choose another'
-          else if (await repo.localCodeExists(trx, code))
-            errors.code = 'An establishment has a local module with that code: choose another'
-        }
-        const others = modules.filter(m => m.id !== existing?.id).map(r => viewOf(r, draft.version))
-        const graph = [...others, { code, prerequisites: text.prerequisites }]
-        const problem = prerequisiteError(
-          graph,
-          graph.map(m => m.code),
-          code,
-        )
-        if (problem) errors.prerequisites = problem
+        const errors = await draftProblems(trx, draft.version, modules, existing, code, text.prerequisites)
         if (Object.keys(errors).length) return fail(errors)
         const cols = columnsOf({ ...text, code })
         const now = new Date().toISOString()
