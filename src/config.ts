@@ -52,6 +52,7 @@ const schema = z.object({
   NOTIFY_QA_REVIEW_TEMPLATE_ID: notifyTemplateId,
   NOTIFY_COMMENDATION_TEMPLATE_ID: notifyTemplateId,
   NOTIFY_TRAINING_REMINDER_TEMPLATE_ID: notifyTemplateId,
+  NOTIFY_TRAINING_COURSE_TEMPLATE_ID: notifyTemplateId,
   NOTIFY_BASE_URL: z
     .string()
     .trim()
@@ -91,6 +92,8 @@ export interface NotifyConfig {
   commendationTemplateId?: string
   /** training reminders and modules assigned to an officer; unset: kept in the outbox */
   trainingReminderTemplateId?: string
+  /** a training course cancelled, to those enrolled or waiting; unset: kept in the outbox */
+  trainingCourseTemplateId?: string
   /** the Notify API; undefined: the production API */
   baseUrl?: string
 }
@@ -138,6 +141,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             ...(e.NOTIFY_COMMENDATION_TEMPLATE_ID ? { commendationTemplateId: e.NOTIFY_COMMENDATION_TEMPLATE_ID } : {}),
             ...(e.NOTIFY_TRAINING_REMINDER_TEMPLATE_ID
               ? { trainingReminderTemplateId: e.NOTIFY_TRAINING_REMINDER_TEMPLATE_ID }
+              : {}),
+            ...(e.NOTIFY_TRAINING_COURSE_TEMPLATE_ID
+              ? { trainingCourseTemplateId: e.NOTIFY_TRAINING_COURSE_TEMPLATE_ID }
               : {}),
             ...(e.NOTIFY_BASE_URL ? { baseUrl: e.NOTIFY_BASE_URL } : {}),
           }

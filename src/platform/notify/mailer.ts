@@ -11,7 +11,7 @@ import { type OutboxScope, outboxRepository } from './repository'
  * whenever Notify is configured; 'qa-review' (feedback on an officer's entry) and 'commendation' are sent only when
  * theirs is configured too, and otherwise kept in the outbox.
  */
-export type EmailTemplate = 'referral' | 'qa-review' | 'commendation' | 'training-reminder'
+export type EmailTemplate = 'referral' | 'qa-review' | 'commendation' | 'training-reminder' | 'training-course'
 
 export interface OutgoingEmail {
   establishmentId: number | null
@@ -84,6 +84,7 @@ export function mailerService(
     'qa-review': notify?.qaReviewTemplateId,
     commendation: notify?.commendationTemplateId,
     'training-reminder': notify?.trainingReminderTemplateId,
+    'training-course': notify?.trainingCourseTemplateId,
   }
 
   return {
