@@ -21,6 +21,7 @@ import { qaRoutes } from './features/qa/routes'
 import { noticeRoutes } from './features/notices/routes'
 import { integrityRoutes } from './features/integrity/routes'
 import { supervisionRoutes } from './features/supervision/routes'
+import { trainingRemindersRoutes } from './features/trainingReminders/routes'
 import { journalRoutes } from './features/journal/routes'
 import { goodPracticeRoutes } from './features/goodPractice/routes'
 import { staffRoutes } from './features/staff/routes'
@@ -70,6 +71,7 @@ export function routes(s: Services): RouteDef[] {
     ...qaRoutes(s),
     ...noticeRoutes(s),
     ...supervisionRoutes(s),
+    ...trainingRemindersRoutes(s),
     ...journalRoutes(s),
     ...goodPracticeRoutes(s),
     ...notifyRoutes(s),

@@ -214,6 +214,12 @@ export const ACCESS_TABLE: Record<string, Who> = {
   'GET /quality/supervision/record/:supervisionId/edit': 'SO',
   'POST /quality/supervision/record/:supervisionId/edit': 'SO',
   'GET /my-supervision': 'KW',
+  // training assigned to a Key Worker (issue 16): a Supervising Officer assigns it (from their QA review, or by hand);
+  // the SO and the admin list and cancel assignments; the national team does neither
+  'GET /training/assign': 'SO',
+  'POST /training/assign': 'SO',
+  'GET /training/assignments': 'SO EA',
+  'POST /training/assignments/cancel': 'SO EA',
 
   // the reflective journal (issue 16): a Key Worker keeps their own (private; only its writer changes, shares or
   // deletes an entry); Supervising Officers read the entries shared with them. Admins and the national team never

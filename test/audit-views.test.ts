@@ -224,6 +224,9 @@ const NO_PERSONAL_DATA: Record<string, string> = {
   '/quality/supervision/:staffId/new': 'an empty form',
   '/quality/supervision/record/:supervisionId/edit': 'a supervision record: staff, no prisoner’s data',
   '/my-supervision': 'the Key Worker’s own supervision notes',
+  '/training/assign': 'a form; from a QA review, the officer’s name only (staff), never the prisoner’s',
+  // training assigned is about staff, not prisoners; its views are audited all the same (training_assignment_list)
+  '/training/assignments': 'modules assigned to Key Workers (staff), with why: no prisoner’s data',
   '/journal': 'the officer’s own journal: titles and dates of their own entries',
   '/journal/new': 'a choice of two forms',
   '/journal/new/gibbs': 'an empty form',

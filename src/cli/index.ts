@@ -12,6 +12,7 @@ import { registerOperations } from './operations'
 import { registerStatistics } from '../features/statistics/cli'
 import { registerDirectory } from '../features/directory/hsds/cli'
 import { registerEstablishments } from '../features/establishments/cli'
+import { registerTrainingReminders } from '../features/trainingReminders/cli'
 import { withServices } from './withServices'
 
 const program = new Command()
@@ -94,6 +95,7 @@ registerAllocate(program)
 registerJobs(program)
 registerStatistics(program)
 registerDirectory(program)
+registerTrainingReminders(program)
 registerDemo(program, serve)
 
 program

@@ -5,17 +5,26 @@ import { withServices } from './withServices'
 
 const JOB_ACTOR = { ...SYSTEM_ACTOR, username: 'daily job' }
 
-/** The daily jobs: today, giving prisoners back to their Key Worker when cover ends. Safe to run any number of times. */
+/**
+ * The daily jobs: today, giving prisoners back to their Key Worker when cover ends, and telling Key Workers and their
+ * Supervising Officers what training has fallen due. Safe to run any number of times.
+ */
 export async function runDailyJobs(s: Services) {
   const cover = await s.cover.returnDue(JOB_ACTOR)
-  return { coverReturned: cover.returned, coverKept: cover.kept }
+  const training = await s.trainingReminders.run()
+  return {
+    coverReturned: cover.returned,
+    coverKept: cover.kept,
+    trainingReminders: training.sent,
+    trainingEmails: training.emails,
+  }
 }
 
 export function registerJobs(program: Command) {
   const jobs = program.command('jobs').description('scheduled work (the service also runs it every hour)')
   jobs
     .command('run')
-    .description('run the daily jobs now: return prisoners to their Key Worker when cover ends')
+    .description('run the daily jobs now: return prisoners to their Key Worker when cover ends, training reminders')
     .action(() =>
       withServices(async s => {
         const r = await runDailyJobs(s)
@@ -23,6 +32,7 @@ export function registerJobs(program: Command) {
           `Cover ended: ${r.coverReturned} prisoners returned to their Key Worker` +
             (r.coverKept ? `, ${r.coverKept} kept on cover because their Key Worker is not active` : ''),
         )
+        console.log(`Training reminders: ${r.trainingReminders} new, ${r.trainingEmails} emails`)
       }),
     )
 }

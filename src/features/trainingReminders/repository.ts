@@ -6,6 +6,13 @@ import type { Database, TrainingAssignmentTable, TrainingReminderTable } from '.
  * job reads: each establishment's Key Workers, their completions and journal minutes (one query each per
  * establishment), and its Supervising Officers. Every query of an establishment's rows is scoped by establishment.
  */
+/** Rows a statement: 8 values each, well within SQLite's 32,766 parameters. */
+const REMINDER_BATCH = 500
+
+/** A reminder's unique key as one string. */
+export const reminderKey = (r: { staff_id: number; subject: string; kind: string; about_date: string }) =>
+  `${r.staff_id}|${r.subject}|${r.kind}|${r.about_date}`
+
 export function trainingRemindersRepository(db: Kysely<Database>) {
   const assignmentColumns = [
     'a.id',
@@ -26,7 +33,7 @@ export function trainingRemindersRepository(db: Kysely<Database>) {
       return db.selectFrom('establishments').select(['id', 'code', 'name']).orderBy('id').execute()
     },
 
-    /** The establishment's Key Workers who have not left, with the email and user to tell them by. */
+    /** The establishment's Key Workers who are not inactive (have not left), with the email and user to tell them by. */
     keyWorkers(establishmentId: number) {
       return db
         .selectFrom('staff as st')
@@ -43,7 +50,7 @@ export function trainingRemindersRepository(db: Kysely<Database>) {
         ])
         .where('st.establishment_id', '=', establishmentId)
         .where('st.key_worker', '=', 1)
-        .where('st.status', '!=', 'left')
+        .where('st.status', '!=', 'inactive')
         .orderBy('st.last_name')
         .orderBy('st.first_name')
         .orderBy('st.id')
@@ -76,7 +83,7 @@ export function trainingRemindersRepository(db: Kysely<Database>) {
         .select(['id', 'first_name', 'last_name'])
         .where('establishment_id', '=', establishmentId)
         .where('key_worker', '=', 1)
-        .where('status', '!=', 'left')
+        .where('status', '!=', 'inactive')
         .orderBy('last_name')
         .orderBy('first_name')
         .orderBy('id')
@@ -132,15 +139,32 @@ export function trainingRemindersRepository(db: Kysely<Database>) {
         .execute()
     },
 
-    /** Records a reminder; false when it was recorded before (the unique key), so the caller sends nothing. */
-    async insertReminder(trx: Kysely<Database>, row: Insertable<TrainingReminderTable>): Promise<boolean> {
-      // on PostgreSQL a failed statement aborts the transaction, so the conflict is skipped, never raised
-      const r = await trx
-        .insertInto('training_reminders')
-        .values(row)
-        .onConflict(oc => oc.columns(['staff_id', 'subject', 'kind', 'about_date']).doNothing())
-        .executeTakeFirst()
-      return Number(r.numInsertedOrUpdatedRows ?? 0) > 0
+    /** The reminders already recorded for the establishment's staff, as keys (staff, subject, kind, date). */
+    async reminderKeys(establishmentId: number, trx: Kysely<Database> = db): Promise<Set<string>> {
+      const rows = await trx
+        .selectFrom('training_reminders')
+        .select(['staff_id', 'subject', 'kind', 'about_date'])
+        .where('establishment_id', '=', establishmentId)
+        .execute()
+      return new Set(rows.map(r => reminderKey(r)))
+    },
+
+    /**
+     * Records reminders, skipping any recorded before (the unique key: on PostgreSQL a failed statement would abort
+     * the transaction, so a conflict is skipped, never raised); gives the keys of those this call recorded.
+     */
+    async insertReminders(trx: Kysely<Database>, rows: Insertable<TrainingReminderTable>[]): Promise<Set<string>> {
+      const inserted = new Set<string>()
+      for (let i = 0; i < rows.length; i += REMINDER_BATCH) {
+        const got = await trx
+          .insertInto('training_reminders')
+          .values(rows.slice(i, i + REMINDER_BATCH))
+          .onConflict(oc => oc.columns(['staff_id', 'subject', 'kind', 'about_date']).doNothing())
+          .returning(['staff_id', 'subject', 'kind', 'about_date'])
+          .execute()
+        for (const r of got) inserted.add(reminderKey(r))
+      }
+      return inserted
     },
 
     /** Titles of module codes as the establishment sees them: its local module, else the newest published one. */
