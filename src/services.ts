@@ -168,7 +168,13 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     journal: journalService(db.db, { audit }),
     training,
     // training reminders (the daily job) and modules assigned to officers from a QA review
-    trainingReminders: trainingRemindersService(db.db, { audit, notices, mailer }),
+    trainingReminders: trainingRemindersService(db.db, {
+      audit,
+      notices,
+      mailer,
+      modules: { modulesFor: id => training.modulesFor(id) },
+      rulesFor: id => trainingRules.rulesFor(id),
+    }),
     trainingRecords,
     trainingRules,
     // the training dashboard (issue 16): who is trained, due, overdue; top-ups, CPD, courses; QA before and after
