@@ -189,15 +189,12 @@ export function trainingRoutes(s: Services): RouteDef[] {
       res.redirect(303, '/training/programme/draft')
     }),
 
-    // a person who co-created the draft: ?id=… changes one, no id adds one
+    // a person who co-created the draft: ?id=… changes one, no id adds one (with no draft, saving starts one)
     get('/training/programme/draft/contributor', NATIONAL, async (req, res) => {
       const draft = await s.training.draft()
-      if (!draft) {
-        flash(req, 'There is no draft: start one from the programme page')
-        return res.redirect(303, '/training/programme')
-      }
       const id = queryString(req, 'id', 12)
-      const existing = id ? draft.contributors.find(c => String(c.id) === id) : null
+      if (!draft && id) return res.redirect(303, '/training/programme')
+      const existing = id ? draft!.contributors.find(c => String(c.id) === id) : null
       if (id && !existing) throw new HttpError(404)
       const form = takeForm(req, {
         name: existing?.name ?? '',
@@ -206,7 +203,11 @@ export function trainingRoutes(s: Services): RouteDef[] {
       })
       res.render('training/views/contributor', {
         pageTitle: existing ? `Change ${existing.name}` : 'Add a person who co-created this version',
-        caption: `Draft training programme, version ${draft.version.version}`,
+        // with no draft, saving the person starts one: a copy of the published version with them added
+        caption: draft
+          ? `Draft training programme, version ${draft.version.version}`
+          : 'National programme: saving starts a new draft version',
+        back: draft ? '/training/programme/draft#contributors' : '/training/programme',
         existingId: existing?.id ?? null,
         roles: roleItems(form.values.role),
         ...form,

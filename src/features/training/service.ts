@@ -526,12 +526,14 @@ export function trainingService(db: Kysely<Database>, deps: TrainingDeps) {
       })
     },
 
-    /** National team: adds (id null) or changes a contributor of the draft. */
+    /** National team: adds (id null) or changes a contributor of the draft; adding with no draft starts one. */
     async saveDraftContributor(actor: Actor, id: number | null, text: ContributorText): Promise<Result<number>> {
       return db.transaction().execute(async trx => {
         await repo.lockVersions(trx)
-        const draft = await openDraft(trx)
-        if (!draft) return fail({ name: 'There is no draft: start one first' })
+        let draft = await openDraft(trx)
+        if (!draft && id !== null) return fail({ name: 'There is no draft: start one first' })
+        // no draft yet: adding a person starts one (a copy of the published version), in the same transaction
+        if (!draft) draft = (await repo.version(trx, await insertDraft(trx, actor)))!
         if (id !== null) {
           const c = await repo.contributor(trx, id)
           if (!c || c.programme_version_id !== draft.id) return fail({ name: 'The draft has no such contributor' })

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { SYSTEM_ACTOR } from '../../platform/audit/service'
-import { type Browser, signedIn } from '../../../test/harness'
+import { type Browser, signedIn, testWorld } from '../../../test/harness'
 import { type SeededWorld, seededWorld } from '../../../test/fixtures'
 
 // The national training programme (issue 16): version 1 seeded once; the national team drafts, changes and
@@ -641,5 +641,63 @@ describe('a new national version', () => {
       ok: false,
       errors: { summary: 'Publish the draft from its page' },
     })
+  })
+})
+
+describe('with no draft', () => {
+  it('adding a national module or a person starts a draft, a copy of the published version, in one go', async () => {
+    const fresh = await testWorld()
+    try {
+      const national = await signedIn(fresh, 'national')
+      await national.post('/establishment/switch', { establishment: 'MDI' }, '/')
+      const form = await national.get('/training/programme/draft/contributor')
+      assert.equal(form.status, 200)
+      assert.match(form.text, /saving starts a new draft version/)
+      let res = await national.post(
+        '/training/programme/draft/contributor',
+        { name: 'Ana Interpreter (illustrative)', role: 'other', organisation: '' },
+        '/training/programme/draft/contributor',
+      )
+      assert.equal(res.status, 303)
+      const versions = await fresh.services.db.db
+        .selectFrom('training_programme_versions')
+        .select(['version', 'status'])
+        .orderBy('version')
+        .execute()
+      assert.deepEqual(versions, [
+        { version: 1, status: 'published' },
+        { version: 2, status: 'draft' },
+      ])
+      const draft = (await fresh.services.training.draft())!
+      assert.deepEqual(
+        draft.modules.map(m => m.code),
+        V1_CODES,
+      )
+      assert.deepEqual(
+        draft.contributors.map(c => c.role),
+        ['academic', 'psychologist', 'mental_health', 'prison_officer', 'prison_officer', 'prisoner_voice', 'other'],
+      )
+      // a module added now goes into the same draft
+      res = await national.post(
+        '/training/programme/draft/module',
+        {
+          code: 'KW-CPD-READING',
+          kind: 'cpd',
+          title: 'Reading group on desistance',
+          format: 'peer_supervision',
+          hours: '1',
+          days: '1',
+          summary: 'A monthly reading group.',
+          outcomes: 'Discuss a paper on desistance',
+          prerequisites: '',
+        },
+        '/training/programme/draft/module',
+      )
+      assert.equal(res.status, 303)
+      assert.deepEqual((await fresh.services.training.draft())!.modules.at(-1)!.code, 'KW-CPD-READING')
+      assert.equal((await fresh.services.training.versions()).length, 2)
+    } finally {
+      await fresh.close()
+    }
   })
 })
