@@ -6,6 +6,7 @@ import { SYSTEM_ACTOR } from '../platform/audit/service'
 import { DEFAULT_DEMO, type DemoLoadOptions, type DemoSignIn } from './load/service'
 import { loadDemoHistory } from './statistics'
 import { loadDemoQuality } from './load/quality'
+import { loadDemoTraining } from './load/training'
 import { todayIso } from '../domain/dates'
 import { type Services, startServices } from '../services'
 import { withServices } from '../cli/withServices'
@@ -67,6 +68,7 @@ async function loadDemo(s: Services, opts: Omit<DemoLoadOptions, 'onProgress'>):
   await allocateDemo(s)
   await demoHistory(s, { seed: opts.seed, ...(opts.today ? { today: opts.today } : {}) })
   await demoQuality(s, { seed: opts.seed, ...(opts.today ? { today: opts.today } : {}) })
+  await demoTraining(s, { seed: opts.seed, ...(opts.today ? { today: opts.today } : {}) })
   console.log(`\nDemo sign-ins (demo data only; one per role):\n\n${signInTable(v.signIns)}\n`)
   return true
 }
@@ -192,5 +194,26 @@ export async function demoQuality(s: Services, opts: { seed: number; today?: str
     `Recorded a year of quality assurance in ${seconds} s: ${n(r.reviews)} reviews of ${n(r.samples)} sampled entries, ` +
       `${n(r.commendations)} commendations, ${n(r.supervisions)} supervisions and ${n(r.flags)} integrity flags ` +
       `(${n(r.resolved)} resolved).`,
+  )
+}
+
+/** What the demo's training records are written through, from the app's services. */
+export const trainingDeps = (s: Services) => ({
+  audit: s.audit,
+  training: s.training,
+  trainingRules: s.trainingRules,
+  establishments: s.establishments,
+})
+
+/** After the quality year: training at every stage, courses, certificates and journals, reported on the terminal. */
+export async function demoTraining(s: Services, opts: { seed: number; today?: string }) {
+  const started = performance.now()
+  const r = await loadDemoTraining(s.db, trainingDeps(s), { seed: opts.seed, today: opts.today ?? todayIso() })
+  const seconds = ((performance.now() - started) / 1000).toFixed(1)
+  const n = (x: number) => x.toLocaleString('en-GB')
+  console.log(
+    `Recorded five years of Key Worker training in ${seconds} s: ${n(r.courses)} courses, ` +
+      `${n(r.completions)} completions with ${n(r.certificates)} certificates, ${n(r.feedback)} course ratings ` +
+      `and ${n(r.journal)} journal entries.`,
   )
 }

@@ -777,11 +777,15 @@ export function generateTraining(input: TrainingInput): TrainingPlan {
       chain.push(r)
     }
     chain.reverse()
+    let last = ''
     chain.forEach((r, k) => {
       // the demo Key Worker retook the motivational interviewing refresher: a new certificate, the old one kept
       const moduleCode = showcase && (k === 0 || k === chain.length - 1) ? TOPUP_MI : undefined
-      topupBetween(staffId, r[0], r[1], moduleCode)
+      last = topupBetween(staffId, r[0], r[1], moduleCode)
     })
+    // some keen officers did another top-up since, for their CPD hours
+    if (target === 'current' && addDays(last, 14) < addDays(T, -3) && rng.chance(0.4))
+      topupBetween(staffId, addDays(last, 14), addDays(T, -3))
   }
   for (const s of sessions) {
     if (s.members.length === 0) continue
@@ -848,21 +852,26 @@ export function generateTraining(input: TrainingInput): TrainingPlan {
     if (from > addDays(T, -3) || !rng.chance(0.8)) continue
     const on = minIso(addDays(from, rng.int(0, 90)), addDays(T, -3))
     const by = trainerOf()
-    addCompletion({
-      staffId: o.staffId,
-      moduleCode: plan.localModule.code,
-      kind: 'local',
-      title: plan.localModule.title,
-      completedOn: on,
-      hours: plan.localModule.hours,
-      outcome: 'completed',
-      evidence: 'Signed attendance sheet, kept by the learning and development team.',
-      source: 'manual',
-      course: null,
-      externalId: null,
-      recordedAt: at(minIso(addDays(on, rng.int(0, 5)), T), rng),
-      recordedBy: by.name,
-    })
+    const local = (day: string) =>
+      addCompletion({
+        staffId: o.staffId,
+        moduleCode: plan.localModule.code,
+        kind: 'local',
+        title: plan.localModule.title,
+        completedOn: day,
+        hours: plan.localModule.hours,
+        outcome: 'completed',
+        evidence: 'Signed attendance sheet, kept by the learning and development team.',
+        source: 'manual',
+        course: null,
+        externalId: null,
+        recordedAt: at(minIso(addDays(day, rng.int(0, 5)), T), rng),
+        recordedBy: by.name,
+      })
+    local(on)
+    // the trained go again when the local services change (a new certificate replaces the first)
+    const again = addDays(T, -rng.int(7, 330))
+    if (initialOn.has(o.staffId) && again > addDays(on, 60) && rng.chance(0.45)) local(again)
   }
 
   // 6. A top-up assigned from a QA review of a thin entry (the demo Key Worker's first, when they had one).

@@ -14,6 +14,16 @@ import type {
   ResidentialUnitTable,
   StaffTable,
   SupervisionTable,
+  TrainingAssignmentTable,
+  TrainingAttendanceTable,
+  TrainingCertificateTable,
+  TrainingCompletionTable,
+  TrainingCourseDayTable,
+  TrainingCourseTable,
+  TrainingEnrolmentTable,
+  TrainingFeedbackTable,
+  TrainingModuleTable,
+  ReflectiveEntryTable,
   UserNoticeTable,
 } from '../../platform/db/types'
 import { GENESIS_HASH } from '../../domain/audit'
@@ -172,31 +182,32 @@ export type DemoRepository = ReturnType<typeof demoRepository>
  * The demo's year of quality assurance (issue 15): reads what the history wrote and writes the QA tables in bulk,
  * inside the caller's transaction. Demo code: the features' own services write these tables one action at a time.
  */
-export function demoQualityRepository(db: Kysely<Database>) {
-  async function chunked<R extends object>(rows: R[], insert: (chunk: R[]) => Promise<unknown>) {
-    if (rows.length === 0) return
-    const size = Math.max(1, Math.min(CHUNK_ROWS, Math.floor(MAX_PARAMETERS / Object.keys(rows[0]!).length)))
-    for (let i = 0; i < rows.length; i += size) await insert(rows.slice(i, i + size))
-  }
-  /** Inserts and returns each row's id with the columns that identify it, whatever order the database returns. */
-  async function returning<T extends keyof Database, R extends object, K extends string>(
-    trx: Kysely<Database>,
-    table: T,
-    rows: R[],
-    columns: readonly K[],
-  ): Promise<({ id: number } & Record<K, unknown>)[]> {
-    const out: ({ id: number } & Record<K, unknown>)[] = []
-    await chunked(rows, async chunk => {
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      const r = await (trx.insertInto(table) as any)
-        .values(chunk)
-        .returning(['id', ...columns])
-        .execute()
-      out.push(...(r as ({ id: number } & Record<K, unknown>)[]))
-    })
-    return out
-  }
+async function chunked<R extends object>(rows: R[], insert: (chunk: R[]) => Promise<unknown>) {
+  if (rows.length === 0) return
+  const size = Math.max(1, Math.min(CHUNK_ROWS, Math.floor(MAX_PARAMETERS / Object.keys(rows[0]!).length)))
+  for (let i = 0; i < rows.length; i += size) await insert(rows.slice(i, i + size))
+}
 
+/** Inserts and returns each row's id with the columns that identify it, whatever order the database returns. */
+async function returning<T extends keyof Database, R extends object, K extends string>(
+  trx: Kysely<Database>,
+  table: T,
+  rows: R[],
+  columns: readonly K[],
+): Promise<({ id: number } & Record<K, unknown>)[]> {
+  const out: ({ id: number } & Record<K, unknown>)[] = []
+  await chunked(rows, async chunk => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const r = await (trx.insertInto(table) as any)
+      .values(chunk)
+      .returning(['id', ...columns])
+      .execute()
+    out.push(...(r as ({ id: number } & Record<K, unknown>)[]))
+  })
+  return out
+}
+
+export function demoQualityRepository(db: Kysely<Database>) {
   return {
     /** The establishment's Supervising Officers who sign in, with their staff record when linked. */
     supervisors: (establishmentId: number) =>
@@ -382,5 +393,94 @@ export function demoQualityRepository(db: Kysely<Database>) {
     ) {
       await trx.updateTable('integrity_flags').set(set).where('id', '=', id).execute()
     },
+  }
+}
+
+/** The demo's training records (issue 16): read the officers and the year's reviews, write the plan in bulk. */
+export function demoTrainingRepository(db: Kysely<Database>) {
+  return {
+    /**
+     * The establishment's Key Workers, Band 4 officers (who supervise Key Work) and the staff records of the given
+     * sign-ins, not those who have left.
+     */
+    officers: (establishmentId: number, userIds: number[]) =>
+      db
+        .selectFrom('staff')
+        .select(['id', 'first_name', 'last_name', 'user_id', 'started_in_post', 'key_worker'])
+        .where('establishment_id', '=', establishmentId)
+        .where('status', '<>', 'inactive')
+        .where(eb =>
+          eb.or([
+            eb('key_worker', '=', 1),
+            eb('grade', '=', 'Band 4'),
+            ...(userIds.length ? [eb('user_id', 'in', userIds)] : []),
+          ]),
+        )
+        .orderBy('id')
+        .execute(),
+
+    async userId(username: string): Promise<number | null> {
+      const r = await db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst()
+      return r?.id ?? null
+    },
+
+    /** The staff record of a sign-in at the establishment (the demo Key Worker's). */
+    async staffOfUser(establishmentId: number, username: string): Promise<number | null> {
+      const r = await db
+        .selectFrom('staff')
+        .innerJoin('users', 'users.id', 'staff.user_id')
+        .select('staff.id')
+        .where('staff.establishment_id', '=', establishmentId)
+        .where('users.username', '=', username)
+        .executeTakeFirst()
+      return r?.id ?? null
+    },
+
+    /** The establishment's sample reviews with the reviewed entry's officer and date. */
+    reviews: (establishmentId: number) =>
+      db
+        .selectFrom('qa_reviews as r')
+        .innerJoin('key_work_sessions as s', 's.id', 'r.session_id')
+        .select([
+          'r.id',
+          's.staff_id',
+          's.session_date',
+          'r.submitted_at',
+          'r.overall_score',
+          'r.reviewer_user_id',
+          'r.reviewer',
+        ])
+        .where('r.establishment_id', '=', establishmentId)
+        .where('r.kind', '=', 'sample')
+        .where('s.staff_id', 'is not', null)
+        .orderBy('r.id')
+        .execute(),
+
+    async setStartedInPost(trx: Kysely<Database>, staffId: number, day: string, now: string) {
+      await trx.updateTable('staff').set({ started_in_post: day, updated_at: now }).where('id', '=', staffId).execute()
+    },
+
+    async insertModule(trx: Kysely<Database>, row: Insertable<TrainingModuleTable>): Promise<number> {
+      return (await trx.insertInto('training_modules').values(row).returning('id').executeTakeFirstOrThrow()).id
+    },
+    async insertCourse(trx: Kysely<Database>, row: Insertable<TrainingCourseTable>): Promise<number> {
+      return (await trx.insertInto('training_courses').values(row).returning('id').executeTakeFirstOrThrow()).id
+    },
+    insertCourseDays: (trx: Kysely<Database>, rows: Insertable<TrainingCourseDayTable>[]) =>
+      chunked(rows, chunk => trx.insertInto('training_course_days').values(chunk).execute()),
+    insertEnrolments: (trx: Kysely<Database>, rows: Insertable<TrainingEnrolmentTable>[]) =>
+      chunked(rows, chunk => trx.insertInto('training_enrolments').values(chunk).execute()),
+    insertAttendance: (trx: Kysely<Database>, rows: Insertable<TrainingAttendanceTable>[]) =>
+      chunked(rows, chunk => trx.insertInto('training_attendance').values(chunk).execute()),
+    insertFeedback: (trx: Kysely<Database>, rows: Insertable<TrainingFeedbackTable>[]) =>
+      chunked(rows, chunk => trx.insertInto('training_feedback').values(chunk).execute()),
+    insertCompletions: (trx: Kysely<Database>, rows: Insertable<TrainingCompletionTable>[]) =>
+      returning(trx, 'training_completions', rows, ['staff_id', 'module_code', 'completed_on'] as const),
+    insertCertificates: (trx: Kysely<Database>, rows: Insertable<TrainingCertificateTable>[]) =>
+      returning(trx, 'training_certificates', rows, ['code'] as const),
+    insertJournal: (trx: Kysely<Database>, rows: Insertable<ReflectiveEntryTable>[]) =>
+      chunked(rows, chunk => trx.insertInto('reflective_entries').values(chunk).execute()),
+    insertAssignments: (trx: Kysely<Database>, rows: Insertable<TrainingAssignmentTable>[]) =>
+      chunked(rows, chunk => trx.insertInto('training_assignments').values(chunk).execute()),
   }
 }
