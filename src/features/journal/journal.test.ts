@@ -288,6 +288,15 @@ describe('the check: prison numbers and caseload names', () => {
     const shown = await w.get(`/journal/${id}`)
     assert.match(shown.text, /may have identified a prisoner/)
     assert.match(shown.text, /Prison number in Analysis: “A1234BC”/)
+    // shared, its Supervising Officer sees the findings too, as the officer's
+    assert.equal((await w.post(`/journal/${id}/sharing`, { share: 'yes' }, `/journal/${id}`)).status, 303)
+    const so = await signedIn(world, 'supervising_officer.mdi')
+    const read = await so.get(`/journal/${id}`)
+    assert.match(read.text, /Name of a prisoner on their caseload in Description: “Kowalczyk”/)
+    assert.match(
+      (await so.get('/journal/shared')).text,
+      /A hard week<\/a> <strong class="govuk-tag govuk-tag--yellow">/,
+    )
 
     // edited away, the flags go
     const edited = await w.post(`/journal/${id}/edit`, {

@@ -45,10 +45,11 @@ export function duration(minutes: number): string {
 }
 
 /** Where a finding is, in words: the field's name as the form shows it. */
-function describeFlags(flags: readonly ReflectionFlag[], form: string) {
+function describeFlags(flags: readonly ReflectionFlag[], form: string, asWriter = true) {
   return flags.map(f => ({
     field: f.field === 'description' && form === 'short' ? SHORT_TEXT_NAME : FIELD_NAMES[f.field],
-    kind: FLAG_KIND_NAMES[f.kind],
+    // a Supervising Officer reads the writer's findings: the caseload is the officer's, not theirs
+    kind: asWriter ? FLAG_KIND_NAMES[f.kind] : FLAG_KIND_NAMES[f.kind].replace('your caseload', 'their caseload'),
     text: f.text,
   }))
 }
@@ -230,7 +231,7 @@ export function journalRoutes(s: Services): RouteDef[] {
               }))
             : [{ label: SHORT_TEXT_NAME, text: entry.description }],
         time: duration(Number(entry.minutes)),
-        flags: describeFlags(s.journal.flagsOf(entry), entry.form),
+        flags: describeFlags(s.journal.flagsOf(entry), entry.form, asWriter),
         ...kept,
       })
     }),
