@@ -6,6 +6,7 @@ import { hsdsRoutes } from './features/directory/hsds/routes'
 import { termRoutes } from './features/directory/hsds/termRoutes'
 import { apiTokenRoutes, hsdsApiRoutes } from './features/directory/hsds/api'
 import { establishmentRoutes } from './features/establishments/routes'
+import { trainingRulesRoutes } from './features/trainingRules/routes'
 import { guidanceRoutes } from './features/guidance/routes'
 import { homeRoutes } from './features/home/routes'
 import { hubRoutes } from './features/hubs/routes'
@@ -47,6 +48,7 @@ export function routes(s: Services): RouteDef[] {
     ...authRoutes(s),
     ...homeRoutes(s),
     ...establishmentRoutes(s),
+    ...trainingRulesRoutes(s),
     ...nationalRoutes(s),
     ...prisonerRoutes(s),
     ...unitRoutes(s),

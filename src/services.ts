@@ -58,8 +58,8 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
   const establishments = establishmentsService(db.db, audit)
   // training rules (issue 16): national policy and local settings; allocation asks it who has done the initial course
   const trainingRules = trainingRulesService(db.db, { audit })
-  const allocations = allocationsService(db.db, { audit, establishments, prisoners, staff })
-  const autoAllocation = autoAllocationService(db.db, { audit, establishments })
+  const allocations = allocationsService(db.db, { audit, establishments, prisoners, staff, training: trainingRules })
+  const autoAllocation = autoAllocationService(db.db, { audit, establishments, training: trainingRules })
   const statistics = statisticsService(db, { establishments })
   const hubs = hubsService(db, { audit })
   const planning = planningService(db, { audit, establishments, staff, hubs })

@@ -41,6 +41,10 @@ export const ACCESS_TABLE: Record<string, Who> = {
   'GET /national': 'NP',
   'GET /national/policy': 'NP',
   'POST /national/policy': 'NP',
+  'GET /national/training-rules': 'NP',
+  'POST /national/training-rules': 'NP',
+  'GET /establishment/training-rules': 'SO EA NP',
+  'POST /establishment/training-rules': 'EA NP',
 
   'GET /prisoners': 'KW SO EA NP',
   'GET /prisoners/new': 'EA',

@@ -142,6 +142,8 @@ const NO_PERSONAL_DATA: Record<string, string> = {
   '/establishment/settings': 'settings',
   '/national': 'counts only, per establishment',
   '/national/policy': 'national settings',
+  '/national/training-rules': 'national training rules',
+  '/establishment/training-rules': 'training rules of the establishment',
   '/units': 'residential units',
   '/units/new': 'an empty form',
   '/units/:unitId/edit': 'a residential unit',

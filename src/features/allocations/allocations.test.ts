@@ -18,7 +18,11 @@ describe('manual allocation, history and caseload', () => {
     assert.equal(page.status, 200)
     assert.match(page.text, /0 of 6/)
 
-    const res = await so.post(`/prisoners/${prisonNumber}/allocate`, { staffId: String(staffId) })
+    // the officers here have not done the initial course and the national rule is 'warn': the user confirms
+    const res = await so.post(`/prisoners/${prisonNumber}/allocate`, {
+      staffId: String(staffId),
+      untrainedConfirmed: 'yes',
+    })
     assert.equal(res.headers.location, `/prisoners/${prisonNumber}`)
     const shown = await so.get(`/prisoners/${prisonNumber}`)
     assert.match(shown.text, /since/)
@@ -43,6 +47,7 @@ describe('manual allocation, history and caseload', () => {
     await so.post(`/prisoners/${prisonNumber}/allocate`, {
       staffId: String(other.value),
       handoverNote: 'Working on housing',
+      untrainedConfirmed: 'yes',
     })
     const after = await so.get(`/prisoners/${prisonNumber}`)
     assert.match(after.text, /Priya Shah, since/)

@@ -18,6 +18,7 @@ import { addDays, todayIso } from '../../domain/dates'
 import { officerLabel } from '../../domain/officerLabel'
 import { type Result, fail, ok } from '../../domain/result'
 import { splitLanguages } from '../../domain/staff'
+import type { UntrainedAllocation } from '../../domain/training'
 import type { Actor, AuditService } from '../../platform/audit/service'
 import type { EstablishmentsService } from '../establishments/service'
 import { autoAllocationRepository } from './autoRepository'
@@ -25,6 +26,34 @@ import { allocationsRepository } from './repository'
 
 export const AUTO_OFF =
   'Automatic allocation is turned off for this establishment: allocate Key Workers by hand from each prisoner’s page, or ask an establishment admin to turn it on in the establishment settings.'
+
+/**
+ * What allocation asks the training rules (src/features/trainingRules): the establishment's rule for officers who
+ * have not done the initial course, and who has. Not wired: everyone may be allocated.
+ */
+export interface TrainingGate {
+  rulesFor(establishmentId: number): Promise<{ untrainedAllocation: UntrainedAllocation }>
+  trainedStaffIds(establishmentId: number, trx?: Kysely<Database>): Promise<Set<number>>
+}
+
+/** The rule in force and the trained officers' ids ('allow' and nobody when no gate is wired). */
+export async function trainingOf(
+  gate: TrainingGate | undefined,
+  establishmentId: number,
+  trx?: Kysely<Database>,
+): Promise<{ rule: UntrainedAllocation; trained: Set<number> }> {
+  if (!gate) return { rule: 'allow', trained: new Set() }
+  const [rules, trained] = await Promise.all([
+    gate.rulesFor(establishmentId),
+    gate.trainedStaffIds(establishmentId, trx),
+  ])
+  return { rule: rules.untrainedAllocation, trained }
+}
+
+/** Why a Key Worker cannot be given prisoners under the 'refuse' rule, naming them. */
+export function untrainedRefusal(name: string): string {
+  return `${name} has not done the initial Key Worker course, and this establishment’s training rules do not allow prisoners to be allocated to a Key Worker until they have. Choose another Key Worker.`
+}
 
 export interface PreviewFilter {
   unitCode?: string
@@ -74,12 +103,14 @@ export function engineOfficer(o: {
   capacity: number
   load: number
   keyWorker: boolean
+  /** true: no new prisoners (an untrained Key Worker where the training rules refuse them); those held may stay */
+  closed?: boolean
 }): AllocationOfficer {
   return {
     id: String(o.id),
     homeUnitCode: o.home_unit_code,
     languages: splitLanguages(o.languages),
-    capacity: o.capacity,
+    capacity: o.closed ? Math.min(o.capacity, o.load) : o.capacity,
     currentLoad: o.load,
     active: true,
     keyWorker: o.keyWorker,
@@ -88,7 +119,7 @@ export function engineOfficer(o: {
 
 export function autoAllocationService(
   db: Kysely<Database>,
-  deps: { audit: AuditService; establishments: EstablishmentsService },
+  deps: { audit: AuditService; establishments: EstablishmentsService; training?: TrainingGate },
 ) {
   const repo = autoAllocationRepository(db)
   const allocations = allocationsRepository(db)
@@ -123,11 +154,12 @@ export function autoAllocationService(
   /** Everything the engine needs, plus a fingerprint that changes whenever any of it changes. */
   async function state(establishmentId: number, filter: PreviewFilter) {
     const ratio = await ratioOf(establishmentId)
-    const [all, previous, staff, loads] = await Promise.all([
+    const [all, previous, staff, loads, training] = await Promise.all([
       repo.unallocated(establishmentId),
       repo.previous(establishmentId),
       repo.officers(establishmentId),
       allocations.loads(establishmentId),
+      trainingOf(deps.training, establishmentId),
     ])
     const today = todayIso()
     const cutoff = filter.waitingDays ? addDays(today, -filter.waitingDays) : null
@@ -143,22 +175,43 @@ export function autoAllocationService(
       if (!list.includes(String(row.staff_id))) list.push(String(row.staff_id))
       previousBy.set(row.prisoner_id, list)
     }
-    const officers = staff.map(o => ({
-      ...o,
-      capacity: effectiveCapacity(ratio, o.weekly_hours, o.capacity_override),
-      load: loads.get(o.id) ?? 0,
-      keyWorker: o.key_worker === 1,
-      label: officerLabel(o),
-    }))
+    const officers = staff.map(o => {
+      const trained = training.trained.has(o.id)
+      return {
+        ...o,
+        capacity: effectiveCapacity(ratio, o.weekly_hours, o.capacity_override),
+        load: loads.get(o.id) ?? 0,
+        keyWorker: o.key_worker === 1,
+        label: officerLabel(o),
+        /** has done the initial course */
+        trained,
+        /** the training rules refuse this officer new prisoners */
+        closed: training.rule === 'refuse' && !trained,
+      }
+    })
     const fingerprint = createHash('sha256')
-      .update(JSON.stringify([prisoners.map(p => p.id), officers.map(o => [o.id, o.capacity, o.load, o.keyWorker])]))
+      .update(
+        JSON.stringify([
+          prisoners.map(p => p.id),
+          officers.map(o => [o.id, o.capacity, o.load, o.keyWorker, o.closed]),
+        ]),
+      )
       .digest('hex')
       .slice(0, 32)
-    return { prisoners, officers, previousBy, today, fingerprint }
+    return { prisoners, officers, previousBy, today, fingerprint, untrainedRule: training.rule }
   }
 
   return {
     unallocated: (establishmentId: number, filter: PreviewFilter = {}) => state(establishmentId, filter),
+
+    /** Where the training rules warn: the officers among these who have not done the initial course, by name. */
+    async untrainedAmong(establishmentId: number, staffIds: number[]): Promise<string[]> {
+      const training = await trainingOf(deps.training, establishmentId)
+      if (training.rule !== 'warn') return []
+      const ids = new Set(staffIds.filter(id => !training.trained.has(id)))
+      if (ids.size === 0) return []
+      return (await repo.officers(establishmentId)).filter(o => ids.has(o.id)).map(o => officerLabel(o))
+    },
     explain,
 
     /** Runs the engine; nothing is saved. */
@@ -168,7 +221,8 @@ export function autoAllocationService(
         {
           today: s.today,
           prisoners: s.prisoners.map(p => enginePrisoner(p, s.previousBy.get(p.id) ?? [])),
-          officers: s.officers.map(engineOfficer),
+          // an untrained Key Worker where the training rules refuse them is not offered to the engine at all
+          officers: s.officers.filter(o => !o.closed).map(engineOfficer),
         },
         { strategy },
       )
@@ -198,14 +252,27 @@ export function autoAllocationService(
          * change. Confirming checks capacity again, counting every row.
          */
         officersWithRoom: s.officers
-          .filter(o => o.keyWorker && o.load < o.capacity)
+          .filter(o => o.keyWorker && !o.closed && o.load < o.capacity)
           .map(o => ({
             id: o.id,
             name: o.label,
             load: o.load,
             capacity: o.capacity,
             proposed: proposed.get(String(o.id)) ?? 0,
+            /** shown as "not trained" where the training rules warn */
+            untrained: s.untrainedRule === 'warn' && !o.trained,
           })),
+        /** the training rule in force for Key Workers without the initial course */
+        untrainedRule: s.untrainedRule,
+        /** where the rules warn: each untrained Key Worker the engine proposed, and how many prisoners */
+        untrainedWarnings:
+          s.untrainedRule === 'warn'
+            ? s.officers
+                .filter(o => !o.trained && (proposed.get(String(o.id)) ?? 0) > 0)
+                .map(o => ({ id: o.id, name: o.label, proposed: proposed.get(String(o.id))! }))
+            : [],
+        /** where the rules refuse: the Key Workers left out because they have not done the initial course */
+        refusedUntrained: s.officers.filter(o => o.keyWorker && o.closed).map(o => ({ id: o.id, name: o.label })),
       }
     },
 
@@ -243,6 +310,7 @@ export function autoAllocationService(
           return fail({
             [key]: `${who}: the officer chosen is not an active Key Worker here. Choose another. Nothing was saved.`,
           })
+        if (o.closed) return fail({ [key]: `${who}: ${untrainedRefusal(o.label)} Nothing was saved.` })
         adding.set(o.id, (adding.get(o.id) ?? 0) + 1)
         if (o.load + adding.get(o.id)! > o.capacity) {
           return fail({

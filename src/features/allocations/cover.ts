@@ -5,6 +5,7 @@ import { formatDate, todayIso } from '../../domain/dates'
 import { type Result, fail, ok } from '../../domain/result'
 import type { Actor, AuditService } from '../../platform/audit/service'
 import { type AutoAllocationService, engineOfficer, enginePrisoner } from './auto'
+import { ALLOCATE_ANYWAY } from './service'
 import { coverRepository } from './coverRepository'
 import { allocationsRepository } from './repository'
 
@@ -32,6 +33,12 @@ export function coverService(
       establishmentId: number,
       staffId: number,
       until: string,
+      /**
+       * untrainedConfirmed: what the user said to "allocate anyway" where the training rules warn and the cover
+       * would give prisoners to a Key Worker without the initial course (false refuses, naming them; left out by
+       * callers that are not a user's form). Where the rules refuse, untrained Key Workers are never chosen.
+       */
+      opts: { untrainedConfirmed?: boolean } = {},
     ): Promise<Result<CoverOutcome>> {
       if (until <= todayIso()) return fail({ until: 'The cover must end after today' })
       const state = await deps.autoAllocation.unallocated(establishmentId)
@@ -41,11 +48,22 @@ export function coverService(
         {
           today: todayIso(),
           prisoners: caseload.map(p => enginePrisoner(p, [])),
-          officers: state.officers.filter(o => o.id !== staffId).map(engineOfficer),
+          officers: state.officers.filter(o => o.id !== staffId && !o.closed).map(engineOfficer),
         },
         { strategy: 'optimal' },
       )
       const byId = new Map(caseload.map(p => [String(p.id), p]))
+      const untrained =
+        state.untrainedRule === 'warn'
+          ? state.officers.filter(o => !o.trained && result.pairs.some(pair => pair.officerId === String(o.id)))
+          : []
+      if (untrained.length && opts.untrainedConfirmed === false) {
+        const names = untrained.map(o => o.label)
+        const who = names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`
+        return fail({
+          untrainedConfirmed: `The cover would give prisoners to ${who}, who ${names.length === 1 ? 'has' : 'have'} not done the initial Key Worker course. Tick “${ALLOCATE_ANYWAY}” to go ahead, or arrange the cover later.`,
+        })
+      }
       return db.transaction().execute(async trx => {
         const now = new Date().toISOString()
         for (const pair of result.pairs) {
@@ -71,7 +89,15 @@ export function coverService(
             entity: 'allocation',
             entityId: id,
             establishmentId,
-            changes: { prisoner: p.prison_number, cover_for: staffId, staff_id: Number(pair.officerId), until },
+            changes: {
+              prisoner: p.prison_number,
+              cover_for: staffId,
+              staff_id: Number(pair.officerId),
+              until,
+              ...(untrained.some(o => String(o.id) === pair.officerId)
+                ? { untrained: true, untrained_confirmed: opts.untrainedConfirmed ?? null }
+                : {}),
+            },
           })
         }
         return ok({

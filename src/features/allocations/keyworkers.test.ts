@@ -109,7 +109,8 @@ describe('who is a Key Worker, automatic allocation on or off, and cover offered
   it('offers cover when an admin marks a Key Worker with prisoners as away', async () => {
     const { prisonNumber, staffId } = world.seeded.MDI
     const so = await signedIn(world, 'supervising_officer.mdi')
-    await so.post(`/prisoners/${prisonNumber}/allocate`, { staffId: String(staffId) })
+    // not trained, under the national 'warn' rule: the Supervising Officer confirms
+    await so.post(`/prisoners/${prisonNumber}/allocate`, { staffId: String(staffId), untrainedConfirmed: 'yes' })
     assert.equal((await world.services.allocations.caseload(mdi, staffId)).length, 1)
 
     const admin = await signedIn(world, 'establishment_admin.mdi')

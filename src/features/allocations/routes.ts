@@ -11,6 +11,7 @@ import { formatDate } from '../../domain/dates'
 import { officerLabel } from '../../domain/officerLabel'
 import { AUTO_OFF, type ConfirmRow, type PreviewFilter } from './auto'
 import { DEALLOCATION_REASONS, allocateSchema, coverSchema, deallocateSchema } from './schema'
+import { ALLOCATE_ANYWAY } from './service'
 
 const ALLOCATORS = ['SUPERVISING_OFFICER', 'ESTABLISHMENT_ADMIN'] as const
 
@@ -119,7 +120,18 @@ export function allocationRoutes(s: Services): RouteDef[] {
           rowError ? `/allocate/preview?${filterQuery(filter)}${strategy}` : back,
         )
       }
-      flash(req, `${r.value} ${r.value === 1 ? 'prisoner' : 'prisoners'} allocated a Key Worker`)
+      // where the training rules warn, say who among those given prisoners has not done the initial course
+      const untrained = await s.autoAllocation.untrainedAmong(
+        est.id,
+        rows.flatMap(row => (row.staffId === null ? [] : [row.staffId])),
+      )
+      flash(
+        req,
+        `${r.value} ${r.value === 1 ? 'prisoner' : 'prisoners'} allocated a Key Worker` +
+          (untrained.length
+            ? `. Not yet trained (no initial course): ${untrained.join(', ')}; book them onto the course`
+            : ''),
+      )
       res.redirect(303, back)
     }),
 
@@ -167,11 +179,21 @@ export function allocationRoutes(s: Services): RouteDef[] {
         details: { page: 'cover', shown: prisonNumbersIn(caseload) },
       })
       const until = splitDate(officer.status_return_date)
+      const others = (await s.allocations.officers(est.id)).filter(o => o.id !== officer.id)
       res.render('allocations/views/cover', {
         pageTitle: `Arrange cover for ${officer.first_name} ${officer.last_name}`,
         officer,
         caseload,
-        ...takeForm(req, { 'until-day': until.day, 'until-month': until.month, 'until-year': until.year }),
+        // where the training rules warn and some Key Workers have not done the initial course: ask first
+        askUntrained: others.some(o => o.trainingCheck === 'warn'),
+        refusedUntrained: others.filter(o => o.trainingCheck === 'refuse').map(o => officerLabel(o)),
+        allocateAnyway: ALLOCATE_ANYWAY,
+        ...takeForm(req, {
+          'until-day': until.day,
+          'until-month': until.month,
+          'until-year': until.year,
+          untrainedConfirmed: '',
+        }),
       })
     }),
 
@@ -181,7 +203,9 @@ export function allocationRoutes(s: Services): RouteDef[] {
       if (!officer) throw new HttpError(404)
       const form = parseForm(coverSchema, joinDateInputs(req.body as Record<string, unknown>, ['until']))
       if (!form.ok) return redirectWithErrors(req, res, form.errors)
-      const r = await s.cover.arrange(actorOf(res), est.id, officer.id, form.data.until)
+      const r = await s.cover.arrange(actorOf(res), est.id, officer.id, form.data.until, {
+        untrainedConfirmed: form.data.untrainedConfirmed,
+      })
       if (!r.ok) return redirectWithErrors(req, res, r.errors)
       const left = r.value.uncovered.length
       flash(
@@ -220,15 +244,19 @@ export function allocationRoutes(s: Services): RouteDef[] {
         entityId: prisoner.prison_number,
         details: { page: 'allocate' },
       })
-      const choices = officers.filter(o => o.hasRoom || o.id === current?.staff_id)
+      // where the training rules refuse, a Key Worker without the initial course is not offered (and named)
+      const choices = officers.filter(o => (o.hasRoom && o.trainingCheck !== 'refuse') || o.id === current?.staff_id)
       const waiting = choices.some(o => o.hasRoom) ? 0 : (await s.autoAllocation.unallocated(est.id)).prisoners.length
       res.render('allocations/views/allocate', {
         pageTitle: `Choose a Key Worker for ${prisoner.first_name} ${prisoner.last_name}`,
         prisoner,
         officers: choices.map(o => ({ ...o, label: officerLabel(o) })),
+        refusedUntrained: officers.filter(o => o.hasRoom && o.trainingCheck === 'refuse').map(o => officerLabel(o)),
+        askUntrained: choices.some(o => o.trainingCheck === 'warn'),
+        allocateAnyway: ALLOCATE_ANYWAY,
         explanation: choices.some(o => o.hasRoom) ? null : await s.autoAllocation.explain(est.id, Math.max(1, waiting)),
         current,
-        ...takeForm(req, { staffId: '', handoverNote: '' }),
+        ...takeForm(req, { staffId: '', handoverNote: '', untrainedConfirmed: '' }),
       })
     }),
 
@@ -240,6 +268,7 @@ export function allocationRoutes(s: Services): RouteDef[] {
       const r = await s.allocations.allocate(actorOf(res), est.id, prisoner.prison_number, form.data.staffId, {
         reason: 'manual',
         handoverNote: form.data.handoverNote,
+        untrainedConfirmed: form.data.untrainedConfirmed,
       })
       if (!r.ok) return redirectWithErrors(req, res, r.errors)
       flash(req, `Key Worker allocated to ${prisoner.first_name} ${prisoner.last_name}`)

@@ -8,6 +8,8 @@ import type { Actor, AuditService } from '../../platform/audit/service'
 import type { EstablishmentsService } from '../establishments/service'
 import type { PrisonerChange, PrisonersService } from '../prisoners/service'
 import type { StaffService } from '../staff/service'
+import { allocationCheck } from '../../domain/training'
+import { type TrainingGate, trainingOf, untrainedRefusal } from './auto'
 import { allocationsRepository } from './repository'
 import type { DeallocationReason } from './schema'
 
@@ -16,6 +18,16 @@ export interface AllocationDeps {
   establishments: EstablishmentsService
   prisoners: PrisonersService
   staff: StaffService
+  /** the training rules: whether an officer without the initial course may be allocated prisoners */
+  training?: TrainingGate
+}
+
+/** The words of the box a user ticks to allocate an untrained Key Worker where the training rules warn. */
+export const ALLOCATE_ANYWAY = 'Allocate anyway: I know this officer has not done the initial course'
+
+/** Why an allocation to an untrained Key Worker waits for the user's confirmation, naming the officer. */
+export function untrainedWarning(name: string): string {
+  return `${name} has not done the initial Key Worker course. Tick “${ALLOCATE_ANYWAY}” to go ahead, or choose another Key Worker.`
 }
 
 /** The note on an allocation ended because the prisoner's record changed, so history says it was automatic. */
@@ -77,17 +89,23 @@ export function allocationsService(db: Kysely<Database>, deps: AllocationDeps) {
   return {
     /** Active Key Workers of the establishment with their capacity and current load, for choosing a Key Worker. */
     async officers(establishmentId: number) {
-      const [ratio, loads, { rows }] = await Promise.all([
+      const [ratio, loads, { rows }, training] = await Promise.all([
         ratioOf(establishmentId),
         repo.loads(establishmentId),
         staff.search({ establishmentId, status: 'active', keyWorkersOnly: true, limit: 5000, offset: 0 }),
+        trainingOf(deps.training, establishmentId),
       ])
       return rows.map(o => {
         const capacity = effectiveCapacity(ratio, o.weekly_hours, o.capacity_override)
         const load = loads.get(o.id) ?? 0
-        return { ...o, capacity, load, hasRoom: load < capacity }
+        /** 'ok', or what the training rules say of this officer ('warn' | 'refuse') when untrained */
+        const trainingCheck = allocationCheck(training.rule, training.trained.has(o.id))
+        return { ...o, capacity, load, hasRoom: load < capacity, trainingCheck }
       })
     },
+
+    /** The training rule in force for Key Workers without the initial course ('allow' when not wired). */
+    untrainedRule: async (establishmentId: number) => (await trainingOf(deps.training, establishmentId)).rule,
 
     historyForPrisoner: (establishmentId: number, prisonerId: number) =>
       repo.historyForPrisoner(establishmentId, prisonerId),
@@ -108,7 +126,16 @@ export function allocationsService(db: Kysely<Database>, deps: AllocationDeps) {
       establishmentId: number,
       prisonNumber: string,
       staffId: number,
-      opts: { reason: 'manual' | 'auto'; handoverNote?: string },
+      opts: {
+        reason: 'manual' | 'auto'
+        handoverNote?: string
+        /**
+         * What the user said to "allocate anyway" when the officer has not done the initial course and the training
+         * rules warn: false refuses with the warning, true goes ahead (and is audited). Left out by callers that are
+         * not a user's form (the CLI, the demo, tests); the 'refuse' rule applies to every caller.
+         */
+        untrainedConfirmed?: boolean
+      },
     ): Promise<Result> {
       const prisoner = await prisoners.get(establishmentId, prisonNumber)
       if (!prisoner) return fail({ staffId: 'Prisoner not found' })
@@ -123,6 +150,12 @@ export function allocationsService(db: Kysely<Database>, deps: AllocationDeps) {
         return fail({
           staffId: `${officer.first_name} ${officer.last_name} is not a Key Worker: mark them as one on their staff page first`,
         })
+      const name = `${officer.first_name} ${officer.last_name}`
+      const training = await trainingOf(deps.training, establishmentId)
+      const check = allocationCheck(training.rule, training.trained.has(officer.id))
+      if (check === 'refuse') return fail({ staffId: untrainedRefusal(name) })
+      if (check === 'warn' && opts.untrainedConfirmed === false)
+        return fail({ untrainedConfirmed: untrainedWarning(name) })
       const capacity = effectiveCapacity(
         await ratioOf(establishmentId),
         officer.weekly_hours,
@@ -164,6 +197,7 @@ export function allocationsService(db: Kysely<Database>, deps: AllocationDeps) {
               staff: officer.staff_number,
               reason: opts.reason,
               ...(current ? { replaces: current.id } : {}),
+              ...(check === 'warn' ? { untrained: true, untrained_confirmed: opts.untrainedConfirmed ?? null } : {}),
             },
           })
           return ok()

@@ -132,7 +132,12 @@ export function trainingRulesService(db: Db, deps: TrainingRulesDeps) {
     },
 
     /** An establishment's own settings within the national bounds; null uses the national default. */
-    async saveSettings(actor: Actor, establishmentId: number, input: LocalTrainingSettings): Promise<Result> {
+    async saveSettings(
+      actor: Actor,
+      establishmentId: number,
+      input: LocalTrainingSettings,
+      reason = '',
+    ): Promise<Result> {
       return db.transaction().execute(async trx => {
         const p = await policy(trx)
         const problems = settingsProblems(p, input)
@@ -151,6 +156,7 @@ export function trainingRulesService(db: Db, deps: TrainingRulesDeps) {
         const changes: Record<string, { from: unknown; to: unknown }> = {}
         for (const k of Object.keys(input) as (keyof LocalTrainingSettings)[])
           if (before.own[k] !== input[k]) changes[k] = { from: before.own[k], to: input[k] }
+        if (reason) changes.reason = { from: null, to: reason }
         await audit.record(trx, actor, {
           action: before.updatedAt ? 'update' : 'create',
           entity: 'training_settings',
