@@ -21,6 +21,7 @@ import { trainingRoutes } from './features/training/routes'
 import { qaRoutes } from './features/qa/routes'
 import { noticeRoutes } from './features/notices/routes'
 import { integrityRoutes } from './features/integrity/routes'
+import { courseRoutes } from './features/courses/routes'
 import { supervisionRoutes } from './features/supervision/routes'
 import { trainingRemindersRoutes } from './features/trainingReminders/routes'
 import { journalRoutes } from './features/journal/routes'
@@ -83,6 +84,7 @@ export function routes(s: Services): RouteDef[] {
     ...trainingDashboardRoutes(s),
     ...calibrationRoutes(s),
     ...integrityRoutes(s),
+    ...courseRoutes(s),
   ]
 }
 

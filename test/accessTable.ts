@@ -304,6 +304,24 @@ export const ACCESS_TABLE: Record<string, Who> = {
   'POST /training/programme/local/:localModuleId': 'EA',
   'POST /training/programme/local/:localModuleId/retire': 'EA',
   'POST /training/programme/local/:localModuleId/restore': 'EA',
+  // training courses (issue 16): everyone reads the courses; SOs and admins schedule them at the establishment, the
+  // national team regional ones; an officer enrols themself, their SO or an admin enrols them; the trainer (any
+  // user, checked by the service), an SO or admin, or the national team take the register and complete a course;
+  // SOs, admins and the national team cancel; participants rate a course; those who oversee training read ratings.
+  'GET /training/courses': 'KW SO EA NP',
+  'GET /training/courses/new': 'SO EA NP',
+  'POST /training/courses/new': 'SO EA NP',
+  'GET /training/courses/:courseId': 'KW SO EA NP',
+  'POST /training/courses/:courseId/enrol': 'KW SO EA',
+  'POST /training/courses/:courseId/withdraw': 'KW SO EA',
+  'GET /training/courses/:courseId/register': 'KW SO EA NP',
+  'POST /training/courses/:courseId/register': 'KW SO EA NP',
+  'GET /training/courses/:courseId/complete': 'KW SO EA NP',
+  'POST /training/courses/:courseId/complete': 'KW SO EA NP',
+  'GET /training/courses/:courseId/cancel': 'SO EA NP',
+  'POST /training/courses/:courseId/cancel': 'SO EA NP',
+  'POST /training/courses/:courseId/feedback': 'KW SO',
+  'GET /training/feedback': 'SO EA NP',
 }
 
 const ABBREVIATIONS: Record<string, Role> = {

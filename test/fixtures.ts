@@ -59,6 +59,8 @@ export interface Seeded {
   criterionId: number
   /** a local training module of the establishment (the national programme version 1 is seeded too) */
   localModuleId: number
+  /** a course of localModuleId at the establishment two weeks ahead, trained by its Key Worker user; none enrolled */
+  courseId: number
   /** a reflective journal entry written by the establishment's Key Worker user (about staffId), shared with its SOs */
   journalEntryId: number
 }
@@ -442,6 +444,25 @@ export async function seededWorld(): Promise<SeededWorld> {
       .returning('id')
       .executeTakeFirstOrThrow()
 
+    const courseId = must(
+      await s.courses.schedule(
+        { userId: null, username: 'fixture', establishmentId },
+        { userId: 0, establishmentId, region: 'Yorkshire', national: false, manager: true },
+        {
+          moduleId: localModuleId,
+          days: [{ day: addDays(londonNow().date, 14), startsAt: '09:30', endsAt: '12:30' }],
+          trainerUserId: keyWorker!.id,
+          trainerName: '',
+          place: 'Learning centre',
+          capacity: 8,
+          notes: '',
+          region: null,
+        },
+        false,
+      ),
+      `training course ${code}`,
+    )
+
     seeded[code] = {
       code,
       establishmentId,
@@ -469,6 +490,7 @@ export async function seededWorld(): Promise<SeededWorld> {
       nominationId: Number(nominationId),
       flagId,
       criterionId,
+      courseId,
       localModuleId,
       journalEntryId: Number(journalEntryId),
     }
@@ -501,6 +523,7 @@ export const PARAM_VALUES: Record<string, (s: Seeded) => string> = {
   emailId: s => String(s.emailId),
   criterionId: s => String(s.criterionId),
   localModuleId: s => String(s.localModuleId),
+  courseId: s => String(s.courseId),
   sessionId: s => String(s.sessionId),
   calibrationId: s => String(s.calibrationId),
   supervisionId: s => String(s.supervisionId),

@@ -56,6 +56,8 @@ const PERSONAL_PARAMS: readonly (readonly [param: string, entity: string])[] = [
   ['hubId', 'hub'],
   ['nominationId', 'good_practice_nomination'],
   ['flagId', 'integrity_flag'],
+  // a training course: its officers' names and places (another establishment's is not found)
+  ['courseId', 'training_course'],
   // not personal data, but another establishment's training module is refused like a record (issue 16)
   ['localModuleId', 'training_module'],
   ['entryId', 'reflective_entry'],
