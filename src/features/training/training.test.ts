@@ -263,6 +263,17 @@ describe('an establishment’s local modules', () => {
     assert.equal(await moduleCount(), before)
   })
 
+  it('a second add of the same module at the same time (a double submit) is refused by its code', async () => {
+    const fields = localForm({ code: 'LOCAL-MDI-5', prerequisites: '' })
+    const [a, b] = await Promise.all([
+      admin.post('/training/programme/local/new', fields),
+      admin.post('/training/programme/local/new', fields),
+    ])
+    assert.deepEqual([a.status, b.status], [303, 303])
+    await admin.get('/training/programme/local/new') // the refused one's errors, shown once
+    assert.equal((await localOf(mdi().establishmentId)).filter(m => m.code === 'LOCAL-MDI-5').length, 1)
+  })
+
   it('refuses a change that makes the prerequisites go round in a circle, and changes nothing', async () => {
     const id = mdi().localModuleId
     const was = await moduleRow(id)
@@ -311,7 +322,7 @@ describe('an establishment’s local modules', () => {
     assert.equal((await moduleRow(second.id))!.active, 0)
     assert.deepEqual(
       (await s().training.modulesFor(mdi().establishmentId)).filter(m => m.kind === 'local').map(m => m.code),
-      ['LOCAL-MDI-1'],
+      ['LOCAL-MDI-1', 'LOCAL-MDI-5'],
     )
     page = await admin.get('/training/programme')
     assert.match(page.text, /Retired local modules/)
@@ -591,6 +602,7 @@ describe('a new national version', () => {
         ['KW-TOPUP-INTERP', 2],
         ['LOCAL-MDI-1', null],
         ['LOCAL-MDI-2', null],
+        ['LOCAL-MDI-5', null],
       ],
     )
     assert.equal((await s().training.moduleByCode('KW-TOPUP-MI', null))!.hours, 4)
