@@ -8,6 +8,14 @@ export function noticesRepository(db: Kysely<Database>) {
       const row = await trx.insertInto('user_notices').values(values).returning('id').executeTakeFirstOrThrow()
       return row.id
     },
+    /** Many notices, 500 a statement. */
+    async insertMany(trx: Kysely<Database>, rows: Insertable<UserNoticeTable>[]) {
+      for (let i = 0; i < rows.length; i += 500)
+        await trx
+          .insertInto('user_notices')
+          .values(rows.slice(i, i + 500))
+          .execute()
+    },
     /** The user's notices, unread first, then newest first. */
     list(userId: number, limit: number) {
       return db

@@ -42,6 +42,25 @@ export function noticesService(db: Kysely<Database>, deps: { audit: AuditService
       })
     },
 
+    /** Tells many users at once (a daily job's notices), in the caller's transaction, as tell does each. */
+    async tellMany(trx: Kysely<Database>, notices: Notice[]): Promise<void> {
+      const at = now().toISOString()
+      for (const n of notices)
+        if (!isLocalLink(n.link)) throw new Error(`a notice links to a page of the service, not ${n.link}`)
+      await repo.insertMany(
+        trx,
+        notices.map(n => ({
+          user_id: n.userId,
+          establishment_id: n.establishmentId,
+          kind: n.kind,
+          message: n.message.slice(0, 500),
+          link: n.link,
+          created_at: at,
+          read_at: null,
+        })),
+      )
+    },
+
     list: (userId: number) => repo.list(userId, NOTICE_LIST_SIZE),
     unreadCount: (userId: number) => repo.unreadCount(userId),
 

@@ -21,7 +21,7 @@ import {
 import { now } from '../../domain/clock'
 import { type Result, fail, ok } from '../../domain/result'
 import { type Actor, type AuditService, SYSTEM_ACTOR } from '../../platform/audit/service'
-import type { MailerService } from '../../platform/notify/mailer'
+import type { MailerService, OutgoingEmail } from '../../platform/notify/mailer'
 import type { NoticesService } from '../notices/service'
 import { reminderKey, trainingRemindersRepository } from './repository'
 import type { AssignInput } from './schema'
@@ -151,8 +151,8 @@ const JOB_ACTOR: Actor = { ...SYSTEM_ACTOR, username: 'training reminders' }
 
 export interface TrainingRemindersDeps {
   audit: AuditService
-  notices: Pick<NoticesService, 'tell'>
-  mailer: Pick<MailerService, 'send'>
+  notices: Pick<NoticesService, 'tell' | 'tellMany'>
+  mailer: Pick<MailerService, 'send' | 'sendMany'>
   /** the catalogue (s.training); without it no module may be assigned */
   modules?: ModuleSource
   /** the establishment's training rules (s.trainingRules.rulesFor); without it the national defaults */
@@ -327,23 +327,29 @@ export function trainingRemindersService(db: Kysely<Database>, deps: TrainingRem
         }))
         .filter(t => t.lines.length > 0)
       if (!told.length) return told
-      for (const t of told)
-        if (t.officer.user_id !== null)
-          await deps.notices.tell(trx, {
-            userId: t.officer.user_id,
-            establishmentId,
-            kind: 'training-reminder',
-            message: t.lines.map(l => l.line).join('. '),
-            link: '/training',
-          })
-      for (const so of sos)
-        await deps.notices.tell(trx, {
+      const digest = digestMessage(told.map(t => ({ name: personName(t.officer), lines: t.lines })))
+      await deps.notices.tellMany(trx, [
+        ...told.flatMap(t =>
+          t.officer.user_id === null
+            ? []
+            : [
+                {
+                  userId: t.officer.user_id,
+                  establishmentId,
+                  kind: 'training-reminder',
+                  message: t.lines.map(l => l.line).join('. '),
+                  link: '/training',
+                },
+              ],
+        ),
+        ...sos.map(so => ({
           userId: so.id,
           establishmentId,
           kind: 'training-reminder-digest',
-          message: digestMessage(told.map(t => ({ name: personName(t.officer), lines: t.lines }))),
+          message: digest,
           link: '/training/dashboard',
-        })
+        })),
+      ])
       await audit.record(trx, JOB_ACTOR, {
         action: 'create',
         entity: 'training_reminder',
@@ -362,12 +368,12 @@ export function trainingRemindersService(db: Kysely<Database>, deps: TrainingRem
     result.officersTold = told.length
     result.digests = sos.length
 
-    // the emails follow the transaction: the notices stand whatever Notify says
-    const actor = { ...JOB_ACTOR, establishmentId }
+    // the emails follow the transaction, all recorded at once: the notices stand whatever Notify says
+    const emails: OutgoingEmail[] = []
     for (const t of told) {
       const to = t.officer.staff_email || t.officer.user_email
       if (!to) continue
-      await deps.mailer.send(actor, {
+      emails.push({
         establishmentId,
         to,
         template: 'training-reminder',
@@ -375,21 +381,21 @@ export function trainingRemindersService(db: Kysely<Database>, deps: TrainingRem
         body: `${t.lines.map(l => `${l.line}.`).join('\n\n')}\n\nYour training record in Key Work shows the courses you can book.`,
         reference: `training-reminder-${t.officer.id}-${today}`,
       })
-      result.emails++
     }
+    const digest = told.map(t => `${personName(t.officer)}: ${t.lines.map(l => l.soLine).join('; ')}`).join('\n')
     for (const so of sos) {
       if (!so.email) continue
-      const body = told.map(t => `${personName(t.officer)}: ${t.lines.map(l => l.soLine).join('; ')}`).join('\n')
-      await deps.mailer.send(actor, {
+      emails.push({
         establishmentId,
         to: so.email,
         template: 'training-reminder',
         subject: `Key Worker training: ${told.length} ${told.length === 1 ? 'officer' : 'officers'} to follow up`,
-        body: `Training reminders sent today to Key Workers of your establishment:\n\n${body}`,
+        body: `Training reminders sent today to Key Workers of your establishment:\n\n${digest}`,
         reference: `training-digest-${so.id}-${today}`,
       })
-      result.emails++
     }
+    await deps.mailer.sendMany({ ...JOB_ACTOR, establishmentId }, emails)
+    result.emails = emails.length
     return result
   }
 

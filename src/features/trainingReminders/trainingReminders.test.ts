@@ -263,6 +263,23 @@ describe('the daily job', () => {
     assert.match(mail[0]!.body, /Your initial Key Worker course is due: take it by 1 January 2027\./)
     // Ann's notice and email, the SO's digest notice and email, one reminder
     assert.deepEqual(await counts(est.id), { notices: 2, emails: 2, reminders: 1 })
+    // audited: the reminders (naming the officers told) and the emails, one event each for the establishment
+    const events = await db
+      .selectFrom('audit_events')
+      .select(['entity', 'changes'])
+      .where('establishment_id', '=', est.id)
+      .where('action', '=', 'create')
+      .where('entity', 'in', ['training_reminder', 'outbox_email'])
+      .orderBy('id')
+      .execute()
+    assert.deepEqual(
+      events.map(e => e.entity),
+      ['training_reminder', 'outbox_email'],
+    )
+    const told = JSON.parse(events[0]!.changes!) as { reminders: number; officers: number[] }
+    assert.equal(told.reminders, 1)
+    assert.deepEqual(told.officers, [ann.staffId])
+    assert.equal((JSON.parse(events[1]!.changes!) as { emails: number[] }).emails.length, 2)
 
     const again = await s.trainingReminders.run(TODAY)
     assert.deepEqual(await counts(est.id), { notices: 2, emails: 2, reminders: 1 })

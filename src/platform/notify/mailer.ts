@@ -118,34 +118,78 @@ export function mailerService(
         })
         return id
       })
-      const templateId = templateIds[email.template]
-      if (!client || !templateId) return { emailId, status: 'outbox', error: null }
+      return deliver(actor, email, emailId)
+    },
 
-      let outcome: SendOutcome
-      try {
-        const response = await withTimeout(
-          client.sendEmail(templateId, email.to, {
-            personalisation: { ...email.personalisation, subject: email.subject, body: email.body },
+    /**
+     * Many emails at once (a daily job's): all recorded in the outbox in one transaction with one audit event naming
+     * them, then each sent through Notify when its template is configured (one by one, as send does).
+     */
+    async sendMany(actor: Actor, emails: OutgoingEmail[]): Promise<SendOutcome[]> {
+      if (!emails.length) return []
+      const now = new Date().toISOString()
+      const ids = await db.transaction().execute(async trx => {
+        const ids = await repo.insertMany(
+          trx,
+          emails.map(email => ({
+            establishment_id: email.establishmentId,
+            to_address: email.to,
+            template: email.template,
+            subject: email.subject,
+            body: email.body,
             reference: email.reference,
-          }),
-          NOTIFY_TIMEOUT_MS,
+            status: 'outbox',
+            notify_id: null,
+            error: null,
+            created_at: now,
+            sent_at: null,
+          })),
         )
-        const notifyId = String((response.data as { id?: unknown })?.id ?? '')
-        outcome = { emailId, status: 'sent', error: null }
-        await saveResult(actor, email, emailId, { status: 'sent', notify_id: notifyId || null })
-      } catch (err) {
-        const error = notifyErrorText(err)
-        logger?.warn({ emailId, error }, 'GOV.UK Notify did not accept an email')
-        outcome = { emailId, status: 'failed', error }
-        await saveResult(actor, email, emailId, { status: 'failed', error })
-      }
-      return outcome
+        const establishments = new Set(emails.map(e => e.establishmentId))
+        await audit.record(trx, actor, {
+          action: 'create',
+          entity: 'outbox_email',
+          entityId: ids.length === 1 ? ids[0] : null,
+          establishmentId: establishments.size === 1 ? emails[0]!.establishmentId : null,
+          changes: { emails: ids, templates: [...new Set(emails.map(e => e.template))] },
+        })
+        return ids
+      })
+      const outcomes: SendOutcome[] = []
+      for (const [i, email] of emails.entries()) outcomes.push(await deliver(actor, email, ids[i]!))
+      return outcomes
     },
 
     list: (scope: OutboxScope, limit: number, offset: number) => repo.list(scope, limit, offset),
     count: (scope: OutboxScope) => repo.count(scope),
     get: (scope: OutboxScope, id: number) => repo.byId(scope, id),
     byReferences: (establishmentId: number, references: string[]) => repo.byReferences(establishmentId, references),
+  }
+
+  /** Sends an email recorded in the outbox through Notify, when its template is configured, and records the result. */
+  async function deliver(actor: Actor, email: OutgoingEmail, emailId: number): Promise<SendOutcome> {
+    const templateId = templateIds[email.template]
+    if (!client || !templateId) return { emailId, status: 'outbox', error: null }
+
+    let outcome: SendOutcome
+    try {
+      const response = await withTimeout(
+        client.sendEmail(templateId, email.to, {
+          personalisation: { ...email.personalisation, subject: email.subject, body: email.body },
+          reference: email.reference,
+        }),
+        NOTIFY_TIMEOUT_MS,
+      )
+      const notifyId = String((response.data as { id?: unknown })?.id ?? '')
+      outcome = { emailId, status: 'sent', error: null }
+      await saveResult(actor, email, emailId, { status: 'sent', notify_id: notifyId || null })
+    } catch (err) {
+      const error = notifyErrorText(err)
+      logger?.warn({ emailId, error }, 'GOV.UK Notify did not accept an email')
+      outcome = { emailId, status: 'failed', error }
+      await saveResult(actor, email, emailId, { status: 'failed', error })
+    }
+    return outcome
   }
 
   async function saveResult(

@@ -20,6 +20,19 @@ export function outboxRepository(db: Kysely<Database>) {
       const r = await trx.insertInto('outbox_emails').values(row).returning('id').executeTakeFirstOrThrow()
       return r.id
     },
+    /** Many rows, 500 a statement; their ids in the order given. */
+    async insertMany(trx: Kysely<Database>, rows: Insertable<OutboxEmailTable>[]): Promise<number[]> {
+      const ids: number[] = []
+      for (let i = 0; i < rows.length; i += 500) {
+        const got = await trx
+          .insertInto('outbox_emails')
+          .values(rows.slice(i, i + 500))
+          .returning('id')
+          .execute()
+        ids.push(...got.map(r => r.id))
+      }
+      return ids
+    },
     async update(trx: Kysely<Database>, id: number, values: Updateable<OutboxEmailTable>) {
       await trx.updateTable('outbox_emails').set(values).where('id', '=', id).execute()
     },
