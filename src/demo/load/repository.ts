@@ -33,12 +33,13 @@ import { GENESIS_HASH } from '../../domain/audit'
 const CHUNK_ROWS = 500
 const MAX_PARAMETERS = 30_000
 
-// Tables a reset leaves alone: the migration bookkeeping, the one-row national policy (configuration, not data)
-// and the reference data migrations create (the pathway taxonomy).
+// Tables a reset leaves alone: the migration bookkeeping, the one-row national policies (configuration, not data:
+// allocation and training) and the reference data migrations create (the pathway taxonomy).
 const KEEP = new Set([
   'kysely_migration',
   'kysely_migration_lock',
   'national_policy',
+  'training_policy',
   'audit_head',
   'directory_taxonomies',
   'directory_taxonomy_terms',

@@ -237,4 +237,27 @@ describe('keywork demo: training and professional development', () => {
       assert.ok(r.overall_score <= 2)
     }
   })
+
+  // last: it empties the database
+  it('keywork demo --reset keeps the national training policy and loads the training again', async () => {
+    const r = await s.demo.load({ ...OPTIONS, establishments: 1, reset: true })
+    assert.ok(r.ok)
+    assert.ok(r.value.wiped.includes('training_completions') && !r.value.wiped.includes('training_policy'))
+    const policy = await s.db.db.selectFrom('training_policy').select(['id', 'cpd_hours']).execute()
+    assert.deepEqual(
+      policy.map(p => [p.id, Number(p.cpd_hours)]),
+      [[1, 6]],
+    )
+    // the programme the reset emptied is seeded again before the modules are looked up
+    const again = await loadDemoTraining(s.db, trainingDeps(s), { seed: OPTIONS.seed, today: TODAY })
+    assert.ok(again.completions > 10)
+    const initial = await s.training.moduleByCode('KW-INITIAL', null)
+    assert.ok(initial)
+    const completions = await s.db.db
+      .selectFrom('training_completions')
+      .select('module_id')
+      .where('module_code', '=', 'KW-INITIAL')
+      .execute()
+    assert.ok(completions.length > 0 && completions.every(c => c.module_id === initial.id))
+  })
 })
