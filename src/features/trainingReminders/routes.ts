@@ -6,6 +6,7 @@ import { auditView } from '../../web/audit'
 import { joinDateInputs } from '../../forms/fields'
 import { flash, parseForm, queryString, redirectWithErrors, takeForm } from '../../forms/forms'
 import { type RouteDef, get, post } from '../../web/routing'
+import { formatDate } from '../../domain/dates'
 import { MODULE_KIND_NAMES, type ModuleKind } from '../../domain/training'
 import { assignFormSchema } from './schema'
 
@@ -60,7 +61,9 @@ export function trainingRemindersRoutes(s: Services): RouteDef[] {
       const form = takeForm(req, {
         staffId: '',
         moduleCode: '',
-        reason: from ? `From the review of an entry of ${from.review.session_date ?? ''}: ` : '',
+        reason: from?.review.session_date
+          ? `From your review of the entry of ${formatDate(from.review.session_date)}: `
+          : '',
         'dueOn-day': '',
         'dueOn-month': '',
         'dueOn-year': '',
