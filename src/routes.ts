@@ -23,8 +23,9 @@ import { noticeRoutes } from './features/notices/routes'
 import { integrityRoutes } from './features/integrity/routes'
 import { courseRoutes } from './features/courses/routes'
 import { supervisionRoutes } from './features/supervision/routes'
-import { trainingRemindersRoutes } from './features/trainingReminders/routes'
+import { isXapi, trainingRecordsRoutes } from './features/trainingRecords/routes'
 import { journalRoutes } from './features/journal/routes'
+import { trainingRemindersRoutes } from './features/trainingReminders/routes'
 import { goodPracticeRoutes } from './features/goodPractice/routes'
 import { staffRoutes } from './features/staff/routes'
 import { statisticsRoutes } from './features/statistics/routes'
@@ -74,8 +75,9 @@ export function routes(s: Services): RouteDef[] {
     ...qaRoutes(s),
     ...noticeRoutes(s),
     ...supervisionRoutes(s),
-    ...trainingRemindersRoutes(s),
+    ...trainingRecordsRoutes(s),
     ...journalRoutes(s),
+    ...trainingRemindersRoutes(s),
     ...goodPracticeRoutes(s),
     ...notifyRoutes(s),
     ...timelineRoutes(s),
@@ -113,6 +115,7 @@ export const MENU: MenuItem[] = [
   { text: 'Services', href: '/directory' },
   { text: 'Hubs', href: '/hubs', for: ['KEY_WORKER'] },
   { text: 'Guidance', href: '/guidance', sections: ['/booklet', '/worksheets'] },
+  { text: 'Training', href: '/training', sections: ['/training', '/journal'] },
 ]
 
 /** What the features give the web application. */
@@ -122,6 +125,9 @@ export function appParts(s: Services): AppParts {
     menu: MENU,
     statusPage: statusPage(s),
     returnAfterSignIn: keepUnsavedEntry,
-    isApi: isHsdsApi,
+    // the HSDS API and the xAPI statements (features/trainingRecords): JSON, their own bearer tokens
+    isApi: req => isHsdsApi(req) || isXapi(req),
+    // the public check of a training certificate: no sign-in
+    isPublicPage: req => req.path === '/certificates/verify',
   }
 }

@@ -111,8 +111,12 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     audit,
     rulesFor: id => trainingRules.rulesFor(id),
     moduleByCode: (code, establishmentId) => training.moduleByCode(code, establishmentId),
+    modulesFor: id => training.modulesFor(id),
+    // built in the object below, and called only once it exists
+    journalMinutes: (ids, from, to) => services.journal.minutesFor(ids, from, to),
+    assignmentsFor: (staffId, establishmentId) => services.trainingReminders.assignmentsFor(staffId, establishmentId),
   })
-  return {
+  const services = {
     config,
     logger,
     db,
@@ -183,6 +187,7 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
       await db.close()
     },
   }
+  return services
 }
 
 export type Services = ReturnType<typeof buildServices>

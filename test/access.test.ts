@@ -171,7 +171,12 @@ interface Subject {
  * The HSDS API answers for itself (features/directory/hsds/api.ts): signed out, and without an API token, a JSON 401,
  * never the sign-in page. Its taxonomies are shared by every establishment, so another establishment's is theirs too.
  */
-const isApi = (path: string) => path === '/api/hsds' || path.startsWith('/api/hsds/')
+const isApi = (path: string) => path === '/api/hsds' || path.startsWith('/api/hsds/') || isXapi(path)
+/**
+ * The xAPI statements (features/trainingRecords) take an establishment's xAPI token only, never a session: a JSON
+ * 401 signed in or not, without one.
+ */
+const isXapi = (path: string) => path === '/api/xapi/statements'
 const SHARED_RECORDS = new Set([
   'GET /api/hsds/taxonomies/:taxonomyId',
   'GET /api/hsds/taxonomy_terms/:taxonomyTermId',
@@ -198,14 +203,23 @@ const WRITER_ONLY = new Set([
   'POST /journal/:entryId/delete',
 ])
 
+/** An officer's certificate is theirs (and their SOs', admins' and the national team's): key_worker.mdi holds none. */
+const HOLDER_ONLY = new Set(['GET /training/certificates/:certificateId'])
+
 const subjects: Subject[] = [
-  ...([null, ...ROLES] as const).map(role => ({ title: role ?? 'signed out', actor: new Actor(role), own, other })),
+  ...([null, ...ROLES] as const).map(role => ({
+    title: role ?? 'signed out',
+    actor: new Actor(role),
+    own,
+    other,
+    notTheirs: role === 'KEY_WORKER' ? HOLDER_ONLY : undefined,
+  })),
   {
     title: 'a Key Worker in MDI who is an admin in LEI, acting in MDI',
     actor: new Actor('KEY_WORKER', MIXED, 'MDI'),
     own,
     other,
-    notTheirs: new Set([...AUTHOR_ONLY, ...WRITER_ONLY]),
+    notTheirs: new Set([...AUTHOR_ONLY, ...WRITER_ONLY, ...HOLDER_ONLY]),
   },
   {
     title: 'a Key Worker in MDI who is an admin in LEI, acting in LEI',
@@ -224,22 +238,22 @@ for (const { title, actor, own, other, notTheirs } of subjects) {
       const allowed = allows(def, role)
       const ownPath = resolvePath(def.path, own)
       const notTheir = allowed && !!notTheirs?.has(label(def))
-      const expect =
-        !role && isApi(def.path)
-          ? '401 JSON'
-          : !role && !allowed
-            ? 'sign-in'
-            : notTheir
-              ? '404, not their record'
-              : allowed
-                ? 'allowed'
-                : '403'
+      const tokenOnly = (!role || isXapi(def.path)) && isApi(def.path)
+      const expect = tokenOnly
+        ? '401 JSON'
+        : !role && !allowed
+          ? 'sign-in'
+          : notTheir
+            ? '404, not their record'
+            : allowed
+              ? 'allowed'
+              : '403'
 
       it(`${label(def)}: ${expect}`, async () => {
         const res = await actor.send(def, ownPath)
         const what = `${label(def)} as ${title} gave ${where(res)}`
 
-        if (!role && isApi(def.path)) {
+        if (tokenOnly) {
           assert.equal(res.status, 401, what)
           assert.match(String(res.headers['content-type']), /^application\/json/, what)
           assert.equal((res.body as { status?: unknown }).status, 401, what)
@@ -390,6 +404,9 @@ for (const role of [null, ...ROLES] as const) {
             assert.equal(res.status, 303, what)
             assert.equal(res.headers.location, '/sign-in', what)
           } else if (!allowed) assert.equal(res.status, 403, what)
+          // signed out, an API that answers for itself takes no CSRF token: without its bearer token, a 401
+          else if (!role && isApi(def.path) && !attempt.name.startsWith('multipart'))
+            assert.equal(res.status, 401, what)
           else if (attempt.name.startsWith('multipart') && !uploadField(def)) assert.equal(res.status, 415, what)
           else assert.equal(res.status, 403, what)
         }

@@ -218,12 +218,6 @@ export const ACCESS_TABLE: Record<string, Who> = {
   'GET /quality/supervision/record/:supervisionId/edit': 'SO',
   'POST /quality/supervision/record/:supervisionId/edit': 'SO',
   'GET /my-supervision': 'KW',
-  // training assigned to a Key Worker (issue 16): a Supervising Officer assigns it (from their QA review, or by hand);
-  // the SO and the admin list and cancel assignments; the national team does neither
-  'GET /training/assign': 'SO',
-  'POST /training/assign': 'SO',
-  'GET /training/assignments': 'SO EA',
-  'POST /training/assignments/cancel': 'SO EA',
 
   // the reflective journal (issue 16): a Key Worker keeps their own (private; only its writer changes, shares or
   // deletes an entry); Supervising Officers read the entries shared with them. Admins and the national team never
@@ -241,6 +235,29 @@ export const ACCESS_TABLE: Record<string, Who> = {
   'POST /journal/:entryId/sharing': 'KW',
   'GET /journal/:entryId/delete': 'KW',
   'POST /journal/:entryId/delete': 'KW',
+  // training assigned to a Key Worker (issue 16): a Supervising Officer assigns it (from their QA review, or by hand);
+  // the SO and the admin list and cancel assignments; the national team does neither
+  'GET /training/assign': 'SO',
+  'POST /training/assign': 'SO',
+  'GET /training/assignments': 'SO EA',
+  'POST /training/assignments/cancel': 'SO EA',
+  // training records (issue 16): everyone's own record and plan on /training, and their own certificates (a Key Worker
+  // who is not the holder gets a 404); Supervising Officers and admins keep the officers' records (record by hand,
+  // void, import); the national team reads them. The certificate check is public, without sign-in; the xAPI
+  // statements answer for themselves (an establishment's xAPI token, never a session: JSON 401 otherwise).
+  'GET /training': 'signed-in',
+  'GET /training/officers': 'SO EA NP',
+  'GET /training/officers/:staffId': 'SO EA NP',
+  'GET /training/officers/:staffId/completions/new': 'SO EA',
+  'POST /training/officers/:staffId/completions/new': 'SO EA',
+  'GET /training/completions/:completionId/void': 'SO EA',
+  'POST /training/completions/:completionId/void': 'SO EA',
+  'GET /training/certificates/:certificateId': 'signed-in',
+  'GET /training/import': 'SO EA',
+  'POST /training/import': 'SO EA',
+  'GET /certificates/verify': 'public',
+  'GET /api/xapi/statements': 'public',
+  'POST /api/xapi/statements': 'public',
   // the good-practice library: everyone reads it; Supervising Officers nominate; the national team reviews
   'GET /good-practice': 'KW SO EA NP',
   'GET /good-practice/:goodPracticeId': 'KW SO EA NP',

@@ -235,15 +235,25 @@ const NO_PERSONAL_DATA: Record<string, string> = {
   '/quality/supervision/:staffId/new': 'an empty form',
   '/quality/supervision/record/:supervisionId/edit': 'a supervision record: staff, no prisoner’s data',
   '/my-supervision': 'the Key Worker’s own supervision notes',
-  '/training/assign': 'a form; from a QA review, the officer’s name only (staff), never the prisoner’s',
-  // training assigned is about staff, not prisoners; its views are audited all the same (training_assignment_list)
-  '/training/assignments': 'modules assigned to Key Workers (staff), with why: no prisoner’s data',
+  // training records are about staff, not prisoners; their views are audited all the same (training_record, …)
+  '/training': 'the signed-in officer’s own training record and plan, and links',
+  '/training/officers': 'officers (staff) and the state of their training: no prisoner’s data',
+  '/training/officers/:staffId': 'an officer’s (staff) training record: no prisoner’s data',
+  '/training/officers/:staffId/completions/new': 'an empty form, with the officer’s (staff) name',
+  '/training/completions/:completionId/void': 'an officer’s (staff) completion and a form for the reason',
+  '/training/certificates/:certificateId': 'a certificate (PDF): an officer’s name, a module and a date',
+  '/training/import': 'an upload form',
+  '/certificates/verify': 'public: a certificate’s name, module and date, to whoever has its code',
+  '/api/xapi/statements': 'officers’ (staff) completions, to the establishment’s xAPI token only: no prisoner’s data',
   '/journal': 'the officer’s own journal: titles and dates of their own entries',
   '/journal/new': 'a choice of two forms',
   '/journal/new/gibbs': 'an empty form',
   '/journal/new/short': 'an empty form',
   '/journal/:entryId/edit': 'the officer’s own entry, to change: only its writer opens it',
   '/journal/:entryId/delete': 'the title of the officer’s own entry: only its writer opens it',
+  '/training/assign': 'a form; from a QA review, the officer’s name only (staff), never the prisoner’s',
+  // training assigned is about staff, not prisoners; its views are audited all the same (training_assignment_list)
+  '/training/assignments': 'modules assigned to Key Workers (staff), with why: no prisoner’s data',
   '/good-practice': 'the national library: names, prison numbers, dates and places removed',
   '/good-practice/:goodPracticeId': 'an item of the library, with names, prison numbers, dates and places removed',
 }

@@ -57,12 +57,15 @@ export interface Seeded {
   flagId: number
   /** an establishment's own quality rubric criterion (the national rubric version 1 is seeded too) */
   criterionId: number
+  /** a reflective journal entry written by the establishment's Key Worker user (about staffId), shared with its SOs */
+  journalEntryId: number
   /** a local training module of the establishment (the national programme version 1 is seeded too) */
   localModuleId: number
   /** a course of localModuleId at the establishment two weeks ahead, trained by its Key Worker user; none enrolled */
   courseId: number
-  /** a reflective journal entry written by the establishment's Key Worker user (about staffId), shared with its SOs */
-  journalEntryId: number
+  /** a completion of localModuleId by staffId long ago (2020: outside every window and CPD year), and its certificate */
+  completionId: number
+  certificateId: number
 }
 
 export type SeededWorld = World & { seeded: Record<Code, Seeded>; close(): Promise<void> }
@@ -463,6 +466,30 @@ export async function seededWorld(): Promise<SeededWorld> {
       `training course ${code}`,
     )
 
+    // a completion recorded by hand, as a Supervising Officer would, with the certificate it issues
+    const [completionId] = await s.db.db.transaction().execute(trx =>
+      s.trainingRecords.recordCompletions(trx, actor, [
+        {
+          establishmentId,
+          staffId,
+          moduleId: localModuleId,
+          moduleCode: `LOCAL-${code}-1`,
+          kind: 'local',
+          title: `Services and hubs of ${p.unitName}`,
+          completedOn: '2020-01-07',
+          hours: 2,
+          outcome: 'completed',
+          evidence: 'Signed off by the Supervising Officer',
+          source: 'manual',
+        },
+      ]),
+    )
+    const { id: certificateId } = await s.db.db
+      .selectFrom('training_certificates')
+      .select('id')
+      .where('completion_id', '=', completionId!)
+      .executeTakeFirstOrThrow()
+
     seeded[code] = {
       code,
       establishmentId,
@@ -491,8 +518,10 @@ export async function seededWorld(): Promise<SeededWorld> {
       flagId,
       criterionId,
       courseId,
-      localModuleId,
+      completionId: completionId!,
+      certificateId: Number(certificateId),
       journalEntryId: Number(journalEntryId),
+      localModuleId,
     }
   }
   return Object.assign(world, { seeded })
@@ -524,6 +553,8 @@ export const PARAM_VALUES: Record<string, (s: Seeded) => string> = {
   criterionId: s => String(s.criterionId),
   localModuleId: s => String(s.localModuleId),
   courseId: s => String(s.courseId),
+  completionId: s => String(s.completionId),
+  certificateId: s => String(s.certificateId),
   sessionId: s => String(s.sessionId),
   calibrationId: s => String(s.calibrationId),
   supervisionId: s => String(s.supervisionId),

@@ -56,11 +56,14 @@ const PERSONAL_PARAMS: readonly (readonly [param: string, entity: string])[] = [
   ['hubId', 'hub'],
   ['nominationId', 'good_practice_nomination'],
   ['flagId', 'integrity_flag'],
+  ['entryId', 'reflective_entry'],
   // a training course: its officers' names and places (another establishment's is not found)
   ['courseId', 'training_course'],
+  // an officer's training completion and certificate (staff data; another establishment's is not found)
+  ['completionId', 'training_completion'],
+  ['certificateId', 'training_certificate'],
   // not personal data, but another establishment's training module is refused like a record (issue 16)
   ['localModuleId', 'training_module'],
-  ['entryId', 'reflective_entry'],
 ]
 
 /** A requested id is whatever the user typed: keep a short excerpt of it. */

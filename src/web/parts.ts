@@ -17,4 +17,6 @@ export interface AppParts {
   returnAfterSignIn: (req: Request) => string | null
   /** requests to an API that answers for itself: JSON errors, its own authentication, no session for a token */
   isApi: (req: Request) => boolean
+  /** pages anyone may open without signing in (a 'public' route is otherwise public only to signed-in users) */
+  isPublicPage?: (req: Request) => boolean
 }

@@ -85,8 +85,8 @@ export function trainingRecordsRepository(db: Kysely<Database>) {
       return new Set(rows.map(r => String(r.external_id)))
     },
 
-    /** Completions of the establishment recorded at or after `since` (a timestamp), oldest first, at most `limit`. */
-    recordedSince(establishmentId: number, since: string, limit: number) {
+    /** Completions of the establishment recorded at or after `since` (a timestamp) with an id above `afterId`, by id. */
+    recordedSince(establishmentId: number, since: string, afterId: number, limit: number) {
       return db
         .selectFrom('training_completions as c')
         .innerJoin('staff as s', 's.id', 'c.staff_id')
@@ -108,7 +108,7 @@ export function trainingRecordsRepository(db: Kysely<Database>) {
         ])
         .where('c.establishment_id', '=', establishmentId)
         .where('c.recorded_at', '>=', since)
-        .orderBy('c.recorded_at')
+        .where('c.id', '>', afterId)
         .orderBy('c.id')
         .limit(limit)
         .execute()

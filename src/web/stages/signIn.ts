@@ -5,13 +5,13 @@ import type { RequestContext } from '../context'
 /**
  * 9. Anyone not signed in goes to sign-in, and comes back afterwards (to the form's page for a POST). A script's
  * request (asking for JSON) gets a 401 it can tell the user about, not the sign-in page as if it had worked. An API
- * that answers for itself (parts.isApi) is let through. A password an admin set must be changed before anything
- * else; changing it and signing out stay open.
+ * that answers for itself (parts.isApi), and a page for anyone (parts.isPublicPage), are let through. A password an
+ * admin set must be changed before anything else; changing it and signing out stay open.
  */
-export function signInRequired(app: Express, parts: Pick<AppParts, 'isApi' | 'returnAfterSignIn'>) {
+export function signInRequired(app: Express, parts: Pick<AppParts, 'isApi' | 'returnAfterSignIn' | 'isPublicPage'>) {
   const publicPaths = new Set(['/sign-in'])
   app.use((req, res, next) => {
-    if (res.locals.ctx || publicPaths.has(req.path) || parts.isApi(req)) return next()
+    if (res.locals.ctx || publicPaths.has(req.path) || parts.isApi(req) || parts.isPublicPage?.(req)) return next()
     if (req.accepts(['html', 'json']) === 'json') return void res.status(401).json({ status: 401, error: 'signed-out' })
     if (req.method === 'GET') req.session.returnTo = req.originalUrl
     else {
