@@ -35,6 +35,13 @@ export const BENCHMARKS: Record<string, { about: string; run: (args: string[]) =
       '[--sessions-per N] [--key-workers-per N] [--repeat N] [--keep-database NAME]',
     run: async args => (await import('./qualityDashboard')).run(args),
   },
+  training: {
+    about:
+      'the national training dashboard on PostgreSQL (≈ 22,000 Key Workers, 5 years of records) against count(*) of ' +
+      'the completions, and the daily reminder job run twice [--json] [--establishments N] [--key-workers-per N] ' +
+      '[--repeat N] [--skip-reminders] [--keep-database NAME]',
+    run: async args => (await import('./training')).run(args),
+  },
   sessions: {
     about:
       'recording a session under 50 concurrent users against a bare node:http server, and the statistics pages of ' +

@@ -158,12 +158,23 @@ export function trainingDashboardService(db: Db, deps: TrainingDashboardDeps) {
       const all = await repo.establishments()
       const inScope = scope.kind === 'national' ? all : all.filter(e => e.id === scope.establishmentId)
       const own = scope.kind === 'establishment' ? inScope[0] : undefined
-      const [{ officers, year }, rules, courses] = await Promise.all([
-        officersOf(scope, today),
+      const year = cpdYear(today)
+      // every establishment on PostgreSQL: the officers are counted in SQL by the same rules (see repo.tallies);
+      // otherwise each officer's facts come here and the domain's trainingStatus is applied to them one by one
+      const inSql = scope.kind === 'national' && db.dialect === 'postgres'
+      const [officers, rules, courses] = await Promise.all([
+        inSql ? Promise.resolve([]) : officersOf(scope, today).then(x => x.officers),
         rulesOf(inScope.map(e => e.id)),
         repo.courses(own ? { establishmentId: own.id, region: own.region } : null, courseFrom, courseTo, today),
       ])
-      const tallies = new Map(inScope.map(e => [e.id, emptyTally()]))
+      const counted = inSql
+        ? await repo.tallies(
+            [...rules].map(([establishmentId, r]) => ({ establishmentId, rules: r })),
+            today,
+            year.from,
+          )
+        : undefined
+      const tallies = new Map(inScope.map(e => [e.id, counted?.get(e.id) ?? emptyTally()]))
       const belowTarget: OfficerBelowTarget[] = []
       for (const o of officers) {
         const r = rules.get(o.establishmentId)
@@ -191,11 +202,13 @@ export function trainingDashboardService(db: Db, deps: TrainingDashboardDeps) {
         t.enrolled += c.enrolled
         t.waiting += c.waiting
       }
+      // hours are in hundredths: a sum of many is kept to hundredths too, however it was added up
+      const hundredths = (t: TrainingTally) => ({ ...t, cpdHours: Math.round(t.cpdHours * 100) / 100 })
       const rows = inScope.map(e => ({
         id: e.id,
         code: e.code,
         name: e.name,
-        tally: tallies.get(e.id)!,
+        tally: hundredths(tallies.get(e.id)!),
         courses: courseTallies.get(e.id)!,
       }))
       const names = new Map(all.map(e => [e.id, e.name]))
@@ -206,7 +219,7 @@ export function trainingDashboardService(db: Db, deps: TrainingDashboardDeps) {
         courseFrom,
         courseTo,
         total: {
-          tally: sumTallies(rows.map(r => r.tally)),
+          tally: hundredths(sumTallies(rows.map(r => r.tally))),
           courses: sumCourses([...rows.map(r => r.courses), regional]),
         },
         rows,

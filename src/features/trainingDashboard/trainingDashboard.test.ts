@@ -534,3 +534,59 @@ describe('training dashboard pages', () => {
       assert.equal((await kw.get(path)).status, 403, path)
   })
 })
+
+describe('the national count in SQL agrees with the officers’ own statuses at every boundary', () => {
+  it('windows opening and closing today, top-ups due around today, month ends and leap days, CPD at the target', async () => {
+    const created = await s.establishments.create(SYSTEM_ACTOR, {
+      code: 'BND',
+      name: 'Boundary (HMP)',
+      category: 'Category B local',
+      region: 'Yorkshire',
+    })
+    assert.ok(created.ok)
+    const BND = created.value
+    const starts = [
+      months(-3),
+      addDays(months(-3), 1),
+      addDays(months(-3), -1),
+      months(-9),
+      addDays(months(-9), 1),
+      addDays(months(-9), -1),
+      '2024-02-29',
+      '2025-08-31',
+      '2025-05-31',
+      '2026-01-31',
+      addDays(today, -1),
+    ].filter(d => d <= today)
+    for (const [i, started] of starts.entries()) await officer(BND, `Start ${i}`, { started })
+    // the initial course a year ago, give or take: the top-up due from 31 days ago to 31 days ahead
+    for (const k of [-31, -30, -29, -1, 0, 1, 29, 30, 31]) {
+      const id = await officer(BND, `Due ${k}`, { started: months(-30) })
+      await completion(BND, id, { kind: 'initial', on: addDays(months(-12), k), hours: 0.5 })
+    }
+    // CPD around the target of 6: 3 h, 2.9 h, 5 h 59 min, 5 h + 60 min, 6 h of journal alone
+    for (const [hours, minutes] of [
+      [3, 0],
+      [2.9, 0],
+      [5, 59],
+      [5, 60],
+      [0, 360],
+    ] as const) {
+      const id = await officer(BND, `Hours ${hours} ${minutes}`, { started: null })
+      if (hours) await completion(BND, id, { kind: 'cpd', on: months(-1), hours })
+      if (minutes) await journal(BND, id, months(-1), minutes)
+    }
+    const [n, own] = await Promise.all([
+      national(),
+      s.trainingDashboard.dashboard({ kind: 'establishment', establishmentId: BND }, today),
+    ])
+    const row = n.rows.find(r => r.code === 'BND')!
+    assert.equal(row.tally.keyWorkers, starts.length + 9 + 5)
+    assert.deepEqual(row.tally, own.total.tally)
+    // by hand: top-ups due 31, 30, 29 days and 1 day ago have expired; due today and up to 30 days ahead, expiring;
+    // 31 days ahead, current. CPD: the initial courses of a year ago count their half hour from the day after, so five
+    // have none and four under half, with 2.9 h; 3 h and 5 h 59 min (5.98 h) are half; 6 h either way is met
+    assert.deepEqual(row.tally.topup, { current: 1, expiring: 4, expired: 4 })
+    assert.deepEqual(row.tally.cpd, { none: starts.length + 5, under_half: 5, half: 2, met: 2 })
+  })
+})
