@@ -652,10 +652,11 @@ export function generateTraining(input: TrainingInput): TrainingPlan {
   const initialOn = new Map<number, string>()
   for (const c of plan.completions) if (c.kind === 'initial') initialOn.set(c.staffId, c.completedOn)
 
-  // 4. Top-ups: a half-day course of one top-up runs every week or so; the e-learning one is done at any time.
+  // 4. Top-ups: a half-day course of a top-up runs every ten days or so (each top-up every four weeks); the
+  // e-learning one is done at any time.
   const sessions: TopupSession[] = []
   TOPUP_COURSES.forEach((moduleCode, k) => {
-    for (let day = addDays(programmeStart, 2 + k * 5); day <= addDays(T, -3); day = addDays(day, 14)) {
+    for (let day = addDays(programmeStart, 2 + k * 9); day <= addDays(T, -3); day = addDays(day, 28)) {
       const d = weekdayBefore(day)
       if (d >= programmeStart) sessions.push({ moduleCode, day: d, members: [] })
     }
@@ -759,7 +760,7 @@ export function generateTraining(input: TrainingInput): TrainingPlan {
     let range: [string, string] | null
     if (target === 'expiring')
       range = showcase
-        ? [addDays(twelveBack, 5), addDays(twelveBack, 20)]
+        ? [addDays(twelveBack, 2), addDays(twelveBack, 29)]
         : [addDays(twelveBack, 3), addDays(twelveBack, 26)]
     else if (target === 'expired') range = [addDays(twelveBack, -200), addDays(twelveBack, -5)]
     else range = [addDays(twelveBack, 35), addDays(T, -7)]
