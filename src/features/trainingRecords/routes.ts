@@ -307,8 +307,15 @@ export function trainingRecordsRoutes(s: Services): RouteDef[] {
 
     get('/certificates/verify', 'public', async (req, res) => {
       const code = queryString(req, 'code', 40)
-      if (!code)
-        return res.render('trainingRecords/views/verify', { pageTitle: 'Check a training certificate', errorList: [] })
+      if (!code) {
+        // the form sent empty: say what is missing
+        const error = 'code' in req.query ? 'Enter the verification code printed on the certificate' : undefined
+        return res.render('trainingRecords/views/verify', {
+          pageTitle: 'Check a training certificate',
+          error,
+          errorList: error ? [{ text: error, href: '#code' }] : [],
+        })
+      }
       const found = await s.trainingRecords.verify(code)
       // an unknown code: a 404 that says only that; no hint whether it was close, or whose it might be
       if (!found)

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto'
 import { formatDate, todayIso } from '../../domain/dates'
 import { type Result, fail, ok } from '../../domain/result'
 import { type XapiCompletion, parseStatement, statementOf, statementsOf } from '../../domain/xapi'
-import { finishPdf, newPdf, paragraph } from '../../platform/pdf'
+import { finishPdf, newPdf, paragraph, pdfSafe } from '../../platform/pdf'
 import {
   type CompletionFact,
   type JournalFact,
@@ -400,11 +400,11 @@ export function trainingRecordsService(db: Kysely<Database>, deps: TrainingRecor
       doc.font('Helvetica').fontSize(10)
       doc.y += 16
       paragraph(doc, 'This is to certify that', { size: 11 })
-      doc.font('Helvetica-Bold').fontSize(16).text(c.name)
+      doc.font('Helvetica-Bold').fontSize(16).text(pdfSafe(c.name))
       doc.font('Helvetica').fontSize(10)
       doc.y += 8
       paragraph(doc, 'completed', { size: 11 })
-      doc.font('Helvetica-Bold').fontSize(14).text(c.module_title)
+      doc.font('Helvetica-Bold').fontSize(14).text(pdfSafe(c.module_title))
       doc.font('Helvetica').fontSize(10)
       doc.y += 8
       paragraph(doc, `on ${formatDate(c.completed_on)}.`, { size: 11 })
@@ -597,17 +597,25 @@ export function trainingRecordsService(db: Kysely<Database>, deps: TrainingRecor
         })
       }
       if (errors.length) return { ok: false, errors }
+      const ids = read.map(r => r.v.id)
       if (rows.length)
-        await db.transaction().execute(async trx => {
-          await recordCompletions(trx, actor, rows)
-          await audit.record(trx, actor, {
-            action: 'import',
-            entity: 'xapi_statements',
-            establishmentId,
-            changes: { statements: list.length, recorded: rows.length, already },
+        try {
+          await db.transaction().execute(async trx => {
+            await recordCompletions(trx, actor, rows)
+            await audit.record(trx, actor, {
+              action: 'import',
+              entity: 'xapi_statements',
+              establishmentId,
+              changes: { statements: list.length, recorded: rows.length, already },
+            })
           })
-        })
-      return { ok: true, recorded: rows.length, already, ids: read.map(r => r.v.id) }
+        } catch (err) {
+          // the same statements sent twice at once: the other request recorded them (the unique external id)
+          const now = await repo.knownExternalIds('xapi', ids)
+          if (rows.every(r => now.has(r.externalId!))) return { ok: true, recorded: 0, already: ids.length, ids }
+          throw err
+        }
+      return { ok: true, recorded: rows.length, already, ids }
     },
 
     /** The establishment's completions recorded since a time, as xAPI statements, oldest first (at most `limit`). */

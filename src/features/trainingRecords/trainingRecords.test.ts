@@ -117,6 +117,10 @@ describe('certificates and the public check', () => {
     const form = await anon().get('/certificates/verify')
     assert.equal(form.status, 200)
     assert.match(form.text, /Verification code/)
+    const empty = await anon().get('/certificates/verify?code=')
+    assert.equal(empty.status, 200)
+    assert.match(empty.text, /There is a problem/)
+    assert.match(empty.text, /Enter the verification code/)
   })
 
   it('does not issue one for a failed outcome', async () => {
@@ -505,6 +509,16 @@ describe('xAPI statements', () => {
       .executeTakeFirstOrThrow()
     assert.equal(benRow.staff_id, ben)
     assert.equal(Number(benRow.hours), 2)
+  })
+
+  it('records a statement sent twice at the same moment once, answering both', async () => {
+    const before = await count('training_completions')
+    const body = statement({ id: 'c0ffee00-1234-4567-89ab-cdef01234567', timestamp: '2026-02-11T09:00:00Z' })
+    const [a, b] = await Promise.all([postStatements(body), postStatements(body)])
+    assert.equal(a.status, 200, JSON.stringify(a.body))
+    assert.equal(b.status, 200, JSON.stringify(b.body))
+    assert.equal(a.body.recorded + b.body.recorded, 1)
+    assert.equal(await count('training_completions'), before + 1)
   })
 
   it('gives the establishment’s completions out as statements', async () => {
