@@ -438,7 +438,8 @@ export function generateTraining(input: TrainingInput): TrainingPlan {
     .sort((a, b) => start.get(b.staffId)!.localeCompare(start.get(a.staffId)!) || a.staffId - b.staffId)
   const isNew = (id: number) => T < windowOpen(start.get(id)!)
   // in the window and too recent to have been on a course yet
-  const isFreshInWindow = (id: number) => !isNew(id) && start.get(id)! > addDays(T, -160)
+  const fresh = addDays(T, -160)
+  const isFreshInWindow = (id: number) => !isNew(id) && start.get(id)! > fresh
   const isInWindow = (id: number) => !isNew(id) && T <= windowClose(start.get(id)!)
   const used = new Set<number>()
   const ensure = (want: number, has: (id: number) => boolean, from: number, to: number) => {
@@ -462,12 +463,13 @@ export function generateTraining(input: TrainingInput): TrainingPlan {
     if (list) list.push(r)
     else reviewsOf.set(r.staffId, [r])
   }
+  const inPostAllYear = addDays(T, -400)
   const before = addDays(T, MID_YEAR_FROM - 10)
   const after = addDays(T, MID_YEAR_TO + 56 + 14)
   const midYear = rng
     .shuffle(
       keyWorkers.filter(o => {
-        if (o.staffId === showcaseId || start.get(o.staffId)! > addDays(T, -400)) return false
+        if (o.staffId === showcaseId || start.get(o.staffId)! > inPostAllYear) return false
         const list = reviewsOf.get(o.staffId) ?? []
         return list.filter(r => r.date < before).length >= 2 && list.filter(r => r.date > after).length >= 2
       }),
@@ -876,8 +878,9 @@ export function generateTraining(input: TrainingInput): TrainingPlan {
   }
 
   // 6. A top-up assigned from a QA review of a thin entry (the demo Key Worker's first, when they had one).
+  const recent = addDays(T, -42)
   const lowReviews = input.reviews
-    .filter(r => r.overall <= 2 && r.submittedAt.slice(0, 10) >= addDays(T, -42) && initialOn.has(r.staffId))
+    .filter(r => r.overall <= 2 && r.submittedAt.slice(0, 10) >= recent && initialOn.has(r.staffId))
     .sort((a, b) => {
       const sa = a.staffId === showcaseId ? 0 : 1
       const sb = b.staffId === showcaseId ? 0 : 1
