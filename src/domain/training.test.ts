@@ -13,8 +13,12 @@ import {
   INITIAL_STATE_NAMES,
   MODULE_KIND_NAMES,
   TOPUP_STATE_NAMES,
+  NO_LOCAL_SETTINGS,
   addMonthsIso,
   allocationCheck,
+  effectiveRules,
+  policyProblems,
+  settingsProblems,
   trainingStatus,
 } from './training'
 
@@ -375,6 +379,110 @@ describe('training rules: properties', () => {
         const check = allocationCheck(r.untrainedAllocation, s.trained)
         assert.equal(check === 'ok', s.trained || r.untrainedAllocation === 'allow')
       }),
+    )
+  })
+})
+
+describe('training rules: national bounds and local settings', () => {
+  const policy = {
+    ...DEFAULT_TRAINING_RULES,
+    windowToMax: 12,
+    topupMonthsMin: 6,
+    topupMonthsMax: 24,
+    cpdHoursMin: 6,
+    cpdHoursMax: 40,
+    untrainedLocal: true,
+  }
+
+  it('uses the national default for each blank, and the establishment’s own value otherwise', () => {
+    assert.deepEqual(effectiveRules(policy, NO_LOCAL_SETTINGS), DEFAULT_TRAINING_RULES)
+    assert.deepEqual(
+      effectiveRules(policy, {
+        windowFromMonths: null,
+        windowToMonths: 12,
+        topupMonths: 18,
+        cpdHours: 7.5,
+        untrainedAllocation: 'refuse',
+      }),
+      { windowFromMonths: 3, windowToMonths: 12, topupMonths: 18, cpdHours: 7.5, untrainedAllocation: 'refuse' },
+    )
+  })
+
+  it('brings an own value back within bounds that have moved, and ignores an own rule the nation no longer allows', () => {
+    const own = {
+      windowFromMonths: 8,
+      windowToMonths: 12,
+      topupMonths: 24,
+      cpdHours: 4,
+      untrainedAllocation: 'allow' as const,
+    }
+    const tighter = {
+      ...policy,
+      windowToMax: 6,
+      topupMonthsMax: 15,
+      untrainedLocal: false,
+      untrainedAllocation: 'refuse' as const,
+    }
+    assert.deepEqual(effectiveRules(tighter, own), {
+      windowFromMonths: 6, // never after the window closes
+      windowToMonths: 6,
+      topupMonths: 15,
+      cpdHours: 6,
+      untrainedAllocation: 'refuse',
+    })
+  })
+
+  it('finds every problem with a national policy at once', () => {
+    assert.deepEqual(policyProblems(policy), {})
+    assert.deepEqual(
+      policyProblems({
+        ...policy,
+        windowFromMonths: 10,
+        windowToMonths: 9,
+        topupMonths: 30,
+        cpdHoursMin: 10,
+        cpdHoursMax: 5,
+        cpdHours: 7,
+      }),
+      {
+        windowFromMonths: 'The window must open before it closes, or on the same month',
+        topupMonths: 'The top-up interval must be from 6 to 24 months (the bounds)',
+        cpdHoursMax: 'The largest CPD target must be at least the smallest',
+      },
+    )
+    assert.deepEqual(policyProblems({ ...policy, windowToMonths: 13, cpdHours: 6.25, topupMonthsMin: 0 }), {
+      windowToMonths: 'The window must close no later than the latest an establishment may close it',
+      topupMonthsMin: 'The shortest top-up interval must be a whole number from 1 to 60',
+      cpdHours: 'The CPD target must be a number of hours from 0 to 200, like 6 or 7.5',
+    })
+  })
+
+  it('finds every problem with an establishment’s settings against the bounds at once', () => {
+    assert.deepEqual(settingsProblems(policy, NO_LOCAL_SETTINGS), {})
+    assert.deepEqual(
+      settingsProblems(policy, {
+        windowFromMonths: null,
+        windowToMonths: 13,
+        topupMonths: 5,
+        cpdHours: 41,
+        untrainedAllocation: null,
+      }),
+      {
+        windowToMonths: 'The months to the end of the window must be a whole number from 1 to 12 (the national bound)',
+        topupMonths: 'The top-up interval must be a whole number of months from 6 to 24 (the national bounds)',
+        cpdHours: 'The CPD target must be from 6 to 40 hours (the national bounds)',
+      },
+    )
+    assert.deepEqual(settingsProblems(policy, { ...NO_LOCAL_SETTINGS, windowFromMonths: 10 }), {
+      windowFromMonths:
+        'The window must open before it closes, or on the same month (it opens at 10 and closes at 9 months)',
+    })
+    assert.deepEqual(
+      settingsProblems({ ...policy, untrainedLocal: false }, { ...NO_LOCAL_SETTINGS, untrainedAllocation: 'allow' }),
+      {
+        untrainedAllocation:
+          'The national team sets what happens when an untrained officer is allocated: leave it blank',
+      },
     )
   })
 })
