@@ -143,8 +143,9 @@ export function trainingDashboardRepository(db: Kysely<Database>, dialect: Diale
      * top-up, the hours of the year with the journal's minutes), the domain's date rules (src/domain/training.ts
      * trainingStatus) applied to each officer in SQL, and the officers counted per establishment, so 22,000 officers
      * travel as 120 rows. PostgreSQL's date + interval 'n months' clamps to the month's last day as addMonthsIso
-     * does; hours are rounded to hundredths as the domain rounds them. The rules come from the caller, one row an
-     * establishment. The tests check these counts against each establishment's own view, counted officer by officer.
+     * does; hours are rounded to hundredths as the domain rounds them (in double precision: numeric would cost more
+     * than all the rest). The rules come from the caller, one row an establishment. The tests check these counts
+     * against each establishment's own view, counted officer by officer.
      */
     async tallies(
       rules: readonly { establishmentId: number; rules: TrainingRules }[],
@@ -170,13 +171,14 @@ export function trainingDashboardRepository(db: Kysely<Database>, dialect: Diale
           group by c.staff_id
         ),
         h as (
-          select x.staff_id, sum(x.h) as hours from (
-            select c.staff_id, c.hours::float8 as h from training_completions c
-            where c.completed_on >= ${from} and c.completed_on <= ${today} and ${valid}
-            union all
-            select j.staff_id, j.minutes / 60.0 from reflective_entries j
-            where j.written_on >= ${from} and j.written_on <= ${today}
-          ) x group by x.staff_id
+          select c.staff_id, sum(c.hours::float8) as hours from training_completions c
+          where c.completed_on >= ${from} and c.completed_on <= ${today} and ${valid}
+          group by c.staff_id
+        ),
+        j as (
+          select j.staff_id, sum(j.minutes) as minutes from reflective_entries j
+          where j.written_on >= ${from} and j.written_on <= ${today}
+          group by j.staff_id
         ),
         o as (
           select kw.establishment_id, r.cpd,
@@ -187,9 +189,9 @@ export function trainingDashboardRepository(db: Kysely<Database>, dialect: Diale
               else 'overdue' end as initial,
             case when ck.first_initial is null then null
               else (ck.basis::date + make_interval(months => r.tm))::date end as due,
-            round(coalesce(h.hours, 0)::numeric, 2) as hours
+            round((coalesce(h.hours, 0) + coalesce(j.minutes, 0) / 60.0::float8) * 100) / 100 as hours
           from kw join r on r.establishment_id = kw.establishment_id
-            left join ck on ck.staff_id = kw.id left join h on h.staff_id = kw.id
+            left join ck on ck.staff_id = kw.id left join h on h.staff_id = kw.id left join j on j.staff_id = kw.id
         )
         select o.establishment_id, count(*) as key_workers,
           count(*) filter (where o.initial = 'done') as done,
@@ -230,7 +232,8 @@ export function trainingDashboardRepository(db: Kysely<Database>, dialect: Diale
     /**
      * Courses not cancelled whose first day falls from `from` to `to`: the establishment's own and the regional
      * courses of `region` (national: every course), each with its places taken (enrolled, then completed or not)
-     * and, while it has not yet run, its waiting list.
+     * and, while it has not yet run, its waiting list (counted course by course through the enrolments' index, so
+     * the enrolments of other years are not read).
      */
     async courses(
       scope: { establishmentId: number; region: string | null } | null,
@@ -259,21 +262,19 @@ export function trainingDashboardRepository(db: Kysely<Database>, dialect: Diale
         with d as (
           select course_id, min(day) as first_day, max(day) as last_day from training_course_days group by course_id
         ),
-        e as (
-          select course_id,
-            sum(case when status in ('enrolled', 'completed', 'not_completed') then 1 else 0 end) as enrolled,
-            sum(case when status = 'waiting' then 1 else 0 end) as waiting
-          from training_enrolments group by course_id
+        cs as (
+          select tc.id, tc.establishment_id, tc.region, tc.module_id, tc.capacity, d.first_day, d.last_day
+          from training_courses tc join d on d.course_id = tc.id
+          where tc.status <> 'cancelled' and d.first_day >= ${from} and d.first_day <= ${to} ${where}
         )
-        select tc.id, tc.establishment_id, tc.region, m.title, m.code, d.first_day, d.last_day, tc.capacity,
-          coalesce(e.enrolled, 0) as enrolled,
-          case when d.last_day is null or d.last_day >= ${today} then coalesce(e.waiting, 0) else 0 end as waiting
-        from training_courses tc
-          join training_modules m on m.id = tc.module_id
-          join d on d.course_id = tc.id
-          left join e on e.course_id = tc.id
-        where tc.status <> 'cancelled' and d.first_day >= ${from} and d.first_day <= ${to} ${where}
-        order by d.first_day, tc.id`.execute(db)
+        select cs.id, cs.establishment_id, cs.region, m.title, m.code, cs.first_day, cs.last_day, cs.capacity,
+          (select count(*) from training_enrolments e where e.course_id = cs.id
+            and e.status in ('enrolled', 'completed', 'not_completed')) as enrolled,
+          case when cs.last_day >= ${today}
+            then (select count(*) from training_enrolments e where e.course_id = cs.id and e.status = 'waiting')
+            else 0 end as waiting
+        from cs join training_modules m on m.id = cs.module_id
+        order by cs.first_day, cs.id`.execute(db)
       return r.rows.map(x => ({
         id: n(x.id),
         establishmentId: x.establishment_id === null ? null : n(x.establishment_id),

@@ -162,18 +162,22 @@ export function trainingDashboardService(db: Db, deps: TrainingDashboardDeps) {
       // every establishment on PostgreSQL: the officers are counted in SQL by the same rules (see repo.tallies);
       // otherwise each officer's facts come here and the domain's trainingStatus is applied to them one by one
       const inSql = scope.kind === 'national' && db.dialect === 'postgres'
-      const [officers, rules, courses] = await Promise.all([
+      // the rules first (two small reads), then the officers counted while the courses are read
+      const rulesRead = rulesOf(inScope.map(e => e.id))
+      const [officers, rules, courses, counted] = await Promise.all([
         inSql ? Promise.resolve([]) : officersOf(scope, today).then(x => x.officers),
-        rulesOf(inScope.map(e => e.id)),
+        rulesRead,
         repo.courses(own ? { establishmentId: own.id, region: own.region } : null, courseFrom, courseTo, today),
+        inSql
+          ? rulesRead.then(r =>
+              repo.tallies(
+                [...r].map(([establishmentId, rules]) => ({ establishmentId, rules })),
+                today,
+                year.from,
+              ),
+            )
+          : Promise.resolve(undefined),
       ])
-      const counted = inSql
-        ? await repo.tallies(
-            [...rules].map(([establishmentId, r]) => ({ establishmentId, rules: r })),
-            today,
-            year.from,
-          )
-        : undefined
       const tallies = new Map(inScope.map(e => [e.id, counted?.get(e.id) ?? emptyTally()]))
       const belowTarget: OfficerBelowTarget[] = []
       for (const o of officers) {
