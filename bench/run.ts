@@ -39,7 +39,7 @@ export const BENCHMARKS: Record<string, { about: string; run: (args: string[]) =
     about:
       'the national training dashboard on PostgreSQL (≈ 22,000 Key Workers, 5 years of records) against count(*) of ' +
       'the completions, and the daily reminder job run twice [--json] [--establishments N] [--key-workers-per N] ' +
-      '[--repeat N] [--skip-reminders] [--keep-database NAME]',
+      '[--repeat N] [--skip-reminders] [--proposed-indexes] [--keep-database NAME]',
     run: async args => (await import('./training')).run(args),
   },
   sessions: {
