@@ -11,7 +11,8 @@ import { DEMO_CODE_ALPHABET, type TrainingInput, type TrainingPlan, generateTrai
 const TODAY = '2026-06-10'
 
 /** 60 Key Workers who started from two weeks to twelve years ago, three Supervising Officers, the year's reviews. */
-function input(seed = 3): TrainingInput {
+function input(seed = 3, today = TODAY): TrainingInput {
+  const TODAY = today
   const officers = Array.from({ length: 60 }, (_, k) => ({
     staffId: 100 + k,
     userId: k === 0 ? 9 : null,
@@ -72,7 +73,7 @@ function input(seed = 3): TrainingInput {
   }
 }
 
-function statuses(i: TrainingInput, plan: TrainingPlan) {
+function statuses(i: TrainingInput, plan: TrainingPlan, TODAY = i.today) {
   const start = new Map(i.officers.map(o => [o.staffId, o.startedInPost]))
   for (const s of plan.starts) start.set(s.staffId, s.startedInPost)
   const facts = new Map<number, CompletionFact[]>()
@@ -232,9 +233,25 @@ describe('demo training generator', () => {
     assert.ok(plan.midYear.length >= 10)
     for (const id of plan.midYear) {
       const on = all.get(id)!.initial.completedOn!
-      assert.ok(on >= addDays(TODAY, -240) && on <= addDays(TODAY, -110), `${id} trained ${on}`)
+      assert.ok(on >= addDays(TODAY, -250) && on <= addDays(TODAY, -100), `${id} trained ${on}`)
       const reviews = i.reviews.filter(r => r.staffId === id)
       assert.ok(count(reviews, r => r.date < on) >= 2 && count(reviews, r => r.date > on) >= 2)
+    }
+  })
+
+  it('runs no course in the Christmas and New Year holidays, whenever the demo is loaded', () => {
+    for (const today of [TODAY, '2026-12-06', '2027-01-02', '2026-12-20']) {
+      const p = generateTraining(input(5, today))
+      const days = p.courses.filter(c => c.status !== 'cancelled').flatMap(c => c.days.map(d => d.day))
+      assert.ok(days.length > 20)
+      const inHolidays = days.filter(d => d.slice(5) >= '12-22' || d.slice(5) <= '01-02')
+      assert.deepEqual(inHolidays, [], today)
+      // and the demo Key Worker's record still shows a top-up expiring and a certificate reissued
+      const me = statuses(input(5, today), p).get(100)!
+      assert.equal(me.topup.state, 'expiring', today)
+      assert.ok(
+        p.certificates.some(c => c.staffId === 100 && c.moduleTitle === 'MI refresher' && c.supersededBy !== null),
+      )
     }
   })
 

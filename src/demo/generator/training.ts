@@ -322,6 +322,17 @@ function weekdayBefore(iso: string): string {
   const d = weekday(iso)
   return d === 0 ? addDays(iso, -2) : d === 6 ? addDays(iso, -1) : iso
 }
+/** the Christmas and New Year holidays: no course runs then */
+const holiday = (iso: string) => {
+  const md = iso.slice(5)
+  return md >= '12-22' || md <= '01-02'
+}
+/** the first day of a run of `days` days, moved by `step` days until none of them is in the holidays */
+function clearOfHolidays(first: string, days: number, step: number): string {
+  let d = first
+  while (Array.from({ length: days }, (_, k) => addDays(d, k)).some(holiday)) d = addDays(d, step)
+  return d
+}
 const maxIso = (a: string, b: string) => (a > b ? a : b)
 const minIso = (a: string, b: string) => (a < b ? a : b)
 
@@ -566,9 +577,9 @@ export function generateTraining(input: TrainingInput): TrainingPlan {
       if (daysBetween(group[0]![1], byReady[i]![1]) > GROUP_DAYS) break
       group.push(byReady[i]!)
     }
-    let friday = fridayFrom(group.at(-1)![1])
-    while (friday > addDays(T, -7)) friday = addDays(friday, -7)
-    const monday = addDays(friday, -4)
+    // the week of the last one's date, or the next clear of the holidays (or the one before, not to reach today)
+    let monday = clearOfHolidays(addDays(fridayFrom(group.at(-1)![1]), -4), 5, 7)
+    while (addDays(monday, 4) > addDays(T, -7)) monday = clearOfHolidays(addDays(monday, -7), 5, -7)
     const days = Array.from({ length: Math.max(1, initial.days) }, (_, k) => addDays(monday, k)).map(day => ({
       day,
       startsAt: '09:00',
@@ -659,7 +670,7 @@ export function generateTraining(input: TrainingInput): TrainingPlan {
   const sessions: TopupSession[] = []
   TOPUP_COURSES.forEach((moduleCode, k) => {
     for (let day = addDays(programmeStart, 2 + k * 9); day <= addDays(T, -3); day = addDays(day, 28)) {
-      const d = weekdayBefore(day)
+      const d = clearOfHolidays(weekdayBefore(day), 1, -7)
       if (d >= programmeStart) sessions.push({ moduleCode, day: d, members: [] })
     }
   })
@@ -731,6 +742,18 @@ export function generateTraining(input: TrainingInput): TrainingPlan {
       s.members.push(staffId)
       mine.add(s.day)
       return s.day
+    }
+    if (moduleCode !== undefined) {
+      // none of that top-up in those days (the holidays moved it): an extra run of it
+      const days = Array.from({ length: daysBetween(from, to) + 1 }, (_, k) => addDays(from, k)).filter(
+        d => !holiday(d) && weekday(d) % 6 !== 0 && d <= addDays(T, -3) && !mine.has(d),
+      )
+      if (days.length) {
+        const extra = { moduleCode, day: rng.pick(days), members: [staffId] }
+        sessions.push(extra)
+        mine.add(extra.day)
+        return extra.day
+      }
     }
     let day = addDays(from, rng.int(0, Math.max(0, daysBetween(from, to))))
     while (mine.has(day)) day = addDays(day, 1)
@@ -974,7 +997,7 @@ export function generateTraining(input: TrainingInput): TrainingPlan {
     plan.courses.push(course)
     return course
   }
-  const firstCourse = mondayFrom(addDays(T, 14))
+  const firstCourse = clearOfHolidays(mondayFrom(addDays(T, 14)), 5, 7)
   // overdue first, then those in their window, then new starters whose window opens before the course
   const priority = (o: TrainingOfficer) => ({ overdue: 0, window: 1, new: 2, trained: 3 })[statusNow(o.staffId)]
   const queue = untrained
@@ -986,12 +1009,12 @@ export function generateTraining(input: TrainingInput): TrainingPlan {
   const waiting = queue.splice(0, Math.min(3, queue.length, Math.max(1, queue.length - 4)))
   upcoming(INITIAL, firstCourse, fullCapacity, full, { waiting })
   if (input.regional)
-    upcoming(INITIAL, mondayFrom(addDays(T, 35)), 16, queue.splice(0, 3), {
+    upcoming(INITIAL, clearOfHolidays(mondayFrom(addDays(T, 35)), 5, 7), 16, queue.splice(0, 3), {
       region: est.region,
       trainer: { userId: null, name: 'Regional Key Work training team' },
       place: `${est.region} regional training centre`,
     })
-  upcoming(INITIAL, mondayFrom(addDays(T, 56)), INITIAL_CAPACITY, queue.splice(0, 6))
+  upcoming(INITIAL, clearOfHolidays(mondayFrom(addDays(T, 56)), 5, 7), INITIAL_CAPACITY, queue.splice(0, 6))
   // the top-up: the demo Key Worker (expiring soon), those assigned it from a QA review, some whose top-up lapsed
   const lapsed = (id: number) => {
     const last = plan.completions
@@ -1005,12 +1028,12 @@ export function generateTraining(input: TrainingInput): TrainingPlan {
   ]
   const lapsedOfficers = keyWorkers.map(o => o.staffId).filter(id => lapsed(id) && !topupPeople.includes(id))
   rng.shuffle(lapsedOfficers)
-  const topupDay = weekdayBefore(addDays(T, 10 + rng.int(0, 10)))
+  const topupDay = clearOfHolidays(weekdayBefore(addDays(T, 10 + rng.int(0, 10))), 1, 7)
   upcoming(TOPUP_ENTRIES, topupDay, TOPUP_CAPACITY, [...new Set([...topupPeople, ...lapsedOfficers.splice(0, 6)])])
 
   if (input.showcase) {
     // held two days ago, the register taken: waiting for its trainer to record the outcomes
-    const held = weekdayBefore(addDays(T, -2))
+    const held = clearOfHolidays(weekdayBefore(addDays(T, -2)), 1, -7)
     const members = lapsedOfficers.splice(0, 4).filter(id => !booked.has(id))
     const c = upcoming(TOPUP_MH, held, TOPUP_CAPACITY, members)
     c.createdAt = at(addDays(held, -30), rng)
@@ -1020,7 +1043,12 @@ export function generateTraining(input: TrainingInput): TrainingPlan {
     }
     c.attendance = members.map(staffId => ({ day: held, staffId, present: true }))
     // cancelled with notice to those booked
-    const cancelled = upcoming(TOPUP_MI, weekdayBefore(addDays(T, 9)), TOPUP_CAPACITY, lapsedOfficers.splice(0, 3))
+    const cancelled = upcoming(
+      TOPUP_MI,
+      clearOfHolidays(weekdayBefore(addDays(T, 9)), 1, 7),
+      TOPUP_CAPACITY,
+      lapsedOfficers.splice(0, 3),
+    )
     cancelled.status = 'cancelled'
     cancelled.cancelledAt = at(addDays(T, -2), rng)
     cancelled.cancelledBy = lead.name
