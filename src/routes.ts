@@ -115,7 +115,8 @@ export const MENU: MenuItem[] = [
   { text: 'Services', href: '/directory' },
   { text: 'Hubs', href: '/hubs', for: ['KEY_WORKER'] },
   { text: 'Guidance', href: '/guidance', sections: ['/booklet', '/worksheets'] },
-  { text: 'Training', href: '/training', sections: ['/training', '/journal'] },
+  // Supervising Officers' and admins' menus are full at 1,280 px: they reach training from the home page
+  { text: 'Training', href: '/training', sections: ['/training', '/journal'], for: ['KEY_WORKER', 'NATIONAL_POLICY'] },
 ]
 
 /** What the features give the web application. */

@@ -34,8 +34,9 @@ const expected: Record<Role, { menu: string[]; cards: string[] }> = {
       '/directory',
       '/hubs',
       '/guidance',
+      '/training',
     ],
-    cards: ['/prisoners', '/staff', '/hubs', '/worksheets', '/booklet', '/my-supervision'],
+    cards: ['/prisoners', '/staff', '/hubs', '/worksheets', '/booklet', '/training', '/my-supervision'],
   },
   SUPERVISING_OFFICER: {
     menu: [
@@ -50,7 +51,8 @@ const expected: Record<Role, { menu: string[]; cards: string[] }> = {
       '/directory',
       '/guidance',
     ],
-    cards: ['/prisoners', '/staff', '/hubs', '/worksheets', '/booklet'],
+    // the menu is full at 1,280 px: training is on the home page
+    cards: ['/prisoners', '/staff', '/hubs', '/worksheets', '/booklet', '/training'],
   },
   ESTABLISHMENT_ADMIN: {
     menu: [
@@ -78,11 +80,22 @@ const expected: Record<Role, { menu: string[]; cards: string[] }> = {
       '/hubs',
       '/worksheets',
       '/booklet',
+      '/training',
     ],
   },
   NATIONAL_POLICY: {
     // once in an establishment (they land on the national overview: see below)
-    menu: ['/', '/national', '/sessions-due', '/statistics', '/quality', '/prisoners', '/directory', '/guidance'],
+    menu: [
+      '/',
+      '/national',
+      '/sessions-due',
+      '/statistics',
+      '/quality',
+      '/prisoners',
+      '/directory',
+      '/guidance',
+      '/training',
+    ],
     cards: [
       '/prisoners',
       '/staff',
@@ -94,6 +107,7 @@ const expected: Record<Role, { menu: string[]; cards: string[] }> = {
       '/hubs',
       '/worksheets',
       '/booklet',
+      '/training',
       '/establishments',
       '/national/policy',
     ],
@@ -122,7 +136,7 @@ describe('the menu and the home page', () => {
     assert.equal(home.status, 200)
     assert.match(home.text, /<h1 class="govuk-heading-l">National overview<\/h1>/)
     assert.doesNotMatch(home.text, /app-context-bar__establishment/, 'no establishment is shown as the current one')
-    assert.deepEqual(menuOf(home.text), ['/', '/national', '/guidance'])
+    assert.deepEqual(menuOf(home.text), ['/', '/national', '/guidance', '/training'])
     // one row per establishment, each with a way in
     for (const code of ['MDI', 'LEI']) assert.match(home.text, new RegExp(`name="establishment" value="${code}"`))
     assert.equal((await b.get('/national')).status, 200)
