@@ -146,6 +146,8 @@ export function trainingRecordsRoutes(s: Services): RouteDef[] {
         hasEstablishment: !!est,
         canOfficers: hasRole(res, ...READERS) && !!est,
         canDashboard: hasRole(res, ...DASHBOARD),
+        canJournal: hasRole(res, 'KEY_WORKER'),
+        canSharedJournal: hasRole(res, 'SUPERVISING_OFFICER'),
         canImport: hasRole(res, ...KEEPERS) && !!est,
       })
     }),

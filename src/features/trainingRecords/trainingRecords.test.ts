@@ -329,6 +329,22 @@ describe('an officer’s record and plan', () => {
     assert.equal(await count('training_completions'), before)
   })
 
+  it('links each role only to the training pages it may open', async () => {
+    const links = async (username: string) => {
+      const html = (await (await signedIn(world, username)).get('/training')).text
+      return [...html.matchAll(/<li><a class="govuk-link" href="([^"]+)"/g)].map(m => m[1])
+    }
+    assert.deepEqual(await links('key_worker.mdi'), ['/training/courses', '/journal', '/training/programme'])
+    assert.deepEqual(await links('supervising_officer.mdi'), [
+      '/training/courses',
+      '/journal/shared',
+      '/training/programme',
+      '/training/dashboard',
+      '/training/officers',
+      '/training/import',
+    ])
+  })
+
   it('lists the establishment’s officers with their state in words', async () => {
     const so = await signedIn(world, 'supervising_officer.mdi')
     const res = await so.get('/training/officers')
