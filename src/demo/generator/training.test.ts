@@ -150,9 +150,10 @@ describe('demo training generator', () => {
     assert.ok(journal.some(j => j.shared) && journal.some(j => !j.shared))
     assert.ok(journal.some(j => j.form === 'gibbs') && journal.some(j => j.form === 'short'))
     assert.ok(journal.every(j => j.userId === 9 && j.minutes > 0))
-    // booked on the coming top-up
+    // booked on the coming top-up, before theirs falls due
     const topup = plan.courses.find(c => c.status === 'scheduled' && c.moduleCode === 'KW-TOPUP-ENTRIES')!
     assert.ok(topup.enrolments.some(e => e.staffId === 100 && e.status === 'enrolled'))
+    assert.ok(topup.days[0]!.day > TODAY && topup.days[0]!.day < me.topup.dueOn!)
   })
 
   it('never puts more officers on a course than it has places; one is full with a waiting list, one is regional', () => {

@@ -333,6 +333,11 @@ function clearOfHolidays(first: string, days: number, step: number): string {
   while (Array.from({ length: days }, (_, k) => addDays(d, k)).some(holiday)) d = addDays(d, step)
   return d
 }
+/** a working day (not a weekend, not the holidays) between two days */
+function workingDayIn(from: string, to: string): boolean {
+  for (let d = from; d <= to; d = addDays(d, 1)) if (!holiday(d) && weekday(d) % 6 !== 0) return true
+  return false
+}
 const maxIso = (a: string, b: string) => (a > b ? a : b)
 const minIso = (a: string, b: string) => (a < b ? a : b)
 
@@ -784,8 +789,11 @@ export function generateTraining(input: TrainingInput): TrainingPlan {
     const earliestTopup = addDays(d0, 300)
     let range: [string, string] | null
     if (target === 'expiring')
+      // the demo Key Worker's falls due after their coming top-up course, unless the holidays leave no working day
       range = showcase
-        ? [addDays(twelveBack, 2), addDays(twelveBack, 29)]
+        ? workingDayIn(addDays(twelveBack, 14), addDays(twelveBack, 29))
+          ? [addDays(twelveBack, 14), addDays(twelveBack, 29)]
+          : [addDays(twelveBack, 1), addDays(twelveBack, 29)]
         : [addDays(twelveBack, 3), addDays(twelveBack, 26)]
     else if (target === 'expired') range = [addDays(twelveBack, -200), addDays(twelveBack, -5)]
     else range = [addDays(twelveBack, 35), addDays(T, -7)]
@@ -1015,7 +1023,8 @@ export function generateTraining(input: TrainingInput): TrainingPlan {
       place: `${est.region} regional training centre`,
     })
   upcoming(INITIAL, clearOfHolidays(mondayFrom(addDays(T, 56)), 5, 7), INITIAL_CAPACITY, queue.splice(0, 6))
-  // the top-up: the demo Key Worker (expiring soon), those assigned it from a QA review, some whose top-up lapsed
+  // the top-up, before the demo Key Worker's falls due: them (expiring soon), those assigned it from a QA review, some
+  // whose top-up lapsed
   const lapsed = (id: number) => {
     const last = plan.completions
       .filter(c => c.staffId === id && c.outcome !== 'failed' && (c.kind === 'initial' || c.kind === 'topup'))
@@ -1028,7 +1037,7 @@ export function generateTraining(input: TrainingInput): TrainingPlan {
   ]
   const lapsedOfficers = keyWorkers.map(o => o.staffId).filter(id => lapsed(id) && !topupPeople.includes(id))
   rng.shuffle(lapsedOfficers)
-  const topupDay = clearOfHolidays(weekdayBefore(addDays(T, 10 + rng.int(0, 10))), 1, 7)
+  const topupDay = clearOfHolidays(weekdayBefore(addDays(T, rng.int(7, 11))), 1, 7)
   upcoming(TOPUP_ENTRIES, topupDay, TOPUP_CAPACITY, [...new Set([...topupPeople, ...lapsedOfficers.splice(0, 6)])])
 
   if (input.showcase) {
