@@ -50,7 +50,10 @@ export function allocationRoutes(s: Services): RouteDef[] {
         entity: 'allocation_list',
         details: { page: 'unallocated', ...filter, shown: prisonNumbersIn(state.prisoners) },
       })
-      const room = state.officers.filter(o => o.keyWorker).reduce((n, o) => n + Math.max(0, o.capacity - o.load), 0)
+      // room only with Key Workers who may be given prisoners (not those the training rules refuse)
+      const room = state.officers
+        .filter(o => o.keyWorker && !o.closed)
+        .reduce((n, o) => n + Math.max(0, o.capacity - o.load), 0)
       // say why and what would help when the men waiting cannot all be given a Key Worker
       const waiting = (await s.autoAllocation.unallocated(est.id)).prisoners.length
       res.render('allocations/views/unallocated', {
