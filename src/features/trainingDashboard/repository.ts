@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely'
+import { type Kysely, type RawBuilder, sql } from 'kysely'
 import type { Dialect } from '../../platform/db/database'
 import type { Database } from '../../platform/db/types'
 import type { TrainingRules } from '../../domain/training'
@@ -154,8 +154,7 @@ export function trainingDashboardRepository(db: Kysely<Database>, dialect: Diale
     ): Promise<Map<number, TrainingTally>> {
       if (dialect !== 'postgres') throw new Error('tallies are counted in SQL on PostgreSQL only')
       const valid = sql`c.voided_at is null and c.outcome <> 'failed'`
-      const r = await sql<Record<string, unknown> & { establishment_id: number }>`
-        with r (establishment_id, wf, wt, tm, cpd) as (
+      const ruleRows = sql`r (establishment_id, wf, wt, tm, cpd) as (
           select * from unnest(${rules.map(x => x.establishmentId)}::integer[],
             ${rules.map(x => x.rules.windowFromMonths)}::integer[], ${rules.map(x => x.rules.windowToMonths)}::integer[],
             ${rules.map(x => x.rules.topupMonths)}::integer[], ${rules.map(x => x.rules.cpdHours)}::float8[])
@@ -163,53 +162,75 @@ export function trainingDashboardRepository(db: Kysely<Database>, dialect: Diale
         kw as (
           select st.id, st.establishment_id, st.started_in_post from staff st
           where st.key_worker = 1 and st.status <> 'inactive'
-        ),
-        ck as (
-          select c.staff_id, min(c.completed_on) filter (where c.kind = 'initial') as first_initial,
-            max(c.completed_on) as basis
-          from training_completions c where c.kind in ('initial', 'topup') and ${valid}
-          group by c.staff_id
-        ),
-        h as (
-          select c.staff_id, sum(c.hours::float8) as hours from training_completions c
-          where c.completed_on >= ${from} and c.completed_on <= ${today} and ${valid}
-          group by c.staff_id
-        ),
-        j as (
-          select j.staff_id, sum(j.minutes) as minutes from reflective_entries j
-          where j.written_on >= ${from} and j.written_on <= ${today}
-          group by j.staff_id
-        ),
-        o as (
-          select kw.establishment_id, r.cpd,
-            case when ck.first_initial is not null then 'done'
-              when kw.started_in_post is null then 'no_start_date'
-              when ${today}::date < (kw.started_in_post::date + make_interval(months => r.wf))::date then 'not_yet_due'
-              when ${today}::date <= (kw.started_in_post::date + make_interval(months => r.wt))::date then 'in_window'
-              else 'overdue' end as initial,
-            case when ck.first_initial is null then null
-              else (ck.basis::date + make_interval(months => r.tm))::date end as due,
-            round((coalesce(h.hours, 0) + coalesce(j.minutes, 0) / 60.0::float8) * 100) / 100 as hours
-          from kw join r on r.establishment_id = kw.establishment_id
-            left join ck on ck.staff_id = kw.id left join h on h.staff_id = kw.id left join j on j.staff_id = kw.id
-        )
-        select o.establishment_id, count(*) as key_workers,
-          count(*) filter (where o.initial = 'done') as done,
-          count(*) filter (where o.initial = 'in_window') as in_window,
-          count(*) filter (where o.initial = 'not_yet_due') as not_yet_due,
-          count(*) filter (where o.initial = 'overdue') as overdue,
-          count(*) filter (where o.initial = 'no_start_date') as no_start_date,
-          count(*) filter (where o.due is not null and ${today}::date < o.due - 30) as current,
-          count(*) filter (where o.due is not null and ${today}::date >= o.due - 30 and ${today}::date <= o.due) as expiring,
-          count(*) filter (where o.due is not null and ${today}::date > o.due) as expired,
-          count(*) filter (where o.hours <= 0 and o.hours < o.cpd) as cpd_none,
-          count(*) filter (where o.hours > 0 and o.hours * 2 < o.cpd) as cpd_under_half,
-          count(*) filter (where o.hours > 0 and o.hours * 2 >= o.cpd and o.hours < o.cpd) as cpd_half,
-          count(*) filter (where o.hours >= o.cpd) as cpd_met,
-          sum(o.hours) as cpd_hours
-        from o group by o.establishment_id`.execute(db)
+        )`
+      // The initial course and top-ups, and the CPD hours, depend on different records: two statements, each run
+      // while the other is, without parallel workers (which would each build the same hash tables).
+      const alone = <T>(query: RawBuilder<T>) =>
+        db.transaction().execute(async trx => {
+          await sql`set local max_parallel_workers_per_gather = 0`.execute(trx)
+          return (await query.execute(trx)).rows
+        })
+      const [courses, cpd] = await Promise.all([
+        alone(sql<Record<string, unknown> & { establishment_id: number }>`
+          with ${ruleRows},
+          ck as (
+            select c.staff_id, min(c.completed_on) filter (where c.kind = 'initial') as first_initial,
+              max(c.completed_on) as basis
+            from training_completions c where c.kind in ('initial', 'topup') and ${valid}
+            group by c.staff_id
+          ),
+          o as (
+            select kw.establishment_id,
+              case when ck.first_initial is not null then 'done'
+                when kw.started_in_post is null then 'no_start_date'
+                when ${today}::date < (kw.started_in_post::date + make_interval(months => r.wf))::date then 'not_yet_due'
+                when ${today}::date <= (kw.started_in_post::date + make_interval(months => r.wt))::date then 'in_window'
+                else 'overdue' end as initial,
+              case when ck.first_initial is null then null
+                else (ck.basis::date + make_interval(months => r.tm))::date end as due
+            from kw join r on r.establishment_id = kw.establishment_id left join ck on ck.staff_id = kw.id
+          )
+          select o.establishment_id, count(*) as key_workers,
+            count(*) filter (where o.initial = 'done') as done,
+            count(*) filter (where o.initial = 'in_window') as in_window,
+            count(*) filter (where o.initial = 'not_yet_due') as not_yet_due,
+            count(*) filter (where o.initial = 'overdue') as overdue,
+            count(*) filter (where o.initial = 'no_start_date') as no_start_date,
+            count(*) filter (where o.due is not null and ${today}::date < o.due - 30) as current,
+            count(*) filter (where o.due is not null and ${today}::date >= o.due - 30 and ${today}::date <= o.due)
+              as expiring,
+            count(*) filter (where o.due is not null and ${today}::date > o.due) as expired
+          from o group by o.establishment_id`),
+        alone(sql<Record<string, unknown> & { establishment_id: number }>`
+          with ${ruleRows},
+          h as (
+            select c.staff_id, sum(c.hours::float8) as hours from training_completions c
+            where c.completed_on >= ${from} and c.completed_on <= ${today} and ${valid}
+            group by c.staff_id
+          ),
+          j as (
+            select j.staff_id, sum(j.minutes) as minutes from reflective_entries j
+            where j.written_on >= ${from} and j.written_on <= ${today}
+            group by j.staff_id
+          ),
+          o as (
+            select kw.establishment_id, r.cpd,
+              round((coalesce(h.hours, 0) + coalesce(j.minutes, 0) / 60.0::float8) * 100) / 100 as hours
+            from kw join r on r.establishment_id = kw.establishment_id
+              left join h on h.staff_id = kw.id left join j on j.staff_id = kw.id
+          )
+          select o.establishment_id,
+            count(*) filter (where o.hours <= 0 and o.hours < o.cpd) as cpd_none,
+            count(*) filter (where o.hours > 0 and o.hours * 2 < o.cpd) as cpd_under_half,
+            count(*) filter (where o.hours > 0 and o.hours * 2 >= o.cpd and o.hours < o.cpd) as cpd_half,
+            count(*) filter (where o.hours >= o.cpd) as cpd_met,
+            sum(o.hours) as cpd_hours
+          from o group by o.establishment_id`),
+      ])
+      const hours = new Map(cpd.map(x => [n(x.establishment_id), x]))
       return new Map(
-        r.rows.map(x => {
+        courses.map(x => {
+          const y: Record<string, unknown> = hours.get(n(x.establishment_id)) ?? {}
           const t = emptyTally()
           t.keyWorkers = n(x.key_workers)
           t.initial = {
@@ -221,9 +242,9 @@ export function trainingDashboardRepository(db: Kysely<Database>, dialect: Diale
           }
           t.trained = n(x.done)
           t.topup = { current: n(x.current), expiring: n(x.expiring), expired: n(x.expired) }
-          t.cpd = { none: n(x.cpd_none), under_half: n(x.cpd_under_half), half: n(x.cpd_half), met: n(x.cpd_met) }
+          t.cpd = { none: n(y.cpd_none), under_half: n(y.cpd_under_half), half: n(y.cpd_half), met: n(y.cpd_met) }
           t.cpdMet = t.cpd.met
-          t.cpdHours = n(x.cpd_hours)
+          t.cpdHours = n(y.cpd_hours)
           return [n(x.establishment_id), t]
         }),
       )
