@@ -85,12 +85,13 @@ const escapeXml = (s: string) =>
  * the same numbers after it.
  */
 export function stackedBarSvg(segments: Segment[], opts: { id: string; title: string; of: string }): string {
-  const width = 640
-  const left = 8
-  const right = 8
-  const barY = 8
-  const barH = 36
-  const lineH = 22
+  // drawn at about the width of half a page's column, so its text reads at the page's size
+  const width = 420
+  const left = 4
+  const right = 4
+  const barY = 4
+  const barH = 32
+  const lineH = 24
   const total = segments.reduce((a, s) => a + s.count, 0)
   const height = barY + barH + 16 + segments.length * lineH
   const plotW = width - left - right
@@ -119,8 +120,8 @@ export function stackedBarSvg(segments: Segment[], opts: { id: string; title: st
   segments.forEach((s, i) => {
     const y = barY + barH + 16 + i * lineH
     parts.push(
-      `<rect x="${left}" y="${y}" width="14" height="14" fill="${s.colour}" stroke="#0b0c0c" stroke-width="1"/>`,
-      `<text x="${left + 22}" y="${y + 12}" font-size="14" fill="#0b0c0c">${escapeXml(
+      `<rect x="${left}" y="${y}" width="16" height="16" fill="${s.colour}" stroke="#0b0c0c" stroke-width="1"/>`,
+      `<text x="${left + 24}" y="${y + 14}" font-size="16" fill="#0b0c0c">${escapeXml(
         `${s.label}: ${countText(s.count)}${total ? ` (${percentText(s.count / total)})` : ''}`,
       )}</text>`,
     )
@@ -142,7 +143,7 @@ export function establishmentRow(e: Pick<EstablishmentFigures, 'tally' | 'course
     ...Object.fromEntries(TOPUP_ORDER.map(k => [`topup_${k}`, percentText(share(t.topup[k], t.trained))])),
     cpdMet: percentText(share(t.cpdMet, t.keyWorkers)),
     cpdMean: t.keyWorkers ? hoursText(t.cpdHours / t.keyWorkers) : 'None',
-    fill: percentText(share(c.enrolled, c.capacity)),
+    fill: c.capacity ? percentText(share(c.enrolled, c.capacity)) : 'No places',
     places: `${countText(c.enrolled)} of ${countText(c.capacity)}`,
     waiting: countText(c.waiting),
   } as Record<string, string>

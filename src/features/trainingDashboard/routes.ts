@@ -114,7 +114,7 @@ export function trainingDashboardRoutes(s: Services): RouteDef[] {
           courses: countText(c.courses),
           capacity: countText(c.capacity),
           enrolled: countText(c.enrolled),
-          fill: percentText(share(c.enrolled, c.capacity)),
+          fill: c.capacity ? percentText(share(c.enrolled, c.capacity)) : 'No places',
           waiting: countText(c.waiting),
         },
         rows: d.rows.map(r => establishmentRow(r)),
