@@ -25,6 +25,7 @@ import * as m023 from './migrations/023_quality'
 import * as m024 from './migrations/024_quality_indexes'
 import * as m025 from './migrations/025_stat_precheck'
 import * as m026 from './migrations/026_training'
+import * as m027 from './migrations/027_training_indexes'
 
 const migrations = {
   '001_foundation': m001,
@@ -52,6 +53,7 @@ const migrations = {
   '024_quality_indexes': m024,
   '025_stat_precheck': m025,
   '026_training': m026,
+  '027_training_indexes': m027,
 }
 
 /** Brings the schema up to date on either engine; safe to run at every start. */
