@@ -152,13 +152,17 @@ export function trainingRecordsRoutes(s: Services): RouteDef[] {
       })
     }),
 
-    get('/training/officers', READERS, async (_req, res) => {
+    get('/training/officers', READERS, async (req, res) => {
       const est = establishmentOf(res)
-      const { rows, rules } = await s.trainingRecords.officers(est.id)
+      // Key Workers by default (the training is theirs); every officer on asking, to plan who trains next
+      const everyone = req.query.show === 'all'
+      const all = await s.trainingRecords.officers(est.id)
+      const rows = everyone ? all.rows : all.rows.filter(r => r.key_worker === 1)
       await auditView(s.audit, res, { entity: 'training_officers', details: { staff: rows.map(r => r.id) } })
       res.render('trainingRecords/views/officers', {
         pageTitle: 'Officers’ training',
-        rules,
+        rules: all.rules,
+        everyone,
         rows: rows.map(r => ({
           ...r,
           initialName: INITIAL_STATE_NAMES[r.status.initial.state],

@@ -354,6 +354,18 @@ describe('an officer’s record and plan', () => {
     assert.doesNotMatch(res.text, /Leo Tester/)
     assert.doesNotMatch(res.text, /undefined|in_window|not_yet_due|no_start_date|not_applicable/)
   })
+
+  it('lists Key Workers by default, and every officer on asking', async () => {
+    const cal = await officer(mdi.establishmentId, 'MDI0209', 'Cal', null)
+    await db.updateTable('staff').set({ key_worker: 0 }).where('id', '=', cal).execute()
+    const so = await signedIn(world, 'supervising_officer.mdi')
+    const keyWorkers = await so.get('/training/officers')
+    assert.match(keyWorkers.text, /Ann Tester/)
+    assert.doesNotMatch(keyWorkers.text, /Cal Tester/)
+    const everyone = await so.get('/training/officers?show=all')
+    assert.match(everyone.text, /Ann Tester/)
+    assert.match(everyone.text, /Cal Tester/)
+  })
 })
 
 describe('importing completions from a CSV file', () => {
