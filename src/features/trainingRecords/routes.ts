@@ -254,7 +254,7 @@ export function trainingRecordsRoutes(s: Services): RouteDef[] {
         if (!staff || staff.user_id !== ctx.userId) throw new HttpError(404)
       }
       await auditView(s.audit, res, { entity: 'training_certificate', entityId: Number(c.id) })
-      const { pdf } = await s.trainingRecords.certificatePdf(c, `${baseUrl(req)}/certificates/verify?code=${c.code}`)
+      const { pdf } = await s.trainingRecords.certificatePdf(c, `${baseUrl(req)}/certificates/verify`)
       res.type('application/pdf').set('Content-Disposition', `inline; filename="certificate-${c.id}.pdf"`).send(pdf)
     }),
 

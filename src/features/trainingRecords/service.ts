@@ -410,7 +410,7 @@ export function trainingRecordsService(db: Kysely<Database>, deps: TrainingRecor
       paragraph(doc, `on ${formatDate(c.completed_on)}.`, { size: 11 })
       doc.y += 30
       paragraph(doc, `Verification code: ${c.code}`, { size: 12 })
-      paragraph(doc, `Check this certificate at ${verifyUrl}`, { size: 9 })
+      paragraph(doc, `Anyone can check it with this code at ${verifyUrl}`, { size: 9 })
       paragraph(doc, `Issued on ${formatDate(c.issued_on)}.`, { size: 9, colour: '#505a5f' })
       return finishPdf(doc, 'Key Work training certificate')
     },

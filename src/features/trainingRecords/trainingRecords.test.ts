@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import supertest from 'supertest'
 import { addDays, todayIso } from '../../domain/dates'
@@ -215,6 +219,14 @@ describe('certificates and the public check', () => {
     assert.equal(pdf.status, 200)
     assert.match(String(pdf.headers['content-type']), /application\/pdf/)
     assert.equal(pdf.body.subarray(0, 5).toString(), '%PDF-')
+    // what is printed: the holder, the module, the date and the code to check it with
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cert-')), 'certificate.pdf')
+    fs.writeFileSync(file, pdf.body as Buffer)
+    const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' })
+    assert.match(text, new RegExp(cert.name))
+    assert.match(text, new RegExp(cert.module_title))
+    assert.match(text, new RegExp(cert.code))
+    assert.match(text, /\/certificates\/verify/)
     const leiSo = await signedIn(world, 'supervising_officer.lei')
     assert.equal((await leiSo.get(`/training/certificates/${cert.id}`)).status, 404)
     // a Key Worker who is not the holder: 404; linked to the record: their own certificate
