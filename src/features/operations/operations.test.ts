@@ -157,8 +157,9 @@ describe('backup and restore (SQLite)', () => {
       { cwd: root, env },
     )
     const ok = await run('node', ['bin/keywork.js', 'audit', 'verify'], { cwd: root, env })
-    // the national guide and worksheets and the national quality rubric seeded at first start, and the user
-    assert.match(ok.stdout, /intact: 4 events checked/)
+    // the national guide and worksheets, the national quality rubric and the national training programme seeded at
+    // first start, and the user
+    assert.match(ok.stdout, /intact: 5 events checked/)
     const s = buildServices({
       ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }),
       database: { kind: 'sqlite', file },
