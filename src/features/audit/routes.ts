@@ -50,6 +50,7 @@ export const ENTITY_LABELS: Record<string, string> = {
   demo: 'Demo data',
   api_token: 'API token',
   hsds_api: 'Directory API read with a token',
+  xapi_api: 'Training records (xAPI) used with a token',
 }
 const ENTITIES = Object.keys(ENTITY_LABELS)
 

@@ -93,8 +93,9 @@ export function trainingRecordsRoutes(s: Services): RouteDef[] {
 
   /**
    * The establishment a request to the xAPI routes speaks for, or undefined once answered (401/403): an
-   * establishment's API token (features/directory/hsds/tokens) whose name begins with "xAPI", sent as
-   * `Authorization: Bearer <token>`. A session never counts: the learning record store is a machine.
+   * establishment's API token made for training records (scope 'xapi', features/directory/hsds/tokens), sent as
+   * `Authorization: Bearer <token>`; a token for the services directory, or a national one, is a 403. A session
+   * never counts: the learning record store is a machine.
    */
   async function xapiCaller(req: Request, res: Response) {
     const header = req.get('authorization')
@@ -104,7 +105,18 @@ export function trainingRecordsRoutes(s: Services): RouteDef[] {
       return undefined
     }
     const m = /^Bearer +(\S+) *$/i.exec(header)
-    const check = await s.hsdsTokens.check(m ? m[1]! : '', { method: req.method, path: req.path })
+    const check = await s.hsdsTokens.check(m ? m[1]! : '', { method: req.method, path: req.path }, 'xapi')
+    if (!check.ok && check.reason === 'scope') {
+      send(res, 403, {
+        status: 403,
+        message:
+          check.owner === null
+            ? 'This is a national token: training records take an establishment’s training records (xAPI) token'
+            : 'This token is for the services directory (HSDS API), not training records: the establishment’s ' +
+              'admin makes a training records (xAPI) token on the API tokens page',
+      })
+      return undefined
+    }
     if (!check.ok) {
       res.set('WWW-Authenticate', 'Bearer realm="keywork xAPI", error="invalid_token"')
       send(res, 401, {
@@ -114,13 +126,7 @@ export function trainingRecordsRoutes(s: Services): RouteDef[] {
       return undefined
     }
     const { owner, name, tokenId } = check.caller
-    if (owner === null || !/^xapi\b/i.test(name.trim())) {
-      send(res, 403, {
-        status: 403,
-        message: 'This token is not for xAPI: an establishment admin makes one whose name begins with "xAPI"',
-      })
-      return undefined
-    }
+    if (owner === null) throw new Error('an xAPI token is an establishment’s (tokens.check)')
     return {
       establishmentId: owner,
       actor: { userId: null, username: `API token: ${name}`, establishmentId: owner },

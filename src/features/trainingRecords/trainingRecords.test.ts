@@ -463,9 +463,19 @@ describe('importing completions from a CSV file', () => {
 describe('xAPI statements', () => {
   let token = ''
   let hsdsToken = ''
+  let namedXapi = ''
+  let nationalToken = ''
+  const made = async (owner: number | null, name: string, scope: 'hsds' | 'xapi') => {
+    const r = await s.hsdsTokens.create(actor, owner, name, scope)
+    if (!r.ok) throw new Error(JSON.stringify(r.errors))
+    return r.value.token
+  }
   before(async () => {
-    token = (await s.hsdsTokens.create(actor, mdi.establishmentId, 'xAPI learning record store')).token
-    hsdsToken = (await s.hsdsTokens.create(actor, mdi.establishmentId, 'Directory partner')).token
+    token = await made(mdi.establishmentId, 'Learning record store', 'xapi')
+    hsdsToken = await made(mdi.establishmentId, 'Directory partner', 'hsds')
+    // the name no longer decides: a directory token named "xAPI …" is a directory token
+    namedXapi = await made(mdi.establishmentId, 'xAPI but for the directory', 'hsds')
+    nationalToken = await made(null, 'National partner', 'hsds')
   })
   const statement = (over: Record<string, unknown> = {}) => ({
     id: '6f1d7c52-0d7e-4b8a-9c1e-2f6a7b3c4d5e',
@@ -504,13 +514,79 @@ describe('xAPI statements', () => {
     assert.equal(await count('training_completions'), before)
   })
 
-  it('needs an xAPI token of the establishment: none 401, a directory token 403', async () => {
+  it('needs an xAPI token of the establishment: none 401, a directory token 403 (audited), nothing saved', async () => {
+    const before = await count('training_completions')
     const none = await supertest(world.app).post('/api/xapi/statements').send(statement())
     assert.equal(none.status, 401)
-    const wrong = await postStatements(statement(), hsdsToken)
-    assert.equal(wrong.status, 403)
+    const directory =
+      'This token is for the services directory (HSDS API), not training records: the establishment’s admin ' +
+      'makes a training records (xAPI) token on the API tokens page'
+    for (const bearer of [hsdsToken, namedXapi]) {
+      const wrong = await postStatements(statement(), bearer)
+      assert.deepEqual([wrong.status, wrong.body], [403, { status: 403, message: directory }])
+      const read = await supertest(world.app)
+        .get('/api/xapi/statements?since=2000-01-01T00:00:00Z')
+        .set('Authorization', `Bearer ${bearer}`)
+      assert.deepEqual([read.status, read.body], [403, { status: 403, message: directory }])
+    }
+    const national = await postStatements(statement(), nationalToken)
+    assert.equal(national.status, 403)
+    const refusal = await db
+      .selectFrom('audit_events')
+      .select(['action', 'entity', 'username', 'establishment_id', 'changes'])
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow()
+    assert.deepEqual(
+      { ...refusal, changes: JSON.parse(String(refusal.changes)) as unknown },
+      {
+        action: 'refused',
+        entity: 'api_token',
+        username: 'API token: National partner',
+        establishment_id: null,
+        changes: {
+          reason: 'another purpose',
+          purpose: 'Services directory (HSDS API)',
+          method: 'POST',
+          path: '/api/xapi/statements',
+          status: 403,
+        },
+      },
+    )
     const unknown = await postStatements(statement(), 'kwh_' + 'x'.repeat(43))
     assert.equal(unknown.status, 401)
+    assert.equal(await count('training_completions'), before)
+  })
+
+  it('an xAPI token opens no directory: the HSDS API answers 403, naming why', async () => {
+    const res = await supertest(world.app).get('/api/hsds/services').set('Authorization', `Bearer ${token}`)
+    assert.deepEqual(
+      [res.status, res.body],
+      [
+        403,
+        {
+          status: 403,
+          message:
+            'This token is for training records (xAPI), not the services directory: the API tokens page makes a ' +
+            'services directory (HSDS API) token',
+        },
+      ],
+    )
+  })
+
+  it('a national token is never for training records', async () => {
+    const before = await db
+      .selectFrom('api_tokens')
+      .select(eb => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
+    const r = await s.hsdsTokens.create(actor, null, 'National LRS', 'xapi')
+    assert.equal(r.ok, false)
+    assert.match(JSON.stringify(!r.ok && r.errors), /Only an establishment has a training records \(xAPI\) token/)
+    const after = await db
+      .selectFrom('api_tokens')
+      .select(eb => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
+    assert.equal(Number(after.n), Number(before.n))
   })
 
   it('records a statement once: a re-post records nothing twice', async () => {
@@ -566,6 +642,18 @@ describe('xAPI statements', () => {
       .get('/api/xapi/statements?since=2000-01-01T00:00:00Z')
       .set('Authorization', `Bearer ${token}`)
     assert.equal(res.status, 200)
+    const use = await db
+      .selectFrom('audit_events')
+      .select(['action', 'entity', 'username', 'establishment_id'])
+      .where('entity', '=', 'xapi_api')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow()
+    assert.deepEqual(use, {
+      action: 'view',
+      entity: 'xapi_api',
+      username: 'API token: Learning record store',
+      establishment_id: mdi.establishmentId,
+    })
     const statements = res.body.statements as {
       id: string
       actor: { mbox?: string }

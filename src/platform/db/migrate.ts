@@ -26,6 +26,7 @@ import * as m024 from './migrations/024_quality_indexes'
 import * as m025 from './migrations/025_stat_precheck'
 import * as m026 from './migrations/026_training'
 import * as m027 from './migrations/027_training_indexes'
+import * as m028 from './migrations/028_api_token_scope'
 
 const migrations = {
   '001_foundation': m001,
@@ -54,10 +55,16 @@ const migrations = {
   '025_stat_precheck': m025,
   '026_training': m026,
   '027_training_indexes': m027,
+  '028_api_token_scope': m028,
 }
 
-/** Brings the schema up to date on either engine; safe to run at every start. */
-export async function migrateToLatest({ db, dialect }: Db): Promise<string[]> {
+export type MigrationName = keyof typeof migrations
+
+/**
+ * Brings the schema up to date on either engine; safe to run at every start. `upTo`: only as far as that migration
+ * (a test of a migration's backfill fills the tables as the one before left them, then runs it).
+ */
+export async function migrateToLatest({ db, dialect }: Db, upTo?: MigrationName): Promise<string[]> {
   const provider: MigrationProvider = {
     async getMigrations() {
       const out: Record<string, Migration> = {}
@@ -71,7 +78,8 @@ export async function migrateToLatest({ db, dialect }: Db): Promise<string[]> {
     dialect === 'postgres'
       ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
       : undefined
-  const { error, results } = await new Migrator({ db, provider, migrationTableSchema }).migrateToLatest()
+  const migrator = new Migrator({ db, provider, migrationTableSchema })
+  const { error, results } = await (upTo ? migrator.migrateTo(upTo) : migrator.migrateToLatest())
   if (error) throw error instanceof Error ? error : new Error(String(error))
   return (results ?? []).filter(r => r.status === 'Success').map(r => r.migrationName)
 }

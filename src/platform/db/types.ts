@@ -679,7 +679,7 @@ export interface StatGapAllTable {
   n: number
 }
 
-/** A read-only HSDS API token given to a partner; only its SHA-256 is kept (features/directory/hsds/tokens.ts). */
+/** An API token given to a partner (the HSDS API, or an establishment's xAPI statements); only its SHA-256 is kept (features/directory/hsds/tokens.ts). */
 export interface ApiTokenTable {
   id: Generated<number>
   /** null: a national token, for the national services */
@@ -693,7 +693,12 @@ export interface ApiTokenTable {
   last_used_at: string | null
   revoked_at: string | null
   revoked_by: string | null
+  /** what the token is for: the HSDS API or an establishment's xAPI statements (028_api_token_scope) */
+  scope: Generated<ApiTokenScope>
 }
+
+/** 'hsds': reads the services directory (HSDS API); 'xapi': an establishment's learning record store (xAPI). */
+export type ApiTokenScope = 'hsds' | 'xapi'
 
 /** Quality assurance and supervision (023_quality). */
 export interface QaRubricVersionTable {

@@ -28,7 +28,8 @@ describe('API tokens in a browser', () => {
     await assertAxeClean(page, 'the API tokens page, no token yet')
 
     await page.getByLabel('Who the token is for').fill('Leeds City Council')
-    await page.keyboard.press('Enter')
+    await page.getByLabel('Services directory (HSDS API, read-only)').check()
+    await page.getByLabel('Who the token is for').press('Enter')
     await page.getByRole('heading', { name: 'API token created', level: 1 }).waitFor()
     await assertAxeClean(page, 'the new token')
     const token = (await page.locator('#new-token').innerText()).trim()

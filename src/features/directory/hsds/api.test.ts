@@ -583,8 +583,8 @@ describe('HSDS API', () => {
           .execute()
       ).reverse()
 
-    async function create(as: Browser, name: string): Promise<string> {
-      const res = await as.post('/directory/api-tokens', { name }, '/directory/api-tokens')
+    async function create(as: Browser, name: string, scope: 'hsds' | 'xapi' = 'hsds'): Promise<string> {
+      const res = await as.post('/directory/api-tokens', { name, scope }, '/directory/api-tokens')
       assert.equal(res.status, 200, res.text.slice(0, 500))
       const m = /<code id="new-token"[^>]*>([^<]+)<\/code>/.exec(res.text)
       assert.ok(m, 'the new token is shown')
@@ -603,6 +603,7 @@ describe('HSDS API', () => {
       assert.equal(row.token_hash, sha256(token))
       assert.equal(row.establishment_id, world.est.MDI)
       assert.equal(row.name, 'Leeds City Council')
+      assert.equal(row.scope, 'hsds')
       assert.equal(row.created_by, 'establishment_admin.mdi')
       assert.equal(row.last_used_at, null)
       assert.ok(!Object.values(row).some(v => typeof v === 'string' && v.includes(token.slice(4))), 'no token stored')
@@ -616,7 +617,7 @@ describe('HSDS API', () => {
           action: 'create',
           entity: 'api_token',
           entity_id: String(row.id),
-          changes: { name: 'Leeds City Council' },
+          changes: { name: 'Leeds City Council', purpose: 'Services directory (HSDS API)' },
         },
       )
       assert.notEqual(event!.user_id, null)
@@ -625,7 +626,104 @@ describe('HSDS API', () => {
       assert.match(list.text, /Leeds City Council/)
       assert.match(list.text, /establishment_admin\.mdi/)
       assert.match(list.text, /Never/)
+      assert.match(list.text, /<td class="govuk-table__cell">Services directory \(HSDS API\)<\/td>/)
       assert.ok(!list.text.includes(token), 'the list never shows the token')
+    })
+
+    it('makes a training records (xAPI) token that the HSDS API refuses with a JSON 403, audited', async () => {
+      const res = await admin.post(
+        '/directory/api-tokens',
+        { name: 'Learning record store', scope: 'xapi' },
+        '/directory/api-tokens',
+      )
+      assert.equal(res.status, 200)
+      assert.match(res.text, /\/api\/xapi\/statements<\/code>/, 'the page names the xAPI address')
+      const token = /<code id="new-token"[^>]*>([^<]+)<\/code>/.exec(res.text)![1]!
+      const row = await db()
+        .selectFrom('api_tokens')
+        .select(['id', 'scope', 'establishment_id'])
+        .where('token_hash', '=', sha256(token))
+        .executeTakeFirstOrThrow()
+      assert.deepEqual([row.scope, row.establishment_id], ['xapi', world.est.MDI])
+      const list = await admin.get('/directory/api-tokens')
+      assert.match(list.text, /<td class="govuk-table__cell">Training records \(xAPI\)<\/td>/)
+      assert.doesNotMatch(list.text, />xapi</, 'no code on the page')
+
+      const refused = await bearer(token, '/api/hsds/services')
+      assert.deepEqual(
+        [refused.status, refused.body],
+        [
+          403,
+          {
+            status: 403,
+            message:
+              'This token is for training records (xAPI), not the services directory: the API tokens page makes a ' +
+              'services directory (HSDS API) token',
+          },
+        ],
+      )
+      const [event] = await lastAudit()
+      assert.deepEqual(
+        { ...event, changes: JSON.parse(String(event!.changes)) as unknown },
+        {
+          user_id: null,
+          username: 'API token: Learning record store',
+          establishment_id: world.est.MDI,
+          action: 'refused',
+          entity: 'api_token',
+          entity_id: String(row.id),
+          changes: {
+            reason: 'another purpose',
+            purpose: 'Training records (xAPI)',
+            method: 'GET',
+            path: '/api/hsds/services',
+            status: 403,
+          },
+        },
+      )
+      const used = await db()
+        .selectFrom('api_tokens')
+        .select('last_used_at')
+        .where('id', '=', row.id)
+        .executeTakeFirstOrThrow()
+      assert.equal(used.last_used_at, null, 'a refusal is not a use')
+    })
+
+    it('asks who the token is for and its purpose, every problem at once; the national team makes no xAPI token', async () => {
+      const tokenCount = async () =>
+        Number(
+          (
+            await db()
+              .selectFrom('api_tokens')
+              .select(eb => eb.fn.countAll<number>().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        )
+      const before = await tokenCount()
+      const errorsOf = async (as: Browser, fields: Record<string, string>) => {
+        const res = await as.post('/directory/api-tokens', fields, '/directory/api-tokens')
+        assert.equal(res.status, 303)
+        const page = await as.get('/directory/api-tokens')
+        return [...page.text.matchAll(/<a href="#(\w+)">([^<]+)<\/a>/g)].map(m => [m[1], m[2]])
+      }
+      assert.deepEqual(await errorsOf(admin, { name: ' ' }), [
+        ['name', 'Enter who the token is for'],
+        ['scope', 'Choose what the token is for'],
+      ])
+      assert.deepEqual(await errorsOf(admin, { name: 'x'.repeat(101), scope: 'everything' }), [
+        ['name', 'Who the token is for must be 100 characters or fewer'],
+        ['scope', 'Choose what the token is for'],
+      ])
+      const nationalRefusal =
+        'Only an establishment has a training records (xAPI) token: its admin makes one for its learning record ' +
+        'store. Choose services directory'
+      assert.deepEqual(await errorsOf(national, { name: 'National LRS', scope: 'xapi' }), [['scope', nationalRefusal]])
+      assert.equal(await tokenCount(), before, 'nothing saved')
+      // what was typed is kept, the choice too
+      await national.post('/directory/api-tokens', { name: 'National LRS', scope: 'xapi' }, '/directory/api-tokens')
+      const page = await national.get('/directory/api-tokens')
+      assert.match(page.text, /value="National LRS"/)
+      assert.match(page.text, /value="xapi" checked/)
     })
 
     it('reads own and national services with a token, never another establishment’s; audits each use', async () => {
@@ -759,7 +857,7 @@ describe('HSDS API', () => {
     })
 
     it('asks for a name, and keeps the page to establishment admins and the national team', async () => {
-      const res = await admin.post('/directory/api-tokens', { name: '  ' }, '/directory/api-tokens')
+      const res = await admin.post('/directory/api-tokens', { name: '  ', scope: 'hsds' }, '/directory/api-tokens')
       assert.equal(res.status, 303)
       const page = await admin.get('/directory/api-tokens')
       assert.match(page.text, /Enter who the token is for/)
@@ -770,7 +868,10 @@ describe('HSDS API', () => {
         .selectFrom('api_tokens')
         .select(eb => eb.fn.countAll<number>().as('n'))
         .executeTakeFirstOrThrow()
-      const noCsrf = await admin.agent.post('/directory/api-tokens').type('form').send({ name: 'No token' })
+      const noCsrf = await admin.agent
+        .post('/directory/api-tokens')
+        .type('form')
+        .send({ name: 'No token', scope: 'hsds' })
       assert.equal(noCsrf.status, 403)
       const afterCount = await db()
         .selectFrom('api_tokens')

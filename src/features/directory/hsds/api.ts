@@ -3,14 +3,15 @@ import type { DirectoryServiceTable } from '../../../platform/db/types'
 import type { Services } from '../../../services'
 import { type RequestContext, actorOf, establishmentOf, hasRole } from '../../../web/context'
 import { HttpError } from '../../../web/errors'
-import { flash, redirectWithErrors, takeForm } from '../../../forms/forms'
+import { flash, parseForm, redirectWithErrors, takeForm } from '../../../forms/forms'
 import { type RouteDef, get, param, post } from '../../../web/routing'
 import { apiRepository } from './apiRepository'
 import { type HsdsObject, compact, organizationFields, serviceFields, termObjects } from './exportJson'
 import { PROVISION_TAXONOMY, PROVISION_TERMS } from './model'
 import { type Scope, hsdsRepository } from './repository'
 import { loadHsdsSchema } from './schemas'
-import { NAME_MAX } from './tokens'
+import { SCOPE_CHOICES, SCOPE_NAMES } from './tokens'
+import { tokenFormSchema } from './tokenSchema'
 
 /**
  * The HSDS 3.0 API (schemas/hsds-3.0/openapi.json), read-only, as JSON: the services, organisations, services at
@@ -160,7 +161,16 @@ export function hsdsApiRoutes(s: Services): RouteDef[] {
     const header = req.get('authorization')
     if (header !== undefined) {
       const m = /^Bearer +(\S+) *$/i.exec(header)
-      const check = await s.hsdsTokens.check(m ? m[1]! : '', { method: req.method, path: req.originalUrl })
+      const check = await s.hsdsTokens.check(m ? m[1]! : '', { method: req.method, path: req.originalUrl }, 'hsds')
+      if (!check.ok && check.reason === 'scope') {
+        send(
+          res,
+          403,
+          `This token is for ${SCOPE_NAMES[check.scope].replace(/^./, c => c.toLowerCase())}, not the services ` +
+            'directory: the API tokens page makes a services directory (HSDS API) token',
+        )
+        return undefined
+      }
       if (!check.ok) {
         res.set('WWW-Authenticate', 'Bearer realm="keywork HSDS API", error="invalid_token"')
         send(res, 401, 'The API token is not valid: it is unknown, revoked or not a keywork token')
@@ -471,8 +481,10 @@ export function hsdsApiRoutes(s: Services): RouteDef[] {
 const TOKEN_MANAGERS = ['ESTABLISHMENT_ADMIN', 'NATIONAL_POLICY'] as const
 
 /**
- * The page where an establishment admin (or the national team, for the national services) gives partners read-only
- * API tokens and revokes them. A new token is shown once, on the page that answers its creation, and never stored.
+ * The page where an establishment admin (or the national team, for the national services) gives partners API tokens
+ * and revokes them: for the services directory (the HSDS API, read-only), or an establishment's for its learning
+ * record store (training records by xAPI). A new token is shown once, on the page that answers its creation, and
+ * never stored.
  */
 export function apiTokenRoutes(s: Services): RouteDef[] {
   const tokens = s.hsdsTokens
@@ -481,16 +493,17 @@ export function apiTokenRoutes(s: Services): RouteDef[] {
   const directoryName = (res: Response, owner: number | null) =>
     owner === null ? 'the national directory' : `the directory of ${establishmentOf(res).name}`
 
-  async function render(req: Request, res: Response, created?: { name: string; token: string }) {
+  async function render(req: Request, res: Response, created?: { name: string; token: string; xapi: boolean }) {
     const owner = ownerOf(res)
-    const form = takeForm(req, { name: '' })
+    const form = takeForm(req, { name: '', scope: '' })
     res.render('directory/hsds/views/api-tokens', {
       pageTitle: created ? 'API token created' : 'API tokens',
       directoryName: directoryName(res, owner),
       national: owner === null,
-      tokens: await tokens.list(owner),
+      tokens: (await tokens.list(owner)).map(t => ({ ...t, purpose: SCOPE_NAMES[t.scope] })),
+      scopes: Object.entries(SCOPE_CHOICES).map(([value, text]) => ({ value, text })),
       created,
-      apiUrl: `${req.protocol}://${req.get('host')}${API_ROOT}/services`,
+      apiUrl: `${req.protocol}://${req.get('host')}${created?.xapi ? '/api/xapi/statements' : `${API_ROOT}/services`}`,
       ...form,
     })
   }
@@ -499,18 +512,13 @@ export function apiTokenRoutes(s: Services): RouteDef[] {
     get('/directory/api-tokens', TOKEN_MANAGERS, (req, res) => render(req, res)),
 
     post('/directory/api-tokens', TOKEN_MANAGERS, async (req, res) => {
-      const body = (req.body ?? {}) as Record<string, unknown>
-      const name = typeof body.name === 'string' ? body.name.trim() : ''
-      if (!name) return redirectWithErrors(req, res, { name: 'Enter who the token is for' }, '/directory/api-tokens')
-      if (name.length > NAME_MAX)
-        return redirectWithErrors(
-          req,
-          res,
-          { name: `The name must be ${NAME_MAX} characters or fewer` },
-          '/directory/api-tokens',
-        )
-      const { token } = await tokens.create(actorOf(res), ownerOf(res), name)
-      await render(req, res, { name, token })
+      const owner = ownerOf(res)
+      const form = parseForm(tokenFormSchema(owner === null), req.body)
+      if (!form.ok) return redirectWithErrors(req, res, form.errors, '/directory/api-tokens')
+      const { name, scope } = form.data
+      const r = await tokens.create(actorOf(res), owner, name, scope)
+      if (!r.ok) return redirectWithErrors(req, res, r.errors, '/directory/api-tokens')
+      await render(req, res, { name, token: r.value.token, xapi: scope === 'xapi' })
     }),
 
     post('/directory/api-tokens/revoke', TOKEN_MANAGERS, async (req, res) => {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { Database } from '../../../platform/db/types'
+import type { ApiTokenScope, Database } from '../../../platform/db/types'
 import type { Owner } from './repository'
 
 /** The API tokens of one owner: an establishment (its id) or the national team (null). */
@@ -13,7 +13,7 @@ export function tokenRepository(db: Kysely<Database>) {
     /** Newest first; never the hash. */
     list(owner: Owner) {
       return ofOwner(owner)
-        .select(['id', 'name', 'created_by', 'created_at', 'last_used_at', 'revoked_at', 'revoked_by'])
+        .select(['id', 'name', 'scope', 'created_by', 'created_at', 'last_used_at', 'revoked_at', 'revoked_by'])
         .orderBy('created_at', 'desc')
         .orderBy('id', 'desc')
         .execute()
@@ -35,6 +35,7 @@ export function tokenRepository(db: Kysely<Database>) {
       row: {
         establishment_id: number | null
         name: string
+        scope: ApiTokenScope
         token_hash: string
         created_by_user_id: number | null
         created_by: string
