@@ -12,6 +12,16 @@ import {
   EXPIRING_DAYS,
   INITIAL_STATE_NAMES,
   MODULE_KIND_NAMES,
+  MODULE_KINDS,
+  MODULE_FORMATS,
+  MODULE_FORMAT_NAMES,
+  CONTRIBUTOR_ROLES,
+  CONTRIBUTOR_ROLE_NAMES,
+  OUTCOMES,
+  OUTCOME_NAMES,
+  UNTRAINED_ALLOCATIONS,
+  UNTRAINED_ALLOCATION_NAMES,
+  TRAINING_LIMITS,
   TOPUP_STATE_NAMES,
   NO_LOCAL_SETTINGS,
   addMonthsIso,
@@ -484,5 +494,285 @@ describe('training rules: national bounds and local settings', () => {
           'The national team sets what happens when an untrained officer is allocated: leave it blank',
       },
     )
+  })
+})
+
+// ---- mutation testing (issue 20): the edges the cases above left open, each worked by hand ----
+describe('training rules: the words shown for each code', () => {
+  it('names every kind, format, contributor role, outcome and allocation rule, in the order the forms list them', () => {
+    assert.deepEqual(MODULE_KINDS, ['initial', 'topup', 'local', 'cpd'])
+    assert.deepEqual(MODULE_KIND_NAMES, {
+      initial: 'Initial course',
+      topup: 'Top-up',
+      local: 'Local module',
+      cpd: 'Continuing professional development',
+    })
+    assert.deepEqual(MODULE_FORMATS, [
+      'workshop',
+      'lecture',
+      'practical',
+      'observation',
+      'peer_supervision',
+      'e_learning',
+    ])
+    assert.deepEqual(MODULE_FORMAT_NAMES, {
+      workshop: 'Workshop',
+      lecture: 'Lecture',
+      practical: 'Practical',
+      observation: 'Observation',
+      peer_supervision: 'Peer supervision',
+      e_learning: 'E-learning',
+    })
+    assert.deepEqual(CONTRIBUTOR_ROLES, [
+      'academic',
+      'psychologist',
+      'mental_health',
+      'prison_officer',
+      'prisoner_voice',
+      'other',
+    ])
+    assert.deepEqual(CONTRIBUTOR_ROLE_NAMES, {
+      academic: 'Academic',
+      psychologist: 'Psychologist',
+      mental_health: 'Mental health professional',
+      prison_officer: 'Prison officer',
+      prisoner_voice: 'Prisoner voice (lived experience)',
+      other: 'Other',
+    })
+    assert.deepEqual(OUTCOMES, ['completed', 'passed', 'failed'])
+    assert.deepEqual(OUTCOME_NAMES, { completed: 'Completed', passed: 'Passed', failed: 'Not passed' })
+    assert.deepEqual(UNTRAINED_ALLOCATIONS, ['allow', 'warn', 'refuse'])
+    assert.deepEqual(UNTRAINED_ALLOCATION_NAMES, {
+      allow: 'Allow: untrained officers may hold a caseload',
+      warn: 'Warn: allocate only after the user confirms',
+      refuse: 'Refuse: untrained officers are never allocated prisoners',
+    })
+    assert.deepEqual(INITIAL_STATE_NAMES, {
+      not_yet_due: 'Not yet due',
+      in_window: 'Due now',
+      overdue: 'Overdue',
+      done: 'Done',
+      no_start_date: 'No start date recorded',
+    })
+    assert.deepEqual(TOPUP_STATE_NAMES, {
+      not_applicable: 'Not applicable until the initial course is done',
+      current: 'Current',
+      expiring: 'Expiring soon',
+      expired: 'Expired',
+    })
+    assert.deepEqual(NO_LOCAL_SETTINGS, {
+      windowFromMonths: null,
+      windowToMonths: null,
+      topupMonths: null,
+      cpdHours: null,
+      untrainedAllocation: null,
+    })
+    assert.deepEqual(TRAINING_LIMITS, { months: 60, cpdHours: 200 })
+  })
+})
+
+describe('training rules: CPD hours rounded to hundredths', () => {
+  it('0.1 + 0.2 hours is 0.3, and 10 journal minutes are 0.17 hours', () => {
+    const c = [done('2026-05-01', 'cpd', 0.1), done('2026-05-02', 'cpd', 0.2)]
+    assert.equal(trainingStatus(RULES, null, c, '2026-06-01').cpd.hours, 0.3)
+    // 10 / 60 = 0.1666… → 0.17
+    const j = [{ writtenOn: '2026-05-01', minutes: 10 }]
+    assert.equal(trainingStatus(RULES, null, [], '2026-06-01', j).cpd.hours, 0.17)
+  })
+
+  it('dates the top-up from the latest of the initial course and the top-ups, an initial course after a top-up too', () => {
+    // a top-up on 1 March 2026, the initial course passed on 1 May 2026: due 12 months after 1 May
+    const s = trainingStatus(RULES, '2025-12-01', [done('2026-03-01', 'topup', 3), done('2026-05-01')], '2026-06-01')
+    assert.deepEqual(s.topup, { state: 'current', lastOn: '2026-03-01', dueOn: '2027-05-01' })
+  })
+})
+
+describe('training rules: national bounds at their edges', () => {
+  const policy = {
+    ...DEFAULT_TRAINING_RULES,
+    windowToMax: 12,
+    topupMonthsMin: 6,
+    topupMonthsMax: 24,
+    cpdHoursMin: 6,
+    cpdHoursMax: 40,
+    untrainedLocal: true,
+  }
+
+  it('effective rules: an own rule where the nation allows one, the national one when blank; bounds both ways', () => {
+    assert.equal(
+      effectiveRules(policy, { ...NO_LOCAL_SETTINGS, untrainedAllocation: 'allow' }).untrainedAllocation,
+      'allow',
+    )
+    assert.equal(effectiveRules(policy, NO_LOCAL_SETTINGS).untrainedAllocation, 'warn')
+    assert.equal(effectiveRules(policy).untrainedAllocation, 'warn')
+    // 3 months is below the shortest top-up of 6; 50 hours above the largest target of 40
+    assert.deepEqual(effectiveRules(policy, { ...NO_LOCAL_SETTINGS, topupMonths: 3, cpdHours: 50 }), {
+      windowFromMonths: 3,
+      windowToMonths: 9,
+      topupMonths: 6,
+      cpdHours: 40,
+      untrainedAllocation: 'warn',
+    })
+    // a window closing at 2 months: it opens at 2 too (the national 3 would open after it closes)
+    assert.deepEqual(effectiveRules(policy, { ...NO_LOCAL_SETTINGS, windowToMonths: 2 }).windowFromMonths, 2)
+  })
+
+  it('policy: whole months from 1 (0 for the window’s start) to 60, each bound itself allowed', () => {
+    const edges = {
+      ...policy,
+      windowToMax: 60,
+      windowToMonths: 60,
+      windowFromMonths: 0,
+      topupMonthsMin: 1,
+      topupMonthsMax: 60,
+      topupMonths: 60,
+      cpdHoursMin: 0,
+      cpdHoursMax: 200,
+      cpdHours: 200,
+    }
+    assert.deepEqual(policyProblems(edges), {})
+    assert.deepEqual(
+      policyProblems({ ...edges, windowToMax: 1, windowToMonths: 1, windowFromMonths: 1, topupMonths: 1 }),
+      {},
+    )
+    assert.deepEqual(policyProblems({ ...edges, cpdHours: 0 }), {})
+    assert.deepEqual(policyProblems({ ...edges, topupMonthsMin: 60 }), {})
+    assert.deepEqual(policyProblems({ ...edges, cpdHoursMin: 200 }), {})
+    assert.deepEqual(
+      policyProblems({
+        ...edges,
+        windowToMax: 61,
+        windowToMonths: 0,
+        windowFromMonths: -1,
+        topupMonthsMin: 61,
+        topupMonthsMax: 0,
+        topupMonths: 2.5,
+        cpdHoursMin: -0.5,
+        cpdHoursMax: 200.1,
+        cpdHours: Number.NaN,
+        untrainedAllocation: 'maybe' as never,
+      }),
+      {
+        windowToMax: 'The latest an establishment may close the window must be a whole number from 1 to 60',
+        windowToMonths: 'The months to the end of the window must be a whole number from 1 to 60',
+        windowFromMonths: 'The months to the start of the window must be a whole number from 0 to 60',
+        topupMonthsMin: 'The shortest top-up interval must be a whole number from 1 to 60',
+        topupMonthsMax: 'The longest top-up interval must be a whole number from 1 to 60',
+        topupMonths: 'The top-up interval must be a whole number from 1 to 60',
+        cpdHoursMin: 'The smallest CPD target must be a number of hours from 0 to 200, like 6 or 7.5',
+        cpdHoursMax: 'The largest CPD target must be a number of hours from 0 to 200, like 6 or 7.5',
+        cpdHours: 'The CPD target must be a number of hours from 0 to 200, like 6 or 7.5',
+        untrainedAllocation: 'Select what happens when an untrained officer is allocated prisoners',
+      },
+    )
+    assert.deepEqual(policyProblems({ ...edges, windowToMax: 0, windowToMonths: 1.5, windowFromMonths: 61 }), {
+      windowToMax: 'The latest an establishment may close the window must be a whole number from 1 to 60',
+      windowToMonths: 'The months to the end of the window must be a whole number from 1 to 60',
+      windowFromMonths: 'The months to the start of the window must be a whole number from 0 to 60',
+    })
+  })
+
+  it('policy: compares the window, the top-up and the CPD bounds only when each side is itself valid', () => {
+    // the latest close is invalid: the window's own 9 months is not also compared with it
+    assert.deepEqual(policyProblems({ ...policy, windowToMax: 0 }), {
+      windowToMax: 'The latest an establishment may close the window must be a whole number from 1 to 60',
+    })
+    // the end of the window is invalid: it is not compared with the start either
+    assert.deepEqual(policyProblems({ ...policy, windowToMax: 60, windowToMonths: 61 }), {
+      windowToMonths: 'The months to the end of the window must be a whole number from 1 to 60',
+    })
+    // the start is invalid (not whole): not compared with the end
+    assert.deepEqual(policyProblems({ ...policy, windowFromMonths: 9.5 }), {
+      windowFromMonths: 'The months to the start of the window must be a whole number from 0 to 60',
+    })
+    // equal values are allowed: the window opens and closes in the same month, the latest close is the close
+    assert.deepEqual(policyProblems({ ...policy, windowFromMonths: 12, windowToMonths: 12 }), {})
+    // the top-up interval out of bounds that are themselves invalid: only the invalid bound is named
+    assert.deepEqual(policyProblems({ ...policy, topupMonthsMin: 0, topupMonths: 30 }), {
+      topupMonthsMin: 'The shortest top-up interval must be a whole number from 1 to 60',
+    })
+    assert.deepEqual(policyProblems({ ...policy, topupMonthsMax: 61, topupMonths: 3 }), {
+      topupMonthsMax: 'The longest top-up interval must be a whole number from 1 to 60',
+    })
+    assert.deepEqual(policyProblems({ ...policy, topupMonthsMin: 30, topupMonthsMax: 20 }), {
+      topupMonthsMax: 'The longest top-up interval must be at least the shortest',
+    })
+    assert.deepEqual(policyProblems({ ...policy, topupMonths: 5 }), {
+      topupMonths: 'The top-up interval must be from 6 to 24 months (the bounds)',
+    })
+    assert.deepEqual(policyProblems({ ...policy, topupMonths: 6 }), {})
+    assert.deepEqual(policyProblems({ ...policy, topupMonths: 24 }), {})
+    assert.deepEqual(policyProblems({ ...policy, topupMonths: 25 }), {
+      topupMonths: 'The top-up interval must be from 6 to 24 months (the bounds)',
+    })
+    // the CPD target against its bounds: both ends allowed, one outside named
+    assert.deepEqual(policyProblems({ ...policy, cpdHours: 40 }), {})
+    assert.deepEqual(policyProblems({ ...policy, cpdHours: 5.5 }), {
+      cpdHours: 'The CPD target must be from 6 to 40 hours (the bounds)',
+    })
+    assert.deepEqual(policyProblems({ ...policy, cpdHours: 40.5 }), {
+      cpdHours: 'The CPD target must be from 6 to 40 hours (the bounds)',
+    })
+    assert.deepEqual(policyProblems({ ...policy, cpdHoursMin: 7.5, cpdHours: 7.5 }), {})
+    assert.deepEqual(policyProblems({ ...policy, cpdHoursMin: -1, cpdHours: 1 }), {
+      cpdHoursMin: 'The smallest CPD target must be a number of hours from 0 to 200, like 6 or 7.5',
+    })
+    assert.deepEqual(policyProblems({ ...policy, cpdHoursMax: 201, cpdHours: 100 }), {
+      cpdHoursMax: 'The largest CPD target must be a number of hours from 0 to 200, like 6 or 7.5',
+    })
+    assert.deepEqual(policyProblems({ ...policy, cpdHoursMax: 6, cpdHours: 6 }), {})
+  })
+
+  it('settings: each own value within the national bounds, each bound itself allowed', () => {
+    const own = (s: Partial<typeof NO_LOCAL_SETTINGS>) => settingsProblems(policy, { ...NO_LOCAL_SETTINGS, ...s })
+    assert.deepEqual(own({ windowFromMonths: 0, windowToMonths: 1, topupMonths: 6, cpdHours: 6 }), {})
+    assert.deepEqual(own({ windowFromMonths: 12, windowToMonths: 12, topupMonths: 24, cpdHours: 40 }), {})
+    assert.deepEqual(own({ cpdHours: 7.5, untrainedAllocation: 'allow' }), {})
+    assert.deepEqual(
+      own({
+        windowFromMonths: -1,
+        windowToMonths: 0,
+        topupMonths: 25,
+        cpdHours: 5.9,
+        untrainedAllocation: 'x' as never,
+      }),
+      {
+        windowFromMonths: 'The months to the start of the window must be a whole number from 0 to 60',
+        windowToMonths: 'The months to the end of the window must be a whole number from 1 to 12 (the national bound)',
+        topupMonths: 'The top-up interval must be a whole number of months from 6 to 24 (the national bounds)',
+        cpdHours: 'The CPD target must be from 6 to 40 hours (the national bounds)',
+        untrainedAllocation: 'Select what happens when an untrained officer is allocated prisoners',
+      },
+    )
+    assert.deepEqual(own({ windowFromMonths: 61, windowToMonths: 2.5, topupMonths: 6.5, cpdHours: 7.25 }), {
+      windowFromMonths: 'The months to the start of the window must be a whole number from 0 to 60',
+      windowToMonths: 'The months to the end of the window must be a whole number from 1 to 12 (the national bound)',
+      topupMonths: 'The top-up interval must be a whole number of months from 6 to 24 (the national bounds)',
+      cpdHours: 'The CPD target must be from 6 to 40 hours (the national bounds)',
+    })
+    assert.deepEqual(own({ windowFromMonths: 1.5 }), {
+      windowFromMonths: 'The months to the start of the window must be a whole number from 0 to 60',
+    })
+    assert.deepEqual(own({ topupMonths: 5, cpdHours: 40.1 }), {
+      topupMonths: 'The top-up interval must be a whole number of months from 6 to 24 (the national bounds)',
+      cpdHours: 'The CPD target must be from 6 to 40 hours (the national bounds)',
+    })
+  })
+
+  it('settings: a window closing before the national opening is named on the close; invalid values are not compared', () => {
+    // only the close set, at 2 months: the national start of 3 months is after it
+    assert.deepEqual(settingsProblems(policy, { ...NO_LOCAL_SETTINGS, windowToMonths: 2 }), {
+      windowToMonths:
+        'The window must open before it closes, or on the same month (it opens at 3 and closes at 2 months)',
+    })
+    // the start at 20 is valid on its own (up to 60) but after the national close of 9; with a close of 13 (invalid
+    // here: over the bound of 12) the comparison is not made
+    assert.deepEqual(settingsProblems(policy, { ...NO_LOCAL_SETTINGS, windowFromMonths: 20, windowToMonths: 13 }), {
+      windowToMonths: 'The months to the end of the window must be a whole number from 1 to 12 (the national bound)',
+    })
+    assert.deepEqual(settingsProblems(policy, { ...NO_LOCAL_SETTINGS, windowFromMonths: 61, windowToMonths: 5 }), {
+      windowFromMonths: 'The months to the start of the window must be a whole number from 0 to 60',
+    })
+    assert.deepEqual(settingsProblems(policy, { ...NO_LOCAL_SETTINGS, windowFromMonths: 9 }), {})
   })
 })
