@@ -9,17 +9,12 @@
 // calibration exercises (national and per establishment). Then the dashboard's queries (s.quality.dashboard: every
 // figure of the page) for 12 months of all establishments, of one establishment, of a houseblock and of one Key
 // Worker, each timed `--repeat` times after a warm-up; beside them a plain count(*) of the entries counted.
-import crypto from 'node:crypto'
 import { parseArgs } from 'node:util'
 import pg from 'pg'
-import type { Config } from '../src/config'
-import { openDatabase } from '../src/platform/db/database'
-import { migrateToLatest } from '../src/platform/db/migrate'
 import { todayIso } from '../src/domain/dates'
 import { lastMonths } from '../src/domain/quality'
 import type { QualityScope } from '../src/features/quality/service'
-import { buildServices } from '../src/services'
-import { benchConfig } from './pages-server'
+import { withBenchDatabase } from './benchDatabase'
 
 const TARGET_MS = 1000
 
@@ -59,119 +54,85 @@ export async function run(argv: string[]) {
     repeat: Math.max(1, Number(values.repeat)),
   }
   const say = (line: string) => (values.json ? process.stderr.write(`${line}\n`) : console.log(line))
-  const keep = values['keep-database']
-  if (keep !== undefined && !/^[a-z_][a-z0-9_]{0,40}$/.test(keep))
-    throw new Error('--keep-database takes a lower-case name of letters, digits and _')
-  const serverUrl =
-    process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
-  const name = keep ?? `keywork_bench_quality_${crypto.randomBytes(4).toString('hex')}`
-  const admin = async (query: string, params: unknown[] = []) => {
-    const c = new pg.Client({ connectionString: serverUrl })
-    await c.connect()
-    try {
-      return (await c.query(query, params)).rows as Record<string, unknown>[]
-    } finally {
-      await c.end()
-    }
-  }
-  const url = new URL(serverUrl)
-  url.pathname = `/${name}`
-  const database: Config['database'] = { kind: 'postgres', url: url.toString() }
-  const kept = keep !== undefined && (await admin('select 1 from pg_database where datname = $1', [name])).length > 0
-  if (!kept) await admin(`create database ${name}`)
   const results: QualityResult[] = []
-  try {
-    const s = buildServices(benchConfig(database, 'x'.repeat(32)), openDatabase(database))
-    try {
-      await migrateToLatest(s.db)
-      const direct = new pg.Client({ connectionString: database.url })
-      await direct.connect()
-      try {
-        if (kept) say(`quality: reusing the database ${name} (--keep-database)`)
-        else {
-          const t = performance.now()
-          say(
-            `quality: generating ${opts.establishments} establishments × ${opts.prisonersPer} prisoners × ` +
-              `${opts.sessionsPer} entries on PostgreSQL…`,
-          )
-          await generate(direct, opts, say)
-          say(`quality: generated in ${((performance.now() - t) / 1000).toFixed(1)} s`)
-        }
-        const today = todayIso()
-        const months = lastMonths(today, 12)
-        const from = `${months[0]}-01`
-        const one = await direct.query<{ id: number; unit: number; staff: number }>(
-          `select e.id, (select min(id) from residential_units u where u.establishment_id = e.id) as unit,
-             (select min(id) from staff st where st.establishment_id = e.id) as staff
-           from establishments e order by e.id limit 1`,
-        )
-        const e = one.rows[0]!
-        const scopes: { label: string; scope: QualityScope; where: string }[] = [
-          { label: 'all establishments', scope: { kind: 'national' }, where: 'true' },
-          {
-            label: 'one establishment',
-            scope: { kind: 'establishment', establishmentId: e.id },
-            where: `establishment_id = ${e.id}`,
-          },
-          {
-            label: 'one houseblock',
-            scope: { kind: 'houseblock', establishmentId: e.id, unitId: e.unit },
-            where: `establishment_id = ${e.id} and prisoner_id in (select id from prisoners where unit_id = ${e.unit})`,
-          },
-          {
-            label: 'one Key Worker',
-            scope: { kind: 'officer', establishmentId: e.id, staffId: e.staff },
-            where: `staff_id = ${e.staff}`,
-          },
-        ]
-        for (const sc of scopes) {
-          const c0 = performance.now()
-          const counted = await direct.query<{ n: string }>(
-            `select count(*) as n from key_work_sessions where status = 'submitted' and session_date >= $1 and ${sc.where}`,
-            [from],
-          )
-          const countMs = performance.now() - c0
-          await s.quality.dashboard(sc.scope, months, today) // warm-up
-          const times: number[] = []
-          let reviews = 0
-          for (let i = 0; i < opts.repeat; i++) {
-            const t = performance.now()
-            const d = await s.quality.dashboard(sc.scope, months, today)
-            times.push(performance.now() - t)
-            reviews = d.months.reduce((a, m) => a + m.reviews, 0)
-          }
-          times.sort((a, b) => a - b)
-          const r: QualityResult = {
-            bench: 'quality',
-            engine: 'postgres',
-            scope: sc.label,
-            months: months.length,
-            entries: Number(counted.rows[0]!.n),
-            reviews,
-            requests: times.length,
-            medianMs: Math.round(times[times.length >> 1]!),
-            maxMs: Math.round(times[times.length - 1]!),
-            countMs: Math.round(countMs),
-            target: TARGET_MS,
-          }
-          results.push(r)
-          if (values.json) console.log(JSON.stringify(r))
-          else
-            say(
-              `  ${r.scope.padEnd(18)} ${r.entries.toLocaleString('en-GB').padStart(10)} entries, ` +
-                `${r.reviews.toLocaleString('en-GB').padStart(7)} reviews: median ${r.medianMs} ms, max ${r.maxMs} ms ` +
-                `(count(*) ${r.countMs} ms) — target ≤ ${TARGET_MS} ms ${r.maxMs <= TARGET_MS ? 'met' : 'MISSED'}`,
-            )
-        }
-      } finally {
-        await direct.end()
-      }
-    } finally {
-      await s.close()
+  await withBenchDatabase('quality', values['keep-database'], async ({ s, direct, name, kept }) => {
+    if (kept) say(`quality: reusing the database ${name} (--keep-database)`)
+    else {
+      const t = performance.now()
+      say(
+        `quality: generating ${opts.establishments} establishments × ${opts.prisonersPer} prisoners × ` +
+          `${opts.sessionsPer} entries on PostgreSQL…`,
+      )
+      await generate(direct, opts, say)
+      say(`quality: generated in ${((performance.now() - t) / 1000).toFixed(1)} s`)
     }
-  } finally {
-    if (keep === undefined) await admin(`drop database if exists ${name} with (force)`)
-  }
+    const today = todayIso()
+    const months = lastMonths(today, 12)
+    const from = `${months[0]}-01`
+    const one = await direct.query<{ id: number; unit: number; staff: number }>(
+      `select e.id, (select min(id) from residential_units u where u.establishment_id = e.id) as unit,
+         (select min(id) from staff st where st.establishment_id = e.id) as staff
+       from establishments e order by e.id limit 1`,
+    )
+    const e = one.rows[0]!
+    const scopes: { label: string; scope: QualityScope; where: string }[] = [
+      { label: 'all establishments', scope: { kind: 'national' }, where: 'true' },
+      {
+        label: 'one establishment',
+        scope: { kind: 'establishment', establishmentId: e.id },
+        where: `establishment_id = ${e.id}`,
+      },
+      {
+        label: 'one houseblock',
+        scope: { kind: 'houseblock', establishmentId: e.id, unitId: e.unit },
+        where: `establishment_id = ${e.id} and prisoner_id in (select id from prisoners where unit_id = ${e.unit})`,
+      },
+      {
+        label: 'one Key Worker',
+        scope: { kind: 'officer', establishmentId: e.id, staffId: e.staff },
+        where: `staff_id = ${e.staff}`,
+      },
+    ]
+    for (const sc of scopes) {
+      const c0 = performance.now()
+      const counted = await direct.query<{ n: string }>(
+        `select count(*) as n from key_work_sessions where status = 'submitted' and session_date >= $1 and ${sc.where}`,
+        [from],
+      )
+      const countMs = performance.now() - c0
+      await s.quality.dashboard(sc.scope, months, today) // warm-up
+      const times: number[] = []
+      let reviews = 0
+      for (let i = 0; i < opts.repeat; i++) {
+        const t = performance.now()
+        const d = await s.quality.dashboard(sc.scope, months, today)
+        times.push(performance.now() - t)
+        reviews = d.months.reduce((a, m) => a + m.reviews, 0)
+      }
+      times.sort((a, b) => a - b)
+      const r: QualityResult = {
+        bench: 'quality',
+        engine: 'postgres',
+        scope: sc.label,
+        months: months.length,
+        entries: Number(counted.rows[0]!.n),
+        reviews,
+        requests: times.length,
+        medianMs: Math.round(times[times.length >> 1]!),
+        maxMs: Math.round(times[times.length - 1]!),
+        countMs: Math.round(countMs),
+        target: TARGET_MS,
+      }
+      results.push(r)
+      if (values.json) console.log(JSON.stringify(r))
+      else
+        say(
+          `  ${r.scope.padEnd(18)} ${r.entries.toLocaleString('en-GB').padStart(10)} entries, ` +
+            `${r.reviews.toLocaleString('en-GB').padStart(7)} reviews: median ${r.medianMs} ms, max ${r.maxMs} ms ` +
+            `(count(*) ${r.countMs} ms) — target ≤ ${TARGET_MS} ms ${r.maxMs <= TARGET_MS ? 'met' : 'MISSED'}`,
+        )
+    }
+  })
   if (!values.json && results.some(r => r.maxMs > TARGET_MS)) process.exitCode = 1
 }
 

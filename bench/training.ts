@@ -13,16 +13,11 @@
 // establishments and for one, and the QA comparison, each timed `--repeat` times after a warm-up, beside a plain
 // count(*) of the completions; then s.trainingReminders.run(today) twice. The dashboard's indexes are migration 027's
 // (without them the national view took a median of 219 ms against 101 ms with them).
-import crypto from 'node:crypto'
 import { parseArgs } from 'node:util'
 import pg from 'pg'
-import type { Config } from '../src/config'
-import { openDatabase } from '../src/platform/db/database'
-import { migrateToLatest } from '../src/platform/db/migrate'
 import { addDays, todayIso } from '../src/domain/dates'
 import { addMonthsIso } from '../src/domain/training'
-import { buildServices } from '../src/services'
-import { benchConfig } from './pages-server'
+import { withBenchDatabase } from './benchDatabase'
 
 const TARGET_MS = 200
 
@@ -72,157 +67,123 @@ export async function run(argv: string[]) {
     repeat: Math.max(1, Number(values.repeat)),
   }
   const say = (line: string) => (values.json ? process.stderr.write(`${line}\n`) : console.log(line))
-  const keep = values['keep-database']
-  if (keep !== undefined && !/^[a-z_][a-z0-9_]{0,40}$/.test(keep))
-    throw new Error('--keep-database takes a lower-case name of letters, digits and _')
-  const serverUrl =
-    process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
-  const name = keep ?? `keywork_bench_training_${crypto.randomBytes(4).toString('hex')}`
-  const admin = async (query: string, params: unknown[] = []) => {
-    const c = new pg.Client({ connectionString: serverUrl })
-    await c.connect()
-    try {
-      return (await c.query(query, params)).rows as Record<string, unknown>[]
-    } finally {
-      await c.end()
-    }
-  }
-  const url = new URL(serverUrl)
-  url.pathname = `/${name}`
-  const database: Config['database'] = { kind: 'postgres', url: url.toString() }
-  const kept = keep !== undefined && (await admin('select 1 from pg_database where datname = $1', [name])).length > 0
-  if (!kept) await admin(`create database ${name}`)
   let failed = false
-  try {
-    const s = buildServices(benchConfig(database, 'x'.repeat(32)), openDatabase(database))
-    try {
-      await migrateToLatest(s.db)
-      const direct = new pg.Client({ connectionString: database.url })
-      await direct.connect()
-      try {
-        const today = todayIso()
-        if (kept) say(`training: reusing the database ${name} (--keep-database)`)
-        else {
-          const t = performance.now()
-          say(
-            `training: generating ${opts.establishments} establishments × ${opts.keyWorkersPer} Key Workers with ` +
-              `5 years of training records on PostgreSQL…`,
-          )
-          // the national programme and rubric through their services (the modules and rubric the rows point at)
-          await s.training.ensureNational()
-          await s.rubric.ensureNational()
-          await generate(direct, opts, today, say)
-          say(`training: generated in ${((performance.now() - t) / 1000).toFixed(1)} s`)
-        }
-        await direct.query('vacuum analyze training_completions, reflective_entries')
-        const counted = async () => {
-          const t = performance.now()
-          const r = await direct.query<{ n: string }>('select count(*) as n from training_completions')
-          return { ms: performance.now() - t, n: Number(r.rows[0]!.n) }
-        }
-        const officers = Number(
-          (
-            await direct.query<{ n: string }>(
-              `select count(*) as n from staff where key_worker = 1 and status <> 'inactive'`,
-            )
-          ).rows[0]!.n,
-        )
-        const first = (await direct.query<{ id: number }>('select min(id) as id from establishments')).rows[0]!.id
-        const from = addDays(addMonthsIso(today, -12), 1)
-        const measures: { label: string; target: number | null; call: () => Promise<unknown> }[] = [
-          {
-            label: 'dashboard, all establishments',
-            target: TARGET_MS,
-            call: () => s.trainingDashboard.dashboard({ kind: 'national' }, today),
-          },
-          {
-            label: 'dashboard, one establishment',
-            target: TARGET_MS,
-            call: () => s.trainingDashboard.dashboard({ kind: 'establishment', establishmentId: first }, today),
-          },
-          {
-            label: 'QA before and after, all',
-            target: null,
-            call: () => s.trainingDashboard.beforeAfter({ kind: 'national' }, from, today),
-          },
-        ]
-        const results: TrainingResult[] = []
-        for (const m of measures) {
-          await m.call() // warm-up
-          const times: number[] = []
-          const counts: number[] = []
-          let completions = 0
-          for (let i = 0; i < opts.repeat; i++) {
-            const c = await counted()
-            counts.push(c.ms)
-            completions = c.n
-            const t = performance.now()
-            await m.call()
-            times.push(performance.now() - t)
-          }
-          times.sort((a, b) => a - b)
-          counts.sort((a, b) => a - b)
-          const r: TrainingResult = {
-            bench: 'training',
-            engine: 'postgres',
-            measure: m.label,
-            officers,
-            completions,
-            requests: times.length,
-            medianMs: Math.round(times[times.length >> 1]!),
-            maxMs: Math.round(times[times.length - 1]!),
-            countMs: Math.round(counts[counts.length >> 1]!),
-            target: m.target,
-          }
-          results.push(r)
-          if (m.target !== null && r.medianMs > m.target) failed = true
-          if (values.json) console.log(JSON.stringify(r))
-          else
-            say(
-              `  ${r.measure.padEnd(30)} ${r.officers.toLocaleString('en-GB')} Key Workers, ` +
-                `${r.completions.toLocaleString('en-GB')} completions: median ${r.medianMs} ms, max ${r.maxMs} ms ` +
-                `(count(*) of the completions ${r.countMs} ms)` +
-                (r.target === null ? '' : ` — target ≤ ${r.target} ms ${r.medianMs <= r.target ? 'met' : 'MISSED'}`),
-            )
-        }
-
-        if (!values['skip-reminders']) {
-          const t1 = performance.now()
-          const one = await s.trainingReminders.run(today)
-          const firstRunMs = performance.now() - t1
-          const t2 = performance.now()
-          const two = await s.trainingReminders.run(today)
-          const secondRunMs = performance.now() - t2
-          const r: TrainingRemindersResult = {
-            bench: 'training',
-            engine: 'postgres',
-            measure: 'reminder job',
-            officers: one.officers,
-            firstRunMs: Math.round(firstRunMs),
-            firstRunSent: one.sent,
-            secondRunMs: Math.round(secondRunMs),
-            secondRunSent: two.sent,
-            target: REMINDERS_TARGET_MS,
-          }
-          if (r.firstRunMs > REMINDERS_TARGET_MS || r.secondRunSent !== 0) failed = true
-          if (values.json) console.log(JSON.stringify(r))
-          else
-            say(
-              `  reminder job: ${r.officers.toLocaleString('en-GB')} officers, first run ${r.firstRunSent.toLocaleString('en-GB')} ` +
-                `reminders in ${r.firstRunMs} ms — target ≤ ${REMINDERS_TARGET_MS} ms ` +
-                `${r.firstRunMs <= REMINDERS_TARGET_MS ? 'met' : 'MISSED'}; second run ${r.secondRunSent} sent in ` +
-                `${r.secondRunMs} ms — ${r.secondRunSent === 0 ? 'nothing twice: met' : 'SENT AGAIN'}`,
-            )
-        }
-      } finally {
-        await direct.end()
-      }
-    } finally {
-      await s.close()
+  await withBenchDatabase('training', values['keep-database'], async ({ s, direct, name, kept }) => {
+    const today = todayIso()
+    if (kept) say(`training: reusing the database ${name} (--keep-database)`)
+    else {
+      const t = performance.now()
+      say(
+        `training: generating ${opts.establishments} establishments × ${opts.keyWorkersPer} Key Workers with ` +
+          `5 years of training records on PostgreSQL…`,
+      )
+      // the national programme and rubric through their services (the modules and rubric the rows point at)
+      await s.training.ensureNational()
+      await s.rubric.ensureNational()
+      await generate(direct, opts, today, say)
+      say(`training: generated in ${((performance.now() - t) / 1000).toFixed(1)} s`)
     }
-  } finally {
-    if (keep === undefined) await admin(`drop database if exists ${name} with (force)`)
-  }
+    await direct.query('vacuum analyze training_completions, reflective_entries')
+    const counted = async () => {
+      const t = performance.now()
+      const r = await direct.query<{ n: string }>('select count(*) as n from training_completions')
+      return { ms: performance.now() - t, n: Number(r.rows[0]!.n) }
+    }
+    const officers = Number(
+      (
+        await direct.query<{ n: string }>(
+          `select count(*) as n from staff where key_worker = 1 and status <> 'inactive'`,
+        )
+      ).rows[0]!.n,
+    )
+    const first = (await direct.query<{ id: number }>('select min(id) as id from establishments')).rows[0]!.id
+    const from = addDays(addMonthsIso(today, -12), 1)
+    const measures: { label: string; target: number | null; call: () => Promise<unknown> }[] = [
+      {
+        label: 'dashboard, all establishments',
+        target: TARGET_MS,
+        call: () => s.trainingDashboard.dashboard({ kind: 'national' }, today),
+      },
+      {
+        label: 'dashboard, one establishment',
+        target: TARGET_MS,
+        call: () => s.trainingDashboard.dashboard({ kind: 'establishment', establishmentId: first }, today),
+      },
+      {
+        label: 'QA before and after, all',
+        target: null,
+        call: () => s.trainingDashboard.beforeAfter({ kind: 'national' }, from, today),
+      },
+    ]
+    const results: TrainingResult[] = []
+    for (const m of measures) {
+      await m.call() // warm-up
+      const times: number[] = []
+      const counts: number[] = []
+      let completions = 0
+      for (let i = 0; i < opts.repeat; i++) {
+        const c = await counted()
+        counts.push(c.ms)
+        completions = c.n
+        const t = performance.now()
+        await m.call()
+        times.push(performance.now() - t)
+      }
+      times.sort((a, b) => a - b)
+      counts.sort((a, b) => a - b)
+      const r: TrainingResult = {
+        bench: 'training',
+        engine: 'postgres',
+        measure: m.label,
+        officers,
+        completions,
+        requests: times.length,
+        medianMs: Math.round(times[times.length >> 1]!),
+        maxMs: Math.round(times[times.length - 1]!),
+        countMs: Math.round(counts[counts.length >> 1]!),
+        target: m.target,
+      }
+      results.push(r)
+      if (m.target !== null && r.medianMs > m.target) failed = true
+      if (values.json) console.log(JSON.stringify(r))
+      else
+        say(
+          `  ${r.measure.padEnd(30)} ${r.officers.toLocaleString('en-GB')} Key Workers, ` +
+            `${r.completions.toLocaleString('en-GB')} completions: median ${r.medianMs} ms, max ${r.maxMs} ms ` +
+            `(count(*) of the completions ${r.countMs} ms)` +
+            (r.target === null ? '' : ` — target ≤ ${r.target} ms ${r.medianMs <= r.target ? 'met' : 'MISSED'}`),
+        )
+    }
+
+    if (!values['skip-reminders']) {
+      const t1 = performance.now()
+      const one = await s.trainingReminders.run(today)
+      const firstRunMs = performance.now() - t1
+      const t2 = performance.now()
+      const two = await s.trainingReminders.run(today)
+      const secondRunMs = performance.now() - t2
+      const r: TrainingRemindersResult = {
+        bench: 'training',
+        engine: 'postgres',
+        measure: 'reminder job',
+        officers: one.officers,
+        firstRunMs: Math.round(firstRunMs),
+        firstRunSent: one.sent,
+        secondRunMs: Math.round(secondRunMs),
+        secondRunSent: two.sent,
+        target: REMINDERS_TARGET_MS,
+      }
+      if (r.firstRunMs > REMINDERS_TARGET_MS || r.secondRunSent !== 0) failed = true
+      if (values.json) console.log(JSON.stringify(r))
+      else
+        say(
+          `  reminder job: ${r.officers.toLocaleString('en-GB')} officers, first run ${r.firstRunSent.toLocaleString('en-GB')} ` +
+            `reminders in ${r.firstRunMs} ms — target ≤ ${REMINDERS_TARGET_MS} ms ` +
+            `${r.firstRunMs <= REMINDERS_TARGET_MS ? 'met' : 'MISSED'}; second run ${r.secondRunSent} sent in ` +
+            `${r.secondRunMs} ms — ${r.secondRunSent === 0 ? 'nothing twice: met' : 'SENT AGAIN'}`,
+        )
+    }
+  })
   if (failed) process.exitCode = 1
 }
 
