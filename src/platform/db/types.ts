@@ -1156,6 +1156,75 @@ export interface ReflectiveEntryTable {
   updated_at: string
 }
 
+/** An intervention under trial (migration 032): what it is; its adoptions, comparisons and outcomes in their tables. */
+export interface TrialTable {
+  id: Generated<number>
+  name: string
+  /** key_worker_hub | supervising_officer | initial_training | guide_version | other */
+  kind: string
+  description: ColumnType<string, string | undefined, string>
+  /** the number of the latest saved version (trial_revisions) */
+  version: ColumnType<number, number | undefined, number>
+  created_at: string
+  created_by: string
+  updated_at: string
+  updated_by: string
+}
+
+/** An establishment that adopted the intervention and the date it started there. */
+export interface TrialAdoptionTable {
+  trial_id: number
+  establishment_id: number
+  start_date: string
+}
+
+/** A chosen comparison establishment (none listed: every establishment not adopting). */
+export interface TrialComparisonTable {
+  trial_id: number
+  establishment_id: number
+}
+
+/** An outcome measure of a trial: compliance | qa_score | seen_28 | gap_days | count:<measure> | survey:<code>. */
+export interface TrialOutcomeTable {
+  trial_id: number
+  measure: string
+  position: number
+}
+
+/** A saved version of a trial's whole definition (JSON), for the audited history of edits. */
+export interface TrialRevisionTable {
+  id: Generated<number>
+  trial_id: number
+  version: number
+  snapshot: string
+  changed_at: string
+  changed_by: string
+}
+
+/** A monthly count from outside keywork (violence, self-harm, adjudications…) for one establishment. */
+export interface TrialOutcomeCountTable {
+  id: Generated<number>
+  establishment_id: number
+  /** YYYY-MM */
+  month: string
+  measure: string
+  count: number
+  /** the prisoner population that month as imported; null: keywork's roll is used */
+  population: number | null
+  imported_at: string
+  imported_by: string
+}
+
+/** An accepted outcome CSV import. */
+export interface TrialOutcomeImportTable {
+  id: Generated<number>
+  file_name: string
+  rows_added: number
+  rows_replaced: number
+  imported_at: string
+  imported_by: string
+}
+
 export interface Database {
   national_policy: NationalPolicyTable
   establishments: EstablishmentTable
@@ -1236,6 +1305,13 @@ export interface Database {
   training_feedback: TrainingFeedbackTable
   training_assignments: TrainingAssignmentTable
   reflective_entries: ReflectiveEntryTable
+  trials: TrialTable
+  trial_adoptions: TrialAdoptionTable
+  trial_comparisons: TrialComparisonTable
+  trial_outcomes: TrialOutcomeTable
+  trial_revisions: TrialRevisionTable
+  trial_outcome_counts: TrialOutcomeCountTable
+  trial_outcome_imports: TrialOutcomeImportTable
 }
 
 export type Establishment = Selectable<EstablishmentTable>
