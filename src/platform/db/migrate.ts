@@ -28,6 +28,7 @@ import * as m026 from './migrations/026_training'
 import * as m027 from './migrations/027_training_indexes'
 import * as m028 from './migrations/028_api_token_scope'
 import * as m032 from './migrations/032_trials'
+import * as m034 from './migrations/034_recruitment'
 
 const migrations = {
   '001_foundation': m001,
@@ -58,6 +59,7 @@ const migrations = {
   '027_training_indexes': m027,
   '028_api_token_scope': m028,
   '032_trials': m032,
+  '034_recruitment': m034,
 }
 
 export type MigrationName = keyof typeof migrations

@@ -1225,6 +1225,106 @@ export interface TrialOutcomeImportTable {
   imported_by: string
 }
 
+/** Values-based recruitment: national settings, one row (id 1). */
+export interface RecruitmentSettingsTable {
+  id: number
+  retention_days: ColumnType<number, number | undefined, number>
+  min_group: ColumnType<number, number | undefined, number>
+  updated_at: string
+  updated_by: string
+}
+
+/** A recruitment campaign: national, one establishment's or a region's. */
+export interface RecruitmentCampaignTable {
+  id: Generated<number>
+  title: string
+  establishment_id: number | null
+  region: string | null
+  opens_on: string
+  closes_on: string
+  scale_max: ColumnType<number, number | undefined, number>
+  moderation_gap: number
+  retention_days: number
+  pass_mark: number
+  assessor_a_user_id: number | null
+  assessor_b_user_id: number | null
+  moderator_user_id: number | null
+  created_at: string
+  created_by: string
+}
+
+export interface RecruitmentCriterionTable {
+  id: Generated<number>
+  campaign_id: number
+  code: string
+  name: string
+  /** value | behaviour | attitude */
+  kind: string
+  description: ColumnType<string, string | undefined, string>
+  position: number
+}
+
+export interface RecruitmentQuestionTable {
+  id: Generated<number>
+  campaign_id: number
+  criterion_id: number
+  /** interview | role_play */
+  kind: string
+  text: string
+  /** JSON array of the anchors' texts, score 1 first */
+  anchors: string
+  position: number
+}
+
+/** A candidate as assessors know them: a code. */
+export interface RecruitmentCandidateTable {
+  id: Generated<number>
+  campaign_id: number
+  code: string
+  code_year: number
+  code_number: number
+  assessor_a_user_id: number | null
+  assessor_b_user_id: number | null
+  moderator_user_id: number | null
+  created_at: string
+  created_by: string
+  personal_deleted_at: string | null
+}
+
+/** A candidate's personal data, apart: only the national team reads it; deleted after the retention period. */
+export interface RecruitmentCandidatePersonalTable {
+  candidate_id: number
+  name: string
+  email: string
+  establishment_id: number | null
+  created_at: string
+}
+
+export interface RecruitmentSubmissionTable {
+  id: Generated<number>
+  candidate_id: number
+  assessor_user_id: number
+  submitted_at: string
+}
+
+export interface RecruitmentScoreTable {
+  id: Generated<number>
+  submission_id: number
+  question_id: number
+  score: number
+  evidence: ColumnType<string, string | undefined, string>
+}
+
+export interface RecruitmentModerationTable {
+  id: Generated<number>
+  candidate_id: number
+  question_id: number
+  score: number
+  reason: string
+  moderator_user_id: number
+  decided_at: string
+}
+
 export interface Database {
   national_policy: NationalPolicyTable
   establishments: EstablishmentTable
@@ -1312,6 +1412,15 @@ export interface Database {
   trial_revisions: TrialRevisionTable
   trial_outcome_counts: TrialOutcomeCountTable
   trial_outcome_imports: TrialOutcomeImportTable
+  recruitment_settings: RecruitmentSettingsTable
+  recruitment_campaigns: RecruitmentCampaignTable
+  recruitment_criteria: RecruitmentCriterionTable
+  recruitment_questions: RecruitmentQuestionTable
+  recruitment_candidates: RecruitmentCandidateTable
+  recruitment_candidate_personal: RecruitmentCandidatePersonalTable
+  recruitment_submissions: RecruitmentSubmissionTable
+  recruitment_scores: RecruitmentScoreTable
+  recruitment_moderations: RecruitmentModerationTable
 }
 
 export type Establishment = Selectable<EstablishmentTable>
