@@ -27,6 +27,7 @@ import { isXapi, trainingRecordsRoutes } from './features/trainingRecords/routes
 import { journalRoutes } from './features/journal/routes'
 import { trainingRemindersRoutes } from './features/trainingReminders/routes'
 import { goodPracticeRoutes } from './features/goodPractice/routes'
+import { practiceExchangeRoutes } from './features/practiceExchange/routes'
 import { staffRoutes } from './features/staff/routes'
 import { statisticsRoutes } from './features/statistics/routes'
 import { qualityRoutes } from './features/quality/routes'
@@ -78,6 +79,8 @@ export function routes(s: Services): RouteDef[] {
     ...trainingRecordsRoutes(s),
     ...journalRoutes(s),
     ...trainingRemindersRoutes(s),
+    // before the library's /good-practice/:goodPracticeId, which would take /good-practice/shared
+    ...practiceExchangeRoutes(s),
     ...goodPracticeRoutes(s),
     ...notifyRoutes(s),
     ...timelineRoutes(s),

@@ -18,6 +18,7 @@ import { supervisionService } from './features/supervision/service'
 import { coursesService } from './features/courses/service'
 import { journalService } from './features/journal/service'
 import { goodPracticeService } from './features/goodPractice/service'
+import { practiceExchangeService } from './features/practiceExchange/service'
 import { noticesService } from './features/notices/service'
 import { qaService } from './features/qa/service'
 import { calibrationService } from './features/calibration/service'
@@ -168,6 +169,14 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     }),
     supervision: supervisionService(db.db, { audit, notices }),
     goodPractice: goodPracticeService(db.db, { audit, notices }),
+    // good practice from establishments with keywork's figures, and questions to the policy team (issue 17)
+    practiceExchange: practiceExchangeService(db.db, {
+      audit,
+      notices,
+      statistics,
+      // the quality dashboard's QA scores (a stateless service: its own instance)
+      quality: qualityService(db, { statistics, calibration }),
+    }),
     // the reflective journal (issue 16): private to its writer unless shared; its minutes count towards CPD
     journal: journalService(db.db, { audit }),
     training,

@@ -1325,6 +1325,55 @@ export interface RecruitmentModerationTable {
   decided_at: string
 }
 
+/** A Supervising Officer's good practice from their establishment, with keywork's figures as submitted (issue 17). */
+export interface PracticeSubmissionTable {
+  id: Generated<number>
+  establishment_id: number
+  title: string
+  what_they_did: string
+  what_changed: string
+  /** optional free-text evidence */
+  evidence: string | null
+  /** pathway codes, comma separated */
+  pathways: ColumnType<string, string | undefined, string>
+  /** measure codes, comma separated (domain/practiceExchange MEASURES) */
+  measures: string
+  /** the two periods of whole months, 'YYYY-MM' */
+  before_from: string
+  before_to: string
+  after_from: string
+  after_to: string
+  /** JSON: FigureSnapshot[], taken from keywork's data when submitted; never recomputed */
+  figures: string
+  figures_at: string
+  /** submitted | published | returned */
+  status: string
+  submitted_by_user_id: number
+  submitted_by: string
+  submitted_at: string
+  reviewed_by: string | null
+  reviewed_at: string | null
+  /** the national team's note when it returned the submission */
+  review_note: string | null
+  published_at: string | null
+  updated_at: string
+}
+
+/** A question to the national policy team and its answer (issue 17). */
+export interface PracticeQuestionTable {
+  id: Generated<number>
+  establishment_id: number
+  asked_by_user_id: number
+  asked_by: string
+  title: string
+  detail: string
+  asked_at: string
+  answer: string | null
+  answered_by: string | null
+  answered_at: string | null
+  updated_at: string
+}
+
 export interface Database {
   national_policy: NationalPolicyTable
   establishments: EstablishmentTable
@@ -1386,6 +1435,8 @@ export interface Database {
   qa_review_amendments: QaReviewAmendmentTable
   qa_commendations: QaCommendationTable
   good_practice: GoodPracticeTable
+  practice_submissions: PracticeSubmissionTable
+  practice_questions: PracticeQuestionTable
   integrity_flags: IntegrityFlagTable
   integrity_bands: IntegrityBandTable
   supervisions: SupervisionTable
