@@ -188,6 +188,11 @@ const SHARED_RECORDS = new Set([
 const NATIONAL_RECORDS = new Set([
   'GET /good-practice/nominations/:nominationId',
   'POST /good-practice/nominations/:nominationId',
+  // good practice submitted from every establishment, and questions from every establishment (issue 17)
+  'GET /good-practice/submissions/:submissionId',
+  'POST /good-practice/submissions/:submissionId',
+  'GET /questions/:questionId',
+  'POST /questions/:questionId',
 ])
 
 /** Only its author, a Supervising Officer or an admin amends an entry; the seeded one is key_worker.mdi's. */

@@ -266,6 +266,19 @@ export const ACCESS_TABLE: Record<string, Who> = {
   'GET /good-practice/nominations': 'NP',
   'GET /good-practice/nominations/:nominationId': 'NP',
   'POST /good-practice/nominations/:nominationId': 'NP',
+  // good practice from establishments (issue 17): Supervising Officers submit their establishment's and change it
+  // until it is published; the national team reviews every establishment's; what is published everyone reads.
+  // Questions to the national policy team: SOs and admins ask, and read every answer; the national team answers.
+  'GET /good-practice/shared': 'KW SO EA NP',
+  'GET /good-practice/submissions': 'SO NP',
+  'GET /good-practice/submissions/new': 'SO',
+  'POST /good-practice/submissions/new': 'SO',
+  'GET /good-practice/submissions/:submissionId': 'SO NP',
+  'POST /good-practice/submissions/:submissionId': 'SO NP',
+  'GET /questions': 'SO EA NP',
+  'POST /questions': 'SO EA',
+  'GET /questions/:questionId': 'NP',
+  'POST /questions/:questionId': 'NP',
 
   // QA queue and reviews: the Supervising Officer samples, reviews and commends (never their own entries); the
   // establishment admin reads, sets the QA settings with the SO, and amends reviews; the national team reads and sets

@@ -256,6 +256,13 @@ const NO_PERSONAL_DATA: Record<string, string> = {
   '/training/assignments': 'modules assigned to Key Workers (staff), with why: no prisoner’s data',
   '/good-practice': 'the national library: names, prison numbers, dates and places removed',
   '/good-practice/:goodPracticeId': 'an item of the library, with names, prison numbers, dates and places removed',
+  // good practice and questions (issue 17): an establishment's practice and keywork's figures for it, no prisoner's
+  '/good-practice/shared': 'published good practice: what establishments did, and their figures (no person’s data)',
+  '/good-practice/submissions': 'titles, establishments and the Supervising Officers who submitted them',
+  '/good-practice/submissions/new': 'an empty form',
+  '/good-practice/submissions/:submissionId': 'an establishment’s good practice and its figures: no prisoner’s data',
+  '/questions': 'questions about key work and their answers: no prisoner’s data',
+  '/questions/:questionId': 'a question about key work and a form for its answer',
 }
 
 /** A route parameter that always names a prisoner's data: such a route cannot be in NO_PERSONAL_DATA. */

@@ -53,6 +53,10 @@ export interface Seeded {
   goodPracticeId: number
   /** the referral's session nominated to the library, waiting for the national team's review */
   nominationId: number
+  /** good practice submitted by the establishment's Supervising Officer, waiting for the national team's review */
+  submissionId: number
+  /** a question the establishment's Supervising Officer asked the national policy team, not yet answered */
+  questionId: number
   /** the integrity flag its submit raised (a 45-minute session with a short narrative: thin) */
   flagId: number
   /** an establishment's own quality rubric criterion (the national rubric version 1 is seeded too) */
@@ -389,6 +393,51 @@ export async function seededWorld(): Promise<SeededWorld> {
       })
       .returning('id')
       .executeTakeFirstOrThrow()
+    // good practice submitted with its figures, and a question to the national policy team (issue 17)
+    const { id: submissionId } = await s.db.db
+      .insertInto('practice_submissions')
+      .values({
+        establishment_id: establishmentId,
+        title: `Weekly slots on ${p.unit}`,
+        what_they_did: 'Each Key Worker booked a fixed weekly slot.',
+        what_changed: 'Sessions every week instead of in bursts.',
+        evidence: null,
+        pathways: 'accommodation',
+        measures: 'compliance',
+        before_from: '2020-01',
+        before_to: '2020-03',
+        after_from: '2020-04',
+        after_to: '2020-06',
+        figures: JSON.stringify([{ measure: 'compliance', before: { value: 50, n: 10 }, after: { value: 80, n: 10 } }]),
+        figures_at: stamp,
+        status: 'submitted',
+        submitted_by_user_id: supervisor.id,
+        submitted_by: supervisorName,
+        submitted_at: stamp,
+        reviewed_by: null,
+        reviewed_at: null,
+        review_note: null,
+        published_at: null,
+        updated_at: stamp,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    const { id: questionId } = await s.db.db
+      .insertInto('practice_questions')
+      .values({
+        establishment_id: establishmentId,
+        asked_by_user_id: supervisor.id,
+        asked_by: supervisorName,
+        title: 'Does a session on the landing count as private?',
+        detail: 'The cell door was open.',
+        asked_at: stamp,
+        answer: null,
+        answered_by: null,
+        answered_at: null,
+        updated_at: stamp,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
 
     const calibrationId = await insertCalibration(s.db.db, {
       establishmentId,
@@ -515,6 +564,8 @@ export async function seededWorld(): Promise<SeededWorld> {
       supervisionId: Number(supervisionId),
       goodPracticeId: Number(goodPracticeId),
       nominationId: Number(nominationId),
+      submissionId: Number(submissionId),
+      questionId: Number(questionId),
       flagId,
       criterionId,
       courseId,
@@ -561,6 +612,9 @@ export const PARAM_VALUES: Record<string, (s: Seeded) => string> = {
   // one item of the national library, published from this establishment's entry; one nomination waiting
   goodPracticeId: s => String(s.goodPracticeId),
   nominationId: s => String(s.nominationId),
+  // good practice submitted by the establishment and waiting; a question its Supervising Officer asked
+  submissionId: s => String(s.submissionId),
+  questionId: s => String(s.questionId),
   flagId: s => String(s.flagId),
   entryId: s => String(s.journalEntryId),
 }
