@@ -5,6 +5,7 @@ import { directoryRoutes } from './features/directory/routes'
 import { hsdsRoutes } from './features/directory/hsds/routes'
 import { termRoutes } from './features/directory/hsds/termRoutes'
 import { apiTokenRoutes, hsdsApiRoutes } from './features/directory/hsds/api'
+import { trialsRoutes } from './features/trials/routes'
 import { establishmentRoutes } from './features/establishments/routes'
 import { trainingRulesRoutes } from './features/trainingRules/routes'
 import { guidanceRoutes } from './features/guidance/routes'
@@ -90,6 +91,7 @@ export function routes(s: Services): RouteDef[] {
     ...calibrationRoutes(s),
     ...integrityRoutes(s),
     ...courseRoutes(s),
+    ...trialsRoutes(s),
   ]
 }
 

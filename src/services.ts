@@ -27,6 +27,7 @@ import { rubricService } from './features/rubric/service'
 import { trainingService } from './features/training/service'
 import { integrityService } from './features/integrity/service'
 import { timelineService } from './features/timeline/service'
+import { trialsService } from './features/trials/service'
 import { sessionsService } from './features/sessions/service'
 import { establishmentsService } from './features/establishments/service'
 import { guidanceService } from './features/guidance/service'
@@ -150,6 +151,8 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
       lastSessions: id => sessions.lastDelivered(id),
     }),
     allocations,
+    // trials and evaluation (issue 17): interventions, outcome counts, difference-in-differences reports
+    trials: trialsService(db.db, { audit, establishments }),
     statistics,
     rubric,
     notices,

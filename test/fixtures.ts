@@ -575,6 +575,15 @@ export async function seededWorld(): Promise<SeededWorld> {
       localModuleId,
     }
   }
+  // one national trial (id 1): MDI adopted three months ago, compared with every other establishment
+  await s.trials.create(SYSTEM_ACTOR, {
+    name: 'Key Worker hub opened',
+    kind: 'key_worker_hub',
+    description: '',
+    adoptions: [{ establishmentId: world.est.MDI!, startDate: addDays(londonNow().date, -90) }],
+    comparisons: [],
+    outcomes: ['compliance'],
+  })
   return Object.assign(world, { seeded })
 }
 
@@ -617,6 +626,8 @@ export const PARAM_VALUES: Record<string, (s: Seeded) => string> = {
   questionId: s => String(s.questionId),
   flagId: s => String(s.flagId),
   entryId: s => String(s.journalEntryId),
+  // the national trial seeded above (trials are national: the same in every establishment)
+  trialId: () => '1',
 }
 
 /** Fills a route path's parameters with the records seeded in one establishment. */
