@@ -279,6 +279,18 @@ export const ACCESS_TABLE: Record<string, Who> = {
   'POST /questions': 'SO EA',
   'GET /questions/:questionId': 'NP',
   'POST /questions/:questionId': 'NP',
+  // trials and evaluation (issue 17): the national team defines interventions and imports outcome counts; Supervising
+  // Officers and admins read the reports (national figures of establishments, no person's data), never change them
+  'GET /trials': 'SO EA NP',
+  'GET /trials/new': 'NP',
+  'POST /trials/new': 'NP',
+  'GET /trials/outcomes': 'NP',
+  'GET /trials/outcomes/import': 'NP',
+  'POST /trials/outcomes/import': 'NP',
+  'GET /trials/:trialId': 'SO EA NP',
+  'GET /trials/:trialId/report.pdf': 'SO EA NP',
+  'GET /trials/:trialId/edit': 'NP',
+  'POST /trials/:trialId/edit': 'NP',
 
   // QA queue and reviews: the Supervising Officer samples, reviews and commends (never their own entries); the
   // establishment admin reads, sets the QA settings with the SO, and amends reviews; the national team reads and sets

@@ -263,6 +263,13 @@ const NO_PERSONAL_DATA: Record<string, string> = {
   '/good-practice/submissions/:submissionId': 'an establishment’s good practice and its figures: no prisoner’s data',
   '/questions': 'questions about key work and their answers: no prisoner’s data',
   '/questions/:questionId': 'a question about key work and a form for its answer',
+  '/trials': 'interventions under trial and the establishments adopting them: no person’s data',
+  '/trials/new': 'an empty form',
+  '/trials/outcomes': 'counts per measure imported from outside keywork, and who imported them',
+  '/trials/outcomes/import': 'an upload form',
+  '/trials/:trialId': 'a trial report: establishments’ monthly figures and estimates, no person’s data',
+  '/trials/:trialId/report.pdf': 'the trial report as a PDF: establishments’ figures, no person’s data',
+  '/trials/:trialId/edit': 'a trial’s definition: establishments, dates and measures',
 }
 
 /** A route parameter that always names a prisoner's data: such a route cannot be in NO_PERSONAL_DATA. */
