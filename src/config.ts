@@ -53,6 +53,7 @@ const schema = z.object({
   NOTIFY_COMMENDATION_TEMPLATE_ID: notifyTemplateId,
   NOTIFY_TRAINING_REMINDER_TEMPLATE_ID: notifyTemplateId,
   NOTIFY_TRAINING_COURSE_TEMPLATE_ID: notifyTemplateId,
+  NOTIFY_BULLETIN_DIGEST_TEMPLATE_ID: notifyTemplateId,
   NOTIFY_BASE_URL: z
     .string()
     .trim()
@@ -94,6 +95,8 @@ export interface NotifyConfig {
   trainingReminderTemplateId?: string
   /** a training course cancelled, to those enrolled or waiting; unset: kept in the outbox */
   trainingCourseTemplateId?: string
+  /** the weekly digest of what the national team published (bulletins); unset: kept in the outbox */
+  bulletinDigestTemplateId?: string
   /** the Notify API; undefined: the production API */
   baseUrl?: string
 }
@@ -144,6 +147,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
               : {}),
             ...(e.NOTIFY_TRAINING_COURSE_TEMPLATE_ID
               ? { trainingCourseTemplateId: e.NOTIFY_TRAINING_COURSE_TEMPLATE_ID }
+              : {}),
+            ...(e.NOTIFY_BULLETIN_DIGEST_TEMPLATE_ID
+              ? { bulletinDigestTemplateId: e.NOTIFY_BULLETIN_DIGEST_TEMPLATE_ID }
               : {}),
             ...(e.NOTIFY_BASE_URL ? { baseUrl: e.NOTIFY_BASE_URL } : {}),
           }

@@ -26,6 +26,7 @@ import { courseRoutes } from './features/courses/routes'
 import { supervisionRoutes } from './features/supervision/routes'
 import { isXapi, trainingRecordsRoutes } from './features/trainingRecords/routes'
 import { journalRoutes } from './features/journal/routes'
+import { bulletinsRoutes } from './features/bulletins/routes'
 import { trainingRemindersRoutes } from './features/trainingReminders/routes'
 import { goodPracticeRoutes } from './features/goodPractice/routes'
 import { practiceExchangeRoutes } from './features/practiceExchange/routes'
@@ -79,6 +80,7 @@ export function routes(s: Services): RouteDef[] {
     ...supervisionRoutes(s),
     ...trainingRecordsRoutes(s),
     ...journalRoutes(s),
+    ...bulletinsRoutes(s),
     ...trainingRemindersRoutes(s),
     // before the library's /good-practice/:goodPracticeId, which would take /good-practice/shared
     ...practiceExchangeRoutes(s),

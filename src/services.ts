@@ -40,6 +40,7 @@ import { statisticsService } from './features/statistics/service'
 import { unitsService } from './features/units/service'
 import { usersService } from './features/users/service'
 import { worksheetsService } from './features/worksheets/service'
+import { bulletinsService } from './features/bulletins/service'
 import { trainingRemindersService } from './features/trainingReminders/service'
 import { trainingRecordsService } from './features/trainingRecords/service'
 import { trainingRulesService } from './features/trainingRules/service'
@@ -69,7 +70,20 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
   // email (GOV.UK Notify when configured, always the outbox) and referrals, which sessions call on submit
   const mailer = mailerService(db.db, { audit, notify: config.notify, logger })
   const referrals = referralsService(db.db, { audit, mailer, directory, establishments, statistics, logger })
-  const worksheets = worksheetsService(db.db, { audit })
+  // bulletins (issue 17): what the national team publishes reaches officers; a new guide version or national
+  // worksheet announces itself in its own transaction
+  const bulletins = bulletinsService(db.db, { audit, mailer })
+  const worksheets = worksheetsService(db.db, {
+    audit,
+    announce: (trx, actor, w) =>
+      bulletins.announce(trx, actor, {
+        kind: 'worksheet',
+        title: `New worksheet: ${w.title}`,
+        summary: w.purpose,
+        link: `/worksheets/${w.id}`,
+        worksheetId: w.id,
+      }),
+  })
   // the quality rubric: sessions store the pre-check against it; the QA features score against it
   const rubric = rubricService(db.db, { audit, dialect: db.dialect })
   // the national training programme (versions, modules, contributors) and each establishment's local modules
@@ -91,6 +105,14 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     audit,
     worksheets,
     servicesForBooklet: id => directory.servicesForBooklet(id),
+    announce: (trx, actor, v) =>
+      bulletins.announce(trx, actor, {
+        kind: 'guide',
+        title: `Key Worker guide: version ${v.version}`,
+        summary: v.summary,
+        link: `/guidance/changes?version=${v.version}`,
+        guideVersion: v.version,
+      }),
   })
   // integrity flags (issue 15): sessions call its checks in the transaction of each submit and amendment
   const integrity = integrityService(db.db, { audit })
@@ -142,6 +164,7 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     hsdsTokens: tokensService(db.db, audit),
     guidance,
     worksheets,
+    bulletins,
     autoAllocation,
     cover: coverService(db.db, { audit, autoAllocation }),
     rebalance: rebalanceService(db.db, {

@@ -12,11 +12,14 @@ const JOB_ACTOR = { ...SYSTEM_ACTOR, username: 'daily job' }
 export async function runDailyJobs(s: Services) {
   const cover = await s.cover.returnDue(JOB_ACTOR)
   const training = await s.trainingReminders.run()
+  // the weekly digest of the national team's bulletins: once per user per week, whatever the number of runs
+  const bulletins = await s.bulletins.runDigest()
   return {
     coverReturned: cover.returned,
     coverKept: cover.kept,
     trainingReminders: training.sent,
     trainingEmails: training.emails,
+    bulletinDigests: bulletins.emails,
   }
 }
 
@@ -33,6 +36,7 @@ export function registerJobs(program: Command) {
             (r.coverKept ? `, ${r.coverKept} kept on cover because their Key Worker is not active` : ''),
         )
         console.log(`Training reminders: ${r.trainingReminders} new, ${r.trainingEmails} emails`)
+        console.log(`Bulletin digests: ${r.bulletinDigests} emails`)
       }),
     )
 }

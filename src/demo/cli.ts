@@ -7,6 +7,7 @@ import { DEFAULT_DEMO, type DemoLoadOptions, type DemoSignIn } from './load/serv
 import { loadDemoHistory } from './statistics'
 import { loadDemoQuality } from './load/quality'
 import { loadDemoTraining } from './load/training'
+import { loadDemoPracticeExchange } from './load/practiceExchange'
 import { todayIso } from '../domain/dates'
 import { type Services, startServices } from '../services'
 import { withServices } from '../cli/withServices'
@@ -69,6 +70,7 @@ async function loadDemo(s: Services, opts: Omit<DemoLoadOptions, 'onProgress'>):
   await demoHistory(s, { seed: opts.seed, ...(opts.today ? { today: opts.today } : {}) })
   await demoQuality(s, { seed: opts.seed, ...(opts.today ? { today: opts.today } : {}) })
   await demoTraining(s, { seed: opts.seed, ...(opts.today ? { today: opts.today } : {}) })
+  await demoPracticeExchange(s, { ...(opts.today ? { today: opts.today } : {}) })
   console.log(`\nDemo sign-ins (demo data only; one per role):\n\n${signInTable(v.signIns)}\n`)
   return true
 }
@@ -215,5 +217,17 @@ export async function demoTraining(s: Services, opts: { seed: number; today?: st
     `Recorded five years of Key Worker training in ${seconds} s: ${n(r.courses)} courses, ` +
       `${n(r.completions)} completions with ${n(r.certificates)} certificates, ${n(r.feedback)} course ratings ` +
       `and ${n(r.journal)} journal entries.`,
+  )
+}
+
+/** After the history: good practice with the demo's own figures, and questions to the policy team (issue 17). */
+export async function demoPracticeExchange(s: Services, opts: { today?: string }) {
+  const r = await loadDemoPracticeExchange(
+    { practiceExchange: s.practiceExchange, users: s.users },
+    { today: opts.today ?? todayIso() },
+  )
+  console.log(
+    `Shared good practice: ${r.submissions} submissions (${r.published} published) and ${r.questions} questions ` +
+      `to the policy team (${r.answered} answered).`,
   )
 }

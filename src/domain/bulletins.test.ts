@@ -4,8 +4,10 @@ import {
   audienceText,
   digestBulletins,
   digestWeek,
+  digestWindow,
   formatAudience,
   isoWeekOfDay,
+  mondayOf,
   parseAudience,
   reaches,
   readPercent,
@@ -82,43 +84,71 @@ describe('audience', () => {
   })
 })
 
+describe('digestWindow', () => {
+  it('carries the week before the one the job runs in, Monday to Monday London time', () => {
+    assert.deepEqual(digestWindow('2026-12-07T08:00:00.000Z'), {
+      week: '2026-W50',
+      from: '2026-11-30T00:00:00.000Z',
+      to: '2026-12-07T00:00:00.000Z',
+    })
+    // any run in the same week has the same key and window: Thursday 10 December
+    assert.deepEqual(digestWindow('2026-12-10T12:00:00.000Z'), digestWindow('2026-12-07T08:00:00.000Z'))
+    // a minute before Monday: still week 49, carrying 23 to 30 November
+    assert.deepEqual(digestWindow('2026-12-06T23:59:00.000Z'), {
+      week: '2026-W49',
+      from: '2026-11-23T00:00:00.000Z',
+      to: '2026-11-30T00:00:00.000Z',
+    })
+  })
+
+  it('starts and ends at midnight BST in summer', () => {
+    // 00:30 BST on Monday 29 June: the week before is Monday 22 June 00:00 BST (23:00 UTC on the 21st) onwards
+    assert.deepEqual(digestWindow('2026-06-28T23:30:00.000Z'), {
+      week: '2026-W27',
+      from: '2026-06-21T23:00:00.000Z',
+      to: '2026-06-28T23:00:00.000Z',
+    })
+  })
+
+  it('has 167 hours in the week the clocks go forward and 169 in the week they go back', () => {
+    const spring = digestWindow('2026-03-30T09:00:00.000Z') // Monday 30 March, BST
+    assert.deepEqual(spring, { week: '2026-W14', from: '2026-03-23T00:00:00.000Z', to: '2026-03-29T23:00:00.000Z' })
+    assert.equal((Date.parse(spring.to) - Date.parse(spring.from)) / 3_600_000, 7 * 24 - 1)
+    const autumn = digestWindow('2026-10-26T06:00:00.000Z') // Monday 26 October, GMT again
+    assert.deepEqual(autumn, { week: '2026-W44', from: '2026-10-18T23:00:00.000Z', to: '2026-10-26T00:00:00.000Z' })
+    assert.equal((Date.parse(autumn.to) - Date.parse(autumn.from)) / 3_600_000, 7 * 24 + 1)
+  })
+
+  it('finds the Monday of a week across a month and a year', () => {
+    assert.equal(mondayOf('2026-12-06'), '2026-11-30')
+    assert.equal(mondayOf('2026-11-30'), '2026-11-30')
+    assert.equal(mondayOf('2027-01-03'), '2026-12-28')
+  })
+})
+
 describe('digestBulletins', () => {
-  const now = '2026-12-07T08:00:00.000Z'
+  const window = { from: '2026-11-30T00:00:00.000Z', to: '2026-12-07T00:00:00.000Z' }
   const bulletins = [
-    { id: 1, publishedAt: '2026-11-30T08:00:00.000Z', audience: [] }, // exactly 7 days before: not in
-    { id: 2, publishedAt: '2026-11-30T08:00:01.000Z', audience: [] }, // a second inside the 7 days
-    { id: 3, publishedAt: '2026-12-05T10:00:00.000Z', audience: [] }, // read below
+    { id: 1, publishedAt: '2026-11-29T23:59:59.000Z', audience: [] }, // a second before the week: not in
+    { id: 2, publishedAt: '2026-11-30T00:00:00.000Z', audience: [] }, // the first instant of the week
+    { id: 3, publishedAt: '2026-12-05T10:00:00.000Z', audience: [] },
     { id: 4, publishedAt: '2026-12-06T12:00:00.000Z', audience: ['SUPERVISING_OFFICER'] },
-    { id: 5, publishedAt: '2026-12-07T09:00:00.000Z', audience: [] }, // after now
+    { id: 5, publishedAt: '2026-12-07T00:00:00.000Z', audience: [] }, // next week's
     { id: 6, publishedAt: '2026-12-03T00:00:00.000Z', audience: [] },
   ]
 
-  it('carries the last 7 days, unread, for the user’s roles, oldest first', () => {
-    const read = new Set([3])
-    assert.deepEqual(digestBulletins({ now, bulletins, read, roles: ['KEY_WORKER'], previousDigestAt: null }), [2, 6])
+  it('carries the week’s bulletins for the user’s roles that they have not read, oldest first', () => {
+    assert.deepEqual(digestBulletins({ window, bulletins, read: new Set([3]), roles: ['KEY_WORKER'] }), [2, 6])
     assert.deepEqual(
-      digestBulletins({ now, bulletins, read, roles: ['SUPERVISING_OFFICER'], previousDigestAt: null }),
+      digestBulletins({ window, bulletins, read: new Set([3]), roles: ['SUPERVISING_OFFICER'] }),
       [2, 6, 4],
     )
-  })
-
-  it('carries nothing twice: only what came after the previous digest', () => {
-    const read = new Set<number>()
-    assert.deepEqual(
-      digestBulletins({ now, bulletins, read, roles: ['KEY_WORKER'], previousDigestAt: '2026-12-01T00:00:00.000Z' }),
-      [6, 3],
-    )
+    assert.deepEqual(digestBulletins({ window, bulletins, read: new Set(), roles: ['KEY_WORKER'] }), [2, 6, 3])
   })
 
   it('is empty when everything is read or the user is national only', () => {
-    assert.deepEqual(
-      digestBulletins({ now, bulletins, read: new Set([2, 3, 6]), roles: ['KEY_WORKER'], previousDigestAt: null }),
-      [],
-    )
-    assert.deepEqual(
-      digestBulletins({ now, bulletins, read: new Set(), roles: ['NATIONAL_POLICY'], previousDigestAt: null }),
-      [],
-    )
+    assert.deepEqual(digestBulletins({ window, bulletins, read: new Set([2, 3, 6]), roles: ['KEY_WORKER'] }), [])
+    assert.deepEqual(digestBulletins({ window, bulletins, read: new Set(), roles: ['NATIONAL_POLICY'] }), [])
   })
 })
 

@@ -1,4 +1,4 @@
-import { londonDate } from './dates'
+import { addDays, londonDate, londonDayStart } from './dates'
 
 /**
  * Bulletins (issue 17): what the national team publishes to establishment staff (a new guide version, a national
@@ -27,9 +27,6 @@ export const AUDIENCE_NAMES: Record<AudienceRole, string> = {
 
 export const BULLETIN_TITLE_MAX = 120
 export const BULLETIN_SUMMARY_MAX = 2000
-
-/** How far back a digest looks, in days. */
-export const DIGEST_DAYS = 7
 
 const isAudienceRole = (r: string): r is AudienceRole => (AUDIENCE_ROLES as readonly string[]).includes(r)
 
@@ -82,6 +79,24 @@ export function digestWeek(at: Date | string): string {
   return isoWeekOfDay(londonDate(at))
 }
 
+/** The Monday ('YYYY-MM-DD') of the ISO week of a calendar day. */
+export function mondayOf(day: string): string {
+  const monday0 = (new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7
+  return addDays(day, -monday0)
+}
+
+/**
+ * The digest of an instant: its ISO week (Europe/London), the unique key of a user's digest, and what the digest
+ * carries: the 7 days of the week before, from Monday 00:00 to the next Monday 00:00 London time (UTC instants,
+ * `from` ≤ published < `to`). The daily job sends it on its first run of the week (Monday just after midnight,
+ * or later when the service was down), so each bulletin is in one week's digest at most.
+ */
+export function digestWindow(at: Date | string): { week: string; from: string; to: string } {
+  const day = londonDate(at)
+  const monday = mondayOf(day)
+  return { week: isoWeekOfDay(day), from: londonDayStart(addDays(monday, -7)), to: londonDayStart(monday) }
+}
+
 export interface DigestBulletin {
   id: number
   /** UTC ISO timestamp */
@@ -90,25 +105,21 @@ export interface DigestBulletin {
 }
 
 /**
- * The bulletins a user's digest carries at `now`: published in the last DIGEST_DAYS days (and after the user's
- * previous digest, so nothing comes twice), for one of the user's roles, not read; oldest first. Empty: no email.
+ * The bulletins a user's digest carries: published in the window (`from` ≤ published < `to`), for one of the user's
+ * roles, not read; oldest first. Empty: no email.
  */
 export function digestBulletins(input: {
-  now: string
+  window: { from: string; to: string }
   bulletins: readonly DigestBulletin[]
   read: ReadonlySet<number>
   roles: readonly string[]
-  previousDigestAt: string | null
 }): number[] {
-  const nowMs = Date.parse(input.now)
-  const from = Math.max(
-    nowMs - DIGEST_DAYS * 86_400_000,
-    input.previousDigestAt === null ? -Infinity : Date.parse(input.previousDigestAt),
-  )
+  const from = Date.parse(input.window.from)
+  const to = Date.parse(input.window.to)
   return input.bulletins
     .filter(b => {
       const at = Date.parse(b.publishedAt)
-      return at > from && at <= nowMs && !input.read.has(b.id) && reaches(b.audience, input.roles)
+      return at >= from && at < to && !input.read.has(b.id) && reaches(b.audience, input.roles)
     })
     .sort((a, b) => Date.parse(a.publishedAt) - Date.parse(b.publishedAt) || a.id - b.id)
     .map(b => b.id)
@@ -119,3 +130,6 @@ export function readPercent(read: number, officers: number): number | null {
   if (officers <= 0) return null
   return Math.round((100 * read) / officers)
 }
+
+/** How far back the home page and the reach pages look, in days: older bulletins are in the national list. */
+export const RECENT_DAYS = 90

@@ -33,6 +33,8 @@ export interface GuidanceDeps {
   worksheets: WorksheetsService
   /** the directory's services for an establishment's booklet (the directory feature owns them) */
   servicesForBooklet: (establishmentId: number) => Promise<BookletService[]>
+  /** tells establishment staff of a new version, in the publish transaction (the bulletins feature) */
+  announce?: (trx: Kysely<Database>, actor: Actor, v: { version: number; summary: string }) => Promise<unknown>
 }
 
 export function guidanceService(db: Kysely<Database>, deps: GuidanceDeps) {
@@ -83,6 +85,7 @@ export function guidanceService(db: Kysely<Database>, deps: GuidanceDeps) {
           establishmentId: null,
           changes: { version, summary: input.summary, linesAdded: d.added, linesRemoved: d.removed },
         })
+        await deps.announce?.(trx, actor, { version, summary: input.summary })
         return ok(version)
       })
     },

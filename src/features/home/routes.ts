@@ -2,6 +2,7 @@ import type { Services } from '../../services'
 import { ctxOf } from '../../web/context'
 import { takeForm } from '../../forms/forms'
 import { type RouteDef, get } from '../../web/routing'
+import { bulletinView } from '../bulletins/service'
 
 export function homeRoutes(s: Services): RouteDef[] {
   return [
@@ -19,7 +20,11 @@ export function homeRoutes(s: Services): RouteDef[] {
       const summary = ctx.establishment ? await s.prisoners.summary(ctx.establishment.id) : null
       // what the user has been told in the service and not read yet (feedback, commendations, replies)
       const unreadNotices = await s.notices.unreadCount(ctx.userId)
-      res.render('home/views/home', { ...takeForm(req, {}), summary, unreadNotices, pageTitle: 'Home' })
+      // what the national team published for the user's roles here and they have not marked read (issue 17)
+      const bulletins = ctx.establishment
+        ? (await s.bulletins.unread(ctx.userId, ctx.roles)).map(b => bulletinView(b, 4))
+        : []
+      res.render('home/views/home', { ...takeForm(req, {}), summary, unreadNotices, bulletins, pageTitle: 'Home' })
     }),
   ]
 }

@@ -44,7 +44,17 @@ export function authorScope(roles: readonly Role[]): 'national' | 'local' | null
 /** The reading score of a sheet's words, for its authors. */
 export const sheetReadability = (sheet: string): Readability => readability(plainTextOfMarkdown(sheet))
 
-export function worksheetsService(db: Kysely<Database>, deps: { audit: AuditService }) {
+export interface WorksheetsDeps {
+  audit: AuditService
+  /** tells establishment staff of a new national worksheet, in its transaction (the bulletins feature) */
+  announce?: (
+    trx: Kysely<Database>,
+    actor: Actor,
+    w: { id: number; title: string; purpose: string },
+  ) => Promise<unknown>
+}
+
+export function worksheetsService(db: Kysely<Database>, deps: WorksheetsDeps) {
   const repo = worksheetsRepository(db)
   const fields = (r: WorksheetRecord) => ({
     title: r.title,
@@ -86,6 +96,8 @@ export function worksheetsService(db: Kysely<Database>, deps: { audit: AuditServ
           establishmentId,
           changes: diff(null, fields(record)),
         })
+        if (establishmentId === null)
+          await deps.announce?.(trx, actor, { id, title: record.title, purpose: record.purpose })
         return ok(id)
       })
     },

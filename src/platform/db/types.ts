@@ -1225,6 +1225,41 @@ export interface TrialOutcomeImportTable {
   imported_by: string
 }
 
+/** A bulletin the national team published to establishment staff (issue 17). */
+export interface BulletinTable {
+  id: Generated<number>
+  /** 'guide' | 'worksheet' | 'notice' */
+  kind: string
+  title: string
+  /** Markdown, rendered safely */
+  summary: string
+  /** a local path (the guide's changes page, the worksheet), or null */
+  link: string | null
+  /** roles it is limited to, comma-separated; '' everyone with a role in an establishment */
+  audience: ColumnType<string, string | undefined, string>
+  guide_version: number | null
+  worksheet_id: number | null
+  published_by: string
+  published_by_user_id: number | null
+  published_at: string
+}
+
+export interface BulletinReadTable {
+  id: Generated<number>
+  bulletin_id: number
+  user_id: number
+  read_at: string
+}
+
+/** One weekly digest email per user per ISO week (Europe/London), e.g. '2026-W49'. */
+export interface BulletinDigestTable {
+  id: Generated<number>
+  user_id: number
+  week: string
+  /** the bulletin ids it carried, comma-separated */
+  bulletins: string
+  sent_at: string
+}
 /** Values-based recruitment: national settings, one row (id 1). */
 export interface RecruitmentSettingsTable {
   id: number
@@ -1456,6 +1491,9 @@ export interface Database {
   training_feedback: TrainingFeedbackTable
   training_assignments: TrainingAssignmentTable
   reflective_entries: ReflectiveEntryTable
+  bulletins: BulletinTable
+  bulletin_reads: BulletinReadTable
+  bulletin_digests: BulletinDigestTable
   trials: TrialTable
   trial_adoptions: TrialAdoptionTable
   trial_comparisons: TrialComparisonTable

@@ -11,7 +11,8 @@ import { type OutboxScope, outboxRepository } from './repository'
  * whenever Notify is configured; 'qa-review' (feedback on an officer's entry) and 'commendation' are sent only when
  * theirs is configured too, and otherwise kept in the outbox.
  */
-export type EmailTemplate = 'referral' | 'qa-review' | 'commendation' | 'training-reminder' | 'training-course'
+export type EmailTemplate =
+  'referral' | 'qa-review' | 'commendation' | 'training-reminder' | 'training-course' | 'bulletin-digest'
 
 export interface OutgoingEmail {
   establishmentId: number | null
@@ -85,6 +86,7 @@ export function mailerService(
     commendation: notify?.commendationTemplateId,
     'training-reminder': notify?.trainingReminderTemplateId,
     'training-course': notify?.trainingCourseTemplateId,
+    'bulletin-digest': notify?.bulletinDigestTemplateId,
   }
 
   return {
