@@ -49,6 +49,14 @@ export const BENCHMARKS: Record<string, { about: string; run: (args: string[]) =
       '[--connections N] [--establishments N] [--prisoners-per N] [--repeat N] [--skip-post] [--skip-statistics]',
     run: async args => (await import('./sessions')).run(args),
   },
+  evaluation: {
+    about:
+      'the trial evaluation method on simulated panels (120 establishments × 36 months, staggered adoption, a planted ' +
+      'heterogeneous effect): bias and 95% interval coverage of the Callaway–Sant’Anna estimate, time of one estimate ' +
+      'with its bootstrap, beside the two-way fixed effects bias [--json] [--simulations N] [--bootstrap N] [--seed N] ' +
+      '[--effect dynamic|constant|none] [--control notYetTreated|neverTreated]',
+    run: async args => (await import('./evaluation')).run(args),
+  },
 }
 
 const [name, ...args] = process.argv.slice(2)
