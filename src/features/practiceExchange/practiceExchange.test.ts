@@ -2,8 +2,10 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Kysely } from 'kysely'
 import { signedIn, testWorld } from '../../../test/harness'
-import { historyFromRecords, insertOfficer } from '../../../test/support/statisticsFixtures'
-import { userIdOf } from '../../../test/support/qualityFixtures'
+import { insertOfficer } from '../../../test/support/statisticsFixtures'
+import { addPrisoner, userIdOf } from '../../../test/support/qualityFixtures'
+import { insertSession } from '../../../test/support/referrals'
+import { addUnits } from '../../../test/support/imports'
 import type { Database } from '../../platform/db/types'
 import type { Actor } from '../../platform/audit/service'
 import type { SubmissionInput } from './schema'
@@ -23,51 +25,13 @@ let national: Actor
 
 const s = () => world.services.practiceExchange
 
-async function prisoner(establishmentId: number, n: number, unitId: number) {
-  const at = '2025-12-01T00:00:00.000Z'
-  const r = await db
-    .insertInto('prisoners')
-    .values({
-      prison_number: `P${1000 + n}PE`,
-      first_name: 'Practice',
-      last_name: `Exchange ${n}`,
-      date_of_birth: '1990-01-01',
-      establishment_id: establishmentId,
-      unit_id: unitId,
-      cell: null,
-      reception_date: '2025-12-01',
-      release_date: null,
-      status: 'in',
-      complexity: 'low',
-      first_language: 'English',
-      interpreter_needed: 0,
-      nationality: 'British',
-      created_at: at,
-      updated_at: at,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  await historyFromRecords(db, [r.id])
-  return r.id
-}
-
-async function unit(establishmentId: number, code: string) {
-  const at = '2025-12-01T00:00:00.000Z'
-  const r = await db
-    .insertInto('residential_units')
-    .values({
-      establishment_id: establishmentId,
-      code,
-      name: code,
-      parent_id: null,
-      capacity: 10,
-      created_at: at,
-      updated_at: at,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  return r.id
-}
+/** A man in custody since 2024 on the unit (created through the prisoners service, with his custody history). */
+const prisoner = (establishmentId: number, n: number, unitCode: string) =>
+  addPrisoner(world.services, establishmentId, {
+    prisonNumber: `P${1000 + n}PE`,
+    lastName: `Exchange ${n}`,
+    unit: unitCode,
+  })
 
 async function allocate(establishmentId: number, prisonerId: number, staffId: number) {
   await db
@@ -95,46 +59,11 @@ async function session(
   date: string,
   interpreter: { needed: number; used: number | null } = { needed: 0, used: 0 },
 ) {
-  const at = `${date}T12:00:00.000Z`
+  const id = await insertSession(db, { establishmentId, prisonerId, staffId, author: 'test', sessionDate: date })
   await db
-    .insertInto('key_work_sessions')
-    .values({
-      establishment_id: establishmentId,
-      prisoner_id: prisonerId,
-      staff_id: staffId,
-      author_user_id: null,
-      author: 'test',
-      status: 'submitted',
-      on_caseload: 1,
-      outcome: 'delivered',
-      not_delivered_reason: null,
-      not_delivered_detail: null,
-      session_date: date,
-      starts_at: '10:00',
-      duration_minutes: 45,
-      location: 'cell',
-      hub_booking_id: null,
-      private: 1,
-      interpreter_needed: interpreter.needed,
-      interpreter_used: interpreter.used,
-      interpreter_service: null,
-      interpreter_booking_ref: null,
-      interpreter_language: null,
-      interpreter_why_not: null,
-      pathways: '',
-      concern: 0,
-      concern_escalated_to: null,
-      prisoner_words: 'Said things',
-      agreed: null,
-      client_key: `pe-${establishmentId}-${prisonerId}-${date}`,
-      precheck_score: null,
-      created_at: at,
-      updated_at: at,
-      submitted_at: at,
-      deleted_at: null,
-      deleted_by: null,
-      deleted_reason: null,
-    })
+    .updateTable('key_work_sessions')
+    .set({ interpreter_needed: interpreter.needed, interpreter_used: interpreter.used })
+    .where('id', '=', id)
     .execute()
 }
 
@@ -179,11 +108,11 @@ before(async () => {
   eaMdi = await actorOf('establishment_admin.mdi', mdi)
   national = await actorOf('national', null)
 
-  // MDI: one man, in custody since December, allocated on 1 January, so eligible every day of January (31 days)
+  // MDI: one man, in custody since 2024, allocated on 1 January, so eligible every day of January (31 days)
   // and of February (28 days).
-  const mdiUnit = await unit(mdi, 'PA')
+  await addUnits(world.services, mdi, ['PA'])
   const s1 = await insertOfficer(db, { establishmentId: mdi, staffNumber: 'PE1', lastName: 'Exchange' })
-  const p1 = await prisoner(mdi, 1, mdiUnit)
+  const p1 = await prisoner(mdi, 1, 'PA')
   await allocate(mdi, p1, s1)
   // January: two sessions at the start of the month; the second needed an interpreter and had none
   await session(mdi, p1, s1, '2026-01-01')
@@ -194,9 +123,9 @@ before(async () => {
   await session(mdi, p1, s1, '2026-02-16', { needed: 1, used: 0 })
   await session(mdi, p1, s1, '2026-02-23')
   // LEI: another man seen every day of the first week of January; none of it is MDI's
-  const leiUnit = await unit(lei, 'PB')
+  await addUnits(world.services, lei, ['PB'])
   const s2 = await insertOfficer(db, { establishmentId: lei, staffNumber: 'PE2', lastName: 'Other' })
-  const p2 = await prisoner(lei, 2, leiUnit)
+  const p2 = await prisoner(lei, 2, 'PB')
   await allocate(lei, p2, s2)
   for (const d of ['01', '02', '03', '04', '05', '06', '07']) await session(lei, p2, s2, `2026-01-${d}`)
   await world.services.statistics.rebuild()

@@ -93,9 +93,6 @@ export function practiceExchangeService(db: Kysely<Database>, deps: PracticeExch
   })
 
   return {
-    /** A preview of the figures a submission would carry (the form shows them before it is sent). */
-    figuresFor: takeFigures,
-
     /** A Supervising Officer's submission from their establishment, its figures taken now, audited. */
     async submit(actor: Actor, establishmentId: number, input: SubmissionInput): Promise<Result<number>> {
       if (actor.userId === null) return fail({ form: 'Sign in to submit good practice' })
