@@ -26,9 +26,11 @@ import { courseRoutes } from './features/courses/routes'
 import { supervisionRoutes } from './features/supervision/routes'
 import { isXapi, trainingRecordsRoutes } from './features/trainingRecords/routes'
 import { journalRoutes } from './features/journal/routes'
+import { recruitmentRoutes } from './features/recruitment/routes'
 import { bulletinsRoutes } from './features/bulletins/routes'
 import { trainingRemindersRoutes } from './features/trainingReminders/routes'
 import { goodPracticeRoutes } from './features/goodPractice/routes'
+import { surveyRoutes } from './features/survey/routes'
 import { practiceExchangeRoutes } from './features/practiceExchange/routes'
 import { staffRoutes } from './features/staff/routes'
 import { statisticsRoutes } from './features/statistics/routes'
@@ -80,10 +82,12 @@ export function routes(s: Services): RouteDef[] {
     ...supervisionRoutes(s),
     ...trainingRecordsRoutes(s),
     ...journalRoutes(s),
+    ...recruitmentRoutes(s),
     ...bulletinsRoutes(s),
     ...trainingRemindersRoutes(s),
     // before the library's /good-practice/:goodPracticeId, which would take /good-practice/shared
     ...practiceExchangeRoutes(s),
+    ...surveyRoutes(s),
     ...goodPracticeRoutes(s),
     ...notifyRoutes(s),
     ...timelineRoutes(s),

@@ -18,6 +18,7 @@ import { supervisionService } from './features/supervision/service'
 import { coursesService } from './features/courses/service'
 import { journalService } from './features/journal/service'
 import { goodPracticeService } from './features/goodPractice/service'
+import { recruitmentService } from './features/recruitment/service'
 import { practiceExchangeService } from './features/practiceExchange/service'
 import { noticesService } from './features/notices/service'
 import { qaService } from './features/qa/service'
@@ -45,6 +46,7 @@ import { trainingRemindersService } from './features/trainingReminders/service'
 import { trainingRecordsService } from './features/trainingRecords/service'
 import { trainingRulesService } from './features/trainingRules/service'
 import { trainingDashboardService } from './features/trainingDashboard/service'
+import { surveyService } from './features/survey/service'
 
 /** Composition root: every repository and service, built once over one database. No DI container. */
 export function buildServices(config: Config, db: Db = openDatabase(config.database)) {
@@ -205,6 +207,8 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     }),
     // the reflective journal (issue 16): private to its writer unless shared; its minutes count towards CPD
     journal: journalService(db.db, { audit }),
+    // values-based recruitment (issue 17): candidates by code, blind double scoring, moderation, retention
+    recruitment: recruitmentService(db.db, { audit }),
     training,
     // training reminders (the daily job) and modules assigned to officers from a QA review
     trainingReminders: trainingRemindersService(db.db, {
@@ -218,6 +222,8 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     trainingRules,
     // the training dashboard (issue 16): who is trained, due, overdue; top-ups, CPD, courses; QA before and after
     trainingDashboard: trainingDashboardService(db, { trainingRules }),
+    // the staff culture pulse survey (issue 17): anonymous one-time tokens, results under small-number protection
+    survey: surveyService(db.db, { audit }),
     async close() {
       await db.close()
     },

@@ -178,6 +178,9 @@ const isApi = (path: string) => path === '/api/hsds' || path.startsWith('/api/hs
  */
 const isXapi = (path: string) => path === '/api/xapi/statements'
 const SHARED_RECORDS = new Set([
+  // bulletins are national: everyone a bulletin is for reads it and marks it read, whichever establishment (issue 17)
+  'GET /bulletins/:bulletinId',
+  'POST /bulletins/:bulletinId/read',
   'GET /api/hsds/taxonomies/:taxonomyId',
   'GET /api/hsds/taxonomy_terms/:taxonomyTermId',
   // the good-practice library is national: every establishment reads every published item
@@ -211,13 +214,44 @@ const WRITER_ONLY = new Set([
 /** An officer's certificate is theirs (and their SOs', admins' and the national team's): key_worker.mdi holds none. */
 const HOLDER_ONLY = new Set(['GET /training/certificates/:certificateId'])
 
+/**
+ * Recruitment campaigns are national: the national team runs every one, whichever establishment it acts in. Only a
+ * candidate's two assessors score it and only its moderator moderates: the seeded candidates' assessors are their
+ * establishment's SO and admin users, their moderator the national user (test/support/recruitment.ts); anyone else: 404.
+ */
+const RECRUITMENT_NATIONAL = new Set([
+  'GET /recruitment/:campaignId',
+  'GET /recruitment/:campaignId/questions/new',
+  'POST /recruitment/:campaignId/questions/new',
+  'POST /recruitment/:campaignId/questions/remove',
+  'GET /recruitment/:campaignId/candidates/new',
+  'POST /recruitment/:campaignId/candidates/new',
+  'GET /recruitment/:campaignId/candidates/:candidateId',
+  'POST /recruitment/:campaignId/candidates/:candidateId',
+  'GET /recruitment/:campaignId/results',
+  'GET /recruitment/:campaignId/moderation',
+  'POST /recruitment/:campaignId/moderation',
+])
+const ASSESSORS_ONLY = new Set([
+  'GET /recruitment/:campaignId/candidates/:candidateId/score',
+  'POST /recruitment/:campaignId/candidates/:candidateId/score',
+])
+const MODERATOR_ONLY = new Set(['GET /recruitment/:campaignId/moderation', 'POST /recruitment/:campaignId/moderation'])
+
 const subjects: Subject[] = [
   ...([null, ...ROLES] as const).map(role => ({
     title: role ?? 'signed out',
     actor: new Actor(role),
     own,
     other,
-    notTheirs: role === 'KEY_WORKER' ? HOLDER_ONLY : undefined,
+    notTheirs:
+      role === 'KEY_WORKER'
+        ? HOLDER_ONLY
+        : role === 'NATIONAL_POLICY'
+          ? ASSESSORS_ONLY
+          : role === 'SUPERVISING_OFFICER' || role === 'ESTABLISHMENT_ADMIN'
+            ? MODERATOR_ONLY
+            : undefined,
   })),
   {
     title: 'a Key Worker in MDI who is an admin in LEI, acting in MDI',
@@ -231,6 +265,8 @@ const subjects: Subject[] = [
     actor: new Actor('ESTABLISHMENT_ADMIN', MIXED, 'LEI'),
     own: other,
     other: own,
+    // assigned to no candidate
+    notTheirs: new Set([...ASSESSORS_ONLY, ...MODERATOR_ONLY]),
   },
 ]
 
@@ -294,9 +330,11 @@ for (const { title, actor, own, other, notTheirs } of subjects) {
       if (hasParams(def.path) && role) {
         const otherPath = resolvePath(def.path, other)
         const shared = SHARED_RECORDS.has(label(def))
-        const national = role === 'NATIONAL_POLICY' && NATIONAL_RECORDS.has(label(def))
+        const national =
+          role === 'NATIONAL_POLICY' && (NATIONAL_RECORDS.has(label(def)) || RECRUITMENT_NATIONAL.has(label(def)))
         // the national team's: read (200), or an empty form sent back with its errors (303)
-        const status = !allowed ? 403 : shared ? 200 : national ? (def.method === 'get' ? 200 : 303) : 404
+        // a shared record too: read (200), or its form done or sent back (303)
+        const status = !allowed ? 403 : shared || national ? (def.method === 'get' ? 200 : 303) : 404
         it(`${label(def)} with another establishment’s record: ${status}`, async () => {
           const res = await actor.send(def, otherPath)
           assert.equal(res.status, status, `${def.method.toUpperCase()} ${otherPath} gave ${where(res)}`)

@@ -235,6 +235,35 @@ export const ACCESS_TABLE: Record<string, Who> = {
   'POST /journal/:entryId/sharing': 'KW',
   'GET /journal/:entryId/delete': 'KW',
   'POST /journal/:entryId/delete': 'KW',
+  // values-based recruitment (issue 17): the national team runs campaigns (framework, candidates and their personal
+  // data, assessors, results, settings); assessors and moderators are Supervising Officers, admins or the national
+  // team, each reaching only the candidates assigned to them (anyone else: 404). Key Workers take no part.
+  'GET /recruitment': 'SO EA NP',
+  'GET /recruitment/new': 'NP',
+  'POST /recruitment/new': 'NP',
+  'GET /recruitment/settings': 'NP',
+  'POST /recruitment/settings': 'NP',
+  'GET /recruitment/:campaignId': 'NP',
+  'GET /recruitment/:campaignId/questions/new': 'NP',
+  'POST /recruitment/:campaignId/questions/new': 'NP',
+  'POST /recruitment/:campaignId/questions/remove': 'NP',
+  'GET /recruitment/:campaignId/candidates/new': 'NP',
+  'POST /recruitment/:campaignId/candidates/new': 'NP',
+  'GET /recruitment/:campaignId/candidates/:candidateId': 'NP',
+  'POST /recruitment/:campaignId/candidates/:candidateId': 'NP',
+  'GET /recruitment/:campaignId/candidates/:candidateId/score': 'SO EA NP',
+  'POST /recruitment/:campaignId/candidates/:candidateId/score': 'SO EA NP',
+  'GET /recruitment/:campaignId/moderation': 'SO EA NP',
+  'POST /recruitment/:campaignId/moderation': 'SO EA NP',
+  'GET /recruitment/:campaignId/results': 'NP',
+  // bulletins (issue 17): the national team publishes and sees reach everywhere; establishment staff read and mark
+  // read what is for them; SOs and admins see who in their establishment has not read each
+  'GET /bulletins': 'NP',
+  'GET /bulletins/new': 'NP',
+  'POST /bulletins/new': 'NP',
+  'GET /bulletins/reach': 'SO EA NP',
+  'GET /bulletins/:bulletinId': 'KW SO EA NP',
+  'POST /bulletins/:bulletinId/read': 'KW SO EA',
   // training assigned to a Key Worker (issue 16): a Supervising Officer assigns it (from their QA review, or by hand);
   // the SO and the admin list and cancel assignments; the national team does neither
   'GET /training/assign': 'SO',

@@ -129,6 +129,14 @@ const PERSONAL: Record<string, Expected> = {
     entityId: s => String(s.journalEntryId),
   },
   '/journal/shared': { as: 'SUPERVISING_OFFICER', entity: 'reflective_entry_list', entityId: null },
+  // a recruitment candidate's personal data (name, email, establishment applied for): the national team only
+  '/recruitment/:campaignId/candidates/:candidateId': {
+    as: 'NATIONAL_POLICY',
+    entity: 'recruitment_candidate',
+    entityId: s => PARAM_VALUES.candidateId!(s),
+  },
+  // the establishment's staff who have not read each bulletin, by name (staff, not prisoners; audited all the same)
+  '/bulletins/reach': { as: 'SUPERVISING_OFFICER', entity: 'bulletin_reach', entityId: null },
 }
 
 /** The GET routes that show no prisoner's personal data, each with why. */
@@ -251,11 +259,23 @@ const NO_PERSONAL_DATA: Record<string, string> = {
   '/journal/new/short': 'an empty form',
   '/journal/:entryId/edit': 'the officer’s own entry, to change: only its writer opens it',
   '/journal/:entryId/delete': 'the title of the officer’s own entry: only its writer opens it',
+  '/recruitment': 'campaigns, and the user’s own assessments by candidate code: no name',
+  '/recruitment/new': 'an empty form, with the users who may assess',
+  '/recruitment/settings': 'national recruitment settings',
+  '/recruitment/:campaignId': 'a campaign: its framework, and candidates by code with their progress; no name',
+  '/recruitment/:campaignId/questions/new': 'an empty form',
+  '/recruitment/:campaignId/candidates/new': 'an empty form, with the users who may assess',
+  '/recruitment/:campaignId/candidates/:candidateId/score': 'a candidate by code only, and the assessor’s own scores',
+  '/recruitment/:campaignId/moderation': 'candidates by code and their two scores: no name',
+  '/recruitment/:campaignId/results': 'agreement and aggregates of candidates, under small-number protection',
   '/training/assign': 'a form; from a QA review, the officer’s name only (staff), never the prisoner’s',
   // training assigned is about staff, not prisoners; its views are audited all the same (training_assignment_list)
   '/training/assignments': 'modules assigned to Key Workers (staff), with why: no prisoner’s data',
   '/good-practice': 'the national library: names, prison numbers, dates and places removed',
   '/good-practice/:goodPracticeId': 'an item of the library, with names, prison numbers, dates and places removed',
+  '/bulletins': 'what the national team published: titles, kinds, dates and who published them',
+  '/bulletins/new': 'an empty form',
+  '/bulletins/:bulletinId': 'a bulletin of the national team: title, summary and link',
   // good practice and questions (issue 17): an establishment's practice and keywork's figures for it, no prisoner's
   '/good-practice/shared': 'published good practice: what establishments did, and their figures (no person’s data)',
   '/good-practice/submissions': 'titles, establishments and the Supervising Officers who submitted them',
@@ -450,6 +470,8 @@ describe('a refused attempt is audited', () => {
     if (!/:\w/.test(pattern)) continue
     // the national team decides every establishment's nominations to the library: viewed, not refused (below)
     if (pattern === '/good-practice/nominations/:nominationId') continue
+    // recruitment campaigns are national: the national team reads every candidate, whichever establishment it acts in
+    if (pattern.startsWith('/recruitment/')) continue
     it(`GET ${pattern} with another establishment’s record (404): refused`, async () => {
       const path = resolvePath(pattern, other)
       const { res, events } = await visit(expected.as, path)

@@ -210,6 +210,12 @@ for (const role of ROLES) {
     after(() => context?.close())
 
     const pages = defs.filter(d => d.method === 'get' && d.path !== '/sign-in' && allows(d.access, role))
+    // a recruitment candidate is scored by its assessors (the SO and admin) and moderated by its moderator (the
+    // national user) only: test/access.test.ts ASSESSORS_ONLY and MODERATOR_ONLY
+    const notAssigned = (path: string) =>
+      role === 'NATIONAL_POLICY'
+        ? path === '/recruitment/:campaignId/candidates/:candidateId/score'
+        : path === '/recruitment/:campaignId/moderation'
     for (const def of pages) {
       const path = resolvePath(def.path, own)
       it(`GET ${def.path}`, async () => {
@@ -220,6 +226,10 @@ for (const role of ROLES) {
         }
         // an officer's certificate is theirs: the Key Worker signed in holds none (test/access.test.ts HOLDER_ONLY)
         if (role === 'KEY_WORKER' && def.path === '/training/certificates/:certificateId') {
+          assert.equal((await page.request.get(path)).status(), 404, `GET ${path} as ${role}`)
+          return
+        }
+        if (notAssigned(def.path)) {
           assert.equal((await page.request.get(path)).status(), 404, `GET ${path} as ${role}`)
           return
         }
@@ -240,6 +250,7 @@ for (const role of ROLES) {
       // Each form on the page, submitted with its text fields cleared, shows the error summary accessibly.
       const formHere =
         !def.path.startsWith('/api/') &&
+        !notAssigned(def.path) &&
         defs.some(d => d.method === 'post' && d.path === def.path && allows(d.access, role))
       if (formHere) {
         it(`GET ${def.path} after an invalid submit`, async () => {

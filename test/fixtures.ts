@@ -9,6 +9,7 @@ import { insertCalibration, userIdOf } from './support/qualityFixtures'
 import { prisonerRecordSchema } from '../src/features/prisoners/schema'
 import { staffRecordSchema } from '../src/features/staff/schema'
 import { type World, testWorld } from './harness'
+import { seedRecruitment } from './support/recruitment'
 
 export const CODES = ['MDI', 'LEI'] as const
 export type Code = (typeof CODES)[number]
@@ -584,8 +585,29 @@ export async function seededWorld(): Promise<SeededWorld> {
     comparisons: [],
     outcomes: ['compliance'],
   })
+  // a national notice to everyone (bulletins are national: the same in every establishment), read by no one
+  const national = await s.db.db.selectFrom('users').select('id').where('username', '=', 'national').executeTakeFirst()
+  seededBulletinId = must(
+    await s.bulletins.publishNotice(
+      { userId: national ? Number(national.id) : 0, username: 'national', establishmentId: null },
+      {
+        title: 'Interpreters in every session',
+        summary: 'Book a telephone interpreter.',
+        link: '/guidance',
+        roles: [],
+      },
+    ),
+    'bulletin',
+  )
+  // a recruitment campaign for each establishment, its candidate assessed by the establishment's SO and admin
+  for (const code of CODES) seededRecruitment[code] = await seedRecruitment(s, code)
   return Object.assign(world, { seeded })
 }
+
+/** The recruitment campaign and unscored candidate seededWorld() makes for each establishment. */
+const seededRecruitment = {} as Record<Code, { campaignId: number; candidateId: number }>
+/** The notice seededWorld() publishes (PARAM_VALUES bulletinId). */
+let seededBulletinId = 0
 
 /**
  * What each route parameter stands for, in a given establishment. A route with a parameter not listed here
@@ -626,6 +648,11 @@ export const PARAM_VALUES: Record<string, (s: Seeded) => string> = {
   questionId: s => String(s.questionId),
   flagId: s => String(s.flagId),
   entryId: s => String(s.journalEntryId),
+  // the recruitment campaign of the establishment seeded above, and its candidate not yet scored
+  campaignId: s => String(seededRecruitment[s.code].campaignId),
+  candidateId: s => String(seededRecruitment[s.code].candidateId),
+  // the national notice seeded above
+  bulletinId: () => String(seededBulletinId),
   // the national trial seeded above (trials are national: the same in every establishment)
   trialId: () => '1',
 }

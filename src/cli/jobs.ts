@@ -12,6 +12,8 @@ const JOB_ACTOR = { ...SYSTEM_ACTOR, username: 'daily job' }
 export async function runDailyJobs(s: Services) {
   const cover = await s.cover.returnDue(JOB_ACTOR)
   const training = await s.trainingReminders.run()
+  // candidates' personal data past its campaign's retention period: deleted, codes and scores kept (issue 17)
+  const recruitment = await s.recruitment.deleteExpiredPersonalData(JOB_ACTOR)
   // the weekly digest of the national team's bulletins: once per user per week, whatever the number of runs
   const bulletins = await s.bulletins.runDigest()
   return {
@@ -19,6 +21,7 @@ export async function runDailyJobs(s: Services) {
     coverKept: cover.kept,
     trainingReminders: training.sent,
     trainingEmails: training.emails,
+    recruitmentPersonalDeleted: recruitment.deleted,
     bulletinDigests: bulletins.emails,
   }
 }
@@ -36,6 +39,7 @@ export function registerJobs(program: Command) {
             (r.coverKept ? `, ${r.coverKept} kept on cover because their Key Worker is not active` : ''),
         )
         console.log(`Training reminders: ${r.trainingReminders} new, ${r.trainingEmails} emails`)
+        console.log(`Recruitment: personal data of ${r.recruitmentPersonalDeleted} candidates deleted`)
         console.log(`Bulletin digests: ${r.bulletinDigests} emails`)
       }),
     )

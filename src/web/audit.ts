@@ -57,6 +57,8 @@ const PERSONAL_PARAMS: readonly (readonly [param: string, entity: string])[] = [
   ['nominationId', 'good_practice_nomination'],
   ['flagId', 'integrity_flag'],
   ['entryId', 'reflective_entry'],
+  // a recruitment candidate (personal data kept apart; a user not assigned to score it is refused)
+  ['candidateId', 'recruitment_candidate'],
   // a training course: its officers' names and places (another establishment's is not found)
   ['courseId', 'training_course'],
   // an officer's training completion and certificate (staff data; another establishment's is not found)

@@ -1,6 +1,7 @@
 import type { Services } from '../../services'
 import { ctxOf } from '../../web/context'
 import { takeForm } from '../../forms/forms'
+import { surveyRoleOf } from '../../domain/survey'
 import { type RouteDef, get } from '../../web/routing'
 import { bulletinView } from '../bulletins/service'
 
@@ -17,6 +18,12 @@ export function homeRoutes(s: Services): RouteDef[] {
           nationalOverview: true,
         })
       }
+      // the staff survey (issue 17): staff with a role here are told while a round is open and they have not taken part
+      res.locals.surveyOpen =
+        ctx.establishment &&
+        surveyRoleOf(ctx.grants.filter(g => g.establishmentId === ctx.establishment?.id).map(g => g.role))
+          ? await s.survey.waitingFor(ctx.userId)
+          : null
       const summary = ctx.establishment ? await s.prisoners.summary(ctx.establishment.id) : null
       // what the user has been told in the service and not read yet (feedback, commendations, replies)
       const unreadNotices = await s.notices.unreadCount(ctx.userId)

@@ -30,6 +30,7 @@ import * as m028 from './migrations/028_api_token_scope'
 import * as m030 from './migrations/030_bulletins'
 import * as m031 from './migrations/031_practice_exchange'
 import * as m032 from './migrations/032_trials'
+import * as m033 from './migrations/033_survey'
 import * as m034 from './migrations/034_recruitment'
 
 const migrations = {
@@ -63,6 +64,7 @@ const migrations = {
   '030_bulletins': m030,
   '031_practice_exchange': m031,
   '032_trials': m032,
+  '033_survey': m033,
   '034_recruitment': m034,
 }
 

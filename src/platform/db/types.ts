@@ -1225,6 +1225,66 @@ export interface TrialOutcomeImportTable {
   imported_by: string
 }
 
+/** The survey's national disclosure thresholds (one row, id 1) (issue 17). */
+export interface SurveySettingsTable {
+  id: number
+  threshold: ColumnType<number, number | undefined, number>
+  free_text_threshold: ColumnType<number, number | undefined, number>
+  updated_at: string | null
+  updated_by: string | null
+}
+
+/** A staff culture survey round the national team published. closed_on: the day it was closed early. */
+export interface SurveyRoundTable {
+  id: Generated<number>
+  title: string
+  opens_on: string
+  closes_on: string
+  closed_on: string | null
+  created_at: string
+  created_by: string
+}
+
+/** A question of a round: kind 'scale' (1–5 agreement) or 'text' (optional free text). */
+export interface SurveyQuestionTable {
+  id: Generated<number>
+  round_id: number
+  code: string
+  kind: string
+  text: string
+  position: number
+}
+
+/** That a user took their one-time token for a round: nothing else about them is kept. */
+export interface SurveyInvitationTable {
+  round_id: number
+  user_id: number
+}
+
+/** A one-time token's SHA-256 hash, with the establishment and role it answers for: no user. */
+export interface SurveyTokenTable {
+  token_hash: string
+  round_id: number
+  establishment_id: number
+  role: string
+  used: ColumnType<number, number | undefined, number>
+}
+
+/** An anonymous response: a random id, no user, no token, no time. */
+export interface SurveyResponseTable {
+  id: string
+  round_id: number
+  establishment_id: number
+  role: string
+}
+
+export interface SurveyAnswerTable {
+  response_id: string
+  question_id: number
+  value: number | null
+  answer_text: string | null
+}
+
 /** A bulletin the national team published to establishment staff (issue 17). */
 export interface BulletinTable {
   id: Generated<number>
@@ -1501,6 +1561,13 @@ export interface Database {
   trial_revisions: TrialRevisionTable
   trial_outcome_counts: TrialOutcomeCountTable
   trial_outcome_imports: TrialOutcomeImportTable
+  survey_settings: SurveySettingsTable
+  survey_rounds: SurveyRoundTable
+  survey_questions: SurveyQuestionTable
+  survey_invitations: SurveyInvitationTable
+  survey_tokens: SurveyTokenTable
+  survey_responses: SurveyResponseTable
+  survey_answers: SurveyAnswerTable
   recruitment_settings: RecruitmentSettingsTable
   recruitment_campaigns: RecruitmentCampaignTable
   recruitment_criteria: RecruitmentCriterionTable
