@@ -37,6 +37,8 @@ export function presentOutcome(o: OutcomeReport, index: number) {
       units: p.units,
       cohorts: p.cohorts,
     })),
+    // the summary's sentences without the warnings, which show on their own
+    summaryText: o.summary.filter(line => !(r?.warnings ?? []).includes(line)),
     design: r?.design ?? null,
     warnings: r?.warnings ?? [],
     canTell: r?.canTell ?? false,
@@ -86,7 +88,7 @@ export async function reportPdf(report: TrialReport): Promise<Buffer> {
     if (o.problem) paragraph(doc, o.problem)
     if (o.estimate) paragraph(doc, `Estimated effect: ${o.estimate} ${o.measure.unit} (95% interval ${o.interval}).`)
     paragraph(doc, `Naive estimate (two-way fixed effects, for comparison only): ${o.twfeText}.`)
-    for (const s of o.summary) paragraph(doc, s)
+    for (const s of o.summaryText) paragraph(doc, s)
     for (const w of o.warnings) paragraph(doc, `Warning: ${w}`)
     if (o.design)
       paragraph(

@@ -23,8 +23,8 @@ export const isCountMeasure = (v: string): v is CountMeasure => Object.hasOwn(CO
 
 /** keywork's own measures, per establishment and month. */
 export const KEYWORK_MEASURES = {
-  compliance: { name: 'Compliance', higherIsBetter: true, unit: '%' },
-  seen_28: { name: 'Eligible prisoners seen in the last 28 days', higherIsBetter: true, unit: '%' },
+  compliance: { name: 'Compliance', higherIsBetter: true, unit: 'percentage points' },
+  seen_28: { name: 'Eligible prisoners seen in the last 28 days', higherIsBetter: true, unit: 'percentage points' },
   qa_score: { name: 'Mean QA score', higherIsBetter: true, unit: 'points (1 to 4)' },
   gap_days: { name: 'Mean days between sessions', higherIsBetter: false, unit: 'days' },
 } as const
