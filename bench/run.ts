@@ -42,6 +42,12 @@ export const BENCHMARKS: Record<string, { about: string; run: (args: string[]) =
       '[--repeat N] [--skip-reminders] [--proposed-indexes] [--keep-database NAME]',
     run: async args => (await import('./training')).run(args),
   },
+  overview: {
+    about:
+      'the national overview over the national demo on PostgreSQL (120 establishments × 733 prisoners, a year of ' +
+      'history) [--json] [--establishments N] [--prisoners-per N] [--repeat N] [--skip-history] [--keep-database NAME]',
+    run: async args => (await import('./overview')).run(args),
+  },
   sessions: {
     about:
       'recording a session under 50 concurrent users against a bare node:http server, and the statistics pages of ' +

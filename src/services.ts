@@ -160,7 +160,11 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     mailer,
     referrals,
     timeline: timelineService(db.db, { audit, prisoners, allocations }),
-    national: nationalService(db.db),
+    national: nationalService(db, {
+      audit,
+      statistics,
+      trainingDashboard: trainingDashboardService(db, { trainingRules }),
+    }),
     sessions,
     hsds: hsdsService(db.db, audit),
     hsdsTokens: tokensService(db.db, audit),

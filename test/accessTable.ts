@@ -39,6 +39,12 @@ export const ACCESS_TABLE: Record<string, Who> = {
   'GET /establishment/settings': 'EA NP',
   'POST /establishment/settings': 'EA NP',
   'GET /national': 'NP',
+  // the overview's CSV and RAG thresholds are the national team's; the comparison is for those who oversee an
+  // establishment's delivery (SO, EA) and the national team acting in one (issue 17)
+  'GET /national.csv': 'NP',
+  'GET /national/thresholds': 'NP',
+  'POST /national/thresholds': 'NP',
+  'GET /comparison': 'SO EA NP',
   'GET /national/policy': 'NP',
   'POST /national/policy': 'NP',
   'GET /national/training-rules': 'NP',

@@ -21,6 +21,9 @@ const passwordSchema = z
     path: ['confirmPassword'],
   })
 
+/** Where the establishment switch may go on to after switching, besides the home page. */
+const SWITCH_NEXT = ['/statistics', '/comparison', '/quality/dashboard', '/training/dashboard']
+
 /**
  * A path of this service to return to after sign-in, never another site: one leading slash not followed by another
  * slash or a backslash (browsers read '//x' and '/\x' as another host), no backslash or control character anywhere
@@ -101,7 +104,9 @@ export function authRoutes(s: Services): RouteDef[] {
       if (!target) return redirectWithErrors(req, res, { establishment: 'Select an establishment you work in' }, '/')
       req.session.establishmentId = target.id
       flash(req, `You are now working in ${target.name}`)
-      res.redirect(303, '/')
+      // a drill-down from the national overview goes on to one of the establishment's pages (a fixed list: no open redirect)
+      const next = String((req.body as Record<string, unknown>).next ?? '')
+      res.redirect(303, SWITCH_NEXT.includes(next) ? next : '/')
     }),
   ]
 }

@@ -1,6 +1,6 @@
 import type { Services } from '../../services'
 import { ctxOf } from '../../web/context'
-import { takeForm } from '../../forms/forms'
+import { queryString, takeForm } from '../../forms/forms'
 import { surveyRoleOf } from '../../domain/survey'
 import { type RouteDef, get } from '../../web/routing'
 import { bulletinView } from '../bulletins/service'
@@ -10,14 +10,16 @@ export function homeRoutes(s: Services): RouteDef[] {
     get('/', 'signed-in', async (req, res) => {
       const ctx = ctxOf(res)
       // a national user who has not chosen an establishment lands on the national overview (as /national shows it)
-      if (res.locals.noEstablishmentChosen) {
-        const overview = await s.national.overview(ctx.establishments)
-        return res.render('national/views/overview', {
-          pageTitle: 'National overview',
-          ...overview,
-          nationalOverview: true,
-        })
-      }
+      if (res.locals.noEstablishmentChosen)
+        return res.render(
+          'national/views/overview',
+          await s.national.overviewPage({
+            category: queryString(req, 'category'),
+            region: queryString(req, 'region'),
+            sort: queryString(req, 'sort'),
+            order: queryString(req, 'order'),
+          }),
+        )
       // the staff survey (issue 17): staff with a role here are told while a round is open and they have not taken part
       res.locals.surveyOpen =
         ctx.establishment &&

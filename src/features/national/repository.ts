@@ -1,43 +1,115 @@
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
+import type { Dialect } from '../../platform/db/database'
 import type { Database } from '../../platform/db/types'
+import { londonDayStart } from '../../domain/dates'
 
-// Headline figures of every establishment at once, for the national overview: two grouped queries, however many
-// establishments there are.
+// The national overview's own reads: every establishment at once, each a grouped query (never one query an
+// establishment). Read-only over other features' tables (establishments, staff, allocations, hubs, QA reviews), as
+// the statistics and quality dashboards are; writes only the thresholds.
 
-export function nationalRepository(db: Kysely<Database>) {
+const n = (v: unknown) => Number(v ?? 0)
+
+export function nationalRepository(db: Kysely<Database>, dialect: Dialect) {
   return {
-    /** Per establishment: prisoners in custody eligible for a Key Worker (not high complexity), and how many have one. */
-    eligibleAndAllocated() {
-      return db
-        .selectFrom('prisoners as p')
-        .leftJoin('allocations as a', join =>
-          join
-            .onRef('a.prisoner_id', '=', 'p.id')
-            .onRef('a.establishment_id', '=', 'p.establishment_id')
-            .on('a.deallocated_at', 'is', null),
-        )
-        .select(eb => [
-          'p.establishment_id',
-          eb.fn.count<number>('p.id').distinct().as('eligible'),
-          eb.fn.count<number>('a.prisoner_id').distinct().as('allocated'),
-        ])
-        .where('p.status', '=', 'in')
-        .where('p.complexity', '!=', 'high')
-        .groupBy('p.establishment_id')
-        .execute()
+    /** Every establishment (enabled or not) with its category, region and ratio; and the national default ratio. */
+    async establishments() {
+      const [rows, policy] = await Promise.all([
+        db
+          .selectFrom('establishments')
+          .select(['id', 'code', 'name', 'category', 'region', 'enabled', 'ratio'])
+          .orderBy('name')
+          .execute(),
+        db.selectFrom('national_policy').select('ratio_default').executeTakeFirst(),
+      ])
+      return { rows, ratioDefault: policy?.ratio_default ?? 6 }
     },
 
-    /** Per establishment: key work sessions delivered from `from` to `to` (ISO dates, both included). */
-    deliveredBetween(from: string, to: string) {
-      return db
-        .selectFrom('key_work_sessions')
-        .select(eb => ['establishment_id', eb.fn.countAll<number>().as('delivered')])
-        .where('status', '=', 'submitted')
-        .where('outcome', '=', 'delivered')
-        .where('session_date', '>=', from)
-        .where('session_date', '<=', to)
+    /**
+     * Active Key Workers per establishment, grouped by what sets their capacity (weekly hours and any override), so
+     * the capacity is summed by the same rule as allocation uses, over a few rows an establishment.
+     */
+    async keyWorkerGroups() {
+      const rows = await db
+        .selectFrom('staff')
+        .select(eb => ['establishment_id', 'weekly_hours', 'capacity_override', eb.fn.countAll<number>().as('n')])
+        .where('status', '=', 'active')
+        .where('key_worker', '=', 1)
+        .groupBy(['establishment_id', 'weekly_hours', 'capacity_override'])
+        .execute()
+      return rows.map(r => ({
+        establishmentId: r.establishment_id,
+        weeklyHours: n(r.weekly_hours),
+        override: r.capacity_override === null ? null : n(r.capacity_override),
+        count: n(r.n),
+      }))
+    },
+
+    /** Prisoners now allocated to a Key Worker, per establishment (the caseloads held). */
+    async activeAllocations() {
+      const rows = await db
+        .selectFrom('allocations')
+        .select(eb => ['establishment_id', eb.fn.countAll<number>().as('n')])
+        .where('deallocated_at', 'is', null)
         .groupBy('establishment_id')
         .execute()
+      return new Map(rows.map(r => [r.establishment_id, n(r.n)]))
+    },
+
+    /** Active hubs and their active private rooms, per establishment. */
+    async hubs() {
+      const r = await sql<{ establishment_id: number; hubs: unknown; private_rooms: unknown }>`
+        select h.establishment_id, count(distinct h.id) as hubs,
+          count(distinct case when r.active = 1 and r.is_private = 1 then r.id end) as private_rooms
+        from hubs h left join hub_rooms r on r.hub_id = h.id and r.establishment_id = h.establishment_id
+        where h.active = 1
+        group by h.establishment_id`.execute(db)
+      return new Map(r.rows.map(x => [n(x.establishment_id), { hubs: n(x.hubs), privateRooms: n(x.private_rooms) }]))
+    },
+
+    /**
+     * QA reviews (not calibration marks) of entries with session dates from `from` to `to`, counted per
+     * establishment and overall score (1–4): the histogram the quality dashboard's interval is worked out from. The
+     * reviews are read first and each entry found by its id (as the quality dashboard does), so the millions of
+     * entries are never scanned.
+     */
+    async reviewScores(from: string, to: string) {
+      const entry =
+        dialect === 'postgres'
+          ? sql`join lateral (select s.status, s.session_date from key_work_sessions s where s.id = r.session_id
+              offset 0) s on true`
+          : sql`join key_work_sessions s on s.id = r.session_id`
+      const r = await sql<{ establishment_id: number; overall_score: unknown; reviews: unknown }>`
+        select r.establishment_id, r.overall_score, count(*) as reviews
+        from qa_reviews r ${entry}
+        where r.kind <> 'calibration' and r.submitted_at >= ${londonDayStart(from)}
+          and s.status = 'submitted' and s.session_date >= ${from} and s.session_date <= ${to}
+        group by r.establishment_id, r.overall_score`.execute(db)
+      return r.rows.map(x => ({
+        establishmentId: n(x.establishment_id),
+        overall: n(x.overall_score),
+        reviews: n(x.reviews),
+      }))
+    },
+
+    /** The thresholds, one row a measure. */
+    thresholds: () => db.selectFrom('national_thresholds').selectAll().execute(),
+
+    /** Replaces one measure's threshold, in the caller's transaction. */
+    async saveThreshold(
+      trx: Kysely<Database>,
+      measure: string,
+      values: { green: number; amber: number; direction: string; updated_at: string; updated_by: string },
+    ) {
+      const r = await trx
+        .updateTable('national_thresholds')
+        .set(values)
+        .where('measure', '=', measure)
+        .executeTakeFirst()
+      if (Number(r.numUpdatedRows) === 0)
+        await trx
+          .insertInto('national_thresholds')
+          .values({ measure, ...values })
+          .execute()
     },
   }
 }

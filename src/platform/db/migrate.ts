@@ -27,6 +27,7 @@ import * as m025 from './migrations/025_stat_precheck'
 import * as m026 from './migrations/026_training'
 import * as m027 from './migrations/027_training_indexes'
 import * as m028 from './migrations/028_api_token_scope'
+import * as m029 from './migrations/029_national_thresholds'
 import * as m030 from './migrations/030_bulletins'
 import * as m031 from './migrations/031_practice_exchange'
 import * as m032 from './migrations/032_trials'
@@ -61,6 +62,7 @@ const migrations = {
   '026_training': m026,
   '027_training_indexes': m027,
   '028_api_token_scope': m028,
+  '029_national_thresholds': m029,
   '030_bulletins': m030,
   '031_practice_exchange': m031,
   '032_trials': m032,

@@ -1469,6 +1469,17 @@ export interface PracticeQuestionTable {
   updated_at: string
 }
 
+/** The national overview's RAG rule for one measure (migration 029): green at / amber at, and which way is better. */
+export interface NationalThresholdTable {
+  measure: string
+  green: number
+  amber: number
+  /** 'higher' | 'lower': which way is better */
+  direction: string
+  updated_at: string | null
+  updated_by: string | null
+}
+
 export interface Database {
   national_policy: NationalPolicyTable
   establishments: EstablishmentTable
@@ -1551,6 +1562,7 @@ export interface Database {
   training_feedback: TrainingFeedbackTable
   training_assignments: TrainingAssignmentTable
   reflective_entries: ReflectiveEntryTable
+  national_thresholds: NationalThresholdTable
   bulletins: BulletinTable
   bulletin_reads: BulletinReadTable
   bulletin_digests: BulletinDigestTable
