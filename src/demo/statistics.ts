@@ -8,6 +8,7 @@ import { addDays } from '../domain/dates'
 import { groupBy } from '../domain/groupBy'
 import { Random, deriveSeed } from '../domain/random'
 import { generateHistory } from './generator/history'
+import { deliveryUplift, demoTrials } from './generator/trials'
 import { PRECHECK_DAYS, demoPrecheck } from './generator/quality'
 import { effectiveSettings } from '../domain/policy'
 import { type AuditService, SYSTEM_ACTOR } from '../platform/audit/service'
@@ -36,6 +37,11 @@ export async function loadDemoHistory(
   const all = (await deps.establishments.all()).sort((a, b) => a.id - b.id)
   const bounds = toBounds(await deps.establishments.policy())
   const summary: DemoHistorySummary = { sessions: 0, delivered: 0, goals: 0, referrals: 0 }
+  // the trials demo's interventions: where one has a planted effect, delivery rises from its adoption date
+  const trials = demoTrials(
+    all.map(e => e.id),
+    opts.today,
+  )
   let done = 0
   for (const est of all) {
     const settings = effectiveSettings(bounds, overridesOf(est))
@@ -86,6 +92,7 @@ export async function loadDemoHistory(
         firstLanguage: p.first_language,
       })),
       services,
+      uplift: deliveryUplift(trials, est.id),
     })
 
     await k.transaction().execute(async trx => {

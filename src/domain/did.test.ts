@@ -503,6 +503,13 @@ describe('difference-in-differences: words', () => {
     ])
   })
 
+  it('rule: a difference of percentages is in percentage points', () => {
+    assert.match(
+      summarise(base, { name: 'compliance', higherIsBetter: true, unit: '%' })[0]!,
+      /^Compliance rose by about 6 percentage points \(95% interval 3 to 9\)/,
+    )
+  })
+
   it('rule: a fall when lower is better is an improvement; rounding follows the standard error', () => {
     const r: DidResult = {
       ...base,

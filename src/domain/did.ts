@@ -493,7 +493,8 @@ export function summarise(
   outcome: { name: string; higherIsBetter: boolean; unit?: string },
 ): string[] {
   const name = outcome.name.charAt(0).toUpperCase() + outcome.name.slice(1)
-  const unit = outcome.unit ? ` ${outcome.unit}` : ''
+  // a difference of percentages is in percentage points
+  const unit = outcome.unit === '%' ? ' percentage points' : outcome.unit ? ` ${outcome.unit}` : ''
   const sentences: string[] = []
   const o = result.overall
   if (!result.canTell) sentences.push(`The design cannot tell whether the change made a difference to ${outcome.name}.`)

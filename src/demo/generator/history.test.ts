@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { addDays } from '../../domain/dates'
-import { type HistoryInput, generateHistory } from './history'
+import { type HistoryInput, deliveryChance, generateHistory } from './history'
 import { Random } from '../../domain/random'
 
 const TODAY = '2026-11-27'
@@ -129,5 +129,27 @@ describe('demo history', () => {
     const keys = new Set(h.sessions.map(s => s.key))
     assert.ok([...h.goals, ...h.referrals].every(x => keys.has(x.sessionKey)))
     assert.equal(keys.size, h.sessions.length)
+  })
+
+  it('rule: an intervention’s planted effect raises the chance of delivery from its date, capped at 0.95', () => {
+    const uplift = { from: '2026-06-01', delivered: 0.15 }
+    assert.equal(deliveryChance(0.4, '2026-05-31', uplift), 0.4)
+    assert.equal(deliveryChance(0.4, '2026-06-01', uplift), 0.4 + 0.15)
+    assert.equal(deliveryChance(0.9, '2026-07-01', uplift), 0.95)
+    assert.equal(deliveryChance(0.4, '2026-07-01'), 0.4)
+  })
+
+  it('the planted effect is there: more sessions delivered after the adoption date, the same before', () => {
+    const from = '2026-06-01'
+    const planted = generateHistory({ ...input(), uplift: { from, delivered: 0.15 } })
+    const count = (x: typeof h, after: boolean) =>
+      x.sessions.filter(s => s.outcome === 'delivered' && s.date >= from === after).length
+    // before the date the draws are the same until the first session due after it: within a few per cent
+    assert.ok(Math.abs(count(planted, false) / count(h, false) - 1) < 0.05)
+    // after it, the delivery rate rises by 0.15 on houseblock rates of 0.2-0.7: at least a fifth more sessions
+    const rise = count(planted, true) / count(h, true) - 1
+    assert.ok(rise > 0.2 && rise < 0.8, String(rise))
+    // an uplift that starts after today changes nothing at all
+    assert.deepEqual(generateHistory({ ...input(), uplift: { from: '2027-01-01', delivered: 0.15 } }), h)
   })
 })

@@ -35,6 +35,17 @@ export interface HistoryInput {
   services: { id: string; name: string }[]
   /** how far back the history goes, in days */
   days?: number
+  /**
+   * A planted effect for the trials demo (src/demo/generator/trials.ts): from this date on (an intervention adopted
+   * by the establishment), the chance that a due session is delivered rises by `delivered` (at most to 0.95).
+   */
+  uplift?: { from: string; delivered: number }
+}
+
+/** The chance that a session due on `date` is delivered: the houseblock's rate, raised from an uplift's date. */
+export function deliveryChance(rate: number, date: string, uplift?: { from: string; delivered: number }): number {
+  if (!uplift || date < uplift.from) return rate
+  return Math.min(0.95, rate + uplift.delivered)
 }
 
 export interface HistorySession {
@@ -426,7 +437,7 @@ export function generateHistory(input: HistoryInput): History {
     const end = a.until !== undefined && a.until <= input.today ? addDays(a.until, -1) : input.today
     for (; due <= end; due = addDays(due, step + rng.int(-2, 2))) {
       const date = due < p.receptionDate ? p.receptionDate : due
-      if (rng.chance(rate)) {
+      if (rng.chance(deliveryChance(rate, date, input.uplift))) {
         const s = deliveredSession(
           rng,
           input,
