@@ -60,7 +60,7 @@ const as = async (username: string) => {
 const national = { userId: await userId('national'), username: 'national', establishmentId: null }
 
 // ids of what is published below, in order
-const ids: Record<string, number> = {}
+const ids = { everyone: 0, soOnly: 0, guide: 0, worksheet: 0 }
 
 describe('publishing a notice', () => {
   it('refuses an empty form with every problem listed at once, and saves nothing', async () => {
@@ -325,7 +325,7 @@ describe('the weekly digest', () => {
       ['supervising_officer.mdi', 'so.mdi@example.gov.uk'],
       ['supervising_officer.lei', 'so.lei@example.gov.uk'],
       ['national', 'np@example.gov.uk'],
-    ])
+    ] as const)
       await db.updateTable('users').set({ email }).where('username', '=', username).execute()
     // the daily job on Monday 7 December 2026 (week 2026-W50) carries the week of Monday 30 November
     setClock('2026-12-07T05:00:00.000Z')
