@@ -28,7 +28,7 @@ import { rubricService } from './features/rubric/service'
 import { trainingService } from './features/training/service'
 import { integrityService } from './features/integrity/service'
 import { timelineService } from './features/timeline/service'
-import { trialsService } from './features/trials/service'
+import { type SurveyOutcomes, trialsService } from './features/trials/service'
 import { sessionsService } from './features/sessions/service'
 import { establishmentsService } from './features/establishments/service'
 import { guidanceService } from './features/guidance/service'
@@ -181,7 +181,16 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     }),
     allocations,
     // trials and evaluation (issue 17): interventions, outcome counts, difference-in-differences reports
-    trials: trialsService(db.db, { audit, establishments }),
+    trials: trialsService(db.db, {
+      audit,
+      establishments,
+      // the staff survey's questions as outcomes (built further down, and called only once it exists)
+      survey: {
+        outcomeQuestions: (): ReturnType<SurveyOutcomes['outcomeQuestions']> => services.survey.outcomeQuestions(),
+        establishmentMeans: (code): ReturnType<SurveyOutcomes['establishmentMeans']> =>
+          services.survey.establishmentMeans(code),
+      },
+    }),
     statistics,
     rubric,
     notices,

@@ -33,13 +33,16 @@ import {
 export interface TrialsDeps {
   audit: AuditService
   establishments: Pick<ReturnType<typeof establishmentsService>, 'all' | 'policy'>
-  /** the staff culture survey as an outcome (issue 17, H6): wired once the survey exists */
-  survey?: {
-    outcomeQuestions(): Promise<{ code: string; text: string }[]>
-    establishmentMeans(
-      questionCode: string,
-    ): Promise<{ establishmentId: number; month: string; mean: number; n: number }[]>
-  }
+  /** the staff culture survey as an outcome (issue 17) */
+  survey?: SurveyOutcomes
+}
+
+/** What the trials need of the staff survey: its questions as outcomes, and each establishment's means by round. */
+export interface SurveyOutcomes {
+  outcomeQuestions(): Promise<{ code: string; text: string }[]>
+  establishmentMeans(
+    questionCode: string,
+  ): Promise<{ establishmentId: number; month: string; mean: number; n: number }[]>
 }
 
 export interface MeasureInfo {

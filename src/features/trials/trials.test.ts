@@ -197,6 +197,8 @@ describe('the monthly panel of a small hand-made world', () => {
     // violence per 1,000: January 13 ÷ 650 × 1000 = 20; February 2 ÷ (38 ÷ 29 held a day) × 1000 = 58000 ÷ 38
     close(at('count:violence', '2020-01'), 20, 'violence January')
     close(at('count:violence', '2020-02'), 58000 / 38, 'violence February')
+    // the staff survey's agreement questions are offered as outcomes too
+    assert.ok((await s.trials.measures()).some(m => m.source === 'survey' && m.code.startsWith('survey:')))
     // LEI has nothing in these months
     assert.equal(panel.get('compliance')?.get(lei.establishmentId)?.get('2020-01'), undefined)
   })
