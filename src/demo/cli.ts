@@ -8,6 +8,7 @@ import { loadDemoHistory } from './statistics'
 import { loadDemoQuality } from './load/quality'
 import { loadDemoTraining } from './load/training'
 import { loadDemoPracticeExchange } from './load/practiceExchange'
+import { loadDemoTrials } from './load/trials'
 import { todayIso } from '../domain/dates'
 import { type Services, startServices } from '../services'
 import { withServices } from '../cli/withServices'
@@ -71,6 +72,7 @@ async function loadDemo(s: Services, opts: Omit<DemoLoadOptions, 'onProgress'>):
   await demoQuality(s, { seed: opts.seed, ...(opts.today ? { today: opts.today } : {}) })
   await demoTraining(s, { seed: opts.seed, ...(opts.today ? { today: opts.today } : {}) })
   await demoPracticeExchange(s, { ...(opts.today ? { today: opts.today } : {}) })
+  await demoEvaluation(s, { seed: opts.seed, ...(opts.today ? { today: opts.today } : {}) })
   console.log(`\nDemo sign-ins (demo data only; one per role):\n\n${signInTable(v.signIns)}\n`)
   return true
 }
@@ -229,5 +231,18 @@ export async function demoPracticeExchange(s: Services, opts: { today?: string }
   console.log(
     `Shared good practice: ${r.submissions} submissions (${r.published} published) and ${r.questions} questions ` +
       `to the policy team (${r.answered} answered).`,
+  )
+}
+
+/** After the history: two staggered interventions (one with a planted effect) and imported outcome counts. */
+export async function demoEvaluation(s: Services, opts: { seed: number; today?: string }) {
+  const r = await loadDemoTrials(
+    s.db,
+    { trials: s.trials, users: s.users, establishments: s.establishments },
+    { seed: opts.seed, today: opts.today ?? todayIso() },
+  )
+  console.log(
+    `Trials: ${r.trials} interventions adopted ${r.adoptions} times, ${r.counts.toLocaleString('en-GB')} monthly ` +
+      `outcome counts imported.`,
   )
 }
