@@ -8,6 +8,7 @@ import { loadDemoHistory } from './statistics'
 import { loadDemoQuality } from './load/quality'
 import { loadDemoTraining } from './load/training'
 import { loadDemoPracticeExchange } from './load/practiceExchange'
+import { loadDemoBulletins } from './load/bulletins'
 import { loadDemoTrials } from './load/trials'
 import { todayIso } from '../domain/dates'
 import { type Services, startServices } from '../services'
@@ -72,6 +73,7 @@ async function loadDemo(s: Services, opts: Omit<DemoLoadOptions, 'onProgress'>):
   await demoQuality(s, { seed: opts.seed, ...(opts.today ? { today: opts.today } : {}) })
   await demoTraining(s, { seed: opts.seed, ...(opts.today ? { today: opts.today } : {}) })
   await demoPracticeExchange(s, { ...(opts.today ? { today: opts.today } : {}) })
+  await demoBulletins(s)
   await demoEvaluation(s, { seed: opts.seed, ...(opts.today ? { today: opts.today } : {}) })
   console.log(`\nDemo sign-ins (demo data only; one per role):\n\n${signInTable(v.signIns)}\n`)
   return true
@@ -220,6 +222,12 @@ export async function demoTraining(s: Services, opts: { seed: number; today?: st
       `${n(r.completions)} completions with ${n(r.certificates)} certificates, ${n(r.feedback)} course ratings ` +
       `and ${n(r.journal)} journal entries.`,
   )
+}
+
+/** After the history: two notices from the national team, read by some of the people they are for (issue 17). */
+export async function demoBulletins(s: Services) {
+  const r = await loadDemoBulletins(s.db, { bulletins: s.bulletins, users: s.users })
+  console.log(`Bulletins: ${r.bulletins} notices from the national team, ${r.reads.toLocaleString('en-GB')} reads.`)
 }
 
 /** After the history: good practice with the demo's own figures, and questions to the policy team (issue 17). */
