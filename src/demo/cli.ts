@@ -8,6 +8,7 @@ import { loadDemoHistory } from './statistics'
 import { loadDemoQuality } from './load/quality'
 import { loadDemoTraining } from './load/training'
 import { loadDemoPracticeExchange } from './load/practiceExchange'
+import { loadDemoRecruitment } from './load/recruitment'
 import { loadDemoBulletins } from './load/bulletins'
 import { loadDemoTrials } from './load/trials'
 import { todayIso } from '../domain/dates'
@@ -73,6 +74,7 @@ async function loadDemo(s: Services, opts: Omit<DemoLoadOptions, 'onProgress'>):
   await demoQuality(s, { seed: opts.seed, ...(opts.today ? { today: opts.today } : {}) })
   await demoTraining(s, { seed: opts.seed, ...(opts.today ? { today: opts.today } : {}) })
   await demoPracticeExchange(s, { ...(opts.today ? { today: opts.today } : {}) })
+  await demoRecruitment(s, { ...(opts.today ? { today: opts.today } : {}) })
   await demoBulletins(s)
   await demoEvaluation(s, { seed: opts.seed, ...(opts.today ? { today: opts.today } : {}) })
   console.log(`\nDemo sign-ins (demo data only; one per role):\n\n${signInTable(v.signIns)}\n`)
@@ -252,5 +254,17 @@ export async function demoEvaluation(s: Services, opts: { seed: number; today?: 
   console.log(
     `Trials: ${r.trials} interventions adopted ${r.adoptions} times, ${r.counts.toLocaleString('en-GB')} monthly ` +
       `outcome counts imported.`,
+  )
+}
+
+/** After the history: one values-based recruitment campaign, scored by two assessors, one moderation (issue 17). */
+export async function demoRecruitment(s: Services, opts: { today?: string }) {
+  const r = await loadDemoRecruitment(
+    { recruitment: s.recruitment, users: s.users },
+    { today: opts.today ?? todayIso() },
+  )
+  console.log(
+    `Recruitment: one campaign, ${r.candidates} candidates, ${r.submissions} assessors' scores and ` +
+      `${r.moderations} moderation.`,
   )
 }

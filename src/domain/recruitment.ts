@@ -12,7 +12,7 @@ export type CriterionKind = (typeof CRITERION_KINDS)[number]
 export const CRITERION_KIND_NAMES: Record<CriterionKind, string> = {
   value: 'HMPPS value',
   behaviour: 'Behaviour',
-  attitude: 'Attitude to rehabilitation',
+  attitude: 'Attitude',
 }
 
 export const QUESTION_KINDS = ['interview', 'role_play'] as const
