@@ -185,6 +185,9 @@ const SHARED_RECORDS = new Set([
   'GET /api/hsds/taxonomy_terms/:taxonomyTermId',
   // the good-practice library is national: every establishment reads every published item
   'GET /good-practice/:goodPracticeId',
+  // trials are national: whoever may read a report reads it, whichever establishment they act in (issue 17)
+  'GET /trials/:trialId',
+  'GET /trials/:trialId/report.pdf',
 ])
 
 /** The national team decides nominations to the library from every establishment, whichever it acts in. */
@@ -196,6 +199,9 @@ const NATIONAL_RECORDS = new Set([
   'POST /good-practice/submissions/:submissionId',
   'GET /questions/:questionId',
   'POST /questions/:questionId',
+  // a national trial, changed by the national team (an empty form is sent back with its errors)
+  'GET /trials/:trialId/edit',
+  'POST /trials/:trialId/edit',
 ])
 
 /** Only its author, a Supervising Officer or an admin amends an entry; the seeded one is key_worker.mdi's. */

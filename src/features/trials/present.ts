@@ -93,7 +93,7 @@ export async function reportPdf(report: TrialReport): Promise<Buffer> {
     if (o.design)
       paragraph(
         doc,
-        `Design: ${o.design.units} establishments (${o.design.treatedUnits} adopting, ${o.design.controlUnits} never adopting), ${o.design.cohorts} adoption ${o.design.cohorts === 1 ? 'cohort' : 'cohorts'}, ${o.design.periods} months, ${o.design.prePeriods} before adoption.`,
+        `Design: ${o.design.units} establishments (${o.design.treatedUnits} adopting, ${o.design.controlUnits} used for comparison), ${o.design.cohorts} adoption ${o.design.cohorts === 1 ? 'cohort' : 'cohorts'}, ${o.design.periods} months, ${o.design.prePeriods} before adoption.`,
       )
     if (o.before)
       paragraph(
@@ -101,6 +101,12 @@ export async function reportPdf(report: TrialReport): Promise<Buffer> {
         `Before and after at the one adopting establishment: ${o.before.before} before, ${o.before.after} after (difference ${o.before.difference}). ${o.before.warning}`,
       )
     if (o.rows.length) {
+      ensureSpace(doc, 200)
+      paragraph(
+        doc,
+        `The effect on ${o.measure.name} (${o.measure.unit}) by month since adoption, with 95% intervals; hollow points are the months before adoption.`,
+        { size: 8.5 },
+      )
       drawChart(doc, o)
       table(
         doc,

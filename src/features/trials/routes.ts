@@ -105,7 +105,7 @@ export function trialsRoutes(s: Services): RouteDef[] {
       async (req, res) => {
         const file = req.file
         const render = (messages: string[]) =>
-          res.status(400).render('trials/views/import', {
+          res.status(422).render('trials/views/import', {
             pageTitle: 'Import outcome counts',
             measures: Object.entries(COUNT_MEASURES).map(([code, name]) => ({ code, name })),
             maxMb: MAX_BYTES / 1024 / 1024,

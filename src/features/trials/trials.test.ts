@@ -223,7 +223,7 @@ describe('importing outcome counts', () => {
       `${mdiCode},2021-04,adjudications,5,0`, // population 0
     ].join('\n')
     const res = await upload(b, csv)
-    assert.equal(res.status, 400)
+    assert.equal(res.status, 422)
     for (const m of [
       /Row 3: no establishment has the code XXX/,
       /Row 4: the count must be a whole number, 0 or more \(not -3\)/,
