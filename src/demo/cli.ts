@@ -11,6 +11,7 @@ import { loadDemoPracticeExchange } from './load/practiceExchange'
 import { loadDemoRecruitment } from './load/recruitment'
 import { loadDemoBulletins } from './load/bulletins'
 import { loadDemoTrials } from './load/trials'
+import { loadDemoSurvey } from './load/survey'
 import { todayIso } from '../domain/dates'
 import { type Services, startServices } from '../services'
 import { withServices } from '../cli/withServices'
@@ -77,6 +78,7 @@ async function loadDemo(s: Services, opts: Omit<DemoLoadOptions, 'onProgress'>):
   await demoRecruitment(s, { ...(opts.today ? { today: opts.today } : {}) })
   await demoBulletins(s)
   await demoEvaluation(s, { seed: opts.seed, ...(opts.today ? { today: opts.today } : {}) })
+  await demoSurvey(s, { seed: opts.seed, ...(opts.today ? { today: opts.today } : {}) })
   console.log(`\nDemo sign-ins (demo data only; one per role):\n\n${signInTable(v.signIns)}\n`)
   return true
 }
@@ -267,4 +269,20 @@ export async function demoRecruitment(s: Services, opts: { today?: string }) {
     `Recruitment: one campaign, ${r.candidates} candidates, ${r.submissions} assessors' scores and ` +
       `${r.moderations} moderation.`,
   )
+}
+
+/** After the history: a closed staff survey round with enough answers in some establishments and too few in others,
+ * and a round open from today (issue 17). */
+export async function demoSurvey(s: Services, opts: { seed: number; today?: string }) {
+  const national = (await s.users.list(null, 'national')).find(u => u.username === 'national')
+  const r = await loadDemoSurvey(
+    s.db,
+    { survey: s.survey, establishments: s.establishments },
+    {
+      seed: opts.seed,
+      today: opts.today ?? todayIso(),
+      actor: { userId: national?.id ?? null, username: national?.username ?? 'demo', establishmentId: null },
+    },
+  )
+  console.log(`Staff survey: ${r.rounds} rounds, ${r.responses.toLocaleString('en-GB')} anonymous responses.`)
 }

@@ -91,6 +91,8 @@ export function surveyRoutes(s: Services): RouteDef[] {
         state: state === 'used' ? 'done' : taken ? 'lost' : 'start',
         role: staffRole(res),
         roleNames: SURVEY_ROLE_NAMES,
+        threshold: (await s.survey.settings()).threshold,
+        statements: (await s.survey.questions(round.id)).filter(q => q.kind === 'scale').length,
         ...kept,
       })
     }),
