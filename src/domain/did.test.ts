@@ -176,6 +176,39 @@ describe('difference-in-differences: three cohorts by hand', () => {
     )
   })
 
+  it('rule: comparisons counted in the design are those of months after adoption', () => {
+    // unit 1 is a comparison only before adoption (for cohort 4 in month 1); units 2, 3 and 4 after it too
+    assert.deepEqual(r.design, { units: 4, treatedUnits: 3, controlUnits: 3, cohorts: 3, periods: 5, prePeriods: 2 })
+  })
+
+  it('rule: a cohort of two weighs twice as much as a cohort of one', () => {
+    // unit 5 is a copy of unit 1 (adopting in month 2): cohort 2 has two units.
+    // e = 0: (2 × 2 + 1 × 2.5 + 1 × 5) ÷ 4 = 2.875. Before adoption unit 5 is a comparison too:
+    // g=4, t=1: unit 3: 2; units 1, 5, 2 (1 each), 4 (0): 0.75. ATT = 1.25
+    const doubled = estimateStaggeredDid({
+      observations: panel([...rows, rows[0]!]),
+      adoption: new Map([...adoption, [5, 2]]),
+      minEvent: -3,
+      maxEvent: 2,
+      bootstrap: 20,
+    })
+    close(event(doubled, 0)!.estimate, 2.875)
+    assert.equal(event(doubled, 0)!.units, 4)
+    assert.deepEqual(cell(doubled, 4, 1), { g: 4, t: 1, att: 1.25, treated: 1, controls: 4 })
+    // overall: (4 × 2.875 + 3 × (2 × 2.5 + 4) ÷ 3 + 2 × 4) ÷ 9 = (11.5 + 9 + 8) ÷ 9
+    close(doubled.overall!.estimate, 28.5 / 9)
+  })
+
+  it('rule: a month before adoption with no comparison is left out without a warning', () => {
+    const holed = rows.map(row => [...row]) as (number | null)[][]
+    holed[3]![0] = null // unit 4, the only never-treated, misses month 0
+    const h = estimateStaggeredDid({ observations: panel(holed), adoption, control: 'neverTreated', bootstrap: 20 })
+    assert.equal(cell(h, 2, 1), undefined)
+    assert.equal(cell(h, 4, 1), undefined)
+    assert.deepEqual(cell(h, 2, 2), { g: 2, t: 2, att: 2, treated: 1, controls: 1 })
+    assert.ok(!h.warnings.some(w => w.includes('no establishment was left')), h.warnings.join('\n'))
+  })
+
   it('rule: the event window limits the cells', () => {
     const narrow = estimateStaggeredDid({
       observations: panel(rows),
@@ -338,6 +371,31 @@ describe('difference-in-differences: the bootstrap and the pre-trend test', () =
     )
   })
 
+  it('rule: the pre-trend test is a bootstrap test of the months before adoption only', () => {
+    // 100 units adopt in month 2, 100 never do. From month 0 to 1 (before adoption) the comparison units change by
+    // 0, 1, 2, 3 in turn and the adopters by the same + 0.35: θ(−1) = 0.35 with se √(1.25/100 + 1.25/100) = 0.158,
+    // t = 2.21, two-sided p = 2 × (1 − Φ(2.21)) = 0.027. After adoption a large effect, 5, which must not enter the
+    // test.
+    const obs: PanelObservation[] = []
+    const adoption = new Map<number, number | null>()
+    for (let u = 1; u <= 200; u++) {
+      const treated = u <= 100
+      adoption.set(u, treated ? 2 : null)
+      const step = (u % 4) + (treated ? 0.35 : 0)
+      obs.push({ unit: u, period: 0, y: 10 })
+      obs.push({ unit: u, period: 1, y: 10 + step })
+      obs.push({ unit: u, period: 2, y: 10 + step + (u % 3) + (treated ? 5 : 0) })
+    }
+    const r = estimateStaggeredDid({ observations: obs, adoption, bootstrap: 1999, seed: 5 })
+    close(event(r, -1)!.estimate, 0.35, 1e-9)
+    close(r.pretrend.maxAbs, 0.35, 1e-9)
+    assert.ok(r.pretrend.p! > 0.012 && r.pretrend.p! < 0.045, `p ${r.pretrend.p}`)
+    assert.equal(r.pretrend.failed, true)
+    // at α = 0.01 the same difference passes
+    const strict = estimateStaggeredDid({ observations: obs, adoption, bootstrap: 1999, seed: 5, alpha: 0.01 })
+    assert.equal(strict.pretrend.failed, false)
+  })
+
   it('rule: the standard normal quantile', () => {
     close(normalQuantile(0.975), 1.959964, 1e-6)
     close(normalQuantile(0.5), 0, 1e-9)
@@ -478,8 +536,9 @@ describe('difference-in-differences: the bootstrap and the pre-trend test', () =
 describe('difference-in-differences: words', () => {
   const base: DidResult = {
     overall: { estimate: 6.2, se: 1.5, lower: 3.26, upper: 9.14 },
-    eventTime: Array.from({ length: 12 }, (_, e) => ({
-      e,
+    // two months before adoption and twelve after
+    eventTime: Array.from({ length: 14 }, (_, k) => ({
+      e: k - 2,
       cohorts: 2,
       units: 20,
       estimate: 6,
@@ -514,7 +573,7 @@ describe('difference-in-differences: words', () => {
     const r: DidResult = {
       ...base,
       overall: { estimate: -0.84, se: 0.3, lower: -1.43, upper: -0.25 },
-      eventTime: base.eventTime.slice(0, 1),
+      eventTime: base.eventTime.filter(e => e.e <= 0),
       design: { ...base.design, treatedUnits: 1, cohorts: 1, controlUnits: 1 },
     }
     const words = summarise(r, { name: 'violent incidents per 1,000 prisoners', higherIsBetter: false })
@@ -554,6 +613,11 @@ describe('difference-in-differences: words', () => {
     assert.match(
       summarise(small, { name: 'x', higherIsBetter: true })[0]!,
       /^X rose by about 0.04 \(95% interval 0.02 to 0.06\)/,
+    )
+    const tiny: DidResult = { ...base, overall: { estimate: 0.0042, se: 0.005, lower: -0.0056, upper: 0.014 } }
+    assert.match(
+      summarise(tiny, { name: 'x', higherIsBetter: true })[0]!,
+      /^X rose by about 0.004 \(95% interval -0.006 to 0.014\)/,
     )
   })
 
