@@ -162,6 +162,7 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     timeline: timelineService(db.db, { audit, prisoners, allocations }),
     national: nationalService(db, {
       audit,
+      establishments,
       statistics,
       trainingDashboard: trainingDashboardService(db, { trainingRules }),
     }),

@@ -5,7 +5,7 @@ export const MEASURES = [
   {
     code: 'compliance',
     label: 'Compliance',
-    about: 'sessions delivered ÷ sessions projected, last 28 days',
+    about: 'Sessions delivered ÷ sessions projected, last 28 days',
     unit: '%',
     min: 0,
     max: 200,
@@ -13,7 +13,7 @@ export const MEASURES = [
   {
     code: 'seen28',
     label: 'Seen in 28 days',
-    about: 'eligible men with a delivered session in the last 28 days',
+    about: 'Eligible men with a delivered session in the last 28 days',
     unit: '%',
     min: 0,
     max: 100,
@@ -21,7 +21,7 @@ export const MEASURES = [
   {
     code: 'qa_score',
     label: 'QA score',
-    about: 'mean overall QA score (1 to 4) of entries of the last 3 months, with its 95% interval',
+    about: 'Mean overall QA score (1 to 4) of entries of the last 3 months, with its 95% interval',
     unit: '',
     min: 1,
     max: 4,
@@ -29,7 +29,7 @@ export const MEASURES = [
   {
     code: 'initial_course',
     label: 'Initial course',
-    about: 'active Key Workers who have done the initial course',
+    about: 'Active Key Workers who have done the initial course',
     unit: '%',
     min: 0,
     max: 100,
@@ -37,7 +37,7 @@ export const MEASURES = [
   {
     code: 'cpd',
     label: 'CPD',
-    about: 'active Key Workers who have met their CPD target this year',
+    about: 'Active Key Workers who have met their CPD target this year',
     unit: '%',
     min: 0,
     max: 100,
@@ -45,7 +45,7 @@ export const MEASURES = [
   {
     code: 'interpreter',
     label: 'Interpreter used',
-    about: 'sessions needing an interpreter where one was used, last 28 days',
+    about: 'Sessions needing an interpreter where one was used, last 28 days',
     unit: '%',
     min: 0,
     max: 100,
@@ -53,7 +53,7 @@ export const MEASURES = [
   {
     code: 'referrals',
     label: 'Referrals followed up',
-    about: 'referrals made in the last 28 days that were acknowledged or completed',
+    about: 'Referrals made in the last 28 days that were acknowledged or completed',
     unit: '%',
     min: 0,
     max: 100,
@@ -61,7 +61,7 @@ export const MEASURES = [
   {
     code: 'caseload',
     label: 'Caseload against capacity',
-    about: 'men allocated ÷ the capacity of the active Key Workers',
+    about: 'Men allocated ÷ the capacity of the active Key Workers',
     unit: '%',
     min: 0,
     max: 300,
@@ -69,7 +69,7 @@ export const MEASURES = [
   {
     code: 'private',
     label: 'Held in private',
-    about: 'delivered sessions held in private (a hub room or another private place), last 28 days',
+    about: 'Delivered sessions held in private (a hub room or another private place), last 28 days',
     unit: '%',
     min: 0,
     max: 100,

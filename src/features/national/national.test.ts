@@ -28,9 +28,10 @@ const created = await s.establishments.create(SYSTEM_ACTOR, {
 })
 assert.ok(created.ok)
 const WYI = created.value
-// MDI sees its men weekly, LEI fortnightly; ratios set so that capacity is counted by hand
+// MDI sees its men weekly, LEI fortnightly; ratios (within the national bounds, 4 to 10) set so that capacity is
+// counted by hand
 await db.updateTable('establishments').set({ frequency_weeks: 1, ratio: 6 }).where('id', '=', MDI).execute()
-await db.updateTable('establishments').set({ frequency_weeks: 2, ratio: 2 }).where('id', '=', LEI).execute()
+await db.updateTable('establishments').set({ frequency_weeks: 2, ratio: 4 }).where('id', '=', LEI).execute()
 await db.updateTable('establishments').set({ frequency_weeks: 1, ratio: 6 }).where('id', '=', WYI).execute()
 await s.rubric.ensureNational()
 await s.training.ensureNational()
@@ -301,8 +302,10 @@ await hub(MDI, [
   { private: 1, active: 0 },
 ])
 
-// ---- Leeds (LEI), Category B local, Yorkshire: fortnightly sessions, ratio 2
+// ---- Leeds (LEI), Category B local, Yorkshire: fortnightly sessions, ratio 4, one Key Worker with capacity 2
 const l1 = await officer(LEI)
+// its capacity set by hand to 2 (an admin's override), below the ratio's 4
+await db.updateTable('staff').set({ capacity_override: 2 }).where('id', '=', l1).execute()
 const q1 = await prisoner(LEI)
 const q2 = await prisoner(LEI)
 await allocate(LEI, q1, l1)
@@ -374,10 +377,8 @@ describe('the national overview', () => {
     assert.equal(mdi.cpd, '50% Red')
     assert.equal(mdi.interpreter, '50% Red')
     assert.equal(mdi.referrals, '75% Amber')
-    assert.equal(mdi.caseload, '16.7% Green 2 men, capacity 12')
-    assert.equal(mdi.private, '66.7% Amber')
-    assert.equal(mdi.keyWorkers, '2')
-    assert.equal(mdi.hubs, '1 1 private room')
+    assert.equal(mdi.caseload, '16.7% Green 2 Key Workers; 2 men, capacity 12')
+    assert.equal(mdi.private, '66.7% Amber 1 hub, 1 private room')
     assert.match(mdi.trend!, /Up 25 points: 50% in February 2026 to 75% in March 2026/)
 
     const lei = rowOf(page, 'LEI')
@@ -386,15 +387,15 @@ describe('the national overview', () => {
     assert.equal(lei.initial_course, '0% Red')
     assert.equal(lei.interpreter, '– Not enough data none to count')
     assert.equal(lei.referrals, '– Not enough data none to count')
-    assert.equal(lei.caseload, '100% Amber 2 men, capacity 2')
-    assert.equal(lei.private, '100% Green')
+    assert.equal(lei.caseload, '100% Amber 1 Key Worker; 2 men, capacity 2')
+    assert.equal(lei.private, '100% Green 0 hubs, 0 private rooms')
     assert.match(lei.trend!, /Up 50 points: 50% in February 2026 to 100% in March 2026/)
 
     const wyi = rowOf(page, 'WYI')
     assert.equal(wyi.compliance, '– Not enough data none to count')
     assert.equal(wyi.qa_score, '– Not enough data 0 reviews: at least 2 are needed')
-    assert.equal(wyi.caseload, '0% Green 0 men, capacity 6')
-    assert.equal(wyi.keyWorkers, '1')
+    assert.equal(wyi.caseload, '0% Green 1 Key Worker; 0 men, capacity 6')
+    assert.equal(wyi.private, '– Not enough data 0 hubs, 0 private rooms; no sessions to count')
     assert.match(wyi.trend!, /Not enough months with a figure/)
 
     // the rules in words, the national work links, a drill-down to the establishment and to its statistics

@@ -31,6 +31,9 @@ export function valueText(code: MeasureCode, value: number | null): string {
   return `${(Math.round(value * 10) / 10).toLocaleString('en-GB')}%`
 }
 
+/** "1 hub", "2 hubs" */
+const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-GB')} ${n === 1 ? one : many}`
+
 export function cellView(code: MeasureCode, c: Cell, extra?: string) {
   return { text: valueText(code, c.value), rag: c.ragWords, tag: RAG_TAG[c.rag], extra: extra ?? '' }
 }
@@ -46,7 +49,10 @@ function rowView(r: Row) {
       const c = r.cells[m.code]
       let extra = ''
       if (m.code === 'qa_score') extra = qaExtra(r)
-      else if (m.code === 'caseload') extra = `${r.allocated} men, capacity ${r.capacity}`
+      else if (m.code === 'caseload')
+        extra = `${plural(r.keyWorkers, 'Key Worker')}; ${plural(r.allocated, 'man', 'men')}, capacity ${r.capacity.toLocaleString('en-GB')}`
+      else if (m.code === 'private')
+        extra = `${plural(r.hubs, 'hub')}, ${plural(r.privateRooms, 'private room')}${c.den === 0 ? '; no sessions to count' : ''}`
       else if (c.den === 0) extra = 'none to count'
       return [m.code, cellView(m.code, c, extra)]
     }),
@@ -92,12 +98,7 @@ export function overviewPage(o: {
     pageTitle: 'National overview',
     ...o,
     rows: o.rows.map(rowView),
-    columns: [
-      column('name', 'Establishment'),
-      ...MEASURES.map(m => column(m.code, m.label)),
-      column('keyWorkers', 'Key Workers'),
-      column('hubs', 'Hubs'),
-    ],
+    columns: [column('name', 'Establishment'), ...MEASURES.map(m => column(m.code, m.label))],
     categoryItems: [
       { value: '', text: 'All categories' },
       ...o.categories.map(c => ({ value: c, text: c, selected: c === o.category })),
@@ -105,6 +106,14 @@ export function overviewPage(o: {
     regionItems: [
       { value: '', text: 'All regions' },
       ...o.regions.map(r => ({ value: r, text: r, selected: r === o.region })),
+    ],
+    sortItems: [
+      { value: 'name', text: 'Establishment name', selected: o.sort === 'name' },
+      ...MEASURES.map(m => ({ value: m.code, text: m.label, selected: o.sort === m.code })),
+    ],
+    orderItems: [
+      { value: 'asc', text: 'Lowest first (A to Z)', selected: o.order === 'asc' },
+      { value: 'desc', text: 'Highest first (Z to A)', selected: o.order === 'desc' },
     ],
     csvHref: href('/national.csv', { ...filter, sort: o.sort, order: o.order }),
     nationalWork: NATIONAL_WORK,

@@ -11,18 +11,8 @@ const n = (v: unknown) => Number(v ?? 0)
 
 export function nationalRepository(db: Kysely<Database>, dialect: Dialect) {
   return {
-    /** Every establishment (enabled or not) with its category, region and ratio; and the national default ratio. */
-    async establishments() {
-      const [rows, policy] = await Promise.all([
-        db
-          .selectFrom('establishments')
-          .select(['id', 'code', 'name', 'category', 'region', 'enabled', 'ratio'])
-          .orderBy('name')
-          .execute(),
-        db.selectFrom('national_policy').select('ratio_default').executeTakeFirst(),
-      ])
-      return { rows, ratioDefault: policy?.ratio_default ?? 6 }
-    },
+    /** Every establishment (enabled or not) with its category, region and own settings, by name. */
+    establishments: () => db.selectFrom('establishments').selectAll().orderBy('name').execute(),
 
     /**
      * Active Key Workers per establishment, grouped by what sets their capacity (weekly hours and any override), so
@@ -89,6 +79,32 @@ export function nationalRepository(db: Kysely<Database>, dialect: Dialect) {
         overall: n(x.overall_score),
         reviews: n(x.reviews),
       }))
+    },
+
+    /**
+     * Spells of eligibility (custody_spells) live in the days, as the statistics count them: per establishment, how
+     * many start on each day (a spell begun before the first day counts from it) and how many end on each day (a spell
+     * is eligible from its from_date up to the day before its to_date).
+     */
+    async custodyEvents(from: string, to: string) {
+      const later = dialect === 'postgres' ? sql`greatest(c.from_date, ${from})` : sql`max(c.from_date, ${from})`
+      const r = await sql<{ kind: string; establishment_id: number; day: string; n: unknown }>`
+        select 's' as kind, c.establishment_id, ${later} as day, count(*) as n
+        from custody_spells c where c.from_date <= ${to} and (c.to_date is null or c.to_date > ${from})
+        group by 1, 2, 3
+        union all
+        select 'e' as kind, c.establishment_id, c.to_date as day, count(*) as n
+        from custody_spells c where c.to_date > ${from} and c.to_date <= ${to} and c.from_date <= ${to}
+        group by 1, 2, 3`.execute(db)
+      return r.rows.map(x => ({ kind: x.kind, establishmentId: n(x.establishment_id), day: x.day, n: n(x.n) }))
+    },
+
+    /** Sessions delivered per establishment and day from `from` to `to`, from the statistics' day aggregates. */
+    async deliveredByDay(from: string, to: string) {
+      const r = await sql<{ establishment_id: number; day: string; delivered: unknown }>`
+        select establishment_id, day, delivered from stat_daily
+        where day >= ${from} and day <= ${to} and delivered <> 0`.execute(db)
+      return r.rows.map(x => ({ establishmentId: n(x.establishment_id), day: x.day, delivered: n(x.delivered) }))
     },
 
     /** The thresholds, one row a measure. */

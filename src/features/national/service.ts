@@ -17,7 +17,9 @@ import {
 } from '../../domain/quality'
 import { type Direction, type Rag, RAG_WORDS, type Threshold, ragOf, ruleInWords } from '../../domain/rag'
 import { type Result, ok } from '../../domain/result'
-import type { Figures } from '../../domain/statistics'
+import { type Figures, countsFromEvents, daysOf } from '../../domain/statistics'
+import { effectiveSettings } from '../../domain/policy'
+import { type EstablishmentsService, overridesOf, toBounds } from '../establishments/service'
 import type { StatisticsService } from '../statistics/service'
 import type { TrainingDashboardService } from '../trainingDashboard/service'
 import { MEASURES, type MeasureCode, isMeasureCode } from './measures'
@@ -35,6 +37,7 @@ export const LEVEL_POINTS = 1
 
 export interface NationalDeps {
   audit: AuditService
+  establishments: Pick<EstablishmentsService, 'policy'>
   statistics: Pick<StatisticsService, 'compute'>
   trainingDashboard: Pick<TrainingDashboardService, 'dashboard'>
 }
@@ -85,8 +88,8 @@ export interface ThresholdView extends Threshold {
   updatedBy: string | null
 }
 
-export type SortKey = 'name' | MeasureCode | 'keyWorkers' | 'hubs'
-export const SORT_KEYS: SortKey[] = ['name', ...MEASURES.map(m => m.code), 'keyWorkers', 'hubs']
+export type SortKey = 'name' | MeasureCode
+export const SORT_KEYS: SortKey[] = ['name', ...MEASURES.map(m => m.code)]
 
 export interface OverviewQuery {
   category?: string
@@ -109,6 +112,51 @@ export function trendInWords(points: TrendPoint[]): { words: string; arrow: Row[
   return diff > 0
     ? { words: `Up ${Math.round(diff)} points: ${span}`, arrow: '↑' }
     : { words: `Down ${Math.round(-diff)} points: ${span}`, arrow: '↓' }
+}
+
+/**
+ * Compliance of each establishment in each period (months of a window), as the statistics count it: delivered ÷
+ * projected × 100, projected = eligible prisoner-days ÷ (frequency in weeks × 7); null with nothing projected. From one
+ * read of the spells of eligibility and one of the day aggregates for the whole window, not one statistics run per
+ * month (their "seen in 28 days" and the rest are not needed for a trend).
+ */
+export function monthlyCompliance(
+  window: { from: string; to: string },
+  periods: readonly { from: string; to: string }[],
+  spells: readonly { kind: string; establishmentId: number; day: string; n: number }[],
+  delivered: readonly { establishmentId: number; day: string; delivered: number }[],
+  frequencyWeeks: (establishmentId: number) => number,
+): Map<number, (number | null)[]> {
+  const days = daysOf(window)
+  const byId = <T extends { establishmentId: number }>(rows: readonly T[]) => {
+    const m = new Map<number, T[]>()
+    for (const r of rows) m.set(r.establishmentId, [...(m.get(r.establishmentId) ?? []), r])
+    return m
+  }
+  const spellsOf = byId(spells)
+  const deliveredOf = byId(delivered)
+  const out = new Map<number, (number | null)[]>()
+  for (const [id, own] of spellsOf) {
+    const counts = countsFromEvents(
+      window,
+      own.filter(x => x.kind === 's'),
+      own.filter(x => x.kind === 'e'),
+    )
+    const perDay = 1 / (frequencyWeeks(id) * 7)
+    const done = deliveredOf.get(id) ?? []
+    out.set(
+      id,
+      periods.map(p => {
+        let projected = 0
+        days.forEach((d, i) => {
+          if (d >= p.from && d <= p.to) projected += counts[i]! * perDay
+        })
+        const sum = done.filter(x => x.day >= p.from && x.day <= p.to).reduce((a, x) => a + x.delivered, 0)
+        return projected > 0 ? (sum / projected) * 100 : null
+      }),
+    )
+  }
+  return out
 }
 
 /**
@@ -151,20 +199,35 @@ export function nationalService(db: Db, deps: NationalDeps) {
       return { from: d.from, to: d.to < today ? d.to : today }
     })
     const qaFrom = monthDays(lastMonths(today, QA_MONTHS)[0]!).from
-    const [ests, rules, current, trend, training, scores, groups, allocated, hubs] = await Promise.all([
-      repo.establishments(),
-      thresholds(),
-      deps.statistics.compute({ kind: 'national' }, period),
-      Promise.all(monthPeriods.map(p => deps.statistics.compute({ kind: 'national' }, p))),
-      deps.trainingDashboard.dashboard({ kind: 'national' }, today),
-      repo.reviewScores(qaFrom, today),
-      repo.keyWorkerGroups(),
-      repo.activeAllocations(),
-      repo.hubs(),
-    ])
+    const trendFrom = monthPeriods[0]!.from
+    const [ests, policy, rules, current, spells, deliveredDays, training, scores, groups, allocated, hubs] =
+      await Promise.all([
+        repo.establishments(),
+        deps.establishments.policy(),
+        thresholds(),
+        deps.statistics.compute({ kind: 'national' }, period),
+        repo.custodyEvents(trendFrom, today),
+        repo.deliveredByDay(trendFrom, today),
+        deps.trainingDashboard.dashboard({ kind: 'national' }, today),
+        repo.reviewScores(qaFrom, today),
+        repo.keyWorkerGroups(),
+        repo.activeAllocations(),
+        repo.hubs(),
+      ])
     const ruleOf = new Map(rules.map(r => [r.measure, r]))
     const figuresOf = new Map(current.establishments.map(e => [e.id, e.figures]))
-    const trendOf = trend.map(t => new Map(t.establishments.map(e => [e.id, e.figures.compliance])))
+    // each establishment's ratio and frequency in force (its own within the national bounds, else the default)
+    const bounds = policy ? toBounds(policy) : null
+    const settingsOf = new Map(
+      ests.map(e => [e.id, bounds ? effectiveSettings(bounds, overridesOf(e)) : { ratio: 6, frequencyWeeks: 1 }]),
+    )
+    const trendOf = monthlyCompliance(
+      { from: trendFrom, to: today },
+      monthPeriods,
+      spells,
+      deliveredDays,
+      id => settingsOf.get(id)?.frequencyWeeks ?? 1,
+    )
     const tallyOf = new Map(training.rows.map(r => [r.id, r.tally]))
     const countsOf = new Map<number, ScoreCounts>()
     for (const s of scores) {
@@ -173,12 +236,11 @@ export function nationalService(db: Db, deps: NationalDeps) {
       c[s.overall - 1] = c[s.overall - 1]! + s.reviews
       countsOf.set(s.establishmentId, c)
     }
-    const ratioOf = new Map(ests.rows.map(e => [e.id, e.ratio ?? ests.ratioDefault]))
     const staffing = new Map<number, { keyWorkers: number; capacity: number }>()
     for (const g of groups) {
       const s = staffing.get(g.establishmentId) ?? { keyWorkers: 0, capacity: 0 }
       s.keyWorkers += g.count
-      const ratio = ratioOf.get(g.establishmentId) ?? ests.ratioDefault
+      const ratio = settingsOf.get(g.establishmentId)?.ratio ?? 6
       s.capacity += g.count * effectiveCapacity(ratio, g.weeklyHours, g.override)
       staffing.set(g.establishmentId, s)
     }
@@ -186,7 +248,7 @@ export function nationalService(db: Db, deps: NationalDeps) {
       const rag = ragOf(value, ruleOf.get(code)!)
       return { value, num, den, rag, ragWords: RAG_WORDS[rag] }
     }
-    const rows: Row[] = ests.rows
+    const rows: Row[] = ests
       .filter(e => e.enabled === 1)
       .map(e => {
         const f: Figures | undefined = figuresOf.get(e.id)
@@ -201,7 +263,7 @@ export function nationalService(db: Db, deps: NationalDeps) {
         const points = months.map((m, i) => ({
           month: m,
           label: monthLabel(m),
-          compliance: trendOf[i]!.get(e.id) ?? null,
+          compliance: trendOf.get(e.id)?.[i] ?? null,
         }))
         const tw = trendInWords(points)
         const cells: Record<MeasureCode, Cell> = {
@@ -278,8 +340,7 @@ export function nationalService(db: Db, deps: NationalDeps) {
       const region = regions.includes(query.region ?? '') ? query.region! : ''
       const sort: SortKey = (SORT_KEYS as string[]).includes(query.sort ?? '') ? (query.sort as SortKey) : 'name'
       const order: 'asc' | 'desc' = query.order === 'desc' ? 'desc' : 'asc'
-      const keyOf = (r: Row): number | string | null =>
-        sort === 'name' ? r.name : sort === 'keyWorkers' ? r.keyWorkers : sort === 'hubs' ? r.hubs : r.cells[sort].value
+      const keyOf = (r: Row): number | string | null => (sort === 'name' ? r.name : r.cells[sort].value)
       const rows = all.rows
         .filter(r => (!category || r.category === category) && (!region || r.region === region))
         .sort((a, b) => {
