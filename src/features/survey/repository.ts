@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely'
 import type { Database } from '../../platform/db/types'
+import { DEFAULT_FREE_TEXT_THRESHOLD, DEFAULT_THRESHOLD } from '../../domain/survey'
 
 /**
  * The survey's queries (issue 17). Writes survey_* tables only. Responses and answers are read only as totals
@@ -8,15 +9,27 @@ import type { Database } from '../../platform/db/types'
  */
 export function surveyRepository(db: Kysely<Database>) {
   return {
-    settings(k: Kysely<Database> = db) {
-      return k.selectFrom('survey_settings').selectAll().where('id', '=', 1).executeTakeFirstOrThrow()
+    /** the national thresholds; the defaults when the row is missing (a demo reset empties every table) */
+    async settings(k: Kysely<Database> = db) {
+      const row = await k.selectFrom('survey_settings').selectAll().where('id', '=', 1).executeTakeFirst()
+      return (
+        row ?? {
+          id: 1,
+          threshold: DEFAULT_THRESHOLD,
+          free_text_threshold: DEFAULT_FREE_TEXT_THRESHOLD,
+          updated_at: null,
+          updated_by: null,
+        }
+      )
     },
-    saveSettings(k: Kysely<Database>, threshold: number, freeText: number, at: string, by: string) {
-      return k
-        .updateTable('survey_settings')
-        .set({ threshold, free_text_threshold: freeText, updated_at: at, updated_by: by })
-        .where('id', '=', 1)
-        .execute()
+    async saveSettings(k: Kysely<Database>, threshold: number, freeText: number, at: string, by: string) {
+      const values = { threshold, free_text_threshold: freeText, updated_at: at, updated_by: by }
+      const r = await k.updateTable('survey_settings').set(values).where('id', '=', 1).executeTakeFirst()
+      if (Number(r.numUpdatedRows) === 0)
+        await k
+          .insertInto('survey_settings')
+          .values({ id: 1, ...values })
+          .execute()
     },
     rounds(k: Kysely<Database> = db) {
       return k.selectFrom('survey_rounds').selectAll().orderBy('opens_on', 'desc').orderBy('id', 'desc').execute()

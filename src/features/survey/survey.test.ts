@@ -419,5 +419,16 @@ describe('staff survey: results under small-number protection', () => {
       .sort()
     // 39 − 20 − 15 = 4 < 5: MDI (15, the smallest) hides again; LEI and its roles show
     assert.deepEqual(shown, ['all', `e${LEI}`, `e${LEI}/KEY_WORKER`, `e${LEI}/SUPERVISING_OFFICER`].sort())
+
+    // a demo reset empties every table: the defaults stand in, and saving writes the row again
+    await db.deleteFrom('survey_settings').execute()
+    assert.equal((await s.survey.settings()).threshold, 10)
+    assert.equal((await s.survey.settings()).free_text_threshold, 20)
+    assert.equal((await s.survey.saveSettings(NP, 12, 25)).ok, true)
+    const saved = await db.selectFrom('survey_settings').selectAll().execute()
+    assert.deepEqual(
+      saved.map(r => [r.threshold, r.free_text_threshold]),
+      [[12, 25]],
+    )
   })
 })
