@@ -345,7 +345,7 @@ export function bulletinView(b: Bulletin, headingBase = 3) {
         ? 'See what changed in the guide'
         : b.kind === 'worksheet'
           ? 'Open the worksheet'
-          : 'Read more',
+          : 'Open the linked page',
     summaryHtml: renderMarkdown(b.summary, { headingBase }),
   }
 }
