@@ -562,6 +562,22 @@ describe('difference-in-differences: words', () => {
     ])
   })
 
+  it('rule: names inside a sentence in lower case, abbreviations kept; a unit the name says is not repeated', () => {
+    const words = summarise(base, { name: 'Compliance', higherIsBetter: true })
+    assert.equal(words[1], 'The whole interval is on the side of improvement (for compliance, higher is better).')
+    const qa = summarise({ ...base, canTell: false }, { name: 'QA scores', higherIsBetter: true })
+    assert.equal(qa[0], 'The design cannot tell whether the change made a difference to QA scores.')
+    assert.match(qa[1]!, /^For what it is worth, QA scores rose by about 6 /)
+    const counts = summarise(base, {
+      name: 'Violent incidents per 1,000 prisoners',
+      higherIsBetter: false,
+      unit: 'per 1,000 prisoners',
+    })
+    assert.match(counts[0]!, /^Violent incidents per 1,000 prisoners rose by about 6 \(95% interval 3 to 9\)/)
+    const other = summarise(base, { name: 'Adjudications', higherIsBetter: false, unit: 'per 1,000 prisoners' })
+    assert.match(other[0]!, /^Adjudications rose by about 6 per 1,000 prisoners \(95%/)
+  })
+
   it('rule: a difference of percentages is in percentage points', () => {
     assert.match(
       summarise(base, { name: 'compliance', higherIsBetter: true, unit: '%' })[0]!,

@@ -493,11 +493,20 @@ export function summarise(
   outcome: { name: string; higherIsBetter: boolean; unit?: string },
 ): string[] {
   const name = outcome.name.charAt(0).toUpperCase() + outcome.name.slice(1)
-  // a difference of percentages is in percentage points
-  const unit = outcome.unit === '%' ? ' percentage points' : outcome.unit ? ` ${outcome.unit}` : ''
+  // inside a sentence the name starts in lower case, unless its first word is an abbreviation ("QA scores")
+  const inner = /^[A-Z][A-Z]/.test(outcome.name)
+    ? outcome.name
+    : outcome.name.charAt(0).toLowerCase() + outcome.name.slice(1)
+  // a difference of percentages is in percentage points; a unit the name already says is not said twice
+  const unit =
+    outcome.unit === '%'
+      ? ' percentage points'
+      : outcome.unit && !outcome.name.endsWith(outcome.unit)
+        ? ` ${outcome.unit}`
+        : ''
   const sentences: string[] = []
   const o = result.overall
-  if (!result.canTell) sentences.push(`The design cannot tell whether the change made a difference to ${outcome.name}.`)
+  if (!result.canTell) sentences.push(`The design cannot tell whether the change made a difference to ${inner}.`)
   sentences.push(...result.warnings)
   if (o === null) return sentences
   const months = result.eventTime.filter(e => e.e >= 0).length
@@ -515,7 +524,7 @@ export function summarise(
   sentences.push(
     result.canTell
       ? `${name} ${direction} ${interval} ${when}, ${compared}.`
-      : `For what it is worth, ${outcome.name} ${direction} ${interval} ${when}, ${compared}; this should not be relied on.`,
+      : `For what it is worth, ${inner} ${direction} ${interval} ${when}, ${compared}; this should not be relied on.`,
   )
   if (result.canTell) {
     if (o.lower <= 0 && o.upper >= 0)
@@ -526,8 +535,8 @@ export function summarise(
       const better = o.estimate > 0 === outcome.higherIsBetter
       sentences.push(
         better
-          ? `The whole interval is on the side of improvement (for ${outcome.name}, ${outcome.higherIsBetter ? 'higher' : 'lower'} is better).`
-          : `The whole interval is on the side of things getting worse (for ${outcome.name}, ${outcome.higherIsBetter ? 'higher' : 'lower'} is better).`,
+          ? `The whole interval is on the side of improvement (for ${inner}, ${outcome.higherIsBetter ? 'higher' : 'lower'} is better).`
+          : `The whole interval is on the side of things getting worse (for ${inner}, ${outcome.higherIsBetter ? 'higher' : 'lower'} is better).`,
       )
     }
     if (result.pretrend.p !== null)
