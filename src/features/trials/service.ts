@@ -139,7 +139,9 @@ export function trialsService(db: Kysely<Database>, deps: TrialsDeps) {
       }
       if (cproblems.length) errors.comparisons = capitalise(cproblems.join('; '))
       else if (comparisons.length === 0) errors.comparisons = 'Enter the codes of the comparison establishments'
-    }
+    } else if (form.comparisons.trim())
+      errors.comparisons =
+        'You listed comparison establishments: choose "Only the establishments I list", or clear the list'
 
     const known = new Set((await measures()).map(m => m.code))
     if (form.outcomes.length === 0) errors.outcomes = 'Choose at least one outcome measure'

@@ -309,6 +309,17 @@ describe('defining an intervention', () => {
           /no establishment has the code QQQ/,
         ],
       ],
+      [
+        {
+          name: 'Hubs',
+          kind: 'other',
+          adoptions: `${mdiCode}, 1/1/2025`,
+          comparison: 'all',
+          comparisons: 'LEI',
+          outcomes: 'compliance',
+        },
+        [/choose &quot;Only the establishments I list&quot;, or clear the list/],
+      ],
     ]
     for (const [body, messages] of cases) {
       const res = await b.post('/trials/new', body)
