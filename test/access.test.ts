@@ -185,6 +185,8 @@ const SHARED_RECORDS = new Set([
   'GET /api/hsds/taxonomy_terms/:taxonomyTermId',
   // the good-practice library is national: every establishment reads every published item
   'GET /good-practice/:goodPracticeId',
+  // survey rounds are national: each reader sees the results their role allows (their own establishment's, for SOs)
+  'GET /survey/rounds/:roundId',
   // trials are national: whoever may read a report reads it, whichever establishment they act in (issue 17)
   'GET /trials/:trialId',
   'GET /trials/:trialId/report.pdf',
@@ -199,6 +201,10 @@ const NATIONAL_RECORDS = new Set([
   'POST /good-practice/submissions/:submissionId',
   'GET /questions/:questionId',
   'POST /questions/:questionId',
+  // a national survey round, closed or reworded by the national team (an empty form is sent back with its error)
+  'POST /survey/rounds/:roundId/close',
+  'GET /survey/rounds/:roundId/edit',
+  'POST /survey/rounds/:roundId/edit',
   // a national trial, changed by the national team (an empty form is sent back with its errors)
   'GET /trials/:trialId/edit',
   'POST /trials/:trialId/edit',

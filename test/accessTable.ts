@@ -293,6 +293,17 @@ export const ACCESS_TABLE: Record<string, Who> = {
   'GET /certificates/verify': 'public',
   'GET /api/xapi/statements': 'public',
   'POST /api/xapi/statements': 'public',
+  // the staff survey (issue 17): everyone with a role in an establishment (KW, SO, EA) answers; the national team
+  // publishes and closes rounds and sets the thresholds; SOs and admins read their own establishment's results.
+  'GET /survey': 'KW SO EA',
+  'POST /survey': 'KW SO EA',
+  'GET /survey/rounds': 'NP',
+  'GET /survey/rounds/new': 'NP',
+  'POST /survey/rounds/new': 'NP',
+  'GET /survey/rounds/:roundId': 'SO EA NP',
+  'POST /survey/rounds/:roundId/close': 'NP',
+  'GET /survey/rounds/:roundId/edit': 'NP',
+  'POST /survey/rounds/:roundId/edit': 'NP',
   // the good-practice library: everyone reads it; Supervising Officers nominate; the national team reviews
   'GET /good-practice': 'KW SO EA NP',
   'GET /good-practice/:goodPracticeId': 'KW SO EA NP',

@@ -293,6 +293,13 @@ const NO_PERSONAL_DATA: Record<string, string> = {
   '/trials/:trialId': 'a trial report: establishments’ monthly figures and estimates, no person’s data',
   '/trials/:trialId/report.pdf': 'the trial report as a PDF: establishments’ figures, no person’s data',
   '/trials/:trialId/edit': 'a trial’s definition: establishments, dates and measures',
+  // the staff survey (issue 17): anonymous by design, so no page names who answered what
+  '/survey': 'the survey form or where the user is with it: no one else’s data, and the answers are anonymous',
+  '/survey/rounds': 'survey rounds: titles and dates',
+  '/survey/rounds/new': 'an empty form with the national questions',
+  '/survey/rounds/:roundId': 'anonymous results of groups of at least the national threshold: no person’s data',
+  '/survey/settings': 'two national thresholds',
+  '/survey/rounds/:roundId/edit': 'a round’s title and statements, to change',
 }
 
 /** A route parameter that always names a prisoner's data: such a route cannot be in NO_PERSONAL_DATA. */

@@ -601,6 +601,16 @@ export async function seededWorld(): Promise<SeededWorld> {
   )
   // a recruitment campaign for each establishment, its candidate assessed by the establishment's SO and admin
   for (const code of CODES) seededRecruitment[code] = await seedRecruitment(s, code)
+  // the staff survey (issue 17): one national round (id 1), open from today for four weeks, no one has answered
+  must(
+    await s.survey.publishRound(SYSTEM_ACTOR, {
+      title: 'Staff survey',
+      opensOn: londonNow().date,
+      closesOn: addDays(londonNow().date, 27),
+      questions: [...s.survey.NATIONAL_QUESTIONS],
+    }),
+    'survey round',
+  )
   return Object.assign(world, { seeded })
 }
 
@@ -655,6 +665,8 @@ export const PARAM_VALUES: Record<string, (s: Seeded) => string> = {
   bulletinId: () => String(seededBulletinId),
   // the national trial seeded above (trials are national: the same in every establishment)
   trialId: () => '1',
+  // the national survey round seeded above (rounds are national)
+  roundId: () => '1',
 }
 
 /** Fills a route path's parameters with the records seeded in one establishment. */

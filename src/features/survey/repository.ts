@@ -52,6 +52,25 @@ export function surveyRepository(db: Kysely<Database>) {
         .execute()
       return id
     },
+    /** how many people took a token for the round (nothing says who answered) */
+    async tokensTaken(roundId: number, k: Kysely<Database> = db) {
+      const r = await k
+        .selectFrom('survey_tokens')
+        .select(sql<number>`count(*)`.as('n'))
+        .where('round_id', '=', roundId)
+        .executeTakeFirstOrThrow()
+      return Number(r.n)
+    },
+    async rewordRound(k: Kysely<Database>, id: number, title: string, questions: { code: string; text: string }[]) {
+      await k.updateTable('survey_rounds').set({ title }).where('id', '=', id).execute()
+      for (const q of questions)
+        await k
+          .updateTable('survey_questions')
+          .set({ text: q.text })
+          .where('round_id', '=', id)
+          .where('code', '=', q.code)
+          .execute()
+    },
     closeRound(k: Kysely<Database>, id: number, day: string) {
       return k
         .updateTable('survey_rounds')

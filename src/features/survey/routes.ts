@@ -15,7 +15,7 @@ import {
   roundStatus,
   surveyRoleOf,
 } from '../../domain/survey'
-import { roundSchema, settingsSchema } from './schema'
+import { rewordSchema, roundSchema, settingsSchema } from './schema'
 
 /** Staff with a role in an establishment answer; the national team runs rounds; SOs and admins read their own. */
 const STAFF = ['KEY_WORKER', 'SUPERVISING_OFFICER', 'ESTABLISHMENT_ADMIN'] as const
@@ -231,6 +231,7 @@ export function surveyRoutes(s: Services): RouteDef[] {
       const staff = national && closed && nationalCell?.shown ? await s.survey.staffCount() : 0
       const kept = takeForm(req, {})
       res.render('survey/views/results', {
+        mayReword: national && (await s.survey.mayReword(r.round.id)),
         pageTitle: r.round.title,
         round: r.round,
         status: STATUS_NAMES[r.status],
@@ -251,6 +252,38 @@ export function surveyRoutes(s: Services): RouteDef[] {
             : null,
         ...kept,
       })
+    }),
+
+    get('/survey/rounds/:roundId/edit', NATIONAL, async (req, res) => {
+      const round = await s.survey.round(intParam(req, 'roundId'))
+      if (!round) throw new HttpError(404)
+      const questions = await s.survey.questions(round.id)
+      const kept = takeForm(req, {
+        title: round.title,
+        ...Object.fromEntries(questions.map(q => [`q_${q.code}`, q.text])),
+      } as Record<string, unknown>)
+      res.render('survey/views/edit', {
+        pageTitle: `Change the wording of ${round.title}`,
+        round,
+        editable: await s.survey.mayReword(round.id),
+        questions: questions.map(q => ({ ...q, name: `q_${q.code}` })),
+        ...kept,
+      })
+    }),
+
+    post('/survey/rounds/:roundId/edit', NATIONAL, async (req, res) => {
+      const round = await s.survey.round(intParam(req, 'roundId'))
+      if (!round) throw new HttpError(404)
+      const questions = await s.survey.questions(round.id)
+      const parsed = parseForm(rewordSchema(questions), req.body)
+      if (!parsed.ok) return redirectWithErrors(req, res, parsed.errors)
+      const r = await s.survey.rewordRound(actorOf(res), round.id, {
+        title: parsed.data.title,
+        questions: questions.map(q => ({ code: q.code, text: parsed.data[`q_${q.code}`]! })),
+      })
+      if (!r.ok) return redirectWithErrors(req, res, r.errors)
+      flash(req, 'Wording saved')
+      res.redirect(303, `/survey/rounds/${round.id}`)
     }),
 
     post('/survey/rounds/:roundId/close', NATIONAL, async (req, res) => {

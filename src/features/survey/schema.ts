@@ -34,3 +34,18 @@ export const settingsSchema = z.object({
   threshold: whole('the results threshold'),
   freeTextThreshold: whole('the free-text threshold'),
 })
+
+/** A round's new wording: its title and each of its questions' text, by code. */
+export const rewordSchema = (questions: readonly { code: string; kind: string; position: number }[]) =>
+  z.object({
+    title: text('a title', TITLE_MAX),
+    ...Object.fromEntries(
+      questions.map(q => [
+        `q_${q.code}`,
+        text(
+          q.kind === 'scale' ? `the wording of statement ${q.position}` : 'the wording of the free-text question',
+          QUESTION_MAX,
+        ),
+      ]),
+    ),
+  }) as z.ZodType<{ title: string } & Record<`q_${string}`, string>>

@@ -129,6 +129,39 @@ export function surveyService(db: Kysely<Database>, deps: SurveyDeps) {
       return ok(id)
     },
 
+    /** The wording may change until the first person starts the round (and never once it has closed). */
+    async mayReword(roundId: number): Promise<boolean> {
+      const round = await repo.round(roundId)
+      if (!round || roundStatus(round, todayIso()) === 'closed') return false
+      return (await repo.tokensTaken(roundId)) === 0
+    },
+
+    /** Changes a round's title and the wording of its questions, in one transaction, audited; refused once started. */
+    async rewordRound(
+      actor: Actor,
+      roundId: number,
+      input: { title: string; questions: { code: string; text: string }[] },
+    ): Promise<Result> {
+      const refused = fail({
+        form: 'Someone has started this round, or it has closed: its wording can no longer change',
+      })
+      const done = await db.transaction().execute(async trx => {
+        const round = await repo.round(roundId, trx)
+        if (!round || roundStatus(round, todayIso()) === 'closed' || (await repo.tokensTaken(roundId, trx)) > 0)
+          return false
+        await repo.rewordRound(trx, roundId, input.title, input.questions)
+        await audit.record(trx, actor, {
+          action: 'update',
+          entity: 'survey_round',
+          entityId: roundId,
+          changes: input,
+          establishmentId: null,
+        })
+        return true
+      })
+      return done ? ok() : refused
+    },
+
     async closeRound(actor: Actor, roundId: number): Promise<Result> {
       const round = await repo.round(roundId)
       if (!round) return fail({ form: 'There is no such round' })

@@ -150,6 +150,34 @@ describe('staff survey: a round, anonymity and the one-time token', () => {
     assert.equal(await count('survey_rounds'), before + 1)
   })
 
+  it('lets the national team change the wording until the first person starts', async () => {
+    const round = (await s.survey.rounds())[0]!
+    const page = await national.get(`/survey/rounds/${round.id}/edit`)
+    assert.match(page.text, /Save the wording/)
+    const empty = await national.post(
+      `/survey/rounds/${round.id}/edit`,
+      { title: '' },
+      `/survey/rounds/${round.id}/edit`,
+    )
+    assert.equal(empty.status, 303)
+    const errors = await national.get(`/survey/rounds/${round.id}/edit`)
+    assert.match(errors.text, /Enter a title/)
+    assert.match(errors.text, /Enter the wording of statement 1/)
+    assert.equal((await s.survey.round(round.id))!.title, 'Staff survey autumn')
+    const questions = await s.survey.questions(round.id)
+    const r = await national.post(
+      `/survey/rounds/${round.id}/edit`,
+      {
+        title: 'Staff survey, autumn',
+        ...Object.fromEntries(questions.map(q => [`q_${q.code}`, q.code === 'stay' ? 'I plan to stay.' : q.text])),
+      },
+      `/survey/rounds/${round.id}/edit`,
+    )
+    assert.equal(r.status, 303)
+    assert.equal((await s.survey.round(round.id))!.title, 'Staff survey, autumn')
+    assert.equal((await s.survey.questions(round.id)).find(q => q.code === 'stay')!.text, 'I plan to stay.')
+  })
+
   it('tells a Key Worker on the home page until they take part', async () => {
     keyWorker = await signedIn(world, 'key_worker.mdi')
     assert.match((await keyWorker.get('/')).text, /A staff survey is open/)
@@ -232,7 +260,8 @@ describe('staff survey: a round, anonymity and the one-time token', () => {
       .select(['entity', 'changes'])
       .where('entity', 'like', 'survey%')
       .execute()
-    assert.deepEqual(events.map(e => e.entity).sort(), ['survey_round', 'survey_token'])
+    // the round's publication and its rewording, and the token taken
+    assert.deepEqual(events.map(e => e.entity).sort(), ['survey_round', 'survey_round', 'survey_token'])
     assert.ok(events.every(e => !(e.changes ?? '').includes(marker) && !(e.changes ?? '').includes(responseId)))
 
     // the same token again: refused, nothing saved
@@ -254,6 +283,12 @@ describe('staff survey: a round, anonymity and the one-time token', () => {
     assert.match((await fresh.get('/survey')).text, /already started this survey/)
     assert.equal(await count('survey_invitations'), 1)
     assert.equal(await count('survey_tokens'), 1)
+    // and once someone has started, the wording is fixed
+    const round = (await s.survey.rounds())[0]!
+    const reword = await s.survey.rewordRound(NP, round.id, { title: 'Changed', questions: [] })
+    assert.equal(reword.ok, false)
+    assert.equal((await s.survey.round(round.id))!.title, 'Staff survey, autumn')
+    assert.doesNotMatch((await national.get(`/survey/rounds/${round.id}/edit`)).text, /Save the wording/)
   })
 
   it('has no column in the token, response or answer tables that could name a user, on this engine', async () => {
