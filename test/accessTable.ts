@@ -304,6 +304,8 @@ export const ACCESS_TABLE: Record<string, Who> = {
   'POST /survey/rounds/:roundId/close': 'NP',
   'GET /survey/rounds/:roundId/edit': 'NP',
   'POST /survey/rounds/:roundId/edit': 'NP',
+  'GET /survey/settings': 'NP',
+  'POST /survey/settings': 'NP',
   // the good-practice library: everyone reads it; Supervising Officers nominate; the national team reviews
   'GET /good-practice': 'KW SO EA NP',
   'GET /good-practice/:goodPracticeId': 'KW SO EA NP',
