@@ -3,6 +3,7 @@ import { after, describe, it } from 'node:test'
 import { setClock } from '../../domain/clock'
 import { SYSTEM_ACTOR } from '../../platform/audit/service'
 import { runDailyJobs } from '../../cli/jobs'
+import { guidanceService } from '../guidance/service'
 import { type Browser, createUser, signedIn, testWorld } from '../../../test/harness'
 
 // Bulletins (issue 17) over real services and a real database (both engines). The clock is set: everything below
@@ -167,6 +168,29 @@ describe('automatic bulletins', () => {
     })
     assert.equal(again.ok, false)
     assert.equal(await countOf('bulletins'), before + 1)
+  })
+
+  it('a guide version whose announcement fails is not published either (one transaction)', async () => {
+    const failing = guidanceService(db, {
+      audit: s.audit,
+      worksheets: s.worksheets,
+      servicesForBooklet: async () => [],
+      announce: async trx => {
+        // the bulletin is written, then the announcement fails: both the version and the bulletin roll back
+        await trx
+          .insertInto('bulletins')
+          .values({ kind: 'guide', title: 'x', summary: 'x', published_by: 'x', published_at: '2026-12-02T10:00:00Z' })
+          .execute()
+        throw new Error('announcement failed')
+      },
+    })
+    const [versions, bulletins] = [(await s.guidance.versions()).length, await countOf('bulletins')]
+    await assert.rejects(
+      failing.publish(national, { body: '# A guide never published', summary: 'Never' }),
+      /announcement failed/,
+    )
+    assert.equal((await s.guidance.versions()).length, versions)
+    assert.equal(await countOf('bulletins'), bulletins)
   })
 
   it('a national worksheet announces itself; an establishment’s own does not', async () => {
