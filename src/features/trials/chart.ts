@@ -57,7 +57,7 @@ export function eventTimeSvg(points: EventPoint[], opts: { id: string; measure: 
   const digits = g.step < 1 ? 2 : 1
   const out: string[] = []
   out.push(
-    `<svg class="kw-trial-chart" viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-labelledby="${opts.id}-title ${opts.id}-desc" xmlns="http://www.w3.org/2000/svg">`,
+    `<svg class="kw-trial-chart" viewBox="0 0 ${W} ${H}" width="100%" font-family="&quot;GDS Transport&quot;, arial, sans-serif" role="img" aria-labelledby="${opts.id}-title ${opts.id}-desc" xmlns="http://www.w3.org/2000/svg">`,
     `<title id="${opts.id}-title">Effect on ${esc(opts.measure)} by month since adoption</title>`,
     `<desc id="${opts.id}-desc">Estimates with 95% intervals for each month before and after adoption; the table below gives the same figures.</desc>`,
   )
