@@ -22,43 +22,43 @@ describe('demo trials', () => {
     assert.equal(monthBefore('2026-01-31', 12), '2025-01')
   })
 
-  it('rule: the hub goes to the first two of each four establishments, 8, 6 and 4 months back in turn; the guide to the third', () => {
+  it('rule: the hub goes to the second and third of each four establishments, 8, 6 and 4 months back in turn; the guide to the first', () => {
     const [hub, guide] = demoTrials([30, 10, 20, 40, 50, 60, 70, 80], TODAY)
-    // sorted: 10, 20, 30, 40, 50, 60, 70, 80 (i = 0..7); the hub: i = 0, 1, 4, 5
+    // sorted: 10, 20, 30, 40, 50, 60, 70, 80 (i = 0..7); the hub: i = 1, 2, 5, 6
     assert.deepEqual(hub!.adoptions, [
-      { establishmentId: 10, startDate: '2026-04-01' },
-      { establishmentId: 20, startDate: '2026-06-01' },
-      { establishmentId: 50, startDate: '2026-08-01' },
-      { establishmentId: 60, startDate: '2026-04-01' },
+      { establishmentId: 20, startDate: '2026-04-01' },
+      { establishmentId: 30, startDate: '2026-06-01' },
+      { establishmentId: 60, startDate: '2026-08-01' },
+      { establishmentId: 70, startDate: '2026-04-01' },
     ])
     assert.deepEqual(hub!.comparisons, [])
     assert.equal(hub!.delivered, HUB_UPLIFT)
     assert.equal(hub!.kind, 'key_worker_hub')
     assert.ok(hub!.outcomes.includes('compliance') && hub!.outcomes.includes('count:violence'))
-    // the guide: i = 2, 6 (30, 70), 7 and 5 months back, compared with i = 3, 7 (40, 80) only
+    // the guide: i = 0, 4 (10, 50), 7 and 5 months back, compared with i = 3, 7 (40, 80) only
     assert.deepEqual(guide!.adoptions, [
-      { establishmentId: 30, startDate: '2026-05-01' },
-      { establishmentId: 70, startDate: '2026-07-01' },
+      { establishmentId: 10, startDate: '2026-05-01' },
+      { establishmentId: 50, startDate: '2026-07-01' },
     ])
     assert.deepEqual(guide!.comparisons, [40, 80])
     assert.equal(guide!.delivered, 0)
     assert.ok(guide!.outcomes.includes('compliance'))
-    // three establishments: two hubs, one guide, compared with all the others
+    // three establishments: the first (Leeds) the guide, compared with all the others; the other two a hub
     const [h3, g3] = demoTrials([1, 2, 3], TODAY)
     assert.deepEqual(
       h3!.adoptions.map(a => a.establishmentId),
-      [1, 2],
+      [2, 3],
     )
-    assert.deepEqual(g3!.adoptions, [{ establishmentId: 3, startDate: '2026-05-01' }])
+    assert.deepEqual(g3!.adoptions, [{ establishmentId: 1, startDate: '2026-05-01' }])
     assert.deepEqual(g3!.comparisons, [])
   })
 
   it('rule: the planted effect reaches the history of the hub’s adopters only, from their date', () => {
     const trials = demoTrials([1, 2, 3], TODAY)
-    assert.deepEqual(deliveryUplift(trials, 1), { from: '2026-04-01', delivered: 0.15 })
-    assert.deepEqual(deliveryUplift(trials, 2), { from: '2026-06-01', delivered: 0.15 })
-    // 3 adopted only the guide, which has no effect
-    assert.equal(deliveryUplift(trials, 3), undefined)
+    assert.deepEqual(deliveryUplift(trials, 2), { from: '2026-04-01', delivered: 0.15 })
+    assert.deepEqual(deliveryUplift(trials, 3), { from: '2026-06-01', delivered: 0.15 })
+    // 1 adopted only the guide, which has no effect
+    assert.equal(deliveryUplift(trials, 1), undefined)
     // of two trials with an effect, the earlier adoption
     const two = [
       { ...trials[0]!, adoptions: [{ establishmentId: 1, startDate: '2026-05-01' }] },

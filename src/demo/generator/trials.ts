@@ -2,11 +2,12 @@
  * The trials demo (issue 17), deterministic: two interventions adopted by different establishments at different
  * months (staggered adoption), and a year and a half of monthly outcome counts from outside keywork.
  *
- * - "Key Worker hub opened": half the establishments (by id, the first and second of each four) open a hub, in turn
+ * - "Key Worker hub opened": half the establishments (by id, the second and third of each four) open a hub, in turn
  *   8, 6 and 4 months before this month; from the first day of its month the chance that a due session is delivered
  *   rises by HUB_UPLIFT (a planted effect on compliance, which the history generator applies:
- *   src/demo/generator/history.ts). Compared with every establishment that did not open one.
- * - "New guide version briefing": the third of each four adopt it 7, 5 and 3 months back; it has no effect at all. It
+ *   src/demo/generator/history.ts). Compared with every establishment that did not open one. The first
+ *   establishment (Leeds, where the demo's users work) keeps its history as it was.
+ * - "New guide version briefing": the first of each four adopt it 7, 5 and 3 months back; it has no effect at all. It
  *   is compared with the fourth of each four (chosen), so that no hub's effect leaks into its comparison; a demo of
  *   fewer than four establishments has none of those, and compares with all the others.
  * - Monthly violence, self-harm and adjudication counts for every establishment, Poisson around a rate per 1,000
@@ -60,7 +61,7 @@ export function demoTrials(establishmentIds: readonly number[], today: string): 
       kind: 'key_worker_hub',
       description:
         'A room on the houseblock kept for key work, with the Key Workers’ rota on the door. Opened in stages, a few establishments at a time.',
-      adoptions: staggered(i => i % 4 < 2, [8, 6, 4]),
+      adoptions: staggered(i => i % 4 === 1 || i % 4 === 2, [8, 6, 4]),
       comparisons: [],
       outcomes: ['compliance', 'seen_28', 'gap_days', 'count:violence', 'count:self_harm'],
       delivered: HUB_UPLIFT,
@@ -70,7 +71,7 @@ export function demoTrials(establishmentIds: readonly number[], today: string): 
       kind: 'guide_version',
       description:
         'A half-hour briefing on the new version of the Key Worker guide for every officer, rolled out by region.',
-      adoptions: staggered(i => i % 4 === 2, [7, 5, 3]),
+      adoptions: staggered(i => i % 4 === 0, [7, 5, 3]),
       comparisons: ids.filter((_, i) => i % 4 === 3),
       outcomes: ['compliance', 'qa_score', 'count:adjudications'],
       delivered: 0,

@@ -46,8 +46,8 @@ describe('keywork demo: trials and outcome counts', () => {
   it('two interventions, staggered, the counts imported, each audited', async () => {
     const trials = await s.trials.list()
     assert.deepEqual(trials.map(t => t.name).sort(), ['Key Worker hub opened', 'New guide version briefing'])
-    // four establishments: the hub at the first two (8 and 6 months back), the guide at the third (7 months back),
-    // compared with the fourth
+    // four establishments: the hub at the second and third (8 and 6 months back), the guide at the first (7 months
+    // back), compared with the fourth
     assert.equal(await count('trial_adoptions'), 3)
     assert.equal(await count('trial_comparisons'), 1)
     // 4 establishments × 18 months × 3 measures
@@ -83,6 +83,8 @@ describe('keywork demo: trials and outcome counts', () => {
     const report = await s.trials.report(hubId)
     const violence = report!.outcomes.find(o => o.measure.code === 'count:violence')!
     assert.ok(violence.observations > 0)
-    assert.ok(Math.abs(violence.result!.overall!.estimate) < 15, JSON.stringify(violence.result!.overall))
+    // no effect planted: the interval takes in no change
+    const o = violence.result!.overall!
+    assert.ok(o.lower <= 0 && o.upper >= 0, JSON.stringify(o))
   })
 })
