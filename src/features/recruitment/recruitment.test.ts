@@ -352,6 +352,23 @@ describe('candidates, blind scoring and moderation', () => {
     )
   })
 
+  it('takes one of two submissions sent at once, refusing the other cleanly', async () => {
+    const id = await newCandidate(campaignId, 'Race Candidate')
+    const before = await counts()
+    const actor = { userId: ids.a, username: 'supervising_officer.mdi', establishmentId: null }
+    const form = (score: string) => new Map(qs.map(q => [q, { score, evidence: '' }]))
+    const results = await Promise.all([
+      s.recruitment.submitScores(actor, campaignId, id, form('1')),
+      s.recruitment.submitScores(actor, campaignId, id, form('4')),
+    ])
+    assert.deepEqual(results.map(r => r.ok).sort(), [false, true])
+    const refused = results.find(r => !r.ok)
+    assert.match(Object.values(!refused!.ok ? refused!.errors : {})[0]!, /already submitted your scores/)
+    const now = await counts()
+    assert.equal(now.recruitment_submissions, before.recruitment_submissions! + 1)
+    assert.equal(now.recruitment_scores, before.recruitment_scores! + qs.length)
+  })
+
   it('sends only the question beyond the gap to the moderator, who records a final score with a reason', async () => {
     const page = await mod.get(`/recruitment/${campaignId}/moderation`)
     assert.equal(page.status, 200)

@@ -402,7 +402,7 @@ export function recruitmentService(db: Kysely<Database>, deps: RecruitmentDeps) 
     async submitScores(actor: Actor, campaignId: number, candidateId: number, input: ScoreInput): Promise<Result> {
       if (actor.userId === null) return fail({ form: 'Sign in to score' })
       const userId = actor.userId
-      return db.transaction().execute(async trx => {
+      const save = db.transaction().execute(async (trx): Promise<Result> => {
         const candidate = await repo.candidate(campaignId, candidateId, trx)
         if (!candidate || (candidate.assessor_a_user_id !== userId && candidate.assessor_b_user_id !== userId))
           return fail({ form: 'You are not an assessor of this candidate' })
@@ -441,6 +441,16 @@ export function recruitmentService(db: Kysely<Database>, deps: RecruitmentDeps) 
         })
         return ok()
       })
+      try {
+        return await save
+      } catch (err) {
+        // two submissions at once: the unique key on (candidate, assessor) let one in; the other is refused the same way
+        if (await repo.submission(candidateId, userId))
+          return fail({
+            form: 'You have already submitted your scores for this candidate: each assessor scores a candidate once',
+          })
+        throw err
+      }
     },
 
     /** The moderator's queue in a campaign: questions of their candidates where the two scores differ by more than the gap. */
