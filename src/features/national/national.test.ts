@@ -5,6 +5,7 @@ import { historyFromRecords } from '../../../test/support/statisticsFixtures'
 import { insertReview, userIdOf } from '../../../test/support/qualityFixtures'
 import { setClock } from '../../domain/clock'
 import { SYSTEM_ACTOR } from '../../platform/audit/service'
+import { trendInWords } from './service'
 
 // A world of three establishments small enough to count every figure of the overview by hand. Today is Saturday
 // 28 March 2026: the delivery window is 1 to 28 March (28 days), the trend's months October 2025 to March 2026, the
@@ -636,5 +637,26 @@ describe('an establishment against the national picture', () => {
       '/',
     )
     assert.equal(elsewhere.headers.location, '/')
+  })
+})
+
+describe('the trend in words', () => {
+  const point = (label: string, compliance: number | null) => ({ month: label, label, compliance })
+
+  it('says one point, not one points, and ignores months without a figure', () => {
+    assert.deepEqual(trendInWords([point('July 2026', 71.2), point('August 2026', null), point('December 2026', 70)]), {
+      words: 'Down 1 point: 71% in July 2026 to 70% in December 2026',
+      arrow: '↓',
+    })
+    // 40 − 45 = −5: five points down; under one point either way is level
+    assert.equal(
+      trendInWords([point('July', 45), point('December', 40)]).words,
+      'Down 5 points: 45% in July to 40% in December',
+    )
+    assert.equal(
+      trendInWords([point('July', 45), point('December', 45.9)]).words,
+      'Level: 45% in July to 46% in December',
+    )
+    assert.equal(trendInWords([point('July', 45)]).arrow, '')
   })
 })

@@ -109,9 +109,9 @@ export function trendInWords(points: TrendPoint[]): { words: string; arrow: Row[
   const diff = last.compliance! - first.compliance!
   const span = `${Math.round(first.compliance!)}% in ${first.label} to ${Math.round(last.compliance!)}% in ${last.label}`
   if (Math.abs(diff) < LEVEL_POINTS) return { words: `Level: ${span}`, arrow: '→' }
-  return diff > 0
-    ? { words: `Up ${Math.round(diff)} points: ${span}`, arrow: '↑' }
-    : { words: `Down ${Math.round(-diff)} points: ${span}`, arrow: '↓' }
+  const size = Math.round(Math.abs(diff))
+  const by = `${size} ${size === 1 ? 'point' : 'points'}`
+  return diff > 0 ? { words: `Up ${by}: ${span}`, arrow: '↑' } : { words: `Down ${by}: ${span}`, arrow: '↓' }
 }
 
 /**
