@@ -25,8 +25,9 @@ assert.ok(made.ok)
 
 it('the national team filters, sorts and drills into the overview, at 1,280 and 390 px', async () => {
   assert.ok(browser, 'Chromium did not start')
+  const chromium: Browser = browser
   for (const width of [1280, 390]) {
-    const context = await browser.newContext({ baseURL: base, viewport: { width, height: 900 } })
+    const context = await chromium.newContext({ baseURL: base, viewport: { width, height: 900 } })
     const page = await context.newPage()
     await signIn(page, 'national')
     // a national user who has not chosen an establishment lands on the overview

@@ -1,4 +1,4 @@
-import { CsvError, parse } from 'csv-parse/sync'
+import { readCsvUpload } from '../../platform/csv'
 import { COUNT_MEASURES, isCountMeasure } from './schema'
 
 // Reading an outcome counts CSV: pure, no I/O. Every problem of every row listed at once, with its row number as a
@@ -35,9 +35,6 @@ export interface CountRow {
 
 export type CsvOutcome = { ok: true; rows: CountRow[] } | { ok: false; messages: string[] }
 
-const NOT_UTF8 =
-  'The file must be saved as UTF-8 CSV. In Excel, choose File, Save as, then "CSV UTF-8 (comma delimited)".'
-
 const WHOLE = /^[0-9]{1,9}$/
 
 /**
@@ -46,28 +43,9 @@ const WHOLE = /^[0-9]{1,9}$/
  * month and measure.
  */
 export function readOutcomeCsv(bytes: Uint8Array, codes: ReadonlyMap<string, number>, thisMonth: string): CsvOutcome {
-  if (bytes.length > MAX_BYTES) return { ok: false, messages: ['The file must be smaller than 1 MB'] }
-  let text: string
-  try {
-    if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)))
-      throw new Error('utf-16')
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
-    if (text.includes('\u0000')) throw new Error('nul')
-  } catch {
-    return { ok: false, messages: [NOT_UTF8] }
-  }
-  if (text.trim() === '')
-    return { ok: false, messages: ['The file is empty. Upload a CSV file with a row of column headings.'] }
-  let records: string[][]
-  try {
-    records = parse(text, { relax_column_count: true, skip_empty_lines: false, bom: true })
-  } catch (err) {
-    const line = err instanceof CsvError ? ` (line ${err.lines})` : ''
-    return {
-      ok: false,
-      messages: [`The file is not a valid CSV file${line}. Open it in a spreadsheet and save it again as CSV UTF-8.`],
-    }
-  }
+  const read = readCsvUpload(bytes, MAX_BYTES)
+  if (!read.ok) return read
+  const records = read.records
   const [head, ...body] = records
   const columns = (head ?? []).map(h => ALIASES[h.toLowerCase().replace(/[^a-z]/g, '')] ?? null)
   const missing = (['establishment', 'month', 'measure', 'count'] as const).filter(c => !columns.includes(c))
