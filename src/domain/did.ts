@@ -1,3 +1,4 @@
+import { MONTHS } from './dates'
 import { Random } from './random'
 
 // Difference-in-differences for staggered adoption, after Callaway & Sant'Anna (2021), "Difference-in-differences
@@ -176,21 +177,7 @@ export function normalQuantile(p: number): number {
 
 const monthName = (period: number) => {
   const [y, m] = monthOfPeriod(period).split('-')
-  const names = [
-    'January',
-    'February',
-    'March',
-    'April',
-    'May',
-    'June',
-    'July',
-    'August',
-    'September',
-    'October',
-    'November',
-    'December',
-  ]
-  return `${names[Number(m) - 1]} ${y}`
+  return `${MONTHS[Number(m) - 1]} ${y}`
 }
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`
