@@ -1,6 +1,7 @@
 import { allocationRoutes } from './features/allocations/routes'
 import { auditRoutes } from './features/audit/routes'
 import { authRoutes } from './features/auth/routes'
+import { ssoRoutes } from './features/sso/routes'
 import { directoryRoutes } from './features/directory/routes'
 import { hsdsRoutes } from './features/directory/hsds/routes'
 import { termRoutes } from './features/directory/hsds/termRoutes'
@@ -53,6 +54,7 @@ import type { RouteDef } from './web/routing'
 export function routes(s: Services): RouteDef[] {
   return [
     ...authRoutes(s),
+    ...ssoRoutes(s),
     ...homeRoutes(s),
     ...establishmentRoutes(s),
     ...trainingRulesRoutes(s),

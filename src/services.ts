@@ -47,6 +47,7 @@ import { trainingRecordsService } from './features/trainingRecords/service'
 import { trainingRulesService } from './features/trainingRules/service'
 import { trainingDashboardService } from './features/trainingDashboard/service'
 import { surveyService } from './features/survey/service'
+import { ssoService } from './features/sso/service'
 
 /** Composition root: every repository and service, built once over one database. No DI container. */
 export function buildServices(config: Config, db: Db = openDatabase(config.database)) {
@@ -147,6 +148,7 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     logger,
     db,
     audit,
+    sso: ssoService(db.db, audit, config.oidc),
     establishments,
     users,
     prisoners,

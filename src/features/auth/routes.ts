@@ -4,6 +4,9 @@ import type { Services } from '../../services'
 import { actorOf, ctxOf } from '../../web/context'
 import { flash, parseForm, redirectWithErrors, takeForm } from '../../forms/forms'
 import { type RouteDef, get, post } from '../../web/routing'
+import { isLocalPath } from '../../domain/localPath'
+
+export { isLocalPath }
 
 const signInSchema = z.object({
   username: z.string().trim().min(1, 'Enter your username').max(100),
@@ -24,21 +27,6 @@ const passwordSchema = z
 /** Where the establishment switch may go on to after switching, besides the home page. */
 const SWITCH_NEXT = ['/statistics', '/comparison', '/quality/dashboard', '/training/dashboard']
 
-/**
- * A path of this service to return to after sign-in, never another site: one leading slash not followed by another
- * slash or a backslash (browsers read '//x' and '/\x' as another host), no backslash or control character anywhere
- * (browsers drop tabs and newlines and read '\' as '/'), and nothing a URL parser reads as another origin.
- */
-export function isLocalPath(url: string): boolean {
-  if (!url.startsWith('/') || url[1] === '/' || url.includes('\\')) return false
-  for (const c of url) if (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f) return false
-  try {
-    return new URL(url, 'http://keywork.invalid').origin === 'http://keywork.invalid'
-  } catch {
-    return false
-  }
-}
-
 function regenerate(req: Request): Promise<void> {
   return new Promise((resolve, reject) => req.session.regenerate(err => (err ? reject(err) : resolve())))
 }
@@ -47,11 +35,21 @@ export function authRoutes(s: Services): RouteDef[] {
   return [
     get('/sign-in', 'public', (req, res) => {
       if (res.locals.ctx) return res.redirect('/')
-      res.render('auth/views/sign-in', takeForm(req, { username: '' }))
+      res.render('auth/views/sign-in', {
+        ...takeForm(req, { username: '' }),
+        localPasswords: s.config.localPasswords,
+        ssoName: s.config.oidc?.providerName ?? null,
+      })
     }),
 
     post('/sign-in', 'public', async (req, res) => {
       if (res.locals.ctx) return res.redirect(303, '/')
+      // local passwords turned off (LOCAL_PASSWORDS=off): only single sign-on
+      if (!s.config.localPasswords) {
+        return res.status(403).render('sso/views/refused', {
+          message: `Passwords are turned off. Sign in with ${s.config.oidc?.providerName ?? 'single sign-on'}.`,
+        })
+      }
       const form = parseForm(signInSchema, req.body)
       if (!form.ok) return redirectWithErrors(req, res, form.errors)
       const result = await s.users.signIn(form.data.username, form.data.password, req.ip ?? 'unknown')
@@ -75,9 +73,11 @@ export function authRoutes(s: Services): RouteDef[] {
 
     post('/sign-out', 'signed-in', async (req, res) => {
       await s.audit.recordAlone(actorOf(res), { action: 'sign-out', entity: 'user', entityId: ctxOf(res).userId })
+      // signed in through the OpenID provider: signed out there too (RP-initiated logout)
+      const endSession = await s.sso.endSessionUrl(req.session.oidcIdToken)
       await new Promise<void>(resolve => req.session.destroy(() => resolve()))
       res.clearCookie('keywork.sid')
-      res.redirect(303, '/sign-in')
+      res.redirect(303, endSession ?? '/sign-in')
     }),
 
     get('/account/password', 'signed-in', async (req, res) => {

@@ -9,7 +9,7 @@ import type { RequestContext } from '../context'
  * admin set must be changed before anything else; changing it and signing out stay open.
  */
 export function signInRequired(app: Express, parts: Pick<AppParts, 'isApi' | 'returnAfterSignIn' | 'isPublicPage'>) {
-  const publicPaths = new Set(['/sign-in'])
+  const publicPaths = new Set(['/sign-in', '/sign-in/oidc', '/sign-in/oidc/callback'])
   app.use((req, res, next) => {
     if (res.locals.ctx || publicPaths.has(req.path) || parts.isApi(req) || parts.isPublicPage?.(req)) return next()
     if (req.accepts(['html', 'json']) === 'json') return void res.status(401).json({ status: 401, error: 'signed-out' })

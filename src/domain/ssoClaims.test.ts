@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { claimValues, grantsFromClaims, roleOfClaim, sameGrants } from './ssoClaims'
+
+const codes: Record<string, number> = { LEI: 1, MDI: 2 }
+const idOf = (code: string) => codes[code]
+
+test('claim values: arrays, or strings split on spaces and commas; anything else none', () => {
+  assert.deepEqual(claimValues(['a', 'b']), ['a', 'b'])
+  assert.deepEqual(claimValues('a b,c'), ['a', 'b', 'c'])
+  assert.deepEqual(claimValues(42), [])
+  assert.deepEqual(claimValues(undefined), [])
+})
+
+test('roles: keywork names, HMPPS ROLE_ prefix, any case; others none', () => {
+  assert.equal(roleOfClaim('ROLE_KEY_WORKER'), 'KEY_WORKER')
+  assert.equal(roleOfClaim('supervising_officer'), 'SUPERVISING_OFFICER')
+  assert.equal(roleOfClaim('ROLE_GLOBAL_SEARCH'), null)
+})
+
+test('no roles claim configured: null (keywork roles apply)', () => {
+  assert.equal(grantsFromClaims({ roles: ['KEY_WORKER'] }, {}, idOf), null)
+})
+
+test('each establishment role in each known caseload; national role once, everywhere', () => {
+  const grants = grantsFromClaims(
+    { authorities: ['ROLE_KEY_WORKER', 'ROLE_NATIONAL_POLICY', 'ROLE_OTHER'], caseloads: ['mdi', 'LEI', 'XXX'] },
+    { rolesClaim: 'authorities', establishmentsClaim: 'caseloads' },
+    idOf,
+  )
+  // KEY_WORKER × {LEI=1, MDI=2} (XXX unknown) + NATIONAL_POLICY (null, sorted first as 0)
+  assert.deepEqual(grants, [
+    { role: 'NATIONAL_POLICY', establishmentId: null },
+    { role: 'KEY_WORKER', establishmentId: 1 },
+    { role: 'KEY_WORKER', establishmentId: 2 },
+  ])
+})
+
+test('roles without any establishment: no establishment grants', () => {
+  assert.deepEqual(grantsFromClaims({ roles: 'KEY_WORKER' }, { rolesClaim: 'roles' }, idOf), [])
+})
+
+test('sameGrants ignores order, not content', () => {
+  const a = { role: 'KEY_WORKER' as const, establishmentId: 1 }
+  const b = { role: 'KEY_WORKER' as const, establishmentId: 2 }
+  assert.equal(sameGrants([a, b], [b, a]), true)
+  assert.equal(sameGrants([a], [b]), false)
+  assert.equal(sameGrants([a], [a, b]), false)
+})
