@@ -134,6 +134,8 @@ export interface UserTable {
   last_sign_in_at: string | null
   /** 1: a password set by an admin, to be changed at the next sign-in */
   must_change_password: Generated<number>
+  /** the OpenID provider's subject, set at the first single sign-on */
+  oidc_subject: Generated<string | null>
 }
 
 export interface UserRoleTable {
