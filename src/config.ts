@@ -9,17 +9,6 @@ const notifyTemplateId = z
   .transform(v => v || undefined)
   .refine(v => v === undefined || /^[0-9a-f-]{36}$/i.test(v), { message: 'must be a Notify template id (a UUID)' })
 
-/** Optional text: unset or empty is undefined. */
-const optionalText = z
-  .string()
-  .trim()
-  .optional()
-  .transform(v => v || undefined)
-/** An optional http(s) address. */
-const optionalUrl = optionalText.refine(v => v === undefined || /^https?:\/\//.test(v), {
-  message: 'must start with https:// or http://',
-})
-
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -29,6 +18,11 @@ const schema = z.object({
     .refine(v => v.startsWith('postgres://') || v.startsWith('postgresql://') || v.startsWith('sqlite:'), {
       message: 'must start with postgres://, postgresql:// or sqlite:',
     })
+    .optional(),
+  // PostgreSQL: the schema keywork's tables live in (every instance of one service names the same); default: public
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/, 'must be a schema name: lower-case letters, digits and underscores')
     .optional(),
   SQLITE_FILE: z.string().default(path.join('data', 'keywork.sqlite')),
   SESSION_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -72,18 +66,6 @@ const schema = z.object({
     .transform(v => v || undefined)
     .refine(v => v === undefined || /^https?:\/\//.test(v), { message: 'must start with https:// or http://' }),
   TEMPLATE_RELOAD: z.enum(['true', 'false']).default('false'),
-  // single sign-on (OpenID Connect): all four of issuer, client id, client secret and redirect URL, or none
-  OIDC_ISSUER_URL: optionalUrl,
-  OIDC_CLIENT_ID: optionalText,
-  OIDC_CLIENT_SECRET: optionalText,
-  OIDC_REDIRECT_URL: optionalUrl,
-  OIDC_POST_LOGOUT_REDIRECT_URL: optionalUrl,
-  OIDC_SCOPES: z.string().trim().default('openid profile email'),
-  OIDC_PROVIDER_NAME: z.string().trim().default('your work account'),
-  OIDC_USERNAME_CLAIM: z.string().trim().default('preferred_username'),
-  OIDC_ROLES_CLAIM: optionalText,
-  OIDC_ESTABLISHMENTS_CLAIM: optionalText,
-  LOCAL_PASSWORDS: z.enum(['on', 'off']).default('on'),
 })
 
 export type Config = {
@@ -104,24 +86,6 @@ export type Config = {
   templateReload: boolean
   /** GOV.UK Notify; null: emails are only written to the outbox */
   notify: NotifyConfig | null
-  /** single sign-on with OpenID Connect; null: not configured */
-  oidc: OidcConfig | null
-  /** whether users may sign in with a keywork password (LOCAL_PASSWORDS=off: single sign-on only) */
-  localPasswords: boolean
-}
-
-export interface OidcConfig {
-  issuerUrl: string
-  clientId: string
-  clientSecret: string
-  redirectUrl: string
-  postLogoutRedirectUrl: string
-  scopes: string
-  /** what the sign-in page calls the provider */
-  providerName: string
-  usernameClaim: string
-  rolesClaim?: string
-  establishmentsClaim?: string
 }
 
 export interface NotifyConfig {
@@ -155,24 +119,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.NODE_ENV === 'production' && !e.SESSION_SECRET) {
     throw new Error('Invalid configuration:\n  SESSION_SECRET: required in production')
   }
-  const oidcMissing = (['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_REDIRECT_URL'] as const).filter(k => !e[k])
-  if (e.OIDC_ISSUER_URL && oidcMissing.length > 0) {
-    throw new Error(
-      `Invalid configuration:\n${oidcMissing.map(k => `  ${k}: required when OIDC_ISSUER_URL is set`).join('\n')}`,
-    )
-  }
-  if (e.LOCAL_PASSWORDS === 'off' && !e.OIDC_ISSUER_URL) {
-    throw new Error(
-      'Invalid configuration:\n  OIDC_ISSUER_URL: required when LOCAL_PASSWORDS is off (nobody could sign in)',
-    )
-  }
   if (e.NOTIFY_API_KEY && !e.NOTIFY_REFERRAL_TEMPLATE_ID) {
     throw new Error('Invalid configuration:\n  NOTIFY_REFERRAL_TEMPLATE_ID: required when NOTIFY_API_KEY is set')
   }
   const url = e.DATABASE_URL
   const database: Config['database'] =
     url && !url.startsWith('sqlite:')
-      ? { kind: 'postgres', url }
+      ? { kind: 'postgres', url, ...(e.DATABASE_SCHEMA ? { schema: e.DATABASE_SCHEMA } : {}) }
       : { kind: 'sqlite', file: url ? url.slice('sqlite:'.length) : e.SQLITE_FILE }
   return {
     env: e.NODE_ENV,
@@ -206,21 +159,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             ...(e.NOTIFY_BASE_URL ? { baseUrl: e.NOTIFY_BASE_URL } : {}),
           }
         : null,
-    oidc:
-      e.OIDC_ISSUER_URL && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET && e.OIDC_REDIRECT_URL
-        ? {
-            issuerUrl: e.OIDC_ISSUER_URL,
-            clientId: e.OIDC_CLIENT_ID,
-            clientSecret: e.OIDC_CLIENT_SECRET,
-            redirectUrl: e.OIDC_REDIRECT_URL,
-            postLogoutRedirectUrl: e.OIDC_POST_LOGOUT_REDIRECT_URL ?? new URL('/sign-in', e.OIDC_REDIRECT_URL).href,
-            scopes: e.OIDC_SCOPES,
-            providerName: e.OIDC_PROVIDER_NAME,
-            usernameClaim: e.OIDC_USERNAME_CLAIM,
-            ...(e.OIDC_ROLES_CLAIM ? { rolesClaim: e.OIDC_ROLES_CLAIM } : {}),
-            ...(e.OIDC_ESTABLISHMENTS_CLAIM ? { establishmentsClaim: e.OIDC_ESTABLISHMENTS_CLAIM } : {}),
-          }
-        : null,
-    localPasswords: e.LOCAL_PASSWORDS === 'on',
   }
 }

@@ -33,6 +33,7 @@ import * as m031 from './migrations/031_practice_exchange'
 import * as m032 from './migrations/032_trials'
 import * as m033 from './migrations/033_survey'
 import * as m034 from './migrations/034_recruitment'
+import * as m037 from './migrations/037_job_runs'
 import * as m035 from './migrations/035_single_sign_on'
 
 const migrations = {
@@ -69,6 +70,7 @@ const migrations = {
   '032_trials': m032,
   '033_survey': m033,
   '034_recruitment': m034,
+  '037_job_runs': m037,
   '035_single_sign_on': m035,
 }
 

@@ -1482,6 +1482,15 @@ export interface NationalThresholdTable {
   updated_by: string | null
 }
 
+/** Scheduled work: one row per job and due time, claimed by the instance that ran it (src/platform/jobs.ts). */
+export interface JobRunTable {
+  job: string
+  due_key: string
+  instance: string
+  started_at: string
+  finished_at: string | null
+}
+
 export interface Database {
   national_policy: NationalPolicyTable
   establishments: EstablishmentTable
@@ -1591,6 +1600,7 @@ export interface Database {
   recruitment_submissions: RecruitmentSubmissionTable
   recruitment_scores: RecruitmentScoreTable
   recruitment_moderations: RecruitmentModerationTable
+  job_runs: JobRunTable
 }
 
 export type Establishment = Selectable<EstablishmentTable>
