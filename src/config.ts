@@ -9,6 +9,17 @@ const notifyTemplateId = z
   .transform(v => v || undefined)
   .refine(v => v === undefined || /^[0-9a-f-]{36}$/i.test(v), { message: 'must be a Notify template id (a UUID)' })
 
+/** Optional text: unset or empty is undefined. */
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform(v => v || undefined)
+/** An optional http(s) address. */
+const optionalUrl = optionalText.refine(v => v === undefined || /^https?:\/\//.test(v), {
+  message: 'must start with https:// or http://',
+})
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -66,6 +77,18 @@ const schema = z.object({
     .transform(v => v || undefined)
     .refine(v => v === undefined || /^https?:\/\//.test(v), { message: 'must start with https:// or http://' }),
   TEMPLATE_RELOAD: z.enum(['true', 'false']).default('false'),
+  // single sign-on (OpenID Connect): all four of issuer, client id, client secret and redirect URL, or none
+  OIDC_ISSUER_URL: optionalUrl,
+  OIDC_CLIENT_ID: optionalText,
+  OIDC_CLIENT_SECRET: optionalText,
+  OIDC_REDIRECT_URL: optionalUrl,
+  OIDC_POST_LOGOUT_REDIRECT_URL: optionalUrl,
+  OIDC_SCOPES: z.string().trim().default('openid profile email'),
+  OIDC_PROVIDER_NAME: z.string().trim().default('your work account'),
+  OIDC_USERNAME_CLAIM: z.string().trim().default('preferred_username'),
+  OIDC_ROLES_CLAIM: optionalText,
+  OIDC_ESTABLISHMENTS_CLAIM: optionalText,
+  LOCAL_PASSWORDS: z.enum(['on', 'off']).default('on'),
 })
 
 export type Config = {
@@ -86,6 +109,24 @@ export type Config = {
   templateReload: boolean
   /** GOV.UK Notify; null: emails are only written to the outbox */
   notify: NotifyConfig | null
+  /** single sign-on with OpenID Connect; null: not configured */
+  oidc: OidcConfig | null
+  /** whether users may sign in with a keywork password (LOCAL_PASSWORDS=off: single sign-on only) */
+  localPasswords: boolean
+}
+
+export interface OidcConfig {
+  issuerUrl: string
+  clientId: string
+  clientSecret: string
+  redirectUrl: string
+  postLogoutRedirectUrl: string
+  scopes: string
+  /** what the sign-in page calls the provider */
+  providerName: string
+  usernameClaim: string
+  rolesClaim?: string
+  establishmentsClaim?: string
 }
 
 export interface NotifyConfig {
@@ -118,6 +159,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data
   if (e.NODE_ENV === 'production' && !e.SESSION_SECRET) {
     throw new Error('Invalid configuration:\n  SESSION_SECRET: required in production')
+  }
+  const oidcMissing = (['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_REDIRECT_URL'] as const).filter(k => !e[k])
+  if (e.OIDC_ISSUER_URL && oidcMissing.length > 0) {
+    throw new Error(
+      `Invalid configuration:\n${oidcMissing.map(k => `  ${k}: required when OIDC_ISSUER_URL is set`).join('\n')}`,
+    )
+  }
+  if (e.LOCAL_PASSWORDS === 'off' && !e.OIDC_ISSUER_URL) {
+    throw new Error(
+      'Invalid configuration:\n  OIDC_ISSUER_URL: required when LOCAL_PASSWORDS is off (nobody could sign in)',
+    )
   }
   if (e.NOTIFY_API_KEY && !e.NOTIFY_REFERRAL_TEMPLATE_ID) {
     throw new Error('Invalid configuration:\n  NOTIFY_REFERRAL_TEMPLATE_ID: required when NOTIFY_API_KEY is set')
@@ -159,5 +211,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             ...(e.NOTIFY_BASE_URL ? { baseUrl: e.NOTIFY_BASE_URL } : {}),
           }
         : null,
+    oidc:
+      e.OIDC_ISSUER_URL && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET && e.OIDC_REDIRECT_URL
+        ? {
+            issuerUrl: e.OIDC_ISSUER_URL,
+            clientId: e.OIDC_CLIENT_ID,
+            clientSecret: e.OIDC_CLIENT_SECRET,
+            redirectUrl: e.OIDC_REDIRECT_URL,
+            postLogoutRedirectUrl: e.OIDC_POST_LOGOUT_REDIRECT_URL ?? new URL('/sign-in', e.OIDC_REDIRECT_URL).href,
+            scopes: e.OIDC_SCOPES,
+            providerName: e.OIDC_PROVIDER_NAME,
+            usernameClaim: e.OIDC_USERNAME_CLAIM,
+            ...(e.OIDC_ROLES_CLAIM ? { rolesClaim: e.OIDC_ROLES_CLAIM } : {}),
+            ...(e.OIDC_ESTABLISHMENTS_CLAIM ? { establishmentsClaim: e.OIDC_ESTABLISHMENTS_CLAIM } : {}),
+          }
+        : null,
+    localPasswords: e.LOCAL_PASSWORDS === 'on',
   }
 }
