@@ -27,6 +27,8 @@ type Who = 'public' | 'signed-in' | string
 export const ACCESS_TABLE: Record<string, Who> = {
   'GET /sign-in': 'public',
   'POST /sign-in': 'public',
+  'GET /sign-in/oidc': 'public',
+  'GET /sign-in/oidc/callback': 'public',
   'POST /sign-out': 'signed-in',
   'GET /account/password': 'signed-in',
   'POST /account/password': 'signed-in',

@@ -143,6 +143,8 @@ const PERSONAL: Record<string, Expected> = {
 const NO_PERSONAL_DATA: Record<string, string> = {
   '/': 'counts only',
   '/sign-in': 'public',
+  '/sign-in/oidc': 'public: a redirect to the OpenID provider',
+  '/sign-in/oidc/callback': 'public: the provider’s answer, then a redirect',
   '/account/password': 'the user’s own password form',
   '/prisoners/new': 'an empty form',
   '/establishments': 'establishments',

@@ -40,7 +40,10 @@ export function ssoRoutes(s: Services): RouteDef[] {
     }),
 
     get('/sign-in/oidc/callback', 'public', async (req, res) => {
+      if (res.locals.ctx) return res.redirect('/')
       const pending = req.session.oidcPending
+      // nothing sent to the provider from this browser (a bookmark, the back button): nothing to complete
+      if (!pending) return res.redirect('/sign-in')
       delete req.session.oidcPending
       const at = req.originalUrl.indexOf('?')
       const query = at === -1 ? '' : req.originalUrl.slice(at)
