@@ -33,7 +33,17 @@ export function ssoRoutes(s: Services): RouteDef[] {
   return [
     get('/sign-in/oidc', 'public', async (req, res) => {
       if (res.locals.ctx) return res.redirect('/')
-      const start = await s.sso.start()
+      let start: Awaited<ReturnType<typeof s.sso.start>>
+      try {
+        start = await s.sso.start()
+      } catch (e) {
+        // the provider cannot be reached (its discovery document): say so, rather than a server error
+        s.logger.warn({ err: e }, 'OpenID provider unreachable')
+        const name = s.config.oidc?.providerName ?? 'single sign-on'
+        return res.status(503).render('sso/views/refused', {
+          message: `Sign in with ${name} is not available at the moment. Try again in a few minutes.`,
+        })
+      }
       if (!start) return res.redirect('/sign-in')
       req.session.oidcPending = start.pending
       res.redirect(start.url)

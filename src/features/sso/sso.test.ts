@@ -371,3 +371,18 @@ test('local passwords off: no password form, and POST /sign-in refused', async (
     configure({})
   }
 })
+
+test('a provider that cannot be reached: a clear page, not a server error', async () => {
+  // a port nobody listens on: the app's own server, closed again
+  const closed = http.createServer()
+  const gone = await listen(closed)
+  await new Promise(r => closed.close(r))
+  configure({ issuerUrl: gone })
+  try {
+    const res = await new Client().fetch(`${app}/sign-in/oidc`)
+    assert.equal(res.status, 503)
+    assert.match(await res.text(), /Sign in with Test Auth is not available at the moment/)
+  } finally {
+    configure({})
+  }
+})
