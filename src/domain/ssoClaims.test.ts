@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { claimValues, grantsFromClaims, roleOfClaim, sameGrants } from './ssoClaims'
+import { claimValues, grantsFromClaims, jwtPayload, roleOfClaim, sameGrants } from './ssoClaims'
 
 const codes: Record<string, number> = { LEI: 1, MDI: 2 }
 const idOf = (code: string) => codes[code]
@@ -46,4 +46,14 @@ test('sameGrants ignores order, not content', () => {
   assert.equal(sameGrants([a, b], [b, a]), true)
   assert.equal(sameGrants([a], [b]), false)
   assert.equal(sameGrants([a], [a, b]), false)
+})
+
+test('a JWT access token gives its payload; an opaque or broken token none', () => {
+  const payload = { user_name: 'KWORKER', authorities: ['ROLE_KEY_WORKER'] }
+  const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url')
+  assert.deepEqual(jwtPayload(`${b64({ alg: 'RS256' })}.${b64(payload)}.signature`), payload)
+  assert.equal(jwtPayload('an-opaque-token'), null)
+  assert.equal(jwtPayload('a.!!!.c'), null)
+  assert.equal(jwtPayload(`a.${b64([1, 2])}.c`), null)
+  assert.equal(jwtPayload(undefined), null)
 })

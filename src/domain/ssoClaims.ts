@@ -61,3 +61,19 @@ export function sameGrants(a: RoleGrant[], b: RoleGrant[]): boolean {
   const right = new Set(b.map(key))
   return left.size === right.size && [...left].every(k => right.has(k))
 }
+
+/**
+ * The claims of a JWT's payload (an access token some providers, HMPPS Auth among them, issue as a JWT with the
+ * roles in it); null for an opaque token or anything that does not decode to an object. Not a signature check: use
+ * only for a token received directly from the provider's token endpoint over TLS.
+ */
+export function jwtPayload(token: string | undefined): Record<string, unknown> | null {
+  const parts = (token ?? '').split('.')
+  if (parts.length !== 3 || !parts[1]) return null
+  try {
+    const value: unknown = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'))
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null
+  } catch {
+    return null
+  }
+}

@@ -4,7 +4,7 @@ import type { OidcConfig } from '../../config'
 import type { Database, User } from '../../platform/db/types'
 import type { AuditService } from '../../platform/audit/service'
 import type { RoleGrant } from '../../domain/roles'
-import { grantsFromClaims, sameGrants } from '../../domain/ssoClaims'
+import { grantsFromClaims, jwtPayload, sameGrants } from '../../domain/ssoClaims'
 import { ssoRepository } from './repository'
 
 /** What the sign-in keeps in the session between sending the user to the provider and their return. */
@@ -101,11 +101,12 @@ export function ssoService(db: Kysely<Database>, audit: AuditService, settings: 
         const idClaims = tokens.claims()
         if (!idClaims || !tokens.id_token) return refuse('failed', address)
         idToken = tokens.id_token
-        claims = { ...idClaims }
-        // roles and caseloads are often in userinfo rather than the ID token
+        // roles and caseloads are often in userinfo, or in a JWT access token (HMPPS Auth's `authorities`), rather
+        // than in the ID token; the ID token wins, then userinfo. Both tokens came straight from the token endpoint.
+        claims = { ...jwtPayload(tokens.access_token), ...idClaims }
         if (config.serverMetadata().userinfo_endpoint) {
           const info = await oidc.fetchUserInfo(config, tokens.access_token, idClaims.sub)
-          claims = { ...info, ...claims }
+          claims = { ...jwtPayload(tokens.access_token), ...info, ...idClaims }
         }
       } catch {
         return refuse('failed', address)
