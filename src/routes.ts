@@ -28,6 +28,7 @@ import { supervisionRoutes } from './features/supervision/routes'
 import { isXapi, trainingRecordsRoutes } from './features/trainingRecords/routes'
 import { journalRoutes } from './features/journal/routes'
 import { recruitmentRoutes } from './features/recruitment/routes'
+import { dataProtectionRoutes } from './features/dataProtection/routes'
 import { bulletinsRoutes } from './features/bulletins/routes'
 import { trainingRemindersRoutes } from './features/trainingReminders/routes'
 import { goodPracticeRoutes } from './features/goodPractice/routes'
@@ -85,6 +86,7 @@ export function routes(s: Services): RouteDef[] {
     ...trainingRecordsRoutes(s),
     ...journalRoutes(s),
     ...recruitmentRoutes(s),
+    ...dataProtectionRoutes(s),
     ...bulletinsRoutes(s),
     ...trainingRemindersRoutes(s),
     // before the library's /good-practice/:goodPracticeId, which would take /good-practice/shared

@@ -19,6 +19,7 @@ import { coursesService } from './features/courses/service'
 import { journalService } from './features/journal/service'
 import { goodPracticeService } from './features/goodPractice/service'
 import { recruitmentService } from './features/recruitment/service'
+import { dataProtectionService } from './features/dataProtection/service'
 import { practiceExchangeService } from './features/practiceExchange/service'
 import { noticesService } from './features/notices/service'
 import { qaService } from './features/qa/service'
@@ -225,6 +226,8 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     journal: journalService(db.db, { audit }),
     // values-based recruitment (issue 17): candidates by code, blind double scoring, moderation, retention
     recruitment: recruitmentService(db.db, { audit }),
+    // data protection (issue 18): subject access requests and the national retention rule
+    dataProtection: dataProtectionService(db.db, { audit }),
     training,
     // training reminders (the daily job) and modules assigned to officers from a QA review
     trainingReminders: trainingRemindersService(db.db, {

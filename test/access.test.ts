@@ -208,6 +208,10 @@ const NATIONAL_RECORDS = new Set([
   // a national trial, changed by the national team (an empty form is sent back with its errors)
   'GET /trials/:trialId/edit',
   'POST /trials/:trialId/edit',
+  // a subject access request reads a man's records in every establishment (issue 18)
+  'GET /data-protection/subject-access/:prisonNumber',
+  'GET /data-protection/subject-access/:prisonNumber/sar.json',
+  'GET /data-protection/subject-access/:prisonNumber/sar.pdf',
 ])
 
 /** Only its author, a Supervising Officer or an admin amends an entry; the seeded one is key_worker.mdi's. */

@@ -264,6 +264,16 @@ export const ACCESS_TABLE: Record<string, Who> = {
   'GET /recruitment/:campaignId/moderation': 'SO EA NP',
   'POST /recruitment/:campaignId/moderation': 'SO EA NP',
   'GET /recruitment/:campaignId/results': 'NP',
+  // data protection (issue 18): a subject access request reads a man's records in every establishment, and the
+  // retention rule is national: the national team only (an establishment admin holds only part of what he is owed)
+  'GET /data-protection': 'NP',
+  'GET /data-protection/subject-access': 'NP',
+  'POST /data-protection/subject-access': 'NP',
+  'GET /data-protection/subject-access/:prisonNumber': 'NP',
+  'GET /data-protection/subject-access/:prisonNumber/sar.json': 'NP',
+  'GET /data-protection/subject-access/:prisonNumber/sar.pdf': 'NP',
+  'GET /data-protection/retention': 'NP',
+  'POST /data-protection/retention': 'NP',
   // bulletins (issue 17): the national team publishes and sees reach everywhere; establishment staff read and mark
   // read what is for them; SOs and admins see who in their establishment has not read each
   'GET /bulletins': 'NP',

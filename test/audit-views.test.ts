@@ -135,6 +135,22 @@ const PERSONAL: Record<string, Expected> = {
     entity: 'recruitment_candidate',
     entityId: s => PARAM_VALUES.candidateId!(s),
   },
+  // a subject access request: everything held about one man, in every establishment (issue 18)
+  '/data-protection/subject-access/:prisonNumber': {
+    as: 'NATIONAL_POLICY',
+    entity: 'subject_access_request',
+    entityId: s => s.prisonNumber,
+  },
+  '/data-protection/subject-access/:prisonNumber/sar.json': {
+    as: 'NATIONAL_POLICY',
+    entity: 'subject_access_request',
+    entityId: s => s.prisonNumber,
+  },
+  '/data-protection/subject-access/:prisonNumber/sar.pdf': {
+    as: 'NATIONAL_POLICY',
+    entity: 'subject_access_request',
+    entityId: s => s.prisonNumber,
+  },
   // the establishment's staff who have not read each bulletin, by name (staff, not prisoners; audited all the same)
   '/bulletins/reach': { as: 'SUPERVISING_OFFICER', entity: 'bulletin_reach', entityId: null },
 }
@@ -273,6 +289,9 @@ const NO_PERSONAL_DATA: Record<string, string> = {
   '/recruitment/:campaignId/candidates/:candidateId/score': 'a candidate by code only, and the assessor’s own scores',
   '/recruitment/:campaignId/moderation': 'candidates by code and their two scores: no name',
   '/recruitment/:campaignId/results': 'agreement and aggregates of candidates, under small-number protection',
+  '/data-protection': 'links to the two data protection pages',
+  '/data-protection/subject-access': 'an empty form',
+  '/data-protection/retention': 'the national retention rule and counts per establishment of what it would change',
   '/training/assign': 'a form; from a QA review, the officer’s name only (staff), never the prisoner’s',
   // training assigned is about staff, not prisoners; its views are audited all the same (training_assignment_list)
   '/training/assignments': 'modules assigned to Key Workers (staff), with why: no prisoner’s data',
@@ -484,6 +503,8 @@ describe('a refused attempt is audited', () => {
     if (pattern === '/good-practice/nominations/:nominationId') continue
     // recruitment campaigns are national: the national team reads every candidate, whichever establishment it acts in
     if (pattern.startsWith('/recruitment/')) continue
+    // a subject access request is national: the national team reads a man's records in every establishment
+    if (pattern.startsWith('/data-protection/')) continue
     it(`GET ${pattern} with another establishment’s record (404): refused`, async () => {
       const path = resolvePath(pattern, other)
       const { res, events } = await visit(expected.as, path)

@@ -13,6 +13,7 @@ import { registerStatistics } from '../features/statistics/cli'
 import { registerDirectory } from '../features/directory/hsds/cli'
 import { registerEstablishments } from '../features/establishments/cli'
 import { registerTrainingReminders } from '../features/trainingReminders/cli'
+import { registerRetention } from '../features/dataProtection/cli'
 import { withServices } from './withServices'
 
 const program = new Command()
@@ -96,6 +97,7 @@ registerJobs(program)
 registerStatistics(program)
 registerDirectory(program)
 registerTrainingReminders(program)
+registerRetention(program)
 registerDemo(program, serve)
 
 program

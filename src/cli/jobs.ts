@@ -28,6 +28,8 @@ export async function runDailyJobs(s: Services) {
   const recruitment = await once('recruitment-retention', () => s.recruitment.deleteExpiredPersonalData(JOB_ACTOR))
   // the weekly digest of the national team's bulletins: once per user per week, whatever the number of runs
   const bulletins = await once('bulletin-digests', () => s.bulletins.runDigest())
+  // personal data of men released longer ago than the national retention rule: anonymised, counts kept (issue 18)
+  const retention = await once('retention', () => s.dataProtection.run(JOB_ACTOR))
   return {
     due,
     ran,
@@ -38,6 +40,7 @@ export async function runDailyJobs(s: Services) {
     trainingEmails: training?.emails ?? 0,
     recruitmentPersonalDeleted: recruitment?.deleted ?? 0,
     bulletinDigests: bulletins?.emails ?? 0,
+    retentionAnonymised: retention?.records ?? 0,
   }
 }
 
@@ -58,6 +61,7 @@ export function registerJobs(program: Command) {
         console.log(`Training reminders: ${r.trainingReminders} new, ${r.trainingEmails} emails`)
         console.log(`Recruitment: personal data of ${r.recruitmentPersonalDeleted} candidates deleted`)
         console.log(`Bulletin digests: ${r.bulletinDigests} emails`)
+        console.log(`Retention: ${r.retentionAnonymised} prisoner records anonymised`)
       }),
     )
 }

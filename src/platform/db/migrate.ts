@@ -35,6 +35,7 @@ import * as m033 from './migrations/033_survey'
 import * as m034 from './migrations/034_recruitment'
 import * as m037 from './migrations/037_job_runs'
 import * as m035 from './migrations/035_single_sign_on'
+import * as m036 from './migrations/036_data_protection'
 
 const migrations = {
   '001_foundation': m001,
@@ -72,6 +73,7 @@ const migrations = {
   '034_recruitment': m034,
   '037_job_runs': m037,
   '035_single_sign_on': m035,
+  '036_data_protection': m036,
 }
 
 export type MigrationName = keyof typeof migrations

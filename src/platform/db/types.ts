@@ -1323,6 +1323,21 @@ export interface BulletinDigestTable {
   sent_at: string
 }
 /** Values-based recruitment: national settings, one row (id 1). */
+/** Data protection: the national retention rule, one row (id 1). */
+export interface RetentionSettingsTable {
+  id: number
+  years_after_release: ColumnType<number, number | undefined, number>
+  updated_at: string
+  updated_by: string
+}
+
+/** A prisoner record the retention job anonymised. */
+export interface RetentionAnonymisedTable {
+  prisoner_id: number
+  establishment_id: number
+  anonymised_at: string
+}
+
 export interface RecruitmentSettingsTable {
   id: number
   retention_days: ColumnType<number, number | undefined, number>
@@ -1592,6 +1607,8 @@ export interface Database {
   survey_responses: SurveyResponseTable
   survey_answers: SurveyAnswerTable
   recruitment_settings: RecruitmentSettingsTable
+  retention_settings: RetentionSettingsTable
+  retention_anonymised: RetentionAnonymisedTable
   recruitment_campaigns: RecruitmentCampaignTable
   recruitment_criteria: RecruitmentCriterionTable
   recruitment_questions: RecruitmentQuestionTable
