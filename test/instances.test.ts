@@ -33,7 +33,7 @@ const ROLE_BOUND_MS = 5000
 const JOBS = ['cover-returns', 'training-reminders', 'recruitment-retention', 'bulletin-digests']
 
 /** Every job a call of runDailyJobs named, run or skipped; checks it holds the four above. */
-function jobsOf(r: { ran: unknown; skipped: unknown }): string[] {
+function jobsOf(r: Record<string, unknown>): string[] {
   const all = [...(r.ran as string[]), ...(r.skipped as string[])].sort()
   for (const job of JOBS) assert.ok(all.includes(job), `${job} neither ran nor was skipped`)
   assert.equal(new Set(all).size, all.length, 'no job named twice by one call')
