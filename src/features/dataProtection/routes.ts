@@ -1,8 +1,8 @@
 import type { Request } from 'express'
 import type { Services } from '../../services'
-import { actorOf } from '../../web/context'
+import type { Response } from 'express'
+import { actorOf, ctxOf } from '../../web/context'
 import { HttpError } from '../../web/errors'
-import { auditView } from '../../web/audit'
 import { flash, parseForm, redirectWithErrors, takeForm } from '../../forms/forms'
 import { type RouteDef, get, param, post } from '../../web/routing'
 import { PRISON_NUMBER } from '../../domain/prisoner'
@@ -20,6 +20,19 @@ import { sarPdf } from './pdf'
 const NP = ['NATIONAL_POLICY'] as const
 
 export function dataProtectionRoutes(s: Services): RouteDef[] {
+  /**
+   * The view of his data, audited as auditView does, but in whichever establishment the national user acts in, or
+   * none: these pages are national and need no establishment chosen.
+   */
+  const viewed = (res: Response, prisonNumber: string, page: string) =>
+    s.audit.recordAlone(actorOf(res), {
+      action: 'view',
+      entity: 'subject_access_request',
+      entityId: prisonNumber,
+      establishmentId: ctxOf(res).establishment?.id ?? null,
+      changes: { page },
+    })
+
   /** The man named by the URL, and everything held about him; 404 for a malformed or unknown number. */
   const subjectOr404 = async (req: Request) => {
     const prisonNumber = param(req, 'prisonNumber').toUpperCase()
@@ -50,11 +63,7 @@ export function dataProtectionRoutes(s: Services): RouteDef[] {
 
     get('/data-protection/subject-access/:prisonNumber', NP, async (req, res) => {
       const { prisonNumber, data } = await subjectOr404(req)
-      await auditView(s.audit, res, {
-        entity: 'subject_access_request',
-        entityId: prisonNumber,
-        details: { page: 'summary' },
-      })
+      await viewed(res, prisonNumber, 'summary')
       const first = data.prisonerRecords[0]!
       res.render('dataProtection/views/result', {
         pageTitle: `Subject access request: ${prisonNumber}`,
@@ -67,11 +76,7 @@ export function dataProtectionRoutes(s: Services): RouteDef[] {
 
     get('/data-protection/subject-access/:prisonNumber/sar.json', NP, async (req, res) => {
       const { prisonNumber, data } = await subjectOr404(req)
-      await auditView(s.audit, res, {
-        entity: 'subject_access_request',
-        entityId: prisonNumber,
-        details: { page: 'json' },
-      })
+      await viewed(res, prisonNumber, 'json')
       res.set('content-disposition', `attachment; filename="subject-access-${prisonNumber}.json"`).json({
         format: SAR_FORMAT,
         version: SAR_VERSION,
@@ -84,11 +89,7 @@ export function dataProtectionRoutes(s: Services): RouteDef[] {
 
     get('/data-protection/subject-access/:prisonNumber/sar.pdf', NP, async (req, res) => {
       const { prisonNumber, data } = await subjectOr404(req)
-      await auditView(s.audit, res, {
-        entity: 'subject_access_request',
-        entityId: prisonNumber,
-        details: { page: 'pdf' },
-      })
+      await viewed(res, prisonNumber, 'pdf')
       const pdf = await sarPdf(prisonNumber, data, new Date().toISOString())
       res
         .type('application/pdf')
