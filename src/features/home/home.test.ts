@@ -110,6 +110,7 @@ const expected: Record<Role, { menu: string[]; cards: string[] }> = {
       '/training',
       '/establishments',
       '/national/policy',
+      '/data-protection',
     ],
   },
 }
