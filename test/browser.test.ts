@@ -240,6 +240,13 @@ for (const role of ROLES) {
           assert.match(csv.headers()['content-type'] ?? '', /^text\/csv/)
           return
         }
+        // a subject access request's downloads (JSON and PDF) are attachments, not pages
+        if (/^\/data-protection\/.*\.(json|pdf)$/.test(def.path)) {
+          const file = await page.request.get(path)
+          assert.equal(file.status(), 200, `GET ${path} as ${role}`)
+          assert.match(file.headers()['content-type'] ?? '', /^application\/(json|pdf)/)
+          return
+        }
         const res = await page.goto(path)
         assert.equal(res?.status(), 200, `GET ${path} as ${role}`)
         // JSON APIs (/api/...) are not pages: nothing for axe to check
