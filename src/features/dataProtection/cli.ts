@@ -17,7 +17,7 @@ export function registerRetention(program: Command) {
           : await s.dataProtection.run({ ...SYSTEM_ACTOR, username: 'keywork retention run' })
         const verb = opts.dryRun ? 'would be anonymised' : 'anonymised'
         console.log(
-          `Retention: ${r.years} years after release (released on or before ${r.cutoff}): ` +
+          `Retention: ${r.years} ${r.years === 1 ? 'year' : 'years'} after release (released on or before ${r.cutoff}): ` +
             `${r.men} men, ${r.records} prisoner records ${verb}`,
         )
         for (const e of r.perEstablishment) console.log(`  ${e.establishment}: ${e.records}`)
