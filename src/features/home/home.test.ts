@@ -51,8 +51,17 @@ const expected: Record<Role, { menu: string[]; cards: string[] }> = {
       '/directory',
       '/guidance',
     ],
-    // the menu is full at 1,280 px: training is on the home page
-    cards: ['/prisoners', '/staff', '/hubs', '/worksheets', '/booklet', '/training'],
+    // the menu is full at 1,280 px: training is on the home page; who has read the national bulletins; recruitment
+    cards: [
+      '/prisoners',
+      '/staff',
+      '/hubs',
+      '/worksheets',
+      '/booklet',
+      '/training',
+      '/bulletins/reach',
+      '/recruitment',
+    ],
   },
   ESTABLISHMENT_ADMIN: {
     menu: [
@@ -81,6 +90,8 @@ const expected: Record<Role, { menu: string[]; cards: string[] }> = {
       '/worksheets',
       '/booklet',
       '/training',
+      '/bulletins/reach',
+      '/recruitment',
     ],
   },
   NATIONAL_POLICY: {
@@ -108,6 +119,8 @@ const expected: Record<Role, { menu: string[]; cards: string[] }> = {
       '/worksheets',
       '/booklet',
       '/training',
+      '/bulletins/reach',
+      '/recruitment',
       '/establishments',
       '/national/policy',
       '/data-protection',
