@@ -72,7 +72,7 @@ describe('migration 028: the scope of API tokens', () => {
         })
         .execute()
 
-    assert.deepEqual(await migrateToLatest(d), ['028_api_token_scope'])
+    assert.deepEqual(await migrateToLatest(d, '028_api_token_scope'), ['028_api_token_scope'])
     const rows = await d.db.selectFrom('api_tokens').select(['name', 'scope']).orderBy('id').execute()
     assert.deepEqual(
       rows.map(r => [r.name, r.scope]),
