@@ -2,6 +2,7 @@ import pino from 'pino'
 import type { Config } from './config'
 import { type Db, openDatabase } from './platform/db/database'
 import { migrateToLatest } from './platform/db/migrate'
+import { withStartLock } from './platform/jobs'
 import { autoAllocationService } from './features/allocations/auto'
 import { coverService } from './features/allocations/cover'
 import { rebalanceService } from './features/allocations/rebalance'
@@ -255,12 +256,15 @@ export type Services = ReturnType<typeof buildServices>
 /** Opens the database, brings the schema up to date, and builds the services. */
 export async function startServices(config: Config): Promise<Services> {
   const services = buildServices(config)
-  await migrateToLatest(services.db)
-  // the national guide (version 1) and worksheets, when the database has none yet
-  await services.guidance.ensureNationalContent()
-  // the national quality rubric (version 1), when the database has none yet
-  await services.rubric.ensureNational()
-  // the national training programme (version 1), when the database has none yet
-  await services.training.ensureNational()
+  // instances starting together over one PostgreSQL schema take turns (platform/jobs.ts withStartLock)
+  await withStartLock(services.db, async () => {
+    await migrateToLatest(services.db)
+    // the national guide (version 1) and worksheets, when the database has none yet
+    await services.guidance.ensureNationalContent()
+    // the national quality rubric (version 1), when the database has none yet
+    await services.rubric.ensureNational()
+    // the national training programme (version 1), when the database has none yet
+    await services.training.ensureNational()
+  })
   return services
 }

@@ -148,3 +148,23 @@ async function claimAndRun<T>(
     .execute()
   return { ran: true, value }
 }
+
+/**
+ * Runs `fn` (bringing the schema up to date and seeding national content at start) while holding the schema's start
+ * lock: on PostgreSQL a blocking advisory lock on a connection held for the purpose, so instances that start at the
+ * same moment over one database do it one after another (the second finds the work done) instead of racing to insert
+ * the same first rows. SQLite is one process by design (decision 008): `fn` simply runs.
+ */
+export async function withStartLock<T>({ db, dialect }: Pick<Db, 'db' | 'dialect'>, fn: () => Promise<T>): Promise<T> {
+  if (dialect !== 'postgres') return fn()
+  return db.connection().execute(async conn => {
+    const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(conn)
+    const key = lockKey(`${rows[0]?.schema ?? ''}/start`)
+    await sql`select pg_advisory_lock(${LOCK_SPACE}, ${key})`.execute(conn)
+    try {
+      return await fn()
+    } finally {
+      await sql`select pg_advisory_unlock(${LOCK_SPACE}, ${key})`.execute(conn)
+    }
+  })
+}
