@@ -124,13 +124,24 @@ export function capitalise(s: string) {
   return s.charAt(0).toUpperCase() + s.slice(1)
 }
 
+/**
+ * A posted value as text: a string as it is, a number or boolean written out, a repeated field's values joined by
+ * commas, and nothing for anything else a JSON body can carry. String() would throw on {"toString": 1}.
+ */
+export function formText(v: unknown): string {
+  if (typeof v === 'string') return v
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v)
+  if (Array.isArray(v)) return v.map(formText).join(',')
+  return ''
+}
+
 /** GOV.UK date inputs post day, month and year separately; joins them into one 'YYYY-MM-DD' field. */
 export function joinDateInputs(body: Record<string, unknown>, names: string[]): Record<string, unknown> {
   const out = { ...body }
   for (const n of names) {
-    const d = String(body[`${n}-day`] ?? '').trim()
-    const m = String(body[`${n}-month`] ?? '').trim()
-    const y = String(body[`${n}-year`] ?? '').trim()
+    const d = formText(body[`${n}-day`]).trim()
+    const m = formText(body[`${n}-month`]).trim()
+    const y = formText(body[`${n}-year`]).trim()
     if (d || m || y) out[n] = `${y.padStart(4, '0')}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`
     else if (!(n in body)) out[n] = ''
   }
