@@ -390,7 +390,7 @@ async function fingerprint(): Promise<Map<string, string>> {
           .then(r => r.rows.map(t => t.name))
   const prints = await Promise.all(
     tables
-      .filter(t => t !== 'web_sessions' && t !== 'audit_head')
+      .filter(t => t !== 'web_sessions' && t !== 'audit_chains')
       .map(async t => {
         const rows = await sql<Record<string, unknown>>`select * from ${sql.table(t)}`.execute(db)
         const kept = rows.rows.filter(r => t !== 'audit_events' || r.action !== 'refused')

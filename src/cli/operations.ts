@@ -16,11 +16,14 @@ export function registerOperations(program: Command) {
       withServices(async s => {
         const r = await s.audit.verify()
         if (r.ok) {
-          console.log(`The audit trail is intact: ${r.checked.toLocaleString('en-GB')} events checked.`)
+          console.log(
+            `The audit trail is intact: ${r.checked.toLocaleString('en-GB')} events checked in ${r.chains} chains.`,
+          )
           return
         }
         console.error(`The audit trail has been tampered with (${r.checked} events checked):`)
-        for (const p of r.problems.slice(0, 50)) console.error(`  event ${p.id}: ${p.problem}`)
+        // chains: an establishment's id, 'national' (no establishment), 'legacy' (before migration 042)
+        for (const p of r.problems.slice(0, 50)) console.error(`  event ${p.id} (chain ${p.chain}): ${p.problem}`)
         process.exitCode = 1
       }),
     )

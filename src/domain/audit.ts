@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto'
 
+/**
+ * The audit trail is a set of hash chains (decision 021): one per establishment, one for events with no establishment
+ * (sign-ins, national actions), and the legacy chain of every event written before migration 042 (one chain for the
+ * nation, hashed by the old rule). An event's place is its chain and its number in it (`seq`, from 1 without gaps).
+ */
 export interface ChainedFields {
   id: number
+  chain: string
+  seq: number
   at: string
   user_id: number | null
   username: string | null
@@ -14,8 +21,39 @@ export interface ChainedFields {
 
 export const GENESIS_HASH = '0'.repeat(64)
 
-/** Each event's hash covers its own fields and the previous hash, so editing or removing any event breaks the chain. */
+/** The chain of events with no establishment: sign-ins, national actions. */
+export const NATIONAL_CHAIN = 'national'
+/** The one national chain of the events written before migration 042, verified by the rule they were written with. */
+export const LEGACY_CHAIN = 'legacy'
+
+/** The chain an event belongs to: its establishment's (the id in decimal), or the national one. */
+export function chainOf(establishmentId: number | null): string {
+  return establishmentId === null ? NATIONAL_CHAIN : String(establishmentId)
+}
+
+/**
+ * Each event's hash covers every column of the event but the hash itself (its chain and number in the chain too) and
+ * the previous event's hash, so editing, removing, reordering or moving any event to another chain breaks the chain.
+ */
 export function eventHash(prevHash: string, e: ChainedFields): string {
+  const canonical = JSON.stringify([
+    e.chain,
+    e.seq,
+    e.id,
+    e.at,
+    e.user_id,
+    e.username,
+    e.establishment_id,
+    e.action,
+    e.entity,
+    e.entity_id,
+    e.changes,
+  ])
+  return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex')
+}
+
+/** The rule of the events written before migration 042 (the legacy chain): their id stood for their place. */
+export function legacyEventHash(prevHash: string, e: Omit<ChainedFields, 'chain' | 'seq'>): string {
   const canonical = JSON.stringify([
     e.id,
     e.at,
@@ -31,29 +69,62 @@ export function eventHash(prevHash: string, e: ChainedFields): string {
 }
 
 export interface ChainProblem {
+  chain: string
   id: number
   problem: string
 }
 
-/** Walks events in id order; reports the first event where the chain breaks (and any gap in ids). */
+export interface ChainCursor {
+  prevHash: string
+  lastSeq: number
+  lastId: number
+}
+
+export const CHAIN_START: ChainCursor = { prevHash: GENESIS_HASH, lastSeq: 0, lastId: 0 }
+
+/**
+ * Walks one chain's events in `seq` order from a cursor (the start, or where the previous page ended); reports every
+ * event where the chain breaks, each by its id. The chain's head is checked by the caller against the cursor returned.
+ */
 export function verifyChain(
+  chain: string,
   events: Iterable<ChainedFields & { prev_hash: string; hash: string }>,
-  start: { prevHash: string; lastId: number } = { prevHash: GENESIS_HASH, lastId: 0 },
-): { ok: boolean; checked: number; problems: ChainProblem[]; lastHash: string; lastId: number } {
-  let prev = start.prevHash
-  let lastId = start.lastId
+  start: ChainCursor = CHAIN_START,
+): { ok: boolean; checked: number; problems: ChainProblem[] } & ChainCursor {
+  let { prevHash, lastSeq, lastId } = start
   let checked = 0
   const problems: ChainProblem[] = []
+  const report = (id: number, problem: string) => problems.push({ chain, id, problem })
+  const legacy = chain === LEGACY_CHAIN
   for (const e of events) {
     checked++
-    if (e.id !== lastId + 1) problems.push({ id: e.id, problem: `events ${lastId + 1} to ${e.id - 1} are missing` })
-    if (e.prev_hash !== prev) problems.push({ id: e.id, problem: 'does not follow the previous event' })
-    if (eventHash(e.prev_hash, e) !== e.hash)
-      problems.push({ id: e.id, problem: 'has been changed since it was written' })
-    prev = e.hash
+    if (e.chain !== chain) report(e.id, `is not in chain ${chain}`)
+    if (e.seq > lastSeq + 1) report(e.id, `events ${lastSeq + 1} to ${e.seq - 1} of the chain are missing`)
+    else if (e.seq <= lastSeq) report(e.id, 'is out of order in the chain')
+    if (legacy ? e.seq !== e.id : chainOf(e.establishment_id) !== chain)
+      report(e.id, legacy ? 'is out of place in the legacy chain' : 'is in the chain of another establishment')
+    if (e.prev_hash !== prevHash) report(e.id, 'does not follow the previous event')
+    if ((legacy ? legacyEventHash(e.prev_hash, e) : eventHash(e.prev_hash, e)) !== e.hash)
+      report(e.id, 'has been changed since it was written')
+    prevHash = e.hash
+    lastSeq = e.seq
     lastId = e.id
   }
-  return { ok: problems.length === 0, checked, problems, lastHash: prev, lastId }
+  return { ok: problems.length === 0, checked, problems, prevHash, lastSeq, lastId }
+}
+
+/** A chain's head against where its events ended: the deleted last events, or a head that was changed. */
+export function checkHead(
+  chain: string,
+  head: { seq: number; hash: string; last_id: number } | undefined,
+  end: ChainCursor,
+): ChainProblem[] {
+  if (!head) return [{ chain, id: end.lastId, problem: 'the chain has no head: its last events cannot be checked' }]
+  if (end.lastSeq < head.seq)
+    return [{ chain, id: head.last_id, problem: `the last ${head.seq - end.lastSeq} event(s) are missing` }]
+  if (end.lastSeq !== head.seq || end.prevHash !== head.hash || end.lastId !== head.last_id)
+    return [{ chain, id: end.lastId, problem: 'the chain head does not match the last event' }]
+  return []
 }
 
 /** Field-level difference between two records, for the audit trail. */

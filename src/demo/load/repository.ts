@@ -26,7 +26,6 @@ import type {
   ReflectiveEntryTable,
   UserNoticeTable,
 } from '../../platform/db/types'
-import { GENESIS_HASH } from '../../domain/audit'
 
 // Rows per INSERT: 500 keeps the widest table (17 columns, 8,500 parameters) well inside SQLite's 32,766 and
 // PostgreSQL's 65,535 bound parameters, and is large enough that round trips do not dominate.
@@ -40,7 +39,6 @@ const KEEP = new Set([
   'kysely_migration_lock',
   'national_policy',
   'training_policy',
-  'audit_head',
   'directory_taxonomies',
   'directory_taxonomy_terms',
 ])
@@ -106,7 +104,6 @@ export function demoRepository(db: Kysely<Database>, dialect: Dialect) {
             await sql`delete from sqlite_sequence where name in (${names})`.execute(trx)
         }
       }
-      await trx.updateTable('audit_head').set({ last_id: 0, hash: GENESIS_HASH }).where('id', '=', 1).execute()
       return tables
     },
 

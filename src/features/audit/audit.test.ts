@@ -133,7 +133,9 @@ describe('audit trail: the head, the filters and the pages of verify', () => {
     await db.deleteFrom('audit_events').where('id', '=', last.id).execute()
     const r = await world.services.audit.verify()
     assert.equal(r.ok, false)
-    assert.deepEqual(r.problems, [{ id: last.id, problem: 'the last 1 event(s) are missing' }])
+    assert.deepEqual(r.problems, [
+      { chain: String(world.est.MDI), id: last.id, problem: 'the last 1 event(s) are missing' },
+    ])
     // put it back exactly as it was: the chain is whole again
     await db.insertInto('audit_events').values(last).execute()
     assert.equal((await world.services.audit.verify()).ok, true)
@@ -141,15 +143,17 @@ describe('audit trail: the head, the filters and the pages of verify', () => {
 
   it('rule: verify fails when the head does not hold the last event’s hash', async () => {
     const { db } = world.services.db
-    const head = await db.selectFrom('audit_head').selectAll().executeTakeFirstOrThrow()
+    const chain = String(world.est.MDI)
+    const head = await db.selectFrom('audit_chains').selectAll().where('chain', '=', chain).executeTakeFirstOrThrow()
     await db
-      .updateTable('audit_head')
+      .updateTable('audit_chains')
       .set({ hash: 'f'.repeat(64) })
+      .where('chain', '=', chain)
       .execute()
     const r = await world.services.audit.verify()
     assert.equal(r.ok, false)
-    assert.deepEqual(r.problems, [{ id: head.last_id, problem: 'the chain head does not match the last event' }])
-    await db.updateTable('audit_head').set({ hash: head.hash }).execute()
+    assert.deepEqual(r.problems, [{ chain, id: head.last_id, problem: 'the chain head does not match the last event' }])
+    await db.updateTable('audit_chains').set({ hash: head.hash }).where('chain', '=', chain).execute()
     assert.equal((await world.services.audit.verify()).ok, true)
   })
 

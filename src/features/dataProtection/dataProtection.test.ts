@@ -19,7 +19,13 @@ const mdi = world.seeded.MDI
 const lei = world.seeded.LEI
 const today = todayIso()
 
-const headId = async () => (await db.selectFrom('audit_head').select('last_id').executeTakeFirstOrThrow()).last_id
+const headId = async () =>
+  (
+    await db
+      .selectFrom('audit_events')
+      .select(eb => eb.fn.max('id').as('last_id'))
+      .executeTakeFirstOrThrow()
+  ).last_id ?? 0
 const eventsAfter = (id: number) =>
   db
     .selectFrom('audit_events')

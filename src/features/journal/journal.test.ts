@@ -33,7 +33,13 @@ const count = async () =>
 const userId = async (username: string) =>
   (await db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirstOrThrow()).id
 
-const headId = async () => (await db.selectFrom('audit_head').select('last_id').executeTakeFirstOrThrow()).last_id
+const headId = async () =>
+  (
+    await db
+      .selectFrom('audit_events')
+      .select(eb => eb.fn.max('id').as('last_id'))
+      .executeTakeFirstOrThrow()
+  ).last_id ?? 0
 const eventsAfter = (id: number) =>
   db
     .selectFrom('audit_events')

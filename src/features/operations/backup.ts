@@ -12,7 +12,7 @@ const REQUIRED_TABLES = [
   'staff',
   'users',
   'audit_events',
-  'audit_head',
+  'audit_chains',
   'kysely_migration',
 ]
 

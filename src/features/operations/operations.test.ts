@@ -170,7 +170,7 @@ describe('backup and restore (SQLite)', () => {
       run('node', ['bin/keywork.js', 'audit', 'verify'], { cwd: root, env }),
       (err: { code: number; stderr: string }) => {
         assert.equal(err.code, 1)
-        assert.match(err.stderr, /event 1: has been changed/)
+        assert.match(err.stderr, /event 1 \(chain national\): has been changed/)
         return true
       },
     )

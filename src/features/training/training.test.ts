@@ -337,7 +337,13 @@ describe('an establishment’s local modules', () => {
   it('answers 404 for another establishment’s module, audits the refusal, and changes nothing', async () => {
     const id = lei().localModuleId
     const was = await moduleRow(id)
-    const head = async () => (await db().selectFrom('audit_head').select('last_id').executeTakeFirstOrThrow()).last_id
+    const head = async () =>
+      (
+        await db()
+          .selectFrom('audit_events')
+          .select(eb => eb.fn.max('id').as('last_id'))
+          .executeTakeFirstOrThrow()
+      ).last_id ?? 0
     const before = await head()
     assert.equal((await admin.get(`/training/programme/local/${id}`)).status, 404)
     const events = await db().selectFrom('audit_events').selectAll().where('id', '>', before).execute()

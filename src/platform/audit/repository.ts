@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
+import { GENESIS_HASH } from '../../domain/audit'
 import { prepared } from '../db/prepared'
 import type { AuditEventTable, Database } from '../db/types'
 
@@ -7,6 +8,8 @@ export type Executor = Kysely<Database>
 type AuditRow = { [K in keyof AuditEventTable]: K extends 'id' ? number : AuditEventTable[K] }
 const AUDIT_COLUMNS = [
   'id',
+  'chain',
+  'seq',
   'at',
   'user_id',
   'username',
@@ -19,37 +22,72 @@ const AUDIT_COLUMNS = [
   'hash',
 ] as const satisfies readonly (keyof AuditRow)[]
 
-export function auditRepository(db: Executor) {
+export function auditRepository(db: Executor, dialect: 'sqlite' | 'postgres') {
   // The audit write runs with every change and every view of a prisoner: its statements are compiled once.
-  const advance = prepared(db, 0, () =>
+  // The event's id is taken while the chain's head is held, so that it can be hashed with the event: on PostgreSQL
+  // from the table's identity; on SQLite (one writer at a time) after the largest id autoincrement has ever given.
+  const nextId =
+    dialect === 'postgres'
+      ? sql<number>`nextval(pg_get_serial_sequence('audit_events', 'id'))`
+      : sql<number>`coalesce((select seq from sqlite_sequence where name = 'audit_events'), 0) + 1`
+  const advance = prepared(db, 1, (chain: string) =>
     db
-      .updateTable('audit_head')
-      .set(eb => ({ last_id: eb('last_id', '+', 1) }))
-      .where('id', '=', 1)
-      .returning(['last_id', 'hash']),
+      .updateTable('audit_chains')
+      .set(eb => ({ seq: eb('seq', '+', 1) }))
+      .where('chain', '=', chain)
+      .returning(['seq', 'hash', nextId.as('id')]),
   )
-  const setHash = prepared(db, 1, (hash: string) => db.updateTable('audit_head').set({ hash }).where('id', '=', 1))
+  const open = prepared(db, 1, (chain: string) =>
+    db
+      .insertInto('audit_chains')
+      .values({ chain, seq: 0, hash: GENESIS_HASH, last_id: 0 })
+      .onConflict(oc => oc.column('chain').doNothing()),
+  )
+  const setHead = prepared(db, 3, (chain: string, hash: string, lastId: number) =>
+    db.updateTable('audit_chains').set({ hash, last_id: lastId }).where('chain', '=', chain),
+  )
   const insert = prepared(db, AUDIT_COLUMNS.length, (...values: unknown[]) =>
     db.insertInto('audit_events').values(Object.fromEntries(AUDIT_COLUMNS.map((c, i) => [c, values[i]])) as AuditRow),
   )
   return {
-    /** Takes the next id and the previous hash; in PostgreSQL this row lock serialises writers. */
-    async advanceHead(trx: Executor): Promise<{ id: number; prevHash: string }> {
-      const [head] = await advance(trx)
-      if (!head) throw new Error('audit_head row missing')
-      return { id: head.last_id, prevHash: head.hash }
+    /**
+     * Takes the chain's next number, the previous hash and a new event id. On PostgreSQL the chain's head row stays
+     * locked until the transaction ends: writers of the same chain take turns, writers of other chains do not wait.
+     * The first event of a chain opens its head.
+     */
+    async advanceHead(trx: Executor, chain: string): Promise<{ id: number; seq: number; prevHash: string }> {
+      let [head] = await advance(trx, chain)
+      if (!head) {
+        await open(trx, chain)
+        ;[head] = await advance(trx, chain)
+        if (!head) throw new Error(`audit chain ${chain} has no head`)
+      }
+      return { id: Number(head.id), seq: head.seq, prevHash: head.hash }
     },
-    async setHeadHash(trx: Executor, hash: string) {
-      await setHash(trx, hash)
+    async setHead(trx: Executor, chain: string, hash: string, lastId: number) {
+      await setHead(trx, chain, hash, lastId)
     },
     async insert(trx: Executor, row: AuditRow) {
       await insert(trx, ...AUDIT_COLUMNS.map(c => row[c]))
     },
-    head(db: Executor) {
-      return db.selectFrom('audit_head').selectAll().where('id', '=', 1).executeTakeFirstOrThrow()
+    heads(db: Executor) {
+      return db.selectFrom('audit_chains').selectAll().orderBy('chain').execute()
     },
-    page(db: Executor, afterId: number, limit: number) {
-      return db.selectFrom('audit_events').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute()
+    /** Every chain that has events (a chain may have lost its head). */
+    async chains(db: Executor): Promise<string[]> {
+      const rows = await db.selectFrom('audit_events').select('chain').distinct().orderBy('chain').execute()
+      return rows.map(r => r.chain)
+    },
+    /** One chain's events after a number in it, in order. */
+    chainPage(db: Executor, chain: string, afterSeq: number, limit: number) {
+      return db
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('chain', '=', chain)
+        .where('seq', '>', afterSeq)
+        .orderBy('seq')
+        .limit(limit)
+        .execute()
     },
     forEntity(db: Executor, entity: string, entityId: string, limit = 50) {
       return db

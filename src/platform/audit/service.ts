@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely'
 import type { Database } from '../db/types'
-import { GENESIS_HASH, eventHash, verifyChain } from '../../domain/audit'
+import { CHAIN_START, type ChainProblem, chainOf, checkHead, eventHash, verifyChain } from '../../domain/audit'
 import { auditRepository } from './repository'
 
 export interface Actor {
@@ -20,17 +20,21 @@ export interface AuditInput {
 }
 
 export function auditService(db: Kysely<Database>, dialect: 'sqlite' | 'postgres' = 'sqlite') {
-  const repo = auditRepository(db)
+  const repo = auditRepository(db, dialect)
   return {
     /** Writes one event; call it with the transaction that makes the change, so both land or neither does. */
     async record(trx: Kysely<Database>, actor: Actor, input: AuditInput): Promise<void> {
-      const { id, prevHash } = await repo.advanceHead(trx)
+      const establishmentId = input.establishmentId === undefined ? actor.establishmentId : input.establishmentId
+      const chain = chainOf(establishmentId)
+      const { id, seq, prevHash } = await repo.advanceHead(trx, chain)
       const fields = {
         id,
+        chain,
+        seq,
         at: new Date().toISOString(),
         user_id: actor.userId,
         username: actor.username,
-        establishment_id: input.establishmentId === undefined ? actor.establishmentId : input.establishmentId,
+        establishment_id: establishmentId,
         action: input.action,
         entity: input.entity,
         entity_id: input.entityId === undefined || input.entityId === null ? null : String(input.entityId),
@@ -38,7 +42,7 @@ export function auditService(db: Kysely<Database>, dialect: 'sqlite' | 'postgres
       }
       const hash = eventHash(prevHash, fields)
       await repo.insert(trx, { ...fields, prev_hash: prevHash, hash })
-      await repo.setHeadHash(trx, hash)
+      await repo.setHead(trx, chain, hash, id)
     },
 
     /** For changes that are only an audit event (a view, a sign-in): its own small transaction. */
@@ -52,26 +56,28 @@ export function auditService(db: Kysely<Database>, dialect: 'sqlite' | 'postgres
       })
     },
 
-    /** Re-computes every hash in id order, in pages, and checks the head still points at the last event. */
-    async verify() {
-      const head = await repo.head(db)
-      let cursor = { prevHash: GENESIS_HASH, lastId: 0 }
+    /**
+     * Re-computes every hash of every chain in its order, in pages, and checks each chain's head still points at its
+     * last event; a chain whose events have no head, or whose last events are gone, is reported too.
+     */
+    async verify(): Promise<{ ok: boolean; checked: number; chains: number; problems: ChainProblem[] }> {
+      const heads = new Map((await repo.heads(db)).map(h => [h.chain, h]))
+      const chains = [...new Set([...heads.keys(), ...(await repo.chains(db))])].sort()
       let checked = 0
-      const problems: { id: number; problem: string }[] = []
-      for (;;) {
-        const page = await repo.page(db, cursor.lastId, 5000)
-        if (page.length === 0) break
-        const r = verifyChain(page, cursor)
-        checked += r.checked
-        problems.push(...r.problems)
-        cursor = { prevHash: r.lastHash, lastId: r.lastId }
+      const problems: ChainProblem[] = []
+      for (const chain of chains) {
+        let cursor = CHAIN_START
+        for (;;) {
+          const page = await repo.chainPage(db, chain, cursor.lastSeq, 5000)
+          if (page.length === 0) break
+          const r = verifyChain(chain, page, cursor)
+          checked += r.checked
+          problems.push(...r.problems)
+          cursor = { prevHash: r.prevHash, lastSeq: r.lastSeq, lastId: r.lastId }
+        }
+        problems.push(...checkHead(chain, heads.get(chain), cursor))
       }
-      if (cursor.lastId !== head.last_id) {
-        problems.push({ id: head.last_id, problem: `the last ${head.last_id - cursor.lastId} event(s) are missing` })
-      } else if (cursor.prevHash !== head.hash) {
-        problems.push({ id: cursor.lastId, problem: 'the chain head does not match the last event' })
-      }
-      return { ok: problems.length === 0, checked, problems }
+      return { ok: problems.length === 0, checked, chains: chains.length, problems }
     },
 
     forEntity: (entity: string, entityId: string, limit?: number) => repo.forEntity(db, entity, entityId, limit),

@@ -172,12 +172,18 @@ export interface AuditEventTable {
   changes: string | null
   prev_hash: string
   hash: string
+  /** the establishment's id in decimal, 'national' (no establishment) or 'legacy' (before migration 042) */
+  chain: string
+  /** the event's number in its chain, from 1 without gaps */
+  seq: number
 }
 
-export interface AuditHeadTable {
-  id: number
-  last_id: number
+/** The head of each audit chain: its last event's number, hash and id. */
+export interface AuditChainTable {
+  chain: string
+  seq: number
   hash: string
+  last_id: number
 }
 
 export interface AllocationTable {
@@ -1519,7 +1525,7 @@ export interface Database {
   web_sessions: WebSessionTable
   sign_in_attempts: SignInAttemptTable
   audit_events: AuditEventTable
-  audit_head: AuditHeadTable
+  audit_chains: AuditChainTable
   allocations: AllocationTable
   directory_taxonomies: DirectoryTaxonomyTable
   directory_taxonomy_terms: DirectoryTaxonomyTermTable
