@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { loadConfig } from '../config'
 import { ROLES, type Role } from '../domain/roles'
 import { SYSTEM_ACTOR } from '../platform/audit/service'
-import { backup, restore } from '../features/operations/backup'
+import { backup, backupPostgres, restore, restorePostgres } from '../features/operations/backup'
 import { withServices } from './withServices'
 
 /** audit verify, backup, restore and users create. */
@@ -31,25 +31,32 @@ export function registerOperations(program: Command) {
   program
     .command('backup')
     .argument('<file>', 'where to write the backup (must not exist)')
-    .description('online backup of the SQLite database while the service runs (PostgreSQL: prints pg_dump guidance)')
-    .action((file: string) =>
-      withServices(async s => {
-        const r = await backup(s.db, file)
-        if (!r.ok) {
-          console.error(r.message)
-          process.exitCode = 1
-          return
-        }
-        console.log(`Backed up to ${r.file} (${(r.bytes / 1024 / 1024).toFixed(1)} MB)`)
-      }),
+    .description(
+      'a consistent online backup while the service runs: SQLite, a copy of the file; PostgreSQL, pg_dump of the schema',
     )
+    .action(async (file: string) => {
+      const database = loadConfig().database
+      const r =
+        database.kind === 'postgres'
+          ? await backupPostgres(database, file)
+          : await withServices(s => backup(s.db, file))
+      if (!r.ok) {
+        console.error(r.message)
+        process.exitCode = 1
+        return
+      }
+      console.log(`Backed up to ${r.file} (${(r.bytes / 1024 / 1024).toFixed(1)} MB)`)
+    })
 
   program
     .command('restore')
     .argument('<file>', 'a backup made by keywork backup')
-    .description('replace the SQLite database with a backup (stop the service first); the old file is kept')
-    .action((file: string) => {
-      const r = restore(loadConfig().database, file)
+    .description(
+      'replace the database with a backup (stop the service first); the old SQLite file or PostgreSQL schema is kept',
+    )
+    .action(async (file: string) => {
+      const database = loadConfig().database
+      const r = database.kind === 'postgres' ? await restorePostgres(database, file) : restore(database, file)
       if (!r.ok) {
         console.error(r.message)
         process.exitCode = 1
