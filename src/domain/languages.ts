@@ -50,7 +50,7 @@ byName.set('persian', 'fa')
 /** Accepts an ISO code or an English name, any case; returns the code or null if unknown. */
 export function languageCode(value: string): string | null {
   const v = value.trim().toLowerCase()
-  if (v in LANGUAGES) return v
+  if (Object.hasOwn(LANGUAGES, v)) return v
   return byName.get(v) ?? null
 }
 

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import fc from 'fast-check'
 import {
+  type DayRange,
   type MojDailyInput,
   bigDecimalHalfEven,
   mojAverage,
@@ -168,5 +170,147 @@ describe('their nightly figures from the dated history (statistics/PrisonStatist
       lastBefore: new Map(),
     }
     assert.equal(mojDaily(twice).assignedDays, 4)
+  })
+})
+
+describe('mutation testing (issue 20): the nightly figures against a day-by-day recount that shares no code', () => {
+  // The reference walks the period one day at a time and asks each question of the raw input directly, as the
+  // Ministry of Justice's nightly job does for one day; mojDaily works with merged intervals instead.
+  const DAY = 86_400_000
+  const BASE = Date.UTC(2025, 0, 1)
+  const iso = (offset: number) => new Date(BASE + offset * DAY).toISOString().slice(0, 10)
+  const offsetOf = (day: string) => Math.round((Date.parse(`${day}T00:00:00Z`) - BASE) / DAY)
+  /** LocalDate.plusDays(1).minusMonths(6): the day of the month kept, or the month's last day when it has fewer */
+  const sixMonthsBeforeRun = (day: string) => {
+    const d = new Date(Date.parse(`${day}T00:00:00Z`) + DAY)
+    const y = d.getUTCFullYear()
+    const m = d.getUTCMonth() - 6
+    const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate()
+    return new Date(Date.UTC(y, m, Math.min(d.getUTCDate(), lastDay))).toISOString().slice(0, 10)
+  }
+  const truncMean = (xs: number[]) => Math.trunc(xs.reduce((a, b) => a + b, 0) / xs.length)
+
+  function reference(input: MojDailyInput) {
+    const prisoners = new Set<number>()
+    for (const x of [...input.spells, ...input.allocations, ...input.sessions]) prisoners.add(x.prisonerId)
+    const within = (r: { from: string; to: string | null }, day: string) =>
+      r.from <= day && (r.to === null || day < r.to)
+    const eligible = (p: number, day: string) => input.spells.some(s => s.prisonerId === p && within(s, day))
+    const counted = (p: number, day: string): { days: number; since: string } | null => {
+      if (!eligible(p, day)) return null
+      let since: string | null = null
+      for (const s of input.eligibilityStarts)
+        if (s.prisonerId === p && s.date <= day && (since === null || s.date > since)) since = s.date
+      if (since === null || since <= sixMonthsBeforeRun(day)) return null
+      return { days: offsetOf(day) - offsetOf(since), since }
+    }
+    let assignedDays = 0
+    const toAllocation: number[] = []
+    const toSession: number[] = []
+    for (let o = offsetOf(input.period.from); o <= offsetOf(input.period.to); o++) {
+      const day = iso(o)
+      const alloc: number[] = []
+      const sess: number[] = []
+      for (const p of prisoners) {
+        if (eligible(p, day) && input.allocations.some(a => a.prisonerId === p && within(a, day))) assignedDays++
+        const c = counted(p, day)
+        if (c === null) continue
+        if (input.allocations.some(a => a.prisonerId === p && a.from === day)) alloc.push(c.days)
+        if (input.sessions.some(s => s.prisonerId === p && s.date === day)) {
+          let previous = input.lastBefore.get(p) ?? null
+          for (const s of input.sessions)
+            if (s.prisonerId === p && s.date < day && (previous === null || s.date > previous)) previous = s.date
+          if (previous === null || c.since > previous) sess.push(c.days)
+        }
+      }
+      if (alloc.length) toAllocation.push(truncMean(alloc))
+      if (sess.length) toSession.push(truncMean(sess))
+    }
+    return { assignedDays, toAllocation, toSession }
+  }
+
+  // Days are offsets from 1 January 2025; the periods fall in 2025-2026 so that 6 months before them is in range.
+  const world = fc
+    .record({ start: fc.integer({ min: 200, max: 500 }), length: fc.integer({ min: 1, max: 25 }) })
+    .chain(({ start, length }) => {
+      const periodFrom = start
+      const periodTo = start + length - 1
+      const anyDay = fc.integer({ min: periodFrom - 220, max: periodTo + 3 })
+      const prisoner = fc.integer({ min: 1, max: 4 })
+      const spellsOf = (p: number) =>
+        fc
+          .uniqueArray(anyDay, { minLength: 0, maxLength: 4 })
+          .chain(cuts => fc.tuple(fc.constant(cuts.sort((a, b) => a - b)), fc.boolean()))
+          .map(([cuts, open]) => {
+            // consecutive cut points pair up into spells that do not overlap; an odd one out opens a spell
+            const spells: DayRange[] = []
+            for (let i = 0; i < cuts.length; i += 2) {
+              const to = cuts[i + 1]
+              spells.push({
+                prisonerId: p,
+                from: iso(cuts[i]!),
+                to: to === undefined ? (open ? null : iso(cuts[i]! + 1)) : iso(to),
+              })
+            }
+            return spells
+          })
+      return fc.record({
+        period: fc.constant({ from: iso(periodFrom), to: iso(periodTo) }),
+        spells: fc.tuple(spellsOf(1), spellsOf(2), spellsOf(3), spellsOf(4)).map(s => s.flat()),
+        allocations: fc.array(
+          fc.record({
+            prisonerId: prisoner,
+            from: anyDay.map(iso),
+            // an allocation may end before, on or after the day it was made, or not at all
+            to: fc.option(anyDay.map(iso), { nil: null }),
+          }),
+          { maxLength: 8 },
+        ),
+        eligibilityStarts: fc.array(fc.record({ prisonerId: prisoner, date: anyDay.map(iso) }), { maxLength: 8 }),
+        sessions: fc.array(
+          fc.record({ prisonerId: prisoner, date: fc.integer({ min: periodFrom, max: periodTo }).map(iso) }),
+          { maxLength: 10 },
+        ),
+        lastBefore: fc
+          .array(fc.tuple(prisoner, fc.integer({ min: periodFrom - 220, max: periodFrom - 1 }).map(iso)), {
+            maxLength: 4,
+          })
+          .map(entries => new Map(entries)),
+      })
+    })
+
+  it('property: assigned days, days to allocation and days to a first session equal the day-by-day recount', () => {
+    fc.assert(
+      fc.property(world, input => {
+        assert.deepEqual(mojDaily(input), reference(input))
+      }),
+      { numRuns: 400 },
+    )
+  })
+
+  it('rule: the 6-month window clamps to the end of a shorter month (run day 31 August → 28 February)', () => {
+    // day 30 August 2026: the run is on 31 August, less 6 months is 28 February 2026 (no 31 February)
+    const one = (since: string): MojDailyInput => ({
+      period: { from: '2026-08-30', to: '2026-08-30' },
+      spells: [{ prisonerId: 1, from: since, to: null }],
+      allocations: [{ prisonerId: 1, from: '2026-08-30', to: null }],
+      eligibilityStarts: [{ prisonerId: 1, date: since }],
+      sessions: [],
+      lastBefore: new Map(),
+    })
+    assert.deepEqual(mojDaily(one('2026-02-28')).toAllocation, [])
+    assert.deepEqual(mojDaily(one('2026-03-01')).toAllocation, [182]) // 1 March → 30 August: 30+30+31+30+31+31-1
+  })
+})
+
+describe('mutation testing (issue 20): rounding at the edges of a double', () => {
+  it('rule: whole numbers at and past 2^53 come back unchanged (no fraction to round)', () => {
+    assert.equal(bigDecimalHalfEven(2 ** 52), 2 ** 52) // exponent 0
+    assert.equal(bigDecimalHalfEven(3 * 2 ** 53), 3 * 2 ** 53) // exponent 2
+    assert.equal(bigDecimalHalfEven(-(2 ** 60)), -(2 ** 60))
+  })
+
+  it('rule: the projection is 0 when nobody is eligible, whatever the frequency', () => {
+    assert.equal(mojProjected(0, 28, 0), 0) // 0 × (28 ÷ 0) would be NaN
   })
 })

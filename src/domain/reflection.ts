@@ -165,7 +165,7 @@ export function parseFlags(json: string | null | undefined): ReflectionFlag[] {
         !!f &&
         typeof f === 'object' &&
         typeof (f as ReflectionFlag).text === 'string' &&
-        ((f as ReflectionFlag).field as string) in FIELD_NAMES &&
+        Object.hasOwn(FIELD_NAMES, (f as ReflectionFlag).field as string) &&
         ((f as ReflectionFlag).kind === 'prison_number' || (f as ReflectionFlag).kind === 'name'),
     )
   } catch {

@@ -241,7 +241,8 @@ export function checkEntry(t: EntryText, ctx: EntryContext): EntryCheck {
 /** A session not delivered: why (a reason from the list; words for "other", kept only then). */
 function notDelivered(t: EntryText, p: Problems) {
   let notDeliveredReason: NotDeliveredReason | null = null
-  if (t.notDeliveredReason in NOT_DELIVERED_REASONS) notDeliveredReason = t.notDeliveredReason as NotDeliveredReason
+  if (Object.hasOwn(NOT_DELIVERED_REASONS, t.notDeliveredReason))
+    notDeliveredReason = t.notDeliveredReason as NotDeliveredReason
   else p.add('notDeliveredReason', 'Select why the session was not delivered')
   const detail = p.short('notDeliveredDetail', t.notDeliveredDetail, 'The reason')
   if (notDeliveredReason === 'other' && !detail) p.add('notDeliveredDetail', 'Say why the session was not delivered')
@@ -279,7 +280,7 @@ function whenAndWhere(t: EntryText, ctx: EntryContext, p: Problems, { delivered,
 
   const locationText = askDelivered ? t.location : ''
   let location: SessionLocation | null = null
-  if (locationText in LOCATIONS) location = locationText as SessionLocation
+  if (Object.hasOwn(LOCATIONS, locationText)) location = locationText as SessionLocation
   else if (locationText || delivered) p.add('location', 'Select where the session took place')
 
   let hubBookingId: number | null = null
@@ -366,7 +367,8 @@ function referralRows(t: EntryText, p: Problems, sessionDate: string): ReferralI
     let serviceId: string | null = null
     let stakeholder: Stakeholder | null = null
     if (to.startsWith('service:') && /^[0-9a-f-]{1,64}$/i.test(to.slice(8))) serviceId = to.slice(8)
-    else if (to.startsWith('stakeholder:') && to.slice(12) in STAKEHOLDERS) stakeholder = to.slice(12) as Stakeholder
+    else if (to.startsWith('stakeholder:') && Object.hasOwn(STAKEHOLDERS, to.slice(12)))
+      stakeholder = to.slice(12) as Stakeholder
     else p.add(`referral${i}To`, `Referral ${i + 1}: select a service or a team to refer to`)
     let followUpDate: string | null = null
     if (followUp) {
@@ -444,7 +446,7 @@ export function amendedValue(
       error: bad ? `The duration must be a whole number of minutes from ${DURATION_MIN} to ${DURATION_MAX}` : null,
     }
   }
-  if (field === 'location' && raw && !(raw in LOCATIONS))
+  if (field === 'location' && raw && !Object.hasOwn(LOCATIONS, raw))
     return { value: raw, error: 'Select where the session took place' }
   if (field === 'private' && raw && raw !== 'yes' && raw !== 'no') return { value: raw, error: 'Select yes or no' }
   const max = field === 'prisonerWords' || field === 'agreed' ? NARRATIVE_MAX : SHORT_TEXT_MAX

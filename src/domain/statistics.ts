@@ -233,7 +233,7 @@ export function emptyDay(): DayAggregate {
 }
 
 export function reasonOf(code: string | null): NotDeliveredReason {
-  return code !== null && code in NOT_DELIVERED_REASONS ? (code as NotDeliveredReason) : 'other'
+  return code !== null && Object.hasOwn(NOT_DELIVERED_REASONS, code) ? (code as NotDeliveredReason) : 'other'
 }
 
 /** Adds one submitted session to a day's aggregate (in place). */

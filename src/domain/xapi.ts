@@ -122,7 +122,7 @@ export function parseStatement(raw: unknown, today: string): XapiParse {
   let outcome: Outcome = 'completed'
   const verbId = isObject(raw.verb) ? str(raw.verb.id) : null
   if (!verbId) errors.push('verb.id is missing')
-  else if (!(verbId in XAPI_VERBS))
+  else if (!Object.hasOwn(XAPI_VERBS, verbId))
     errors.push(
       `verb "${cap(verbId)}" is not one keywork records: use http://adlnet.gov/expapi/verbs/completed, passed or failed`,
     )

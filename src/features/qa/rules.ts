@@ -79,7 +79,7 @@ export function riskReasons(e: {
 export function riskLabels(risk: string): string[] {
   return risk
     .split(',')
-    .filter((r): r is RiskReason => r in RISK_REASONS)
+    .filter((r): r is RiskReason => Object.hasOwn(RISK_REASONS, r))
     .map(r => RISK_REASONS[r])
 }
 

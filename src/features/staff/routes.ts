@@ -82,7 +82,7 @@ export function staffRoutes(s: Services): RouteDef[] {
       const est = establishmentOf(res)
       const q = queryString(req, 'q')
       const status = queryString(req, 'status')
-      const statusFilter = status in STAFF_STATUS_NAMES ? status : ''
+      const statusFilter = Object.hasOwn(STAFF_STATUS_NAMES, status) ? status : ''
       const page = Math.max(1, Math.min(10_000, Number(queryString(req, 'page')) || 1))
       const { rows, total } = await s.staff.search({
         establishmentId: est.id,

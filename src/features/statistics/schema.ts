@@ -27,7 +27,7 @@ const text = (q: Record<string, unknown>, name: string, max = 20) => {
 /** Reads the statistics form (a GET: the query string); a bad custom date gives errors, never an exception. */
 export function readQuery(q: Record<string, unknown>, today: string): StatisticsQuery {
   const raw = text(q, 'period')
-  const period: Preset = raw in PRESETS ? (raw as Preset) : '4w'
+  const period: Preset = Object.hasOwn(PRESETS, raw) ? (raw as Preset) : '4w'
   const values: StatisticsQuery['values'] = {
     period,
     scope: text(q, 'scope', 40) || 'establishment',

@@ -205,7 +205,7 @@ export function amended(r: SessionRow, amendments: AmendmentRow[]): SessionRow {
 
 /** The label of an amended field as the amendment form shows it (a column name written by older code too). */
 export function amendedFieldLabel(field: string): string {
-  if (field in AMENDABLE) return AMENDABLE[field as keyof typeof AMENDABLE]
+  if (Object.hasOwn(AMENDABLE, field)) return AMENDABLE[field as keyof typeof AMENDABLE]
   const byColumn = Object.entries(AMENDED_COLUMNS).find(([, column]) => column === field)
   return byColumn ? AMENDABLE[byColumn[0] as keyof typeof AMENDABLE] : field.replaceAll('_', ' ')
 }
