@@ -63,6 +63,13 @@ export const BENCHMARKS: Record<string, { about: string; run: (args: string[]) =
       '[--effect dynamic|constant|none] [--control notYetTreated|neverTreated]',
     run: async args => (await import('./evaluation')).run(args),
   },
+  audit: {
+    about:
+      'audited writes per second on PostgreSQL: N concurrent writers all for one establishment (one audit chain) ' +
+      'against one writer for each of N establishments (a chain each) [--json] [--writers N] [--seconds S] ' +
+      '[--action update|view] [--keep-database NAME]',
+    run: async args => (await import('./audit')).run(args),
+  },
 }
 
 const [name, ...args] = process.argv.slice(2)
