@@ -93,7 +93,9 @@ describe('audit hash chain over every column', () => {
     assert.equal((await world.services.audit.verify()).ok, true, 'the untouched trail verifies')
 
     const columns = await auditColumns()
-    assert.ok(columns.length >= 11, `columns read from the schema: ${columns.join(', ')}`)
+    assert.ok(columns.length >= 13, `columns read from the schema: ${columns.join(', ')}`)
+    // its chain and number in the chain too (decision 021)
+    assert.ok(columns.includes('chain') && columns.includes('seq'), `columns: ${columns.join(', ')}`)
     const row = target as unknown as Record<string, unknown>
     for (const column of columns) {
       const original = row[column]
