@@ -29,6 +29,7 @@ import { isXapi, trainingRecordsRoutes } from './features/trainingRecords/routes
 import { journalRoutes } from './features/journal/routes'
 import { recruitmentRoutes } from './features/recruitment/routes'
 import { dataProtectionRoutes } from './features/dataProtection/routes'
+import { handoverRoutes } from './features/handover/routes'
 import { bulletinsRoutes } from './features/bulletins/routes'
 import { trainingRemindersRoutes } from './features/trainingReminders/routes'
 import { goodPracticeRoutes } from './features/goodPractice/routes'
@@ -87,6 +88,7 @@ export function routes(s: Services): RouteDef[] {
     ...journalRoutes(s),
     ...recruitmentRoutes(s),
     ...dataProtectionRoutes(s),
+    ...handoverRoutes(s),
     ...bulletinsRoutes(s),
     ...trainingRemindersRoutes(s),
     // before the library's /good-practice/:goodPracticeId, which would take /good-practice/shared

@@ -21,6 +21,7 @@ import { journalService } from './features/journal/service'
 import { goodPracticeService } from './features/goodPractice/service'
 import { recruitmentService } from './features/recruitment/service'
 import { dataProtectionService } from './features/dataProtection/service'
+import { handoverService } from './features/handover/service'
 import { practiceExchangeService } from './features/practiceExchange/service'
 import { noticesService } from './features/notices/service'
 import { qaService } from './features/qa/service'
@@ -229,6 +230,8 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     recruitment: recruitmentService(db.db, { audit }),
     // data protection (issue 18): subject access requests and the national retention rule
     dataProtection: dataProtectionService(db.db, { audit }),
+    // transfer handovers (issue 18): what the sending establishment chose to share with the receiving one
+    handover: handoverService(db.db, { audit }),
     training,
     // training reminders (the daily job) and modules assigned to officers from a QA review
     trainingReminders: trainingRemindersService(db.db, {

@@ -227,6 +227,13 @@ const WRITER_ONLY = new Set([
   'POST /journal/:entryId/delete',
 ])
 
+/** Only his Key Worker (or an SO or admin) prepares or withdraws his transfer handover; key_worker.mdi is not his. */
+const HIS_KEY_WORKER_ONLY = new Set([
+  'GET /prisoners/:prisonNumber/handover/prepare',
+  'POST /prisoners/:prisonNumber/handover/prepare',
+  'POST /prisoners/:prisonNumber/handover/withdraw',
+])
+
 /** An officer's certificate is theirs (and their SOs', admins' and the national team's): key_worker.mdi holds none. */
 const HOLDER_ONLY = new Set(['GET /training/certificates/:certificateId'])
 
@@ -262,7 +269,7 @@ const subjects: Subject[] = [
     other,
     notTheirs:
       role === 'KEY_WORKER'
-        ? HOLDER_ONLY
+        ? new Set([...HOLDER_ONLY, ...HIS_KEY_WORKER_ONLY])
         : role === 'NATIONAL_POLICY'
           ? ASSESSORS_ONLY
           : role === 'SUPERVISING_OFFICER' || role === 'ESTABLISHMENT_ADMIN'
@@ -274,7 +281,7 @@ const subjects: Subject[] = [
     actor: new Actor('KEY_WORKER', MIXED, 'MDI'),
     own,
     other,
-    notTheirs: new Set([...AUTHOR_ONLY, ...WRITER_ONLY, ...HOLDER_ONLY]),
+    notTheirs: new Set([...AUTHOR_ONLY, ...WRITER_ONLY, ...HOLDER_ONLY, ...HIS_KEY_WORKER_ONLY]),
   },
   {
     title: 'a Key Worker in MDI who is an admin in LEI, acting in LEI',

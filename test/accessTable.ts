@@ -195,6 +195,13 @@ export const ACCESS_TABLE: Record<string, Who> = {
 
   'GET /prisoners/:prisonNumber/timeline': 'KW SO EA NP',
   'GET /prisoners/:prisonNumber/timeline/print': 'KW SO EA NP',
+  // a transfer handover (issue 18): read by everyone who reads his record here; prepared and withdrawn by the sending
+  // establishment's Supervising Officers and admins, and by his Key Worker there (the service refuses other Key
+  // Workers: 404)
+  'GET /prisoners/:prisonNumber/handover': 'KW SO EA NP',
+  'GET /prisoners/:prisonNumber/handover/prepare': 'KW SO EA',
+  'POST /prisoners/:prisonNumber/handover/prepare': 'KW SO EA',
+  'POST /prisoners/:prisonNumber/handover/withdraw': 'KW SO EA',
   'GET /statistics': 'SO EA NP',
   'GET /statistics.csv': 'SO EA NP',
   'GET /quality': 'SO EA NP',

@@ -53,6 +53,8 @@ const PERSONAL: Record<string, Expected> = {
   '/prisoners/:prisonNumber/allocate': { as: 'SUPERVISING_OFFICER', entity: 'prisoner', entityId: pn },
   '/prisoners/:prisonNumber/deallocate': { as: 'ESTABLISHMENT_ADMIN', entity: 'prisoner', entityId: pn },
   '/prisoners/:prisonNumber/timeline': { as: 'KEY_WORKER', entity: 'prisoner', entityId: pn },
+  '/prisoners/:prisonNumber/handover': { as: 'KEY_WORKER', entity: 'prisoner', entityId: pn },
+  '/prisoners/:prisonNumber/handover/prepare': { as: 'SUPERVISING_OFFICER', entity: 'prisoner', entityId: pn },
   '/prisoners/:prisonNumber/timeline/print': { as: 'SUPERVISING_OFFICER', entity: 'prisoner', entityId: pn },
   '/sessions/drafts': { as: 'KEY_WORKER', entity: 'session_list', entityId: null },
   '/quality/queue': { as: 'SUPERVISING_OFFICER', entity: 'qa_queue', entityId: null },

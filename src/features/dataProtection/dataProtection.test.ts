@@ -169,6 +169,8 @@ describe('subject access request', async () => {
       'qaReviews',
       'integrityFlags',
       'goodPractice',
+      'transferHandovers',
+      'transferHandoverItems',
       'views',
     ])
     // two records: MDI's (in custody) and LEI's (released 2019)

@@ -267,6 +267,43 @@ export async function gatherSubject(db: Db, prisonNumber: string) {
       .execute(),
   )
 
+  // transfer handovers shared from one of his records (what the sending establishment chose to share), and their items
+  const transferHandovers = await db
+    .selectFrom('transfer_handovers as h')
+    .innerJoin('establishments as f', 'f.id', 'h.sending_establishment_id')
+    .innerJoin('establishments as t', 't.id', 'h.receiving_establishment_id')
+    .select([
+      'h.id',
+      'h.prisoner_id',
+      'f.name as from_establishment',
+      't.name as to_establishment',
+      'h.note',
+      'h.key_worker',
+      'h.prepared_by',
+      'h.shared_at',
+      'h.read_at',
+      'h.withdrawn_at',
+      'h.withdrawn_by',
+    ])
+    .where(eb =>
+      ids.length
+        ? eb.or([eb('h.prison_number', '=', prisonNumber), eb('h.prisoner_id', 'in', ids)])
+        : eb('h.prison_number', '=', prisonNumber),
+    )
+    .orderBy('h.id')
+    .execute()
+  const transferHandoverItems = await inChunks(
+    transferHandovers.map(h => h.id),
+    c =>
+      db
+        .selectFrom('transfer_handover_items')
+        .select(['id', 'handover_id', 'kind', 'text', 'detail', 'status', 'since', 'due'])
+        .where('handover_id', 'in', c)
+        .orderBy('handover_id')
+        .orderBy('position')
+        .execute(),
+  )
+
   // who was shown his record: a view event about him by his number, or a list page that names him among those shown
   const views = await db
     .selectFrom('audit_events as a')
@@ -292,6 +329,8 @@ export async function gatherSubject(db: Db, prisonNumber: string) {
     qaReviews,
     integrityFlags,
     goodPractice,
+    transferHandovers,
+    transferHandoverItems,
     views,
   }
 }

@@ -23,6 +23,8 @@ export const SAR_SECTIONS: readonly (readonly [key: keyof SubjectData, heading: 
   ['qaReviews', 'Quality reviews of his entries'],
   ['integrityFlags', 'Integrity flags on his entries'],
   ['goodPractice', 'Good-practice nominations of his entries'],
+  ['transferHandovers', 'Transfer handovers shared about him'],
+  ['transferHandoverItems', 'Items shared in transfer handovers'],
   ['views', 'Who viewed his record'],
 ]
 
@@ -182,6 +184,18 @@ export function dataProtectionService(db: Kysely<Database>, deps: { audit: Audit
           await trx
             .updateTable('allocations')
             .set({ handover_note: null, deallocation_note: null })
+            .where('prisoner_id', 'in', ids)
+            .execute()
+          // what a sending establishment shared about him when he moved: its copy of his free text goes too
+          const handoverIds = trx.selectFrom('transfer_handovers').select('id').where('prisoner_id', 'in', ids)
+          await trx
+            .updateTable('transfer_handover_items')
+            .set({ text: ANONYMISED, detail: null })
+            .where('handover_id', 'in', handoverIds)
+            .execute()
+          await trx
+            .updateTable('transfer_handovers')
+            .set({ note: null, prison_number: pseudonym })
             .where('prisoner_id', 'in', ids)
             .execute()
           await trx

@@ -125,12 +125,20 @@ export function prisonerRoutes(s: Services): RouteDef[] {
       const est = establishmentOf(res)
       const prisoner = await s.prisoners.view(actorOf(res), est.id, normalisePrisonNumber(param(req, 'prisonNumber')))
       if (!prisoner) throw new HttpError(404)
-      const [allocations, sessions, open, custodyEvents, policy] = await Promise.all([
+      const [allocations, sessions, open, custodyEvents, policy, handovers] = await Promise.all([
         s.allocations.historyForPrisoner(est.id, prisoner.id),
         thread.lastSessions(est.id, prisoner.id),
         thread.openItems(est.id, prisoner.id),
         s.prisoners.custodyEvents(est.id, prisoner.prison_number),
         s.establishments.policy(),
+        // transfer handovers received here or sent from here: who and when, not what (that is on their own page)
+        s.handover.card(
+          hasRole(res, 'KEY_WORKER', 'SUPERVISING_OFFICER', 'ESTABLISHMENT_ADMIN')
+            ? { actor: actorOf(res), forAnyMan: hasRole(res, 'SUPERVISING_OFFICER', 'ESTABLISHMENT_ADMIN') }
+            : null,
+          est.id,
+          prisoner,
+        ),
       ])
       const keyWorker = allocations.find(a => a.deallocated_at === null)
       const { last: lastSession, lastDelivered } = sessions
@@ -161,6 +169,7 @@ export function prisonerRoutes(s: Services): RouteDef[] {
         referralStatuses: REFERRAL_STATUSES,
         custodyEvents,
         custodyEventNames: CUSTODY_EVENT_NAMES,
+        handovers,
         keyWorker,
         canAllocate: hasRole(res, 'SUPERVISING_OFFICER', 'ESTABLISHMENT_ADMIN'),
         pageTitle: `${prisoner.first_name} ${prisoner.last_name}`,

@@ -1337,6 +1337,48 @@ export interface RetentionSettingsTable {
   updated_by: string
 }
 
+/**
+ * A transfer handover (041): what the sending establishment chose to share with the one he moves to, as it was when
+ * shared. prisoner_id is the sender's record of him; the receiver finds it by its establishment and prison number.
+ */
+export interface TransferHandoverTable {
+  id: Generated<number>
+  sending_establishment_id: number
+  receiving_establishment_id: number
+  prisoner_id: number
+  prison_number: string
+  /** the Key Worker's handover note; null when none (or withdrawn) */
+  note: string | null
+  /** his Key Worker at the sender when shared, by name */
+  key_worker: string | null
+  prepared_by: string
+  prepared_by_name: string
+  prepared_by_user_id: number | null
+  shared_at: string
+  /** the receiver's first view */
+  read_at: string | null
+  withdrawn_at: string | null
+  withdrawn_by: string | null
+}
+
+/** One shared item of a handover, as it was: an open goal, an open referral, or what was agreed at a session. */
+export interface TransferHandoverItemTable {
+  id: Generated<number>
+  handover_id: number
+  /** goal | referral | agreed */
+  kind: string
+  /** the sender's goal, referral or session id (for the sender; never shown to the receiver) */
+  source_id: number
+  position: number
+  text: string
+  detail: string | null
+  status: string | null
+  /** when set, referred or agreed (yyyy-mm-dd) */
+  since: string | null
+  /** a goal's target date or a referral's follow-up date */
+  due: string | null
+}
+
 /** A prisoner record the retention job anonymised. */
 export interface RetentionAnonymisedTable {
   prisoner_id: number
@@ -1624,6 +1666,8 @@ export interface Database {
   recruitment_scores: RecruitmentScoreTable
   recruitment_moderations: RecruitmentModerationTable
   job_runs: JobRunTable
+  transfer_handovers: TransferHandoverTable
+  transfer_handover_items: TransferHandoverItemTable
 }
 
 export type Establishment = Selectable<EstablishmentTable>
