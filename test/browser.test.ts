@@ -216,6 +216,9 @@ for (const role of ROLES) {
       role === 'NATIONAL_POLICY'
         ? path === '/recruitment/:campaignId/candidates/:candidateId/score'
         : path === '/recruitment/:campaignId/moderation'
+    // a transfer handover is prepared by his Key Worker (the one signed in is not his), an SO or an admin: 404
+    const notHisKeyWorker = (path: string) =>
+      role === 'KEY_WORKER' && path === '/prisoners/:prisonNumber/handover/prepare'
     for (const def of pages) {
       const path = resolvePath(def.path, own)
       it(`GET ${def.path}`, async () => {
@@ -229,7 +232,7 @@ for (const role of ROLES) {
           assert.equal((await page.request.get(path)).status(), 404, `GET ${path} as ${role}`)
           return
         }
-        if (notAssigned(def.path)) {
+        if (notAssigned(def.path) || notHisKeyWorker(def.path)) {
           assert.equal((await page.request.get(path)).status(), 404, `GET ${path} as ${role}`)
           return
         }
@@ -258,6 +261,7 @@ for (const role of ROLES) {
       const formHere =
         !def.path.startsWith('/api/') &&
         !notAssigned(def.path) &&
+        !notHisKeyWorker(def.path) &&
         defs.some(d => d.method === 'post' && d.path === def.path && allows(d.access, role))
       if (formHere) {
         it(`GET ${def.path} after an invalid submit`, async () => {
