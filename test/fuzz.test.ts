@@ -250,7 +250,13 @@ before(async () => {
     const actor = actorFor(role)
     await actor.ready()
     for (const def of pages) {
-      const path = resolvePath(def.path, own)
+      // a route whose parameter PARAM_VALUES does not know yet fails its own test below (and the access test)
+      let path: string
+      try {
+        path = resolvePath(def.path, own)
+      } catch {
+        continue
+      }
       const res = await actor.browser.get(path).set('Accept', 'text/html')
       if (res.status === 200 && /text\/html/.test(String(res.headers['content-type']))) readForms(path, res.text)
     }
@@ -262,7 +268,15 @@ before(async () => {
 // The bodies.
 
 /** A value as JSON can carry it: the wrong types a form never sends. */
-type Json = string | number | boolean | null | Json[] | { [k: string]: Json }
+type Json = string | number | boolean | null | RawJson | Json[] | { [k: string]: Json }
+/** JSON text sent as it is (nesting too deep for this test's own JSON.stringify) */
+class RawJson {
+  constructor(readonly text: string) {}
+  toString() {
+    return `${this.text.slice(0, 20)}… (${this.text.length} chars of JSON)`
+  }
+}
+const jsonText = (v: Json) => (v instanceof RawJson ? v.text : JSON.stringify(v))
 interface Body {
   encoding: 'form' | 'json' | 'multipart'
   /** in order; a name may repeat (a form sends an array) */
@@ -331,16 +345,21 @@ const stringValue = (known: string[]): fc.Arbitrary<string> =>
   )
 
 /** Values of the wrong type, for JSON bodies. */
+/** Values of the wrong type, for JSON bodies: above all objects that String() cannot convert, and deep nesting. */
 const wrongType: fc.Arbitrary<Json> = fc.oneof(
-  fc.integer(),
-  fc.double({ noNaN: true, noDefaultInfinity: true }),
-  fc.boolean(),
-  fc.constant(null),
-  fc.constant({ toString: 1, valueOf: 2 } as Json),
-  fc.constant([{ toString: null }] as Json),
-  fc.array(fc.string({ maxLength: 5 }), { maxLength: 3 }),
-  fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), { maxKeys: 3 }),
-  fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<Json>,
+  { weight: 3, arbitrary: fc.constantFrom<Json>({ toString: 1, valueOf: 2 }, [{ toString: null }], { length: 1e9 }) },
+  { weight: 1, arbitrary: fc.integer() },
+  { weight: 1, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }) },
+  { weight: 1, arbitrary: fc.boolean() },
+  { weight: 1, arbitrary: fc.constant(null) },
+  { weight: 1, arbitrary: fc.array(fc.string({ maxLength: 5 }), { maxLength: 3 }) },
+  { weight: 1, arbitrary: fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), { maxKeys: 3 }) },
+  { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<Json> },
+  {
+    // nested past any form's shape, up to where a recursive JSON.stringify overflows the stack
+    weight: 1,
+    arbitrary: fc.constantFrom(3, 31, 40, 5000, 20000).map(n => new RawJson(`${'['.repeat(n)}"deep"${']'.repeat(n)}`)),
+  },
 )
 
 const randomName = fc.oneof(
@@ -437,7 +456,7 @@ function send(actor: Actor, def: RouteDef, path: string, body: Body) {
   if (body.encoding === 'json') {
     const members = [...body.fields, ['_csrf', actor.token] as [string, Json]]
     // written by hand: a repeated name is sent twice, and __proto__ stays an ordinary key
-    return req.type('json').send(`{${members.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`)
+    return req.type('json').send(`{${members.map(([k, v]) => `${JSON.stringify(k)}:${jsonText(v)}`).join(',')}}`)
   }
   req.field('_csrf', actor.token)
   for (const [k, v] of body.fields) req.field(k, String(v))
@@ -451,7 +470,7 @@ function send(actor: Actor, def: RouteDef, path: string, body: Body) {
 /** For a failure message: the body with long values cut down. */
 function describeBody(body: Body): string {
   const cut = (v: Json) => {
-    const s = typeof v === 'string' ? v : JSON.stringify(v)
+    const s = typeof v === 'string' ? v : v instanceof RawJson ? String(v) : JSON.stringify(v)
     return s.length > 80 ? `${JSON.stringify(s.slice(0, 40))}… (${s.length} chars)` : JSON.stringify(s)
   }
   const file = body.file
@@ -507,6 +526,59 @@ const ordered = [...posts]
 
 const statuses = new Map<string, Map<number, number>>()
 
+// What the fuzz found, kept as examples (on both engines), before the fuzz below changes the seeded records.
+describe('inputs the fuzz found', () => {
+  it('refuses a NUL in a form with 400 and stores nothing (PostgreSQL cannot hold one in text)', async () => {
+    const actor = actorFor('NATIONAL_POLICY')
+    await actor.ready()
+    const before = await snapshot()
+    const res = await actor.browser.agent
+      .post(`/questions/${own.questionId}`)
+      .type('form')
+      .send({ _csrf: actor.token, answer: 'Yes\u0000' })
+    assert.equal(res.status, 400)
+    assert.deepEqual(changed(before, await snapshot()), [])
+  })
+
+  it('refuses a NUL in an address or a search with 400, not a failed query', async () => {
+    const actor = actorFor('ESTABLISHMENT_ADMIN')
+    await actor.ready()
+    for (const path of [`/prisoners/${own.prisonNumber}%00`, '/prisoners?q=%00', '/staff?q=a%00b', '/users?q=%00'])
+      assert.equal((await actor.browser.get(path)).status, 400, path)
+  })
+
+  it('refuses JSON nested 5,000 deep with 400, and the server stays up (the session could not serialise it)', async () => {
+    const actor = actorFor('ESTABLISHMENT_ADMIN')
+    await actor.ready()
+    const deep = `${'['.repeat(5000)}"x"${']'.repeat(5000)}`
+    const res = await actor.browser.agent
+      .post('/units/new')
+      .type('json')
+      .send(`{"_csrf":${JSON.stringify(actor.token)},"name":${deep}}`)
+    assert.equal(res.status, 400)
+    assert.equal((await actor.browser.get('/units')).status, 200)
+  })
+
+  it('reads a date part JSON sends as {"toString": 1} as no date: the form again, not a 500', async () => {
+    const actor = actorFor('SUPERVISING_OFFICER')
+    await actor.ready()
+    for (const [path, field] of [
+      [`/staff/${own.staffId}/cover`, 'until-day'],
+      [`/quality/supervision/${own.staffId}/new`, 'heldOn-year'],
+      [`/quality/supervision/record/${own.supervisionId}/edit`, 'nextDueOn-year'],
+    ] as const) {
+      const before = await snapshot()
+      const res = await actor.browser.agent
+        .post(path)
+        .type('json')
+        .send(`{"_csrf":${JSON.stringify(actor.token)},${JSON.stringify(field)}:{"toString":1,"valueOf":2}}`)
+      assert.equal(res.status, 303, path)
+      assert.equal(res.headers.location, path)
+      assert.deepEqual(changed(before, await snapshot()), [], path)
+    }
+  })
+})
+
 describe('fuzzed form posts', () => {
   it('find the forms of most state-changing routes on the GET pages', () => {
     const withFields = posts.filter(d => fieldsOf.get(label(d))!.names.size > 0)
@@ -530,6 +602,9 @@ describe('fuzzed form posts', () => {
       const path = resolvePath(def.path, own)
       const seen = new Map<number, number>()
       statuses.set(route, seen)
+      // requests that never reached the route: the CSRF token refused (the actor's session lost)
+      let door = 0
+      let sent = 0
       for (const role of roles) {
         const actor = actorFor(role)
         const seed = seedOf(`${route} ${role ?? 'signed out'}`)
@@ -541,6 +616,8 @@ describe('fuzzed form posts', () => {
             const res = await send(actor, def, path, body)
             const after = await snapshot()
             seen.set(res.status, (seen.get(res.status) ?? 0) + 1)
+            sent++
+            if (isCsrfRefusal(res)) door++
             assert.ok(res.status < 500, `answered ${res.status}`)
             const wrote = changed(before, after)
             if ((await isRefusal(actor, res)) && wrote.length)
@@ -559,10 +636,7 @@ describe('fuzzed form posts', () => {
           )
         }
       }
-      assert.ok(
-        [...seen.keys()].some(s => s !== 403 && s !== 401),
-        `${route}: every request was refused at the door (${JSON.stringify([...seen])}): check the fuzz actor`,
-      )
+      assert.ok(door < sent / 2, `${route}: ${door} of ${sent} requests never reached it: check the fuzz actor`)
     })
   }
 

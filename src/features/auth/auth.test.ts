@@ -89,6 +89,20 @@ describe('sign-in, sessions and security headers', () => {
     assert.equal(res.status, 413)
   })
 
+  it('reads an establishment switch sent as JSON of the wrong type as no establishment, not a 500 (issue 18 point 9)', async () => {
+    const b = await signedIn(world, 'national')
+    const _csrf = await b.csrf('/')
+    for (const establishment of [{ toString: 1, valueOf: 2 }, [{ toString: null }], 12, null]) {
+      const res = await b.agent
+        .post('/establishment/switch')
+        .type('json')
+        .send({ _csrf, establishment, next: { toString: 1 } })
+      assert.equal(res.status, 303, JSON.stringify(establishment))
+      assert.equal(res.headers.location, '/')
+      assert.doesNotMatch((await b.get('/')).text, /You are now working in/)
+    }
+  })
+
   it('sets a CSP with a nonce on scripts', async () => {
     const b = new Browser(world.app)
     const res = await b.get('/sign-in')

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import type { Services } from '../../services'
 import { actorOf, ctxOf } from '../../web/context'
 import { flash, parseForm, redirectWithErrors, takeForm } from '../../forms/forms'
+import { formText } from '../../forms/fields'
 import { type RouteDef, get, post } from '../../web/routing'
 import { isLocalPath } from '../../domain/localPath'
 
@@ -99,13 +100,13 @@ export function authRoutes(s: Services): RouteDef[] {
 
     post('/establishment/switch', 'signed-in', (req, res) => {
       const ctx = ctxOf(res)
-      const code = String((req.body as Record<string, unknown>).establishment ?? '')
+      const code = formText((req.body as Record<string, unknown>).establishment)
       const target = ctx.establishments.find(e => e.code === code)
       if (!target) return redirectWithErrors(req, res, { establishment: 'Select an establishment you work in' }, '/')
       req.session.establishmentId = target.id
       flash(req, `You are now working in ${target.name}`)
       // a drill-down from the national overview goes on to one of the establishment's pages (a fixed list: no open redirect)
-      const next = String((req.body as Record<string, unknown>).next ?? '')
+      const next = formText((req.body as Record<string, unknown>).next)
       res.redirect(303, SWITCH_NEXT.includes(next) ? next : '/')
     }),
   ]
