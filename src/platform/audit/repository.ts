@@ -25,11 +25,13 @@ const AUDIT_COLUMNS = [
 export function auditRepository(db: Executor, dialect: 'sqlite' | 'postgres') {
   // The audit write runs with every change and every view of a prisoner: its statements are compiled once.
   // The event's id is taken while the chain's head is held, so that it can be hashed with the event: on PostgreSQL
-  // from the table's identity; on SQLite (one writer at a time) after the largest id autoincrement has ever given.
+  // from the table's identity; on SQLite (one writer at a time) after the largest id autoincrement has ever given (or
+  // the largest there is, should its counter have been lost).
   const nextId =
     dialect === 'postgres'
       ? sql<number>`nextval(pg_get_serial_sequence('audit_events', 'id'))`
-      : sql<number>`coalesce((select seq from sqlite_sequence where name = 'audit_events'), 0) + 1`
+      : sql<number>`max(coalesce((select seq from sqlite_sequence where name = 'audit_events'), 0),
+          coalesce((select max(id) from audit_events), 0)) + 1`
   const advance = prepared(db, 1, (chain: string) =>
     db
       .updateTable('audit_chains')
