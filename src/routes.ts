@@ -26,6 +26,7 @@ import { integrityRoutes } from './features/integrity/routes'
 import { courseRoutes } from './features/courses/routes'
 import { supervisionRoutes } from './features/supervision/routes'
 import { isXapi, trainingRecordsRoutes } from './features/trainingRecords/routes'
+import { apiV1Routes, isApiV1 } from './features/apiV1/routes'
 import { journalRoutes } from './features/journal/routes'
 import { recruitmentRoutes } from './features/recruitment/routes'
 import { dataProtectionRoutes } from './features/dataProtection/routes'
@@ -78,6 +79,7 @@ export function routes(s: Services): RouteDef[] {
     ...termRoutes(s),
     ...hsdsApiRoutes(s),
     ...apiTokenRoutes(s),
+    ...apiV1Routes(s),
     ...referralRoutes(s),
     ...rubricRoutes(s),
     ...trainingRoutes(s),
@@ -143,8 +145,9 @@ export function appParts(s: Services): AppParts {
     menu: MENU,
     statusPage: statusPage(s),
     returnAfterSignIn: keepUnsavedEntry,
-    // the HSDS API and the xAPI statements (features/trainingRecords): JSON, their own bearer tokens
-    isApi: req => isHsdsApi(req) || isXapi(req),
+    // the HSDS API, the xAPI statements (features/trainingRecords) and the API for other services (features/apiV1):
+    // JSON, their own bearer tokens
+    isApi: req => isHsdsApi(req) || isXapi(req) || isApiV1(req),
     // the public check of a training certificate: no sign-in
     isPublicPage: req => req.path === '/certificates/verify',
   }

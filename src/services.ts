@@ -12,6 +12,7 @@ import { demoService } from './demo/load/service'
 import { directoryService } from './features/directory/service'
 import { hsdsService } from './features/directory/hsds/service'
 import { tokensService } from './features/directory/hsds/tokens'
+import { apiClientsService } from './features/apiV1/service'
 import { mailerService } from './platform/notify/mailer'
 import { nationalService } from './features/national/service'
 import { referralsService } from './features/referrals/service'
@@ -174,6 +175,8 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     sessions,
     hsds: hsdsService(db.db, audit),
     hsdsTokens: tokensService(db.db, audit),
+    // clients of the API for other services (/api/v1): client credentials, scopes, establishments
+    apiClients: apiClientsService(db.db, { audit, establishments }),
     guidance,
     worksheets,
     bulletins,

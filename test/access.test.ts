@@ -168,6 +168,13 @@ interface Subject {
 }
 
 /**
+ * The API for other services (features/apiV1) takes a client's bearer token only, never a session: without one, a
+ * 401 in JSON (problem details), signed in or not, whatever the establishment (apiV1.test.ts checks its establishment
+ * rule with tokens). Its OpenAPI document is public.
+ */
+const isApiV1 = (path: string) => path.startsWith('/api/v1/')
+const API_V1_DOCUMENT = '/api/v1/openapi.json'
+/**
  * The HSDS API answers for itself (features/directory/hsds/api.ts): signed out, and without an API token, a JSON 401,
  * never the sign-in page. Its taxonomies are shared by every establishment, so another establishment's is theirs too.
  */
@@ -303,21 +310,30 @@ for (const { title, actor, own, other, notTheirs } of subjects) {
       const ownPath = resolvePath(def.path, own)
       const notTheir = allowed && !!notTheirs?.has(label(def))
       const tokenOnly = (!role || isXapi(def.path)) && isApi(def.path)
-      const expect = tokenOnly
-        ? '401 JSON'
-        : !role && !allowed
-          ? 'sign-in'
-          : notTheir
-            ? '404, not their record'
-            : allowed
-              ? 'allowed'
-              : '403'
+      const apiV1 = isApiV1(def.path)
+      const expect = apiV1
+        ? def.path === API_V1_DOCUMENT
+          ? 'public JSON'
+          : '401 JSON, a client token only'
+        : tokenOnly
+          ? '401 JSON'
+          : !role && !allowed
+            ? 'sign-in'
+            : notTheir
+              ? '404, not their record'
+              : allowed
+                ? 'allowed'
+                : '403'
 
       it(`${label(def)}: ${expect}`, async () => {
         const res = await actor.send(def, ownPath)
         const what = `${label(def)} as ${title} gave ${where(res)}`
 
-        if (tokenOnly) {
+        if (apiV1) {
+          // the token endpoint, sent no grant_type: 400 invalid_request (RFC 6749 §5.2)
+          assert.equal(res.status, def.path === API_V1_DOCUMENT ? 200 : def.method === 'post' ? 400 : 401, what)
+          assert.match(String(res.headers['content-type']), /^application\/(problem\+)?json/, what)
+        } else if (tokenOnly) {
           assert.equal(res.status, 401, what)
           assert.match(String(res.headers['content-type']), /^application\/json/, what)
           assert.equal((res.body as { status?: unknown }).status, 401, what)
@@ -350,7 +366,7 @@ for (const { title, actor, own, other, notTheirs } of subjects) {
         }
       })
 
-      if (hasParams(def.path) && role) {
+      if (hasParams(def.path) && role && !apiV1) {
         const otherPath = resolvePath(def.path, other)
         const shared = SHARED_RECORDS.has(label(def))
         const national =
@@ -470,6 +486,9 @@ for (const role of [null, ...ROLES] as const) {
             assert.equal(res.status, 303, what)
             assert.equal(res.headers.location, '/sign-in', what)
           } else if (!allowed) assert.equal(res.status, 403, what)
+          // signed out, the token endpoint of /api/v1 takes no CSRF token: without a grant_type, RFC 6749's 400
+          else if (!role && isApiV1(def.path) && !attempt.name.startsWith('multipart'))
+            assert.equal(res.status, 400, what)
           // signed out, an API that answers for itself takes no CSRF token: without its bearer token, a 401
           else if (!role && isApi(def.path) && !attempt.name.startsWith('multipart'))
             assert.equal(res.status, 401, what)

@@ -157,6 +157,14 @@ export const ACCESS_TABLE: Record<string, Who> = {
   'POST /directory/api-tokens/revoke': 'EA NP',
   // the HSDS API checks its callers itself (features/directory/hsds/api.ts): a signed-in user with any role in the
   // establishment, or a partner's API token; anyone else gets a JSON 401 (test/access.test.ts checks it)
+  // the API for other services (features/apiV1): a client's bearer token decides, never a session (decision 007)
+  'POST /api/v1/oauth/token': 'public',
+  'GET /api/v1/openapi.json': 'public',
+  'GET /api/v1/prisoners/:prisonNumber/key-worker': 'public',
+  'GET /api/v1/prisoners/:prisonNumber/sessions': 'public',
+  'GET /api/v1/establishments/:establishmentCode/allocations': 'public',
+  'GET /api/v1/establishments/:establishmentCode/referrals': 'public',
+  'GET /api/v1/establishments/:establishmentCode/statistics': 'public',
   'GET /api/hsds': 'public',
   'GET /api/hsds/openapi.json': 'public',
   'GET /api/hsds/services': 'public',

@@ -625,6 +625,8 @@ let seededBulletinId = 0
  */
 export const PARAM_VALUES: Record<string, (s: Seeded) => string> = {
   prisonNumber: s => s.prisonNumber,
+  // the establishment's code (the API for other services, /api/v1)
+  establishmentCode: s => s.code,
   staffId: s => String(s.staffId),
   unitId: s => String(s.unitId),
   userId: s => String(s.userId),

@@ -14,6 +14,7 @@ import { registerDirectory } from '../features/directory/hsds/cli'
 import { registerEstablishments } from '../features/establishments/cli'
 import { registerTrainingReminders } from '../features/trainingReminders/cli'
 import { registerRetention } from '../features/dataProtection/cli'
+import { registerApiClients } from '../features/apiV1/cli'
 import { withServices } from './withServices'
 
 const program = new Command()
@@ -98,6 +99,7 @@ registerStatistics(program)
 registerDirectory(program)
 registerTrainingReminders(program)
 registerRetention(program)
+registerApiClients(program)
 registerDemo(program, serve)
 
 program

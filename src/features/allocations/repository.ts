@@ -62,6 +62,17 @@ export function allocationsRepository(db: Kysely<Database>) {
         .limit(limit)
         .execute()
     },
+    /** Every current allocation of the establishment (cover included), by prisoner name (the API, features/apiV1). */
+    current(establishmentId: number) {
+      return withStaff(db)
+        .where('allocations.establishment_id', '=', establishmentId)
+        .where('allocations.deallocated_at', 'is', null)
+        .orderBy('prisoners.last_name')
+        .orderBy('prisoners.first_name')
+        .orderBy('prisoners.prison_number')
+        .orderBy('allocations.id')
+        .execute()
+    },
     caseload(establishmentId: number, staffId: number) {
       return db
         .selectFrom('allocations')

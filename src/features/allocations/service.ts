@@ -111,6 +111,8 @@ export function allocationsService(db: Kysely<Database>, deps: AllocationDeps) {
       repo.historyForPrisoner(establishmentId, prisonerId),
     historyForStaff: (establishmentId: number, staffId: number) => repo.historyForStaff(establishmentId, staffId),
     caseload: (establishmentId: number, staffId: number) => repo.caseload(establishmentId, staffId),
+    /** Every current allocation of the establishment, with its officer and prisoner, by prisoner name. */
+    current: (establishmentId: number) => repo.current(establishmentId),
 
     /** The capacity used for an officer: their override, else the establishment's ratio pro rata. */
     async capacityOf(establishmentId: number, officer: { weekly_hours: number; capacity_override: number | null }) {

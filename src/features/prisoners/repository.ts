@@ -93,6 +93,16 @@ export function prisonersRepository(db: Kysely<Database>) {
       return row
     },
 
+    /** Every establishment's record of him (one per establishment that has held him): which, and his status there. */
+    recordsOf(prisonNumber: string) {
+      return db
+        .selectFrom('prisoners')
+        .select(['id', 'establishment_id', 'status', 'reception_date', 'updated_at'])
+        .where('prison_number', '=', prisonNumber)
+        .orderBy('id')
+        .execute()
+    },
+
     /** The establishment's own record of him, inside the caller's transaction (for upserts by prison number). */
     own(trx: Kysely<Database>, establishmentId: number, prisonNumber: string) {
       return trx

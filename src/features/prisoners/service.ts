@@ -237,6 +237,9 @@ export function prisonersService(
 
     get: (establishmentId: number, prisonNumber: string) => repo.byPrisonNumber(establishmentId, prisonNumber),
 
+    /** Which establishments have a record of him, and his status in each (the API picks those its client may read). */
+    recordsOf: (prisonNumber: string) => repo.recordsOf(prisonNumber),
+
     /** His movements that involve the establishment: which establishment, what and when, nothing else. */
     custodyEvents: (establishmentId: number, prisonNumber: string) => repo.custodyEvents(establishmentId, prisonNumber),
 

@@ -1546,6 +1546,45 @@ export interface NationalThresholdTable {
 }
 
 /** Scheduled work: one row per job and due time, claimed by the instance that ran it (src/platform/jobs.ts). */
+/** A client of the API for other services (/api/v1): migration 040. */
+export interface ApiClientTable {
+  id: Generated<number>
+  client_id: string
+  name: string
+  secret_hash: string
+  /** space separated */
+  scopes: string
+  all_establishments: ColumnType<number, number | undefined, number>
+  owner_establishment_id: number | null
+  rate_limit_per_minute: number
+  created_by_user_id: number | null
+  created_by: string
+  created_at: string
+  last_used_at: string | null
+  revoked_at: string | null
+  revoked_by: string | null
+}
+
+export interface ApiClientEstablishmentTable {
+  api_client_id: number
+  establishment_id: number
+}
+
+export interface ApiAccessTokenTable {
+  id: Generated<number>
+  api_client_id: number
+  token_hash: string
+  scopes: string
+  issued_at: string
+  expires_at: string
+}
+
+export interface ApiRateWindowTable {
+  api_client_id: number
+  window_start: string
+  hits: number
+}
+
 export interface JobRunTable {
   job: string
   due_key: string
@@ -1666,6 +1705,10 @@ export interface Database {
   recruitment_scores: RecruitmentScoreTable
   recruitment_moderations: RecruitmentModerationTable
   job_runs: JobRunTable
+  api_clients: ApiClientTable
+  api_client_establishments: ApiClientEstablishmentTable
+  api_access_tokens: ApiAccessTokenTable
+  api_rate_windows: ApiRateWindowTable
   transfer_handovers: TransferHandoverTable
   transfer_handover_items: TransferHandoverItemTable
 }
