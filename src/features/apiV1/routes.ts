@@ -108,13 +108,14 @@ export function apiV1Routes(s: Services): RouteDef[] {
   const notFound = (detail: string, audit: AuditInput): Outcome => ({ status: 404, detail, audit })
   const prisonerNotFound = (prisonNumber: string) =>
     notFound(`No prisoner ${prisonNumber} in the establishments this client may read`, {
-      action: 'view',
+      // a refused attempt at a prisoner's record is audited as the pages audit theirs
+      action: 'refused',
       entity: 'prisoner',
       entityId: prisonNumber,
     })
   const establishmentNotFound = (code: string) =>
     notFound(`No establishment ${code} among those this client may read`, {
-      action: 'view',
+      action: 'refused',
       entity: 'establishment',
       entityId: code,
     })
@@ -309,7 +310,7 @@ export function apiV1Routes(s: Services): RouteDef[] {
         changes: {
           ...(input.changes && typeof input.changes === 'object' ? input.changes : {}),
           via: 'api/v1',
-          path: req.route ? `${API_V1}${String((req.route as { path: string }).path).slice(API_V1.length)}` : API_V1,
+          path: (req.route as { path?: string } | undefined)?.path ?? req.path.slice(0, 200),
           status,
         },
       },
