@@ -36,6 +36,8 @@ const schema = z.object({
     .regex(/^[a-z_][a-z0-9_]*$/, 'must be a schema name: lower-case letters, digits and underscores')
     .optional(),
   SQLITE_FILE: z.string().default(path.join('data', 'keywork.sqlite')),
+  // FULL: a saved entry survives the server losing power, not only the process dying (decision 022)
+  SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
   SESSION_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   SESSION_IDLE_MINUTES: z.coerce
     .number()
@@ -89,13 +91,29 @@ const schema = z.object({
   OIDC_ROLES_CLAIM: optionalText,
   OIDC_ESTABLISHMENTS_CLAIM: optionalText,
   LOCAL_PASSWORDS: z.enum(['on', 'off']).default('on'),
+  // HMPPS Auth client credentials (system-to-system tokens for the HMPPS APIs): all three, or none
+  HMPPS_AUTH_URL: optionalUrl,
+  HMPPS_CLIENT_ID: optionalText,
+  HMPPS_CLIENT_SECRET: optionalText,
+  // the MoJ case notes service (offender-case-notes): submitted sessions are pushed there as key work case notes
+  CASE_NOTES_API_URL: optionalUrl,
+  // the Prisoner Search API: the roll of each establishment, read page by page (needs the HMPPS Auth settings)
+  PRISONER_SEARCH_URL: optionalUrl,
+  HMPPS_ROLL_PAGE_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
+  HMPPS_ROLL_MAX_PAGES: z.coerce.number().int().min(1).max(1000).default(100),
+  // the shared secret a queue listener sends (Authorization: Bearer) with HMPPS domain events; unset: no events
+  HMPPS_EVENTS_TOKEN: optionalText.refine(v => v === undefined || v.length >= 32, {
+    message: 'must be at least 32 characters',
+  }),
 })
 
 export type Config = {
   env: 'development' | 'production' | 'test'
   port: number
   host: string
-  database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; schema?: string }
+  database:
+    | { kind: 'sqlite'; file: string; synchronous?: 'FULL' | 'NORMAL' }
+    | { kind: 'postgres'; url: string; schema?: string }
   sessionSecret: string
   sessionIdleMinutes: number
   /** a session ends this long after sign-in, active or not */
@@ -113,6 +131,34 @@ export type Config = {
   oidc: OidcConfig | null
   /** whether users may sign in with a keywork password (LOCAL_PASSWORDS=off: single sign-on only) */
   localPasswords: boolean
+  /** HMPPS Auth client credentials for the HMPPS APIs; null: not configured */
+  hmppsAuth: HmppsAuthConfig | null
+  /** the MoJ case notes service; null: not configured, and no case note is queued */
+  caseNotes: CaseNotesConfig | null
+  /** the Prisoner Search API for the roll sync (features/hmppsSync); null: not configured, no call made */
+  prisonerSearch: PrisonerSearchConfig | null
+  /** the shared secret of POST /api/hmpps/events; null: the endpoint takes no event */
+  hmppsEventsToken: string | null
+}
+
+export interface PrisonerSearchConfig {
+  /** the API's base address (GET {url}/prison/{prisonId}/prisoners?page&size) */
+  url: string
+  /** prisoners asked for per page, and the most pages read for one establishment (a bound, not a target) */
+  pageSize: number
+  maxPages: number
+}
+
+export interface HmppsAuthConfig {
+  /** HMPPS Auth's base address, ending /auth (the token endpoint is {url}/oauth/token) */
+  url: string
+  clientId: string
+  clientSecret: string
+}
+
+export interface CaseNotesConfig {
+  /** the case notes API's base address (POST {apiUrl}/case-notes/{prison number}) */
+  apiUrl: string
 }
 
 export interface OidcConfig {
@@ -171,6 +217,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid configuration:\n  OIDC_ISSUER_URL: required when LOCAL_PASSWORDS is off (nobody could sign in)',
     )
   }
+  const hmppsSet = (['HMPPS_AUTH_URL', 'HMPPS_CLIENT_ID', 'HMPPS_CLIENT_SECRET'] as const).filter(k => e[k])
+  if (hmppsSet.length > 0 && hmppsSet.length < 3) {
+    const missing = (['HMPPS_AUTH_URL', 'HMPPS_CLIENT_ID', 'HMPPS_CLIENT_SECRET'] as const).filter(k => !e[k])
+    throw new Error(
+      `Invalid configuration:\n${missing.map(k => `  ${k}: required with ${hmppsSet.join(' and ')}`).join('\n')}`,
+    )
+  }
+  if (e.PRISONER_SEARCH_URL && !e.HMPPS_AUTH_URL) {
+    throw new Error('Invalid configuration:\n  HMPPS_AUTH_URL: required when PRISONER_SEARCH_URL is set')
+  }
+  if (e.CASE_NOTES_API_URL && !e.HMPPS_AUTH_URL) {
+    throw new Error('Invalid configuration:\n  HMPPS_AUTH_URL: required when CASE_NOTES_API_URL is set')
+  }
   if (e.NOTIFY_API_KEY && !e.NOTIFY_REFERRAL_TEMPLATE_ID) {
     throw new Error('Invalid configuration:\n  NOTIFY_REFERRAL_TEMPLATE_ID: required when NOTIFY_API_KEY is set')
   }
@@ -178,7 +237,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const database: Config['database'] =
     url && !url.startsWith('sqlite:')
       ? { kind: 'postgres', url, ...(e.DATABASE_SCHEMA ? { schema: e.DATABASE_SCHEMA } : {}) }
-      : { kind: 'sqlite', file: url ? url.slice('sqlite:'.length) : e.SQLITE_FILE }
+      : { kind: 'sqlite', file: url ? url.slice('sqlite:'.length) : e.SQLITE_FILE, synchronous: e.SQLITE_SYNCHRONOUS }
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -227,5 +286,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           }
         : null,
     localPasswords: e.LOCAL_PASSWORDS === 'on',
+    hmppsAuth:
+      e.HMPPS_AUTH_URL && e.HMPPS_CLIENT_ID && e.HMPPS_CLIENT_SECRET
+        ? {
+            url: e.HMPPS_AUTH_URL.replace(/\/+$/, ''),
+            clientId: e.HMPPS_CLIENT_ID,
+            clientSecret: e.HMPPS_CLIENT_SECRET,
+          }
+        : null,
+    caseNotes: e.CASE_NOTES_API_URL && e.HMPPS_AUTH_URL ? { apiUrl: e.CASE_NOTES_API_URL.replace(/\/+$/, '') } : null,
+    prisonerSearch:
+      e.PRISONER_SEARCH_URL && e.HMPPS_AUTH_URL
+        ? {
+            url: e.PRISONER_SEARCH_URL.replace(/\/+$/, ''),
+            pageSize: e.HMPPS_ROLL_PAGE_SIZE,
+            maxPages: e.HMPPS_ROLL_MAX_PAGES,
+          }
+        : null,
+    hmppsEventsToken: e.HMPPS_EVENTS_TOKEN ?? null,
   }
 }

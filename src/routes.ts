@@ -7,6 +7,7 @@ import { hsdsRoutes } from './features/directory/hsds/routes'
 import { termRoutes } from './features/directory/hsds/termRoutes'
 import { apiTokenRoutes, hsdsApiRoutes } from './features/directory/hsds/api'
 import { trialsRoutes } from './features/trials/routes'
+import { hmppsSyncRoutes, isHmppsEvents } from './features/hmppsSync/routes'
 import { establishmentRoutes } from './features/establishments/routes'
 import { trainingRulesRoutes } from './features/trainingRules/routes'
 import { guidanceRoutes } from './features/guidance/routes'
@@ -106,6 +107,7 @@ export function routes(s: Services): RouteDef[] {
     ...integrityRoutes(s),
     ...courseRoutes(s),
     ...trialsRoutes(s),
+    ...hmppsSyncRoutes(s),
   ]
 }
 
@@ -147,7 +149,8 @@ export function appParts(s: Services): AppParts {
     returnAfterSignIn: keepUnsavedEntry,
     // the HSDS API, the xAPI statements (features/trainingRecords) and the API for other services (features/apiV1):
     // JSON, their own bearer tokens
-    isApi: req => isHsdsApi(req) || isXapi(req) || isApiV1(req),
+    // and the HMPPS events a queue listener posts (features/hmppsSync, its shared secret)
+    isApi: req => isHsdsApi(req) || isXapi(req) || isApiV1(req) || isHmppsEvents(req),
     // the public check of a training certificate: no sign-in
     isPublicPage: req => req.path === '/certificates/verify',
   }

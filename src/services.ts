@@ -52,6 +52,7 @@ import { trainingRulesService } from './features/trainingRules/service'
 import { trainingDashboardService } from './features/trainingDashboard/service'
 import { surveyService } from './features/survey/service'
 import { ssoService } from './features/sso/service'
+import { hmppsSyncService } from './features/hmppsSync/service'
 
 /** Composition root: every repository and service, built once over one database. No DI container. */
 export function buildServices(config: Config, db: Db = openDatabase(config.database)) {
@@ -153,6 +154,8 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
     db,
     audit,
     sso: ssoService(db.db, audit, config.oidc),
+    // the roll from Prisoner Search and the HMPPS movement events (issue 18): off until configured
+    hmppsSync: hmppsSyncService(db.db, { audit, prisoners, establishments, units, logger, config }),
     establishments,
     users,
     prisoners,

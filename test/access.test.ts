@@ -183,7 +183,9 @@ const isApi = (path: string) => path === '/api/hsds' || path.startsWith('/api/hs
  * The xAPI statements (features/trainingRecords) take an establishment's xAPI token only, never a session: a JSON
  * 401 signed in or not, without one.
  */
-const isXapi = (path: string) => path === '/api/xapi/statements'
+const isXapi = (path: string) => path === '/api/xapi/statements' || isHmppsEvents(path)
+/** The HMPPS events (features/hmppsSync) take the events secret only, never a session: the same. */
+const isHmppsEvents = (path: string) => path === '/api/hmpps/events'
 const SHARED_RECORDS = new Set([
   // bulletins are national: everyone a bulletin is for reads it and marks it read, whichever establishment (issue 17)
   'GET /bulletins/:bulletinId',

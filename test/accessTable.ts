@@ -289,6 +289,10 @@ export const ACCESS_TABLE: Record<string, Who> = {
   'GET /data-protection/subject-access/:prisonNumber/sar.pdf': 'NP',
   'GET /data-protection/retention': 'NP',
   'POST /data-protection/retention': 'NP',
+  // the HMPPS systems (issue 18): the admin sees their establishment's syncs and events, the national team all;
+  // the events endpoint checks its shared secret itself (a queue listener, never a session)
+  'GET /hmpps': 'EA NP',
+  'POST /api/hmpps/events': 'public',
   // bulletins (issue 17): the national team publishes and sees reach everywhere; establishment staff read and mark
   // read what is for them; SOs and admins see who in their establishment has not read each
   'GET /bulletins': 'NP',

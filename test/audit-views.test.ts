@@ -138,6 +138,8 @@ const PERSONAL: Record<string, Expected> = {
     entityId: s => PARAM_VALUES.candidateId!(s),
   },
   // a subject access request: everything held about one man, in every establishment (issue 18)
+  // the HMPPS syncs and events: prison numbers of the men the events named (issue 18)
+  '/hmpps': { as: 'ESTABLISHMENT_ADMIN', entity: 'hmpps_events', entityId: null },
   '/data-protection/subject-access/:prisonNumber': {
     as: 'NATIONAL_POLICY',
     entity: 'subject_access_request',

@@ -14,6 +14,7 @@ import { registerDirectory } from '../features/directory/hsds/cli'
 import { registerEstablishments } from '../features/establishments/cli'
 import { registerTrainingReminders } from '../features/trainingReminders/cli'
 import { registerRetention } from '../features/dataProtection/cli'
+import { registerHmpps } from '../features/hmppsSync/cli'
 import { registerApiClients } from '../features/apiV1/cli'
 import { withServices } from './withServices'
 
@@ -99,6 +100,7 @@ registerStatistics(program)
 registerDirectory(program)
 registerTrainingReminders(program)
 registerRetention(program)
+registerHmpps(program)
 registerApiClients(program)
 registerDemo(program, serve)
 

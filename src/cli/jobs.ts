@@ -3,6 +3,7 @@ import { SYSTEM_ACTOR } from '../platform/audit/service'
 import { londonHour, runOnce } from '../platform/jobs'
 import type { Services } from '../services'
 import { withServices } from './withServices'
+import { ROLL_ACTOR } from '../features/hmppsSync/service'
 
 const JOB_ACTOR = { ...SYSTEM_ACTOR, username: 'daily job' }
 
@@ -30,6 +31,8 @@ export async function runDailyJobs(s: Services) {
   const bulletins = await once('bulletin-digests', () => s.bulletins.runDigest())
   // personal data of men released longer ago than the national retention rule: anonymised, counts kept (issue 18)
   const retention = await once('retention', () => s.dataProtection.run(JOB_ACTOR))
+  // the roll of every establishment from Prisoner Search, when it is configured (features/hmppsSync, issue 18)
+  const roll = s.hmppsSync.enabled.roll ? await once('hmpps-roll', () => s.hmppsSync.syncAll(ROLL_ACTOR)) : null
   return {
     due,
     ran,
@@ -41,6 +44,8 @@ export async function runDailyJobs(s: Services) {
     recruitmentPersonalDeleted: recruitment?.deleted ?? 0,
     bulletinDigests: bulletins?.emails ?? 0,
     retentionAnonymised: retention?.records ?? 0,
+    rollSyncs: roll?.filter(r => r.ok).length ?? 0,
+    rollSyncsFailed: roll?.filter(r => !r.ok).length ?? 0,
   }
 }
 
@@ -62,6 +67,8 @@ export function registerJobs(program: Command) {
         console.log(`Recruitment: personal data of ${r.recruitmentPersonalDeleted} candidates deleted`)
         console.log(`Bulletin digests: ${r.bulletinDigests} emails`)
         console.log(`Retention: ${r.retentionAnonymised} prisoner records anonymised`)
+        if (r.rollSyncs || r.rollSyncsFailed)
+          console.log(`Rolls from Prisoner Search: ${r.rollSyncs} synced, ${r.rollSyncsFailed} failed (see /hmpps)`)
       }),
     )
 }

@@ -126,6 +126,7 @@ export function prisonersService(
     establishmentId: number,
     record: PrisonerRecord,
     unitId: number | null,
+    on?: string,
   ): Promise<'created' | 'updated' | 'unchanged' | 'held-elsewhere'> {
     const now = new Date().toISOString()
     const values = toRow(record, establishmentId, unitId)
@@ -137,8 +138,9 @@ export function prisonersService(
     const transferIn = kind === 'transfer_in' && cameFrom
     const action = transferIn ? 'transfer-in' : existing ? 'update' : 'create'
     const fromEstablishment = transferIn ? { from_establishment: cameFrom.code } : {}
-    // arrivals are dated by the reception date of the record; departures by the day they are recorded
-    const eventDate = kind === 'transfer_in' || kind === 'reception' ? values.reception_date : londonNow().date
+    // arrivals are dated by the reception date of the record; departures by the day they are recorded (or `on`, the
+    // day an HMPPS event says they happened)
+    const eventDate = kind === 'transfer_in' || kind === 'reception' ? values.reception_date : (on ?? londonNow().date)
     // an arrival records the unit and complexity of need he arrives with
     const arrival = { unitId: values.unit_id, complexity: values.complexity }
     if (!existing) {
@@ -190,7 +192,7 @@ export function prisonersService(
       await recordCustodyEvent(trx, actor, { ...event, ...more, kind }, eventDate, cameFrom?.id ?? null)
     } else if (existing.status === 'in' && values.status === 'in') {
       // while he stays, a change of complexity of need or of unit is dated the day it is recorded
-      const today = londonNow().date
+      const today = on ?? londonNow().date
       if (existing.complexity !== values.complexity)
         await recordCustodyEvent(
           trx,
@@ -293,17 +295,18 @@ export function prisonersService(
      * Prison numbers in keep are never released (an import's skipped rows: the prisoner is in the roll).
      * The caller has refused the records of prisoners another establishment holds in custody (an import reports them
      * on their rows); one that slipped through since (another establishment took him meanwhile) rolls it all back.
+     * `on`: the day departures, moves and complexity changes happened (an HMPPS event's); default today.
      */
     async saveMany(
       trx: Kysely<Database>,
       actor: Actor,
       establishmentId: number,
       records: { record: PrisonerRecord; unitId: number | null }[],
-      opts: { fullRoll: boolean; keep?: ReadonlySet<string> },
+      opts: { fullRoll: boolean; keep?: ReadonlySet<string>; on?: string },
     ): Promise<SaveOutcome> {
       const outcome: SaveOutcome = { created: 0, updated: 0, unchanged: 0, released: 0 }
       for (const { record, unitId } of records) {
-        const r = await upsert(trx, actor, establishmentId, record, unitId)
+        const r = await upsert(trx, actor, establishmentId, record, unitId, opts.on)
         if (r === 'held-elsewhere') throw new Error(heldElsewhereMessage(record.prisonNumber))
         outcome[r]++
       }

@@ -1585,6 +1585,48 @@ export interface ApiRateWindowTable {
   hits: number
 }
 
+/** One run of the roll sync from Prisoner Search for one establishment (features/hmppsSync). */
+export interface HmppsSyncRunTable {
+  id: Generated<number>
+  establishment_id: number
+  started_at: string
+  finished_at: string | null
+  /** running, ok, failed */
+  outcome: string
+  pages: number
+  /** prisoners on the roll */
+  roll: number
+  created: number
+  updated: number
+  unchanged: number
+  released: number
+  transferred: number
+  invalid: number
+  /** JSON: the invalid roll entries and those refused, each with its problems (the first 50) */
+  problems: string | null
+  /** why it failed */
+  message: string | null
+  /** the job, or the CLI's user */
+  started_by: string
+}
+
+/** An HMPPS domain event taken once by its natural key (features/hmppsSync). */
+export interface HmppsEventTable {
+  id: Generated<number>
+  event_key: string
+  event_type: string
+  prison_number: string | null
+  prison_code: string | null
+  /** the establishment it was applied to; null: not one keywork runs, or none named */
+  establishment_id: number | null
+  occurred_at: string
+  received_at: string
+  message_id: string | null
+  /** applied, unchanged, ignored */
+  outcome: string
+  detail: string
+}
+
 export interface JobRunTable {
   job: string
   due_key: string
@@ -1705,6 +1747,8 @@ export interface Database {
   recruitment_scores: RecruitmentScoreTable
   recruitment_moderations: RecruitmentModerationTable
   job_runs: JobRunTable
+  hmpps_sync_runs: HmppsSyncRunTable
+  hmpps_events: HmppsEventTable
   api_clients: ApiClientTable
   api_client_establishments: ApiClientEstablishmentTable
   api_access_tokens: ApiAccessTokenTable

@@ -43,7 +43,11 @@ function errorHandler(services: Services, parts: Pick<AppParts, 'isApi'>): Error
                 : 'errors/500'
     if (res.headersSent) return
     res.status(status)
-    if (api) return void res.json({ status, message: STATUS_CODES[status] ?? 'Error' })
+    if (api)
+      return void res.json({
+        status,
+        message: e.type === 'entity.parse.failed' ? 'The body is not valid JSON' : (STATUS_CODES[status] ?? 'Error'),
+      })
     if (req.accepts(['html', 'json']) === 'json')
       return void res.json({ status, error: csrfFailed ? 'csrf' : undefined })
     res.render(view, { status, csrfFailed, uploadLimitMb: UPLOAD_LIMIT_BYTES / 1024 / 1024 })
