@@ -55,6 +55,14 @@ export const BENCHMARKS: Record<string, { about: string; run: (args: string[]) =
       '[--connections N] [--establishments N] [--prisoners-per N] [--repeat N] [--skip-post] [--skip-statistics]',
     run: async args => (await import('./sessions')).run(args),
   },
+  scale: {
+    about:
+      'several instances on one PostgreSQL: a mixed audited load (prisoner pages, searches, submissions, statistics) ' +
+      'against one `keywork serve` and against two, side by side, with the CPU the load generator took; audited ' +
+      'writes per second, one establishment against many; the prisoner page on PostgreSQL against SQLite [--json] ' +
+      '[--duration S] [--connections N] [--writers N] [--audit-seconds S] [--skip-sqlite] [--keep-database NAME]',
+    run: async args => (await import('./scale')).run(args),
+  },
   evaluation: {
     about:
       'the trial evaluation method on simulated panels (120 establishments × 36 months, staggered adoption, a planted ' +

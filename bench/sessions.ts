@@ -50,6 +50,8 @@ export interface PostResult {
   recorded: number
   /** as fast as 50 connections can send, one after another (saturation: p99 is the queue behind one writer) */
   keywork: { requestsPerSecond: number; p50: number; p99: number; errors: number; unexpected: number; cpuMs: number }
+  /** where the slow requests of the saturation run were (issue 18 point 8) */
+  tail: Tail
   /** 50 officers, each with their own session, each sending an entry at random moments a second apart on average */
   paced: { requestsPerSecond: number; p50: number; p99: number; errors: number; unexpected: number }
   /** all 50 sending at the same instant, once a second */
@@ -207,12 +209,21 @@ async function benchPost(
     if (probe.status !== 303 || probe.headers.get('location') !== `/sessions/${draftIds[0]}`)
       throw new Error(`submitting a full entry answered ${probe.status} ${probe.headers.get('location')}: not recorded`)
     let next = 1
-    const load = (server: Server, ids: number[] | null, amount: number, overallRate?: number) =>
+    const load = (server: Server, ids: number[] | null, amount: number, overallRate?: number, trace?: Traced[]) =>
       autocannon({
         url: server.base,
         connections,
         amount,
         ...(overallRate ? { overallRate } : {}),
+        // each response with its place on its connection: is a slow request the first of a new connection?
+        ...(trace
+          ? {
+              setupClient: client => {
+                let seq = 0
+                client.on('response', (_status: number, _bytes: number, ms: number) => trace.push({ ms, seq: ++seq }))
+              },
+            }
+          : {}),
         requests: [
           {
             method: 'POST',
@@ -233,7 +244,10 @@ async function benchPost(
     const bareResult = await load(bare, null, requests)
     const before = next
     const cpuBefore = await cpuOf(app)
-    const ours = await load(app, draftIds, requests)
+    const kernelBefore = tcpCounters()
+    const traced: Traced[] = []
+    const ours = await load(app, draftIds, requests, undefined, traced)
+    const tail = tailOf(traced, kernelBefore, tcpCounters())
     const cpuMs = ((await cpuOf(app)) - cpuBefore) / 1000 / ours.requests.total
     // 50 officers, each signed in in their own browser, at a working pace
     say(`record a session: ${connections} officers sign in…`)
@@ -279,6 +293,7 @@ async function benchPost(
         unexpected: ours.requests.total - (ours['3xx'] ?? 0),
         cpuMs: Math.round(cpuMs * 100) / 100,
       },
+      tail,
       paced: pacedResult,
       together: {
         requestsPerSecond: together.requests.average,
@@ -295,6 +310,68 @@ async function benchPost(
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+interface Traced {
+  ms: number
+  /** 1 for the first request of its connection */
+  seq: number
+}
+
+/** TCP counters of the machine (Linux /proc/net/netstat and snmp): SYN retransmissions and listen queue overflows. */
+function tcpCounters(): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const file of ['/proc/net/netstat', '/proc/net/snmp']) {
+    let lines: string[]
+    try {
+      lines = fs.readFileSync(file, 'utf8').trim().split('\n')
+    } catch {
+      continue
+    }
+    for (let i = 0; i + 1 < lines.length; i += 2) {
+      const [prefix, ...names] = lines[i]!.split(/\s+/)
+      const values = lines[i + 1]!.split(/\s+/).slice(1)
+      names.forEach((n, k) => (out[`${prefix}${n}`] = Number(values[k])))
+    }
+  }
+  return out
+}
+
+export interface Tail {
+  /** responses slower than 900 ms (a SYN retransmission is 1 s on Linux) */
+  over900: number
+  /** of those, the first request of their connection */
+  over900First: number
+  /** the first requests of connections: their p50 and worst, beside the others' */
+  firstP50: number
+  firstMax: number
+  restP99: number
+  /** latency histogram: upper bound in ms → responses */
+  histogram: [number, number][]
+  /** the machine's counters over the run (other processes count too): SYN retransmissions, listen overflows, drops */
+  synRetrans: number
+  listenOverflows: number
+  listenDrops: number
+}
+
+function tailOf(traced: Traced[], before: Record<string, number>, after: Record<string, number>): Tail {
+  const delta = (k: string) => (after[k] ?? 0) - (before[k] ?? 0)
+  const sorted = (xs: number[]) => xs.sort((a, b) => a - b)
+  const at = (xs: number[], q: number) => xs[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? 0
+  const first = sorted(traced.filter(t => t.seq === 1).map(t => t.ms))
+  const rest = sorted(traced.filter(t => t.seq > 1).map(t => t.ms))
+  const bounds = [25, 50, 100, 200, 400, 900, 1500, 3000, Infinity]
+  return {
+    over900: traced.filter(t => t.ms > 900).length,
+    over900First: traced.filter(t => t.ms > 900 && t.seq === 1).length,
+    firstP50: at(first, 0.5),
+    firstMax: first[first.length - 1] ?? 0,
+    restP99: at(rest, 0.99),
+    histogram: bounds.map((b, i) => [b, traced.filter(t => t.ms <= b && (i === 0 || t.ms > bounds[i - 1]!)).length]),
+    synRetrans: delta('TcpExtTCPSynRetrans'),
+    listenOverflows: delta('TcpExtListenOverflows'),
+    listenDrops: delta('TcpExtListenDrops'),
   }
 }
 
@@ -375,7 +452,7 @@ async function atWorkingPace(
 }
 
 /** Drafts of the demo Key Worker for prisoners in custody at their establishment, one per request. */
-async function makeDrafts(s: Services, count: number): Promise<number[]> {
+export async function makeDrafts(s: Services, count: number): Promise<number[]> {
   const k = s.db.db
   const user = await k.selectFrom('users').select('id').where('username', '=', 'keyworker').executeTakeFirstOrThrow()
   const role = await k
@@ -612,6 +689,11 @@ function printTable(results: (PostResult | StatisticsResult)[]) {
           `  keywork  ${n(r.keywork.requestsPerSecond)} req/s  p50 ${n(r.keywork.p50, 1)} ms  p99 ${n(r.keywork.p99, 1)} ms` +
           `  server CPU ${n(r.keywork.cpuMs, 2)} ms per entry` +
           `  (${n(r.recorded)} entries recorded, ${r.keywork.unexpected} answers other than a redirect, ${r.keywork.errors} errors)\n` +
+          `  slow at saturation: ${r.tail.over900} responses over 900 ms, ${r.tail.over900First} of them the first of ` +
+          `their connection; first requests p50 ${n(r.tail.firstP50, 1)} ms, worst ${n(r.tail.firstMax, 1)} ms; the ` +
+          `others' p99 ${n(r.tail.restP99, 1)} ms; machine TCP counters over the run: ${r.tail.synRetrans} SYN ` +
+          `retransmissions, ${r.tail.listenOverflows} listen overflows, ${r.tail.listenDrops} drops\n` +
+          `  histogram (ms: responses): ${r.tail.histogram.map(([b, c]) => `≤${b === Infinity ? '∞' : b}: ${c}`).join(', ')}\n` +
           `  bare     ${n(r.bare.requestsPerSecond)} req/s  p50 ${n(r.bare.p50, 1)} ms  p99 ${n(r.bare.p99, 1)} ms\n` +
           `  ${r.connections} officers, each signed in, an entry a second each at random moments: ` +
           `${n(r.paced.requestsPerSecond)} req/s  p50 ${n(r.paced.p50, 1)} ms  p99 ${n(r.paced.p99, 1)} ms` +
