@@ -380,6 +380,32 @@ async function officerOf(base: string, index: number): Promise<Officer> {
   return { index, ...session, prisoner: `D${1000 + index}DU`, draftPrisoner, draftId }
 }
 
+describe('SQLite synchronous setting', () => {
+  it('is FULL unless SQLITE_SYNCHRONOUS says NORMAL, and refuses anything else', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keywork-synchronous-'))
+    const env = { NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: `sqlite:${path.join(dir, 'x.sqlite')}` }
+    try {
+      // PRAGMA synchronous reads back 1 for NORMAL, 2 for FULL (SQLite's documentation)
+      const cases: [Record<string, string>, number][] = [
+        [{}, 2],
+        [{ SQLITE_SYNCHRONOUS: 'NORMAL' }, 1],
+        [{ SQLITE_SYNCHRONOUS: 'FULL' }, 2],
+      ]
+      for (const [extra, expected] of cases) {
+        const db = openDatabase(loadConfig({ ...env, ...extra }).database)
+        try {
+          assert.equal(db.sqlite!.pragma('synchronous', { simple: true }), expected, JSON.stringify(extra))
+        } finally {
+          await db.close()
+        }
+      }
+      assert.throws(() => loadConfig({ ...env, SQLITE_SYNCHRONOUS: 'OFF' }), /SQLITE_SYNCHRONOUS/)
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
 describe('no acknowledged write is lost', { timeout: 240_000 }, () => {
   let store: Store
   let server: Server | undefined
