@@ -502,6 +502,16 @@ describe('answers, from the world above', () => {
     assert.equal(s.referralsMade, 1)
     assert.equal(s.keyWorker.lastName, 'Ward')
     assert.equal('agreed' in s || 'prisonerWords' in s, false)
+    for (const [query, detail] of [
+      ['size=501', 'size: size must be at most 500'],
+      ['page=0', 'page: page must be at least 1'],
+      ['page=two', 'page: page must be a whole number'],
+      ['page=1&page=2', 'page: page must be a whole number'],
+    ]) {
+      const bad = await get(`/api/v1/prisoners/A1001AA/sessions?${query}`)
+      assert.equal(bad.status, 400, query)
+      assert.equal(bad.body.detail, detail, query)
+    }
   })
 
   it('lists an establishment’s current allocations by prisoner name', async () => {

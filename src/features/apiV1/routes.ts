@@ -41,7 +41,7 @@ function sendProblem(res: Response, status: number, detail: string) {
 function firstIssue(e: z.ZodError): string {
   const i = e.issues[0]!
   const where = i.path.length > 0 ? `${i.path.join('.')}: ` : ''
-  return `${where}${i.code === 'invalid_type' ? 'must be given once, as text' : i.message}`
+  return `${where}${i.message}`
 }
 
 const iso = (v: string | null): string | null => {

@@ -68,12 +68,13 @@ export const establishmentCodeParam = z
   .regex(/^[A-Z0-9]{2,6}$/)
   .meta({ description: 'The establishment (prison) code, like MDI', examples: ['MDI'] })
 
+/** A whole number from the query string (documented as an integer), from 1 to max. */
 const whole = (name: string, fallback: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d{1,6}$/, `${name} must be a whole number`)
-    .transform(Number)
-    .pipe(z.number().int().min(1, `${name} must be at least 1`).max(max, `${name} must be at most ${max}`))
+  z.coerce
+    .number({ error: `${name} must be a whole number` })
+    .int(`${name} must be a whole number`)
+    .min(1, `${name} must be at least 1`)
+    .max(max, `${name} must be at most ${max}`)
     .default(fallback)
 
 export const PAGE_SIZE_DEFAULT = 50
