@@ -487,27 +487,34 @@ function sidOf(res: Response): string | undefined {
 }
 
 /**
- * Whether a response refuses the request: a 4xx, the form shown again with its errors, or a redirect back to it
- * with the errors kept in the session for it (redirectWithErrors). The session is read from its row, and the kept
- * form taken out, so the next request starts clean.
+ * Whether a response refuses the request: a 4xx, the form shown again with its errors, or a redirect back to it with
+ * the errors and typed values kept in the session for it (redirectWithErrors), read from the session's row.
  */
-async function isRefusal(actor: Actor, res: Response): Promise<boolean> {
+async function refusal(actor: Actor, res: Response): Promise<{ refused: boolean; kept: boolean }> {
   actor.sid = sidOf(res) ?? actor.sid
-  let kept = false
-  if (actor.sid) {
-    const row = await db.selectFrom('web_sessions').select('data').where('sid', '=', actor.sid).executeTakeFirst()
-    const data = row ? (JSON.parse(row.data) as { form?: { errors?: Record<string, string> } }) : {}
-    if (data.form) {
-      kept = Object.keys(data.form.errors ?? {}).length > 0
-      delete data.form
-      await db
-        .updateTable('web_sessions')
-        .set({ data: JSON.stringify(data) })
-        .where('sid', '=', actor.sid)
-        .execute()
-    }
-  }
-  return kept || res.status >= 400 || /govuk-error-summary/.test(res.text ?? '')
+  const data = await sessionData(actor)
+  const kept = Object.keys(data?.form?.errors ?? {}).length > 0
+  return { kept, refused: kept || res.status >= 400 || /govuk-error-summary/.test(res.text ?? '') }
+}
+
+type SessionData = { form?: { errors?: Record<string, string> } }
+
+async function sessionData(actor: Actor): Promise<SessionData | undefined> {
+  if (!actor.sid) return undefined
+  const row = await db.selectFrom('web_sessions').select('data').where('sid', '=', actor.sid).executeTakeFirst()
+  return row ? (JSON.parse(row.data) as SessionData) : undefined
+}
+
+/** Takes a kept form out of the session, if the page shown did not, so the next request starts clean. */
+async function dropKeptForm(actor: Actor) {
+  const data = await sessionData(actor)
+  if (!data?.form) return
+  delete data.form
+  await db
+    .updateTable('web_sessions')
+    .set({ data: JSON.stringify(data) })
+    .where('sid', '=', actor.sid!)
+    .execute()
 }
 
 /** A seed for each route: the run's seed and the route's label, so each route's sequence stands alone. */
@@ -620,8 +627,16 @@ describe('fuzzed form posts', () => {
             if (isCsrfRefusal(res)) door++
             assert.ok(res.status < 500, `answered ${res.status}`)
             const wrote = changed(before, after)
-            if ((await isRefusal(actor, res)) && wrote.length)
+            const { refused, kept } = await refusal(actor, res)
+            if (refused && wrote.length)
               assert.fail(`refused (${res.status} ${res.headers.location ?? ''}) but wrote to ${wrote.join(', ')}`)
+            // the form shown again shows what was typed, whatever it was
+            const to = res.headers.location
+            if (kept && res.status === 303 && to?.startsWith('/')) {
+              const again = await actor.browser.get(to).set('Accept', 'text/html')
+              assert.ok(again.status < 500, `refused, then the form shown again (GET ${to}) answered ${again.status}`)
+            }
+            await dropKeptForm(actor)
             actor.notice(res)
           }),
           { seed, numRuns, interruptAfterTimeLimit: 30_000 },

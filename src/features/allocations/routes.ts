@@ -6,7 +6,7 @@ import { HttpError } from '../../web/errors'
 import { auditView, prisonNumbersIn } from '../../web/audit'
 import { flash, parseForm, queryString, redirectWithErrors, takeForm } from '../../forms/forms'
 import { type RouteDef, get, intParam, param, post } from '../../web/routing'
-import { joinDateInputs, splitDate } from '../../forms/fields'
+import { formText, joinDateInputs, splitDate } from '../../forms/fields'
 import { formatDate } from '../../domain/dates'
 import { officerLabel } from '../../domain/officerLabel'
 import { AUTO_OFF, type ConfirmRow, type PreviewFilter } from './auto'
@@ -107,7 +107,7 @@ export function allocationRoutes(s: Services): RouteDef[] {
       for (const [key, value] of Object.entries(body)) {
         const m = /^staff_([A-Z]\d{4}[A-Z]{2})$/.exec(key)
         if (!m || typeof value !== 'string') continue
-        const proposed = String(body[`proposed_${m[1]}`] ?? '')
+        const proposed = formText(body[`proposed_${m[1]}`])
         const staffId = value === 'none' || !/^\d+$/.test(value) ? null : Number(value)
         rows.push({ prisonNumber: m[1]!, staffId, overridden: value !== proposed })
       }

@@ -414,6 +414,14 @@ describe('register and completion', () => {
       (await trainer.get(`/training/courses/${id}/register?day=${day1}`)).text,
       /can be taken on the day or after it/,
     )
+    // a day JSON sends as an object String() cannot convert is no day: refused, not a 500 (issue 18 point 9)
+    const _csrf = await trainer.csrf(`/training/courses/${id}/register`)
+    const wrongType = await trainer.agent
+      .post(`/training/courses/${id}/register`)
+      .type('json')
+      .send({ _csrf, day: { toString: 1, valueOf: 2 } })
+    assert.equal(wrongType.status, 303)
+    assert.equal(wrongType.headers.location, `/training/courses/${id}/register`)
     assert.equal(
       (await db.selectFrom('training_attendance').selectAll().where('course_id', '=', id).execute()).length,
       0,

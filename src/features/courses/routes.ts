@@ -2,7 +2,7 @@ import type { Request, Response } from 'express'
 import type { Services } from '../../services'
 import { actorOf, ctxOf, establishmentOf, hasRole } from '../../web/context'
 import { HttpError } from '../../web/errors'
-import { joinDateInputs, splitDate } from '../../forms/fields'
+import { formText, joinDateInputs, splitDate } from '../../forms/fields'
 import { flash, parseForm, queryString, redirectWithErrors, takeForm } from '../../forms/forms'
 import { type RouteDef, get, intParam, post } from '../../web/routing'
 import {
@@ -236,7 +236,7 @@ export function courseRoutes(s: Services): RouteDef[] {
       const enrolled = detail.enrolments
         .filter(e => ['enrolled', 'completed', 'not_completed'].includes(e.status))
         .map(e => ({ id: e.staff_id, name: staffName(e) }))
-      const day = String((req.body as Record<string, unknown>).day ?? '').slice(0, 10)
+      const day = formText((req.body as Record<string, unknown>).day).slice(0, 10)
       const back = `${courseLink(detail.course.id)}/register${/^\d{4}-\d{2}-\d{2}$/.test(day) ? `?day=${day}` : ''}`
       const form = parseForm(registerSchema(enrolled), req.body)
       if (!form.ok) return redirectWithErrors(req, res, form.errors, back)

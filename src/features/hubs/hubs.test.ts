@@ -117,6 +117,17 @@ describe('Key Worker hubs', () => {
         (await admin.get(`/hubs/${hubId}/rooms/new`)).text,
         /This hub already has a room or desk called Interview room 1/,
       )
+      // equipment JSON sends as objects String() cannot convert: the form comes back with its errors, not a 500
+      // (issue 18 point 9, found by test/fuzz.test.ts)
+      const _csrf = await admin.csrf(`/hubs/${hubId}/rooms/new`)
+      const wrongType = await admin.agent
+        .post(`/hubs/${hubId}/rooms/new`)
+        .type('json')
+        .send({ _csrf, equipment: [{ toString: null }, { toString: 1, valueOf: 2 }] as unknown[] })
+      assert.equal(wrongType.headers.location, `/hubs/${hubId}/rooms/new`)
+      form = await admin.get(`/hubs/${hubId}/rooms/new`)
+      assert.equal(form.status, 200)
+      assert.match(form.text, /Enter the room name/)
     })
 
     it('edits and deactivates a room', async () => {

@@ -3,7 +3,7 @@ import { addDays, formatDate, parseDate } from '../../domain/dates'
 import { DURATIONS, endTimeFor, londonNow, normaliseTime } from '../../domain/hubs'
 import type { Services } from '../../services'
 import { actorOf, establishmentOf, hasRole } from '../../web/context'
-import { splitDate } from '../../forms/fields'
+import { formText, splitDate } from '../../forms/fields'
 import { HttpError } from '../../web/errors'
 import { auditView, prisonNumbersIn } from '../../web/audit'
 import { flash, parseForm, queryString, redirectWithErrors, takeForm } from '../../forms/forms'
@@ -20,7 +20,7 @@ const hubDefaults = { name: '', unit: 'central', opensAt: '08:00', closesAt: '20
 const roomDefaults = { name: '', kind: 'room', private: 'yes', equipment: [] as string[], active: 'yes' }
 
 /** Checkbox values come back from a kept form as a string or a list. */
-const asList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v ? [String(v)] : [])
+const asList = (v: unknown): string[] => (Array.isArray(v) ? v.map(formText) : v ? [formText(v)] : [])
 
 export function hubRoutes(s: Services): RouteDef[] {
   async function hubOr404(res: Response, req: Request) {

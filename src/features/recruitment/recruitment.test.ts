@@ -392,6 +392,14 @@ describe('candidates, blind scoring and moderation', () => {
     const badPage = await mod.get(`/recruitment/${campaignId}/moderation`)
     assert.match(badPage.text, /Choose the final score/)
     assert.match(badPage.text, /Enter the reason for the final score/)
+    // a candidate JSON sends as an object String() cannot convert: asked to choose, not a 500 (issue 18 point 9)
+    const _csrf = await mod.csrf(`/recruitment/${campaignId}/moderation`)
+    const wrongType = await mod.agent
+      .post(`/recruitment/${campaignId}/moderation`)
+      .type('json')
+      .send({ _csrf, candidate: { toString: 1, valueOf: 2 }, question: [{ toString: null }] })
+    assert.equal(wrongType.status, 303)
+    assert.match((await mod.get(`/recruitment/${campaignId}/moderation`)).text, /Choose a question waiting/)
     // the question within the gap cannot be moderated
     const within = await s.recruitment.moderate(
       { userId: ids.mod, username: 'moderator.lei', establishmentId: null },

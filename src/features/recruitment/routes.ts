@@ -3,7 +3,7 @@ import type { Services } from '../../services'
 import { actorOf, ctxOf } from '../../web/context'
 import { HttpError } from '../../web/errors'
 import { auditView } from '../../web/audit'
-import { joinDateInputs, splitDate } from '../../forms/fields'
+import { formText, joinDateInputs, splitDate } from '../../forms/fields'
 import { flash, parseForm, redirectWithErrors, takeForm } from '../../forms/forms'
 import { type RouteDef, get, intParam, post } from '../../web/routing'
 import { addDays, todayIso } from '../../domain/dates'
@@ -393,7 +393,7 @@ export function recruitmentRoutes(s: Services): RouteDef[] {
       const parsed = parseForm(moderationSchema, req.body)
       if (!parsed.ok) {
         const b = req.body as Record<string, unknown>
-        const key = `${String(b.candidate ?? '')}-${String(b.question ?? '')}`
+        const key = `${formText(b.candidate)}-${formText(b.question)}`
         const known = m.waiting.some(w => `${w.candidate.id}-${w.question.id}` === key)
         const errors: Record<string, string> = {}
         if (!known) errors.form = 'Choose a question waiting for your final score'
