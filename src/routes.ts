@@ -16,6 +16,7 @@ import { hubRoutes } from './features/hubs/routes'
 import { importRoutes } from './features/import/routes'
 import { nationalRoutes } from './features/national/routes'
 import { notifyRoutes } from './features/notify/routes'
+import { caseNotesRoutes } from './features/caseNotes/routes'
 import { planningRoutes } from './features/planning/routes'
 import { prisonerRoutes } from './features/prisoners/routes'
 import { referralRoutes } from './features/referrals/routes'
@@ -99,6 +100,7 @@ export function routes(s: Services): RouteDef[] {
     ...surveyRoutes(s),
     ...goodPracticeRoutes(s),
     ...notifyRoutes(s),
+    ...caseNotesRoutes(s),
     ...timelineRoutes(s),
     ...statisticsRoutes(s),
     ...qualityRoutes(s),

@@ -52,6 +52,7 @@ import { trainingRulesService } from './features/trainingRules/service'
 import { trainingDashboardService } from './features/trainingDashboard/service'
 import { surveyService } from './features/survey/service'
 import { ssoService } from './features/sso/service'
+import { caseNotesService } from './features/caseNotes/service'
 import { hmppsSyncService } from './features/hmppsSync/service'
 
 /** Composition root: every repository and service, built once over one database. No DI container. */
@@ -124,7 +125,10 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
   })
   // integrity flags (issue 15): sessions call its checks in the transaction of each submit and amendment
   const integrity = integrityService(db.db, { audit })
+  // key work case notes (issue 18): sessions queue a note in the transaction of each submit and amendment
+  const caseNotes = caseNotesService(db.db, config, { audit, logger })
   const sessions = sessionsService(db.db, {
+    caseNotes,
     integrity,
     audit,
     prisoners,
@@ -176,6 +180,7 @@ export function buildServices(config: Config, db: Db = openDatabase(config.datab
       trainingDashboard: trainingDashboardService(db, { trainingRules }),
     }),
     sessions,
+    caseNotes,
     hsds: hsdsService(db.db, audit),
     hsdsTokens: tokensService(db.db, audit),
     // clients of the API for other services (/api/v1): client credentials, scopes, establishments

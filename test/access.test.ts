@@ -221,6 +221,8 @@ const NATIONAL_RECORDS = new Set([
   'GET /data-protection/subject-access/:prisonNumber',
   'GET /data-protection/subject-access/:prisonNumber/sar.json',
   'GET /data-protection/subject-access/:prisonNumber/sar.pdf',
+  // the national team sees and retries the case notes of every establishment (issue 18)
+  'POST /case-notes/:outboxId/retry',
 ])
 
 /** Only its author, a Supervising Officer or an admin amends an entry; the seeded one is key_worker.mdi's. */

@@ -200,6 +200,10 @@ export const ACCESS_TABLE: Record<string, Who> = {
   'POST /referrals/:referralId': 'KW SO',
   'GET /outbox': 'EA NP',
   'GET /outbox/:emailId': 'EA NP',
+  // the case notes sent to the MoJ case notes service (issue 18): an admin sees and retries its establishment's, the
+  // national team every establishment's
+  'GET /case-notes': 'EA NP',
+  'POST /case-notes/:outboxId/retry': 'EA NP',
 
   'GET /prisoners/:prisonNumber/timeline': 'KW SO EA NP',
   'GET /prisoners/:prisonNumber/timeline/print': 'KW SO EA NP',

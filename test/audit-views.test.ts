@@ -108,6 +108,7 @@ const PERSONAL: Record<string, Expected> = {
   '/hubs/:hubId': { as: 'SUPERVISING_OFFICER', entity: 'hub', entityId: s => String(s.hubId) },
   '/outbox': { as: 'ESTABLISHMENT_ADMIN', entity: 'outbox_email_list', entityId: null },
   '/outbox/:emailId': { as: 'ESTABLISHMENT_ADMIN', entity: 'outbox_email', entityId: s => String(s.emailId) },
+  '/case-notes': { as: 'ESTABLISHMENT_ADMIN', entity: 'case_note_outbox_list', entityId: null },
   '/audit': { as: 'ESTABLISHMENT_ADMIN', entity: 'audit_trail', entityId: null },
   '/good-practice/nominate': {
     as: 'SUPERVISING_OFFICER',

@@ -10,6 +10,7 @@ import { prisonerRecordSchema } from '../src/features/prisoners/schema'
 import { staffRecordSchema } from '../src/features/staff/schema'
 import { type World, testWorld } from './harness'
 import { seedRecruitment } from './support/recruitment'
+import { failedCaseNote } from './support/caseNotes'
 
 export const CODES = ['MDI', 'LEI'] as const
 export type Code = (typeof CODES)[number]
@@ -44,6 +45,8 @@ export interface Seeded {
   referralId: number
   /** the email that referral sent (to the outbox: Notify is not configured in tests) */
   emailId: number
+  /** the key work case note of sessionId, failed at the MoJ case notes service (written to the outbox directly) */
+  outboxId: number
   /** a delivered session submitted through the sessions service by the establishment's Key Worker user */
   sessionId: number
   /** an open calibration exercise of the establishment over sessionId and the referral's session, its SO a marker */
@@ -329,6 +332,7 @@ export async function seededWorld(): Promise<SeededWorld> {
       {},
       londonNow().date,
     )
+    const outboxId = await failedCaseNote(s, establishmentId, sessionId, record.prisonNumber)
     const { id: flagId } = await s.db.db
       .selectFrom('integrity_flags')
       .select('id')
@@ -560,6 +564,7 @@ export async function seededWorld(): Promise<SeededWorld> {
       slotId,
       referralId,
       emailId,
+      outboxId,
       sessionId,
       calibrationId,
       supervisionId: Number(supervisionId),
@@ -644,6 +649,7 @@ export const PARAM_VALUES: Record<string, (s: Seeded) => string> = {
   slotId: s => String(s.slotId),
   referralId: s => String(s.referralId),
   emailId: s => String(s.emailId),
+  outboxId: s => String(s.outboxId),
   criterionId: s => String(s.criterionId),
   localModuleId: s => String(s.localModuleId),
   courseId: s => String(s.courseId),

@@ -14,6 +14,7 @@ import { registerDirectory } from '../features/directory/hsds/cli'
 import { registerEstablishments } from '../features/establishments/cli'
 import { registerTrainingReminders } from '../features/trainingReminders/cli'
 import { registerRetention } from '../features/dataProtection/cli'
+import { registerCaseNotes } from '../features/caseNotes/cli'
 import { registerHmpps } from '../features/hmppsSync/cli'
 import { registerApiClients } from '../features/apiV1/cli'
 import { withServices } from './withServices'
@@ -62,8 +63,21 @@ async function serve(services: Services) {
   void runJobs()
   const jobsTimer = setInterval(runJobs, 60 * 60_000)
   jobsTimer.unref()
+  // key work case notes due to the MoJ case notes service, every minute on every instance (each note is claimed by one)
+  let sendingCaseNotes = false
+  const sendCaseNotes = () => {
+    if (sendingCaseNotes || !services.caseNotes.configured) return
+    sendingCaseNotes = true
+    void services.caseNotes
+      .sendDue()
+      .catch((err: unknown) => logger.error({ err }, 'sending case notes failed'))
+      .finally(() => (sendingCaseNotes = false))
+  }
+  const caseNotesTimer = setInterval(sendCaseNotes, 60_000)
+  caseNotesTimer.unref()
   const shutdown = (signal: string) => {
     clearInterval(jobsTimer)
+    clearInterval(caseNotesTimer)
     logger.info({ signal }, 'shutting down')
     server.close(() => {
       void services.close().then(() => process.exit(0))
@@ -100,6 +114,7 @@ registerStatistics(program)
 registerDirectory(program)
 registerTrainingReminders(program)
 registerRetention(program)
+registerCaseNotes(program)
 registerHmpps(program)
 registerApiClients(program)
 registerDemo(program, serve)

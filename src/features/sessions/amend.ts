@@ -138,6 +138,8 @@ export function amendUseCases(c: SessionsContext) {
         })
         // the narrative or the times may have changed: the integrity checks look at the entry again
         if (deps.integrity) await deps.integrity.onSubmitted(trx, establishmentId, row.id)
+        // appended to its key work case note at the MoJ case notes service, queued with the amendment
+        if (deps.caseNotes) await deps.caseNotes.sessionAmended(trx, establishmentId, row.id, amendmentId)
         return ok(amendmentId)
       })
     },

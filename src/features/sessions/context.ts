@@ -33,6 +33,16 @@ export interface SessionsDeps {
   referrals?: Pick<ReferralsService, 'sendForNewReferrals'>
   /** the integrity checks of an entry (issue 15): called in the same transaction as a submit or an amendment */
   integrity?: { onSubmitted(trx: Kysely<Database>, establishmentId: number, sessionId: number): Promise<unknown> }
+  /** queues the key work case note of a submit or an amendment (issue 18): called in the same transaction */
+  caseNotes?: {
+    sessionSubmitted(trx: Kysely<Database>, establishmentId: number, sessionId: number): Promise<unknown>
+    sessionAmended(
+      trx: Kysely<Database>,
+      establishmentId: number,
+      sessionId: number,
+      amendmentId: number,
+    ): Promise<unknown>
+  }
   /** the quality rubric the pre-check ("Check my entry") is stored against (optional: without it, version 1) */
   rubric?: Pick<RubricService, 'current'>
   logger?: Pick<Logger, 'error'>

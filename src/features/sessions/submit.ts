@@ -183,6 +183,8 @@ export function submitUseCase(c: SessionsContext) {
       },
     })
     if (deps.integrity) await deps.integrity.onSubmitted(trx, establishmentId, row.id)
+    // its key work case note for the MoJ case notes service, queued with the entry (sent later, from the outbox)
+    if (deps.caseNotes) await deps.caseNotes.sessionSubmitted(trx, establishmentId, row.id)
     return referralIds
   }
 

@@ -36,6 +36,7 @@ import * as m034 from './migrations/034_recruitment'
 import * as m037 from './migrations/037_job_runs'
 import * as m035 from './migrations/035_single_sign_on'
 import * as m036 from './migrations/036_data_protection'
+import * as m039 from './migrations/039_case_note_outbox'
 import * as m038 from './migrations/038_hmpps_sync'
 import * as m040 from './migrations/040_api_clients'
 import * as m041 from './migrations/041_transfer_handovers'
@@ -78,6 +79,7 @@ const migrations = {
   '037_job_runs': m037,
   '035_single_sign_on': m035,
   '036_data_protection': m036,
+  '039_case_note_outbox': m039,
   '038_hmpps_sync': m038,
   '040_api_clients': m040,
   '041_transfer_handovers': m041,

@@ -1635,6 +1635,37 @@ export interface JobRunTable {
   finished_at: string | null
 }
 
+/** The case note outbox (migration 039): a key work case note, or an amendment of one, to push to the MoJ service. */
+export interface CaseNoteOutboxTable {
+  id: Generated<number>
+  establishment_id: number
+  session_id: number
+  /** the session amendment this row pushes (kind amend); null for the note itself */
+  amendment_id: number | null
+  prison_number: string
+  /** create | amend */
+  kind: string
+  /** the natural key: 'session:{id}' or 'amendment:{id}' */
+  source: string
+  /** JSON of the request body */
+  payload: string
+  /** sent as the Idempotency-Key header, the same on every retry */
+  idempotency_key: string
+  /** pending | sent | failed */
+  status: string
+  attempts: ColumnType<number, number | undefined, number>
+  next_attempt_at: string
+  /** the claim of the instance sending it (a random token), and until when it holds */
+  claimed_by: string | null
+  claimed_until: string | null
+  last_error: string | null
+  /** the case note id the service returned (an amendment: that of its note) */
+  case_note_id: string | null
+  created_at: string
+  updated_at: string
+  sent_at: string | null
+}
+
 export interface Database {
   national_policy: NationalPolicyTable
   establishments: EstablishmentTable
@@ -1747,6 +1778,7 @@ export interface Database {
   recruitment_scores: RecruitmentScoreTable
   recruitment_moderations: RecruitmentModerationTable
   job_runs: JobRunTable
+  case_note_outbox: CaseNoteOutboxTable
   hmpps_sync_runs: HmppsSyncRunTable
   hmpps_events: HmppsEventTable
   api_clients: ApiClientTable
