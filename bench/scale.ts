@@ -109,18 +109,6 @@ export async function run(argv: string[]) {
         say('scale: building the demo on PostgreSQL…')
         await buildDemo(s)
       }
-      // (1) audited writes, before any instance competes for the cores
-      say(`scale: audited writes, ${writers} writers, ${auditSeconds} s each…`)
-      await auditedWrites(s, { writers, establishmentIds: [1], seconds: 1 }) // warm-up: connections, statements
-      const each = Array.from({ length: writers }, (_, i) => 1000 + i)
-      for (const ids of [[1], each])
-        emit({
-          bench: 'scale',
-          part: 'audited writes',
-          engine: 'postgres',
-          measure: ids.length === 1 ? 'one establishment' : `${ids.length} establishments`,
-          audit: await auditedWrites(s, { writers, establishmentIds: ids, seconds: auditSeconds }),
-        })
       const load = await loadOf(s, 4 * Math.ceil(seconds * 400 + 1000))
       const env = { DATABASE_URL: url.toString() }
       // (2) the mixed load, one instance then two
@@ -151,6 +139,18 @@ export async function run(argv: string[]) {
         load: await pageOnly(a, who.keyworker, load.prisonNumbers, connections, seconds),
       })
       await stopInstance(a)
+      // (1) audited writes, in this process, once the instances have stopped
+      say(`scale: audited writes, ${writers} writers, ${auditSeconds} s each…`)
+      await auditedWrites(s, { writers, establishmentIds: [1], seconds: 1 }) // warm-up: connections, statements
+      const each = Array.from({ length: writers }, (_, i) => 1000 + i)
+      for (const ids of [[1], each])
+        emit({
+          bench: 'scale',
+          part: 'audited writes',
+          engine: 'postgres',
+          measure: ids.length === 1 ? 'one establishment' : `${ids.length} establishments`,
+          audit: await auditedWrites(s, { writers, establishmentIds: ids, seconds: auditSeconds }),
+        })
     })
     if (!values['skip-sqlite']) {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keywork-bench-scale-'))
