@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express'
 import type { z } from 'zod'
+import { formText } from './fields'
 
 export interface FormErrors {
   errors: Record<string, string>
@@ -27,7 +28,11 @@ export function parseForm<S extends z.ZodType>(schema: S, body: unknown): Parsed
 
 /** Post/redirect/get: keep the errors and what was typed, then show the form again. */
 export function redirectWithErrors(req: Request, res: Response, errors: Record<string, string>, to?: string) {
-  const values = { ...(req.body as Record<string, unknown>) }
+  // kept as text (a repeated field as a list of text): the form shown again writes each value out, and a value JSON
+  // carries as an object String() cannot convert ({"toString": 1}) failed that page (issue 18 point 9)
+  const values: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries((req.body ?? {}) as Record<string, unknown>))
+    values[k] = Array.isArray(v) ? v.map(formText) : formText(v)
   delete values._csrf
   for (const k of Object.keys(values)) if (/password/i.test(k)) delete values[k]
   req.session.form = { errors, values }
