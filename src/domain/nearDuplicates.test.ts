@@ -155,3 +155,45 @@ describe('near-duplicate narratives: shared passages', () => {
     assert.deepEqual(sharedPassages('one two three', 'four five six'), { a: [], b: [] })
   })
 })
+
+describe('normalise removes the named phrases as a word-by-word scan would (issue 18: the faster lookup)', () => {
+  // the plain rule: at each word, the first phrase in the order given whose words all follow is skipped whole
+  const plain = (words: string[], phrases: string[][]) => {
+    const out: string[] = []
+    let i = 0
+    while (i < words.length) {
+      let skipped = 0
+      for (const p of phrases)
+        if (p.length && p.every((w, k) => words[i + k] === w)) {
+          skipped = p.length
+          break
+        }
+      if (skipped) i += skipped
+      else out.push(words[i++]!)
+    }
+    return out
+  }
+  it('property: the same words are left, whatever phrases overlap or share a first word', () => {
+    const word = fc.constantFrom('he', 'said', 'key', 'work', 'session', 'john', 'smith', 'housing')
+    fc.assert(
+      fc.property(
+        fc.array(word, { maxLength: 30 }),
+        fc.array(fc.array(word, { minLength: 1, maxLength: 3 }), { maxLength: 6 }),
+        (words, phrases) => {
+          assert.deepEqual(
+            normalise(
+              words.join(' '),
+              phrases.map(p => p.join(' ')),
+            ),
+            plain(words, phrases),
+          )
+        },
+      ),
+      { numRuns: 500 },
+    )
+  })
+  it('rule: of two phrases with one first word, the one named first wins', () => {
+    assert.deepEqual(normalise('key work session held', ['key work', 'key work session']), ['session', 'held'])
+    assert.deepEqual(normalise('key work session held', ['key work session', 'key work']), ['held'])
+  })
+})

@@ -30,14 +30,35 @@ const TIME = /\b\d{1,2}[:.]\d{2}\b/g
 export function normalise(text: string, remove: readonly string[] = []): string[] {
   const words = tokens(text.toLowerCase().replace(PRISON_NUMBER, ' ').replace(DATE, ' ').replace(TIME, ' '))
   if (!remove.length) return words
-  const phrases = remove.map(p => tokens(p.toLowerCase())).filter(p => p.length)
+  // the phrases by their first word, in the order given (the first that matches at a word wins): a text's words are
+  // each looked up once instead of tried against every phrase, which made normalising the cost of a submission
+  const byFirst = new Map<string, string[][]>()
+  for (const p of remove) {
+    const phrase = phraseTokens(p)
+    if (!phrase.length) continue
+    const list = byFirst.get(phrase[0]!)
+    if (list) list.push(phrase)
+    else byFirst.set(phrase[0]!, [phrase])
+  }
   const out: string[] = []
   for (let i = 0; i < words.length;) {
-    const hit = phrases.find(p => p.every((w, k) => words[i + k] === w))
+    const hit = byFirst.get(words[i]!)?.find(p => p.every((w, k) => words[i + k] === w))
     if (hit) i += hit.length
     else out.push(words[i++]!)
   }
   return out
+}
+
+/** A phrase's words; the same boilerplate and names recur with every text, so they are split once (bounded). */
+const phraseCache = new Map<string, string[]>()
+function phraseTokens(phrase: string): string[] {
+  let t = phraseCache.get(phrase)
+  if (!t) {
+    t = tokens(phrase.toLowerCase())
+    if (phraseCache.size >= 10_000) phraseCache.clear()
+    phraseCache.set(phrase, t)
+  }
+  return t
 }
 
 /**

@@ -91,6 +91,22 @@ export function entryShingles(
   return shingles(words)
 }
 
+/**
+ * What an entry's shingles depend on, cheaply: its narrative and those of its names' words that occur in it (a name
+ * that does not occur removes nothing). Entries with one key have one shingle set, so a check shingles each once.
+ */
+function entryTextKey(
+  e: Pick<
+    CheckedEntry,
+    'prisoner_words' | 'agreed' | 'first_name' | 'last_name' | 'staff_first_name' | 'staff_last_name' | 'author'
+  >,
+) {
+  const narrative = narrativeOf(e.prisoner_words, e.agreed)
+  const lower = narrative.toLowerCase()
+  const names = removalWords([e.first_name, e.last_name, e.staff_first_name, e.staff_last_name, e.author])
+  return `${narrative}\u0000${names.filter(w => lower.includes(w)).join('\u0000')}`
+}
+
 const signed = (hashes: Uint32Array) => Array.from(hashes, h => h | 0)
 
 const timed = (r: {
@@ -258,9 +274,14 @@ export function integrityService(db: Kysely<Database>, deps: IntegrityDeps) {
     if (compared) {
       const ids = (await repo.candidates(trx, establishmentId, hashes, e.id)).sort((a, b) => a - b)
       const seen = new Set<string>()
+      const texts = new Set<string>()
       const matches: Match[] = []
       for (let i = 0; i < Math.min(ids.length, MAX_CANDIDATES); i += 200)
         for (const c of await repo.entriesByIds(trx, establishmentId, ids.slice(i, i + 200))) {
+          // a copy of a text already compared is skipped before it is shingled (copies are what near-duplicates are)
+          const textKey = entryTextKey(c)
+          if (texts.has(textKey)) continue
+          texts.add(textKey)
           const other = entryShingles(c)
           const key = setKey(other)
           if (seen.has(key)) continue
