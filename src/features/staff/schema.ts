@@ -11,7 +11,7 @@ import {
 } from '../../domain/staff'
 import { todayIso } from '../../domain/dates'
 import { type FieldProblem, parsedFields, whenAnObject } from '../../forms/crossFields'
-import { languageList, oneOf, optionalDate, optionalText, text } from '../../forms/fields'
+import { formText, languageList, oneOf, optionalDate, optionalText, text } from '../../forms/fields'
 
 // Deliberately simple: one @, something on each side, a dot in the domain, no spaces. Mail systems decide the rest.
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
@@ -79,7 +79,8 @@ const keyWorker = z
   })
 
 /** Form checkboxes or a CSV cell: a list arrives as an array or as "Polish; Welsh". */
-const languages = z.preprocess(v => (Array.isArray(v) ? v.join(',') : v), languageList('languages spoken'))
+// a list is read through formText: join() would throw on an element JSON sends as {"toString": null} (issue 18 point 9)
+const languages = z.preprocess(v => (Array.isArray(v) ? formText(v) : v), languageList('languages spoken'))
 
 /** One member of staff as typed in a form or read from a CSV row: all text, validated and normalised. */
 export const staffRecordSchema = z

@@ -134,6 +134,11 @@ describe('staff', () => {
     assert.equal(await staffCount(), before)
   })
 
+  it('reads languages JSON sends as objects String() cannot convert as unknown, not a 500 (issue 18 point 9)', () => {
+    const r = staffRecordSchema.safeParse({ languages: [{ toString: null }] })
+    assert.equal(r.success, false)
+  })
+
   it('checks the rules between fields: return date, part-time hours, future start, duplicates', async () => {
     const before = await staffCount()
     const cases: [Record<string, string>, RegExp][] = [
