@@ -171,6 +171,8 @@ describe('subject access request', async () => {
       'goodPractice',
       'transferHandovers',
       'transferHandoverItems',
+      'caseNotesSent',
+      'movementEvents',
       'views',
     ])
     // two records: MDI's (in custody) and LEI's (released 2019)
@@ -334,6 +336,54 @@ describe('retention', async () => {
         updated_at: '2020-01-01T00:00:00.000Z',
       })
       .execute()
+    // a case note queued about him (its text not yet sent) and a movement event HMPPS sent about him
+    const at = '2020-01-01T00:00:00.000Z'
+    await db
+      .insertInto('case_note_outbox')
+      .values({
+        establishment_id: mdi.establishmentId,
+        session_id: session,
+        amendment_id: null,
+        prison_number: 'C1000AA',
+        kind: 'create',
+        source: 'session',
+        payload: '{"text":"I want to see my kids."}',
+        idempotency_key: 'retention-test-1',
+        status: 'failed',
+        next_attempt_at: at,
+        claimed_by: null,
+        claimed_until: null,
+        last_error: 'HTTP 400',
+        case_note_id: null,
+        created_at: at,
+        updated_at: at,
+        sent_at: null,
+      })
+      .execute()
+    await db
+      .insertInto('hmpps_events')
+      .values({
+        event_key: 'prisoner-offender-search.prisoner.released|C1000AA|2020-01-01T09:00:00Z',
+        event_type: 'prisoner-offender-search.prisoner.released',
+        prison_number: 'C1000AA',
+        prison_code: 'MDI',
+        establishment_id: mdi.establishmentId,
+        occurred_at: at,
+        received_at: at,
+        message_id: null,
+        outcome: 'applied',
+        detail: 'released',
+      })
+      .execute()
+    const sar = await s.dataProtection.subject('C1000AA')
+    assert.deepEqual(
+      sar?.caseNotesSent.map(o => [o.kind, o.status, o.payload]),
+      [['create', 'failed', '{"text":"I want to see my kids."}']],
+    )
+    assert.deepEqual(
+      sar?.movementEvents.map(e => [e.event_type, e.outcome]),
+      [['prisoner-offender-search.prisoner.released', 'applied']],
+    )
     await s.statistics.rebuild()
     const stats = () => db.selectFrom('stat_daily').selectAll().orderBy('establishment_id').orderBy('day').execute()
     const statsBefore = await stats()
@@ -397,6 +447,16 @@ describe('retention', async () => {
       .where('prisoner_id', '=', exactly)
       .executeTakeFirstOrThrow()
     assert.equal(goal.description, 'Anonymised')
+    // the queued note's text and his number gone from what was sent to, or heard from, HMPPS
+    const outbox = await db.selectFrom('case_note_outbox').selectAll().where('session_id', '=', session).execute()
+    assert.deepEqual(
+      outbox.map(o => [o.payload, /^Z\d{4}[A-Z]{2}$/.test(o.prison_number)]),
+      [['', true]],
+    )
+    const heard = await db.selectFrom('hmpps_events').select(['prison_number', 'event_key']).execute()
+    assert.equal(heard.length, 1)
+    assert.match(heard[0]!.prison_number ?? '', /^Z\d{4}[A-Z]{2}$/)
+    assert.doesNotMatch(heard[0]!.event_key, /C1000AA/)
     // one audit event, counts only
     const events = await eventsAfter(before)
     const runs = events.filter(e => e.entity === 'retention_run')

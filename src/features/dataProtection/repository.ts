@@ -304,6 +304,33 @@ export async function gatherSubject(db: Db, prisonNumber: string) {
         .execute(),
   )
 
+  // what keywork sent to the MoJ case notes service about him (the note's text until it was sent), and the movement
+  // events HMPPS sent keywork about him
+  const caseNotesSent = await db
+    .selectFrom('case_note_outbox as o')
+    .innerJoin('establishments as e', 'e.id', 'o.establishment_id')
+    .select([
+      'o.id',
+      'o.session_id',
+      'e.name as establishment',
+      'o.kind',
+      'o.source',
+      'o.status',
+      'o.case_note_id',
+      'o.payload',
+      'o.created_at',
+      'o.sent_at',
+    ])
+    .where('o.prison_number', '=', prisonNumber)
+    .orderBy('o.id')
+    .execute()
+  const movementEvents = await db
+    .selectFrom('hmpps_events')
+    .select(['id', 'event_type', 'prison_code', 'occurred_at', 'received_at', 'outcome', 'detail'])
+    .where('prison_number', '=', prisonNumber)
+    .orderBy('id')
+    .execute()
+
   // who was shown his record: a view event about him by his number, or a list page that names him among those shown
   const views = await db
     .selectFrom('audit_events as a')
@@ -331,6 +358,8 @@ export async function gatherSubject(db: Db, prisonNumber: string) {
     goodPractice,
     transferHandovers,
     transferHandoverItems,
+    caseNotesSent,
+    movementEvents,
     views,
   }
 }

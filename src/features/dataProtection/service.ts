@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import type { Database } from '../../platform/db/types'
 import type { Actor, AuditService } from '../../platform/audit/service'
 import { type Result, fail, ok } from '../../domain/result'
@@ -25,6 +25,8 @@ export const SAR_SECTIONS: readonly (readonly [key: keyof SubjectData, heading: 
   ['goodPractice', 'Good-practice nominations of his entries'],
   ['transferHandovers', 'Transfer handovers shared about him'],
   ['transferHandoverItems', 'Items shared in transfer handovers'],
+  ['caseNotesSent', 'Case notes sent to HMPPS about him'],
+  ['movementEvents', 'Movement events received from HMPPS about him'],
   ['views', 'Who viewed his record'],
 ]
 
@@ -122,8 +124,9 @@ export function dataProtectionService(db: Kysely<Database>, deps: { audit: Audit
 
     /**
      * Anonymises every man due under the rule, in one transaction: names, date of birth, cell and prison number of
-     * each of his records replaced, and the free text of his sessions, goals, reviews, referrals and allocations
-     * cleared. Rows and their dates, outcomes and durations stay, so counts and statistics stay true. One audit event
+     * each of his records replaced, and the free text of his sessions, goals, reviews, referrals, allocations, transfer
+     * handovers, the quality reviews of his entries and the case notes queued about him cleared (his first language and
+     * nationality stay: the interpreter statistics count them, and alone they identify nobody). Rows and their dates, outcomes and durations stay, so counts and statistics stay true. One audit event
      * per run that changed something, with counts only. A second run finds nothing.
      */
     async run(actor: Actor, today = todayIso()) {
@@ -197,6 +200,32 @@ export function dataProtectionService(db: Kysely<Database>, deps: { audit: Audit
             .updateTable('transfer_handovers')
             .set({ note: null, prison_number: pseudonym })
             .where('prisoner_id', 'in', ids)
+            .execute()
+          // quality reviews of his entries: the reviewer's words about them may quote him; scores and dates stay
+          await trx
+            .updateTable('qa_reviews')
+            .set({ feedback_good: ANONYMISED, feedback_change: ANONYMISED, reply: null })
+            .where('session_id', 'in', sessionIds)
+            .execute()
+          await trx
+            .updateTable('qa_review_scores')
+            .set({ comment: null })
+            .where('review_id', 'in', trx.selectFrom('qa_reviews').select('id').where('session_id', 'in', sessionIds))
+            .execute()
+          await trx.updateTable('integrity_flags').set({ note: null }).where('session_id', 'in', sessionIds).execute()
+          // what was sent to, or heard from, the HMPPS systems about him: his number goes, and a note's text not sent
+          await trx
+            .updateTable('case_note_outbox')
+            .set({ prison_number: pseudonym, payload: '' })
+            .where('session_id', 'in', sessionIds)
+            .execute()
+          await trx
+            .updateTable('hmpps_events')
+            .set(eb => ({
+              prison_number: pseudonym,
+              event_key: sql<string>`'anonymised:' || cast(${eb.ref('id')} as text)`,
+            }))
+            .where('prison_number', '=', number)
             .execute()
           await trx
             .insertInto('retention_anonymised')
