@@ -249,6 +249,11 @@ async function benchPost(
     const ours = await load(app, draftIds, requests, undefined, traced)
     const tail = tailOf(traced, kernelBefore, tcpCounters())
     const cpuMs = ((await cpuOf(app)) - cpuBefore) / 1000 / ours.requests.total
+    say(
+      `record a session at saturation: ${Math.round(ours.requests.average)} req/s, p50 ${ours.latency.p50} ms, ` +
+        `p99 ${ours.latency.p99} ms (p99 ÷ p50 ${(ours.latency.p99 / Math.max(1, ours.latency.p50)).toFixed(1)}); ` +
+        `tail: ${JSON.stringify(tail)}`,
+    )
     // 50 officers, each signed in in their own browser, at a working pace
     say(`record a session: ${connections} officers sign in…`)
     const officers: Officer[] = []

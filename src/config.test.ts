@@ -5,7 +5,8 @@ import { loadConfig } from './config'
 describe('configuration', () => {
   it('defaults to SQLite under ./data on port 3000', () => {
     const c = loadConfig({})
-    assert.deepEqual(c.database, { kind: 'sqlite', file: 'data/keywork.sqlite' })
+    // synchronous FULL: a commit is on disk before the officer is told it is saved (decision 022)
+    assert.deepEqual(c.database, { kind: 'sqlite', file: 'data/keywork.sqlite', synchronous: 'FULL' })
     assert.equal(c.port, 3000)
   })
 
