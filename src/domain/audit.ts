@@ -36,7 +36,7 @@ export function chainOf(establishmentId: number | null): string {
  * the previous event's hash, so editing, removing, reordering or moving any event to another chain breaks the chain.
  */
 export function eventHash(prevHash: string, e: ChainedFields): string {
-  const canonical = JSON.stringify([
+  return chained(prevHash, [
     e.chain,
     e.seq,
     e.id,
@@ -49,12 +49,15 @@ export function eventHash(prevHash: string, e: ChainedFields): string {
     e.entity_id,
     e.changes,
   ])
-  return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex')
 }
+
+/** sha256 over the previous hash, a line end and the event's values as a JSON array. */
+const chained = (prevHash: string, values: unknown[]) =>
+  createHash('sha256').update(prevHash).update('\n').update(JSON.stringify(values)).digest('hex')
 
 /** The rule of the events written before migration 042 (the legacy chain): their id stood for their place. */
 export function legacyEventHash(prevHash: string, e: Omit<ChainedFields, 'chain' | 'seq'>): string {
-  const canonical = JSON.stringify([
+  return chained(prevHash, [
     e.id,
     e.at,
     e.user_id,
@@ -65,7 +68,6 @@ export function legacyEventHash(prevHash: string, e: Omit<ChainedFields, 'chain'
     e.entity_id,
     e.changes,
   ])
-  return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex')
 }
 
 export interface ChainProblem {
