@@ -23,7 +23,6 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import type { Config } from '../src/config'
-import { addDays, todayIso } from '../src/domain/dates'
 import { DEMO_PASSWORD } from '../src/demo/generator/generate'
 import { DEFAULT_DEMO } from '../src/demo/load/service'
 import { openDatabase } from '../src/platform/db/database'
@@ -33,7 +32,7 @@ import { type AuditedWritesResult, auditedWrites } from './audit'
 import { withBenchDatabase } from './benchDatabase'
 import { positive, signIn } from './http'
 import { benchConfig } from './pages-server'
-import { makeDrafts } from './sessions'
+import { entryBody, makeDrafts } from './entries'
 
 const TARGET = { twoOverOne: 1.5, postgresOverSqlite: 0.8 }
 const ROOT = path.resolve(import.meta.dirname, '..')
@@ -225,9 +224,10 @@ async function loadOf(s: Services, drafts: number) {
         .executeTakeFirstOrThrow()
       return { sent: ids.length, recorded: Number(r.n) }
     },
+    /** the next draft's id, and its place among the drafts (which entry it gets: bench/entries.ts) */
     nextDraft: () => {
       if (next >= draftIds.length) throw new Error('the bench ran out of drafts: raise their number')
-      return draftIds[next++]!
+      return { index: next, id: draftIds[next++]! }
     },
     async signInAll(base: string): Promise<Who> {
       const keyworker = await signIn(base, 'keyworker', DEMO_PASSWORD)
@@ -243,40 +243,6 @@ async function loadOf(s: Services, drafts: number) {
 }
 
 type Load = Awaited<ReturnType<typeof loadOf>>
-
-const WORDS = ['housing', 'work', 'family', 'debt', 'education', 'health', 'drugs', 'faith', 'gym', 'visits', 'court']
-
-/** A full entry (delivered, a goal, a referral) with a narrative of its own, dated within the last week. */
-function entryBody(csrf: string, i: number): string {
-  const day = addDays(todayIso(), -(i % 7)).split('-')
-  const target = addDays(todayIso(), 28).split('-')
-  const dmy = `${Number(target[2])}/${Number(target[1])}/${target[0]}`
-  const w = (k: number) => WORDS[(i * 7 + k * 3 + Math.floor(i / WORDS.length)) % WORDS.length]!
-  return new URLSearchParams({
-    _csrf: csrf,
-    outcome: 'delivered',
-    'sessionDate-day': String(Number(day[2])),
-    'sessionDate-month': String(Number(day[1])),
-    'sessionDate-year': day[0]!,
-    startsAt: '10:00',
-    duration: '45',
-    location: 'interview_room',
-    private: 'yes',
-    interpreterNeeded: 'no',
-    pathways: 'accommodation',
-    concern: 'no',
-    prisonerWords: `Entry ${i}: we talked about ${w(1)} first, then ${w(2)} and ${w(3)}; he said ${w(4)} worries him most this week.`,
-    agreed: `He will speak to the ${w(5)} team by Friday (${i}); I will follow up ${w(6)} with the wing.`,
-    goalRows: '1',
-    goal0Description: `Sort out ${w(7)} before release`,
-    goal0Measure: 'An appointment booked',
-    goal0TargetDate: dmy,
-    referralRows: '1',
-    referral0To: 'stakeholder:resettlement',
-    referral0Note: `Advice on ${w(8)}, please`,
-    referral0FollowUp: dmy,
-  }).toString()
-}
 
 /** CPU seconds (user + system) a process has used, from /proc (Linux); 0 elsewhere. */
 function cpuSecondsOf(pid: number | undefined): number {
@@ -432,13 +398,13 @@ function mixed(instances: Instance[], who: Who, load: Load, connections: number,
       case 'statistics':
         return { kind, method: 'GET', path: '/statistics?period=12m&scope=establishment', cookie: who.supervisor }
       case 'submit': {
-        const id = load.nextDraft()
+        const { id, index } = load.nextDraft()
         return {
           kind,
           method: 'POST',
           path: `/sessions/${id}/submit`,
           cookie: who.keyworker,
-          body: entryBody(who.csrf, id),
+          body: entryBody(who.csrf, index),
         }
       }
     }

@@ -13,6 +13,7 @@ import { mountRoutes } from './stages/mount'
 import { securityHeaders } from './stages/security'
 import { sessions } from './stages/sessions'
 import { signInRequired } from './stages/signIn'
+import { takeTurns } from './stages/turns'
 
 export { UPLOAD_LIMIT_BYTES, routeDefsOf } from './stages/mount'
 
@@ -29,6 +30,7 @@ export function createWebApp(services: Services, parts: AppParts) {
 
   health(app, services)
   requestLogging(app, services)
+  takeTurns(app)
   securityHeaders(app, services)
   staticAssets(app, services)
   app.get('/status', parts.statusPage) // for people, before sessions like /health
