@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import fc from 'fast-check'
 import {
   type TimedSession,
   awayOn,
@@ -15,6 +16,7 @@ import {
   outOfCustodyOn,
   overTimeDays,
   overlappingPairs,
+  overlapsOf,
   pairKey,
   reasonOf,
   removalWords,
@@ -46,6 +48,57 @@ describe('overlapping sessions', () => {
         [1, 2],
         [2, 3],
       ],
+    )
+  })
+
+  it('finds one entry’s own overlaps (the submit check): the pairs that include it, nothing else', () => {
+    const day = [
+      s(1, 'staff:1', '2026-03-02', '10:00', 45), // 10:00-10:45
+      s(2, 'staff:1', '2026-03-02', '10:30', 30), // 10:30-11:00: overlaps 1 and 3
+      s(3, 'staff:1', '2026-03-02', '10:45', 30), // 10:45-11:15: touches 1's end
+      s(4, 'staff:2', '2026-03-02', '10:00', 45), // another officer, at the same time as 1
+      s(5, 'staff:1', '2026-03-02', '10:00', 45), // the same time as 1: overlaps 1 and 2
+    ]
+    const ids = (id: number) => overlapsOf(day.find(x => x.id === id)!, day).map(p => [p.a.id, p.b.id])
+    assert.deepEqual(ids(2), [
+      [1, 2],
+      [2, 5],
+      [2, 3],
+    ])
+    assert.deepEqual(ids(3), [[2, 3]])
+    assert.deepEqual(ids(4), [])
+    assert.deepEqual(ids(5), [
+      [1, 5],
+      [2, 5],
+    ])
+    assert.deepEqual(overlapsOf(s(9, 'staff:1', '2026-03-02', null, 45), day), [])
+  })
+
+  it('gives the same pairs, in the same order, as all pairs of the day filtered to the entry (property)', () => {
+    const time = fc.option(
+      fc.tuple(fc.integer({ min: 8, max: 11 }), fc.constantFrom(0, 15, 30, 45)).map(([h, m]) => `${h}:${m || '00'}`),
+      { freq: 8 },
+    )
+    const session = (id: number) =>
+      fc
+        .record({
+          officer: fc.constantFrom('staff:1', 'staff:2'),
+          date: fc.constantFrom('2026-03-02', '2026-03-03'),
+          startsAt: time,
+          durationMinutes: fc.option(fc.constantFrom(0, 15, 30, 45, 60, 90), { freq: 8 }),
+        })
+        .map(r => ({ id, ...r, startsAt: r.startsAt === null ? null : r.startsAt.padStart(5, '0') }))
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 12 }).chain(n => fc.tuple(...Array.from({ length: n }, (_, i) => session(i + 1)))),
+        fc.nat(),
+        (day, pick) => {
+          const entry = day[pick % day.length]!
+          const expected = overlappingPairs(day).filter(p => p.a.id === entry.id || p.b.id === entry.id)
+          assert.deepEqual(overlapsOf(entry, day), expected)
+        },
+      ),
+      { seed: 1806, numRuns: 2000 },
     )
   })
 

@@ -169,6 +169,33 @@ export function overlappingPairs(sessions: readonly TimedSession[]): { a: TimedS
   return out
 }
 
+/**
+ * The pairs overlappingPairs gives that include one session, in the same order, found in one pass over the others
+ * (the submit of one entry needs only its own overlaps: all pairs of a crowded day is quadratic).
+ */
+export function overlapsOf(
+  entry: TimedSession,
+  sessions: readonly TimedSession[],
+): { a: TimedSession; b: TimedSession }[] {
+  const own = sessionInterval(entry)
+  if (!own) return []
+  const others: { s: TimedSession; start: number; end: number }[] = []
+  for (const s of sessions) {
+    if (s.id === entry.id || s.officer !== entry.officer || s.date !== entry.date) continue
+    const i = sessionInterval(s)
+    if (i) others.push({ s, ...i })
+  }
+  others.sort((x, y) => x.start - y.start || x.s.id - y.s.id)
+  const out: { a: TimedSession; b: TimedSession }[] = []
+  for (const o of others) {
+    // as overlappingPairs walks the day in order: the earlier of the two must still be going when the later starts
+    const earlier = o.start < own.start || (o.start === own.start && o.s.id < entry.id)
+    if (earlier ? own.start < o.end : o.start < own.end)
+      out.push(o.s.id < entry.id ? { a: o.s, b: entry } : { a: entry, b: o.s })
+  }
+  return out
+}
+
 /** Minutes of key work time an officer's slots give on a date (null: the officer has no slots at all). */
 export function keyWorkMinutes(slots: readonly Slot[], date: string): number | null {
   if (!slots.length) return null

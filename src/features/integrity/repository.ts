@@ -172,20 +172,21 @@ export function integrityRepository(db: Kysely<Database>) {
     },
 
     /** One author's entries submitted between two instants (UTC ISO), for the burst rule. */
+    /** One author's entries submitted between two instants, for sessions dated on or before a day. */
     submittedBetween(
       k: Kysely<Database>,
       establishmentId: number,
       who: { userId: number | null; author: string },
-      from: string,
-      to: string,
+      span: { from: string; to: string; datedBy: string },
     ) {
       let q = k
         .selectFrom('key_work_sessions')
         .select(['id', 'author_user_id', 'author', 'session_date', 'submitted_at'])
         .where('establishment_id', '=', establishmentId)
         .where('status', '=', 'submitted')
-        .where('submitted_at', '>=', from)
-        .where('submitted_at', '<=', to)
+        .where('submitted_at', '>=', span.from)
+        .where('submitted_at', '<=', span.to)
+        .where('session_date', '<=', span.datedBy)
       q = who.userId === null ? q.where('author', '=', who.author) : q.where('author_user_id', '=', who.userId)
       return q.orderBy('submitted_at').execute()
     },
@@ -332,6 +333,10 @@ export function integrityRepository(db: Kysely<Database>) {
         .select('b.session_id')
         .distinct()
         .where('b.establishment_id', '=', establishmentId)
+        // the two lists let SQLite walk the lookup index on all three columns (with the OR alone it reads every band
+        // of the establishment: a scan that grows with every entry); the OR keeps each hash to its own band
+        .where('b.band', 'in', hashes.map((_, band) => band))
+        .where('b.hash', 'in', [...new Set(hashes)])
         .where(eb => eb.or(hashes.map((hash, band) => eb.and([eb('b.band', '=', band), eb('b.hash', '=', hash)]))))
         .where('b.session_id', '<>', self)
         .where('s.status', '=', 'submitted')

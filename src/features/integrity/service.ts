@@ -7,7 +7,7 @@
 import type { Insertable, Kysely } from 'kysely'
 import type { Database, IntegrityFlagTable } from '../../platform/db/types'
 import { now as clockNow } from '../../domain/clock'
-import { addMonths, londonDate } from '../../domain/dates'
+import { addDays, addMonths, londonDate } from '../../domain/dates'
 import { type Result, fail, ok } from '../../domain/result'
 import { type Slot } from '../../domain/planning'
 import { BANDS, BandTable, bandHashes, jaccard, normalise, shingles, signature } from '../../domain/nearDuplicates'
@@ -21,7 +21,9 @@ import {
   THIN_DEFAULT_CHARS,
   awayOn,
   awayPeriods,
+  BURST_LATE_DAYS,
   bursts,
+  isLate,
   custodyStays,
   flagKey,
   isFlagOutcome,
@@ -30,6 +32,7 @@ import {
   outOfCustodyOn,
   overTimeDays,
   overlappingPairs,
+  overlapsOf,
   pairKey,
   removalWords,
   setKey,
@@ -304,8 +307,8 @@ export function integrityService(db: Kysely<Database>, deps: IntegrityDeps) {
       const day = (await repo.officerDay(trx, establishmentId, { staffId: e.staff_id, author: e.author }, date)).map(
         timed,
       )
-      for (const { a, b } of overlappingPairs(day))
-        if (a.id === e.id || b.id === e.id) flags.push(overlapFlag(a, b, e.staff_id))
+      const own = day.find(s => s.id === e.id)
+      if (own) for (const { a, b } of overlapsOf(own, day)) flags.push(overlapFlag(a, b, e.staff_id))
       const slots = e.staff_id === null ? [] : (await repo.slots(trx, establishmentId, e.staff_id)).map(slotOf)
       for (const o of overTimeDays(day, () => slots)) flags.push(overTimeFlag(o, e.staff_id))
 
@@ -326,16 +329,16 @@ export function integrityService(db: Kysely<Database>, deps: IntegrityDeps) {
       }
     }
 
-    // a burst of late entries: this author's entries submitted in the hours before this one
-    if (e.submitted_at && e.session_date) {
+    // a burst of late entries: this author's late entries submitted in the hours before this one (only a late entry
+    // can be in a burst, and only late entries make one: an entry on time reads nothing)
+    if (e.submitted_at && e.session_date && isLate({ sessionDate: e.session_date, submittedAt: e.submitted_at })) {
       const to = e.submitted_at
       const from = new Date(Date.parse(to) - BURST_LOOKBACK_MS).toISOString()
       const recent = await repo.submittedBetween(
         trx,
         establishmentId,
         { userId: e.author_user_id, author: e.author },
-        from,
-        to,
+        { from, to, datedBy: addDays(londonDate(to), -BURST_LATE_DAYS) },
       )
       for (const b of bursts(recent.map(submittedEntry)))
         if (b.ids.includes(e.id)) await raiseBurst(trx, establishmentId, b, e.staff_id)
