@@ -59,7 +59,11 @@ describe('overlapping sessions', () => {
       s(4, 'staff:2', '2026-03-02', '10:00', 45), // another officer, at the same time as 1
       s(5, 'staff:1', '2026-03-02', '10:00', 45), // the same time as 1: overlaps 1 and 2
     ]
-    const ids = (id: number) => overlapsOf(day.find(x => x.id === id)!, day).map(p => [p.a.id, p.b.id])
+    const ids = (id: number) =>
+      overlapsOf(
+        day.find(x => x.id === id)!,
+        day,
+      ).map(p => [p.a.id, p.b.id])
     assert.deepEqual(ids(2), [
       [1, 2],
       [2, 5],

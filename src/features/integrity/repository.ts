@@ -335,7 +335,11 @@ export function integrityRepository(db: Kysely<Database>) {
         .where('b.establishment_id', '=', establishmentId)
         // the two lists let SQLite walk the lookup index on all three columns (with the OR alone it reads every band
         // of the establishment: a scan that grows with every entry); the OR keeps each hash to its own band
-        .where('b.band', 'in', hashes.map((_, band) => band))
+        .where(
+          'b.band',
+          'in',
+          hashes.map((_, band) => band),
+        )
         .where('b.hash', 'in', [...new Set(hashes)])
         .where(eb => eb.or(hashes.map((hash, band) => eb.and([eb('b.band', '=', band), eb('b.hash', '=', hash)]))))
         .where('b.session_id', '<>', self)
