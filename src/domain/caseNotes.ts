@@ -99,6 +99,16 @@ export function amendmentCaseNote(
   return { text: lines.join('\n') }
 }
 
+/**
+ * The text appended when an entry is deleted in keywork. The note stays at the case notes service (deleting one is for
+ * its own administrators): the amendment says it no longer stands, who said so and why.
+ */
+export function deletionCaseNote(reason: string, author: string): AmendCaseNote {
+  return {
+    text: `Deleted in keywork by ${author}: ${reason}\nThis entry no longer stands as a key work session in keywork.`,
+  }
+}
+
 /** Attempts before a row is marked failed (an admin may then retry it). */
 export const MAX_ATTEMPTS = 10
 /** The wait after the first failed attempt, doubled after each one, up to BACKOFF_CAP_MS. */

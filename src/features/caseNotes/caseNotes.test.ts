@@ -232,6 +232,46 @@ describe('a submitted session', () => {
     assert.equal(notesFor(pn)[0]!.amendments.length, 1)
   })
 
+  it('a deleted entry is amended at the service to say so, who deleted it and why, after its note', async () => {
+    const pn = await prisoner()
+    const id = await recordSession(s.sessions, kw, MDI, pn, {}, day)
+    const r = await s.sessions.remove(kw, MDI, id, 'Recorded against the wrong man')
+    assert.ok(r !== 'not-found' && r.ok, JSON.stringify(r))
+    assert.deepEqual(
+      (await rowsOf(pn)).map(q => [q.kind, q.source, q.status]),
+      [
+        ['create', `session:${id}`, 'pending'],
+        ['amend', `deletion:${id}`, 'pending'],
+      ],
+    )
+    await s.caseNotes.sendDue()
+    const noteId = notesFor(pn)[0]!.caseNoteId
+    const writes = writesFor(pn)
+    assert.deepEqual(
+      writes.map(w => [w.method, w.path]),
+      [
+        ['POST', `/case-notes/${pn}`],
+        ['PUT', `/case-notes/${pn}/${noteId}`],
+      ],
+    )
+    assert.deepEqual(writes[1]!.body, {
+      text:
+        'Deleted in keywork by key_worker.mdi: Recorded against the wrong man\n' +
+        'This entry no longer stands as a key work session in keywork.',
+    })
+    assert.equal(notesFor(pn)[0]!.amendments.length, 1)
+  })
+
+  it('a session submitted before case notes were configured has no note: its amendment and deletion queue nothing', async () => {
+    const pn = await prisoner()
+    const id = await recordSession(plain.sessions, kw, MDI, pn, {}, day)
+    const amended = await s.sessions.amend(kw, MDI, id, amendForm({ agreed: 'Changed later.' }, 'A correction'))
+    assert.ok(amended !== 'not-found' && amended.ok)
+    const removed = await s.sessions.remove(kw, MDI, id, 'A duplicate')
+    assert.ok(removed !== 'not-found' && removed.ok)
+    assert.deepEqual(await rowsOf(pn), [])
+  })
+
   it('an amendment waits while its note cannot be sent, and follows it once it is', async () => {
     const pn = await prisoner()
     const id = await recordSession(s.sessions, kw, MDI, pn, {}, day)

@@ -127,6 +127,16 @@ export function caseNotesRepository(db: Db) {
     },
 
     /** The rows of a session before `id` (its note, and earlier amendments), in order. */
+    /** A session's note in the outbox (queued or sent), if it has one: only then is there a note to amend. */
+    noteOf(trx: Db, sessionId: number) {
+      return trx
+        .selectFrom('case_note_outbox')
+        .select(['id', 'prison_number'])
+        .where('session_id', '=', sessionId)
+        .where('kind', '=', 'create')
+        .executeTakeFirst()
+    },
+
     earlierOfSession(sessionId: number, id: number) {
       return db
         .selectFrom('case_note_outbox')

@@ -25,6 +25,7 @@ import {
   type CreateCaseNote,
   MAX_ATTEMPTS,
   amendmentCaseNote,
+  deletionCaseNote,
   backoffMs,
   sessionCaseNote,
   verdictOf,
@@ -75,6 +76,7 @@ export function caseNotesService(
     row: { establishmentId: number; sessionId: number; amendmentId: number | null; prisonNumber: string },
     kind: 'create' | 'amend',
     payload: CreateCaseNote | AmendCaseNote,
+    source = kind === 'create' ? `session:${row.sessionId}` : `amendment:${row.amendmentId}`,
   ) {
     const at = clockNow().toISOString()
     await repo.insert(trx, {
@@ -83,7 +85,7 @@ export function caseNotesService(
       amendment_id: row.amendmentId,
       prison_number: row.prisonNumber,
       kind,
-      source: kind === 'create' ? `session:${row.sessionId}` : `amendment:${row.amendmentId}`,
+      source,
       payload: JSON.stringify(payload),
       idempotency_key: crypto.randomUUID(),
       status: 'pending',
@@ -243,7 +245,8 @@ export function caseNotesService(
       if (!configured) return
       const s = await repo.sessionForNote(trx, establishmentId, sessionId)
       const a = await repo.amendment(trx, sessionId, amendmentId)
-      if (!s || !a) return
+      // a session submitted before case notes were configured has no note to amend
+      if (!s || !a || !(await repo.noteOf(trx, sessionId))) return
       let changes: Record<string, { from: string; to: string }> = {}
       try {
         changes = JSON.parse(a.changes) as typeof changes
@@ -256,6 +259,29 @@ export function caseNotesService(
         { establishmentId, sessionId, amendmentId, prisonNumber: s.prison_number },
         'amend',
         amendmentCaseNote(changes, a.reason, who),
+      )
+    },
+
+    /**
+     * Queues the amendment that says an entry was deleted, and why: call it in the deletion's transaction. Nothing when
+     * unconfigured or when the session has no note (submitted before case notes were configured).
+     */
+    async sessionDeleted(
+      trx: Kysely<Database>,
+      establishmentId: number,
+      sessionId: number,
+      deletion: { reason: string; by: string },
+    ): Promise<void> {
+      if (!configured) return
+      const note = await repo.noteOf(trx, sessionId)
+      if (!note) return
+      const who = (await repo.displayName(trx, deletion.by))?.display_name ?? deletion.by
+      await queue(
+        trx,
+        { establishmentId, sessionId, amendmentId: null, prisonNumber: note.prison_number },
+        'amend',
+        deletionCaseNote(deletion.reason, who),
+        `deletion:${sessionId}`,
       )
     },
 

@@ -170,6 +170,12 @@ export function amendUseCases(c: SessionsContext) {
           establishmentId,
           changes: { status: { from: row.status, to: 'deleted' }, reason: why },
         })
+        // its key work case note at the MoJ case notes service says so, queued with the deletion
+        if (deps.caseNotes && row.status === 'submitted')
+          await deps.caseNotes.sessionDeleted(trx, establishmentId, row.id, {
+            reason: why,
+            by: actor.username ?? 'unknown',
+          })
         return ok()
       })
     },

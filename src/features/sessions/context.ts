@@ -42,6 +42,12 @@ export interface SessionsDeps {
       sessionId: number,
       amendmentId: number,
     ): Promise<unknown>
+    sessionDeleted(
+      trx: Kysely<Database>,
+      establishmentId: number,
+      sessionId: number,
+      deletion: { reason: string; by: string },
+    ): Promise<unknown>
   }
   /** the quality rubric the pre-check ("Check my entry") is stored against (optional: without it, version 1) */
   rubric?: Pick<RubricService, 'current'>
