@@ -148,6 +148,8 @@ export function hmppsSyncService(
   ) {
     const on = new Map(arrivals.map(a => [a.prisonNumber, a.on]))
     const rows = arrivals.length ? await repo.inCustodyElsewhere(trx, establishmentId, [...on.keys()]) : []
+    // this transaction audits the other establishments and this one: their chains are taken in one order (decision 021)
+    await audit.holdChains(trx, [establishmentId, ...rows.map(r => r.establishment_id)])
     for (const row of rows)
       await prisoners.saveMany(
         trx,

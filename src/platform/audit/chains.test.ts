@@ -333,5 +333,73 @@ if (process.env.TEST_DATABASE_URL) {
       )
       assert.deepEqual(await s.audit.verify(), { ok: true, checked: 6, chains: 3, problems: [] })
     })
+
+    type Trx = Parameters<typeof s.audit.record>[0]
+    const write = (trx: Trx, est: number) =>
+      s.audit.record(trx, at(est), { action: 'update', entity: 'prisoner', entityId: 'A1234BC' })
+    const backend = async (trx: Trx) =>
+      (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx)).rows[0]!.pid
+    /** Until that backend waits for a lock another holds (asked of PostgreSQL, not timed). */
+    async function untilBlocked(pid: number) {
+      for (;;) {
+        const r = await sql<{ n: number }>`select cardinality(pg_blocking_pids(${pid}))::int as n`.execute(s.db.db)
+        if (r.rows[0]!.n > 0) return
+        await new Promise(resolve => setTimeout(resolve, 10))
+      }
+    }
+    const signal = () => {
+      let give!: (v: number) => void
+      const taken = new Promise<number>(resolve => (give = resolve))
+      return { give, taken }
+    }
+
+    it('two transactions that audit A and B in opposite orders deadlock (what holdChains prevents)', async () => {
+      const oneWroteA = signal()
+      const twoWroteB = signal()
+      const one = s.db.db.transaction().execute(async trx => {
+        await write(trx, A)
+        oneWroteA.give(await backend(trx))
+        await twoWroteB.taken
+        await write(trx, B) // waits for two, which holds B
+      })
+      const two = (async () => {
+        const onePid = await oneWroteA.taken
+        await s.db.db.transaction().execute(async trx => {
+          await write(trx, B)
+          twoWroteB.give(0)
+          await untilBlocked(onePid)
+          await write(trx, A) // waits for one, which holds A: a circle
+        })
+      })()
+      const settled = await Promise.allSettled([one, two])
+      const codes = settled.map(r => (r.status === 'rejected' ? (r.reason as { code?: string }).code : 'ok'))
+      assert.deepEqual(codes.sort(), ['40P01', 'ok'], 'one of the two is chosen as the deadlock victim')
+    })
+
+    it('with holdChains first, the same two transactions take turns and both commit', async () => {
+      const before = (await s.audit.verify()).checked
+      const oneHolds = signal()
+      const twoStarted = signal()
+      const one = s.db.db.transaction().execute(async trx => {
+        await s.audit.holdChains(trx, [A, B])
+        await write(trx, A)
+        oneHolds.give(0)
+        await untilBlocked(await twoStarted.taken) // two waits at its holdChains, holding nothing
+        await write(trx, B)
+      })
+      const two = (async () => {
+        await oneHolds.taken
+        await s.db.db.transaction().execute(async trx => {
+          twoStarted.give(await backend(trx))
+          await s.audit.holdChains(trx, [B, A])
+          await write(trx, B)
+          await write(trx, A)
+        })
+      })()
+      await Promise.all([one, two])
+      const r = await s.audit.verify()
+      assert.equal(r.ok, true, JSON.stringify(r.problems))
+      assert.equal(r.checked, before + 4)
+    })
   })
 }

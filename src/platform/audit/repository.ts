@@ -66,6 +66,18 @@ export function auditRepository(db: Executor, dialect: 'sqlite' | 'postgres') {
       }
       return { id: Number(head.id), seq: head.seq, prevHash: head.hash }
     },
+    /**
+     * Locks the heads of several chains, opening any not yet open, in one order for every caller (PostgreSQL; SQLite
+     * has one writer at a time and needs nothing): two transactions that each write to the same chains in opposite
+     * orders then take turns instead of deadlocking.
+     */
+    async holdHeads(trx: Executor, chains: readonly string[]) {
+      if (dialect !== 'postgres' || chains.length === 0) return
+      for (const chain of chains) await open(trx, chain)
+      await sql`select chain from audit_chains where chain in (${sql.join(chains)}) order by chain for update`.execute(
+        trx,
+      )
+    },
     async setHead(trx: Executor, chain: string, hash: string, lastId: number) {
       await setHead(trx, chain, hash, lastId)
     },

@@ -45,6 +45,15 @@ export function auditService(db: Kysely<Database>, dialect: 'sqlite' | 'postgres
       await repo.setHead(trx, chain, hash, id)
     },
 
+    /**
+     * Call first in a transaction that audits several establishments (a transfer closes another establishment's record):
+     * takes their chains' heads in one order, so two such transactions never wait for each other in a circle.
+     */
+    async holdChains(trx: Kysely<Database>, establishmentIds: readonly (number | null)[]): Promise<void> {
+      const chains = [...new Set(establishmentIds.map(chainOf))]
+      if (chains.length > 1) await repo.holdHeads(trx, chains)
+    },
+
     /** For changes that are only an audit event (a view, a sign-in): its own small transaction. */
     recordAlone(actor: Actor, input: AuditInput): Promise<void> {
       return db.transaction().execute(async trx => {
