@@ -48,8 +48,18 @@ export function auditRepository(db: Executor, dialect: 'sqlite' | 'postgres') {
   const setHead = prepared(db, 3, (chain: string, hash: string, lastId: number) =>
     db.updateTable('audit_chains').set({ hash, last_id: lastId }).where('chain', '=', chain),
   )
+  const rowOf = (values: unknown[]) => Object.fromEntries(AUDIT_COLUMNS.map((c, i) => [c, values[i]])) as AuditRow
   const insert = prepared(db, AUDIT_COLUMNS.length, (...values: unknown[]) =>
-    db.insertInto('audit_events').values(Object.fromEntries(AUDIT_COLUMNS.map((c, i) => [c, values[i]])) as AuditRow),
+    db.insertInto('audit_events').values(rowOf(values)),
+  )
+  // on PostgreSQL the event and the head's new hash in one statement: one round trip fewer for every audited view
+  const insertAndSetHead = prepared(db, AUDIT_COLUMNS.length, (...values: unknown[]) =>
+    db
+      .with('event', qb => qb.insertInto('audit_events').values(rowOf(values)).returning(['id', 'chain', 'hash']))
+      .updateTable('audit_chains')
+      .from('event')
+      .set(eb => ({ hash: eb.ref('event.hash'), last_id: eb.ref('event.id') }))
+      .whereRef('audit_chains.chain', '=', 'event.chain'),
   )
   return {
     /**
@@ -78,11 +88,14 @@ export function auditRepository(db: Executor, dialect: 'sqlite' | 'postgres') {
         trx,
       )
     },
-    async setHead(trx: Executor, chain: string, hash: string, lastId: number) {
-      await setHead(trx, chain, hash, lastId)
-    },
-    async insert(trx: Executor, row: AuditRow) {
+    /** Inserts the event and makes it its chain's head (whose row advanceHead locked). */
+    async append(trx: Executor, row: AuditRow) {
+      if (dialect === 'postgres') {
+        await insertAndSetHead(trx, ...AUDIT_COLUMNS.map(c => row[c]))
+        return
+      }
       await insert(trx, ...AUDIT_COLUMNS.map(c => row[c]))
+      await setHead(trx, row.chain, row.hash, row.id)
     },
     heads(db: Executor) {
       return db.selectFrom('audit_chains').selectAll().orderBy('chain').execute()

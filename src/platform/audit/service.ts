@@ -41,8 +41,7 @@ export function auditService(db: Kysely<Database>, dialect: 'sqlite' | 'postgres
         changes: input.changes === undefined ? null : JSON.stringify(input.changes),
       }
       const hash = eventHash(prevHash, fields)
-      await repo.insert(trx, { ...fields, prev_hash: prevHash, hash })
-      await repo.setHead(trx, chain, hash, id)
+      await repo.append(trx, { ...fields, prev_hash: prevHash, hash })
     },
 
     /**
