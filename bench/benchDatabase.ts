@@ -54,6 +54,9 @@ export async function withBenchDatabase<T>(
       await direct.connect()
       try {
         return await body({ s, direct, name, kept })
+      } catch (err) {
+        console.error(`the bench failed on ${name}:`, err)
+        throw err
       } finally {
         await direct.end()
       }

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
@@ -44,8 +45,66 @@ export function openDatabase(database: Config['database']): Db {
     ...(database.schema ? [`-c search_path=${database.schema}`] : []),
   ].join(' ')
   const pool = new pg.Pool({ connectionString: database.url, max: 10, options })
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  // An idle connection the server ends (a restart, a failover, an administrator) is dropped by the pool and the next
+  // query opens another; without a listener its 'error' event would end the process.
+  pool.on('error', () => {})
+  const names = statementNames()
+  const named = {
+    connect: async () => withNamedStatements(await pool.connect(), names),
+    end: () => pool.end(),
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: named }) })
   return { db, dialect: 'postgres', close: () => db.destroy() }
+}
+
+/** At most this many SQL texts become named (prepared) statements on each PostgreSQL connection. */
+export const MAX_NAMED_STATEMENTS = 500
+/** A text is named once it has run this many times (a one-off query is not worth a prepared statement). */
+export const NAMED_AFTER = 3
+
+/**
+ * The name a SQL text runs under as a prepared statement on PostgreSQL, or undefined to run it unnamed: Kysely sends
+ * every query unnamed, so PostgreSQL parses and plans it on every call, which was most of the server's work on the
+ * prisoner page (a dozen small indexed queries). A text that recurs (NAMED_AFTER runs) is named by its hash, and
+ * node-pg prepares it once per connection; the number of names is bounded (MAX_NAMED_STATEMENTS), as texts with
+ * lists of values vary with the list's length.
+ */
+export function statementNames() {
+  const names = new Map<string, string>()
+  const runs = new Map<string, number>()
+  return (text: string): string | undefined => {
+    const name = names.get(text)
+    if (name !== undefined) return name
+    if (names.size >= MAX_NAMED_STATEMENTS) return undefined
+    const n = (runs.get(text) ?? 0) + 1
+    if (n < NAMED_AFTER) {
+      if (runs.size >= 10 * MAX_NAMED_STATEMENTS) runs.clear()
+      runs.set(text, n)
+      return undefined
+    }
+    runs.delete(text)
+    const made = `kw_${crypto.createHash('sha256').update(text).digest('hex').slice(0, 32)}`
+    names.set(text, made)
+    return made
+  }
+}
+
+const NAMED = Symbol('keywork.namedStatements')
+
+/** Runs a pooled client's parameterised queries as named statements where `nameOf` gives a name. */
+function withNamedStatements(client: pg.PoolClient, nameOf: (text: string) => string | undefined): pg.PoolClient {
+  const c = client as pg.PoolClient & { [NAMED]?: true }
+  if (c[NAMED]) return client
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown
+  c.query = ((config: unknown, values?: unknown, callback?: unknown) => {
+    if (typeof config === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined) {
+      const name = nameOf(config)
+      if (name !== undefined) return query({ name, text: config, values })
+    }
+    return query(config, values, callback)
+  }) as typeof client.query
+  c[NAMED] = true
+  return client
 }
 
 export async function ping(db: Kysely<Database>): Promise<void> {
