@@ -11,6 +11,7 @@ import {
   checkHead,
   diff,
   eventHash,
+  hashedJsonAround,
   legacyEventHash,
   verifyChain,
 } from './audit'
@@ -274,5 +275,29 @@ describe('audit hash format', () => {
     // written out by hand, so that a verifier in another language can follow it
     const text = `${GENESIS_HASH}\n["2",3,41,"2026-01-01T09:00:00.000Z",7,"admin",2,"create","prisoner","A1234BC","{\\"a\\":1}"]`
     assert.equal(eventHash(GENESIS_HASH, fields), createHash('sha256').update(text).digest('hex'))
+  })
+
+  it('hashedJsonAround: the JSON before the number and after the id, which PostgreSQL completes and hashes', () => {
+    const fields: ChainedFields = {
+      id: 41,
+      chain: '2',
+      seq: 3,
+      at: '2026-01-01T09:00:00.000Z',
+      user_id: null,
+      username: 'o’brien',
+      establishment_id: 2,
+      action: 'view',
+      entity: 'prisoner',
+      entity_id: null,
+      changes: '{"note":"line\\nbreak \\\\ \\"quoted\\" 🙂"}',
+    }
+    const { before, after } = hashedJsonAround(fields)
+    assert.equal(before, '["2",')
+    assert.equal(
+      after,
+      `,"2026-01-01T09:00:00.000Z",null,"o’brien",2,"view","prisoner",null,${JSON.stringify(fields.changes)}]`,
+    )
+    const text = `${GENESIS_HASH}\n${before}3,41${after}`
+    assert.equal(createHash('sha256').update(text).digest('hex'), eventHash(GENESIS_HASH, fields))
   })
 })

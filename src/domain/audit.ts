@@ -51,6 +51,24 @@ export function eventHash(prevHash: string, e: ChainedFields): string {
   ])
 }
 
+/**
+ * The JSON that eventHash hashes, around the two values a database assigns as it appends (the number in the chain and
+ * the id): `before + seq + ',' + id + after` is that JSON, for PostgreSQL to finish and hash in the append itself.
+ */
+export function hashedJsonAround(e: Omit<ChainedFields, 'seq' | 'id'>): { before: string; after: string } {
+  const rest = JSON.stringify([
+    e.at,
+    e.user_id,
+    e.username,
+    e.establishment_id,
+    e.action,
+    e.entity,
+    e.entity_id,
+    e.changes,
+  ])
+  return { before: `[${JSON.stringify(e.chain)},`, after: `,${rest.slice(1)}` }
+}
+
 /** sha256 over the previous hash, a line end and the event's values as a JSON array. */
 const chained = (prevHash: string, values: unknown[]) =>
   createHash('sha256').update(prevHash).update('\n').update(JSON.stringify(values)).digest('hex')

@@ -165,6 +165,33 @@ describe('audit chains: one per establishment, one national', () => {
     ])
   })
 
+  it('hashes any text as verify does: quotes, backslashes, line ends, accents and emoji in every text column', async () => {
+    const odd = 'O’Brien \\ "quoted"\nline 🙂 \u00e9'
+    await s.audit.recordAlone(
+      { userId: null, username: odd, establishmentId: A },
+      {
+        action: 'update',
+        entity: odd,
+        entityId: odd,
+        changes: { note: odd, [odd]: [odd, null, 1.5] },
+      },
+    )
+    const r = await s.audit.verify()
+    assert.equal(r.ok, true, JSON.stringify(r.problems))
+    await s.db.db.deleteFrom('audit_events').where('entity', '=', odd).execute()
+    const head = await s.db.db
+      .selectFrom('audit_events')
+      .select(['seq', 'hash', 'id'])
+      .where('chain', '=', String(A))
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow()
+    await s.db.db
+      .updateTable('audit_chains')
+      .set({ seq: head.seq, hash: head.hash, last_id: head.id })
+      .where('chain', '=', String(A))
+      .execute()
+  })
+
   it('a new database has no legacy chain', async () => {
     const legacy = await s.db.db.selectFrom('audit_chains').select('chain').where('chain', '=', 'legacy').execute()
     assert.deepEqual(legacy, [])

@@ -24,9 +24,9 @@ const AUDIT_COLUMNS = [
 
 export function auditRepository(db: Executor, dialect: 'sqlite' | 'postgres') {
   // The audit write runs with every change and every view of a prisoner: its statements are compiled once.
-  // The event's id is taken while the chain's head is held, so that it can be hashed with the event: on PostgreSQL
-  // from the table's identity; on SQLite (one writer at a time) after the largest id autoincrement has ever given (or
-  // the largest there is, should its counter have been lost).
+  // SQLite (one writer at a time) numbers, hashes and appends in three statements, the event's id after the largest
+  // autoincrement has ever given (or the largest there is, should its counter have been lost); PostgreSQL in one
+  // (appendInOne), its id from the table's identity.
   const nextId =
     dialect === 'postgres'
       ? sql<number>`nextval(pg_get_serial_sequence('audit_events', 'id'))`
@@ -52,16 +52,51 @@ export function auditRepository(db: Executor, dialect: 'sqlite' | 'postgres') {
   const insert = prepared(db, AUDIT_COLUMNS.length, (...values: unknown[]) =>
     db.insertInto('audit_events').values(rowOf(values)),
   )
-  // on PostgreSQL the event and the head's new hash in one statement: one round trip fewer for every audited view
-  const insertAndSetHead = prepared(db, AUDIT_COLUMNS.length, (...values: unknown[]) =>
-    db
-      .with('event', qb => qb.insertInto('audit_events').values(rowOf(values)).returning(['id', 'chain', 'hash']))
-      .updateTable('audit_chains')
-      .from('event')
-      .set(eb => ({ hash: eb.ref('event.hash'), last_id: eb.ref('event.id') }))
-      .whereRef('audit_chains.chain', '=', 'event.chain'),
-  )
+  /**
+   * PostgreSQL: the whole append in one statement, which holds the chain's head only while it runs (and, in a
+   * transaction, until it ends). It numbers the event, takes an id, hashes it by the rule of eventHash (sha256 over the
+   * previous hash, a line end and the values as a JSON array, which the caller writes around the number and the id:
+   * JSON writes an integer as PostgreSQL's int::text does) and moves the head. No row: the chain has no head yet.
+   */
+  const appendInOne = (
+    trx: Executor,
+    e: Omit<AuditRow, 'id' | 'seq' | 'prev_hash' | 'hash'>,
+    json: { before: string; after: string },
+  ) =>
+    sql<{ id: number; seq: number }>`with h as (
+        select seq + 1 as seq, hash as prev_hash from audit_chains where chain = ${e.chain} for update
+      ), n as (
+        select h.seq, h.prev_hash, nextval(pg_get_serial_sequence('audit_events', 'id')) as id from h
+      ), e as (
+        insert into audit_events (id, chain, seq, at, user_id, username, establishment_id, action, entity, entity_id,
+          changes, prev_hash, hash)
+        select n.id, ${e.chain}, n.seq, ${e.at}, ${e.user_id}::int, ${e.username}::text, ${e.establishment_id}::int,
+          ${e.action}, ${e.entity}, ${e.entity_id}::text, ${e.changes}::text, n.prev_hash,
+          encode(sha256(convert_to(n.prev_hash || E'\n' || ${json.before}::text || n.seq::text || ',' || n.id::text
+            || ${json.after}::text, 'UTF8')), 'hex')
+        from n
+        returning id, seq, hash
+      )
+      update audit_chains set seq = e.seq, hash = e.hash, last_id = e.id from e where audit_chains.chain = ${e.chain}
+      returning e.id, e.seq`.execute(trx)
   return {
+    /**
+     * Appends an event to its chain in one statement (PostgreSQL only): its id and number in the chain. The caller
+     * gives the JSON of the hashed values before the number and after the id.
+     */
+    async appendInOne(
+      trx: Executor,
+      e: Omit<AuditRow, 'id' | 'seq' | 'prev_hash' | 'hash'>,
+      json: { before: string; after: string },
+    ): Promise<{ id: number; seq: number }> {
+      let { rows } = await appendInOne(trx, e, json)
+      if (!rows.length) {
+        await open(trx, e.chain)
+        ;({ rows } = await appendInOne(trx, e, json))
+        if (!rows.length) throw new Error(`audit chain ${e.chain} has no head`)
+      }
+      return { id: Number(rows[0]!.id), seq: rows[0]!.seq }
+    },
     /**
      * Takes the chain's next number, the previous hash and a new event id. On PostgreSQL the chain's head row stays
      * locked until the transaction ends: writers of the same chain take turns, writers of other chains do not wait.
@@ -88,12 +123,8 @@ export function auditRepository(db: Executor, dialect: 'sqlite' | 'postgres') {
         trx,
       )
     },
-    /** Inserts the event and makes it its chain's head (whose row advanceHead locked). */
+    /** SQLite: inserts the event and makes it its chain's head (advanceHead numbered it). */
     async append(trx: Executor, row: AuditRow) {
-      if (dialect === 'postgres') {
-        await insertAndSetHead(trx, ...AUDIT_COLUMNS.map(c => row[c]))
-        return
-      }
       await insert(trx, ...AUDIT_COLUMNS.map(c => row[c]))
       await setHead(trx, row.chain, row.hash, row.id)
     },

@@ -1,6 +1,14 @@
-import { type Kysely, sql } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { Database } from '../db/types'
-import { CHAIN_START, type ChainProblem, chainOf, checkHead, eventHash, verifyChain } from '../../domain/audit'
+import {
+  CHAIN_START,
+  type ChainProblem,
+  chainOf,
+  checkHead,
+  eventHash,
+  hashedJsonAround,
+  verifyChain,
+} from '../../domain/audit'
 import { auditRepository } from './repository'
 
 export interface Actor {
@@ -26,11 +34,8 @@ export function auditService(db: Kysely<Database>, dialect: 'sqlite' | 'postgres
     async record(trx: Kysely<Database>, actor: Actor, input: AuditInput): Promise<void> {
       const establishmentId = input.establishmentId === undefined ? actor.establishmentId : input.establishmentId
       const chain = chainOf(establishmentId)
-      const { id, seq, prevHash } = await repo.advanceHead(trx, chain)
-      const fields = {
-        id,
+      const values = {
         chain,
-        seq,
         at: new Date().toISOString(),
         user_id: actor.userId,
         username: actor.username,
@@ -40,6 +45,13 @@ export function auditService(db: Kysely<Database>, dialect: 'sqlite' | 'postgres
         entity_id: input.entityId === undefined || input.entityId === null ? null : String(input.entityId),
         changes: input.changes === undefined ? null : JSON.stringify(input.changes),
       }
+      // PostgreSQL numbers, hashes and appends in one statement, holding the chain's head for that statement only
+      if (dialect === 'postgres') {
+        await repo.appendInOne(trx, values, hashedJsonAround(values))
+        return
+      }
+      const { id, seq, prevHash } = await repo.advanceHead(trx, chain)
+      const fields = { ...values, id, seq }
       const hash = eventHash(prevHash, fields)
       await repo.append(trx, { ...fields, prev_hash: prevHash, hash })
     },
@@ -53,15 +65,15 @@ export function auditService(db: Kysely<Database>, dialect: 'sqlite' | 'postgres
       if (chains.length > 1) await repo.holdHeads(trx, chains)
     },
 
-    /** For changes that are only an audit event (a view, a sign-in): its own small transaction. */
+    /**
+     * For changes that are only an audit event (a view, a sign-in): its own small transaction. On PostgreSQL the one
+     * statement of record() is that transaction, holding the chain's head only while it runs (in a transaction of
+     * BEGIN, the append and COMMIT the head waited for two more round trips, and every view of an establishment
+     * queued behind it: decision 021).
+     */
     recordAlone(actor: Actor, input: AuditInput): Promise<void> {
-      return db.transaction().execute(async trx => {
-        // A view changes nothing, so its event need not wait for the disk: on PostgreSQL a crash could lose the
-        // last fraction of a second of view events, never a change, and never break the chain.
-        if (dialect === 'postgres' && input.action === 'view')
-          await sql`set local synchronous_commit = off`.execute(trx)
-        await this.record(trx, actor, input)
-      })
+      if (dialect === 'postgres') return this.record(db, actor, input)
+      return db.transaction().execute(trx => this.record(trx, actor, input))
     },
 
     /**
