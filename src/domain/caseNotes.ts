@@ -117,8 +117,8 @@ export const BACKOFF_CAP_MS = 4 * 60 * 60_000
 
 /** How long to wait after the `attempts`-th failed attempt (1-based): 1, 2, 4, 8 … minutes, at most 4 hours. */
 export function backoffMs(attempts: number): number {
-  const exp = Math.max(0, attempts - 1)
-  return exp >= 20 ? BACKOFF_CAP_MS : Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** exp)
+  // 2 ** exp grows to Infinity, never past it: the cap holds for any number of attempts
+  return Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1))
 }
 
 /** What an answer (or its absence) means for the row. */
