@@ -36,36 +36,27 @@ export function chainOf(establishmentId: number | null): string {
  * the previous event's hash, so editing, removing, reordering or moving any event to another chain breaks the chain.
  */
 export function eventHash(prevHash: string, e: ChainedFields): string {
-  return chained(prevHash, [
-    e.chain,
-    e.seq,
-    e.id,
-    e.at,
-    e.user_id,
-    e.username,
-    e.establishment_id,
-    e.action,
-    e.entity,
-    e.entity_id,
-    e.changes,
-  ])
+  return chained(prevHash, [e.chain, e.seq, e.id, ...described(e)])
 }
+
+/** What an event says, in the order every hash rule takes it, after its place (chain, number, id). */
+const described = (e: Omit<ChainedFields, 'chain' | 'seq' | 'id'>) => [
+  e.at,
+  e.user_id,
+  e.username,
+  e.establishment_id,
+  e.action,
+  e.entity,
+  e.entity_id,
+  e.changes,
+]
 
 /**
  * The JSON that eventHash hashes, around the two values a database assigns as it appends (the number in the chain and
  * the id): `before + seq + ',' + id + after` is that JSON, for PostgreSQL to finish and hash in the append itself.
  */
 export function hashedJsonAround(e: Omit<ChainedFields, 'seq' | 'id'>): { before: string; after: string } {
-  const rest = JSON.stringify([
-    e.at,
-    e.user_id,
-    e.username,
-    e.establishment_id,
-    e.action,
-    e.entity,
-    e.entity_id,
-    e.changes,
-  ])
+  const rest = JSON.stringify(described(e))
   return { before: `[${JSON.stringify(e.chain)},`, after: `,${rest.slice(1)}` }
 }
 
@@ -75,17 +66,7 @@ const chained = (prevHash: string, values: unknown[]) =>
 
 /** The rule of the events written before migration 042 (the legacy chain): their id stood for their place. */
 export function legacyEventHash(prevHash: string, e: Omit<ChainedFields, 'chain' | 'seq'>): string {
-  return chained(prevHash, [
-    e.id,
-    e.at,
-    e.user_id,
-    e.username,
-    e.establishment_id,
-    e.action,
-    e.entity,
-    e.entity_id,
-    e.changes,
-  ])
+  return chained(prevHash, [e.id, ...described(e)])
 }
 
 export interface ChainProblem {
