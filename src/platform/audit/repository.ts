@@ -118,7 +118,7 @@ export function auditRepository(db: Executor, dialect: 'sqlite' | 'postgres') {
      */
     async holdHeads(trx: Executor, chains: readonly string[]) {
       if (dialect !== 'postgres' || chains.length === 0) return
-      for (const chain of chains) await open(trx, chain)
+      for (const chain of [...chains].sort()) await open(trx, chain) // a head two open at once: in order too
       await sql`select chain from audit_chains where chain in (${sql.join(chains)}) order by chain for update`.execute(
         trx,
       )
