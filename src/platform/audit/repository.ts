@@ -27,11 +27,8 @@ export function auditRepository(db: Executor, dialect: 'sqlite' | 'postgres') {
   // SQLite (one writer at a time) numbers, hashes and appends in three statements, the event's id after the largest
   // autoincrement has ever given (or the largest there is, should its counter have been lost); PostgreSQL in one
   // (appendInOne), its id from the table's identity.
-  const nextId =
-    dialect === 'postgres'
-      ? sql<number>`nextval(pg_get_serial_sequence('audit_events', 'id'))`
-      : sql<number>`max(coalesce((select seq from sqlite_sequence where name = 'audit_events'), 0),
-          coalesce((select max(id) from audit_events), 0)) + 1`
+  const nextId = sql<number>`max(coalesce((select seq from sqlite_sequence where name = 'audit_events'), 0),
+    coalesce((select max(id) from audit_events), 0)) + 1`
   const advance = prepared(db, 1, (chain: string) =>
     db
       .updateTable('audit_chains')
@@ -98,9 +95,8 @@ export function auditRepository(db: Executor, dialect: 'sqlite' | 'postgres') {
       return { id: Number(rows[0]!.id), seq: rows[0]!.seq }
     },
     /**
-     * Takes the chain's next number, the previous hash and a new event id. On PostgreSQL the chain's head row stays
-     * locked until the transaction ends: writers of the same chain take turns, writers of other chains do not wait.
-     * The first event of a chain opens its head.
+     * SQLite: takes the chain's next number, the previous hash and a new event id (PostgreSQL appends in one
+     * statement, appendInOne). The first event of a chain opens its head.
      */
     async advanceHead(trx: Executor, chain: string): Promise<{ id: number; seq: number; prevHash: string }> {
       let [head] = await advance(trx, chain)
