@@ -30,9 +30,9 @@ const PG_URL = process.env.TEST_DATABASE_URL
  */
 const ROLE_BOUND_MS = 5000
 /** Jobs runDailyJobs runs (at least these: others may be added; each call names them all, as run or skipped) */
-const JOBS = ['cover-returns', 'training-reminders', 'recruitment-retention', 'bulletin-digests']
+const JOBS = ['cover-returns', 'training-reminders', 'recruitment-retention', 'bulletin-digests', 'planner-statistics']
 
-/** Every job a call of runDailyJobs named, run or skipped; checks it holds the four above. */
+/** Every job a call of runDailyJobs named, run or skipped; checks it holds those above. */
 function jobsOf(r: Record<string, unknown>): string[] {
   const all = [...(r.ran as string[]), ...(r.skipped as string[])].sort()
   for (const job of JOBS) assert.ok(all.includes(job), `${job} neither ran nor was skipped`)

@@ -33,6 +33,8 @@ export async function runDailyJobs(s: Services) {
   const retention = await once('retention', () => s.dataProtection.run(JOB_ACTOR))
   // the roll of every establishment from Prisoner Search, when it is configured (features/hmppsSync, issue 18)
   const roll = s.hmppsSync.enabled.roll ? await once('hmpps-roll', () => s.hmppsSync.syncAll(ROLL_ACTOR)) : null
+  // the query planner's statistics where the data has drifted (SQLite; PostgreSQL's autovacuum does its own)
+  await once('planner-statistics', () => s.db.optimize())
   return {
     due,
     ran,

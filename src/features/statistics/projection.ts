@@ -403,12 +403,16 @@ export function statisticsProjection(db: Kysely<Database>, dialect: Dialect) {
       return { daily, gaps }
     },
 
-    /** After a bulk load on PostgreSQL: fresh planner statistics, so the first queries pick the right plans. */
+    /**
+     * After a bulk load: fresh planner statistics, so the first queries pick the right plans. SQLite analyses the
+     * tables that were never analysed or have grown tenfold since (`PRAGMA optimize`, bounded by analysis_limit).
+     */
     async analyze() {
       if (dialect === 'postgres')
         await sql`analyze prisoners, allocations, key_work_sessions, referrals, session_goals, stat_daily, stat_gaps, stat_gaps_all, stat_followups`.execute(
           db,
         )
+      else await sql`pragma optimize`.execute(db)
     },
   }
 }

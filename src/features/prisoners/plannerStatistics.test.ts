@@ -1,0 +1,160 @@
+import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { describe, it } from 'node:test'
+import type SQLite from 'better-sqlite3'
+import { Kysely, SqliteDialect } from 'kysely'
+import type { Database } from '../../platform/db/types'
+import { type Db, openDatabase } from '../../platform/db/database'
+import { migrateToLatest } from '../../platform/db/migrate'
+import { prisonerThreadRepository } from './threadRepository'
+import { Random } from '../../domain/random'
+import { randomSession, seedPeople } from '../../../test/support/statisticsFixtures'
+
+// SQLite plans a query from its statistics (sqlite_stat1) or, without them, from fixed guesses. Guessing, it read a
+// prisoner's last session on his page by walking the whole establishment's sessions in date order until one was his
+// (10 ms a page on the demo instead of 0.3). These tests are SQLite's whatever TEST_DATABASE_URL says: each opens its
+// own SQLite database, as the service does.
+
+const PRISONERS = 120
+const SESSIONS = 3000
+
+/** Two establishments' prisoners and sessions, written straight into the tables in one transaction. */
+async function fill(d: Db) {
+  await migrateToLatest(d)
+  const now = new Date().toISOString()
+  const ids: number[] = []
+  for (const code of ['AAA', 'BBB']) {
+    const e = await d.db
+      .insertInto('establishments')
+      .values({
+        code,
+        name: `Prison ${code}`,
+        category: 'c',
+        region: 'r',
+        enabled: 1,
+        ratio: null,
+        frequency_weeks: null,
+        session_minutes: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    ids.push(e.id)
+  }
+  const rng = new Random(7)
+  const seeded = await seedPeople(d.db, ids[0]!, rng, PRISONERS)
+  const rows = Array.from({ length: SESSIONS }, (_, i) => ({
+    ...randomSession(rng, seeded, `planner-${i}`),
+    status: 'submitted' as const,
+  }))
+  await d.db.transaction().execute(async trx => {
+    for (let i = 0; i < rows.length; i += 200)
+      await trx
+        .insertInto('key_work_sessions')
+        .values(rows.slice(i, i + 200))
+        .execute()
+    // a goal set in every third session
+    const sessions = await trx.selectFrom('key_work_sessions').select(['id', 'prisoner_id']).execute()
+    const goals = sessions
+      .filter((_, i) => i % 3 === 0)
+      .map(k => ({
+        establishment_id: ids[0]!,
+        prisoner_id: k.prisoner_id,
+        set_in_session_id: k.id,
+        description: 'A goal',
+        measure: 'Measured',
+        target_date: null,
+        status: rng.pick(['open', 'in_progress', 'achieved', 'dropped']),
+        updated_in_session_id: null,
+        created_at: now,
+        updated_at: now,
+      }))
+    for (let i = 0; i < goals.length; i += 200)
+      await trx
+        .insertInto('session_goals')
+        .values(goals.slice(i, i + 200))
+        .execute()
+  })
+  return { establishmentId: ids[0]!, prisonerId: seeded.prisonerIds[5]! }
+}
+
+/**
+ * The plans SQLite takes for the statements `run` executes, through a Kysely of its own over the same connection
+ * (the service's caches its prepared statements): each statement's text and bound values are caught as they run,
+ * then explained with the same values.
+ */
+async function plansOf(conn: SQLite.Database, run: (db: Kysely<Database>) => Promise<unknown>): Promise<string[]> {
+  const seen: { text: string; values: unknown[] }[] = []
+  const catching = {
+    close() {},
+    prepare(text: string) {
+      const stmt = conn.prepare(text)
+      const caught = (values: unknown[]) => seen.push({ text, values })
+      return {
+        reader: stmt.reader,
+        all: (...values: unknown[]) => (caught(values), stmt.all(...values)),
+        run: (...values: unknown[]) => (caught(values), stmt.run(...values)),
+        iterate: (...values: unknown[]) => (caught(values), stmt.iterate(...values)),
+      }
+    },
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: catching as never }) })
+  await run(db)
+  assert.ok(seen.length > 0, 'no statement ran')
+  return seen.map(({ text, values }) =>
+    (conn.prepare(`explain query plan ${text}`).all(...values) as { detail: string }[]).map(r => r.detail).join('; '),
+  )
+}
+
+/** The last-session queries of the prisoner page (one, or two when the last was not delivered), planned as they run. */
+function lastSessionPlans(d: Db, establishmentId: number, prisonerId: number) {
+  return plansOf(d.sqlite!, db => prisonerThreadRepository(db).lastSessions(establishmentId, prisonerId))
+}
+
+describe('SQLite planner statistics', () => {
+  it('a database opened with data in it is analysed on opening: the last session is found by the prisoner index', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keywork-planner-'))
+    try {
+      const file = path.join(dir, 'k.sqlite')
+      const first = openDatabase({ kind: 'sqlite', file })
+      const { establishmentId, prisonerId } = await fill(first)
+      // written and never analysed: SQLite guesses, and takes the establishment's index (the walk through every
+      // session of the establishment that this test is about)
+      const guessed = await lastSessionPlans(first, establishmentId, prisonerId)
+      assert.match(guessed.join(' | '), /key_work_sessions_establishment/)
+      await first.close()
+
+      const again = openDatabase({ kind: 'sqlite', file })
+      try {
+        const plans = await lastSessionPlans(again, establishmentId, prisonerId)
+        assert.ok(plans.length >= 1)
+        for (const plan of plans) assert.match(plan, /USING INDEX key_work_sessions_prisoner \(prisoner_id=\?/, plan)
+      } finally {
+        await again.close()
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('optimize() after a bulk load in the same process analyses the tables that grew', async () => {
+    const d = openDatabase({ kind: 'sqlite', file: ':memory:' })
+    try {
+      const { establishmentId, prisonerId } = await fill(d)
+      assert.match(
+        (await lastSessionPlans(d, establishmentId, prisonerId)).join(' | '),
+        /key_work_sessions_establishment/,
+      )
+      await d.optimize()
+      const plans = await lastSessionPlans(d, establishmentId, prisonerId)
+      for (const plan of plans) assert.match(plan, /USING INDEX key_work_sessions_prisoner \(prisoner_id=\?/, plan)
+      const open = await plansOf(d.sqlite!, db => prisonerThreadRepository(db).openItems(establishmentId, prisonerId))
+      assert.match(open.join(' | '), /session_goals_prisoner \(prisoner_id=\?/)
+    } finally {
+      await d.close()
+    }
+  })
+})
