@@ -2,7 +2,8 @@
 //                        [--skip-sqlite] [--keep-database NAME]
 //
 // Several instances on one PostgreSQL (issue 18, points 5 and 6). A bench database (created and dropped here, on the
-// server of BENCH_DATABASE_URL or TEST_DATABASE_URL) with the demo (3 establishments), then:
+// server of BENCH_DATABASE_URL or TEST_DATABASE_URL) with the demo as `npm start` loads it (3 establishments and a
+// year of Key Work history: a prisoner page shows his last sessions, goals and referrals), then:
 // (1) audited writes per second, one establishment against many (bench/audit.ts auditedWrites, in this process,
 //     before any instance starts);
 // (2) a mixed load as officers make it, every request audited as the app audits it: prisoner pages (5 in 10),
@@ -25,6 +26,8 @@ import autocannon from 'autocannon'
 import type { Config } from '../src/config'
 import { DEMO_PASSWORD } from '../src/demo/generator/generate'
 import { DEFAULT_DEMO } from '../src/demo/load/service'
+import { loadDemoHistory } from '../src/demo/statistics'
+import { todayIso } from '../src/domain/dates'
 import { openDatabase } from '../src/platform/db/database'
 import { migrateToLatest } from '../src/platform/db/migrate'
 import { type Services, buildServices } from '../src/services'
@@ -191,6 +194,11 @@ async function buildDemo(s: Services) {
   await s.guidance.ensureNationalContent()
   const r = await s.demo.load({ ...DEFAULT_DEMO, reset: false })
   if (!r.ok) throw new Error(Object.values(r.errors).join('\n'))
+  await loadDemoHistory(
+    s.db,
+    { audit: s.audit, establishments: s.establishments, statistics: s.statistics },
+    { seed: DEFAULT_DEMO.seed, today: todayIso() },
+  )
 }
 
 interface Who {

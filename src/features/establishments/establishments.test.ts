@@ -53,8 +53,13 @@ describe('establishments, settings and national policy', () => {
       (await national.get('/national/policy')).text,
       /the default must be between the minimum and the maximum/,
     )
-    await national.post('/national/policy', { ...fields, sessionMinutesDefault: '50' })
+    // the bounds the prisoner page reads (kept for 5 s) are read first, so that a copy is held when they change
+    assert.equal((await world.services.establishments.bounds()).frequencyWeeks.max, 4)
+    await national.post('/national/policy', { ...fields, sessionMinutesDefault: '50', frequencyWeeksMax: '3' })
     assert.equal((await world.services.establishments.policy()).session_minutes_default, 50)
+    // a change on this instance applies at once, not after the copy expires
+    const bounds = await world.services.establishments.bounds()
+    assert.deepEqual([bounds.sessionMinutes.default, bounds.frequencyWeeks.max], [50, 3])
   })
 
   it('lists every establishment for the national team only', async () => {

@@ -33,8 +33,11 @@ export function establishmentsService(db: Kysely<Database>, audit: AuditService)
   // Every request lists the establishments a user may act in; cleared by every write below.
   const list = ttlCache<'all', Establishment[]>(5000)
   const all = () => list.get('all', () => repo.all())
+  // The national bounds, read by the prisoner page (the most viewed): the same 5 s bound on other instances
+  const policyBounds = ttlCache<'all', PolicyBounds>(5000)
   const changed = <T>(value: T): T => {
     list.clear()
+    policyBounds.clear()
     return value
   }
   return {
@@ -43,6 +46,8 @@ export function establishmentsService(db: Kysely<Database>, audit: AuditService)
     byCode: (code: string) => repo.byCode(code),
     counts: () => repo.counts(),
     policy: () => repo.policy(),
+    /** The national bounds on ratio, frequency and session length (a copy kept up to 5 s; this instance's changes at once). */
+    bounds: () => policyBounds.get('all', async () => toBounds(await repo.policy())),
 
     /** The establishments a user may act in: all enabled ones for national users, otherwise those they hold a role in. */
     async available(grants: RoleGrant[]): Promise<Establishment[]> {

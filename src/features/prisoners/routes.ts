@@ -22,7 +22,7 @@ import { effectiveSettings } from '../../domain/policy'
 import { nextDue } from '../../domain/planning'
 import { londonNow } from '../../domain/hubs'
 import { GOAL_STATUSES, NOT_DELIVERED_REASONS, OUTCOMES, REFERRAL_STATUSES } from '../../domain/sessions'
-import { overridesOf, toBounds } from '../establishments/service'
+import { overridesOf } from '../establishments/service'
 import { referralTarget } from '../../domain/referrals'
 
 const READERS = ['KEY_WORKER', 'SUPERVISING_OFFICER', 'ESTABLISHMENT_ADMIN', 'NATIONAL_POLICY'] as const
@@ -38,7 +38,7 @@ const byDate = (a: { date: string | null }, b: { date: string | null }) =>
   a.date === b.date ? 0 : a.date === null ? 1 : b.date === null ? -1 : a.date < b.date ? -1 : 1
 
 export function prisonerRoutes(s: Services): RouteDef[] {
-  const thread = prisonerThreadRepository(s.db.db)
+  const thread = prisonerThreadRepository(s.db.db, s.db.dialect)
   const formOptions = async (establishmentId: number) => ({
     units: await s.prisoners.units(establishmentId),
     languages: LANGUAGE_OPTIONS,
@@ -123,14 +123,14 @@ export function prisonerRoutes(s: Services): RouteDef[] {
 
     get('/prisoners/:prisonNumber', READERS, async (req, res) => {
       const est = establishmentOf(res)
-      const prisoner = await s.prisoners.view(actorOf(res), est.id, normalisePrisonNumber(param(req, 'prisonNumber')))
-      if (!prisoner) throw new HttpError(404)
-      const [allocations, sessions, open, custodyEvents, policy, handovers] = await Promise.all([
-        s.allocations.historyForPrisoner(est.id, prisoner.id),
-        thread.lastSessions(est.id, prisoner.id),
-        thread.openItems(est.id, prisoner.id),
-        s.prisoners.custodyEvents(est.id, prisoner.prison_number),
-        s.establishments.policy(),
+      // his record and his key work here in one statement; the view audited before anything is shown
+      const page = await thread.page(est.id, normalisePrisonNumber(param(req, 'prisonNumber')))
+      if (!page) throw new HttpError(404)
+      const { prisoner, allocations, custodyEvents, last: lastSession, lastDelivered } = page
+      const open = page.openItems
+      const [, bounds, handovers] = await Promise.all([
+        s.prisoners.viewed(actorOf(res), est.id, prisoner.prison_number),
+        s.establishments.bounds(),
         // transfer handovers received here or sent from here: who and when, not what (that is on their own page)
         s.handover.card(
           hasRole(res, 'KEY_WORKER', 'SUPERVISING_OFFICER', 'ESTABLISHMENT_ADMIN')
@@ -141,9 +141,8 @@ export function prisonerRoutes(s: Services): RouteDef[] {
         ),
       ])
       const keyWorker = allocations.find(a => a.deallocated_at === null)
-      const { last: lastSession, lastDelivered } = sessions
       // next due counts from the last delivered session or the allocation, as "Sessions due" does
-      const { frequencyWeeks } = effectiveSettings(toBounds(policy), overridesOf(est))
+      const { frequencyWeeks } = effectiveSettings(bounds, overridesOf(est))
       res.render('prisoners/views/show', {
         allocations,
         lastSession,

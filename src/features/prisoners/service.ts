@@ -229,12 +229,9 @@ export function prisonersService(
     summary: (establishmentId: number) => repo.summary(establishmentId),
     units: (establishmentId: number) => units.list(establishmentId),
 
-    /** Reads a prisoner's record and audits the view in the same transaction. */
-    async view(actor: Actor, establishmentId: number, prisonNumber: string) {
-      const prisoner = await repo.byPrisonNumber(establishmentId, prisonNumber)
-      if (!prisoner) return undefined
+    /** Audits a view of his record (his page), before the page is shown. */
+    async viewed(actor: Actor, establishmentId: number, prisonNumber: string) {
       await audit.recordAlone(actor, { action: 'view', entity: 'prisoner', entityId: prisonNumber, establishmentId })
-      return prisoner
     },
 
     get: (establishmentId: number, prisonNumber: string) => repo.byPrisonNumber(establishmentId, prisonNumber),
