@@ -445,7 +445,9 @@ function printTable(results: ScaleResult[]) {
     return (
       `  ${`${r.engine}, ${r.measure}`.padEnd(26)} ${n(l.requestsPerSecond).padStart(6)} req/s  p50 ${n(l.p50, 1)} ms` +
       `  p99 ${n(l.p99, 1)} ms  (${n(l.requests)} requests, ${l.unexpected} unexpected, ${l.errors} errors` +
-      `${l.submissions ? `, ${n(l.submissions.recorded)} of ${n(l.submissions.sent)} submissions recorded` : ''})` +
+      // autocannon builds a connection's next request before it sends it: when the run ends, up to one submission a
+      // connection was built and never sent, so "built" exceeds "recorded" by at most the connections
+      `${l.submissions ? `, ${n(l.submissions.recorded)} submissions recorded of ${n(l.submissions.sent)} built` : ''})` +
       `  CPU: instances ${n(l.instanceCores, 2)} cores, load generator ${n(l.generatorCores, 2)} cores`
     )
   }
