@@ -11,6 +11,27 @@ import type { Services } from '../../src/services'
 
 export const TODAY = '2026-06-30'
 
+/** An establishment written straight into `establishments` ("Prison CODE"), with no settings of its own. */
+export async function insertEstablishment(db: Kysely<Database>, code: string, at = '2026-01-01T00:00:00.000Z') {
+  const r = await db
+    .insertInto('establishments')
+    .values({
+      code,
+      name: `Prison ${code}`,
+      category: 'c',
+      region: 'r',
+      enabled: 1,
+      ratio: null,
+      frequency_weeks: null,
+      session_minutes: null,
+      created_at: at,
+      updated_at: at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return r.id
+}
+
 /** A plain Band 3 officer written straight into `staff` (the statistics read the table, whoever writes it). */
 export async function insertOfficer(
   db: Kysely<Database>,

@@ -10,7 +10,7 @@ import { type Db, openDatabase } from '../../platform/db/database'
 import { migrateToLatest } from '../../platform/db/migrate'
 import { prisonerThreadRepository } from './threadRepository'
 import { Random } from '../../domain/random'
-import { randomSession, seedPeople } from '../../../test/support/statisticsFixtures'
+import { insertEstablishment, randomSession, seedPeople } from '../../../test/support/statisticsFixtures'
 
 // SQLite plans a query from its statistics (sqlite_stat1) or, without them, from fixed guesses. Guessing, it read a
 // prisoner's last session on his page by walking the whole establishment's sessions in date order until one was his
@@ -24,26 +24,7 @@ const SESSIONS = 3000
 async function fill(d: Db) {
   await migrateToLatest(d)
   const now = new Date().toISOString()
-  const ids: number[] = []
-  for (const code of ['AAA', 'BBB']) {
-    const e = await d.db
-      .insertInto('establishments')
-      .values({
-        code,
-        name: `Prison ${code}`,
-        category: 'c',
-        region: 'r',
-        enabled: 1,
-        ratio: null,
-        frequency_weeks: null,
-        session_minutes: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-    ids.push(e.id)
-  }
+  const ids = [await insertEstablishment(d.db, 'AAA'), await insertEstablishment(d.db, 'BBB')]
   const rng = new Random(7)
   const seeded = await seedPeople(d.db, ids[0]!, rng, PRISONERS)
   const rows = Array.from({ length: SESSIONS }, (_, i) => ({

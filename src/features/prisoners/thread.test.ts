@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { testServices } from '../../../test/harness'
-import { insertOfficer, randomSession } from '../../../test/support/statisticsFixtures'
+import { insertEstablishment, insertOfficer, randomSession } from '../../../test/support/statisticsFixtures'
 import { Random } from '../../domain/random'
 import type { Services } from '../../services'
 import { prisonerThreadRepository } from './threadRepository'
@@ -19,25 +19,7 @@ describe("the prisoner page's thread, in one statement", () => {
   before(async () => {
     s = await testServices()
     const db = s.db.db
-    for (const code of ['AAA', 'BBB', 'CCC']) {
-      const e = await db
-        .insertInto('establishments')
-        .values({
-          code,
-          name: `Prison ${code}`,
-          category: 'c',
-          region: 'r',
-          enabled: 1,
-          ratio: null,
-          frequency_weeks: null,
-          session_minutes: null,
-          created_at: T,
-          updated_at: T,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-      id[code] = e.id
-    }
+    for (const code of ['AAA', 'BBB', 'CCC']) id[code] = await insertEstablishment(db, code)
     id.s1 = await insertOfficer(db, { establishmentId: id.AAA!, staffNumber: 'S1', lastName: 'Ahmed' })
     id.s2 = await insertOfficer(db, { establishmentId: id.AAA!, staffNumber: 'S2', lastName: 'Brown' })
     id.s3 = await insertOfficer(db, { establishmentId: id.BBB!, staffNumber: 'S3', lastName: 'Clarke' })
