@@ -410,7 +410,9 @@ export function statisticsQueries(db: Kysely<Database>, dialect: Dialect) {
       return new Map(rows.filter(r => n(r.n) !== 0).map(r => [n(r.gap_days), n(r.n)]))
     },
 
-    establishmentIds: async () => (await db.selectFrom('establishments').select('id').execute()).map(r => r.id),
+    /** Every establishment's id, through the caller's transaction when there is one (SQLite has one connection). */
+    establishmentIds: async (trx: Kysely<Database> = db) =>
+      (await trx.selectFrom('establishments').select('id').execute()).map(r => r.id),
 
     /** The scopes an establishment offers: its houseblocks (top-level units) and its Key Workers. */
     async scopeOptions(establishmentId: number) {

@@ -350,7 +350,7 @@ export function statisticsService(db: Db, deps: { establishments: Establishments
 
     /** Recomputes every aggregate from the sessions (all establishments, or one). Returns the days written. */
     async rebuild(establishmentId?: number, trx?: Kysely<Database>): Promise<number> {
-      const ids = establishmentId !== undefined ? [establishmentId] : await repo.establishmentIds()
+      const ids = establishmentId !== undefined ? [establishmentId] : await repo.establishmentIds(trx)
       let written = 0
       for (const id of ids) {
         const write = async (t: Kysely<Database>) => {
