@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Updateable } from 'kysely'
+import type { Expression, Insertable, Kysely, Updateable } from 'kysely'
 import { prepared } from '../../platform/db/prepared'
 import type { CustodyEventTable, Database, NewPrisoner, PrisonerTable } from '../../platform/db/types'
 import { custodyRepository } from './custodyRepository'
@@ -15,6 +15,31 @@ export interface PrisonerSearch {
   interpreter?: boolean
   limit: number
   offset: number
+}
+
+/**
+ * His movements that involve the establishment (it recorded them, or he came from it): which establishment, what and
+ * when, nothing else; by event. `prisonNumber` may be the prisoner page's outer column (threadRepository).
+ */
+export function custodyEventsQuery(
+  db: Kysely<Database>,
+  establishmentId: number,
+  prisonNumber: string | Expression<string>,
+) {
+  return (
+    db
+      .selectFrom('custody_events as c')
+      .innerJoin('establishments as e', 'e.id', 'c.establishment_id')
+      .leftJoin('establishments as f', 'f.id', 'c.from_establishment_id')
+      .select(['c.id', 'c.kind', 'c.date', 'e.name as establishment_name', 'f.name as from_establishment_name'])
+      .where('c.prison_number', '=', prisonNumber)
+      // his movements between establishments; changes of complexity or unit are in the record's audit trail
+      .where('c.kind', 'in', CUSTODY_EVENT_KINDS)
+      .where(eb =>
+        eb.or([eb('c.establishment_id', '=', establishmentId), eb('c.from_establishment_id', '=', establishmentId)]),
+      )
+      .orderBy('c.id')
+  )
 }
 
 export function prisonersRepository(db: Kysely<Database>) {
@@ -153,24 +178,7 @@ export function prisonersRepository(db: Kysely<Database>) {
 
     /** His movements that involve the establishment (it recorded them, or he came from it), oldest first. */
     custodyEvents(establishmentId: number, prisonNumber: string) {
-      return (
-        db
-          .selectFrom('custody_events as c')
-          .innerJoin('establishments as e', 'e.id', 'c.establishment_id')
-          .leftJoin('establishments as f', 'f.id', 'c.from_establishment_id')
-          .select(['c.id', 'c.kind', 'c.date', 'e.name as establishment_name', 'f.name as from_establishment_name'])
-          .where('c.prison_number', '=', prisonNumber)
-          // his movements between establishments; changes of complexity or unit are in the record's audit trail
-          .where('c.kind', 'in', CUSTODY_EVENT_KINDS)
-          .where(eb =>
-            eb.or([
-              eb('c.establishment_id', '=', establishmentId),
-              eb('c.from_establishment_id', '=', establishmentId),
-            ]),
-          )
-          .orderBy('c.id')
-          .execute()
-      )
+      return custodyEventsQuery(db, establishmentId, prisonNumber).execute()
     },
 
     async insert(trx: Kysely<Database>, values: NewPrisoner) {

@@ -1,8 +1,8 @@
 import { type Expression, type Kysely, sql } from 'kysely'
-import { CUSTODY_EVENT_KINDS } from '../../domain/prisoner'
 import type { Dialect } from '../../platform/db/database'
 import { jsonRows, parseRows } from '../../platform/db/json'
 import type { Database } from '../../platform/db/types'
+import { custodyEventsQuery } from './repository'
 
 // The thread of a prisoner's key work on his page, the most viewed page. page() reads it all in one statement: his
 // record, his allocations here, his last session and last delivered one, his open goals and referrals and his
@@ -97,19 +97,6 @@ export function prisonerThreadRepository(db: Kysely<Database>, dialect: Dialect)
       .where('a.prisoner_id', '=', prisoner)
       .where('a.establishment_id', '=', establishmentId)
 
-  /** His movements that involve the establishment: which establishment, what and when, nothing else. */
-  const custodyEvents = (establishmentId: number, prisonNumber: Expression<string>) =>
-    db
-      .selectFrom('custody_events as c')
-      .innerJoin('establishments as e', 'e.id', 'c.establishment_id')
-      .leftJoin('establishments as f', 'f.id', 'c.from_establishment_id')
-      .select(['c.id', 'c.kind', 'c.date', 'e.name as establishment_name', 'f.name as from_establishment_name'])
-      .where('c.prison_number', '=', prisonNumber)
-      .where('c.kind', 'in', CUSTODY_EVENT_KINDS)
-      .where(eb =>
-        eb.or([eb('c.establishment_id', '=', establishmentId), eb('c.from_establishment_id', '=', establishmentId)]),
-      )
-
   const outerId = sql.ref<number>('p.id')
   const outerNumber = sql.ref<string>('p.prison_number')
 
@@ -129,7 +116,7 @@ export function prisonerThreadRepository(db: Kysely<Database>, dialect: Dialect)
           jsonRows(dialect, latest(establishmentId, outerId, false)).as('last_json'),
           jsonRows(dialect, latest(establishmentId, outerId, true)).as('last_delivered_json'),
           jsonRows(dialect, openItems(establishmentId, outerId)).as('open_json'),
-          jsonRows(dialect, custodyEvents(establishmentId, outerNumber)).as('custody_json'),
+          jsonRows(dialect, custodyEventsQuery(db, establishmentId, outerNumber)).as('custody_json'),
         ])
         .where('p.establishment_id', '=', establishmentId)
         .where('p.prison_number', '=', prisonNumber)
