@@ -32,6 +32,72 @@ export async function insertEstablishment(db: Kysely<Database>, code: string, at
   return r.id
 }
 
+/** A prisoner's record written straight into `prisoners` (no custody history: see historyFromRecords); his id. */
+export async function insertPrisoner(
+  db: Kysely<Database>,
+  p: {
+    establishmentId: number
+    prisonNumber: string
+    firstName: string
+    lastName: string
+    unitId?: number | null
+    status?: string
+    receptionDate: string
+    at?: string
+  },
+): Promise<number> {
+  const at = p.at ?? '2026-01-01T00:00:00.000Z'
+  const r = await db
+    .insertInto('prisoners')
+    .values({
+      prison_number: p.prisonNumber,
+      first_name: p.firstName,
+      last_name: p.lastName,
+      date_of_birth: '1990-01-01',
+      establishment_id: p.establishmentId,
+      unit_id: p.unitId ?? null,
+      cell: null,
+      reception_date: p.receptionDate,
+      release_date: null,
+      status: p.status ?? 'in',
+      complexity: 'low',
+      first_language: 'English',
+      interpreter_needed: 0,
+      nationality: 'British',
+      created_at: at,
+      updated_at: at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return r.id
+}
+
+/** An allocation written straight into `allocations`, ended (for a change of staff) when `until` is given; its id. */
+export async function insertAllocation(
+  db: Kysely<Database>,
+  a: { establishmentId: number; prisonerId: number; staffId: number; at: string; until?: string | null },
+): Promise<number> {
+  const until = a.until ?? null
+  const r = await db
+    .insertInto('allocations')
+    .values({
+      establishment_id: a.establishmentId,
+      prisoner_id: a.prisonerId,
+      staff_id: a.staffId,
+      allocated_at: a.at,
+      allocated_by: 'test',
+      allocation_reason: 'manual',
+      deallocated_at: until,
+      deallocated_by: until ? 'test' : null,
+      deallocation_reason: until ? 'staff_change' : null,
+      deallocation_note: null,
+      handover_note: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return r.id
+}
+
 /** A plain Band 3 officer written straight into `staff` (the statistics read the table, whoever writes it). */
 export async function insertOfficer(
   db: Kysely<Database>,

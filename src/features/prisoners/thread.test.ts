@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { testServices } from '../../../test/harness'
-import { insertEstablishment, insertOfficer, randomSession } from '../../../test/support/statisticsFixtures'
+import {
+  insertAllocation,
+  insertEstablishment,
+  insertOfficer,
+  insertPrisoner,
+  randomSession,
+} from '../../../test/support/statisticsFixtures'
 import { Random } from '../../domain/random'
 import type { Services } from '../../services'
 import { prisonerThreadRepository } from './threadRepository'
@@ -24,29 +30,14 @@ describe("the prisoner page's thread, in one statement", () => {
     id.s2 = await insertOfficer(db, { establishmentId: id.AAA!, staffNumber: 'S2', lastName: 'Brown' })
     id.s3 = await insertOfficer(db, { establishmentId: id.BBB!, staffNumber: 'S3', lastName: 'Clarke' })
     const prisoner = (establishmentId: number, prisonNumber: string, status: string) =>
-      db
-        .insertInto('prisoners')
-        .values({
-          prison_number: prisonNumber,
-          first_name: 'John',
-          last_name: 'Smith',
-          date_of_birth: '1990-01-01',
-          establishment_id: establishmentId,
-          unit_id: null,
-          cell: null,
-          reception_date: '2025-06-01',
-          release_date: null,
-          status,
-          complexity: 'low',
-          first_language: 'English',
-          interpreter_needed: 0,
-          nationality: 'British',
-          created_at: T,
-          updated_at: T,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-        .then(r => r.id)
+      insertPrisoner(db, {
+        establishmentId,
+        prisonNumber,
+        firstName: 'John',
+        lastName: 'Smith',
+        status,
+        receptionDate: '2025-06-01',
+      })
     id.here = await prisoner(id.AAA!, PN, 'in')
     id.there = await prisoner(id.BBB!, PN, 'transferred')
     id.other = await prisoner(id.AAA!, 'B2222CC', 'in')
@@ -57,25 +48,7 @@ describe("the prisoner page's thread, in one statement", () => {
       staffId: number,
       at: string,
       until: string | null,
-    ) =>
-      db
-        .insertInto('allocations')
-        .values({
-          establishment_id: establishmentId,
-          prisoner_id: prisonerId,
-          staff_id: staffId,
-          allocated_at: at,
-          allocated_by: 'test',
-          allocation_reason: 'manual',
-          deallocated_at: until,
-          deallocated_by: until ? 'test' : null,
-          deallocation_reason: until ? 'staff_change' : null,
-          deallocation_note: null,
-          handover_note: null,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-        .then(r => r.id)
+    ) => insertAllocation(db, { establishmentId, prisonerId, staffId, at, until })
     // a1 oldest; a2 and a3 at the same instant (a3 made after a2: it comes first); b1 elsewhere; o1 another man
     id.a1 = await allocation(id.here, id.AAA!, id.s1, '2026-01-10T09:00:00.000Z', '2026-03-01T10:00:00.000Z')
     id.a2 = await allocation(id.here, id.AAA!, id.s1, '2026-03-01T10:00:00.000Z', '2026-03-01T10:00:00.000Z')

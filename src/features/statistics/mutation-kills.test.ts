@@ -2,7 +2,12 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Kysely } from 'kysely'
 import { type Browser, signedIn, testWorld } from '../../../test/harness'
-import { historyFromRecords, insertOfficer } from '../../../test/support/statisticsFixtures'
+import {
+  historyFromRecords,
+  insertAllocation,
+  insertOfficer,
+  insertPrisoner as insertPrisonerRecord,
+} from '../../../test/support/statisticsFixtures'
 import { setClock } from '../../domain/clock'
 import { SYSTEM_ACTOR } from '../../platform/audit/service'
 import type { Database } from '../../platform/db/types'
@@ -46,51 +51,20 @@ let rebuiltMdi: number
 let rebuiltLei: number
 
 async function insertPrisoner(est: number, n: number, unit: number | null) {
-  const now = '2026-01-01T00:00:00.000Z'
-  const r = await db
-    .insertInto('prisoners')
-    .values({
-      prison_number: `K${1000 + n}MK`,
-      first_name: 'Mutant',
-      last_name: `Killer ${n}`,
-      date_of_birth: '1990-01-01',
-      establishment_id: est,
-      unit_id: unit,
-      cell: null,
-      reception_date: '2026-01-01',
-      release_date: null,
-      status: 'in',
-      complexity: 'low',
-      first_language: 'English',
-      interpreter_needed: 0,
-      nationality: 'British',
-      created_at: now,
-      updated_at: now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  await historyFromRecords(db, [r.id])
-  return r.id
+  const id = await insertPrisonerRecord(db, {
+    establishmentId: est,
+    prisonNumber: `K${1000 + n}MK`,
+    firstName: 'Mutant',
+    lastName: `Killer ${n}`,
+    unitId: unit,
+    receptionDate: '2026-01-01',
+  })
+  await historyFromRecords(db, [id])
+  return id
 }
 
-async function allocate(est: number, prisoner: number, staff: number, at: string) {
-  await db
-    .insertInto('allocations')
-    .values({
-      establishment_id: est,
-      prisoner_id: prisoner,
-      staff_id: staff,
-      allocated_at: at,
-      allocated_by: 'test',
-      allocation_reason: 'manual',
-      deallocated_at: null,
-      deallocated_by: null,
-      deallocation_reason: null,
-      deallocation_note: null,
-      handover_note: null,
-    })
-    .execute()
-}
+const allocate = (est: number, prisoner: number, staff: number, at: string) =>
+  insertAllocation(db, { establishmentId: est, prisonerId: prisoner, staffId: staff, at })
 
 let keys = 0
 function sessionRow(est: number, prisoner: number, staff: number, date: string) {
