@@ -41,6 +41,24 @@ describe('amendable fields', () => {
     assert.equal(amended.agreed, '')
   })
 
+  it('reads a field never answered as blank, and ignores an amendment of a field that is not amendable', () => {
+    const blank = { ...row, session_date: null, duration_minutes: null, private: null } as unknown as SessionRow
+    const v = currentValues(blank, [
+      { changes: JSON.stringify({ outcome: { from: 'delivered', to: 'not_delivered' } }) },
+    ])
+    assert.deepEqual(v, {
+      sessionDate: '',
+      startsAt: '',
+      durationMinutes: '',
+      location: 'cell',
+      private: '',
+      concernEscalatedTo: '',
+      interpreterWhyNot: '',
+      prisonerWords: 'Said a thing',
+      agreed: '',
+    })
+  })
+
   it('stores the text of changed fields in their columns: blank as null, numbers and yes/no as stored', () => {
     assert.deepEqual(
       columnsOf({
