@@ -403,6 +403,33 @@ if (process.env.TEST_DATABASE_URL) {
       assert.deepEqual(codes.sort(), ['40P01', 'ok'], 'one of the two is chosen as the deadlock victim')
     })
 
+    // holdChains holds each head from the start, before its transaction writes anything: a head already open by its
+    // row lock (select … for update), a head not yet open by the row it inserts (a second insert of the same head
+    // waits for that transaction). Either alone leaves the other kind of head free for another writer.
+    it('holdChains holds an open head and a head it opens before writing to either', async () => {
+      await s.audit.recordAlone(at(A), { action: 'view', entity: 'prisoner', entityId: 'A0000AA' })
+      const C = 11 // no event yet: its chain has no head
+      const heads = async () => (await s.db.db.selectFrom('audit_chains').select('chain').execute()).map(h => h.chain)
+      assert.ok((await heads()).includes(String(A)))
+      assert.ok(!(await heads()).includes(String(C)))
+      const before = (await s.audit.verify()).checked
+      await s.db.db.transaction().execute(async trx => {
+        await s.audit.holdChains(trx, [A, C])
+        for (const est of [A, C])
+          await assert.rejects(writeOrGiveUp(est), (err: { code?: string }) => {
+            assert.equal(err.code, '55P03', `chain ${est}: lock_not_available`)
+            return true
+          })
+      })
+      // nothing was written while they were held, and both take writes once it committed
+      assert.equal((await s.audit.verify()).checked, before)
+      await writeOrGiveUp(A)
+      await writeOrGiveUp(C)
+      const r = await s.audit.verify()
+      assert.equal(r.ok, true, JSON.stringify(r.problems))
+      assert.equal(r.checked, before + 2)
+    })
+
     it('with holdChains first, the same two transactions take turns and both commit', async () => {
       const before = (await s.audit.verify()).checked
       const oneHolds = signal()
