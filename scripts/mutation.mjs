@@ -57,6 +57,24 @@ function joined(stores, mutate) {
   return out
 }
 
+/** A mutant's identity across runs: where it is and what it changes to. */
+const mutantKey = m =>
+  `${m.mutatorName}|${m.location.start.line}:${m.location.start.column}-${m.location.end.line}:${m.location.end.column}|${m.replacement ?? ''}`
+
+/**
+ * MUTATION_KEEP_KILLS=1 (a run on the other database engine, as CI runs both): a mutant the store holds as killed, of
+ * the same source, stays killed when this run did not kill it (its code runs on the other engine only). Without it,
+ * a run's results replace the store's as they are.
+ */
+function keptKills(stored, entry) {
+  const kept = new Map()
+  if (process.env.MUTATION_KEEP_KILLS !== '1' || !stored || stored.source !== entry.source) return kept
+  const undetected = new Set(entry.mutants.filter(m => UNDETECTED.includes(m.status)).map(mutantKey))
+  for (const m of stored.mutants)
+    if (DETECTED.includes(m.status) && undetected.has(mutantKey(m))) kept.set(mutantKey(m), m)
+  return kept
+}
+
 /** Puts a run's results into the stores: its files in scope replace theirs; tests are renamed from ids to names. */
 function merge(result, mutate) {
   const nameOf = new Map()
@@ -72,14 +90,18 @@ function merge(result, mutate) {
     if (!inScope(mutate, file)) continue
     const area = areaOf(file)
     const store = stores.get(area) ?? { files: {}, testFiles: {} }
+    const kept = keptKills(store.files[file], entry)
     store.files[file] = {
       ...entry,
-      mutants: entry.mutants.map(m => ({
-        ...m,
-        id: `${file}#${m.id}`,
-        coveredBy: rename(m.coveredBy),
-        killedBy: rename(m.killedBy),
-      })),
+      mutants: entry.mutants.map(
+        m =>
+          kept.get(mutantKey(m)) ?? {
+            ...m,
+            id: `${file}#${m.id}`,
+            coveredBy: rename(m.coveredBy),
+            killedBy: rename(m.killedBy),
+          },
+      ),
     }
     stores.set(area, store)
     touched.add(area)
