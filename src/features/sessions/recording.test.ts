@@ -206,6 +206,26 @@ async function deliveredOn(day: string): Promise<number> {
   return rows.filter(r => r.day === day).reduce((n, r) => n + r.delivered, 0)
 }
 
+/** A booking of MDI's hub room today (written directly: the booking rules refuse times already past). */
+const bookToday = (prisonerId: number | null) =>
+  db()
+    .insertInto('hub_bookings')
+    .values({
+      establishment_id: mdi().establishmentId,
+      room_id: mdi().roomId,
+      date: today,
+      starts_at: '09:00',
+      ends_at: '09:45',
+      staff_id: null,
+      prisoner_id: prisonerId,
+      purpose: 'Key work session',
+      booked_by_user_id: null,
+      booked_by: 'fixture',
+      created_at: new Date().toISOString(),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+
 describe('submitting: the references an entry makes', () => {
   it('refuses a referral to a service that is not taking referrals, naming it, and keeps the draft', async () => {
     const { prisonNumber } = await newPrisoner()
@@ -240,6 +260,8 @@ describe('submitting: the references an entry makes', () => {
     const { prisonNumber } = await newPrisoner()
     const id = await draft(full.sessions, prisonNumber)
     const owned = await owner()
+    // another booking today, for someone else: a booking of the day, but not the one named
+    await bookToday(null)
     // the seeded booking is a week ahead: not on the day of a session today
     const r = await full.sessions.submitEntry(
       owned,
@@ -259,23 +281,7 @@ describe('submitting: the references an entry makes', () => {
 
   it('keeps the hub booking of a session in a hub room, once it is a booking of that day', async () => {
     const { prisonNumber, id: prisonerId } = await newPrisoner()
-    const booking = await db()
-      .insertInto('hub_bookings')
-      .values({
-        establishment_id: mdi().establishmentId,
-        room_id: mdi().roomId,
-        date: today,
-        starts_at: '09:00',
-        ends_at: '09:45',
-        staff_id: null,
-        prisoner_id: prisonerId,
-        purpose: 'Key work session',
-        booked_by_user_id: null,
-        booked_by: 'fixture',
-        created_at: new Date().toISOString(),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow()
+    const booking = await bookToday(prisonerId)
     const id = await draft(full.sessions, prisonNumber)
     const r = await full.sessions.submitEntry(
       await owner(),
@@ -406,14 +412,17 @@ describe('submitting: what a valid entry writes', () => {
   it('records without the optional parts: no integrity checks, case notes, emails or logger wired', async () => {
     const { prisonNumber } = await newPrisoner()
     const id = await draft(bare, prisonNumber)
+    // by an actor whose username is not known: the referral names them as unknown
     const r = await bare.submitEntry(
-      await owner(),
+      { ...(await owner()), username: null },
       mdi().establishmentId,
       id,
       formOn(today, { referral0To: `service:${mdi().serviceId}` }),
     )
     assert.equal(r.kind, 'submitted')
     assert.deepEqual(await outboxOf(id), [])
+    const referrals = await db().selectFrom('referrals').select('created_by').where('session_id', '=', id).execute()
+    assert.deepEqual(referrals, [{ created_by: 'unknown' }])
   })
 })
 
@@ -662,6 +671,32 @@ describe('deleting an entry', () => {
     assert.equal((await auditOf(id)).filter(e => e.action === 'delete').length, 1)
   })
 
+  it('names an actor without a username as unknown, in the deletion and the amendment', async () => {
+    const id = await submitted(today)
+    const nameless = { userId: null, username: null, establishmentId: mdi().establishmentId }
+    const r = await full.sessions.amend(
+      nameless,
+      mdi().establishmentId,
+      id,
+      amendForm(today, { durationMinutes: '40' }, 'Shorter'),
+    )
+    assert.ok(r !== 'not-found' && r.ok)
+    const amendment = await db()
+      .selectFrom('session_amendments')
+      .selectAll()
+      .where('id', '=', r.value)
+      .executeTakeFirstOrThrow()
+    assert.equal(amendment.amended_by, 'unknown')
+    assert.deepEqual(await full.sessions.remove(nameless, mdi().establishmentId, id, 'Wrong prisoner'), {
+      ok: true,
+      value: undefined,
+    })
+    assert.equal((await rowOf(id)).deleted_by, 'unknown')
+    const notes = await outboxOf(id)
+    assert.equal(notes.at(-1)?.source, `deletion:${id}`)
+    assert.match(notes.at(-1)!.text, /unknown/)
+  })
+
   it('queues no case note for a draft deleted, and deletes without the optional parts wired', async () => {
     const { prisonNumber } = await newPrisoner()
     const draftId = await draft(full.sessions, prisonNumber)
@@ -725,8 +760,14 @@ describe('Check my entry without a rubric service: the national rubric, version 
     const id = await draft(bare, prisonNumber)
     const row = await bare.get(mdi().establishmentId, id)
     assert.ok(row)
+    const [goal] = await db().selectFrom('session_goals').select('id').where('set_in_session_id', '=', first).execute()
     const check = await bare.checkEntryForm(row, formOn(today))
     const hint = check.hints.find(h => h.criterion === 'goal')
     assert.match(hint?.message ?? '', /has an open goal and none is reviewed/)
+    assert.equal(hint?.field, `review${goal!.id}Status`)
+    // the submit stores the same pre-check with the entry, read against the same open goal
+    assert.equal((await bare.submitEntry(await owner(), mdi().establishmentId, id, formOn(today))).kind, 'submitted')
+    const stored = JSON.parse((await rowOf(id)).precheck ?? '{}') as { hints: { criterion: string; field: string }[] }
+    assert.equal(stored.hints.find(h => h.criterion === 'goal')?.field, `review${goal!.id}Status`)
   })
 })
