@@ -4,9 +4,9 @@ import { addDays } from '../../domain/dates'
 import { londonNow } from '../../domain/hubs'
 import type { EntryForm } from '../../domain/sessionEntry'
 import { type Actor, SYSTEM_ACTOR } from '../../platform/audit/service'
-import { prisonerRecordSchema } from '../prisoners/schema'
 import { staffRecordSchema } from '../staff/schema'
 import { type SeededWorld, seededWorld } from '../../../test/fixtures'
+import { admitPrisoner } from '../../../test/support/prisoners'
 import { formOf } from './draft'
 
 // Drafts, rule by rule: what a new entry's form holds, the client key that makes the start form sent twice make one
@@ -59,27 +59,16 @@ async function newPrisoner(o: NewPrisoner = {}) {
   const where = o.in === 'LEI' ? lei() : mdi()
   const prisonNumber = `D${String(4000 + seq)}DR`
   const lastName = `Draft${seq}`
-  const r = await world.services.prisoners.create(
-    { ...SYSTEM_ACTOR, establishmentId: where.establishmentId },
-    where.establishmentId,
-    prisonerRecordSchema.parse({
-      prisonNumber,
-      firstName: 'Dan',
-      lastName,
-      dateOfBirth: '1985-07-09',
-      unit: where.unitCode,
-      cell: '',
-      receptionDate: addDays(today, -365),
-      releaseDate: '',
-      status: 'in',
-      complexity: 'low',
-      firstLanguage: o.firstLanguage ?? 'en',
-      interpreterNeeded: o.interpreterNeeded ?? 'no',
-      nationality: 'British',
-    }),
-  )
-  assert.ok(r.ok, JSON.stringify(r))
-  const { id } = (await world.services.prisoners.get(where.establishmentId, prisonNumber))!
+  const id = await admitPrisoner(world.services, where.establishmentId, {
+    prisonNumber,
+    firstName: 'Dan',
+    lastName,
+    dateOfBirth: '1985-07-09',
+    unit: where.unitCode,
+    receptionDate: addDays(today, -365),
+    firstLanguage: o.firstLanguage ?? 'en',
+    interpreterNeeded: o.interpreterNeeded ?? 'no',
+  })
   // released or transferred since (written directly: the record was made while he was here)
   if (o.status) await db().updateTable('prisoners').set({ status: o.status }).where('id', '=', id).execute()
   return { prisonNumber, id, name: `Dan ${lastName}` }

@@ -3,9 +3,8 @@ import { after, before, describe, it } from 'node:test'
 import { addDays } from '../../domain/dates'
 import { londonNow } from '../../domain/hubs'
 import type { EntryForm } from '../../domain/sessionEntry'
-import { SYSTEM_ACTOR } from '../../platform/audit/service'
-import { prisonerRecordSchema } from '../prisoners/schema'
 import { type SeededWorld, seededWorld } from '../../../test/fixtures'
+import { admitPrisoner } from '../../../test/support/prisoners'
 
 // A goal's review counts where the goal counts: on the day the goal was set, not the day of the review
 // (docs: statistics, "goals set and achieved" are by the day the goal was set).
@@ -40,26 +39,13 @@ describe('a goal reviewed as achieved', () => {
     const s = world.services
     const est = world.seeded.MDI.establishmentId
     const actor = { userId: world.seeded.MDI.userId, username: 'fixture.mdi', establishmentId: est }
-    const r = await s.prisoners.create(
-      { ...SYSTEM_ACTOR, establishmentId: est },
-      est,
-      prisonerRecordSchema.parse({
-        prisonNumber: 'F5001FU',
-        firstName: 'Lee',
-        lastName: 'Goal',
-        dateOfBirth: '1990-02-02',
-        unit: world.seeded.MDI.unitCode,
-        cell: '',
-        receptionDate: addDays(today, -100),
-        releaseDate: '',
-        status: 'in',
-        complexity: 'low',
-        firstLanguage: 'en',
-        interpreterNeeded: 'no',
-        nationality: 'British',
-      }),
-    )
-    assert.ok(r.ok)
+    await admitPrisoner(s, est, {
+      prisonNumber: 'F5001FU',
+      firstName: 'Lee',
+      lastName: 'Goal',
+      unit: world.seeded.MDI.unitCode,
+      receptionDate: addDays(today, -100),
+    })
     const submit = async (extra: EntryForm) => {
       const started = await s.sessions.start(actor, est, 'F5001FU')
       assert.ok(started !== 'not-found' && started.ok)

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { londonNow } from '../../domain/hubs'
-import { SYSTEM_ACTOR } from '../../platform/audit/service'
-import { prisonerRecordSchema } from '../prisoners/schema'
 import { type Browser, createUser, signedIn } from '../../../test/harness'
 import { type SeededWorld, seededWorld } from '../../../test/fixtures'
+import { admitPrisoner } from '../../../test/support/prisoners'
 
 // The session pages as a user (or a script) sees them: each page's title, the messages after an action, where each
 // action leads, which buttons each role gets, who may open what (404 otherwise), and the 'view' event each page of
@@ -33,27 +32,13 @@ async function newPrisoner() {
   seq++
   const prisonNumber = `P${String(3000 + seq)}PP`
   const lastName = `Pages${seq}`
-  const record = prisonerRecordSchema.parse({
+  await admitPrisoner(world.services, mdi().establishmentId, {
     prisonNumber,
     firstName: 'Alan',
     lastName,
-    dateOfBirth: '1990-01-01',
     unit: mdi().unitCode,
-    cell: '',
     receptionDate: '2025-01-10',
-    releaseDate: '',
-    status: 'in',
-    complexity: 'low',
-    firstLanguage: 'en',
-    interpreterNeeded: 'no',
-    nationality: 'British',
   })
-  const r = await world.services.prisoners.create(
-    { ...SYSTEM_ACTOR, establishmentId: mdi().establishmentId },
-    mdi().establishmentId,
-    record,
-  )
-  assert.ok(r.ok, JSON.stringify(r))
   return { prisonNumber, name: `Alan ${lastName}` }
 }
 

@@ -4,9 +4,8 @@ import type { Request } from 'express'
 import { addDays } from '../../domain/dates'
 import { londonNow } from '../../domain/hubs'
 import type { EntryForm } from '../../domain/sessionEntry'
-import { SYSTEM_ACTOR } from '../../platform/audit/service'
-import { prisonerRecordSchema } from '../prisoners/schema'
 import { type SeededWorld, seededWorld } from '../../../test/fixtures'
+import { admitPrisoner } from '../../../test/support/prisoners'
 import { officerOf, sessionsContext } from './context'
 import {
   goalStatusName,
@@ -161,32 +160,14 @@ describe('reading entries', () => {
   async function newPrisoner() {
     seq++
     const prisonNumber = `Q${String(4000 + seq)}QR`
-    const r = await world.services.prisoners.create(
-      { ...SYSTEM_ACTOR, establishmentId: mdi().establishmentId },
-      mdi().establishmentId,
-      prisonerRecordSchema.parse({
-        prisonNumber,
-        firstName: 'Sam',
-        lastName: `Reader${seq}`,
-        dateOfBirth: '1991-06-01',
-        unit: mdi().unitCode,
-        cell: '',
-        receptionDate: addDays(today, -200),
-        releaseDate: '',
-        status: 'in',
-        complexity: 'low',
-        firstLanguage: 'en',
-        interpreterNeeded: 'no',
-        nationality: 'British',
-      }),
-    )
-    assert.ok(r.ok, JSON.stringify(r))
-    const row = await db()
-      .selectFrom('prisoners')
-      .select('id')
-      .where('prison_number', '=', prisonNumber)
-      .executeTakeFirstOrThrow()
-    return { prisonNumber, id: row.id }
+    const id = await admitPrisoner(world.services, mdi().establishmentId, {
+      prisonNumber,
+      firstName: 'Sam',
+      lastName: `Reader${seq}`,
+      unit: mdi().unitCode,
+      receptionDate: addDays(today, -200),
+    })
+    return { prisonNumber, id }
   }
 
   const form = (day: string, extra: EntryForm = {}): EntryForm => {

@@ -4,10 +4,9 @@ import { addDays } from '../../domain/dates'
 import { londonNow } from '../../domain/hubs'
 import { NATIONAL_RUBRIC_V1 } from '../../domain/rubric'
 import type { EntryForm } from '../../domain/sessionEntry'
-import { SYSTEM_ACTOR } from '../../platform/audit/service'
 import { type Services, buildServices } from '../../services'
-import { prisonerRecordSchema } from '../prisoners/schema'
 import { type SeededWorld, seededWorld } from '../../../test/fixtures'
+import { admitPrisoner } from '../../../test/support/prisoners'
 import { mayAmend } from './amend'
 import type { SessionRow } from './repository'
 import { sessionsService } from './service'
@@ -70,32 +69,14 @@ let seq = 0
 async function newPrisoner(): Promise<{ prisonNumber: string; id: number }> {
   seq++
   const prisonNumber = `R${String(3000 + seq)}RC`
-  const r = await world.services.prisoners.create(
-    { ...SYSTEM_ACTOR, establishmentId: mdi().establishmentId },
-    mdi().establishmentId,
-    prisonerRecordSchema.parse({
-      prisonNumber,
-      firstName: 'Ray',
-      lastName: `Record${seq}`,
-      dateOfBirth: '1988-04-02',
-      unit: mdi().unitCode,
-      cell: '',
-      receptionDate: addDays(today, -365),
-      releaseDate: '',
-      status: 'in',
-      complexity: 'low',
-      firstLanguage: 'en',
-      interpreterNeeded: 'no',
-      nationality: 'British',
-    }),
-  )
-  assert.ok(r.ok, JSON.stringify(r))
-  const row = await db()
-    .selectFrom('prisoners')
-    .select('id')
-    .where('prison_number', '=', prisonNumber)
-    .executeTakeFirst()
-  return { prisonNumber, id: row!.id }
+  const id = await admitPrisoner(world.services, mdi().establishmentId, {
+    prisonNumber,
+    firstName: 'Ray',
+    lastName: `Record${seq}`,
+    unit: mdi().unitCode,
+    receptionDate: addDays(today, -365),
+  })
+  return { prisonNumber, id }
 }
 
 const LONG_WORDS =
