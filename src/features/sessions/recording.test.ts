@@ -361,7 +361,8 @@ describe('submitting: what a valid entry writes', () => {
       not_delivered_reason: null,
       session_date: today,
       duration_minutes: 45,
-      on_caseload: submitOne?.changes.on_caseload,
+      // the fixture user is linked to no officer: the prisoner is on no caseload of theirs
+      on_caseload: 0,
       goals: [goalId],
       reviews: [],
       referrals: [referrals[0]!.id],
