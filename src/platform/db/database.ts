@@ -2,7 +2,17 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+  sql,
+} from 'kysely'
 import pg from 'pg'
 import type { Config } from '../../config'
 import type { Database } from './types'
@@ -44,7 +54,7 @@ export function openDatabase(database: Config['database']): Db {
     // analyses, on open, every table never analysed or much changed since (SQLite's advice for long-lived connections).
     conn.pragma('analysis_limit = 1000')
     conn.pragma('optimize = 0x10002')
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(conn) }) })
+    const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(conn) }) })
     return {
       db,
       dialect: 'sqlite',
@@ -73,6 +83,30 @@ export function openDatabase(database: Config['database']): Db {
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: named }) })
   return { db, dialect: 'postgres', close: () => db.destroy(), optimize: async () => {} }
+}
+
+/**
+ * SQLite transactions begin IMMEDIATE: they take the write lock when they begin, waiting (busy_timeout) while another
+ * process holds it. Kysely's `begin` is DEFERRED, which takes the lock at the first write; if another process (a
+ * `keywork` command, say the backup's `optimize`, or `users create`) committed after the transaction's first read,
+ * that write fails at once with SQLITE_BUSY_SNAPSHOT, which no wait can cure: an officer's save answered 500 while a
+ * backup ran. The service has one connection, so its own transactions run one at a time either way.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig
+  constructor(config: SqliteDialectConfig) {
+    super(config)
+    this.#config = config
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config)
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'))
+  }
 }
 
 /** At most this many SQL texts become named (prepared) statements on each PostgreSQL connection. */
