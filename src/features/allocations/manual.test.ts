@@ -6,9 +6,9 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { testServices } from '../../../test/harness'
 import { admitPrisoner } from '../../../test/support/prisoners'
+import { type NewOfficer, hireOfficer } from '../../../test/support/staff'
 import { NO_LOCAL_SETTINGS, type UntrainedAllocation } from '../../domain/training'
 import { SYSTEM_ACTOR } from '../../platform/audit/service'
-import { staffRecordSchema } from '../staff/schema'
 import { deallocationReasonFor } from './service'
 
 type Services = Awaited<ReturnType<typeof testServices>>
@@ -27,28 +27,9 @@ describe('allocating by hand and removing a Key Worker', () => {
     staffNumber: string,
     firstName: string,
     lastName: string,
-    extra: { workingPattern?: string; weeklyHours?: string; status?: string; keyWorker?: string } = {},
-    capacityOverride: number | null = null,
+    extra: Omit<NewOfficer, 'staffNumber' | 'firstName' | 'lastName'> = {},
   ) {
-    const r = await s.staff.create(SYSTEM_ACTOR, establishmentId, {
-      ...staffRecordSchema.parse({
-        staffNumber,
-        firstName,
-        lastName,
-        grade: 'Band 3',
-        workingPattern: extra.workingPattern ?? 'full_time',
-        weeklyHours: extra.weeklyHours ?? '',
-        startedInPost: '2022-01-10',
-        languages: 'English',
-        status: extra.status ?? 'active',
-        statusReturnDate: extra.status === 'annual_leave' ? '2099-01-01' : '',
-        keyWorker: extra.keyWorker ?? 'yes',
-      }),
-      capacityOverride,
-    })
-    assert.ok(r.ok, JSON.stringify(r))
-    staff[staffNumber] = r.value
-    return r.value
+    staff[staffNumber] = await hireOfficer(s, establishmentId, { staffNumber, firstName, lastName, ...extra })
   }
 
   const admit = async (lastName: string) => {
@@ -150,8 +131,8 @@ describe('allocating by hand and removing a Key Worker', () => {
     assert.ok(settings.ok, JSON.stringify(settings))
     await hire(est, 'FT1', 'Ann', 'Fulltime')
     await hire(est, 'PT1', 'Pat', 'Parttime', { workingPattern: 'part_time', weeklyHours: '18.5' })
-    await hire(est, 'ONE1', 'Olu', 'Single', {}, 1)
-    await hire(est, 'TWO1', 'Tess', 'Double', {}, 2)
+    await hire(est, 'ONE1', 'Olu', 'Single', { capacityOverride: 1 })
+    await hire(est, 'TWO1', 'Tess', 'Double', { capacityOverride: 2 })
     await hire(est, 'AWAY1', 'Al', 'Away', { status: 'annual_leave' })
     await hire(est, 'NKW1', 'Nina', 'Notkw', { keyWorker: 'no' })
     await hire(other, 'ELS1', 'Eli', 'Elsewhere')
