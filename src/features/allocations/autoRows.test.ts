@@ -5,11 +5,17 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { testServices } from '../../../test/harness'
+import {
+  allocationCounts,
+  openEstablishment,
+  recordInitialCourse,
+  setAllocationSettings,
+  setUntrainedRule,
+} from '../../../test/support/allocations'
 import { admitPrisoner } from '../../../test/support/prisoners'
 import { hireOfficer } from '../../../test/support/staff'
 import { addDays, todayIso } from '../../domain/dates'
-import { NO_LOCAL_SETTINGS, type UntrainedAllocation } from '../../domain/training'
-import { SYSTEM_ACTOR } from '../../platform/audit/service'
+import type { UntrainedAllocation } from '../../domain/training'
 import { AUTO_OFF } from './auto'
 
 type Services = Awaited<ReturnType<typeof testServices>>
@@ -27,54 +33,21 @@ describe('automatic allocation: preview and confirm on a world known by hand', (
   /** prison numbers: P1 HB1 long ago, P2 HB2 interpreter 2 days ago, P3 HB1 today, P4 no unit, P5 HB2 10 days ago */
   const P: Record<string, string> = {}
 
-  const settings = (autoAllocation: boolean) =>
-    s.establishments.updateSettings(SYSTEM_ACTOR, est, {
-      name: 'Autby (HMP)',
-      category: 'Category C training',
-      region: 'North West',
-      autoAllocation,
-      ratio: 6,
-      frequencyWeeks: null,
-      sessionMinutes: null,
-    })
-  const setRule = async (rule: UntrainedAllocation) =>
-    assert.ok(
-      (await s.trainingRules.saveSettings(actor(), est, { ...NO_LOCAL_SETTINGS, untrainedAllocation: rule })).ok,
-    )
-  const countAllocations = async () =>
-    Number(
-      (
-        await s.db.db
-          .selectFrom('allocations')
-          .select(eb => eb.fn.countAll<number>().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    )
+  const settings = (autoAllocation: boolean) => setAllocationSettings(s, est, { autoAllocation, ratio: 6 })
+  const setRule = (rule: UntrainedAllocation) => setUntrainedRule(s, est, rule)
+  const countAllocations = async () => (await allocationCounts(s)).rows
   const numbers = (rows: { prison_number: string }[]) => rows.map(r => r.prison_number).sort()
 
   before(async () => {
     s = await testServices()
-    const made = await s.establishments.create(SYSTEM_ACTOR, {
-      code: 'AUT',
-      name: 'Autby (HMP)',
-      category: 'Category C training',
-      region: 'North West',
-    })
-    assert.ok(made.ok)
-    est = made.value
-    const other = await s.establishments.create(SYSTEM_ACTOR, {
-      code: 'OTH',
-      name: 'Otherby (HMP)',
-      category: 'Category C training',
-      region: 'North West',
-    })
-    assert.ok(other.ok)
-    assert.ok((await settings(true)).ok)
+    est = await openEstablishment(s, 'AUT', 'Autby (HMP)')
+    const other = await openEstablishment(s, 'OTH', 'Otherby (HMP)')
+    await settings(true)
     await setRule('allow')
     for (const [code, name] of [
       ['HB1', 'Houseblock 1'],
       ['HB2', 'Houseblock 2'],
-    ])
+    ] as const)
       assert.ok((await s.units.create(actor(), est, { code, name, capacity: 100 })).ok)
     kay = await hireOfficer(s, est, {
       staffNumber: 'KAY1',
@@ -91,7 +64,7 @@ describe('automatic allocation: preview and confirm on a world known by hand', (
       capacityOverride: 1,
     })
     nia = await hireOfficer(s, est, { staffNumber: 'NIA3', firstName: 'Nia', lastName: 'Three', keyWorker: 'no' })
-    elsewhere = await hireOfficer(s, other.value, { staffNumber: 'ELS1', firstName: 'Eli', lastName: 'Else' })
+    elsewhere = await hireOfficer(s, other, { staffNumber: 'ELS1', firstName: 'Eli', lastName: 'Else' })
     const today = todayIso()
     const men: [string, string, string, string, string?][] = [
       ['P1', 'Able', 'HB1', '2026-01-05'],
@@ -217,14 +190,14 @@ describe('automatic allocation: preview and confirm on a world known by hand', (
         },
       },
     )
-    assert.ok((await settings(false)).ok)
+    await settings(false)
     try {
       assert.deepEqual(await confirm([{ prisonNumber: P.P1!, staffId: kay, overridden: false }]), {
         ok: false,
         errors: { form: AUTO_OFF },
       })
     } finally {
-      assert.ok((await settings(true)).ok)
+      await settings(true)
     }
     assert.equal(await countAllocations(), rows)
   })
@@ -324,25 +297,7 @@ describe('automatic allocation: preview and confirm on a world known by hand', (
       ])
       assert.deepEqual(await s.autoAllocation.untrainedAmong(est, []), [])
       // Kay completes the initial course
-      await s.db.db
-        .insertInto('training_completions')
-        .values({
-          establishment_id: est,
-          staff_id: kay,
-          module_id: null,
-          module_code: 'KW-INITIAL',
-          kind: 'initial',
-          title: 'Key Worker initial course',
-          completed_on: '2026-01-01',
-          hours: 30,
-          outcome: 'passed',
-          source: 'manual',
-          course_id: null,
-          external_id: null,
-          recorded_at: '2026-01-01T12:00:00.000Z',
-          recorded_by: 'test',
-        })
-        .execute()
+      await recordInitialCourse(s, est, kay)
       assert.deepEqual(await s.autoAllocation.untrainedAmong(est, [kay]), [])
       assert.deepEqual(await s.autoAllocation.untrainedAmong(est, [kay, kim]), ['Two, Kim (KIM2, Houseblock 2)'])
       // the preview marks Kim as not trained among those with room (Kay has a place; Kim is full)

@@ -4,22 +4,13 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { testServices } from '../../../test/harness'
+import { allocationEvents, openEstablishment, setUntrainedRule, spokenDate } from '../../../test/support/allocations'
 import { admitPrisoner } from '../../../test/support/prisoners'
 import { hireOfficer } from '../../../test/support/staff'
 import { addDays, todayIso } from '../../domain/dates'
-import { NO_LOCAL_SETTINGS, type UntrainedAllocation } from '../../domain/training'
-import { SYSTEM_ACTOR } from '../../platform/audit/service'
+import type { UntrainedAllocation } from '../../domain/training'
 
 type Services = Awaited<ReturnType<typeof testServices>>
-
-/** "20 December 2026" for 2026-12-20, written without the code under test */
-const spoken = (iso: string) =>
-  new Date(`${iso}T12:00:00Z`).toLocaleDateString('en-GB', {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  })
 
 describe('cover: the rows, the audit and who is left uncovered', () => {
   let s: Services
@@ -44,10 +35,7 @@ describe('cover: the rows, the audit and who is left uncovered', () => {
     })
     return prisonNumber
   }
-  const setRule = async (rule: UntrainedAllocation) =>
-    assert.ok(
-      (await s.trainingRules.saveSettings(actor(), est, { ...NO_LOCAL_SETTINGS, untrainedAllocation: rule })).ok,
-    )
+  const setRule = (rule: UntrainedAllocation) => setUntrainedRule(s, est, rule)
 
   /** the active allocations of the establishment: prison number → [staff id, reason, cover until, covering for] */
   const active = async () =>
@@ -86,26 +74,11 @@ describe('cover: the rows, the audit and who is left uncovered', () => {
       .orderBy('allocations.id')
       .execute()
   const eventsOf = async (allocationId: number) =>
-    (
-      await s.db.db
-        .selectFrom('audit_events')
-        .select(['action', 'username', 'establishment_id', 'changes'])
-        .where('entity', '=', 'allocation')
-        .where('entity_id', '=', String(allocationId))
-        .orderBy('id')
-        .execute()
-    ).map(e => ({ ...e, changes: JSON.parse(e.changes ?? 'null') }))
+    (await allocationEvents(s, [allocationId])).map(({ entity_id: _, ...e }) => e)
 
   before(async () => {
     s = await testServices()
-    const made = await s.establishments.create(SYSTEM_ACTOR, {
-      code: 'CVR',
-      name: 'Coverley (HMP)',
-      category: 'Category C training',
-      region: 'Wales',
-    })
-    assert.ok(made.ok)
-    est = made.value
+    est = await openEstablishment(s, 'CVR', 'Coverley (HMP)')
     await setRule('allow')
     away = await hireOfficer(s, est, { staffNumber: 'AWY1', firstName: 'Ada', lastName: 'Away', capacityOverride: 5 })
     bea = await hireOfficer(s, est, { staffNumber: 'BEA1', firstName: 'Bea', lastName: 'Bee', capacityOverride: 2 })
@@ -185,7 +158,7 @@ describe('cover: the rows, the audit and who is left uncovered', () => {
       const own = rows.find(row => row.id === before[p])!
       assert.deepEqual(
         [own.deallocated_by, own.deallocation_reason, own.deallocation_note],
-        ['so.cover', 'staff_unavailable', `Covered until ${spoken(until)}`],
+        ['so.cover', 'staff_unavailable', `Covered until ${spokenDate(until)}`],
       )
       assert.ok(own.deallocated_at)
       const cover = rows.at(-1)!

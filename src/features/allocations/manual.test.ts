@@ -5,10 +5,17 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { testServices } from '../../../test/harness'
+import {
+  allocationCounts,
+  allocationEvents,
+  openEstablishment,
+  setAllocationSettings,
+  setUntrainedRule,
+} from '../../../test/support/allocations'
 import { admitPrisoner } from '../../../test/support/prisoners'
 import { type NewOfficer, hireOfficer } from '../../../test/support/staff'
-import { NO_LOCAL_SETTINGS, type UntrainedAllocation } from '../../domain/training'
-import { SYSTEM_ACTOR } from '../../platform/audit/service'
+import type { UntrainedAllocation } from '../../domain/training'
+import type { PrisonerChange } from '../prisoners/service'
 import { deallocationReasonFor } from './service'
 
 type Services = Awaited<ReturnType<typeof testServices>>
@@ -58,77 +65,15 @@ describe('allocating by hand and removing a Key Worker', () => {
       .orderBy('id')
       .execute()
 
-  const allocationEvents = async (ids: number[]) =>
-    ids.length === 0
-      ? []
-      : (
-          await s.db.db
-            .selectFrom('audit_events')
-            .select(['action', 'username', 'entity_id', 'establishment_id', 'changes'])
-            .where('entity', '=', 'allocation')
-            .where(
-              'entity_id',
-              'in',
-              ids.map(id => String(id)),
-            )
-            .orderBy('id')
-            .execute()
-        ).map(e => ({ ...e, changes: JSON.parse(e.changes ?? 'null') }))
-
-  const countAllocations = async () =>
-    Number(
-      (
-        await s.db.db
-          .selectFrom('allocations')
-          .select(eb => eb.fn.countAll<number>().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    )
-  const countAllocationEvents = async () =>
-    Number(
-      (
-        await s.db.db
-          .selectFrom('audit_events')
-          .select(eb => eb.fn.countAll<number>().as('n'))
-          .where('entity', '=', 'allocation')
-          .executeTakeFirstOrThrow()
-      ).n,
-    )
-
-  const setRule = async (rule: UntrainedAllocation) =>
-    assert.ok(
-      (await s.trainingRules.saveSettings(actor(), est, { ...NO_LOCAL_SETTINGS, untrainedAllocation: rule })).ok,
-    )
+  const counts = () => allocationCounts(s)
+  const setRule = (rule: UntrainedAllocation) => setUntrainedRule(s, est, rule)
 
   before(async () => {
     s = await testServices()
-    const made = await s.establishments.create(SYSTEM_ACTOR, {
-      code: 'HND',
-      name: 'Handworth (HMP)',
-      category: 'Category C training',
-      region: 'Midlands',
-    })
-    assert.ok(made.ok)
-    est = made.value
-    const elsewhere = await s.establishments.create(SYSTEM_ACTOR, {
-      code: 'ELS',
-      name: 'Elsewhere (HMP)',
-      category: 'Category C training',
-      region: 'Midlands',
-    })
-    assert.ok(elsewhere.ok)
-    other = elsewhere.value
+    est = await openEstablishment(s, 'HND', 'Handworth (HMP)')
+    other = await openEstablishment(s, 'ELS', 'Elsewhere (HMP)')
     // a ratio of 8: a full-time officer holds 8, one on 18.5 hours 4 (8 × 18.5 / 37)
-    const settings = await s.establishments.updateSettings(SYSTEM_ACTOR, est, {
-      name: 'Handworth (HMP)',
-      category: 'Category C training',
-      region: 'Midlands',
-      autoAllocation: false,
-      ratio: 8,
-      frequencyWeeks: null,
-      sessionMinutes: null,
-    })
-    assert.ok(settings.ok, JSON.stringify(settings))
+    await setAllocationSettings(s, est, { autoAllocation: false, ratio: 8 })
     await hire(est, 'FT1', 'Ann', 'Fulltime')
     await hire(est, 'PT1', 'Pat', 'Parttime', { workingPattern: 'part_time', weeklyHours: '18.5' })
     await hire(est, 'ONE1', 'Olu', 'Single', { capacityOverride: 1 })
@@ -147,14 +92,13 @@ describe('allocating by hand and removing a Key Worker', () => {
       errors: Record<string, string>,
       opts: { untrainedConfirmed?: boolean } = {},
     ) => {
-      const [rows, events] = [await countAllocations(), await countAllocationEvents()]
+      const before = await counts()
       const r = await s.allocations.allocate(actor(), est, prisonNumber, staff[staffNumber]!, {
         reason: 'manual',
         ...opts,
       })
       assert.deepEqual(r, { ok: false, errors })
-      assert.equal(await countAllocations(), rows, 'no allocation written')
-      assert.equal(await countAllocationEvents(), events, 'no allocation audited')
+      assert.deepEqual(await counts(), before, 'no allocation written nor audited')
     }
 
     it('a prisoner not of the establishment, or not in custody, or of high complexity', async () => {
@@ -225,7 +169,12 @@ describe('allocating by hand and removing a Key Worker', () => {
         assert.ok((await s.allocations.allocate(actor(), est, q, staff.FT1!, { reason: 'auto' })).ok)
         const rows = [...(await allocationsOf(p)), ...(await allocationsOf(q))]
         assert.deepEqual(
-          (await allocationEvents(rows.map(r => r.id))).map(e => e.changes),
+          (
+            await allocationEvents(
+              s,
+              rows.map(r => r.id),
+            )
+          ).map(e => e.changes),
           [
             { prisoner: p, staff: 'FT1', reason: 'manual', untrained: true, untrained_confirmed: true },
             { prisoner: q, staff: 'FT1', reason: 'auto', untrained: true, untrained_confirmed: null },
@@ -280,7 +229,7 @@ describe('allocating by hand and removing a Key Worker', () => {
         deallocation_note: null,
       },
     )
-    assert.deepEqual(await allocationEvents([first.id, second.id]), [
+    assert.deepEqual(await allocationEvents(s, [first.id, second.id]), [
       {
         action: 'create',
         username: 'so.hand',
@@ -342,7 +291,7 @@ describe('allocating by hand and removing a Key Worker', () => {
   describe('removing a Key Worker', () => {
     it('refuses an unknown prisoner and one with no Key Worker, writing nothing', async () => {
       const p = await admit('Nobody')
-      const [rows, events] = [await countAllocations(), await countAllocationEvents()]
+      const before = await counts()
       assert.deepEqual(await s.allocations.deallocate(actor(), est, 'Z9999ZZ', 'released'), {
         ok: false,
         errors: { reason: 'Prisoner not found' },
@@ -351,8 +300,7 @@ describe('allocating by hand and removing a Key Worker', () => {
         ok: false,
         errors: { reason: 'This prisoner has no Key Worker' },
       })
-      assert.equal(await countAllocations(), rows)
-      assert.equal(await countAllocationEvents(), events)
+      assert.deepEqual(await counts(), before)
     })
 
     it('ends the allocation with the reason and note, and audits it; a blank note is none', async () => {
@@ -375,7 +323,7 @@ describe('allocating by hand and removing a Key Worker', () => {
         ],
       )
       assert.ok(ended!.deallocated_at && endedNoNote!.deallocated_at)
-      const events = await allocationEvents([ended!.id, endedNoNote!.id])
+      const events = await allocationEvents(s, [ended!.id, endedNoNote!.id])
       assert.deepEqual(
         events.filter(e => e.action === 'update').map(e => [e.entity_id, e.establishment_id, e.changes]),
         [
@@ -414,31 +362,28 @@ describe('allocating by hand and removing a Key Worker', () => {
       const p = await admit('Complexity')
       assert.ok((await s.allocations.allocate(actor(), est, p, staff.PT1!, { reason: 'manual' })).ok)
       const id = await prisonerId(p)
-      const none = await s.db.db.transaction().execute(trx =>
-        s.allocations.prisonerChanged(trx, actor(), {
-          prisonerId: id,
-          prisonNumber: p,
-          establishmentId: est,
-          complexity: { from: 'low', to: 'medium' },
-        }),
-      )
+      const changed = (change: Partial<PrisonerChange>) =>
+        s.db.db
+          .transaction()
+          .execute(trx =>
+            s.allocations.prisonerChanged(trx, actor(), {
+              prisonerId: id,
+              prisonNumber: p,
+              establishmentId: est,
+              ...change,
+            }),
+          )
+      const none = await changed({ complexity: { from: 'low', to: 'medium' } })
       assert.equal(none, false)
       assert.equal((await allocationsOf(p))[0]!.deallocated_at, null)
-      const ended = await s.db.db.transaction().execute(trx =>
-        s.allocations.prisonerChanged(trx, actor(), {
-          prisonerId: id,
-          prisonNumber: p,
-          establishmentId: est,
-          complexity: { from: 'low', to: 'high' },
-        }),
-      )
+      const ended = await changed({ complexity: { from: 'low', to: 'high' } })
       assert.equal(ended, true)
       const [row] = await allocationsOf(p)
       assert.deepEqual(
         [row!.deallocated_by, row!.deallocation_reason, row!.deallocation_note],
         ['so.hand', 'complexity_changed', 'Ended automatically: complexity of need changed to high'],
       )
-      assert.deepEqual((await allocationEvents([row!.id])).at(-1), {
+      assert.deepEqual((await allocationEvents(s, [row!.id])).at(-1), {
         action: 'update',
         username: 'so.hand',
         entity_id: String(row!.id),
@@ -450,14 +395,7 @@ describe('allocating by hand and removing a Key Worker', () => {
         },
       })
       // nothing left to end
-      const again = await s.db.db.transaction().execute(trx =>
-        s.allocations.prisonerChanged(trx, actor(), {
-          prisonerId: id,
-          prisonNumber: p,
-          establishmentId: est,
-          status: { from: 'in', to: 'released' },
-        }),
-      )
+      const again = await changed({ status: { from: 'in', to: 'released' } })
       assert.equal(again, false)
     })
 

@@ -4,23 +4,19 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { Browser, PASSWORD, createUser, testServices } from '../../../test/harness'
+import {
+  openEstablishment,
+  setAllocationSettings,
+  setUntrainedRule,
+  spokenDate,
+} from '../../../test/support/allocations'
 import { admitPrisoner } from '../../../test/support/prisoners'
 import { hireOfficer } from '../../../test/support/staff'
 import { addDays, todayIso } from '../../domain/dates'
-import { NO_LOCAL_SETTINGS } from '../../domain/training'
 import { SYSTEM_ACTOR } from '../../platform/audit/service'
 import { createApp } from '../../app'
 
 type Services = Awaited<ReturnType<typeof testServices>>
-
-/** "20 December 2026", written without the code under test */
-const spoken = (iso: string) =>
-  new Date(`${iso}T12:00:00Z`).toLocaleDateString('en-GB', {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  })
 
 describe('the allocation pages', () => {
   let s: Services
@@ -33,16 +29,7 @@ describe('the allocation pages', () => {
   const W: Record<string, string> = {}
   const ofAda: string[] = []
 
-  const settings = (autoAllocation: boolean) =>
-    s.establishments.updateSettings(SYSTEM_ACTOR, est, {
-      name: 'Pageham (HMP)',
-      category: 'Category B local',
-      region: 'South West',
-      autoAllocation,
-      ratio: 6,
-      frequencyWeeks: null,
-      sessionMinutes: null,
-    })
+  const settings = (autoAllocation: boolean) => setAllocationSettings(s, est, { autoAllocation, ratio: 6 })
   const setCapacity = (id: number, capacity: number | null) =>
     s.db.db.updateTable('staff').set({ capacity_override: capacity }).where('id', '=', id).execute()
   /** the last page view audited by the user: entity, entity id and details */
@@ -68,19 +55,10 @@ describe('the allocation pages', () => {
 
   before(async () => {
     s = await testServices()
-    const made = await s.establishments.create(SYSTEM_ACTOR, {
-      code: 'PGS',
-      name: 'Pageham (HMP)',
-      category: 'Category B local',
-      region: 'South West',
-    })
-    assert.ok(made.ok)
-    est = made.value
-    assert.ok((await settings(true)).ok)
+    est = await openEstablishment(s, 'PGS', 'Pageham (HMP)')
+    await settings(true)
     const actor = { ...SYSTEM_ACTOR, establishmentId: est }
-    assert.ok(
-      (await s.trainingRules.saveSettings(actor, est, { ...NO_LOCAL_SETTINGS, untrainedAllocation: 'allow' })).ok,
-    )
+    await setUntrainedRule(s, est, 'allow')
     assert.ok((await s.units.create(actor, est, { code: 'HB1', name: 'Houseblock 1', capacity: 100 })).ok)
     ada = await hireOfficer(s, est, { staffNumber: 'ADA1', firstName: 'Ada', lastName: 'Away', capacityOverride: 3 })
     bea = await hireOfficer(s, est, { staffNumber: 'BEA1', firstName: 'Bea', lastName: 'Bee', capacityOverride: 1 })
@@ -180,7 +158,7 @@ describe('the allocation pages', () => {
 
   describe('the automatic allocation', () => {
     it('sends a preview or a rebalance back to the list when automatic allocation is off', async () => {
-      assert.ok((await settings(false)).ok)
+      await settings(false)
       try {
         for (const path of ['/allocate/preview', '/allocate/rebalance']) {
           const res = await so.get(path)
@@ -189,7 +167,7 @@ describe('the allocation pages', () => {
           assert.match((await so.get('/allocate')).text, /Automatic allocation is turned off for this establishment/)
         }
       } finally {
-        assert.ok((await settings(true)).ok)
+        await settings(true)
       }
     })
 
@@ -245,14 +223,7 @@ describe('the allocation pages', () => {
       assert.equal(refused.headers.location, '/allocate/preview?&strategy=greedy')
       assert.match((await so.get(refused.headers.location)).text, /would have more than 0 prisoners/)
       await setCapacity(bea, 1)
-      assert.ok(
-        (
-          await s.trainingRules.saveSettings({ ...SYSTEM_ACTOR, establishmentId: est }, est, {
-            ...NO_LOCAL_SETTINGS,
-            untrainedAllocation: 'warn',
-          })
-        ).ok,
-      )
+      await setUntrainedRule(s, est, 'warn')
       try {
         fingerprint = fingerprintOn((await so.get('/allocate/preview')).text)
         const saved = await so.post(
@@ -267,14 +238,7 @@ describe('the allocation pages', () => {
         )
         assert.deepEqual(await keyWorkerOf(W.W2!), { staff_id: bea, allocation_reason: 'manual' })
       } finally {
-        assert.ok(
-          (
-            await s.trainingRules.saveSettings({ ...SYSTEM_ACTOR, establishmentId: est }, est, {
-              ...NO_LOCAL_SETTINGS,
-              untrainedAllocation: 'allow',
-            })
-          ).ok,
-        )
+        await setUntrainedRule(s, est, 'allow')
       }
     })
 
@@ -332,7 +296,7 @@ describe('the allocation pages', () => {
       })
       assert.equal(res.headers.location, `/staff/${ada}`)
       const text = (await so.get(`/staff/${ada}`)).text
-      assert.match(text, new RegExp(`2 prisoners covered until ${spoken(until)}`))
+      assert.match(text, new RegExp(`2 prisoners covered until ${spokenDate(until)}`))
       assert.doesNotMatch(text, /nobody has room/)
       // given back, then covered again with no room anywhere: they stay, and the message says so
       assert.deepEqual(await s.cover.returnDue({ ...SYSTEM_ACTOR, establishmentId: est }, until), {
@@ -350,7 +314,7 @@ describe('the allocation pages', () => {
         assert.equal(again.headers.location, `/staff/${ada}`)
         assert.match(
           (await so.get(`/staff/${ada}`)).text,
-          new RegExp(`0 prisoners covered until ${spoken(until)}; 2 stay with Ada Away because nobody has room`),
+          new RegExp(`0 prisoners covered until ${spokenDate(until)}; 2 stay with Ada Away because nobody has room`),
         )
       } finally {
         await setCapacity(bea, 1)

@@ -4,10 +4,14 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { testServices } from '../../../test/harness'
+import {
+  allocationCounts,
+  openEstablishment,
+  setAllocationSettings,
+  setUntrainedRule,
+} from '../../../test/support/allocations'
 import { admitPrisoner } from '../../../test/support/prisoners'
 import { hireOfficer } from '../../../test/support/staff'
-import { NO_LOCAL_SETTINGS } from '../../domain/training'
-import { SYSTEM_ACTOR } from '../../platform/audit/service'
 import { AUTO_OFF } from './auto'
 
 type Services = Awaited<ReturnType<typeof testServices>>
@@ -36,16 +40,7 @@ describe('rebalancing: the proposal, its refusals and the moves made', () => {
     })
     return prisonNumber
   }
-  const settings = (autoAllocation: boolean) =>
-    s.establishments.updateSettings(SYSTEM_ACTOR, est, {
-      name: 'Balham (HMP)',
-      category: 'Category B local',
-      region: 'London',
-      autoAllocation,
-      ratio: null,
-      frequencyWeeks: null,
-      sessionMinutes: null,
-    })
+  const settings = (autoAllocation: boolean) => setAllocationSettings(s, est, { autoAllocation, ratio: null })
   const keyWorkerOf = async (prisonNumber: string) =>
     (
       await s.db.db
@@ -56,30 +51,13 @@ describe('rebalancing: the proposal, its refusals and the moves made', () => {
         .where('allocations.deallocated_at', 'is', null)
         .executeTakeFirst()
     )?.staff_id
-  const countAllocations = async () =>
-    Number(
-      (
-        await s.db.db
-          .selectFrom('allocations')
-          .select(eb => eb.fn.countAll<number>().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    )
+  const countAllocations = async () => (await allocationCounts(s)).rows
 
   before(async () => {
     s = await testServices()
-    const made = await s.establishments.create(SYSTEM_ACTOR, {
-      code: 'BAL',
-      name: 'Balham (HMP)',
-      category: 'Category B local',
-      region: 'London',
-    })
-    assert.ok(made.ok)
-    est = made.value
-    assert.ok((await settings(true)).ok)
-    assert.ok(
-      (await s.trainingRules.saveSettings(actor(), est, { ...NO_LOCAL_SETTINGS, untrainedAllocation: 'allow' })).ok,
-    )
+    est = await openEstablishment(s, 'BAL', 'Balham (HMP)')
+    await settings(true)
+    await setUntrainedRule(s, est, 'allow')
     ada = await hireOfficer(s, est, { staffNumber: 'ADA1', firstName: 'Ada', lastName: 'Full', capacityOverride: 3 })
     bea = await hireOfficer(s, est, { staffNumber: 'BEA1', firstName: 'Bea', lastName: 'Room', capacityOverride: 5 })
     al = await hireOfficer(s, est, { staffNumber: 'ALA1', firstName: 'Al', lastName: 'Away', capacityOverride: 2 })
@@ -135,14 +113,14 @@ describe('rebalancing: the proposal, its refusals and the moves made', () => {
       ok: false,
       errors: { form: `${ofAl[0]} is not one of the proposed moves. Nothing was saved.` },
     })
-    assert.ok((await settings(false)).ok)
+    await settings(false)
     try {
       assert.deepEqual(await s.rebalance.confirm(actor(), est, NOT_RECENT, p.fingerprint, [proposed]), {
         ok: false,
         errors: { form: AUTO_OFF },
       })
     } finally {
-      assert.ok((await settings(true)).ok)
+      await settings(true)
     }
     assert.equal(await countAllocations(), rows)
     assert.equal(await keyWorkerOf(proposed), ada)
