@@ -4,7 +4,13 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { testServices } from '../../../test/harness'
-import { allocationEvents, openEstablishment, setUntrainedRule, spokenDate } from '../../../test/support/allocations'
+import {
+  allocationEvents,
+  openEstablishment,
+  recordInitialCourse,
+  setUntrainedRule,
+  spokenDate,
+} from '../../../test/support/allocations'
 import { admitPrisoner } from '../../../test/support/prisoners'
 import { hireOfficer } from '../../../test/support/staff'
 import { addDays, todayIso } from '../../domain/dates'
@@ -247,5 +253,41 @@ describe('cover: the rows, the audit and who is left uncovered', () => {
       [away, away, away],
     )
     assert.deepEqual(now[orphan], [cy, 'cover', until, null])
+  })
+
+  it('marks in the audit the covers given to an untrained Key Worker once the user said go ahead, and only those', async () => {
+    // Bea has done the initial course; Dee, new, has not; Cy is full
+    await recordInitialCourse(s, est, bea)
+    const dee = await hireOfficer(s, est, {
+      staffNumber: 'DEE1',
+      firstName: 'Dee',
+      lastName: 'New',
+      capacityOverride: 1,
+    })
+    await setRule('warn')
+    try {
+      const until = addDays(todayIso(), 6)
+      const r = await s.cover.arrange(actor(), est, away, until, { untrainedConfirmed: true })
+      assert.deepEqual(r, { ok: true, value: { covered: 3, uncovered: [] } })
+      const now = await active()
+      const changes: Record<string, unknown>[] = []
+      for (const p of caseOfAway) {
+        const cover = (await allocationsOf(p)).at(-1)!
+        changes.push((await eventsOf(cover.id))[0]!.changes as Record<string, unknown>)
+      }
+      const byOfficer = (id: number) => changes.filter(c => c.staff_id === id)
+      assert.deepEqual(caseOfAway.map(p => now[p]![0]).sort(), [bea, bea, dee].sort())
+      for (const c of byOfficer(bea))
+        assert.deepEqual(Object.keys(c).sort(), ['cover_for', 'prisoner', 'staff_id', 'until'])
+      assert.deepEqual(
+        byOfficer(dee).map(c => [
+          (c as Record<string, unknown>).untrained,
+          (c as Record<string, unknown>).untrained_confirmed,
+        ]),
+        [[true, true]],
+      )
+    } finally {
+      await setRule('allow')
+    }
   })
 })
