@@ -363,16 +363,14 @@ describe('allocating by hand and removing a Key Worker', () => {
       assert.ok((await s.allocations.allocate(actor(), est, p, staff.PT1!, { reason: 'manual' })).ok)
       const id = await prisonerId(p)
       const changed = (change: Partial<PrisonerChange>) =>
-        s.db.db
-          .transaction()
-          .execute(trx =>
-            s.allocations.prisonerChanged(trx, actor(), {
-              prisonerId: id,
-              prisonNumber: p,
-              establishmentId: est,
-              ...change,
-            }),
-          )
+        s.db.db.transaction().execute(trx =>
+          s.allocations.prisonerChanged(trx, actor(), {
+            prisonerId: id,
+            prisonNumber: p,
+            establishmentId: est,
+            ...change,
+          }),
+        )
       const none = await changed({ complexity: { from: 'low', to: 'medium' } })
       assert.equal(none, false)
       assert.equal((await allocationsOf(p))[0]!.deallocated_at, null)

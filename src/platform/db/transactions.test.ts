@@ -51,5 +51,4 @@ describe('SQLite transactions and another process writing to the same file', () 
     const texts = other.prepare('select text from notes order by id').pluck().all()
     assert.deepEqual(texts, ['from the service', 'from the command, again'])
   })
-
 })
