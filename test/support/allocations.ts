@@ -112,3 +112,36 @@ export const spokenDate = (iso: string) =>
     year: 'numeric',
     timeZone: 'UTC',
   })
+
+/** Every allocation of the prisoner (by prison number), oldest first. */
+export async function allocationRowsOf(s: Services, prisonNumber: string) {
+  return s.db.db
+    .selectFrom('allocations')
+    .innerJoin('prisoners', 'prisoners.id', 'allocations.prisoner_id')
+    .select([
+      'allocations.id',
+      'allocations.staff_id',
+      'allocations.allocated_by',
+      'allocations.allocation_reason',
+      'allocations.handover_note',
+      'allocations.deallocated_at',
+      'allocations.deallocated_by',
+      'allocations.deallocation_reason',
+      'allocations.deallocation_note',
+    ])
+    .where('prisoners.prison_number', '=', prisonNumber)
+    .orderBy('allocations.id')
+    .execute()
+}
+
+/** The prisoner's current Key Worker and why they were allocated, or null when he has none. */
+export async function currentAllocation(s: Services, prisonNumber: string) {
+  const row = await s.db.db
+    .selectFrom('allocations')
+    .innerJoin('prisoners', 'prisoners.id', 'allocations.prisoner_id')
+    .select(['allocations.staff_id', 'allocations.allocation_reason'])
+    .where('prisoners.prison_number', '=', prisonNumber)
+    .where('allocations.deallocated_at', 'is', null)
+    .executeTakeFirst()
+  return row ?? null
+}

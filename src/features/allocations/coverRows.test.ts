@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test'
 import { testServices } from '../../../test/harness'
 import {
   allocationEvents,
+  allocationRowsOf,
   openEstablishment,
   recordInitialCourse,
   setUntrainedRule,
@@ -62,23 +63,7 @@ describe('cover: the rows, the audit and who is left uncovered', () => {
           .execute()
       ).map(r => [r.prison_number, [r.staff_id, r.allocation_reason, r.cover_until, r.covering_for_staff_id] as const]),
     )
-  const allocationsOf = async (prisonNumber: string) =>
-    s.db.db
-      .selectFrom('allocations')
-      .innerJoin('prisoners', 'prisoners.id', 'allocations.prisoner_id')
-      .select([
-        'allocations.id',
-        'allocations.staff_id',
-        'allocations.allocated_by',
-        'allocations.allocation_reason',
-        'allocations.deallocated_at',
-        'allocations.deallocated_by',
-        'allocations.deallocation_reason',
-        'allocations.deallocation_note',
-      ])
-      .where('prisoners.prison_number', '=', prisonNumber)
-      .orderBy('allocations.id')
-      .execute()
+  const allocationsOf = (prisonNumber: string) => allocationRowsOf(s, prisonNumber)
   const eventsOf = async (allocationId: number) =>
     (await allocationEvents(s, [allocationId])).map(({ entity_id: _, ...e }) => e)
 

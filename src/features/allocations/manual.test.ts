@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test'
 import { testServices } from '../../../test/harness'
 import {
   allocationCounts,
+  allocationRowsOf,
   allocationEvents,
   openEstablishment,
   setAllocationSettings,
@@ -47,23 +48,7 @@ describe('allocating by hand and removing a Key Worker', () => {
   }
   const prisonerId = async (prisonNumber: string) => Number((await s.prisoners.get(est, prisonNumber))!.id)
 
-  const allocationsOf = async (prisonNumber: string) =>
-    s.db.db
-      .selectFrom('allocations')
-      .select([
-        'id',
-        'staff_id',
-        'allocated_by',
-        'allocation_reason',
-        'handover_note',
-        'deallocated_at',
-        'deallocated_by',
-        'deallocation_reason',
-        'deallocation_note',
-      ])
-      .where('prisoner_id', '=', await prisonerId(prisonNumber))
-      .orderBy('id')
-      .execute()
+  const allocationsOf = (prisonNumber: string) => allocationRowsOf(s, prisonNumber)
 
   const counts = () => allocationCounts(s)
   const setRule = (rule: UntrainedAllocation) => setUntrainedRule(s, est, rule)

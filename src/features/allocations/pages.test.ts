@@ -5,6 +5,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { Browser, PASSWORD, createUser, testServices } from '../../../test/harness'
 import {
+  currentAllocation,
   openEstablishment,
   setAllocationSettings,
   setUntrainedRule,
@@ -43,14 +44,7 @@ describe('the allocation pages', () => {
       .executeTakeFirstOrThrow()
     return { entity: e.entity, entityId: e.entity_id, details: JSON.parse(e.changes ?? 'null') }
   }
-  const keyWorkerOf = async (prisonNumber: string) =>
-    (await s.db.db
-      .selectFrom('allocations')
-      .innerJoin('prisoners', 'prisoners.id', 'allocations.prisoner_id')
-      .select(['allocations.staff_id', 'allocations.allocation_reason'])
-      .where('prisoners.prison_number', '=', prisonNumber)
-      .where('allocations.deallocated_at', 'is', null)
-      .executeTakeFirst()) ?? null
+  const keyWorkerOf = (prisonNumber: string) => currentAllocation(s, prisonNumber)
   const fingerprintOn = (text: string) => /name="fingerprint" value="([0-9a-f]+)"/.exec(text)?.[1]
 
   before(async () => {

@@ -6,6 +6,8 @@ import { after, before, describe, it } from 'node:test'
 import { testServices } from '../../../test/harness'
 import {
   allocationCounts,
+  allocationRowsOf,
+  currentAllocation,
   openEstablishment,
   setAllocationSettings,
   setUntrainedRule,
@@ -41,16 +43,7 @@ describe('rebalancing: the proposal, its refusals and the moves made', () => {
     return prisonNumber
   }
   const settings = (autoAllocation: boolean) => setAllocationSettings(s, est, { autoAllocation, ratio: null })
-  const keyWorkerOf = async (prisonNumber: string) =>
-    (
-      await s.db.db
-        .selectFrom('allocations')
-        .innerJoin('prisoners', 'prisoners.id', 'allocations.prisoner_id')
-        .select('allocations.staff_id')
-        .where('prisoners.prison_number', '=', prisonNumber)
-        .where('allocations.deallocated_at', 'is', null)
-        .executeTakeFirst()
-    )?.staff_id
+  const keyWorkerOf = async (prisonNumber: string) => (await currentAllocation(s, prisonNumber))?.staff_id
   const countAllocations = async () => (await allocationCounts(s)).rows
 
   before(async () => {
@@ -171,28 +164,21 @@ describe('rebalancing: the proposal, its refusals and the moves made', () => {
     })
     assert.equal(await keyWorkerOf(number), bea)
     assert.equal(await keyWorkerOf(unticked.prisoner.prison_number), ada)
-    const rows = await s.db.db
-      .selectFrom('allocations')
-      .select([
-        'id',
-        'staff_id',
-        'allocated_by',
-        'allocation_reason',
-        'deallocated_by',
-        'deallocation_reason',
-        'deallocation_note',
-      ])
-      .where('prisoner_id', '=', move.prisoner.id)
-      .orderBy('id')
-      .execute()
+    const rows = await allocationRowsOf(s, number)
     assert.deepEqual(
-      rows.map(r => ({ ...r, id: r.id === before.id ? 'old' : 'new' })),
+      rows.map(r => ({
+        ...r,
+        id: r.id === before.id ? 'old' : 'new',
+        deallocated_at: r.deallocated_at === null ? null : 'set',
+      })),
       [
         {
           id: 'old',
           staff_id: ada,
           allocated_by: 'so.balance',
           allocation_reason: 'manual',
+          handover_note: null,
+          deallocated_at: 'set',
           deallocated_by: 'so.balance',
           deallocation_reason: 'manual',
           deallocation_note: 'Rebalanced: Key Worker over capacity',
@@ -202,6 +188,8 @@ describe('rebalancing: the proposal, its refusals and the moves made', () => {
           staff_id: bea,
           allocated_by: 'so.balance',
           allocation_reason: 'auto',
+          handover_note: null,
+          deallocated_at: null,
           deallocated_by: null,
           deallocation_reason: null,
           deallocation_note: null,

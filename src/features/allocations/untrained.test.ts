@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { Browser, testServices } from '../../../test/harness'
+import { recordInitialCourse } from '../../../test/support/allocations'
 import { addDays, todayIso } from '../../domain/dates'
 import { NO_LOCAL_SETTINGS, type UntrainedAllocation } from '../../domain/training'
 import { createApp } from '../../app'
@@ -35,26 +36,7 @@ describe('allocating to Key Workers without the initial course', () => {
       .where('establishment_id', '=', est)
       .where('voided_at', 'is', null)
       .execute()
-    for (const id of ids)
-      await s.db.db
-        .insertInto('training_completions')
-        .values({
-          establishment_id: est,
-          staff_id: id,
-          module_id: null,
-          module_code: 'KW-INITIAL',
-          kind: 'initial',
-          title: 'Key Worker initial course',
-          completed_on: '2026-01-01',
-          hours: 30,
-          outcome: 'passed',
-          source: 'manual',
-          course_id: null,
-          external_id: null,
-          recorded_at: '2026-01-01T12:00:00.000Z',
-          recorded_by: 'test',
-        })
-        .execute()
+    for (const id of ids) await recordInitialCourse(s, est, id)
     assert.deepEqual([...(await s.trainingRules.trainedStaffIds(est))].sort(), [...ids].sort())
   }
 
