@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, it } from 'node:test'
-import { FileProblem, NOT_UTF8, decodeUtf8, mapColumns, normaliseHeader, parseCsv } from './csv'
+import { FileProblem, NOT_UTF8, decodeUtf8, mapColumns, normaliseHeader, parseCsv, readColumns } from './csv'
 import { KIND_SPECS, type KindSpec, prisonerKind } from './kinds'
 import { validateRows } from './validate'
 
@@ -62,6 +62,66 @@ describe('reading CSV files', () => {
   })
 })
 
+describe('reading CSV files: the edges of each refusal', () => {
+  it('refuses UTF-16 without a byte order mark (valid UTF-8 full of NUL bytes) and with either byte order mark', () => {
+    assert.equal(
+      problemOf(() => decodeUtf8(Buffer.from('a,b\n1,2', 'utf16le'))),
+      NOT_UTF8,
+    )
+    const bigEndian = Buffer.from('a,b', 'utf16le').swap16()
+    assert.equal(
+      problemOf(() => decodeUtf8(Buffer.concat([Buffer.from([0xfe, 0xff]), bigEndian]))),
+      NOT_UTF8,
+    )
+    assert.equal(
+      problemOf(() => decodeUtf8(Buffer.from([0xff, 0xfe]))),
+      NOT_UTF8,
+    )
+    // one byte, and plain ASCII starting with the same letters as a byte order mark would not, are read
+    assert.equal(decodeUtf8(Buffer.from('a')), 'a')
+  })
+
+  it('a file of spaces and line breaks only is empty; headings with no rows under them are refused', () => {
+    const empty = 'The file is empty. Upload a CSV file with a row of column headings.'
+    assert.equal(
+      problemOf(() => parseCsv('')),
+      empty,
+    )
+    assert.equal(
+      problemOf(() => parseCsv(' \n\t\n')),
+      empty,
+    )
+    assert.equal(
+      problemOf(() => parseCsv(',,\n , \n')),
+      empty,
+    )
+    assert.equal(
+      problemOf(() => parseCsv('a,b\n\n , \n')),
+      'The file has column headings but no rows. Add a row for each record under the headings.',
+    )
+  })
+
+  it('columns separated by semicolons, tabs or bars are refused; one column without them is read', () => {
+    for (const text of ['a;b\n1;2\n', 'a\tb\n1\t2\n', 'a|b\n1|2\n'])
+      assert.equal(
+        problemOf(() => parseCsv(text)),
+        'The columns must be separated by commas. Save the file from a spreadsheet as CSV UTF-8.',
+        JSON.stringify(text),
+      )
+    assert.deepEqual(parseCsv('Prison number\nA1234BC\n'), {
+      headers: ['Prison number'],
+      rows: [{ row: 2, cells: ['A1234BC'] }],
+    })
+    // two columns, one of whose headings has a semicolon in it, are comma-separated
+    assert.deepEqual(parseCsv('a;x,b\n1,2\n').headers, ['a;x', 'b'])
+  })
+
+  it('headings are trimmed; cells are kept as written', () => {
+    const t = parseCsv(' a , b \n 1 ,2\n')
+    assert.deepEqual(t, { headers: ['a', 'b'], rows: [{ row: 2, cells: [' 1 ', '2'] }] })
+  })
+})
+
 describe('matching column headings', () => {
   it('ignores case, spaces, underscores and hyphens', () => {
     assert.equal(normaliseHeader(' Prison_Number '), 'prisonnumber')
@@ -100,6 +160,43 @@ describe('matching column headings', () => {
     )
     const map = prisonerMap(['NOMS id', 'Forename', 'Surname', 'DOB', 'Received', 'Notes', ''])
     assert.deepEqual(map.ignored, ['Notes', 'column 7 (no heading)'])
+  })
+
+  it('names one missing column in the singular, before any column given twice', () => {
+    assert.equal(
+      problemOf(() => prisonerMap(['Prison number', 'First name', 'Last name', 'DOB'])),
+      'The file is missing a required column: "Reception date"',
+    )
+    assert.deepEqual(
+      problemOf(() => prisonerMap(['NOMS id', 'Prison number', 'Forename', 'Surname', 'DOB'])).split('\n'),
+      [
+        'The file is missing a required column: "Reception date"',
+        'The columns "NOMS id" and "Prison number" both give the prison number: keep only one of them',
+      ],
+    )
+  })
+
+  it('the label of a field is one of its names; of two columns for one field the first is read', () => {
+    const { map, problems } = readColumns(
+      ['Notes', 'Reception date', 'Received'],
+      prisonerKind.aliases,
+      [],
+      prisonerKind.labels,
+    )
+    assert.equal(map.columns.get('receptionDate'), 1)
+    assert.equal(map.headings.get('receptionDate'), 'Reception date')
+    assert.deepEqual(map.ignored, ['Notes'])
+    assert.deepEqual(problems, [
+      'The columns "Reception date" and "Received" both give the reception date: keep only one of them',
+    ])
+  })
+
+  it('exactly 20 ignored columns are all named, with no count after them', () => {
+    const unknown = Array.from({ length: 20 }, (_, i) => `Extra ${i + 1}`)
+    const map = prisonerMap(['NOMS id', 'Forename', 'Surname', 'DOB', 'Received', ...unknown])
+    assert.deepEqual(map.ignored, unknown)
+    const more = prisonerMap(['NOMS id', 'Forename', 'Surname', 'DOB', 'Received', ...unknown, 'Extra 21'])
+    assert.deepEqual(more.ignored, [...unknown, 'and 1 more'])
   })
 
   it('refuses two columns for the same field', () => {
@@ -147,6 +244,110 @@ describe('validating rows', () => {
         for (const alias of spec.aliases[field] ?? []) assert.ok(doc.includes(alias), `${spec.kind}: ${alias}`)
       }
     }
+  })
+})
+
+describe('validating rows: units, order and keys', () => {
+  const HEAD = 'Prison number,First name,Last name,Date of birth,Reception date,Residential unit'
+  const validate = (rows: string[], units: { id: number; code: string; name: string }[]) => {
+    const table = parseCsv(`${HEAD}\n${rows.join('\n')}\n`)
+    return validateRows(table, prisonerMap(table.headers), prisonerKind, units)
+  }
+  const HB = [
+    { id: 7, code: 'HB1', name: 'Houseblock 1' },
+    { id: 8, code: 'HB2', name: ' Houseblock Two ' },
+  ]
+
+  it('a unit is found by its code in any case or by its name, and a blank unit is no unit', () => {
+    const v = validate(
+      [
+        'A1111AA,A,B,1990-01-01,2024-01-01,hb1',
+        'A2222AA,A,B,1990-01-01,2024-01-01,HOUSEBLOCK TWO',
+        'A3333AA,A,B,1990-01-01,2024-01-01, HB2 ',
+        'A4444AA,A,B,1990-01-01,2024-01-01,',
+      ],
+      HB,
+    )
+    assert.deepEqual(v.errors, [])
+    assert.deepEqual(
+      v.valid.map(r => [r.row, r.unitId]),
+      [
+        [2, 7],
+        [3, 8],
+        [4, 8],
+        [5, null],
+      ],
+    )
+  })
+
+  it('an unknown unit names the units there are, 30 at most, or says there are none yet', () => {
+    assert.deepEqual(validate(['A1111AA,A,B,1990-01-01,2024-01-01,HB9'], []).errors, [
+      {
+        row: 2,
+        column: 'Residential unit',
+        reason: 'HB9 is not a residential unit of this establishment, which has no units yet: add the units first',
+      },
+    ])
+    const many = Array.from({ length: 31 }, (_, i) => ({ id: i + 1, code: `U${i + 1}`, name: `Unit ${i + 1}` }))
+    const listed = Array.from({ length: 30 }, (_, i) => `U${i + 1}`).join(', ')
+    assert.equal(
+      validate(['A1111AA,A,B,1990-01-01,2024-01-01,HB9'], many).errors[0]!.reason,
+      `HB9 is not a residential unit of this establishment; use one of: ${listed} …`,
+    )
+    assert.equal(
+      validate(['A1111AA,A,B,1990-01-01,2024-01-01,HB9'], many.slice(0, 30)).errors[0]!.reason,
+      `HB9 is not a residential unit of this establishment; use one of: ${listed}`,
+    )
+  })
+
+  it('errors come by row, then in the order of the columns, and every field of a row is reported', () => {
+    const v = validate(
+      [
+        'A1111AA,A,B,not a date,2024-01-01,HB9',
+        'nonsense,,B,1990-01-01,2024-01-01,HB1',
+        'A3333AA,A,B,1990-01-01,2024-01-01,HB1',
+      ],
+      HB,
+    )
+    assert.deepEqual(
+      v.errors.map(e => [e.row, e.column]),
+      [
+        [2, 'Date of birth'],
+        [2, 'Residential unit'],
+        [3, 'Prison number'],
+        [3, 'First name'],
+      ],
+    )
+    assert.deepEqual(
+      v.valid.map(r => r.row),
+      [4],
+    )
+    // the bad row with a readable key keeps that record out; the one without a key could be anyone
+    assert.deepEqual([...v.invalidKeys], ['A1111AA'])
+    assert.deepEqual(v.invalidRowsWithoutKey, [3])
+    assert.deepEqual(
+      [...v.rowsByKey],
+      [
+        ['A1111AA', [2]],
+        ['NONSENSE', [3]],
+        ['A3333AA', [4]],
+      ],
+    )
+  })
+
+  it('rows without a key are listed in order, whatever order their errors were found in', () => {
+    const v = validate(
+      [
+        'nonsense,A,B,1990-01-01,2024-01-01,HB1',
+        ',A,B,1990-01-01,2024-01-01,HB1',
+        'A1111AA,A,B,1990-01-01,2024-01-01,HB1',
+        'A1111AA,A,B,1990-01-01,2024-01-01,HB1',
+      ],
+      HB,
+    )
+    assert.deepEqual(v.invalidRowsWithoutKey, [2, 3])
+    assert.deepEqual([...v.invalidKeys], ['A1111AA'])
+    assert.deepEqual(v.valid, [])
   })
 })
 
