@@ -351,6 +351,65 @@ describe('validating rows: units, order and keys', () => {
   })
 })
 
+describe('docs/CSV.md is the table of headings: each kind reads exactly the columns it documents', () => {
+  // The documentation is the oracle here: its tables (label, required, other headings) are parsed, and each heading
+  // must reach one column, the same column as its label, required exactly when the table says so.
+  const doc = fs.readFileSync(path.resolve(import.meta.dirname, '../../../docs/CSV.md'), 'utf8')
+  const SECTIONS: Record<string, string> = {
+    prisoners: 'Prisoners',
+    staff: 'Staff',
+    units: 'Residential units',
+    allocations: 'Allocations',
+    sessions: 'Past sessions',
+  }
+  const tableOf = (title: string) => {
+    const section = doc.split(/^## /m).find(s => s.startsWith(`${title}\n`))
+    assert.ok(section, title)
+    return section
+      .split('\n')
+      .filter(l => l.startsWith('| ') && !l.startsWith('| Column') && !l.startsWith('| ---'))
+      .map(l => l.split(/(?<!\\)\|/).map(c => c.trim()))
+      .map(([, label, required, others]) => ({
+        label: label!,
+        required: required === 'yes',
+        others: others!.split(',').map(o => o.trim()),
+      }))
+  }
+
+  for (const [kind, title] of Object.entries(SECTIONS)) {
+    it(`${kind}: every documented heading reaches its column; the required ones are required`, () => {
+      const spec = KIND_SPECS[kind as keyof typeof KIND_SPECS] as unknown as KindSpec<Record<string, unknown>, string>
+      const rows = tableOf(title)
+      const fieldOf = (heading: string) => {
+        const map = mapColumns([heading], spec.aliases, [], spec.labels)
+        assert.deepEqual(map.ignored, [], `${kind}: "${heading}" is not read`)
+        return [...map.columns.keys()][0]
+      }
+      const fields = new Set<string>()
+      for (const row of rows) {
+        const field = fieldOf(row.label)
+        assert.ok(field)
+        fields.add(field)
+        for (const other of row.others) assert.equal(fieldOf(other), field, `${kind}: "${other}" is "${row.label}"`)
+        // the file without this column: named as missing exactly when the table says it is required
+        const rest = rows.filter(r => r !== row).map(r => r.label)
+        const { problems } = readColumns(rest, spec.aliases, spec.required, spec.labels)
+        assert.equal(
+          problems.join(),
+          row.required ? `The file is missing a required column: "${row.label}"` : '',
+          `${kind}: ${row.label}`,
+        )
+      }
+      assert.equal(fields.size, rows.length, `${kind}: two documented columns are one`)
+      assert.deepEqual(
+        [...fields].sort(),
+        Object.keys(spec.labels).sort(),
+        `${kind}: the columns read are the columns documented`,
+      )
+    })
+  }
+})
+
 describe('what a message repeats from the file is short', () => {
   const HEAD = 'Prison number,First name,Last name,Date of birth,Reception date,Residential unit'
   const long = (c: string) => c.repeat(100_000)
