@@ -52,3 +52,43 @@ describe('the monthly QA sample', () => {
     assert.equal(mayReview(101, { authorUserId: null }), true)
   })
 })
+
+describe('the monthly sample: order and who is in it', () => {
+  it('comes in officer then entry order whatever order the entries are given in', () => {
+    const entries = [candidate(9, 2), candidate(3, 1), candidate(7, 2), candidate(1, 1), candidate(5, 3)]
+    // every entry is chosen (3 an officer, none has more)
+    assert.deepEqual(
+      monthlySample(entries, 3, 42).map(e => [e.staffId, e.sessionId]),
+      [
+        [1, 1],
+        [1, 3],
+        [2, 7],
+        [2, 9],
+        [3, 5],
+      ],
+    )
+  })
+
+  it('with none at random, only the entries raised by risk, each reason once', () => {
+    const entries = [
+      candidate(1, 1),
+      candidate(2, 1, ['low-precheck', 'low-precheck', 'integrity-flag']),
+      candidate(3, 2),
+    ]
+    assert.deepEqual(monthlySample(entries, 0, 1), [
+      { sessionId: 2, staffId: 1, authorUserId: 101, random: false, risk: ['low-precheck', 'integrity-flag'] },
+    ])
+  })
+
+  it('one at random an officer: one entry of each officer without risk', () => {
+    const entries = [1, 2, 3, 4].map(id => candidate(id, 1)).concat([5, 6, 7].map(id => candidate(id, 2)))
+    const sample = monthlySample(entries, 1, 99)
+    assert.deepEqual(
+      sample.map(e => [e.staffId, e.random]),
+      [
+        [1, true],
+        [2, true],
+      ],
+    )
+  })
+})

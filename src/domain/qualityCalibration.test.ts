@@ -78,3 +78,85 @@ describe('calibration rules', () => {
     assert.equal(precheckEstimates('{"hints":[]}'), null)
   })
 })
+
+describe('calibration rules: the edges', () => {
+  it('picking is random: over 200 seeds every id is picked, and not always the first ones', () => {
+    const ids = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+    const seen = new Set<number>()
+    let firstThree = 0
+    for (let seed = 1; seed <= 200; seed++) {
+      const picked = pickEntries(ids, 3, seed)
+      assert.equal(new Set(picked).size, 3)
+      for (const id of picked) seen.add(id)
+      if (picked.join() === '1,2,3') firstThree++
+    }
+    assert.equal(seen.size, 10)
+    // 1 in 120 by chance: about 2 of 200 seeds
+    assert.ok(firstThree < 20, String(firstThree))
+  })
+
+  it('the pre-check is compared only where both it and the marker gave a number, on entries it estimated', () => {
+    const report = calibrationReport({
+      sessionIds: [1, 2, 3],
+      markerIds: [10],
+      criteria: [
+        { id: 100, code: 'a', title: 'A' },
+        { id: 200, code: 'b', title: 'B' },
+      ],
+      marks: [
+        {
+          sessionId: 1,
+          markerId: 10,
+          overall: 3,
+          scores: new Map([
+            [100, 3],
+            [200, null],
+          ]),
+        },
+        {
+          sessionId: 2,
+          markerId: 10,
+          overall: 2,
+          scores: new Map([
+            [100, 1],
+            [200, 4],
+          ]),
+        },
+        {
+          sessionId: 3,
+          markerId: 10,
+          overall: 2,
+          scores: new Map([
+            [100, 2],
+            [200, 2],
+          ]),
+        },
+      ],
+      // entry 1: b not scored by the marker; entry 2: a not estimated; entry 3: no pre-check kept
+      prechecks: new Map([
+        [1, { a: 3, b: 2 }],
+        [2, { a: null, b: 4 }],
+      ]),
+    })
+    // pairs (3, 3) and (4, 4): 2 units of 2 values, full agreement with variation
+    assert.deepEqual(report.precheck, { alpha: 1, pairable: 4, units: 2 })
+  })
+
+  it('reads the pre-check estimates kept with an entry: 1 to 4, anything else is none', () => {
+    assert.deepEqual(precheckEstimates(JSON.stringify({ estimates: { a: 1, b: 4, c: 0, d: 5, e: '3', f: 2.5 } })), {
+      a: 1,
+      b: 4,
+      c: null,
+      d: null,
+      e: null,
+      f: 2.5,
+    })
+    assert.equal(precheckEstimates(JSON.stringify({ estimates: 5 })), null)
+    assert.equal(precheckEstimates(JSON.stringify({ estimates: 'abc' })), null)
+    assert.equal(precheckEstimates(JSON.stringify({})), null)
+    assert.equal(precheckEstimates('null'), null)
+    assert.equal(precheckEstimates('{not json'), null)
+    assert.equal(precheckEstimates(''), null)
+    assert.equal(precheckEstimates(null), null)
+  })
+})
