@@ -158,3 +158,25 @@ describe('addMonths: a calendar month as Java LocalDate counts it', () => {
     assert.equal(addMonths('2026-05-10', 0), '2026-05-10')
   })
 })
+
+describe('the London day of a timestamp written in other ways', () => {
+  it('a timestamp with an offset is read at its instant, not by its UTC hour', () => {
+    // 23:30 in London in summer is 22:30 UTC: still 1 July
+    assert.equal(londonDate('2026-07-01T23:30:00+01:00'), '2026-07-01')
+    // 00:30 on 2 July in London (BST) is 23:30 UTC on 1 July: 2 July
+    assert.equal(londonDate('2026-07-01T23:30:00.000Z'), '2026-07-02')
+    assert.equal(londonDate('2026-07-01T23:30Z'), '2026-07-02')
+    // in winter London is UTC
+    assert.equal(londonDate('2026-01-15T23:30:00Z'), '2026-01-15')
+  })
+
+  it('a plain date is a day already, returned as written', () => {
+    assert.equal(londonDate('2026-07-01'), '2026-07-01')
+    assert.equal(londonDate('2026-02-31'), '2026-02-31')
+  })
+
+  it('a date with a time after a space shows its date', () => {
+    assert.equal(formatDate('2026-01-15 10:00:00'), '15 January 2026')
+    assert.equal(formatDate('not a date at all'), 'not a date at all')
+  })
+})
