@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { nameWords, placeNames, redact } from './redact'
+import { REDACTION_NAMES, nameWords, placeNames, redact } from './redact'
 
 const names = ['Tomasz Nowak', 'Sam Officer-Smith', 'Art Black', "Liam O'Brien"]
 
@@ -153,5 +153,73 @@ describe('redact: segments', () => {
   it('finds nothing more in a text it has redacted', () => {
     const once = redact('Nowak, A1111AA, 27 March 2026, HMP Moorland', { names, places: ['Moorland'] })
     assert.deepEqual(redact(once.text, { names, places: ['Moorland'] }).removals, [])
+  })
+})
+
+describe('redaction at its edges', () => {
+  it('names each kind of removal for the reviewer', () => {
+    assert.deepEqual(REDACTION_NAMES, { name: 'Name', prison_number: 'Prison number', date: 'Date', place: 'Place' })
+  })
+
+  it('knows everyday words from every line of its list: removed only with a capital', () => {
+    for (const word of ['Hill', 'Law', 'English', 'Hart', 'Swan'])
+      assert.equal(
+        redact(`up the ${word.toLowerCase()} with ${word}`, { names: [`Sam ${word}`] }).text,
+        `up the ${word.toLowerCase()} with [name]`,
+        word,
+      )
+  })
+
+  it('a name or place with a character regular expressions use is matched as written, and only so', () => {
+    assert.equal(redact('seen by Smith+Jones today', { names: ['Smith+Jones'] }).text, 'seen by [name] today')
+    assert.equal(redact('moved to St. Giles House', { places: ['St. Giles House'] }).text, 'moved to [place]')
+    assert.equal(redact('moved to StX Giles House', { places: ['St. Giles House'] }).text, 'moved to StX Giles House')
+  })
+
+  it('a place written with two spaces in the record still matches one space in the text', () => {
+    assert.equal(redact('back on Houseblock 1 today', { places: ['Houseblock  1'] }).text, 'back on [place] today')
+  })
+
+  it('the longer of two places that start alike wins: "A wing east" is one place', () => {
+    const r = redact('moved to A wing east today', { places: ['A wing', 'A wing east'] })
+    assert.equal(r.text, 'moved to [place] today')
+    assert.deepEqual(r.removals, [{ kind: 'place', original: 'A wing east' }])
+  })
+
+  it('of a name and a place starting at one word, the longer is removed whole', () => {
+    const r = redact('in Houseblock 1 today', { names: ['Houseblock'], places: ['Houseblock 1'] })
+    assert.deepEqual(r.removals, [{ kind: 'place', original: 'Houseblock 1' }])
+    // a date found first and a longer place at the same word: the place, whole
+    assert.deepEqual(redact('lives at 12 Mar Lane now', { places: ['12 Mar Lane'] }).removals, [
+      { kind: 'place', original: '12 Mar Lane' },
+    ])
+  })
+
+  it('with nothing to look for, the word "null" is only a word', () => {
+    assert.equal(redact('null and void').text, 'null and void')
+  })
+
+  it('codes and places are trimmed; a code needs two characters, a place two letters', () => {
+    assert.equal(redact('on HB1 and AB', { codes: [' HB1 ', 'AB'] }).text, 'on [place] and [place]')
+    assert.equal(redact('A wing', { codes: ['A'] }).text, 'A wing')
+    assert.equal(redact('went to Ab.', { places: ['Ab'] }).text, 'went to [place].')
+    assert.equal(redact('reading at Reading.', { places: [' Reading '] }).text, 'reading at [place].')
+    assert.equal(redact('X marks it', { places: ['X'] }).text, 'X marks it')
+  })
+
+  it('the words of names: punctuation around them off, the first spelling kept, split at any run of spaces', () => {
+    assert.deepEqual(nameWords(["''Nowak,,", 'NOWAK', 'Tomasz   Kowalski']), ['Nowak', 'Tomasz', 'Kowalski'])
+    assert.deepEqual(nameWords(['NOWAK', 'Nowak']), ['NOWAK'])
+  })
+
+  it('the names of a place: brackets and prison words off, spaces made single, one-letter names dropped', () => {
+    assert.deepEqual(placeNames('Low(x)Newton'), ['Low(x)Newton', 'Low Newton'])
+    assert.deepEqual(placeNames('HMP&YOI Doncaster'), ['HMP&YOI Doncaster', 'Doncaster'])
+    assert.deepEqual(placeNames('HMP &  YOI Hindley'), ['HMP &  YOI Hindley', 'Hindley'])
+    assert.deepEqual(placeNames('HM  Prison Leeds'), ['HM  Prison Leeds', 'Leeds'])
+    assert.deepEqual(placeNames('Low  Newton (HMP)'), ['Low  Newton (HMP)', 'Low Newton'])
+    assert.deepEqual(placeNames('X (HMP)'), ['X (HMP)'])
+    assert.deepEqual(placeNames('Ab (HMP)'), ['Ab (HMP)', 'Ab'])
+    assert.deepEqual(placeNames(' Moorland '), ['Moorland'])
   })
 })
