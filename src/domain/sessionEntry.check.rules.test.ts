@@ -176,6 +176,89 @@ const refused: [string, Partial<EntryText>, [string, string][]][] = [
   ['a worksheet id with a letter', { worksheets: ['3', '3a'] }, [['worksheets', 'Select worksheets from the list']]],
   ['a worksheet id of ten digits', { worksheets: ['1234567890'] }, [['worksheets', 'Select worksheets from the list']]],
   [
+    'a second goal with a measure only',
+    {
+      goals: [
+        { description: 'Find work', measure: 'A job offer', targetDate: '' },
+        { description: '', measure: 'Attends', targetDate: '' },
+      ],
+    },
+    [['goal1Description', 'Goal 2: enter what the goal is']],
+  ],
+  [
+    'a second goal without a measure',
+    {
+      goals: [
+        { description: 'Find work', measure: 'A job offer', targetDate: '' },
+        { description: 'Stay in touch', measure: '', targetDate: '' },
+      ],
+    },
+    [['goal1Measure', 'Goal 2: enter how it will be measured']],
+  ],
+  [
+    'a goal with only a date, and that date not a real one',
+    { goals: [{ description: '', measure: '', targetDate: '31/2/2027' }] },
+    [
+      ['goal0Description', 'Goal 1: enter what the goal is'],
+      ['goal0Measure', 'Goal 1: enter how it will be measured'],
+      ['goal0TargetDate', 'Goal 1: the date must be a real date, like 27/3/2027'],
+    ],
+  ],
+  [
+    'a second goal due the day before the session',
+    {
+      goals: [
+        { description: 'Find work', measure: 'A job offer', targetDate: '19/5/2026' },
+        { description: 'Stay in touch', measure: 'Letters', targetDate: '18/5/2026' },
+      ],
+    },
+    [['goal1TargetDate', 'Goal 2: the date must be on or after the date of the session']],
+  ],
+  [
+    'a goal measure of 501 characters',
+    { goals: [{ description: 'Find work', measure: x(501), targetDate: '' }] },
+    [['goal0Measure', 'How it will be measured must be 500 characters or fewer']],
+  ],
+  [
+    'a review note of 1,001 characters on a goal not reviewed',
+    { reviews: new Map([[9, { status: '', note: x(1001) }]]) },
+    [['review9Note', 'The note must be 1,000 characters or fewer']],
+  ],
+  [
+    'a referral note of 1,001 characters',
+    { referrals: [{ to: 'stakeholder:healthcare', note: x(1001), followUp: '' }] },
+    [['referral0Note', 'The note must be 1,000 characters or fewer']],
+  ],
+  [
+    'a referral to a service whose id has more than the id after it',
+    { referrals: [{ to: 'service:abc-123/../x', note: '', followUp: '' }] },
+    [['referral0To', 'Referral 1: select a service or a team to refer to']],
+  ],
+  [
+    'a referral to something neither a service nor a team',
+    { referrals: [{ to: 'healthcare', note: '', followUp: '' }] },
+    [['referral0To', 'Referral 1: select a service or a team to refer to']],
+  ],
+  [
+    'the booking reference in 201 characters',
+    { interpreterNeeded: 'yes', interpreterUsed: 'yes', interpreterBookingRef: x(201) },
+    [['interpreterBookingRef', 'The booking reference must be 200 characters or fewer']],
+  ],
+  [
+    'the interpreter language in 201 characters',
+    { interpreterNeeded: 'yes', interpreterUsed: 'yes', interpreterLanguage: x(201) },
+    [['interpreterLanguage', 'The language must be 200 characters or fewer']],
+  ],
+  [
+    'nothing written: the message comes after the fields above it and before the worksheets',
+    { agreed: '', duration: '4', worksheets: ['a3'] },
+    [
+      ['duration', 'The duration must be a whole number of minutes from 5 to 180'],
+      ['prisonerWords', NOTHING_WRITTEN],
+      ['worksheets', 'Select worksheets from the list'],
+    ],
+  ],
+  [
     'a worksheet id with a letter before it',
     { worksheets: ['a3'] },
     [['worksheets', 'Select worksheets from the list']],
