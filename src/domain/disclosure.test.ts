@@ -155,3 +155,63 @@ describe('protectCells', () => {
     )
   })
 })
+
+describe('small-number protection at its edges', () => {
+  const shown = (cells: Cell[], threshold = 5) => [...protectCells(cells, threshold)].sort()
+
+  it('a hidden remainder of exactly the threshold is safe: nothing more is hidden', () => {
+    assert.deepEqual(
+      shown([
+        { key: 'total', n: 15 },
+        { key: 'a', parent: 'total', n: 5 },
+        { key: 'b', parent: 'total', n: 5 },
+      ]),
+      ['a', 'b', 'total'],
+    )
+  })
+
+  it('of two children the smaller is hidden, and of two the same size the first by key', () => {
+    // 20 − 10 − 6 = 4 hidden: the 6 goes, leaving 10 hidden
+    assert.deepEqual(
+      shown([
+        { key: 'total', n: 20 },
+        { key: 'b', parent: 'total', n: 10 },
+        { key: 'a', parent: 'total', n: 6 },
+      ]),
+      ['b', 'total'],
+    )
+    // 24 − 10 − 10 = 4: either 10 would do; "a" goes
+    assert.deepEqual(
+      shown([
+        { key: 'total', n: 24 },
+        { key: 'a', parent: 'total', n: 10 },
+        { key: 'b', parent: 'total', n: 10 },
+      ]),
+      ['b', 'total'],
+    )
+    assert.deepEqual(
+      shown([
+        { key: 'total', n: 24 },
+        { key: 'b', parent: 'total', n: 10 },
+        { key: 'a', parent: 'total', n: 10 },
+      ]),
+      ['b', 'total'],
+    )
+  })
+
+  it('a cell naming a parent the table does not have is judged on its own', () => {
+    assert.deepEqual(shown([{ key: 'a', parent: 'missing', n: 10 }]), ['a'])
+    assert.deepEqual(shown([{ key: 'a', parent: 'missing', n: 4 }]), [])
+  })
+
+  it('cells whose parents go round in a circle are not shown', () => {
+    assert.deepEqual(
+      shown([
+        { key: 'a', parent: 'b', n: 10 },
+        { key: 'b', parent: 'a', n: 10 },
+        { key: 'c', n: 10 },
+      ]),
+      ['c'],
+    )
+  })
+})
