@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { test } from 'node:test'
+import { describe, it, test } from 'node:test'
 import { claimValues, grantsFromClaims, jwtPayload, roleOfClaim, sameGrants } from './ssoClaims'
 
 const codes: Record<string, number> = { LEI: 1, MDI: 2 }
@@ -56,4 +56,71 @@ test('a JWT access token gives its payload; an opaque or broken token none', () 
   assert.equal(jwtPayload('a.!!!.c'), null)
   assert.equal(jwtPayload(`a.${b64([1, 2])}.c`), null)
   assert.equal(jwtPayload(undefined), null)
+})
+
+describe('SSO claims at their edges', () => {
+  it('a claim array keeps only its strings, trimmed; a string splits at any run of spaces and commas', () => {
+    assert.deepEqual(claimValues([' KEY_WORKER ', 7, null, 'SUPERVISING_OFFICER']), [
+      'KEY_WORKER',
+      'SUPERVISING_OFFICER',
+    ])
+    assert.deepEqual(claimValues('MDI, ,LEI  ,,BXI'), ['MDI', 'LEI', 'BXI'])
+    assert.deepEqual(claimValues(', MDI'), ['MDI'])
+    assert.deepEqual(claimValues({ MDI: true }), [])
+  })
+
+  it('a role is named as ours with ROLE_ only at the front, in any case, spaces round it', () => {
+    assert.equal(roleOfClaim(' role_key_worker '), 'KEY_WORKER')
+    assert.equal(roleOfClaim('KEY_WORKER'), 'KEY_WORKER')
+    assert.equal(roleOfClaim('KEY_ROLE_WORKER'), null)
+    assert.equal(roleOfClaim('XROLE_KEY_WORKER'), null)
+  })
+
+  it('without an establishments claim, establishment roles give no grant; the national role still does', () => {
+    const ids: Record<string, number> = { MDI: 1 }
+    assert.deepEqual(
+      grantsFromClaims({ roles: ['KEY_WORKER', 'NATIONAL_POLICY'] }, { rolesClaim: 'roles' }, c => ids[c]),
+      [{ role: 'NATIONAL_POLICY', establishmentId: null }],
+    )
+  })
+
+  it('grants are ordered by establishment, then role', () => {
+    const ids: Record<string, number> = { MDI: 2, LEI: 1 }
+    assert.deepEqual(
+      grantsFromClaims(
+        { roles: 'SUPERVISING_OFFICER KEY_WORKER', caseloads: 'MDI LEI' },
+        { rolesClaim: 'roles', establishmentsClaim: 'caseloads' },
+        c => ids[c],
+      ),
+      [
+        { role: 'KEY_WORKER', establishmentId: 1 },
+        { role: 'SUPERVISING_OFFICER', establishmentId: 1 },
+        { role: 'KEY_WORKER', establishmentId: 2 },
+        { role: 'SUPERVISING_OFFICER', establishmentId: 2 },
+      ],
+    )
+  })
+
+  it('two sets of grants are the same only when each has every grant of the other', () => {
+    const a = { role: 'KEY_WORKER' as const, establishmentId: 1 }
+    const b = { role: 'KEY_WORKER' as const, establishmentId: 2 }
+    const c = { role: 'SUPERVISING_OFFICER' as const, establishmentId: 1 }
+    assert.equal(sameGrants([a, b], [b, a]), true)
+    assert.equal(sameGrants([a, b], [a, c]), false)
+    assert.equal(sameGrants([a], [a, b]), false)
+    assert.equal(sameGrants([], []), true)
+  })
+
+  it('a token is read only when it has three parts and a payload that is a JSON object', () => {
+    const enc = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url')
+    assert.deepEqual(jwtPayload(`h.${enc({ sub: 'x' })}.s`), { sub: 'x' })
+    assert.equal(jwtPayload(`h.${enc({ sub: 'x' })}`), null)
+    assert.equal(jwtPayload(`h.${enc({ sub: 'x' })}.s.t`), null)
+    assert.equal(jwtPayload('h..s'), null)
+    assert.equal(jwtPayload(`h.${enc([1, 2])}.s`), null)
+    assert.equal(jwtPayload(`h.${enc('text')}.s`), null)
+    assert.equal(jwtPayload(`h.${enc(null)}.s`), null)
+    assert.equal(jwtPayload(`h.${enc(0)}.s`), null)
+    assert.equal(jwtPayload(undefined), null)
+  })
 })
