@@ -144,3 +144,43 @@ describe('markdown rules: front matter', () => {
     assert.deepEqual(splitFrontMatter('No front matter'), { meta: {}, body: 'No front matter' })
   })
 })
+
+describe('markdown at its edges', () => {
+  it('a table’s headings are column headers with their scope; cells are GOV.UK cells', () => {
+    const html = renderMarkdown('| A | B |\n|---|---|\n| 1 | 2 |')
+    assert.match(html, /<th class="govuk-table__header" scope="col">A<\/th>/)
+    assert.match(html, /<td class="govuk-table__cell">2<\/td>/)
+  })
+
+  it('raw HTML keeps a GOV.UK class on any element and loses any other class and other attributes', () => {
+    assert.equal(
+      renderMarkdown('<span class="govuk-tag">New</span> <span class="evil" id="x">Bad</span>'),
+      '<p class="govuk-body"><span class="govuk-tag">New</span> <span>Bad</span></p>\n',
+    )
+  })
+
+  it('a list item’s nested list follows it as its own list, and a task is a box to tick', () => {
+    assert.deepEqual(markdownBlocks('- a **b**\n  - c\n- [ ] task'), [
+      {
+        kind: 'list',
+        ordered: false,
+        items: [
+          [{ text: 'a ' }, { text: 'b', bold: true }],
+          [{ text: '[   ]  ' }, { text: 'task' }],
+        ],
+      },
+      { kind: 'list', ordered: false, items: [[{ text: 'c' }]] },
+    ])
+  })
+
+  it('struck-through text and code keep their words, entities decoded', () => {
+    assert.deepEqual(markdownBlocks('x ~~gone~~ `a &amp; b`'), [
+      { kind: 'paragraph', runs: [{ text: 'x gone a & b' }] },
+    ])
+    assert.deepEqual(markdownBlocks('~~**b**~~'), [{ kind: 'paragraph', runs: [{ text: 'b', bold: true }] }])
+  })
+
+  it('front matter lines are read only when whole: "key: value" from the start of the line', () => {
+    assert.deepEqual(splitFrontMatter('---\ntitle: Key work\nnot a pair\n---\nBody').meta, { title: 'Key work' })
+  })
+})
