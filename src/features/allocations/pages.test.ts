@@ -351,6 +351,35 @@ describe('the allocation pages', () => {
       assert.equal(await keyWorkerOf(number), null)
     })
 
+    it('refuses to remove a Key Worker a prisoner does not have, saying so on the same page', async () => {
+      // Wes Able's was removed above
+      const number = W.W1!
+      assert.equal(await keyWorkerOf(number), null)
+      const res = await so.post(`/prisoners/${number}/deallocate`, { reason: 'transferred', note: '' })
+      assert.equal(res.headers.location, `/prisoners/${number}/deallocate`)
+      assert.match((await so.get(`/prisoners/${number}/deallocate`)).text, /This prisoner has no Key Worker/)
+      assert.doesNotMatch((await so.get(`/prisoners/${number}`)).text, /Key Worker removed from/)
+    })
+
+    it('an allocation by hand is audited as manual', async () => {
+      const number = W.W1!
+      const res = await so.post(`/prisoners/${number}/allocate`, { staffId: String(kay) })
+      assert.equal(res.headers.location, `/prisoners/${number}`)
+      const row = await keyWorkerOf(number)
+      assert.equal(row!.staff_id, kay)
+      assert.equal(row!.allocation_reason, 'manual')
+    })
+
+    it('each page is titled for what it is about', async () => {
+      const title = async (path: string) => /<title>([^<]*)<\/title>/.exec((await so.get(path)).text)?.[1] ?? ''
+      assert.match(await title(`/prisoners/${W.W2!}/allocate`), /^Choose a Key Worker for Wes Baker/)
+      assert.match(await title(`/prisoners/${W.W2!}/deallocate`), /^Remove the Key Worker of Wes Baker/)
+      assert.match(await title(`/staff/${ada}/cover`), /^Arrange cover for Ada Away/)
+      assert.match(await title('/allocate/preview'), /^Check the proposed allocations/)
+      assert.match(await title('/allocate/rebalance'), /^Rebalance caseloads/)
+      assert.match(/<title>([^<]*)<\/title>/.exec((await kw.get('/caseload')).text)?.[1] ?? '', /^My caseload/)
+    })
+
     it('shows a Key Worker their own caseload, and an officer with no staff record none', async () => {
       const mine = await kw.get('/caseload')
       assert.equal(mine.status, 200)
