@@ -2,6 +2,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { Services } from '../../src/services'
 import { SYSTEM_ACTOR } from '../../src/platform/audit/service'
+import type { Browser } from '../harness'
+import { type ImportCommandOptions, importCommand } from '../../src/features/import/cli'
 
 // Helpers shared by the import tests.
 
@@ -38,4 +40,33 @@ export function prisonerCsv(n: number, opts: { units?: string[]; start?: number 
     )
   }
   return `${lines.join('\n')}\n`
+}
+
+/**
+ * Posts the import form as a browser would, with the page's CSRF token: the fields given, and the file when there is
+ * one (as text/csv, whatever its name).
+ */
+export async function uploadImport(
+  browser: Browser,
+  file: { name: string; bytes: Buffer } | null,
+  fields: Record<string, string> = { kind: 'prisoners' },
+) {
+  const _csrf = await browser.csrf('/import')
+  let req = browser.agent.post('/import').field('_csrf', _csrf)
+  for (const [k, v] of Object.entries(fields)) req = req.field(k, v)
+  if (file) req = req.attach('file', file.bytes, { filename: file.name, contentType: 'text/csv' })
+  return req
+}
+
+/** `keywork import` run in the test's process: its exit code and the lines it printed to each stream. */
+export async function runImportCommand(
+  services: Services,
+  kind: string,
+  file: string,
+  opts: ImportCommandOptions,
+): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = []
+  const err: string[] = []
+  const code = await importCommand(services, kind, file, opts, { out: l => out.push(l), err: l => err.push(l) })
+  return { code, out, err }
 }

@@ -8,8 +8,8 @@ import { testWorld } from '../../../test/harness'
 import { loadConfig } from '../../config'
 import { buildServices } from '../../services'
 import { SYSTEM_ACTOR } from '../../platform/audit/service'
-import { CLI_FILE_LIMIT_BYTES, type ImportCommandOptions, importCommand } from './cli'
-import { FIXTURES, addUnits } from '../../../test/support/imports'
+import { CLI_FILE_LIMIT_BYTES, type ImportCommandOptions } from './cli'
+import { FIXTURES, addUnits, runImportCommand } from '../../../test/support/imports'
 
 const ROOT = path.resolve(import.meta.dirname, '../../..')
 const fixturePath = (name: string) => path.join(FIXTURES, name)
@@ -28,16 +28,8 @@ describe('keywork import (the command, in process)', () => {
   })
 
   async function run(kind: string, file: string, opts: Partial<ImportCommandOptions> = {}) {
-    const out: string[] = []
-    const err: string[] = []
-    const code = await importCommand(
-      world.services,
-      kind,
-      file,
-      { establishment: 'mdi', ...opts },
-      { out: l => out.push(l), err: l => err.push(l) },
-    )
-    return { code, out: out.join('\n'), err: err.join('\n') }
+    const r = await runImportCommand(world.services, kind, file, { establishment: 'mdi', ...opts })
+    return { code: r.code, out: r.out.join('\n'), err: r.err.join('\n') }
   }
 
   it('imports a good file and prints the counts', async () => {

@@ -4,8 +4,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { testWorld } from '../../../test/harness'
-import { CLI_FILE_LIMIT_BYTES, type ImportCommandOptions, errorTable, importCommand } from './cli'
-import { addUnits, prisonerCsv } from '../../../test/support/imports'
+import { CLI_FILE_LIMIT_BYTES, type ImportCommandOptions, errorTable } from './cli'
+import { addUnits, prisonerCsv, runImportCommand } from '../../../test/support/imports'
 
 // What `keywork import` prints, line for line, at the edges the main CLI test does not reach: the error table's
 // columns, the singular, files that are not there, the size limit exactly, a wrong command asked for JSON.
@@ -28,18 +28,8 @@ describe('keywork import: what it prints', () => {
     fs.writeFileSync(file, text)
     return file
   }
-  async function run(kind: string, file: string, opts: Partial<ImportCommandOptions> = {}) {
-    const out: string[] = []
-    const err: string[] = []
-    const code = await importCommand(
-      world.services,
-      kind,
-      file,
-      { establishment: 'MDI', ...opts },
-      { out: l => out.push(l), err: l => err.push(l) },
-    )
-    return { code, out, err }
-  }
+  const run = (kind: string, file: string, opts: Partial<ImportCommandOptions> = {}) =>
+    runImportCommand(world.services, kind, file, { establishment: 'MDI', ...opts })
 
   it('the error table: numbers right-aligned, columns padded to the widest, two spaces between', () => {
     assert.equal(

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { type Browser, signedIn, testWorld } from '../../../test/harness'
-import { addUnits, prisonerCsv } from '../../../test/support/imports'
+import { addUnits, prisonerCsv, uploadImport } from '../../../test/support/imports'
 
 // The import page at its limits: how many errors the summary links to and the table shows, the words for one and
 // for many, which option is blamed when two are wrong, spreadsheet files refused by their name, and a long file
@@ -22,12 +22,8 @@ describe('CSV import page: limits and words', () => {
   })
   after(() => world.close())
 
-  async function upload(name: string, text: string, fields: Record<string, string> = { kind: 'prisoners' }) {
-    const _csrf = await admin.csrf('/import')
-    let req = admin.agent.post('/import').field('_csrf', _csrf)
-    for (const [k, v] of Object.entries(fields)) req = req.field(k, v)
-    return req.attach('file', Buffer.from(text), { filename: name, contentType: 'text/csv' })
-  }
+  const upload = (name: string, text: string, fields: Record<string, string> = { kind: 'prisoners' }) =>
+    uploadImport(admin, { name, bytes: Buffer.from(text) }, fields)
   const count = (text: string, re: RegExp) => (text.match(re) ?? []).length
 
   it('2,001 bad rows: the summary links to the first 100, the table shows the first 2,000', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { type Browser, signedIn, testWorld } from '../../../test/harness'
 import { UPLOAD_LIMIT_BYTES } from '../../app'
-import { addUnits, fixture, prisonerCsv } from '../../../test/support/imports'
+import { addUnits, fixture, prisonerCsv, uploadImport } from '../../../test/support/imports'
 
 describe('CSV import page', () => {
   let world: Awaited<ReturnType<typeof testWorld>>
@@ -13,19 +13,6 @@ describe('CSV import page', () => {
     admin = await signedIn(world, 'establishment_admin.mdi')
   })
   after(() => world.close())
-
-  /** Posts the multipart form as a browser would, with the page's CSRF token. */
-  async function upload(
-    browser: Browser,
-    file: { name: string; bytes: Buffer } | null,
-    fields: Record<string, string> = { kind: 'prisoners' },
-  ) {
-    const _csrf = await browser.csrf('/import')
-    let req = browser.agent.post('/import').field('_csrf', _csrf)
-    for (const [k, v] of Object.entries(fields)) req = req.field(k, v)
-    if (file) req = req.attach('file', file.bytes, { filename: file.name, contentType: 'text/csv' })
-    return req
-  }
 
   it('shows the upload form with the kinds, the file input and both options', async () => {
     const res = await admin.get('/import')
@@ -39,7 +26,7 @@ describe('CSV import page', () => {
   })
 
   it('imports an uploaded file and shows the counts', async () => {
-    const res = await upload(admin, { name: 'roll.csv', bytes: fixture('prisoners-good.csv') })
+    const res = await uploadImport(admin, { name: 'roll.csv', bytes: fixture('prisoners-good.csv') })
     assert.equal(res.status, 303, res.text)
     assert.equal(res.headers.location, '/import/result')
     const page = await admin.get('/import/result')
@@ -54,14 +41,14 @@ describe('CSV import page', () => {
   })
 
   it('says so when the same file is uploaded again: all unchanged', async () => {
-    await upload(admin, { name: 'roll.csv', bytes: fixture('prisoners-good.csv') })
+    await uploadImport(admin, { name: 'roll.csv', bytes: fixture('prisoners-good.csv') })
     const page = await admin.get('/import/result')
     assert.match(page.text, /Unchanged\s*<\/dt>\s*<dd class="govuk-summary-list__value">\s*5\s*</)
     assert.match(page.text, /Created\s*<\/dt>\s*<dd class="govuk-summary-list__value">\s*0\s*</)
   })
 
   it('imports nothing from a file with bad rows, listing each in the error summary and the table', async () => {
-    const res = await upload(admin, { name: 'bad.csv', bytes: fixture('prisoners-3-bad.csv') })
+    const res = await uploadImport(admin, { name: 'bad.csv', bytes: fixture('prisoners-3-bad.csv') })
     assert.equal(res.status, 422)
     assert.match(res.text, /<title>Error: /)
     assert.match(res.text, /There is a problem/)
@@ -76,7 +63,7 @@ describe('CSV import page', () => {
   })
 
   it('imports the valid rows and lists the skipped ones when asked to', async () => {
-    const res = await upload(
+    const res = await uploadImport(
       admin,
       { name: 'bad.csv', bytes: fixture('prisoners-3-bad.csv') },
       { kind: 'prisoners', skipInvalid: 'yes' },
@@ -90,7 +77,7 @@ describe('CSV import page', () => {
   })
 
   it('marks prisoners missing from a full roll as released', async () => {
-    const res = await upload(
+    const res = await uploadImport(
       admin,
       { name: 'full.csv', bytes: Buffer.from(prisonerCsv(2)) },
       { kind: 'prisoners', fullRoll: 'yes' },
@@ -110,7 +97,7 @@ describe('CSV import page', () => {
       ['roll.xlsx', Buffer.from('PK'), /must be a CSV file/],
     ]
     for (const [name, bytes, message] of cases) {
-      const res = await upload(admin, { name, bytes })
+      const res = await uploadImport(admin, { name, bytes })
       assert.equal(res.status, 422, name)
       assert.match(res.text, /There is a problem/, name)
       assert.match(res.text, message, name)
@@ -119,14 +106,18 @@ describe('CSV import page', () => {
   })
 
   it('asks for a kind and a file when they are missing', async () => {
-    const res = await upload(admin, null, {})
+    const res = await uploadImport(admin, null, {})
     assert.equal(res.status, 422)
     assert.match(res.text, /href="#kind">Select what the file contains/)
     assert.match(res.text, /href="#file">Select a CSV file/)
   })
 
   it('imports residential units and staff through the same page', async () => {
-    const unitsRes = await upload(admin, { name: 'units.csv', bytes: fixture('units-good.csv') }, { kind: 'units' })
+    const unitsRes = await uploadImport(
+      admin,
+      { name: 'units.csv', bytes: fixture('units-good.csv') },
+      { kind: 'units' },
+    )
     assert.equal(unitsRes.status, 303, unitsRes.text)
     let page = await admin.get('/import/result')
     assert.match(page.text, /Residential units from units\.csv/)
@@ -134,7 +125,11 @@ describe('CSV import page', () => {
     assert.match(page.text, /Updated\s*<\/dt>\s*<dd class="govuk-summary-list__value">\s*2\s*</, 'capacities changed')
     assert.doesNotMatch(page.text, /Marked as released/)
     assert.match(page.text, /href="\/units"/)
-    const staffRes = await upload(admin, { name: 'staff.csv', bytes: fixture('staff-good.csv') }, { kind: 'staff' })
+    const staffRes = await uploadImport(
+      admin,
+      { name: 'staff.csv', bytes: fixture('staff-good.csv') },
+      { kind: 'staff' },
+    )
     assert.equal(staffRes.status, 303, staffRes.text)
     page = await admin.get('/import/result')
     assert.match(page.text, /Staff from staff\.csv/)
@@ -142,7 +137,7 @@ describe('CSV import page', () => {
   })
 
   it('refuses a full roll of staff or units', async () => {
-    const res = await upload(
+    const res = await uploadImport(
       admin,
       { name: 'staff.csv', bytes: Buffer.from('Staff number\n1\n') },
       { kind: 'staff', fullRoll: 'yes' },
@@ -153,7 +148,7 @@ describe('CSV import page', () => {
 
   it('gives the 413 page for a file over the upload limit, importing nothing', async () => {
     const big = Buffer.from(prisonerCsv(1) + 'x'.repeat(UPLOAD_LIMIT_BYTES))
-    const res = await upload(admin, { name: 'big.csv', bytes: big })
+    const res = await uploadImport(admin, { name: 'big.csv', bytes: big })
     assert.equal(res.status, 413)
     assert.match(res.text, /The file or form is too large/)
   })
