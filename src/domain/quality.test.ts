@@ -88,7 +88,7 @@ describe('quality dashboard rules', () => {
         { label: 'January 2026', interval: wide },
         { label: 'February 2026', interval: { ...wide, estimate: 2.7 } },
       ]),
-      /No month can be told apart.*too small to tell January 2026 from February 2026/,
+      /^The sample is too small to tell January 2026 from February 2026: their 95% intervals overlap\.$/,
     )
     assert.match(monthsComparison([{ label: 'January 2026', interval: wide }]), /Too few reviews/)
     assert.match(

@@ -93,9 +93,14 @@ export function monthsComparison(months: { label: string; interval: Interval | n
   const ends = distinguishable(first.interval, last.interval)
     ? `${last.label} scored ${last.interval!.estimate > first.interval!.estimate ? 'higher' : 'lower'} than ${first.label}, beyond the uncertainty of the samples.`
     : `The sample is too small to tell ${first.label} from ${last.label}: their 95% intervals overlap.`
+  // with two months the first and the last are the one pair already described: say it once
+  if (withInterval.length === 2 && !changes.length) return ends
+  const endsToo = withInterval.length > 2 ? ` ${ends}` : ''
   if (!changes.length)
-    return `No month can be told apart from the one before it: the samples are too small for the differences to mean anything. ${ends}`
-  return `${changes.join('; ')}: beyond the uncertainty of the samples. Other months cannot be told apart from the one before. ${ends}`
+    return `No month can be told apart from the one before it: the samples are too small for the differences to mean anything.${endsToo}`
+  const others =
+    changes.length < withInterval.length - 1 ? ' Other months cannot be told apart from the one before.' : ''
+  return `${changes.join('; ')}: beyond the uncertainty of the samples.${others}${endsToo}`
 }
 
 /**

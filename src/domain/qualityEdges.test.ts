@@ -22,9 +22,7 @@ describe('quality dashboard rules: months compared, word for word', () => {
         { label: 'January 2026', interval: low },
         { label: 'February 2026', interval: high },
       ]),
-      'February 2026 scored higher than January 2026: beyond the uncertainty of the samples. Other months cannot ' +
-        'be told apart from the one before. February 2026 scored higher than January 2026, beyond the uncertainty ' +
-        'of the samples.',
+      'February 2026 scored higher than January 2026: beyond the uncertainty of the samples.',
     )
   })
 
@@ -34,9 +32,7 @@ describe('quality dashboard rules: months compared, word for word', () => {
         { label: 'January 2026', interval: high },
         { label: 'February 2026', interval: low },
       ]),
-      'February 2026 scored lower than January 2026: beyond the uncertainty of the samples. Other months cannot ' +
-        'be told apart from the one before. February 2026 scored lower than January 2026, beyond the uncertainty ' +
-        'of the samples.',
+      'February 2026 scored lower than January 2026: beyond the uncertainty of the samples.',
     )
   })
 
@@ -47,9 +43,10 @@ describe('quality dashboard rules: months compared, word for word', () => {
         { label: 'February 2026', interval: high },
         { label: 'March 2026', interval: low },
       ]),
+      // every pair changed: no "other months"; the ends overlap, and say so
       'February 2026 scored higher than January 2026; March 2026 scored lower than February 2026: beyond the ' +
-        'uncertainty of the samples. Other months cannot be told apart from the one before. The sample is too ' +
-        'small to tell January 2026 from March 2026: their 95% intervals overlap.',
+        'uncertainty of the samples. The sample is too small to tell January 2026 from March 2026: their 95% ' +
+        'intervals overlap.',
     )
   })
 
@@ -71,6 +68,29 @@ describe('quality dashboard rules: months compared, word for word', () => {
     )
   })
 
+  it('one change of two: the change, that the other months cannot be told apart, then the ends', () => {
+    assert.equal(
+      monthsComparison([
+        { label: 'January 2026', interval: low },
+        { label: 'February 2026', interval: high },
+        { label: 'March 2026', interval: { ...high, estimate: 3.4 } },
+      ]),
+      'February 2026 scored higher than January 2026: beyond the uncertainty of the samples. Other months cannot ' +
+        'be told apart from the one before. March 2026 scored higher than January 2026, beyond the uncertainty of ' +
+        'the samples.',
+    )
+  })
+
+  it('two months that cannot be told apart: said once', () => {
+    assert.equal(
+      monthsComparison([
+        { label: 'January 2026', interval: mid },
+        { label: 'February 2026', interval: { ...mid, estimate: 2.7 } },
+      ]),
+      'The sample is too small to tell January 2026 from February 2026: their 95% intervals overlap.',
+    )
+  })
+
   it('months without an interval are left out: compared across the gap, and one month with one is too few', () => {
     assert.equal(
       monthsComparison([
@@ -78,9 +98,7 @@ describe('quality dashboard rules: months compared, word for word', () => {
         { label: 'February 2026', interval: null },
         { label: 'March 2026', interval: high },
       ]),
-      'March 2026 scored higher than January 2026: beyond the uncertainty of the samples. Other months cannot be ' +
-        'told apart from the one before. March 2026 scored higher than January 2026, beyond the uncertainty of the ' +
-        'samples.',
+      'March 2026 scored higher than January 2026: beyond the uncertainty of the samples.',
     )
     assert.equal(
       monthsComparison([
