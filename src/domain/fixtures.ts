@@ -72,3 +72,14 @@ export const entryText = (over: Partial<EntryText> = {}): EntryText => ({
   worksheets: [],
   ...over,
 })
+
+/** An entry as typed for the pre-check: a delivered 45-minute session on 1 December 2026 with nothing else filled in. */
+export const precheckEntry = (over: Partial<EntryText> = {}): EntryText =>
+  entryText({
+    sessionDate: { day: '1', month: '12', year: '2026' },
+    startsAt: '',
+    location: 'hub_room',
+    private: 'yes',
+    agreed: '',
+    ...over,
+  })

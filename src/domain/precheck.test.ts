@@ -9,19 +9,10 @@ import {
   precheck,
   precheckScore,
 } from './precheck'
-import { entryText } from './fixtures'
+import { precheckEntry } from './fixtures'
 import type { EntryText } from './sessionEntry'
 
-/** An entry as typed: a delivered 45-minute session with nothing else filled in, unless said. */
-const entry = (over: Partial<EntryText> = {}): EntryText =>
-  entryText({
-    sessionDate: { day: '1', month: '12', year: '2026' },
-    startsAt: '',
-    location: 'hub_room',
-    private: 'yes',
-    agreed: '',
-    ...over,
-  })
+const entry = precheckEntry
 const ctx: PrecheckContext = { openGoalIds: [], firstName: 'Tomasz' }
 const hintsOf = (e: EntryText, c = ctx) => precheck(e, c).hints.map(h => `${h.criterion} @${h.field}`)
 const hintAbout = (e: EntryText, criterion: string, c = ctx) =>

@@ -1,19 +1,10 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { type PrecheckContext, mentions, precheck } from './precheck'
-import { entryText } from './fixtures'
+import { precheckEntry } from './fixtures'
 import type { EntryText } from './sessionEntry'
 
-/** An entry as typed: a delivered 45-minute session with nothing else filled in, unless said. */
-const entry = (over: Partial<EntryText> = {}): EntryText =>
-  entryText({
-    sessionDate: { day: '1', month: '12', year: '2026' },
-    startsAt: '',
-    location: 'hub_room',
-    private: 'yes',
-    agreed: '',
-    ...over,
-  })
+const entry = precheckEntry
 const ctx: PrecheckContext = { openGoalIds: [], firstName: 'Tomasz' }
 const hintAbout = (e: EntryText, criterion: string, c = ctx) =>
   precheck(e, c).hints.find(h => h.criterion === criterion)
