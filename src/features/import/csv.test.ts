@@ -454,3 +454,124 @@ describe('what a message repeats from the file is short', () => {
     for (const e of v.errors) assert.ok(e.reason.length < 200, e.reason.slice(0, 300))
   })
 })
+
+describe('reading CSV files: quotes, the size limit and the whole message', () => {
+  it('a problem with the file is its messages, one per line', () => {
+    const one = new FileProblem('The file is empty.')
+    assert.deepEqual(one.messages, ['The file is empty.'])
+    assert.equal(one.message, 'The file is empty.')
+    const two = new FileProblem(['First problem', 'Second problem'])
+    assert.equal(two.message, 'First problem\nSecond problem')
+  })
+
+  it('an unclosed quotation mark is explained in full', () => {
+    assert.equal(
+      problemOf(() => parseCsv('a,b\n1,"2\n3,4\n')),
+      'The file has a quotation mark (") that is never closed, so the rows after it cannot be read. ' +
+        'Open the file in a spreadsheet and save it again as CSV UTF-8.',
+    )
+  })
+
+  it('a quotation mark inside a cell that is not quoted is kept as written', () => {
+    const t = parseCsv('Last name,Note\nO"Brien,Smith "Jo"\n"Quoted ""twice""",x"y\n')
+    assert.deepEqual(
+      t.rows.map(r => r.cells),
+      [
+        ['O"Brien', 'Smith "Jo"'],
+        ['Quoted "twice"', 'x"y'],
+      ],
+    )
+  })
+
+  it('reads exactly 100,000 rows and refuses one more', () => {
+    const rows = (n: number) => `Prison number\n${'A1234BC\n'.repeat(n)}`
+    assert.equal(parseCsv(rows(100_000)).rows.length, 100_000)
+    assert.equal(
+      problemOf(() => parseCsv(rows(100_001))),
+      'The file has 100,001 rows; the most one file can have is 100,000.',
+    )
+  })
+})
+
+describe('validating rows: extra values, blank keys and the checks’ own problems', () => {
+  const HEAD = 'Prison number,First name,Last name,Date of birth,Reception date'
+  const run = (rows: string[], checks: Parameters<typeof validateRows>[4] = {}, spec = prisonerKind) => {
+    const table = parseCsv(`${HEAD}\n${rows.join('\n')}\n`)
+    return validateRows(table, prisonerMap(table.headers), spec, [], checks)
+  }
+
+  it('blank values after the last heading are no problem; any value there is, at the first extra column', () => {
+    const v = run([
+      'A1111AA,A,B,1990-01-01,2024-01-01',
+      'A2222AA,A,B,1990-01-01,2024-01-01,,',
+      'A3333AA,A,B,1990-01-01,2024-01-01, ,  ',
+      'A4444AA,A,B,1990-01-01,2024-01-01,,x',
+    ])
+    assert.deepEqual(v.errors, [
+      { row: 5, column: 'Column 6 (no heading)', reason: 'The row has 7 values but there are only 5 column headings' },
+    ])
+    assert.deepEqual(
+      v.valid.map(r => r.row),
+      [2, 3, 4],
+    )
+  })
+
+  it('rows with a blank key are not on "more than one row" of the same key', () => {
+    const v = run([',A,B,1990-01-01,2024-01-01', ',C,D,1990-01-01,2024-01-01'])
+    assert.deepEqual(
+      v.errors.map(e => [e.row, e.column]),
+      [
+        [2, 'Prison number'],
+        [3, 'Prison number'],
+      ],
+    )
+    assert.ok(!v.errors.some(e => e.reason.includes('more than one row')))
+    assert.deepEqual([...v.rowsByKey], [])
+    assert.deepEqual(v.invalidRowsWithoutKey, [2, 3])
+  })
+
+  it('a check’s problem with a field already wrong is not added; one per field, in the columns’ order', () => {
+    const v = run(['A1111AA,A,B,not a date,2024-01-01'], {
+      cells: () => [
+        { field: 'dateOfBirth', reason: 'a second opinion on the date of birth' },
+        { field: 'firstName', reason: 'first name: first problem' },
+        { field: 'firstName', reason: 'first name: second problem' },
+      ],
+    })
+    assert.deepEqual(
+      v.errors.map(e => [e.column, e.reason]),
+      [
+        ['First name', 'first name: first problem'],
+        ['Date of birth', v.errors[1]!.reason],
+      ],
+    )
+    assert.notEqual(v.errors[1]!.reason, 'a second opinion on the date of birth')
+  })
+
+  it('the check across rows is told the keys of the bad rows, and only those', () => {
+    const told: string[][] = []
+    run(['A1111AA,A,B,not a date,2024-01-01', ',A,B,1990-01-01,2024-01-01', 'A3333AA,A,B,1990-01-01,2024-01-01'], {
+      cross: (valid, invalidKeys) => {
+        told.push([...invalidKeys])
+        return []
+      },
+    })
+    assert.deepEqual(told, [['A1111AA']])
+  })
+
+  it('rows without a usable key are listed in row order, even when a later check found the earlier one', () => {
+    // a kind none of whose keys identifies a record: every row with an error is "without a key"
+    const anonymous = { ...prisonerKind, isKey: () => false }
+    const v = run(
+      ['A1111AA,A,B,1990-01-01,2024-01-01', 'A2222AA,A,B,not a date,2024-01-01', 'A3333AA,A,B,1990-01-01,2024-01-01'],
+      { parsed: () => [{ row: 2, field: 'lastName', reason: 'found after the rows were read' }] },
+      anonymous,
+    )
+    assert.deepEqual(
+      v.errors.map(e => e.row),
+      [2, 3],
+    )
+    assert.deepEqual(v.invalidRowsWithoutKey, [2, 3])
+    assert.deepEqual([...v.invalidKeys], [])
+  })
+})

@@ -25,11 +25,12 @@ export interface CsvTable {
   rows: { row: number; cells: string[] }[]
 }
 
-/** Decodes UTF-8 (a byte order mark is dropped); anything else, UTF-16 and binary files included, is refused. */
+/**
+ * Decodes UTF-8 (a byte order mark is dropped); anything else, UTF-16 and binary files included, is refused. UTF-16
+ * with a byte order mark is not UTF-8 at all (the bytes 0xFF and 0xFE never are); UTF-16 of plain letters without
+ * one is valid UTF-8 full of NUL bytes, which no CSV file has.
+ */
 export function decodeUtf8(bytes: Uint8Array): string {
-  // UTF-16 text of plain letters is valid UTF-8 full of NUL bytes, so look for its byte order mark first
-  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)))
-    throw new FileProblem(NOT_UTF8)
   let text: string
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
@@ -41,7 +42,6 @@ export function decodeUtf8(bytes: Uint8Array): string {
 }
 
 export function parseCsv(text: string): CsvTable {
-  if (text.trim() === '') throw new FileProblem('The file is empty. Upload a CSV file with a row of column headings.')
   let records: string[][]
   try {
     records = parse(text, {
@@ -63,13 +63,13 @@ export function parseCsv(text: string): CsvTable {
   const isBlank = (cells: string[]) => cells.every(c => c.trim() === '')
   const headerIndex = records.findIndex(r => !isBlank(r))
   const header = records[headerIndex]
-  if (headerIndex < 0 || !header)
-    throw new FileProblem('The file is empty. Upload a CSV file with a row of column headings.')
+  // a file of blank lines (or nothing) has no row that is not blank
+  if (!header) throw new FileProblem('The file is empty. Upload a CSV file with a row of column headings.')
   if (headerIndex > 0)
     throw new FileProblem(
       'The first row of the file must be the column headings, but it is blank. Remove blank rows at the top.',
     )
-  if (header.length === 1 && /[;\t|]/.test(header[0] ?? ''))
+  if (header.length === 1 && /[;\t|]/.test(header[0]!))
     throw new FileProblem('The columns must be separated by commas. Save the file from a spreadsheet as CSV UTF-8.')
   const headers = header.map(h => h.trim())
   const rows: CsvTable['rows'] = []

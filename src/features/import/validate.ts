@@ -122,7 +122,8 @@ export function validateRows<R, F extends keyof R & string>(
     }
     // the unit code as written: checked whatever else is wrong with the row
     let unitId: number | null = null
-    const code = spec.unitField && map.columns.has(spec.unitField) ? (input[spec.unitField] ?? '').trim() : ''
+    // input holds the file's columns only: a unit column the file lacks reads as blank
+    const code = spec.unitField ? (input[spec.unitField] ?? '').trim() : ''
     if (spec.unitField && code !== '' && !seen.has(spec.unitField)) {
       const unit = unitByCode.get(code.toUpperCase()) ?? unitByName.get(code.toLowerCase())
       if (unit) unitId = unit.id
