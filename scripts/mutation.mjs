@@ -10,11 +10,14 @@
 //   MUTATE=src/domain/markdown.ts npm run mutation     # measure (or re-measure) one file
 //   npm run mutation -- --summary                      # the scores per file and per area from the stores
 //   npm run mutation -- --survivors src/domain/hubs.ts # the surviving mutants of the stores' files that match
+//   npm run mutation -- --time-tests src/features/import # times each test file, so runs try the fastest first
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 
 const STORE = 'test/mutation'
+/** seconds per test file (stryker.config.mjs runs the fastest first); kept beside the stores, not one of them */
+const TIMES = 'test-times.json'
 
 /** The store a mutated file belongs to: src/domain/x.ts -> src-domain, src/features/audit/x.ts -> src-features-audit. */
 function areaOf(file) {
@@ -26,7 +29,7 @@ function areaOf(file) {
 function readStores() {
   if (!existsSync(STORE)) return []
   return readdirSync(STORE)
-    .filter(f => f.endsWith('.json'))
+    .filter(f => f.endsWith('.json') && f !== TIMES)
     .map(f => ({ area: f.replace(/\.json$/, ''), report: JSON.parse(readFileSync(join(STORE, f), 'utf8')) }))
 }
 
@@ -172,9 +175,29 @@ function survivors(prefixes) {
     }
 }
 
+/** Runs each test file of the folders once, alone, and keeps how long it took. */
+function timeTests(folders) {
+  const file = join(STORE, TIMES)
+  const times = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {}
+  for (const folder of folders)
+    for (const test of readdirSync(folder, { recursive: true })
+      .map(f => join(folder, String(f)))
+      .filter(f => f.endsWith('.test.ts') && !f.endsWith('browser.test.ts'))
+      .sort()) {
+      const start = performance.now()
+      const run = spawnSync('node', ['--import', 'tsx', '--test', test], { stdio: 'ignore' })
+      times[test] = Math.round((performance.now() - start) / 100) / 10
+      console.log(`${test}: ${times[test]} s${run.status === 0 ? '' : ' (it failed: fix it before measuring)'}`)
+    }
+  const sorted = Object.fromEntries(Object.entries(times).sort(([a], [b]) => a.localeCompare(b)))
+  mkdirSync(STORE, { recursive: true })
+  writeFileSync(file, `${JSON.stringify(sorted, null, 2)}\n`)
+}
+
 const args = process.argv.slice(2)
 if (args[0] === '--summary') summary()
 else if (args[0] === '--survivors') survivors(args.slice(1))
+else if (args[0] === '--time-tests') timeTests(args.slice(1))
 else if (args[0] === '--merge') {
   // MUTATE=<the run's scope> node scripts/mutation.mjs --merge reports/mutation/<scope>.incremental.json
   const { default: config } = await import('../stryker.config.mjs')
