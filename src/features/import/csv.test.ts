@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { describe, it } from 'node:test'
 import { FileProblem, NOT_UTF8, decodeUtf8, mapColumns, normaliseHeader, parseCsv, readColumns } from './csv'
-import { KIND_SPECS, type KindSpec, prisonerKind } from './kinds'
+import { KIND_SPECS, type KindSpec, columnHelp, prisonerKind } from './kinds'
 import { validateRows } from './validate'
 
 const problemOf = (fn: () => unknown): string => {
@@ -408,6 +408,34 @@ describe('docs/CSV.md is the table of headings: each kind reads exactly the colu
       )
     })
   }
+
+  it('the upload page’s help names each kind’s required and optional columns as the tables do', () => {
+    const names = { prisoners: 'P', staff: 'S', units: 'U', allocations: 'A', sessions: 'H' }
+    const help = columnHelp(names)
+    assert.deepEqual(
+      help.map(h => h.name),
+      ['P', 'S', 'U', 'A', 'H'],
+    )
+    for (const [i, title] of Object.values(SECTIONS).entries()) {
+      const rows = tableOf(title)
+      assert.deepEqual(
+        [...help[i]!.required].sort(),
+        rows
+          .filter(r => r.required)
+          .map(r => r.label)
+          .sort(),
+        title,
+      )
+      assert.deepEqual(
+        [...help[i]!.optional].sort(),
+        rows
+          .filter(r => !r.required)
+          .map(r => r.label)
+          .sort(),
+        title,
+      )
+    }
+  })
 })
 
 describe('what a message repeats from the file is short', () => {
@@ -573,5 +601,58 @@ describe('validating rows: extra values, blank keys and the checks’ own proble
     )
     assert.deepEqual(v.invalidRowsWithoutKey, [2, 3])
     assert.deepEqual([...v.invalidKeys], [])
+  })
+})
+
+describe('each kind: its keys, and headings that answer to one field', () => {
+  const specs = Object.entries(KIND_SPECS) as [string, KindSpec<Record<string, unknown>, string>][]
+
+  it('is filed under its own name', () => {
+    for (const [kind, spec] of specs) assert.equal(spec.kind, kind)
+  })
+
+  it('no heading answers to two fields, and no other heading repeats its field’s name or label', () => {
+    for (const [kind, spec] of specs) {
+      const owner = new Map<string, string>()
+      for (const field of Object.keys(spec.labels)) {
+        const own = new Set([normaliseHeader(field), normaliseHeader(spec.labels[field]!)])
+        for (const h of own) {
+          assert.ok(!owner.has(h) || owner.get(h) === field, `${kind}: "${h}" is ${owner.get(h)} and ${field}`)
+          owner.set(h, field)
+        }
+        for (const alias of spec.aliases[field] ?? []) {
+          const h = normaliseHeader(alias)
+          assert.ok(!own.has(h), `${kind}: "${alias}" repeats ${field}'s name or label, or another of its headings`)
+          assert.ok(!owner.has(h) || owner.get(h) === field, `${kind}: "${alias}" is ${owner.get(h)} and ${field}`)
+          own.add(h)
+          owner.set(h, field)
+        }
+      }
+    }
+  })
+
+  it('knows a key good enough to name a record from one that is not, in any case and with spaces round it', () => {
+    // the formats docs/CSV.md gives: a prison number like A1234BC; a staff number of up to 20 letters and digits;
+    // a unit code of up to 20 letters, digits or hyphens, starting with a letter or digit
+    const table: [string, string, string, boolean][] = [
+      ['prisoners', ' a1234bc ', 'A1234BC', true],
+      ['prisoners', 'A1234B', 'A1234B', false],
+      ['staff', ' sn12345 ', 'SN12345', true],
+      ['staff', 'SN-12345', 'SN-12345', false],
+      ['staff', 'A'.repeat(21), 'A'.repeat(21), false],
+      ['units', ' hb1 ', 'HB1', true],
+      ['units', 'a-1', 'A-1', true],
+      ['units', '-A1', '-A1', false],
+      ['units', 'HB 1', 'HB 1', false],
+      ['allocations', 'a1234bc', 'A1234BC', true],
+      ['allocations', 'nonsense', 'NONSENSE', false],
+      ['sessions', 'a1234bc', 'A1234BC', true],
+      ['sessions', 'SN12345', 'SN12345', false],
+    ]
+    for (const [kind, raw, key, good] of table) {
+      const spec = KIND_SPECS[kind as keyof typeof KIND_SPECS] as unknown as KindSpec<Record<string, unknown>, string>
+      assert.equal(spec.normaliseKey(raw), key, `${kind} ${raw}`)
+      assert.equal(spec.isKey(key), good, `${kind} ${key}`)
+    }
   })
 })

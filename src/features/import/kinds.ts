@@ -23,7 +23,7 @@ export interface KindSpec<R, F extends keyof R & string = keyof R & string> {
   kind: ImportKind
   schema: { safeParse(value: unknown): z.ZodSafeParseResult<R> }
   labels: Record<F, string>
-  /** headings besides the field name and its label, compared after normaliseHeader */
+  /** headings besides the field name and its label, compared after normaliseHeader (none the same as those) */
   aliases: Record<F, readonly string[]>
   required: readonly F[]
   /** upsert key: unique within a file */
@@ -58,12 +58,12 @@ export const prisonerKind: KindSpec<PrisonerRecord> = {
     firstName: ['forename', 'forenames', 'given name', 'first'],
     lastName: ['surname', 'family name', 'last'],
     dateOfBirth: ['DOB', 'birth date', 'born'],
-    unit: ['unit', 'unit code', 'houseblock', 'house block', 'wing', 'location', 'block', 'residential unit code'],
+    unit: ['unit code', 'houseblock', 'wing', 'location', 'block', 'residential unit code'],
     cell: ['cell number', 'cell no', 'cell location'],
     receptionDate: ['received', 'date received', 'received date', 'reception', 'date of reception', 'arrival date'],
-    releaseDate: ['release date', 'expected release', 'ERD', 'date of release'],
+    releaseDate: ['expected release', 'ERD', 'date of release'],
     status: ['prisoner status'],
-    complexity: ['complexity', 'complexity of need level', 'CoN'],
+    complexity: ['complexity of need level', 'CoN'],
     firstLanguage: ['language', 'main language', 'primary language', 'spoken language'],
     interpreterNeeded: ['interpreter', 'needs interpreter', 'needs an interpreter', 'interpreter required'],
     nationality: ['country of nationality'],
@@ -93,15 +93,15 @@ export const staffKind: KindSpec<StaffRecord> = {
     firstName: ['forename', 'forenames', 'given name', 'first'],
     lastName: ['surname', 'family name', 'last'],
     grade: ['band', 'pay band', 'grade band'],
-    email: ['email', 'work email', 'email address'],
+    email: ['work email'],
     workingPattern: ['pattern', 'full time or part time'],
     weeklyHours: ['hours', 'hours per week', 'contracted hours', 'weekly contracted hours'],
-    startedInPost: ['start date', 'started', 'date started', 'started in post', 'in post since'],
-    languages: ['languages', 'language', 'other languages'],
+    startedInPost: ['start date', 'started', 'date started', 'in post since'],
+    languages: ['language', 'other languages'],
     status: ['staff status', 'availability'],
     statusReturnDate: ['date of return', 'returning', 'return'],
-    keyWorker: ['key worker', 'is key worker', 'keyworker', 'holds caseload'],
-    homeUnit: ['home unit', 'unit', 'residential unit', 'houseblock', 'house block', 'wing', 'location', 'base unit'],
+    keyWorker: ['is key worker', 'holds caseload'],
+    homeUnit: ['unit', 'residential unit', 'houseblock', 'wing', 'location', 'base unit'],
   },
   required: ['staffNumber', 'firstName', 'lastName', 'grade'],
   keyField: 'staffNumber',
@@ -115,9 +115,9 @@ export const unitKind: KindSpec<UnitRecord> = {
   schema: unitRecordSchema,
   labels: UNIT_FIELD_LABELS,
   aliases: {
-    code: ['unit', 'code', 'location code', 'houseblock code', 'wing code'],
+    code: ['unit', 'location code', 'houseblock code', 'wing code'],
     name: ['unit name', 'description', 'houseblock name', 'location name'],
-    parent: ['parent', 'parent code', 'parent unit code', 'inside', 'part of', 'within'],
+    parent: ['parent code', 'parent unit code', 'inside', 'part of', 'within'],
     capacity: ['operational capacity', 'op cap', 'beds', 'places', 'spaces'],
   },
   required: ['code', 'name', 'capacity'],
@@ -135,7 +135,7 @@ export const allocationKind: KindSpec<AllocationRecord> = {
   labels: ALLOCATION_FIELD_LABELS,
   aliases: {
     prisonNumber: PRISON_NUMBER_ALIASES,
-    staffNumber: ['key worker', 'key worker staff no', 'staff number', 'staff no', 'officer staff number'],
+    staffNumber: ['key worker', 'key worker staff no', 'staff no', 'officer staff number'],
     from: ['from date', 'start date', 'allocated', 'allocated on', 'date allocated', 'start'],
     to: ['to date', 'end date', 'ended', 'deallocated', 'deallocated on', 'date deallocated', 'end'],
     reason: ['end reason', 'deallocation reason', 'reason ended'],
@@ -154,12 +154,12 @@ export const sessionKind: KindSpec<SessionRecord> = {
   labels: SESSION_FIELD_LABELS,
   aliases: {
     date: ['session date', 'date of session', 'case note date', 'occurred', 'occurrence date'],
-    staffNumber: ['officer', 'staff number', 'staff no', 'key worker staff number', 'author staff number'],
+    staffNumber: ['officer', 'staff no', 'key worker staff number', 'author staff number'],
     prisonNumber: PRISON_NUMBER_ALIASES,
     delivered: ['session delivered', 'outcome', 'took place'],
     notDeliveredReason: ['reason not delivered', 'not delivered', 'reason'],
     startTime: ['time', 'start', 'starts at', 'session time'],
-    duration: ['duration minutes', 'minutes', 'length', 'duration (minutes)'],
+    duration: ['duration minutes', 'minutes', 'length'],
     caseNote: ['case note text', 'text', 'note', 'notes', 'narrative'],
   },
   required: ['date', 'staffNumber', 'prisonNumber', 'delivered'],
