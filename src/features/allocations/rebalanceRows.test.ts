@@ -15,6 +15,7 @@ import {
 import { admitPrisoner } from '../../../test/support/prisoners'
 import { hireOfficer } from '../../../test/support/staff'
 import { AUTO_OFF } from './auto'
+import { rebalanceService } from './rebalance'
 
 type Services = Awaited<ReturnType<typeof testServices>>
 const NOT_RECENT = { moveRecentlySeen: false }
@@ -145,6 +146,30 @@ describe('rebalancing: the proposal, its refusals and the moves made', () => {
     assert.ok((await s.allocations.allocate(actor(), est, newcomer, bea, { reason: 'manual' })).ok)
     assert.deepEqual(await s.rebalance.confirm(actor(), est, NOT_RECENT, first.fingerprint, [proposed]), stale)
     assert.ok((await s.allocations.deallocate(actor(), est, newcomer, 'released')).ok)
+  })
+
+  it('refuses a proposal made before a session was recorded with a prisoner in it', async () => {
+    // the sessions feature says who was seen when; here, a list that a session is added to after the proposal
+    const seen = new Map<number, string>()
+    const withSessions = rebalanceService(s.db.db, {
+      audit: s.audit,
+      establishments: s.establishments,
+      autoAllocation: s.autoAllocation,
+      lastSessions: async () => seen,
+    })
+    const first = await withSessions.preview(est, NOT_RECENT)
+    const move = first.moves[0]!
+    seen.set(move.prisoner.id, '2026-03-02')
+    assert.deepEqual(
+      await withSessions.confirm(actor(), est, NOT_RECENT, first.fingerprint, [move.prisoner.prison_number]),
+      {
+        ok: false,
+        errors: {
+          form: 'Caseloads changed since this proposal was made. Nothing was saved: check the new proposal and confirm again.',
+        },
+      },
+    )
+    assert.equal(await keyWorkerOf(move.prisoner.prison_number), ada)
   })
 
   it('makes the ticked moves once each: the old allocation ended with the reasons, the new one audited', async () => {
