@@ -567,12 +567,11 @@ describe('validating rows: extra values, blank keys and the checks’ own proble
       ],
     })
     assert.deepEqual(
-      v.errors.map(e => [e.column, e.reason]),
-      [
-        ['First name', 'first name: first problem'],
-        ['Date of birth', v.errors[1]!.reason],
-      ],
+      v.errors.map(e => e.column),
+      ['First name', 'Date of birth'],
     )
+    assert.equal(v.errors[0]!.reason, 'first name: first problem')
+    // the date of birth keeps the schema's own message, not the check's
     assert.notEqual(v.errors[1]!.reason, 'a second opinion on the date of birth')
   })
 
