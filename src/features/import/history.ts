@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../platform/db/types'
+import { chunks } from '../../domain/chunks'
 import { formatDate } from '../../domain/dates'
+import { groupBy } from '../../domain/groupBy'
 import { londonNow } from '../../domain/hubs'
 import { PRISON_NUMBER, normalisePrisonNumber } from '../../domain/prisoner'
 import { STAFF_NUMBER, normaliseStaffNumber } from '../../domain/staff'
@@ -46,13 +48,9 @@ interface AllocationRef {
   reason: string
 }
 
-const CHUNK = 500
-
-function chunks<T>(list: readonly T[], size = CHUNK): T[][] {
-  const out: T[][] = []
-  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size))
-  return out
-}
+/** Prisoners read, or sessions written, this many at a time. */
+const READ_CHUNK = 500
+const INSERT_CHUNK = 200
 
 /** The Europe/London date of a stored instant. */
 function londonDate(iso: string): string {
@@ -79,7 +77,7 @@ const period = (from: string, to: string | null) =>
 
 async function establishmentPrisoners(db: Kysely<Database>, establishmentId: number, keys: string[]) {
   const byNumber = new Map<string, PrisonerRef>()
-  for (const part of chunks([...new Set(keys)])) {
+  for (const part of chunks([...new Set(keys)], READ_CHUNK)) {
     const rows = await db
       .selectFrom('prisoners')
       .select(['id', 'prison_number', 'status', 'reception_date'])
@@ -105,14 +103,17 @@ async function establishmentStaff(db: Kysely<Database>, establishmentId: number)
   )
 }
 
+/** The allocations of these prisoners, each prisoner's in the order they began. */
 async function allocationsOf(db: Kysely<Database>, establishmentId: number, prisonerIds: number[]) {
   const out: AllocationRef[] = []
-  for (const part of chunks(prisonerIds)) {
+  for (const part of chunks(prisonerIds, READ_CHUNK)) {
     const rows = await db
       .selectFrom('allocations')
       .select(['id', 'prisoner_id', 'staff_id', 'allocated_at', 'deallocated_at', 'allocation_reason'])
       .where('establishment_id', '=', establishmentId)
       .where('prisoner_id', 'in', part)
+      .orderBy('allocated_at')
+      .orderBy('id')
       .execute()
     for (const r of rows)
       out.push({
@@ -134,7 +135,6 @@ function peopleProblems(
   staff: Map<string, StaffRef>,
   staffLabel: string,
   dateField: string,
-  dateLabel: string,
 ): CellProblem[] {
   const problems: CellProblem[] = []
   const number = normalisePrisonNumber(input.prisonNumber ?? '')
@@ -150,7 +150,7 @@ function peopleProblems(
       field: 'staffNumber',
       reason: `${excerpt(staffNumber)} is not a ${staffLabel} of this establishment: import the staff first`,
     })
-  const date = pastDate(dateLabel, input[dateField], londonNow().date).date
+  const date = pastDate(input[dateField], londonNow().date).date
   if (prisoner && date && date < prisoner.reception_date)
     problems.push({
       field: dateField,
@@ -169,24 +169,16 @@ export function allocationImport(db: Kysely<Database>, audit: AuditService) {
         establishmentId,
         [...prisoners.values()].map(p => p.id),
       )
-      const existingOf = new Map<number, AllocationRef[]>()
-      for (const a of existing) existingOf.set(a.prisoner_id, [...(existingOf.get(a.prisoner_id) ?? []), a])
+      const existingOf = groupBy(existing, a => a.prisoner_id)
       const staffName = new Map([...staff.values()].map(s => [s.id, s.name]))
       /** rows already imported by an earlier import of the same allocation: left as they are */
       const unchanged = new Set<number>()
 
       const cells = (input: Record<string, string>): CellProblem[] => {
-        const problems = peopleProblems(
-          input,
-          prisoners,
-          staff,
-          'member of staff',
-          'from',
-          'the date the allocation started',
-        )
+        const problems = peopleProblems(input, prisoners, staff, 'member of staff', 'from')
         const today = londonNow().date
-        const from = pastDate('from', input.from, today).date
-        const to = pastDate('to', input.to, today).date
+        const from = pastDate(input.from, today).date
+        const to = pastDate(input.to, today).date
         if (from && to && to < from)
           problems.push({
             field: 'to',
@@ -217,11 +209,9 @@ export function allocationImport(db: Kysely<Database>, audit: AuditService) {
 
       const parsed = (rows: readonly ValidRow<AllocationRecord>[]): CrossProblem[] => {
         const problems: CrossProblem[] = []
-        const byPrisoner = new Map<number, ValidRow<AllocationRecord>[]>()
-        for (const r of rows) {
-          const p = prisoners.get(r.record.prisonNumber)
-          if (p) byPrisoner.set(p.id, [...(byPrisoner.get(p.id) ?? []), r])
-        }
+        // a row of a man who is not here is an error of its own, with nothing to overlap
+        const known = rows.filter(r => prisoners.has(r.record.prisonNumber))
+        const byPrisoner = groupBy(known, r => prisoners.get(r.record.prisonNumber)!.id)
         for (const [prisonerId, list] of byPrisoner) {
           let mine = existingOf.get(prisonerId) ?? []
           for (const r of list) {
@@ -238,9 +228,8 @@ export function allocationImport(db: Kysely<Database>, audit: AuditService) {
           }
           for (const r of list) {
             const rec = r.record
-            const over = mine
-              .filter(a => overlap(rec, a))
-              .sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0))
+            // in the order they began (allocationsOf reads them so)
+            const over = mine.filter(a => overlap(rec, a))
             if (over.length)
               problems.push({
                 row: r.row,
@@ -338,23 +327,22 @@ export function sessionImport(
       const prisoners = await establishmentPrisoners(db, establishmentId, keys)
       const staff = await establishmentStaff(db, establishmentId)
       const prisonerIds = [...prisoners.values()].map(p => p.id)
-      const allocations = new Map<number, AllocationRef[]>()
-      for (const a of await allocationsOf(db, establishmentId, prisonerIds))
-        allocations.set(a.prisoner_id, [...(allocations.get(a.prisoner_id) ?? []), a])
-      const imported = new Set<string>()
-      for (const part of chunks(prisonerIds)) {
+      const allocations = groupBy(await allocationsOf(db, establishmentId, prisonerIds), a => a.prisoner_id)
+      /** the client keys of the sessions imported before (the query's pattern leaves out those without one) */
+      const imported = new Set<string | null>()
+      for (const part of chunks(prisonerIds, READ_CHUNK)) {
         const rows = await db
           .selectFrom('key_work_sessions')
           .select('client_key')
           .where('prisoner_id', 'in', part)
           .where('client_key', 'like', `${IMPORTED_KEY_PREFIX}${establishmentId}:%`)
           .execute()
-        for (const r of rows) if (r.client_key) imported.add(r.client_key)
+        for (const r of rows) imported.add(r.client_key)
       }
       const unchanged = new Set<number>()
 
       const cells = (input: Record<string, string>): CellProblem[] => {
-        const problems = peopleProblems(input, prisoners, staff, 'member of staff', 'date', 'the date of the session')
+        const problems = peopleProblems(input, prisoners, staff, 'member of staff', 'date')
         const delivered = sessionRecordSchema.shape.delivered.safeParse(input.delivered ?? '')
         const reason = sessionRecordSchema.shape.notDeliveredReason.safeParse(input.notDeliveredReason)
         if (delivered.success && reason.success) {
@@ -372,17 +360,16 @@ export function sessionImport(
       }
 
       const parsed = (rows: readonly ValidRow<SessionRecord>[]): CrossProblem[] => {
-        const rowsOf = new Map<string, number[]>()
-        for (const r of rows) {
-          const key = sessionKey(establishmentId, r.record)
-          rowsOf.set(key, [...(rowsOf.get(key) ?? []), r.row])
-          if (imported.has(key)) unchanged.add(r.row)
-        }
+        const rowsOf = groupBy(rows, r => sessionKey(establishmentId, r.record))
         const problems: CrossProblem[] = []
-        for (const list of rowsOf.values()) {
+        for (const [key, list] of rowsOf) {
+          if (imported.has(key)) for (const r of list) unchanged.add(r.row)
           if (list.length < 2) continue
-          const where = limitedList(list.map(String), 10)
-          for (const row of list)
+          const where = limitedList(
+            list.map(r => String(r.row)),
+            10,
+          )
+          for (const { row } of list)
             problems.push({
               row,
               field: 'date',
@@ -398,7 +385,7 @@ export function sessionImport(
           const now = new Date().toISOString()
           const fresh = valid.filter(r => !unchanged.has(r.row))
           const insert = async (rows: ValidRow<SessionRecord>[]) => {
-            for (const part of chunks(rows, 200)) await insertPart(part)
+            for (const part of chunks(rows, INSERT_CHUNK)) await insertPart(part)
           }
           const insertPart = async (part: ValidRow<SessionRecord>[]) => {
             const values = part.map(({ record: rec }) => {
@@ -464,11 +451,7 @@ export function sessionImport(
               })
             }
           }
-          const byPrisoner = new Map<number, ValidRow<SessionRecord>[]>()
-          for (const r of fresh) {
-            const id = prisoners.get(r.record.prisonNumber)!.id
-            byPrisoner.set(id, [...(byPrisoner.get(id) ?? []), r])
-          }
+          const byPrisoner = groupBy(fresh, r => prisoners.get(r.record.prisonNumber)!.id)
           if (byPrisoner.size <= SESSION_IMPORT.rebuildAbovePrisoners) {
             // a few prisoners: their contribution to the statistics moved as the sessions service moves it
             for (const [prisonerId, rows] of byPrisoner)
@@ -477,7 +460,7 @@ export function sessionImport(
                 { establishmentId, prisonerId, dates: rows.map(r => r.record.date) },
                 () => insert(rows),
               )
-          } else if (fresh.length) {
+          } else {
             // many: the establishment's statistics recounted once in the same transaction, exact and cheaper than
             // moving them prisoner by prisoner (docs/CSV.md gives the measurements)
             await insert(fresh)

@@ -38,6 +38,8 @@ SN1,Sam,One,Band 3,yes,HB1
 SN2,Sue,Two,Band 3,yes,HB1
 `
 
+/** a cell of spaces only (written so, as an editor could strip spaces at the end of a line) */
+const SPACES = '   '
 const ALLOCATION_HEAD = 'Prison number,Key Worker staff number,From,To,Reason\n'
 const SESSION_HEAD =
   'Date,Officer staff number,Prison number,Delivered,Not delivered reason,Start time,Duration,Case note\n'
@@ -202,7 +204,7 @@ describe('history import rules, each at its edge', () => {
     await allocation('A1100BB', 'SN1', '2025-02-01T09:00:00.000Z', '2025-04-01T09:00:00.000Z', 'manual')
     // A1100DD: allocated at 00:30 BST on 1 July 2025, which is still 30 June in UTC
     await allocation('A1100DD', 'SN1', '2025-06-30T23:30:00.000Z', null, 'manual')
-    // A1100EE: six short allocations, written latest first, so the database's order is not the dates' order
+    // A1100EE: six short allocations, written latest first: they are listed in the order they began, not written
     for (const day of [11, 9, 7, 5, 3, 1]) {
       const d = (n: number) => `2025-03-${String(n).padStart(2, '0')}T12:00:00.000Z`
       await allocation('A1100EE', 'SN2', d(day), d(day + 1), 'imported')
@@ -263,6 +265,29 @@ A1100LL,SN2,31/06/2025,,
         '18 From: The date the allocation started must be a real date, like 27/3/2024',
       ])
       assert.deepEqual(await allocationsOf(['A1100AA', 'A1100BB', 'A1100KK']), [], 'nothing imported')
+    })
+
+    it('a cell of spaces is blank; a row already wrong, or a day-long allocation, is no excuse for an overlap', async () => {
+      // rows 2 and 3: a To of spaces is no To (a current allocation) and a Reason of spaces is no reason;
+      // rows 4 and 5: a row that ends before it starts has that error only, and makes none on the row it would cross;
+      // rows 6 and 7: an allocation ended the day it began still crosses one that holds that day, both ways;
+      // row 8: an allocation without an end crosses one in keywork that begins after it
+      const csv = `${ALLOCATION_HEAD}A1100CC,SN1,2025-02-01,${SPACES},
+A1100RR,SN1,2025-02-01,,${SPACES}
+A1100QQ,SN1,2025-03-01,2025-03-20,
+A1100QQ,SN1,2025-03-10,2025-03-05,
+A1100PP,SN2,2025-04-01,2025-04-30,
+A1100PP,SN2,2025-04-10,2025-04-10,
+A1100JJ,SN2,2025-01-15,,
+`
+      assert.deepEqual(errorsOf(await run('allocations', csv)), [
+        '2 To: Enter the date the allocation ended: the prisoner is no longer in custody here',
+        '5 To: The allocation ends (5 March 2025) before it starts (10 March 2025)',
+        "6 From: A1100PP's allocation 1 April 2025 to 30 April 2025 overlaps row 7",
+        "7 From: A1100PP's allocation 10 April 2025 to 10 April 2025 overlaps row 6",
+        '8 From: A1100JJ already has an allocation in keywork that overlaps it (Sam One, 1 February 2025 to 1 April 2025): ' +
+          'an imported allocation must end before those in keywork begin',
+      ])
     })
 
     it('half-open days, the reception day, today in London and a released man with an end date are all accepted', async () => {
@@ -360,6 +385,8 @@ A1100LL,SN2,31/06/2025,,
 2025-03-09,SN77,A1100PP,yes,,,,
 2025-03-09,SN1,A9999ZZ,yes,,,,
 2025-03-10,SN1,A1100PP,no,Other,,,
+2025-03-11,SN1,A1100PP,no,other,,,${SPACES}
+2025-03-12,SN1,A1100PP,yes,${SPACES},,${SPACES},
 `
       const copies =
         'The same session (prisoner, date, officer and start time) is on rows 4, 5: give each its start time, or remove the copies'
@@ -371,6 +398,8 @@ A1100LL,SN2,31/06/2025,,
         '6 Officer staff number: SN77 is not a member of staff of this establishment: import the staff first',
         '7 Prison number: A9999ZZ is not a prisoner of this establishment: import the prisoners first',
         '8 Case note: Say in the case note why the session was not delivered',
+        // a case note of spaces is none; a reason and a duration of spaces are blank (row 10 has no error)
+        '9 Case note: Say in the case note why the session was not delivered',
       ])
       assert.deepEqual(await sessionsOf(['A1100AA', 'A1100PP']), [], 'nothing imported')
     })
@@ -464,6 +493,17 @@ A1100LL,SN2,31/06/2025,,
           client_key: key('2025-03-08:SN2:'),
         },
       ])
+    })
+
+    it('an imported session records no pathway (the file has none to give)', async () => {
+      const rows = await db()
+        .selectFrom('key_work_sessions')
+        .select('pathways')
+        .where('establishment_id', '=', mdi)
+        .where('client_key', 'like', 'import:%')
+        .execute()
+      assert.equal(rows.length, 11)
+      assert.deepEqual(new Set(rows.map(r => r.pathways)), new Set(['']))
     })
 
     it('audits each imported session as created, with its prisoner, officer, date and outcome', async () => {
@@ -676,6 +716,10 @@ A1100LL,SN2,31/06/2025,,
       const shape = sessionRecordSchema.shape
       assert.equal(shape.notDeliveredReason.safeParse('unavailable_court').data, 'unavailable_court')
       assert.equal(shape.notDeliveredReason.safeParse('PRISONER UNAVAILABLE: COURT').data, 'unavailable_court')
+      // read by letters and digits only: the colon, spaces and underscores need not be as written here
+      assert.equal(shape.notDeliveredReason.safeParse('prisoner unavailable court').data, 'unavailable_court')
+      assert.equal(shape.notDeliveredReason.safeParse('Regime-curtailed').data, 'regime_curtailed')
+      assert.equal(shape.notDeliveredReason.safeParse('   ').data, null)
       assert.equal(shape.notDeliveredReason.safeParse('').data, null)
       assert.equal(shape.notDeliveredReason.safeParse(undefined).data, null)
       assert.deepEqual(messages(shape.notDeliveredReason.safeParse('Gone fishing')), [

@@ -16,7 +16,7 @@ const prisonNumber = z
   .string({ error: 'Enter a prison number' })
   .trim()
   .toUpperCase()
-  .min(1, 'Enter a prison number')
+  .min(1) // blank: the schema's own message
   .regex(PRISON_NUMBER, 'Enter a prison number in the format A1234BC')
 
 const staffNumber = (label: string) =>
@@ -24,49 +24,53 @@ const staffNumber = (label: string) =>
     .string({ error: `Enter ${label}` })
     .trim()
     .toUpperCase()
-    .min(1, `Enter ${label}`)
+    .min(1) // blank: the schema's own message
     .regex(STAFF_NUMBER, `${capitalise(label)} must be letters and digits, 20 or fewer`)
 
-/** A past date: day/month/year or ISO, today or before (the Europe/London today). */
-export function pastDate(label: string, value: string | undefined, today: string): { date?: string; error?: string } {
+/** Why a value is not a past date: not a real date, or after today. */
+export type PastDateProblem = 'not-a-date' | 'future'
+
+/**
+ * A past date: day/month/year or ISO, today or before (today is the Europe/London day given); nothing for a blank
+ * value. The caller words the problem with its own label (pastDateMessage).
+ */
+export function pastDate(value: string | undefined, today: string): { date?: string; problem?: PastDateProblem } {
   const v = (value ?? '').trim()
   if (!v) return {}
   const iso = parseDate(v)
-  if (!iso) return { error: `${capitalise(label)} must be a real date, like 27/3/2024` }
-  if (iso > today) return { error: `${capitalise(label)} must be today or in the past` }
+  if (!iso) return { problem: 'not-a-date' }
+  if (iso > today) return { problem: 'future' }
   return { date: iso }
 }
 
+export function pastDateMessage(label: string, problem: PastDateProblem): string {
+  return problem === 'future'
+    ? `${capitalise(label)} must be today or in the past`
+    : `${capitalise(label)} must be a real date, like 27/3/2024`
+}
+
 const requiredPastDate = (label: string) =>
-  z
-    .string({ error: `Enter ${label}` })
-    .trim()
-    .min(1, `Enter ${label}`)
-    .transform((v, ctx) => {
-      const r = pastDate(label, v, londonNow().date)
-      if (r.error || !r.date) {
-        ctx.addIssue({ code: 'custom', message: r.error ?? `Enter ${label}` })
-        return z.NEVER
-      }
-      return r.date
-    })
+  z.string({ error: `Enter ${label}` }).transform((v, ctx) => {
+    const r = pastDate(v, londonNow().date)
+    if (r.date) return r.date
+    ctx.addIssue(r.problem ? pastDateMessage(label, r.problem) : `Enter ${label}`)
+    return z.NEVER
+  })
 
 const optionalPastDate = (label: string) =>
   z
     .string()
     .optional()
     .transform((v, ctx) => {
-      const r = pastDate(label, v, londonNow().date)
-      if (r.error) {
-        ctx.addIssue({ code: 'custom', message: r.error })
-        return z.NEVER
-      }
-      return r.date ?? null
+      const r = pastDate(v, londonNow().date)
+      if (!r.problem) return r.date ?? null
+      ctx.addIssue(pastDateMessage(label, r.problem))
+      return z.NEVER
     })
 
 /** A code or its name, whatever the case ("Prisoner refused", "prisoner_refused"); null when blank. */
 function codeOf<C extends string>(names: Record<C, string>, value: string | undefined): C | null | undefined {
-  const v = (value ?? '').trim().toLowerCase()
+  const v = (value ?? '').trim()
   if (!v) return null
   const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '')
   for (const [code, name] of Object.entries(names) as [C, string][])
@@ -118,10 +122,7 @@ export const sessionRecordSchema = z.object({
       const s = v.toLowerCase()
       if (['yes', 'y', 'true', '1', 'delivered'].includes(s)) return true
       if (['no', 'n', 'false', '0', 'not delivered', 'not_delivered'].includes(s)) return false
-      ctx.addIssue({
-        code: 'custom',
-        message: s ? 'Delivered must be yes or no' : 'Enter yes or no for delivered',
-      })
+      ctx.addIssue(s ? 'Delivered must be yes or no' : 'Enter yes or no for delivered')
       return z.NEVER
     }),
   notDeliveredReason: z
@@ -130,12 +131,11 @@ export const sessionRecordSchema = z.object({
     .transform((v, ctx) => {
       const code = codeOf<NotDeliveredReason>(NOT_DELIVERED_REASONS, v)
       if (code === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `The reason it was not delivered must be one of: ${Object.values(NOT_DELIVERED_REASONS)
+        ctx.addIssue(
+          `The reason it was not delivered must be one of: ${Object.values(NOT_DELIVERED_REASONS)
             .map(n => n.replace(' (say why)', ''))
             .join(', ')}`,
-        })
+        )
         return z.NEVER
       }
       return code
@@ -145,27 +145,21 @@ export const sessionRecordSchema = z.object({
     .optional()
     .transform((v, ctx) => {
       if (!v?.trim()) return null
-      const t = normaliseTime(v.trim())
-      if (!t) {
-        ctx.addIssue({ code: 'custom', message: 'The start time must be a time like 14:30' })
-        return z.NEVER
-      }
-      return t
+      const t = normaliseTime(v)
+      if (t) return t
+      ctx.addIssue('The start time must be a time like 14:30')
+      return z.NEVER
     }),
   duration: z
     .string()
     .optional()
     .transform((v, ctx) => {
-      if (!v?.trim()) return null
-      const n = Number(v.trim())
-      if (!/^\d+$/.test(v.trim()) || n < DURATION_MIN || n > DURATION_MAX) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `The duration must be a whole number of minutes from ${DURATION_MIN} to ${DURATION_MAX}`,
-        })
-        return z.NEVER
-      }
-      return n
+      const s = v?.trim()
+      if (!s) return null
+      const n = Number(s)
+      if (/^\d+$/.test(s) && n >= DURATION_MIN && n <= DURATION_MAX) return n
+      ctx.addIssue(`The duration must be a whole number of minutes from ${DURATION_MIN} to ${DURATION_MAX}`)
+      return z.NEVER
     }),
   caseNote: z
     .string()

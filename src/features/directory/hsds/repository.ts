@@ -1,6 +1,7 @@
 import type { Expression, ExpressionBuilder, Kysely, SqlBool } from 'kysely'
 import type { Database } from '../../../platform/db/types'
 import { DB_TABLE, type TableName } from './model'
+import { chunks } from '../../../domain/chunks'
 
 /** Whose directory: an establishment's (its id), or the national one (null). */
 export type Owner = number | null
@@ -12,12 +13,6 @@ export interface Scope {
 }
 
 const CHUNK = 500
-
-function chunks<T>(items: readonly T[]): T[][] {
-  const out: T[][] = []
-  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK))
-  return out
-}
 
 /** SQL LIKE pattern for a literal piece of text. */
 function likeContains(text: string): string {
@@ -70,7 +65,7 @@ export function hsdsRepository(db: Kysely<Database>) {
 
     async organizations(trx: Kysely<Database>, ids: string[]) {
       const out = []
-      for (const c of chunks(ids))
+      for (const c of chunks(ids, CHUNK))
         out.push(...(await trx.selectFrom('directory_organizations').selectAll().where('id', 'in', c).execute()))
       return out
     },
@@ -81,7 +76,7 @@ export function hsdsRepository(db: Kysely<Database>) {
       serviceIds: string[],
     ) {
       const out = []
-      for (const c of chunks(serviceIds))
+      for (const c of chunks(serviceIds, CHUNK))
         out.push(
           ...(await trx
             .selectFrom(DB_TABLE[table] as 'directory_phones')
@@ -94,28 +89,28 @@ export function hsdsRepository(db: Kysely<Database>) {
 
     async phonesOf(trx: Kysely<Database>, column: 'contact_id' | 'location_id', ids: string[]) {
       const out = []
-      for (const c of chunks(ids))
+      for (const c of chunks(ids, CHUNK))
         out.push(...(await trx.selectFrom('directory_phones').selectAll().where(column, 'in', c).execute()))
       return out
     },
 
     async locations(trx: Kysely<Database>, ids: string[]) {
       const out = []
-      for (const c of chunks(ids))
+      for (const c of chunks(ids, CHUNK))
         out.push(...(await trx.selectFrom('directory_locations').selectAll().where('id', 'in', c).execute()))
       return out
     },
 
     async addresses(trx: Kysely<Database>, locationIds: string[]) {
       const out = []
-      for (const c of chunks(locationIds))
+      for (const c of chunks(locationIds, CHUNK))
         out.push(...(await trx.selectFrom('directory_addresses').selectAll().where('location_id', 'in', c).execute()))
       return out
     },
 
     async attributes(trx: Kysely<Database>, serviceIds: string[]) {
       const out = []
-      for (const c of chunks(serviceIds))
+      for (const c of chunks(serviceIds, CHUNK))
         out.push(
           ...(await trx
             .selectFrom('directory_attributes')
@@ -129,7 +124,7 @@ export function hsdsRepository(db: Kysely<Database>) {
 
     async metadataOf(trx: Kysely<Database>, resourceIds: string[]) {
       const out = []
-      for (const c of chunks(resourceIds))
+      for (const c of chunks(resourceIds, CHUNK))
         out.push(...(await trx.selectFrom('directory_metadata').selectAll().where('resource_id', 'in', c).execute()))
       return out
     },
@@ -159,14 +154,14 @@ export function hsdsRepository(db: Kysely<Database>) {
     /** Terms of other taxonomies by id. */
     async foreignTerms(trx: Kysely<Database>, ids: string[]) {
       const out = []
-      for (const c of chunks(ids))
+      for (const c of chunks(ids, CHUNK))
         out.push(...(await trx.selectFrom('directory_foreign_terms').selectAll().where('id', 'in', c).execute()))
       return out
     },
 
     async foreignTaxonomies(trx: Kysely<Database>, ids: string[]) {
       const out = []
-      for (const c of chunks(ids))
+      for (const c of chunks(ids, CHUNK))
         out.push(...(await trx.selectFrom('directory_foreign_taxonomies').selectAll().where('id', 'in', c).execute()))
       return out
     },
@@ -199,7 +194,7 @@ export function hsdsRepository(db: Kysely<Database>) {
       const tables = { terms: 'directory_foreign_terms', taxonomies: 'directory_foreign_taxonomies' } as const
       for (const kind of ['taxonomies', 'terms'] as const) {
         const table = tables[kind] as 'directory_foreign_terms'
-        for (const c of chunks(plan[kind].insert))
+        for (const c of chunks(plan[kind].insert, CHUNK))
           await trx
             .insertInto(table)
             .values(c as never)
@@ -220,7 +215,7 @@ export function hsdsRepository(db: Kysely<Database>) {
       ids: string[],
     ): Promise<Map<string, Record<string, unknown>>> {
       const out = new Map<string, Record<string, unknown>>()
-      for (const c of chunks(ids)) {
+      for (const c of chunks(ids, CHUNK)) {
         const rows = await trx
           .selectFrom(DB_TABLE[table] as 'directory_phones')
           .selectAll()
@@ -238,7 +233,7 @@ export function hsdsRepository(db: Kysely<Database>) {
       ids: string[],
     ): Promise<Map<string, Owner>> {
       const out = new Map<string, Owner>()
-      for (const c of chunks(ids)) {
+      for (const c of chunks(ids, CHUNK)) {
         const rows = await trx
           .selectFrom(DB_TABLE[table] as 'directory_services')
           .select(['id', 'establishment_id'])
@@ -252,7 +247,7 @@ export function hsdsRepository(db: Kysely<Database>) {
     /** Owner of the contacts whose ids are given, through their service. */
     async contactOwners(trx: Kysely<Database>, ids: string[]): Promise<Map<string, Owner>> {
       const out = new Map<string, Owner>()
-      for (const c of chunks(ids)) {
+      for (const c of chunks(ids, CHUNK)) {
         const rows = await trx
           .selectFrom('directory_contacts')
           .leftJoin('directory_services', 'directory_services.id', 'directory_contacts.service_id')
