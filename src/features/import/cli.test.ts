@@ -80,6 +80,17 @@ describe('keywork import (the command, in process)', () => {
     assert.equal((await world.services.prisoners.get(world.est.MDI!, 'A1005AA'))?.status, 'released')
   })
 
+  it('a clean file prints the counts only, nothing on the error stream; the audit names who ran it', async () => {
+    const file = path.join(tmp, 'units.csv')
+    fs.writeFileSync(file, 'Unit code,Name,Parent unit,Capacity\nHB7,Houseblock 7,,100\n')
+    const r = await run('units', file, { establishment: ' Mdi ' })
+    assert.equal(r.code, 0, r.err)
+    assert.equal(r.out, `Imported units from ${file} into MDI: 1 created, 0 updated, 0 unchanged, 0 skipped.`)
+    assert.equal(r.err, '')
+    const [event] = await world.services.audit.recent({ establishmentId: world.est.MDI!, entity: 'import' }, 1)
+    assert.equal(event?.username, `cli:${os.userInfo().username}`)
+  })
+
   it('prints JSON with --json', async () => {
     const r = await run('prisoners', fixturePath('prisoners-3-bad.csv'), { json: true })
     assert.equal(r.code, 1)

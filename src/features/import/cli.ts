@@ -43,7 +43,7 @@ export async function importCommand(
   if (!(IMPORT_KINDS as readonly string[]).includes(kind))
     return usage(`Unknown kind "${kind}": use one of ${IMPORT_KINDS.join(', ')}`)
   if (opts.fullRoll && kind !== 'prisoners') return usage('--full-roll is only for prisoners')
-  const est = await s.establishments.byCode(opts.establishment.trim().toUpperCase())
+  const est = await s.establishments.byCode(opts.establishment.trim()) // in any case
   if (!est) return usage(`There is no establishment with the code ${opts.establishment}`)
 
   const problem = (messages: string[]) => print({ status: 'file-problem', messages }, file, est.code, opts, io)

@@ -132,5 +132,13 @@ describe('CSV import of a prisoner another establishment holds', () => {
       [[2, `A5001AA ${HELD}`]],
     )
     assert.equal((await world.services.prisoners.get(mdi, 'A5001AA'))?.status, 'released')
+
+    // but MDI's own record of him, released, stays MDI's to correct
+    const corrected = imported(await run(mdi, ['A5001AA,Ann,Able-Smith,1980-01-01,HB1,1-01,2024-01-01,released']))
+    assert.deepEqual(corrected.counts, { created: 0, updated: 1, unchanged: 0, released: 0, skipped: 0 })
+    assert.deepEqual(await records('A5001AA'), [
+      { establishment_id: mdi, first_name: 'Ann', last_name: 'Able-Smith', cell: '1-01', status: 'released' },
+      { establishment_id: lei, first_name: 'Anna', last_name: 'Able', cell: '7-02', status: 'in' },
+    ])
   })
 })

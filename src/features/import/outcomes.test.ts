@@ -145,6 +145,15 @@ describe('an import: its report, its warnings and its audit event', () => {
       assert.equal(r.counts.skipped, 2)
     })
 
+    it('one row without a prison number: "it"', async () => {
+      const csv = prisonerCsv(2, { start: 450 }).replace('A0451AZ', '')
+      const r = reportOf(await run(csv, { fullRoll: true, skipInvalid: true }), 'imported')
+      assert.deepEqual(r.warnings, [
+        'Nobody was marked as released: 1 row without a valid prison number (row 3) could be any prisoner. ' +
+          'Fix it and import the full roll again.',
+      ])
+    })
+
     it('two rows without a prison number: both listed, "them"', async () => {
       const csv = prisonerCsv(3, { start: 400 }).replace('A0401AZ', 'A04').replace('A0402AZ', '')
       const r = reportOf(await run(csv, { fullRoll: true, skipInvalid: true }), 'imported')

@@ -17,7 +17,10 @@ describe('CSV import page', () => {
   it('shows the upload form with the kinds, the file input and both options', async () => {
     const res = await admin.get('/import')
     assert.equal(res.status, 200)
+    assert.match(res.text, /<title>Import from a CSV file - Key Work - GOV.UK<\/title>/)
     assert.match(res.text, /<h1 class="govuk-heading-l">Import from a CSV file<\/h1>/)
+    // nothing chosen for the user: no kind, neither option ticked
+    assert.doesNotMatch(res.text, /\bchecked\b/)
     assert.match(res.text, /enctype="multipart\/form-data"/)
     for (const kind of ['prisoners', 'staff', 'units']) assert.match(res.text, new RegExp(`value="${kind}"`))
     assert.match(res.text, /type="file"[^>]*name="file"|name="file"[^>]*type="file"/)
@@ -31,8 +34,9 @@ describe('CSV import page', () => {
     assert.equal(res.headers.location, '/import/result')
     const page = await admin.get('/import/result')
     assert.equal(page.status, 200)
-    assert.match(page.text, /Import complete/)
+    assert.match(page.text, /<title>Import complete - Key Work - GOV.UK<\/title>/)
     assert.match(page.text, /Prisoners from roll\.csv/)
+    assert.match(page.text, /href="\/prisoners">View prisoners</)
     assert.match(page.text, /Created\s*<\/dt>\s*<dd class="govuk-summary-list__value">\s*5\s*</)
     assert.match(page.text, /not recognised and were ignored: Notes/)
     assert.ok(await world.services.prisoners.get(world.est.MDI!, 'A1003AA'))
@@ -105,6 +109,12 @@ describe('CSV import page', () => {
     }
   })
 
+  it('takes a CSV file whose name has a spreadsheet’s extension inside it', async () => {
+    const res = await uploadImport(admin, { name: 'roll.xlsx.csv', bytes: fixture('prisoners-good.csv') })
+    assert.equal(res.status, 303, res.text)
+    assert.match((await admin.get('/import/result')).text, /Prisoners from roll\.xlsx\.csv/)
+  })
+
   it('asks for a kind and a file when they are missing', async () => {
     const res = await uploadImport(admin, null, {})
     assert.equal(res.status, 422)
@@ -133,6 +143,7 @@ describe('CSV import page', () => {
     assert.equal(staffRes.status, 303, staffRes.text)
     page = await admin.get('/import/result')
     assert.match(page.text, /Staff from staff\.csv/)
+    assert.match(page.text, /href="\/staff">View staff</)
     assert.match(page.text, /Created\s*<\/dt>\s*<dd class="govuk-summary-list__value">\s*4\s*</)
   })
 
@@ -180,6 +191,6 @@ describe('CSV import page', () => {
     const leeds = await signedIn(world, 'establishment_admin.lei')
     const page = await leeds.get('/import/result')
     assert.equal(page.status, 200)
-    assert.match(page.text, /No import to show/)
+    assert.match(page.text, /<title>No import to show - Key Work - GOV.UK<\/title>/)
   })
 })

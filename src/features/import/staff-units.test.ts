@@ -80,6 +80,21 @@ describe('CSV import of residential units and staff (service)', () => {
       assert.equal((await units()).HB3, undefined)
     })
 
+    it('refuses a houseblock put inside its own wing, the wing already saved under it', async () => {
+      // HB1-A is in keywork inside HB1 (the first test): HB1 inside HB1-A would be a loop through what is saved
+      const r = rejected(await run('units', 'code,name,parent,capacity\nHB1,Houseblock 1,HB1-A,240\n'))
+      assert.deepEqual(
+        r.errors.map(e => [e.row, e.column]),
+        [[2, 'parent']],
+      )
+      assert.match(r.errors[0]!.reason, /would be inside itself/)
+      assert.equal((await units()).HB1?.parent, null)
+      // a parent that is a unit already saved, with a parent of its own, is fine
+      const ok = imported(await run('units', 'code,name,parent,capacity\nHB1-A1,Landing 1,HB1-A,40\n'))
+      assert.equal(ok.counts.created, 1)
+      assert.deepEqual((await units())['HB1-A1'], { parent: 'HB1-A', capacity: 40 })
+    })
+
     it('skips a wing whose houseblock is on a skipped row, saying why', async () => {
       const r = imported(
         await run(
